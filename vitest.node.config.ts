@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+// models/ in Node: pure functions, published reference values.
+export default defineConfig({
+  test: {
+    include: ["test/models/**/*.test.ts"],
+    testTimeout: 60_000,
+  },
+});

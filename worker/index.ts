@@ -1,0 +1,25 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { newRouter, onError } from "./app";
+import { errorBody } from "./errors";
+import health from "./routes/health";
+
+/** The worker: one sub-app per resource, mounted here; statistics live in models/. */
+const app = newRouter();
+
+app.route("/", health);
+
+app.doc31("/api/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "CX-to-revenue workspace API",
+    version: "0.1.0",
+    description: "Upload CX and revenue data, fit models linking satisfaction to renewals, run ROI scenarios.",
+  },
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
+
+app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404));
+app.onError(onError);
+
+export default app;
