@@ -2,9 +2,13 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
+import { securityHeaders, serveAssets } from "./security";
 
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
 const app = newRouter();
+
+// First: security headers (CSP, nosniff, no framing, CORS only if configured) on every response.
+app.use("*", securityHeaders());
 
 app.route("/", health);
 
@@ -19,7 +23,7 @@ app.doc31("/api/openapi.json", {
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
 
-app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404));
+app.notFound(async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404));
 app.onError(onError);
 
 export default app;
