@@ -1,0 +1,123 @@
+import { ModelError } from "./errors";
+import { makeRng } from "./rng";
+
+/**
+ * Out-of-sample checks of a fitted model: a seeded 80/20 split, AUC
+ * (Mann–Whitney), a calibration table by decile of predicted probability,
+ * and R² on the holdout for linear models.
+ */
+
+/**
+ * A seeded random split: 1 = holdout (test) row, 0 = training row. Exactly
+ * round(n · testFraction) rows are held out (Fisher–Yates on the indices).
+ * @example holdoutMask(10, 1).reduce((s, v) => s + v, 0) // => 2
+ */
+export function holdoutMask(n: number, seed: number, testFraction = 0.2): Uint8Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const rng = makeRng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  const k = Math.round(n * testFraction);
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < k; i++) mask[idx[i]] = 1;
+  return mask;
+}
+
+/**
+ * Area under the ROC curve by the Mann–Whitney statistic: the share of
+ * (positive, negative) pairs where the positive scores higher, ties counted
+ * half (average ranks). null when either class is absent.
+ * @example auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) // => 0.75
+ */
+export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
+  const n = scores.length;
+  if (labels.length !== n) throw new ModelError("invalid_input", `auc: ${n} scores but ${labels.length} labels`);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let n1 = 0;
+  let rankSum = 0;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
+    const avgRank = (i + j + 2) / 2; // ranks are 1-based: i+1 .. j+1
+    for (let k = i; k <= j; k++) {
+      if (labels[order[k]] === 1) {
+        n1++;
+        rankSum += avgRank;
+      }
+    }
+    i = j + 1;
+  }
+  const n0 = n - n1;
+  if (n1 === 0 || n0 === 0) return null;
+  return (rankSum - (n1 * (n1 + 1)) / 2) / (n1 * n0);
+}
+
+export interface CalibrationBin {
+  bin: number;
+  n: number;
+  /** Smallest and largest predicted probability in the bin. */
+  minPredicted: number;
+  maxPredicted: number;
+  meanPredicted: number;
+  observedRate: number;
+}
+
+/**
+ * Calibration table: rows sorted by predicted probability and cut into
+ * `bins` groups of (almost) equal size (deciles by default, as in the
+ * Hosmer–Lemeshow table); each gives the mean prediction and the observed rate.
+ * Empty bins (fewer rows than bins) are left out.
+ * @example calibrationTable([0.1, 0.9], [0, 1], 2) // => [{bin:1,n:1,...,observedRate:0}, {bin:2,...,observedRate:1}]
+ */
+export function calibrationTable(predicted: ArrayLike<number>, outcome: ArrayLike<number>, bins = 10): CalibrationBin[] {
+  const n = predicted.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => predicted[a] - predicted[b]);
+  const out: CalibrationBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const start = Math.floor((b * n) / bins);
+    const end = Math.floor(((b + 1) * n) / bins);
+    if (end <= start) continue;
+    let sp = 0;
+    let sy = 0;
+    for (let k = start; k < end; k++) {
+      sp += predicted[order[k]];
+      sy += outcome[order[k]];
+    }
+    out.push({
+      bin: b + 1,
+      n: end - start,
+      minPredicted: predicted[order[start]],
+      maxPredicted: predicted[order[end - 1]],
+      meanPredicted: sp / (end - start),
+      observedRate: sy / (end - start),
+    });
+  }
+  return out;
+}
+
+/**
+ * Out-of-sample R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², ȳ the holdout mean (as
+ * scikit-learn's r2_score); can be negative. null with fewer than 2 rows or
+ * no variance in y.
+ * @example holdoutRSquared([1, 2, 3], [1, 2, 4]) // => 0.5
+ */
+export function holdoutRSquared(y: ArrayLike<number>, yHat: ArrayLike<number>): number | null {
+  const n = y.length;
+  if (n < 2) return null;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) {
+    ssRes += (y[i] - yHat[i]) ** 2;
+    ssTot += (y[i] - mean) ** 2;
+  }
+  return ssTot > 0 ? 1 - ssRes / ssTot : null;
+}
