@@ -1,0 +1,49 @@
+import { exports } from "cloudflare:workers";
+
+/** Calls the worker like a client would. */
+export function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+  return exports.default.fetch(new Request(`http://x${path}`, { ...init, headers }));
+}
+
+/** Creates a workspace and returns { id, token } (owner). */
+export async function createWorkspace(name = "Test"): Promise<{ id: string; token: string }> {
+  const res = await call("/api/workspaces", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  if (res.status !== 201) throw new Error(`createWorkspace: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Issues a token of a role in a workspace. */
+export async function tokenFor(ws: { id: string; token: string }, role: "editor" | "viewer"): Promise<string> {
+  const res = await call(`/api/workspaces/${ws.id}/tokens`, {
+    method: "POST",
+    token: ws.token,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ role }),
+  });
+  if (res.status !== 201) throw new Error(`tokenFor: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Uploads a file body (CSV text or bytes) as a dataset. */
+export function upload(
+  ws: { id: string; token: string },
+  query: string,
+  body: BodyInit,
+  contentType = "text/csv",
+  token = ws.token,
+): Promise<Response> {
+  return call(`/api/workspaces/${ws.id}/datasets?${query}`, {
+    method: "POST",
+    token,
+    headers: { "content-type": contentType },
+    body,
+  });
+}
+
+export type ErrorJson = { error: { code: string; message: string; details: { row?: number; column?: string; message: string }[] } };

@@ -1,0 +1,61 @@
+import { z } from "@hono/zod-openapi";
+
+/** Shared OpenAPI schemas of the foundation routes (error shape, datasets, join, metrics). */
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(
+        z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() }),
+      ),
+    }),
+  })
+  .openapi("Error");
+
+/** `...errorResponses(401, 404)` for a createRoute's `responses`. */
+export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422)[]) =>
+  Object.fromEntries(
+    codes.map((c) => [c, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]),
+  );
+
+export const DatasetSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["accounts", "responses", "transactions"]),
+    name: z.string(),
+    rows: z.number().int(),
+    columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
+    warnings: z.array(z.string()),
+    options: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  })
+  .openapi("Dataset");
+
+export const JoinSchema = z
+  .object({
+    accounts: z.number().int(),
+    responses: z.number().int(),
+    matchedAccounts: z.number().int(),
+    orphanResponses: z.number().int(),
+    accountsWithoutResponses: z.number().int(),
+  })
+  .openapi("JoinReport");
+
+const Interval = z.tuple([z.number(), z.number()]).nullable();
+
+export const MetricsSchema = z
+  .object({
+    nps: z.object({
+      score: z.number().nullable(),
+      promoters: z.number().int(),
+      passives: z.number().int(),
+      detractors: z.number().int(),
+      n: z.number().int(),
+      ci95: Interval,
+    }),
+    csat: z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: z.number().int(), ci95: Interval }),
+    ces: z.object({ mean: z.number().nullable(), n: z.number().int(), ci95: Interval }),
+  })
+  .openapi("Metrics");
