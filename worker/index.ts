@@ -2,6 +2,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
+import workspaces from "./routes/workspaces";
 import { securityHeaders, serveAssets } from "./security";
 
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
@@ -11,6 +12,7 @@ const app = newRouter();
 app.use("*", securityHeaders());
 
 app.route("/", health);
+app.route("/", workspaces);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",
