@@ -1,0 +1,230 @@
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import { type Block, type BlockColumn, decodeBlock, encodeBlock, type Storage } from "./blocks";
+
+/** Kinds of dataset a workspace holds. */
+export type DatasetKind = "accounts" | "responses" | "transactions";
+export const DATASET_KINDS: readonly DatasetKind[] = ["accounts", "responses", "transactions"];
+
+/** A column as the API reports it (`type` the API type, `source` the header in the file). */
+export interface DatasetColumn {
+  name: string;
+  type: string;
+  source: string | null;
+  storage: Storage;
+}
+
+/** Metadata of one dataset (a D1 row of `datasets`, parsed). */
+export interface DatasetMeta {
+  id: string;
+  workspaceId: string;
+  kind: DatasetKind;
+  name: string;
+  rows: number;
+  columns: DatasetColumn[];
+  warnings: string[];
+  options: { csatScale?: number; [k: string]: unknown };
+  blockCount: number;
+  blockRows: number;
+  rawBytes: number;
+  contentType: string | null;
+  status: string;
+  createdAt: string;
+}
+
+interface DatasetRow {
+  id: string;
+  workspace_id: string;
+  kind: DatasetKind;
+  name: string;
+  rows: number;
+  columns: string;
+  warnings: string;
+  options: string;
+  block_count: number;
+  block_rows: number;
+  raw_bytes: number;
+  content_type: string | null;
+  status: string;
+  created_at: string;
+}
+
+function toMeta(r: DatasetRow): DatasetMeta {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    kind: r.kind,
+    name: r.name,
+    rows: r.rows,
+    columns: JSON.parse(r.columns),
+    warnings: JSON.parse(r.warnings),
+    options: JSON.parse(r.options),
+    blockCount: r.block_count,
+    blockRows: r.block_rows,
+    rawBytes: r.raw_bytes,
+    contentType: r.content_type,
+    status: r.status,
+    createdAt: r.created_at,
+  };
+}
+
+/** The public JSON of a dataset (API.md: id, kind, name, rows, columns, warnings). */
+export function datasetJson(m: DatasetMeta) {
+  return {
+    id: m.id,
+    kind: m.kind,
+    name: m.name,
+    rows: m.rows,
+    columns: m.columns.map(({ name, type, source }) => ({ name, type, source })),
+    warnings: m.warnings,
+    options: m.options,
+    createdAt: m.createdAt,
+  };
+}
+
+export const rawKey = (ws: string, id: string) => `raw/${ws}/${id}`;
+export const blockKey = (ws: string, id: string, blockNo: number) => `cols/${ws}/${id}/${blockNo}.bin`;
+
+/** All ready datasets of a workspace, newest first. */
+export async function listDatasets(env: Env, workspaceId: string): Promise<DatasetMeta[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT * FROM datasets WHERE workspace_id = ? ORDER BY created_at DESC, rowid DESC",
+  )
+    .bind(workspaceId)
+    .all<DatasetRow>();
+  return results.map(toMeta);
+}
+
+/** One dataset of the workspace, or null (also for another workspace's id). */
+export async function getDataset(env: Env, workspaceId: string, id: string): Promise<DatasetMeta | null> {
+  const r = await env.DB.prepare("SELECT * FROM datasets WHERE workspace_id = ? AND id = ?")
+    .bind(workspaceId, id)
+    .first<DatasetRow>();
+  return r ? toMeta(r) : null;
+}
+
+/** The newest ready dataset of a kind: the one models use (API.md). */
+export async function latestDataset(env: Env, workspaceId: string, kind: DatasetKind): Promise<DatasetMeta | null> {
+  const r = await env.DB.prepare(
+    "SELECT * FROM datasets WHERE workspace_id = ? AND kind = ? AND status = 'ready' ORDER BY created_at DESC, rowid DESC LIMIT 1",
+  )
+    .bind(workspaceId, kind)
+    .first<DatasetRow>();
+  return r ? toMeta(r) : null;
+}
+
+/** Reads block `blockNo` of a dataset (only the named columns when given). */
+export async function readBlock(env: Env, meta: DatasetMeta, blockNo: number, only?: readonly string[]): Promise<Block> {
+  const obj = await env.FILES.get(blockKey(meta.workspaceId, meta.id, blockNo));
+  if (!obj) throw new ApiError(409, "dataset_incomplete", `Dataset ${meta.id} is missing block ${blockNo}; upload it again.`);
+  return decodeBlock(await obj.arrayBuffer(), only);
+}
+
+/** Streams a dataset's blocks in order, one in memory at a time. */
+export async function* readBlocks(env: Env, meta: DatasetMeta, only?: readonly string[]): AsyncGenerator<Block> {
+  for (let b = 0; b < meta.blockCount; b++) yield await readBlock(env, meta, b, only);
+}
+
+/** Whole columns of a dataset, concatenated over blocks. Text as (string | null)[]. */
+export interface Columns {
+  n: number;
+  numeric: Record<string, Float64Array>;
+  text: Record<string, (string | null)[]>;
+}
+
+/** Reads whole columns (all, or the named ones) of a dataset into memory. */
+export async function readColumns(env: Env, meta: DatasetMeta, only?: readonly string[]): Promise<Columns> {
+  const n = meta.rows;
+  const wanted = meta.columns.filter((c) => !only || only.includes(c.name));
+  const numeric: Record<string, Float64Array> = {};
+  const text: Record<string, (string | null)[]> = {};
+  for (const c of wanted) {
+    if (c.storage === "text") text[c.name] = new Array<string | null>(n).fill(null);
+    else numeric[c.name] = new Float64Array(n).fill(NaN);
+  }
+  for await (const block of readBlocks(env, meta, wanted.map((c) => c.name))) {
+    for (const col of block.columns) copyColumn(col, block, numeric, text);
+  }
+  return { n, numeric, text };
+}
+
+function copyColumn(col: BlockColumn, block: Block, numeric: Columns["numeric"], text: Columns["text"]) {
+  if (col.storage === "text") {
+    const out = text[col.name];
+    if (!out) return;
+    for (let i = 0; i < block.rows; i++) {
+      const k = col.codes[i];
+      out[block.firstRow + i] = k === 0 ? null : col.dict[k - 1];
+    }
+  } else {
+    numeric[col.name]?.set(col.values, block.firstRow);
+  }
+}
+
+/** What an intake hands to `storeDataset`. */
+export interface NewDataset {
+  id: string;
+  workspaceId: string;
+  kind: DatasetKind;
+  name: string;
+  rows: number;
+  columns: DatasetColumn[];
+  warnings: string[];
+  options: Record<string, unknown>;
+  blocks: Block[];
+  blockRows: number;
+  raw: ArrayBuffer | Uint8Array;
+  contentType: string | null;
+}
+
+/**
+ * Stores a parsed dataset atomically: R2 objects first (raw file, then blocks),
+ * then the D1 row. On any failure everything written so far is deleted, so a
+ * failed upload leaves nothing behind.
+ */
+export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta> {
+  const written: string[] = [];
+  try {
+    const rk = rawKey(d.workspaceId, d.id);
+    await env.FILES.put(rk, d.raw, { httpMetadata: d.contentType ? { contentType: d.contentType } : undefined });
+    written.push(rk);
+    for (let b = 0; b < d.blocks.length; b++) {
+      const key = blockKey(d.workspaceId, d.id, b);
+      await env.FILES.put(key, encodeBlock(d.blocks[b]));
+      written.push(key);
+    }
+    await env.DB.prepare(
+      `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+      .bind(
+        d.id,
+        d.workspaceId,
+        d.kind,
+        d.name,
+        d.rows,
+        JSON.stringify(d.columns),
+        JSON.stringify(d.warnings),
+        JSON.stringify(d.options),
+        d.blocks.length,
+        d.blockRows,
+        d.raw.byteLength,
+        d.contentType,
+      )
+      .run();
+  } catch (err) {
+    if (written.length) await env.FILES.delete(written).catch(() => undefined);
+    throw err;
+  }
+  const meta = await getDataset(env, d.workspaceId, d.id);
+  if (!meta) throw new Error("dataset vanished after insert");
+  return meta;
+}
+
+/** Deletes a dataset's D1 row, then its R2 objects. */
+export async function deleteDataset(env: Env, meta: DatasetMeta): Promise<void> {
+  await env.DB.prepare("DELETE FROM datasets WHERE workspace_id = ? AND id = ?").bind(meta.workspaceId, meta.id).run();
+  const keys = [rawKey(meta.workspaceId, meta.id)];
+  for (let b = 0; b < meta.blockCount; b++) keys.push(blockKey(meta.workspaceId, meta.id, b));
+  for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
+}
