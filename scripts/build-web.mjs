@@ -9,10 +9,13 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(path.join(root, "web/public"), out, { recursive: true });
 
-const entries = readdirSync(path.join(root, "web/src"))
-  .filter((f) => f.endsWith(".entry.ts"))
-  .map((f) => path.join(root, "web/src", f));
-if (entries.length) {
+// web/src/<name>.entry.ts → web/dist/<name>.js
+const entries = Object.fromEntries(
+  readdirSync(path.join(root, "web/src"))
+    .filter((f) => f.endsWith(".entry.ts"))
+    .map((f) => [f.replace(/\.entry\.ts$/, ""), path.join(root, "web/src", f)]),
+);
+if (Object.keys(entries).length) {
   await build({
     entryPoints: entries,
     outdir: out,
@@ -25,4 +28,4 @@ if (entries.length) {
     logLevel: "warning",
   });
 }
-console.log(`web: built ${entries.length} bundle(s) into web/dist`);
+console.log(`web: built ${Object.keys(entries).length} bundle(s) into web/dist`);

@@ -1,0 +1,64 @@
+/** The UI's entry: hash routing to one view per screen; charts of the previous screen are destroyed. */
+import { destroyCharts } from "./charts/registry";
+import { h, replace } from "./dom";
+import { errorBox } from "./errors";
+import { parseHash, wsHash, type Route } from "./router";
+import { saveWorkspace, tokenFor, workspaceRecord } from "./store";
+import { calculatorsView } from "./views/calculators";
+import { homeView } from "./views/home";
+import { WORKSPACE_SCREENS } from "./views/screens";
+
+let generation = 0;
+
+function nav(route: Route): HTMLElement {
+  const items: [string, string][] = [["#/", "Workspaces"], ["#/calc", "Calculators"]];
+  const ws = route.parts[0] === "w" ? route.parts[1] : null;
+  if (ws) for (const s of WORKSPACE_SCREENS.filter((s) => s.nav)) items.push([wsHash(ws, s.path), s.title]);
+  const here = location.hash.split("?")[0] || "#/";
+  return h("ul", {}, items.map(([href, label]) => h("li", {},
+    h("a", { href, "aria-current": (href === here || (href === "#/" && here === "")) ? "page" : false }, label))));
+}
+
+async function render(): Promise<void> {
+  const gen = ++generation;
+  destroyCharts();
+  const route = parseHash(location.hash);
+  const main = document.getElementById("view") as HTMLElement;
+  const navEl = document.getElementById("nav") as HTMLElement;
+
+  // A link `#/w/<id>?token=<token>`: keep the token in this browser and clean it from the address bar.
+  if (route.parts[0] === "w" && route.parts[1] && route.query.get("token")) {
+    const id = route.parts[1];
+    const token = route.query.get("token") as string;
+    const prev = workspaceRecord(id);
+    saveWorkspace({ id, token, name: prev?.token === token ? prev.name : id, role: prev?.token === token ? prev.role : undefined });
+    route.query.delete("token");
+    const rest = route.query.toString();
+    history.replaceState(null, "", wsHash(id, route.parts.slice(2).join("/"), rest));
+  }
+  replace(navEl, nav(route));
+  const view = h("div", { class: "view" });
+  main.replaceChildren(view);
+  try {
+    if (route.parts.length === 0) await homeView(view);
+    else if (route.parts[0] === "calc") await calculatorsView(view);
+    else if (route.parts[0] === "w" && route.parts[1]) {
+      const ws = route.parts[1];
+      if (!tokenFor(ws)) {
+        replace(view, h("h1", {}, "No access token"), h("p", {}, "This browser has no token for this workspace. Open the link you were given (it contains ?token=…), or ",
+          h("a", { href: "#/" }, "create a workspace"), "."));
+        return;
+      }
+      const screen = WORKSPACE_SCREENS.find((s) => s.path === (route.parts[2] ?? "")) ?? WORKSPACE_SCREENS[0];
+      document.title = `${screen.title} · CX-to-revenue workspace`;
+      await screen.view(view, { ws, route, isCurrent: () => gen === generation });
+    } else {
+      replace(view, h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "Back to the start")));
+    }
+  } catch (err) {
+    if (gen === generation) view.replaceChildren(errorBox(err));
+  }
+}
+
+window.addEventListener("hashchange", () => { void render(); });
+void render();

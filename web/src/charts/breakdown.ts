@@ -1,0 +1,22 @@
+/** Score per group (segment, touchpoint…) as bars with 95% whiskers. */
+import { errorBars } from "./errorbars";
+import { Chart, track } from "./registry";
+
+export interface BreakdownData { labels: string[]; values: (number | null)[]; ci: ([number, number] | null)[]; metric: string }
+
+export function renderBreakdown(canvas: HTMLCanvasElement, d: BreakdownData): Chart {
+  return track(new Chart(canvas, {
+    type: "bar",
+    data: {
+      labels: d.labels,
+      datasets: [{ label: d.metric, data: d.values, backgroundColor: d.values.map((v) => ((v ?? 0) >= 0 ? "rgba(36,85,195,.75)" : "rgba(180,35,24,.7)")), ci: d.ci } as any],
+    },
+    options: {
+      animation: false,
+      indexAxis: "y",
+      plugins: { legend: { display: false } },
+      scales: { x: { title: { display: true, text: `${d.metric} (bars: score; whiskers: 95% interval)` } } },
+    },
+    plugins: [errorBars],
+  }));
+}

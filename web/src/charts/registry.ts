@@ -1,0 +1,36 @@
+/** chart.js set-up (tree-shaken registration) and the charts of the current screen, destroyed on navigation. */
+import {
+  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement,
+  PointElement, ScatterController, Tooltip,
+} from "chart.js";
+
+Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement,
+  PointElement, ScatterController, Tooltip);
+Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+Chart.defaults.maintainAspectRatio = false;
+
+const live = new Set<Chart>();
+
+/** Keeps a chart so it can be destroyed when the screen changes. */
+export function track<T extends Chart<any, any, any>>(c: T): T {
+  live.add(c as unknown as Chart);
+  return c;
+}
+
+export function destroyCharts(): void {
+  for (const c of live) c.destroy();
+  live.clear();
+}
+
+/** A canvas inside a sized box, with an accessible name. */
+export function canvasBox(label: string, cls = "chart"): { box: HTMLDivElement; canvas: HTMLCanvasElement } {
+  const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", label);
+  const box = document.createElement("div");
+  box.className = cls;
+  box.appendChild(canvas);
+  return { box, canvas };
+}
+
+export { Chart };

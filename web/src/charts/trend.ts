@@ -1,0 +1,37 @@
+/** Score by period with its 95% band, a baseline, a goal line and an industry benchmark. */
+import { Chart, track } from "./registry";
+
+export interface TrendData {
+  labels: string[];
+  values: (number | null)[];
+  lo: (number | null)[];
+  hi: (number | null)[];
+  metric: string;
+  baseline: number | null;
+  goal: number | null;
+  benchmark: { label: string; value: number } | null;
+}
+
+const flat = (n: number, v: number | null) => (v === null ? [] : new Array(n).fill(v));
+
+export function renderTrend(canvas: HTMLCanvasElement, d: TrendData): Chart {
+  const n = d.labels.length;
+  const datasets: any[] = [
+    { label: "95% interval (high)", data: d.hi, borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(36,85,195,.15)", fill: "+1" },
+    { label: "95% interval (low)", data: d.lo, borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(36,85,195,.15)", fill: false },
+    { label: d.metric, data: d.values, borderColor: "#2455c3", backgroundColor: "#2455c3", borderWidth: 2.5, pointRadius: 3, spanGaps: true },
+  ];
+  if (d.baseline !== null) datasets.push({ label: `Baseline (${d.baseline.toFixed(1)})`, data: flat(n, d.baseline), borderColor: "#5b6475", borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
+  if (d.goal !== null) datasets.push({ label: `Goal (${d.goal})`, data: flat(n, d.goal), borderColor: "#1b7f4b", borderWidth: 2, pointRadius: 0 });
+  if (d.benchmark) datasets.push({ label: `${d.benchmark.label} (${d.benchmark.value})`, data: flat(n, d.benchmark.value), borderColor: "#a15c07", borderDash: [2, 3], borderWidth: 2, pointRadius: 0 });
+  return track(new Chart(canvas, {
+    type: "line",
+    data: { labels: d.labels, datasets },
+    options: {
+      animation: false,
+      interaction: { mode: "index", intersect: false },
+      plugins: { legend: { position: "bottom", labels: { filter: (item) => !String(item.text).startsWith("95% interval (low)"), boxWidth: 18 } } },
+      scales: { y: { title: { display: true, text: d.metric } } },
+    },
+  }));
+}

@@ -1,0 +1,58 @@
+/** Number formatting for people: money, percentages, NPS points, intervals. Null-safe ("—"). */
+
+const dash = "—";
+const ok = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+
+/** $1,234,567 (or $1.23M when compact). */
+export function money(x: number | null | undefined, compact = false): string {
+  if (!ok(x)) return dash;
+  if (compact && Math.abs(x) >= 1e4) {
+    return (x < 0 ? "−$" : "$") + new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 }).format(Math.abs(x));
+  }
+  const s = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }).format(Math.abs(x));
+  return (x < 0 ? "−$" : "$") + s;
+}
+
+/** A fraction as a percentage: 0.1234 → "12.3%". */
+export function pct(x: number | null | undefined, digits = 1): string {
+  if (!ok(x)) return dash;
+  return `${(x * 100).toFixed(digits).replace("-", "−")}%`;
+}
+
+/** A plain number with a fixed number of decimals. */
+export function num(x: number | null | undefined, digits = 1): string {
+  if (!ok(x)) return dash;
+  return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }).replace("-", "−");
+}
+
+/** An integer with thousands separators. */
+export function int(x: number | null | undefined): string {
+  if (!ok(x)) return dash;
+  return Math.round(x).toLocaleString("en-US").replace("-", "−");
+}
+
+/** "95% CI [lo, hi]" using a formatter. */
+export function ci(v: readonly [number, number] | null | undefined, f: (x: number) => string): string | null {
+  if (!v || !ok(v[0]) || !ok(v[1])) return null;
+  return `95% CI [${f(v[0])}, ${f(v[1])}]`;
+}
+
+/** A p-value in the statsmodels table style (0.000 when tiny). */
+export function pval(p: number | null | undefined): string {
+  if (!ok(p)) return dash;
+  return p < 0.0005 ? "0.000" : p.toFixed(3);
+}
+
+/** A coefficient in the statsmodels table style (4 decimals, scientific when tiny or huge). */
+export function coef(x: number | null | undefined): string {
+  if (!ok(x)) return dash;
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-4 || a >= 1e6)) return x.toExponential(3);
+  return x.toFixed(4);
+}
+
+/** Years, e.g. payback "1.35 years". */
+export function years(x: number | null | undefined): string {
+  if (!ok(x)) return "not within horizon";
+  return `${x.toFixed(2)} years`;
+}

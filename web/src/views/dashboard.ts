@@ -1,0 +1,111 @@
+/** Dashboard: NPS / CSAT / CES with intervals, trend by month, breakdowns, and the join report. */
+import { api, wsPath } from "../api";
+import { renderBreakdown } from "../charts/breakdown";
+import { canvasBox } from "../charts/registry";
+import { renderTrend } from "../charts/trend";
+import { field, h, help, kpi, numberInput, select, table } from "../dom";
+import { ci, int, num } from "../format";
+import { npsBenchmarks, type M, type Metrics } from "../metrics";
+import { wsHash } from "../router";
+import { pref, setPref } from "../store";
+import { heading, loadWorkspace } from "../workspace";
+import type { ScreenCtx } from "./screens";
+
+const HELP = {
+  nps: "Net Promoter Score = % promoters (9-10) − % detractors (0-6) over all responses, on −100..100. 95% interval: NPS ± 1.96·100·√((p + d − (p − d)²)/n).",
+  csat: "CSAT = share of positive answers (top two boxes: 4-5 on a 1-5 scale) × 100. 95% interval: Wilson score interval. The mean score is shown too.",
+  ces: "Customer Effort Score = mean of the 1-7 effort answers; 95% interval from the t distribution.",
+};
+
+function kpis(o: M): HTMLElement {
+  return h("div", { class: "kpis", id: "kpis" },
+    kpi("NPS", num(o.nps?.score, 1), `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`, HELP.nps),
+    kpi("CSAT", o.csat?.score == null ? "—" : `${num(o.csat.score, 1)}%`, `${ci(o.csat?.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat?.mean, 2)} · n = ${int(o.csat?.n)}`, HELP.csat),
+    kpi("CES", num(o.ces?.mean, 2), `${ci(o.ces?.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces?.n)}`, HELP.ces));
+}
+
+function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElement {
+  const groups = (m?.groups ?? []).filter((g) => (g.nps?.n ?? 0) > 0 || (g.csat?.n ?? 0) > 0);
+  const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
+  if (!groups.length) { card.appendChild(h("p", { class: "muted" }, "No responses to break down yet.")); return card; }
+  const { box, canvas } = canvasBox(`NPS ${title.toLowerCase()}`, "chart short");
+  card.append(box, table(["Group", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CES"],
+    groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
+      num(g.csat?.score, 1), num(g.ces?.mean, 2)]), { num: [1, 2, 3, 4, 5] }));
+  requestAnimationFrame(() => renderBreakdown(canvas, {
+    labels: groups.map((g) => g.key ?? "(none)"), values: groups.map((g) => g.nps?.score ?? null),
+    ci: groups.map((g) => g.nps?.ci95 ?? null), metric: "NPS",
+  }));
+  return card;
+}
+
+export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
+  const w = await loadWorkspace(ws);
+  const hasResponses = (w.datasets ?? []).some((d) => d.kind === "responses");
+  const get = (by?: string) => api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by } }).catch(() => null);
+  const [overall, byMonth, bySegment, byTouchpoint] = hasResponses
+    ? await Promise.all([get(), get("month"), get("segment"), get("touchpoint")])
+    : [null, null, null, null];
+
+  const parts: (Node | string)[] = [heading("Dashboard", w)];
+  if (!w.datasets?.length) {
+    parts.push(h("section", { class: "card" }, h("h2", {}, "Start by uploading your data"),
+      h("p", {}, "Upload an accounts file (ARR, renewed) and a survey responses file (NPS, CSAT, CES). ", h("a", { href: wsHash(ws, "upload"), class: "button" }, "Upload files"))));
+  }
+  if (overall) parts.push(h("section", { class: "card", "aria-label": "Headline scores" }, kpis(overall.overall)));
+  else if (w.datasets?.length) parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
+
+  if (byMonth && byMonth.groups?.length) parts.push(trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks));
+  if (overall) parts.push(h("div", { class: "grid-2" }, breakdownCard("By segment", "by-segment", bySegment), breakdownCard("By touchpoint", "by-touchpoint", byTouchpoint)));
+  parts.push(joinCard(w.join));
+  main.replaceChildren(...parts);
+}
+
+function trendCard(ws: string, m: Metrics, benchmarks: unknown): HTMLElement {
+  const groups = [...m.groups].sort((a, b) => String(a.key).localeCompare(String(b.key)));
+  const bms = npsBenchmarks(benchmarks);
+  const metric = select([["nps", "NPS"], ["csat", "CSAT %"]], pref(ws, "trendMetric", "nps"), { id: "trend-metric" });
+  const bench = select(bms.map((b) => [b.label, `${b.label} (${b.value})`] as [string, string]), pref(ws, "benchmark", bms.find((b) => /software/i.test(b.label))?.label ?? bms[0]?.label), { id: "trend-benchmark" });
+  const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k]?.score != null)?.[k]?.score ?? null;
+  const goal = numberInput(pref<number | string>(ws, "goal", ""), { id: "trend-goal", step: "1", placeholder: "e.g. 40" });
+  const { box, canvas } = canvasBox("Score by month with baseline, goal and benchmark", "chart tall");
+  let chart: { destroy(): void } | null = null;
+  const draw = () => {
+    chart?.destroy();
+    const k = metric.value as "nps" | "csat";
+    const b = bms.find((x) => x.label === bench.value) ?? null;
+    const g = goal.value === "" ? null : Number(goal.value);
+    chart = renderTrend(canvas, {
+      labels: groups.map((x) => x.key),
+      values: groups.map((x) => x[k]?.score ?? null),
+      lo: groups.map((x) => x[k]?.ci95?.[0] ?? null),
+      hi: groups.map((x) => x[k]?.ci95?.[1] ?? null),
+      metric: k === "nps" ? "NPS" : "CSAT %",
+      baseline: firstScored(k),
+      goal: g !== null && Number.isFinite(g) ? g : null,
+      benchmark: k === "nps" ? b : { label: "CSAT excellent", value: 80 },
+    });
+  };
+  metric.addEventListener("change", () => { setPref(ws, "trendMetric", metric.value); draw(); });
+  bench.addEventListener("change", () => { setPref(ws, "benchmark", bench.value); draw(); });
+  goal.addEventListener("change", () => { setPref(ws, "goal", goal.value === "" ? "" : Number(goal.value)); draw(); });
+  requestAnimationFrame(draw);
+  return h("section", { class: "card", "aria-labelledby": "trend-title", id: "trend" }, h("h2", { id: "trend-title" }, "Trend by month"),
+    h("div", { class: "row no-print" }, field("Metric", metric), field("Industry benchmark (NPS)", bench), field("Goal", goal)),
+    box,
+    help("Each point is the month's score with its 95% interval (shaded). Baseline = the score of the first month with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
+}
+
+function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
+  const card = h("section", { class: "card", "aria-labelledby": "join-title", id: "join-report" }, h("h2", { id: "join-title" }, "How the files join"));
+  if (!j) { card.appendChild(h("p", { class: "muted" }, "Upload both an accounts file and a responses file to see how they match.")); return card; }
+  card.append(h("div", { class: "kpis" },
+    kpi("Accounts", int(j.accounts), null, "Rows of the newest accounts file."),
+    kpi("Responses", int(j.responses), null, "Rows of the newest responses file."),
+    kpi("Matched accounts", int(j.matchedAccounts), j.accounts ? `${num((100 * j.matchedAccounts) / j.accounts, 1)}% of accounts` : null,
+      "Accounts with at least one survey response (matched on account_id). Their mean NPS / CSAT / CES become the model's features."),
+    kpi("Orphan responses", int(j.orphanResponses), null, "Responses whose account_id is not in the accounts file. They count in the scores above but cannot be linked to revenue: check for id typos or a missing accounts export.",
+      { "data-warn": j.orphanResponses > 0 ? "1" : "0" }),
+    kpi("Accounts without responses", int(j.accountsWithoutResponses), null, "Accounts nobody answered a survey for. Models exclude them when a satisfaction predictor is used (counted as excluded).")));
+  return card;
+}

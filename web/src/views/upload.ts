@@ -1,0 +1,243 @@
+/**
+ * Upload: drop or pick a CSV / xlsx, choose its kind, preview it with `dryRun=true` (first rows, detected
+ * column mapping the user can correct), then commit. Transfer progress is real (XHR upload events);
+ * processing is shown as running until the server answers (or from the dataset's progress when it reports one).
+ */
+import { api, HttpError, uploadFile, wsPath, type UploadProgress } from "../api";
+import { field, h, help, select, table } from "../dom";
+import { errorBox } from "../errors";
+import { int } from "../format";
+import { wsHash } from "../router";
+import { heading, loadWorkspace, type Workspace } from "../workspace";
+import type { ScreenCtx } from "./screens";
+
+/** Canonical columns of each kind (API.md "Datasets"). */
+export const CANONICAL: Record<string, { name: string; required: boolean; note: string }[]> = {
+  accounts: [
+    { name: "account_id", required: true, note: "unique id" },
+    { name: "arr", required: true, note: "annual recurring revenue" },
+    { name: "renewed", required: false, note: "1/0, yes/no, renewed/churned" },
+    { name: "segment", required: false, note: "text" },
+    { name: "region", required: false, note: "text" },
+    { name: "tenure_months", required: false, note: "number" },
+    { name: "renewal_date", required: false, note: "date" },
+    { name: "expansion", required: false, note: "fraction or %" },
+  ],
+  responses: [
+    { name: "account_id", required: true, note: "account the answer belongs to" },
+    { name: "date", required: false, note: "date" },
+    { name: "nps", required: false, note: "0-10" },
+    { name: "csat", required: false, note: "1-5" },
+    { name: "ces", required: false, note: "1-7" },
+    { name: "touchpoint", required: false, note: "journey stage" },
+  ],
+  transactions: [
+    { name: "customer_id", required: true, note: "text" },
+    { name: "date", required: true, note: "date" },
+    { name: "amount", required: true, note: "money" },
+  ],
+};
+
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+function contentType(file: File): string {
+  if (/\.xlsx$/i.test(file.name)) return XLSX;
+  if (/\.(csv|txt|tsv)$/i.test(file.name)) return "text/csv";
+  return file.type || "text/csv";
+}
+
+function guessKind(name: string): string | null {
+  const n = name.toLowerCase();
+  if (/(response|survey|nps|csat|feedback)/.test(n)) return "responses";
+  if (/(transaction|order|purchase|sales)/.test(n)) return "transactions";
+  if (/(account|customer|renewal|arr|contract)/.test(n)) return "accounts";
+  return null;
+}
+
+/** A labelled progress bar with a percentage; `set(null)` shows it as running (indeterminate). */
+function progressBar(label: string, id: string) {
+  const bar = h("progress", { id, max: 100, value: 0, "aria-label": label });
+  const pctEl = h("span", { class: "small muted", id: `${id}-pct` }, "0%");
+  const row = h("div", { class: "progress-row" }, h("span", { class: "small" }, label), bar, pctEl);
+  return {
+    row,
+    set(v: number | null, text?: string) {
+      if (v === null) { bar.removeAttribute("value"); pctEl.textContent = text ?? "working…"; return; }
+      bar.value = Math.max(0, Math.min(100, v));
+      pctEl.textContent = text ?? `${Math.round(bar.value)}%`;
+    },
+  };
+}
+
+export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
+  const w = await loadWorkspace(ws);
+  let file: File | null = null;
+  let mapping: Record<string, string> = {};
+
+  const kind = select([["accounts", "Accounts (one row per account: ARR, renewed, segment…)"], ["responses", "Survey responses (NPS, CSAT, CES, touchpoint…)"],
+    ["transactions", "Transactions (customer, date, amount)"]], "accounts", { name: "kind", id: "upload-kind" });
+  const name = h("input", { type: "text", id: "upload-name", name: "name", placeholder: "defaults to the file name" });
+  const picker = h("input", { type: "file", id: "upload-file", accept: ".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+  const chosen = h("p", { class: "small", id: "upload-chosen", "aria-live": "polite" }, "No file chosen yet.");
+  const drop = h("div", { class: "drop", id: "drop-zone" },
+    h("p", {}, h("strong", {}, "Drop a CSV or Excel (.xlsx) file here")),
+    h("p", { class: "muted small" }, "or"), field("Choose a file", picker), chosen);
+  const transfer = progressBar("Transfer", "progress-transfer");
+  const processing = progressBar("Processing", "progress-processing");
+  const progress = h("div", { class: "hidden", id: "upload-progress" }, transfer.row, processing.row);
+  const result = h("div", { id: "upload-result", "aria-live": "polite" });
+  const preview = h("div", { id: "upload-preview" });
+
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    const f = e.dataTransfer?.files?.[0];
+    if (f) choose(f);
+  });
+  picker.addEventListener("change", () => { if (picker.files?.[0]) choose(picker.files[0]); });
+  kind.addEventListener("change", () => { mapping = {}; if (file) void runPreview(); });
+
+  function choose(f: File) {
+    file = f;
+    mapping = {};
+    const g = guessKind(f.name);
+    if (g && kind.value !== g) kind.value = g;
+    if (!name.value) name.placeholder = f.name;
+    chosen.textContent = `${f.name} · ${int(f.size)} bytes`;
+    void runPreview();
+  }
+
+  function onProgress(p: UploadProgress) {
+    progress.classList.remove("hidden");
+    if (p.phase === "transfer") {
+      transfer.set(p.total ? (100 * p.loaded) / p.total : 0, `${Math.round(p.total ? (100 * p.loaded) / p.total : 0)}%`);
+      processing.set(0, "waiting");
+    } else if (p.phase === "processing") {
+      transfer.set(100);
+      processing.set(null, "checking rows…");
+    } else {
+      transfer.set(100);
+      processing.set(100);
+    }
+  }
+
+  function query(dryRun: boolean) {
+    return {
+      kind: kind.value,
+      name: name.value.trim() || file?.name,
+      mapping: Object.keys(mapping).length ? JSON.stringify(mapping) : undefined,
+      dryRun: dryRun ? "true" : undefined,
+    };
+  }
+
+  async function runPreview() {
+    if (!file) return;
+    result.replaceChildren();
+    preview.replaceChildren(h("p", { class: "muted" }, "Checking the file…"));
+    try {
+      const r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(true), onProgress);
+      preview.replaceChildren(previewCard(r));
+    } catch (err) {
+      preview.replaceChildren(errorBox(err), err instanceof HttpError && err.status === 422 ? mappingCard(null) : "");
+    }
+  }
+
+  async function commit() {
+    if (!file) return;
+    result.replaceChildren(h("p", { class: "muted" }, "Uploading…"));
+    try {
+      let r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress);
+      r = await followProcessing(r);
+      preview.replaceChildren();
+      result.replaceChildren(h("div", { class: "notice ok", role: "status", id: "upload-done" },
+        h("strong", {}, `Stored ${r.kind} “${r.name}”: ${int(r.rows)} rows.`), " ",
+        h("a", { href: wsHash(ws) }, "See the dashboard"), " or upload the next file."),
+        r.warnings?.length ? h("ul", { class: "warn" }, r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x)))) : "");
+      file = null;
+      picker.value = "";
+      chosen.textContent = "No file chosen yet.";
+      await refreshList();
+    } catch (err) {
+      result.replaceChildren(errorBox(err));
+    }
+  }
+
+  /** When the server processes in the background (status queued/processing), poll the dataset for progress. */
+  async function followProcessing(r: any): Promise<any> {
+    let cur = r;
+    while (cur && r.id && (cur.status === "queued" || cur.status === "processing")) {
+      const done = Number(cur.progress?.rowsDone ?? cur.rowsDone ?? 0);
+      const total = Number(cur.progress?.rowsTotal ?? cur.rowsTotal ?? 0);
+      processing.set(total > 0 ? (100 * done) / total : null, total > 0 ? `${int(done)} / ${int(total)} rows` : undefined);
+      await new Promise((res) => setTimeout(res, 500));
+      cur = await api(wsPath(ws, `/datasets/${encodeURIComponent(r.id)}`), { ws });
+    }
+    if (cur?.status === "failed") throw new HttpError(422, cur.error?.code ?? "invalid_file", cur.error?.message ?? "Processing failed; nothing was stored.", cur.error?.details ?? []);
+    processing.set(100);
+    return cur;
+  }
+
+  function mappingCard(r: any | null): HTMLElement {
+    const headers: string[] = r?.preview?.headers ?? [];
+    const detected: Record<string, string> = {};
+    for (const c of r?.columns ?? []) if (c.source) detected[c.name] = c.source;
+    const canon = CANONICAL[kind.value] ?? [];
+    if (!headers.length) {
+      return h("p", { class: "muted small" }, "Once the file can be read, its columns appear here so you can correct the mapping.");
+    }
+    const rows = canon.map((c) => {
+      const s = select([["", "— not in file —"], ...headers.map((x) => [x, x] as [string, string])], mapping[c.name] ?? detected[c.name] ?? "",
+        { id: `map-${c.name}`, "data-canonical": c.name });
+      s.addEventListener("change", () => { if (s.value) mapping[c.name] = s.value; else delete mapping[c.name]; });
+      return h("tr", {}, h("td", {}, h("label", { for: s.id }, c.name), c.required ? h("span", { class: "small muted" }, " required") : ""),
+        h("td", { class: "small muted" }, c.note), h("td", {}, s));
+    });
+    const recheck = h("button", { type: "button", class: "secondary", id: "upload-recheck", onclick: () => void runPreview() }, "Check again with this mapping");
+    return h("section", { class: "card", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, "Column mapping"),
+      h("p", { class: "small muted" }, "Detected from the headers (case-insensitive, common synonyms). Correct any that are wrong; other columns are kept as extra columns."),
+      h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Column"), h("th", {}, "Expects"), h("th", {}, "Header in your file"))), h("tbody", {}, rows))),
+      h("div", { class: "row" }, recheck));
+  }
+
+  function previewCard(r: any): HTMLElement {
+    const headers: string[] = r.preview?.headers ?? [];
+    const rows: string[][] = r.preview?.rows ?? [];
+    const commitBtn = h("button", { type: "button", id: "upload-commit", onclick: () => void commit() }, `Upload ${int(r.rows)} rows`);
+    return h("div", {},
+      h("section", { class: "card", "aria-labelledby": "preview-title" }, h("h2", { id: "preview-title" }, "Preview"),
+        h("p", {}, `${int(r.rows)} rows read, no bad cells. `, h("span", { class: "muted small" }, `Showing the first ${rows.length}.`)),
+        (r.warnings ?? []).length ? h("ul", { class: "warn small" }, r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x)))) : "",
+        table(headers, rows, { cls: "preview" }),
+        h("h3", {}, "Columns understood"),
+        table(["Column", "Type", "From header"], (r.columns ?? []).map((c: any) => [c.name, c.type, c.source ?? "—"])),
+        h("div", { class: "row" }, commitBtn)),
+      mappingCard(r));
+  }
+
+  const list = h("div", { id: "dataset-list" });
+  async function refreshList() {
+    const cur: Workspace = await loadWorkspace(ws);
+    const ds = cur.datasets ?? [];
+    list.replaceChildren(ds.length
+      ? table(["Kind", "Name", "Rows", "Columns", ""], ds.map((d) => [d.kind, d.name, int(d.rows), (d.columns ?? []).map((c) => c.name).join(", "),
+        h("button", { type: "button", class: "secondary", "aria-label": `Delete ${d.name}`, onclick: async () => {
+          if (!confirm(`Delete ${d.name}?`)) return;
+          try { await api(wsPath(ws, `/datasets/${encodeURIComponent(d.id)}`), { ws, method: "DELETE" }); } catch (err) { list.prepend(errorBox(err)); return; }
+          await refreshList();
+        } }, "Delete")]), { num: [2] })
+      : h("p", { class: "muted" }, "No datasets yet. Start with the accounts file, then the survey responses."));
+  }
+
+  main.replaceChildren(heading("Upload data", w),
+    h("section", { class: "card", "aria-labelledby": "file-title" }, h("h2", { id: "file-title" }, "1. Choose a file"),
+      h("div", { class: "row" }, field("What is in the file?", kind), field("Name (optional)", name)),
+      help("Accounts: one row per account with account_id and arr (and renewed to fit renewal models). Responses: one row per survey answer with account_id and nps, csat or ces. Transactions: customer_id, date, amount for CLV. Money like $12,000.00 or 1.234,56, dates like 2025-03-31, 3/31/2025 or Excel serials are understood.",
+        "Which columns are needed?"),
+      drop, progress),
+    preview, result,
+    h("section", { class: "card", "aria-labelledby": "ds-title" }, h("h2", { id: "ds-title" }, "Datasets in this workspace"),
+      h("p", { class: "small muted" }, "The newest dataset of each kind is the one models use."), list));
+  await refreshList();
+}
