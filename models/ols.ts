@@ -1,0 +1,196 @@
+/**
+ * Ordinary least squares by column-scaled Householder QR with pivoting
+ * (never XᵀX inverted), with nonrobust or HC3 (MacKinnon & White 1985)
+ * covariance, t inference, R², F, logLik, AIC and BIC as statsmodels' OLS
+ * reports them.
+ */
+import { ModelError } from "./errors";
+import { fSf } from "./distributions";
+import { applyQt, cholesky, cholSolve, invertR } from "./linalg";
+import { scaledQr } from "./rank";
+import { coefficientTable, finiteOrNull, type LinearFit, type Coefficient, toRows } from "./regression-result";
+
+export interface OlsResult {
+  beta: Float64Array;
+  coefficients: Coefficient[];
+  covariance: number[][];
+  fit: LinearFit;
+  warnings: string[];
+}
+
+/**
+ * Fits y = Xβ + ε by least squares.
+ * @param X row-major n × p design (first column "Intercept" when the model has one)
+ * @throws ModelError too_few_rows (n ≤ p), no_variance, collinear_predictors
+ * @example fitOls(X, y, n, p, ["Intercept", "x"], "nonrobust").beta
+ */
+export function fitOls(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  terms: string[],
+  covarianceType: "nonrobust" | "HC3" = "nonrobust",
+): OlsResult {
+  if (n <= p)
+    throw new ModelError("too_few_rows", `A linear model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
+  const hasIntercept = terms[0] === "Intercept";
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (y[i] < ymin) ymin = y[i];
+    if (y[i] > ymax) ymax = y[i];
+  }
+  if (ymin === ymax) throw new ModelError("no_variance", `The outcome is ${ymin} in every row used: there is nothing to explain.`);
+
+  const { f, scale } = scaledQr(X, n, p, terms);
+  const qy = Float64Array.from(y);
+  applyQt(f, qy, p);
+  const w = invertR(f, p); // R⁻¹, row-major, pivoted scaled coordinates
+  // G = S⁻¹ P R⁻¹ maps a raw row x to its row of Q (z = x G), and (XᵀX)⁻¹ = G Gᵀ.
+  const g = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) {
+    const j = f.perm[a];
+    for (let b = 0; b < p; b++) g[j * p + b] = w[a * p + b] / scale[j];
+  }
+  // Condition estimate of the scaled design: ‖R‖_F · ‖R⁻¹‖_F (within a factor p of κ₂).
+  let rf = 0;
+  let wf = 0;
+  for (let a = 0; a < p; a++)
+    for (let b = a; b < p; b++) {
+      rf += f.qr[b * n + a] * f.qr[b * n + a];
+      wf += w[a * p + b] * w[a * p + b];
+    }
+  const condition = Math.sqrt(rf * wf);
+  const beta = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let b = 0; b < p; b++) s += g[j * p + b] * qy[b];
+    beta[j] = s;
+  }
+
+  let ssr = 0;
+  let ysum = 0;
+  const resid = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let fit = 0;
+    const o = i * p;
+    for (let j = 0; j < p; j++) fit += X[o + j] * beta[j];
+    const e = y[i] - fit;
+    resid[i] = e;
+    ssr += e * e;
+    ysum += y[i];
+  }
+  const ybar = ysum / n;
+  let tss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = hasIntercept ? y[i] - ybar : y[i];
+    tss += d * d;
+  }
+  const dfResid = n - p;
+  const kConst = hasIntercept ? 1 : 0;
+  const dfModel = p - kConst;
+  const sigma2 = ssr / dfResid;
+  const warnings: string[] = [];
+
+  const cov = new Float64Array(p * p);
+  if (covarianceType === "nonrobust") {
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let b = 0; b < p; b++) s += g[i * p + b] * g[j * p + b];
+        cov[i * p + j] = cov[j * p + i] = s * sigma2;
+      }
+  } else {
+    hc3(X, resid, n, p, g, cov);
+  }
+
+  const rSquared = 1 - ssr / tss;
+  const adjRSquared = 1 - ((n - kConst) / dfResid) * (1 - rSquared);
+  let fStatistic = NaN;
+  if (dfModel > 0) {
+    if (covarianceType === "nonrobust") fStatistic = ((tss - ssr) / dfModel) / sigma2;
+    else fStatistic = waldF(beta, cov, p, kConst);
+  }
+  const logLik = -0.5 * n * (Math.log(2 * Math.PI) + Math.log(ssr / n) + 1);
+  if (ssr === 0 || sigma2 < 1e-30 * tss) warnings.push("The model fits the data exactly (residual variance 0): standard errors and tests are not meaningful.");
+  if (condition > 1e8)
+    warnings.push(`The predictors are nearly collinear (condition number about ${condition.toExponential(1)} after scaling): the estimates may have only ${Math.max(0, Math.floor(16 - Math.log10(condition)))} correct digits.`);
+
+  const covRows = toRows(cov, p);
+  const fit: LinearFit = {
+    rSquared,
+    adjRSquared,
+    fStatistic: finiteOrNull(fStatistic),
+    fPValue: Number.isFinite(fStatistic) ? fSf(fStatistic, dfModel, dfResid) : null,
+    logLik: finiteOrNull(logLik),
+    aic: finiteOrNull(-2 * logLik + 2 * p),
+    bic: finiteOrNull(-2 * logLik + Math.log(n) * p),
+    sigma: Math.sqrt(sigma2),
+    ssr,
+    dfModel,
+    dfResid,
+    conditionNumber: condition,
+    converged: true,
+    iterations: 0,
+  };
+  return { beta, coefficients: coefficientTable(terms, beta, covRows, dfResid), covariance: covRows, fit, warnings };
+}
+
+/** HC3 sandwich G (Σ eᵢ²/(1−hᵢ)² zᵢzᵢᵀ) Gᵀ with zᵢ = xᵢG the row of Q and hᵢ = ‖zᵢ‖². */
+function hc3(X: Float64Array, resid: Float64Array, n: number, p: number, g: Float64Array, out: Float64Array): void {
+  const meat = new Float64Array(p * p);
+  const z = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    let h = 0;
+    for (let b = 0; b < p; b++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += X[o + j] * g[j * p + b];
+      z[b] = s;
+      h += s * s;
+    }
+    if (h > 1 - 1e-10)
+      throw new ModelError(
+        "too_few_rows",
+        `HC3 standard errors are undefined: data row ${i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
+      );
+    const e = resid[i] / (1 - h);
+    const wgt = e * e;
+    for (let a = 0; a < p; a++) {
+      const za = wgt * z[a];
+      for (let b = 0; b <= a; b++) meat[a * p + b] += za * z[b];
+    }
+  }
+  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) meat[b * p + a] = meat[a * p + b];
+  const tmp = new Float64Array(p * p);
+  for (let i = 0; i < p; i++)
+    for (let b = 0; b < p; b++) {
+      let s = 0;
+      for (let a = 0; a < p; a++) s += g[i * p + a] * meat[a * p + b];
+      tmp[i * p + b] = s;
+    }
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let b = 0; b < p; b++) s += tmp[i * p + b] * g[j * p + b];
+      out[i * p + j] = out[j * p + i] = s;
+    }
+}
+
+/** Wald F = bᵀV⁻¹b / q over the slopes (all terms but the intercept), as statsmodels does with robust covariance. */
+function waldF(beta: Float64Array, cov: Float64Array, p: number, kConst: number): number {
+  const q = p - kConst;
+  const v = new Float64Array(q * q);
+  const b = new Float64Array(q);
+  for (let i = 0; i < q; i++) {
+    b[i] = beta[i + kConst];
+    for (let j = 0; j < q; j++) v[i * q + j] = cov[(i + kConst) * p + j + kConst];
+  }
+  const l = cholesky(v, q);
+  if (!l) return NaN;
+  const x = cholSolve(l, q, b);
+  let s = 0;
+  for (let i = 0; i < q; i++) s += b[i] * x[i];
+  return s / q;
+}

@@ -1,0 +1,81 @@
+/**
+ * Column-scaled pivoted QR of a design and the named errors it can raise:
+ * `no_variance` for a constant predictor and `collinear_predictors` (naming
+ * the terms of each linear dependence) when the numerical rank, decided with
+ * the relative tolerance max(n, p)·ε on R's diagonal (as numpy's matrix_rank),
+ * is short of the number of terms.
+ */
+import { ModelError } from "./errors";
+import { type PivotedQr, qrPivoted, rAt } from "./linalg";
+
+export interface ScaledQr {
+  f: PivotedQr;
+  /** Column scales: the 2-norm of each design column. */
+  scale: Float64Array;
+  /** |R₀₀| / |R_(p−1)(p−1)|: a cheap condition estimate of the scaled design. */
+  condition: number;
+}
+
+/**
+ * Factorises a row-major n × p design after scaling each column to unit length.
+ * @throws ModelError no_variance when a non-intercept column is constant (with an intercept) or all zero
+ * @throws ModelError collinear_predictors naming the terms that are linear combinations of others
+ * @example const { f, scale } = scaledQr(d.X, d.n, d.p, d.terms);
+ */
+export function scaledQr(X: Float64Array, n: number, p: number, terms: string[]): ScaledQr {
+  const hasIntercept = terms[0] === "Intercept";
+  const scale = new Float64Array(p);
+  const a = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = X[i * p + j];
+      s += v * v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (!(s > 0) || (hasIntercept && j > 0 && min === max))
+      throw new ModelError("no_variance", `${terms[j]} has the same value (${min}) in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
+    scale[j] = Math.sqrt(s);
+  }
+  for (let j = 0; j < p; j++) {
+    const inv = 1 / scale[j];
+    const o = j * n;
+    for (let i = 0; i < n; i++) a[o + i] = X[i * p + j] * inv;
+  }
+  const tol = Math.max(n, p) * 2.220446049250313e-16;
+  const f = qrPivoted(a, n, p, tol);
+  if (f.rank < p) throw collinearError(f, terms);
+  const condition = Math.abs(rAt(f, 0, 0) / rAt(f, p - 1, p - 1));
+  return { f, scale, condition };
+}
+
+/** Names each dropped column and the kept columns it is a combination of (R₁₁ z = R₁₂). */
+function collinearError(f: PivotedQr, terms: string[]): ModelError {
+  const k = f.rank;
+  const named = new Set<string>();
+  const parts: string[] = [];
+  for (let d = k; d < f.p; d++) {
+    const z = new Float64Array(k);
+    for (let i = k - 1; i >= 0; i--) {
+      let s = rAt(f, i, d);
+      for (let m = i + 1; m < k; m++) s -= rAt(f, i, m) * z[m];
+      z[i] = s / rAt(f, i, i);
+    }
+    let zmax = 0;
+    for (let i = 0; i < k; i++) zmax = Math.max(zmax, Math.abs(z[i]));
+    const involved: string[] = [];
+    for (let i = 0; i < k; i++) if (Math.abs(z[i]) > 1e-6 * zmax) involved.push(terms[f.perm[i]]);
+    const dropped = terms[f.perm[d]];
+    named.add(dropped);
+    for (const t of involved) named.add(t);
+    parts.push(involved.length ? `${dropped} is a linear combination of ${involved.join(", ")}` : `${dropped} is zero in every row`);
+  }
+  return new ModelError(
+    "collinear_predictors",
+    `The predictors are collinear (${parts.join("; ")}), so their separate effects cannot be estimated: remove one of them.`,
+    [...named],
+  );
+}
