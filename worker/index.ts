@@ -3,6 +3,7 @@ import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
 import workspaces from "./routes/workspaces";
+import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
@@ -10,6 +11,8 @@ const app = newRouter();
 
 // First: security headers (CSP, nosniff, no framing, CORS only if configured) on every response.
 app.use("*", securityHeaders());
+// No NaN / Infinity in any JSON body: checked before serialisation (422 non_finite_result).
+app.use("*", finiteJson());
 
 app.route("/", health);
 app.route("/", workspaces);

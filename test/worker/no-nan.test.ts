@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { newRouter, onError } from "../../worker/app";
+import { assertFinite, findNonFinite, finiteJson } from "../../worker/finite";
+import { call } from "./support/api";
+import { jsonProblems, rawTokenProblems, readChecked } from "./support/json-check";
+
+/**
+ * No NaN / Infinity in any JSON: (1) the worker-side guard (worker/finite.ts)
+ * turns a non-finite number into a named 422 before serialisation; (2) the
+ * test-side walker (support/json-check.ts) catches what a guard would miss
+ * (nulls in numeric fields); (3) seeded fuzzing of every /api/calc/* route
+ * listed in /api/openapi.json with extreme numbers: 2xx with finite numbers,
+ * or a 4xx in the error shape, never a 5xx.
+ */
+describe("finite guard", () => {
+  it("finds the path of the first non-finite number", () => {
+    expect(findNonFinite({ a: 1, b: [0, { c: NaN }] })).toBe("$.b[1].c");
+    expect(findNonFinite({ x: new Float64Array([1, Infinity]) })).toBe("$.x[1]");
+    expect(findNonFinite({ ok: [1, 2, null, "NaN"] })).toBeNull();
+    expect(() => assertFinite({ roi: -Infinity })).toThrow(/\$\.roi/);
+  });
+
+  it("answers a handler that returns NaN with a named 422, not a silent null", async () => {
+    const app = newRouter();
+    app.use("*", finiteJson());
+    app.get("/nan", (c) => c.json({ roi: 0 / 0, ok: 1 }));
+    app.get("/fine", (c) => c.json({ roi: 0.25 }));
+    app.onError(onError);
+    const bad = await app.request("/nan");
+    expect(bad.status).toBe(422);
+    const body = await bad.json<{ error: { code: string; details: { column: string }[] } }>();
+    expect(body.error.code).toBe("non_finite_result");
+    expect(body.error.details[0].column).toBe("roi");
+    expect((await app.request("/fine")).status).toBe(200);
+  });
+
+  it("the response walker flags nulls in numeric fields and bare tokens", () => {
+    expect(jsonProblems({ coefficients: [{ estimate: null }] }).length).toBe(1);
+    expect(jsonProblems({ nps: { score: null, n: 3 } }).length).toBe(1);
+    expect(jsonProblems({ nps: { score: null, n: 0, ci95: null } })).toEqual([]);
+    expect(jsonProblems({ covariance: [[1, null]] }).length).toBe(1);
+    expect(jsonProblems({ preview: { rows: [["a", null]] } })).toEqual([]);
+    expect(rawTokenProblems('{"a": NaN}').length).toBe(1);
+    expect(rawTokenProblems('{"a": "NaN is fine in a string"}')).toEqual([]);
+  });
+});
+
+/** Valid bodies per API.md "Calculators"; the fuzzer mutates their numbers. */
+const CALC_BODIES: Record<string, unknown[]> = {
+  "/api/calc/nps": [{ promoters: 50, passives: 30, detractors: 20 }, { scores: [0, 5, 9, 10, 10, 7] }],
+  "/api/calc/csat": [{ scores: [1, 2, 4, 5, 5], scale: 5 }],
+  "/api/calc/sample-size": [{ sigma: 2, margin: 0.5, confidence: 0.95 }],
+  "/api/calc/churn": [{ start: 1000, retained: 900 }],
+  "/api/calc/roi": [{ kind: "revenue", gain: 150, investment: 100 }],
+  "/api/calc/clv": [
+    { kind: "subscription", arpuMonthly: 100, monthsRetained: 24, cac: 300, crc: 50 },
+    { kind: "transactional", transactionsPerMonth: 2, averageOrderValue: 40, grossMargin: 0.3, lifespanMonths: 36 },
+  ],
+  "/api/calc/renewal-uplift": [
+    { accounts: 1000, arr: 50000, baselineRenewal: 0.85, renewalLift: 0.02, horizonYears: 3, grossMargin: 0.8, discountRate: 0.1, investment: 500000 },
+  ],
+  "/api/calc/sbg": [{ survivors: [1000, 631, 468, 382, 326, 289, 262, 241], horizon: 12 }],
+  "/api/calc/regression": [
+    { kind: "linear", data: { y: [1, 3, 2, 5, 4, 6, 8, 7], x: [1, 2, 3, 4, 5, 6, 7, 8] }, outcome: "y", predictors: ["x"], covariance: "nonrobust" },
+    { kind: "logistic", data: { y: [0, 0, 1, 0, 1, 1, 0, 1, 1, 1], x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, outcome: "y", predictors: ["x"] },
+  ],
+  "/api/calc/bgnbd": [{ frequency: [0, 1, 2, 0, 5, 3], recency: [0, 10, 30, 0, 60, 20], T: [70, 70, 70, 70, 70, 70] }],
+  "/api/calc/gamma-gamma": [{ frequency: [1, 2, 5, 3, 1, 4], monetary: [20, 35, 10, 50, 25, 30] }],
+  "/api/calc/program": [{ initiatives: [{ name: "a", gain: 100, investment: 50 }, { name: "b", gain: 10, investment: 20 }], overlap: 0.2 }],
+};
+
+/** JSON texts of extreme numbers; 1e309 and -1e309 parse to ±Infinity in the worker. */
+const EXTREMES = ["0", "-0", "-1", "1e308", "-1e308", "1e309", "-1e309", "5e-324", "1e-300", "0.5", "2147483648", "9007199254740993", "null", '"NaN"', '"Infinity"', '"12"', "[]", "{}", "true"];
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** JSON text of `body` with some numbers replaced by extreme literals. */
+function mutate(body: unknown, r: () => number, rate: number): string {
+  const walk = (v: unknown): string => {
+    if (typeof v === "number") return r() < rate ? EXTREMES[Math.floor(r() * EXTREMES.length)] : JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map(walk).join(",")}]`;
+    if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${walk(x)}`).join(",")}}`;
+    return JSON.stringify(v);
+  };
+  return walk(body);
+}
+
+describe("calculators under extreme numbers", () => {
+  it("answer 2xx with finite numbers or a 4xx error, never a 5xx (seeded, 40 mutations per body)", async () => {
+    const doc = await (await call("/api/openapi.json")).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const routes = Object.keys(doc.paths).filter((p) => p.startsWith("/api/calc/") && doc.paths[p].post);
+    const r = mulberry32(7);
+    let sent = 0;
+    const failures: string[] = [];
+    for (const path of routes) {
+      const bodies = CALC_BODIES[path];
+      if (!bodies) {
+        failures.push(`${path}: no example body in CALC_BODIES (add one)`);
+        continue;
+      }
+      for (const body of bodies) {
+        // The unmutated body first: it must succeed.
+        const texts = [JSON.stringify(body), ...Array.from({ length: 40 }, () => mutate(body, r, 0.35))];
+        for (const text of texts) {
+          const res = await call(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: text });
+          sent++;
+          try {
+            const { json } = await readChecked(res, `${path} ${text}`);
+            if (res.status >= 500) failures.push(`${path} ${text} -> ${res.status} ${JSON.stringify(json)}`);
+            else if (res.status >= 400 && !(json as { error?: { code?: string } })?.error?.code)
+              failures.push(`${path} ${text} -> ${res.status} without an error code`);
+            else if (text === texts[0] && res.status !== 200) failures.push(`${path} valid body ${text} -> ${res.status} ${JSON.stringify(json)}`);
+          } catch (e) {
+            failures.push((e as Error).message.slice(0, 400));
+          }
+        }
+      }
+    }
+    expect(failures, failures.join("\n")).toEqual([]);
+    console.log(`no-nan: ${routes.length} calc routes, ${sent} requests`);
+  });
+});
