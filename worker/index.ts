@@ -3,6 +3,8 @@ import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
 import workspaces from "./routes/workspaces";
+import models from "./routes/models";
+import scenarios from "./routes/scenarios";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
@@ -16,6 +18,8 @@ app.use("*", finiteJson());
 
 app.route("/", health);
 app.route("/", workspaces);
+app.route("/", models);
+app.route("/", scenarios);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",

@@ -1,0 +1,59 @@
+import { buildDesign, type Column } from "../../models/design";
+import { DEFAULT_CLIP } from "../../models/scenario";
+import type { JoinedAccounts } from "../data/join";
+
+/** The joined accounts as named columns for models/: numeric and text columns side by side. */
+export function accountFrame(j: JoinedAccounts): Record<string, Column> {
+  return { ...j.numeric, ...j.text };
+}
+
+/** Scale bounds for scenario shifts: NPS 0-10, CSAT 1..scale of the responses dataset, CES 1-7. */
+export function clipFor(csatScale: number): Record<string, [number, number]> {
+  return { ...DEFAULT_CLIP, csat: [1, csatScale] };
+}
+
+/** A stored model's recipe: enough to rebuild its design rows on the current data. */
+export interface ModelRecipe {
+  predictors: string[];
+  outcome: string;
+  terms: string[];
+  levels: Record<string, string[]>;
+}
+
+/** The book a model is applied to: design rows of every account with the predictors and ARR present. */
+export interface Book {
+  X: Float64Array;
+  n: number;
+  p: number;
+  terms: string[];
+  /** Source account row of each design row. */
+  rows: Int32Array;
+  arr: Float64Array;
+  accountId: (string | null)[];
+  segment: (string | null)[];
+  /** Accounts left out (a predictor or ARR missing, or a level the fit never saw). */
+  excluded: number;
+}
+
+/**
+ * Rebuilds a model's design rows on the joined accounts with the fit's levels.
+ * The outcome is not required: a scenario projects every account with the
+ * predictors, renewal known or not.
+ */
+export function bookFor(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireOutcome?: boolean } = {}): Book {
+  const data = accountFrame(j);
+  const required = opts.requireOutcome ? ["arr", recipe.outcome] : ["arr"];
+  const d = buildDesign(data, recipe.predictors, { levels: recipe.levels, required });
+  const arr = new Float64Array(d.n);
+  const accountId: (string | null)[] = new Array(d.n);
+  const segment: (string | null)[] = new Array(d.n);
+  const ids = j.text.account_id ?? [];
+  const seg = j.text.segment ?? [];
+  for (let i = 0; i < d.n; i++) {
+    const r = d.rows[i];
+    arr[i] = j.numeric.arr[r];
+    accountId[i] = ids[r] ?? null;
+    segment[i] = seg[r] ?? null;
+  }
+  return { X: d.X, n: d.n, p: d.p, terms: d.terms, rows: d.rows, arr, accountId, segment, excluded: d.excluded };
+}

@@ -1,0 +1,167 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { DEFAULT_HOLDOUT_SEED, validateHoldout } from "../../models/holdout";
+import { fitRegression } from "../../models/regression";
+import { translateEffects } from "../../models/translate";
+import { newRouter } from "../app";
+import { requireRole } from "../auth";
+import { loadJoinedAccounts } from "../data/join";
+import { limit } from "../env";
+import { ApiError, notFound } from "../errors";
+import { accountFrame, bookFor, clipFor } from "../linking/frame";
+import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
+import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
+import { errorResponses as errors } from "./schemas";
+
+/** Models on the workspace's joined accounts (API.md "Models on the workspace's data"). */
+const models = newRouter();
+
+const FitRequest = z.object({
+  kind: z.enum(["logistic", "linear"]),
+  outcome: z.string().min(1).max(200).default("renewed"),
+  predictors: z.array(z.string().min(1).max(200)).min(1).max(100),
+  covariance: z.enum(["nonrobust", "HC3"]).optional(),
+  name: z.string().max(200).optional(),
+  horizonYears: z.number().int().min(1).max(30).default(3).openapi({ description: "Horizon of the translation's money (years)" }),
+  annualDiscountRate: z.number().min(0).max(1).default(0),
+  validationSeed: z.number().int().min(0).max(2 ** 31).default(DEFAULT_HOLDOUT_SEED),
+}).openapi("FitModelRequest");
+
+/** The API body of a stored model. */
+export function modelBody(m: StoredModel) {
+  return { id: m.id, name: (m.spec.name as string | undefined) ?? null, ...m.result, createdAt: m.createdAt } as unknown as z.infer<typeof ModelSchema>;
+}
+
+models.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/{ws}/models",
+    tags: ["models"],
+    summary: "Fit a linear or logistic model on the joined accounts (editor)",
+    description:
+      "Account columns plus the mean nps / csat / ces of each account's responses and log_arr; text columns are " +
+      "categorical (`col[T.level]`, the alphabetically first level as reference). Rows missing a needed value are " +
+      "excluded and counted. Adds `translation` (each CX predictor's +1 point in pp of renewal and revenue, delta-method " +
+      "intervals) and `validation` (seeded 80/20 holdout: AUC and decile calibration, or holdout R²).",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("editor")] as const,
+    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: FitRequest } } } },
+    responses: {
+      201: { description: "The fitted model", content: { "application/json": { schema: ModelSchema } } },
+      ...errors(400, 401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const req = c.req.valid("json");
+    const maxPredictors = limit(c.env, "MAX_PREDICTORS", 30);
+    if (req.predictors.length > maxPredictors) {
+      throw new ApiError(400, "too_many_predictors", `At most ${maxPredictors} predictors per model (got ${req.predictors.length}).`, [
+        { column: "predictors", message: `${req.predictors.length} > ${maxPredictors}` },
+      ]);
+    }
+    if (new Set(req.predictors).size !== req.predictors.length) {
+      throw new ApiError(400, "duplicate_predictors", "Each predictor may appear once.", [{ column: "predictors", message: "duplicates" }]);
+    }
+    const ws = c.var.workspaceId;
+    const joined = await loadJoinedAccounts(c.env, ws);
+    const data = accountFrame(joined);
+    for (const name of [req.outcome, ...req.predictors]) {
+      if (!(name in data)) {
+        throw new ApiError(422, "unknown_column", `No column "${name}" in the joined accounts. Available: ${Object.keys(data).sort().join(", ")}.`, [
+          { column: name, message: "not a column of the joined accounts" },
+        ]);
+      }
+    }
+    const input = { kind: req.kind, data, outcome: req.outcome, predictors: req.predictors, covariance: req.covariance };
+    const fit = fitRegression(input);
+    const book = bookFor(joined, { ...fit, levels: fit.design.levels }, { requireOutcome: true });
+    const translation = translateEffects({
+      kind: fit.kind, outcome: fit.outcome, terms: fit.terms, beta: fit.coefficients.map((x) => x.estimate), cov: fit.covariance,
+      X: book.X, arr: book.arr, horizonYears: req.horizonYears, annualDiscountRate: req.annualDiscountRate, clip: clipFor(joined.csatScale),
+    });
+    const validation = validateHoldout({ ...input, levels: fit.design.levels }, req.validationSeed);
+    const stored = await insertModel(c.env, ws, {
+      kind: fit.kind,
+      outcome: fit.outcome,
+      spec: req,
+      result: { ...fit, translation, validation, data: { datasets: joined.datasets, join: joined.report, csatScale: joined.csatScale } },
+      datasets: joined.datasets,
+    });
+    return c.json(modelBody(stored), 201);
+  },
+);
+
+models.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/models",
+    tags: ["models"],
+    summary: "The workspace's models, newest first",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsParam },
+    responses: {
+      200: { description: "Models", content: { "application/json": { schema: z.object({ models: z.array(ModelSchema) }) } } },
+      ...errors(401, 403, 404),
+    },
+  }),
+  async (c) => c.json({ models: (await listModels(c.env, c.var.workspaceId)).map(modelBody) }, 200),
+);
+
+models.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/models/{id}",
+    tags: ["models"],
+    summary: "One model",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsIdParams },
+    responses: {
+      200: { description: "The model", content: { "application/json": { schema: ModelSchema } } },
+      ...errors(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const m = await getModel(c.env, c.var.workspaceId, c.req.valid("param").id);
+    if (!m) throw notFound("model");
+    return c.json(modelBody(m), 200);
+  },
+);
+
+const AccountsSchema = z.object({
+  modelId: z.string(), kind: z.enum(["linear", "logistic"]), terms: z.array(z.string()), beta: z.array(z.number()),
+  cov: z.array(z.array(z.number())), n: z.number().int(), arr: z.array(z.number()),
+  X: z.array(z.number()).openapi({ description: "n x p row-major design rows" }),
+  segment: z.array(z.string().nullable()), accountId: z.array(z.string().nullable()),
+  clip: z.record(z.string(), z.tuple([z.number(), z.number()])), excluded: z.number().int(),
+}).openapi("ModelAccounts");
+
+models.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/models/{id}/accounts",
+    tags: ["models"],
+    summary: "The model's design rows on the current accounts, for instant what-ifs in the browser (models/scenario.ts)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsIdParams },
+    responses: {
+      200: { description: "β, Σ and the rows", content: { "application/json": { schema: AccountsSchema } } },
+      ...errors(401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const m = await getModel(c.env, c.var.workspaceId, c.req.valid("param").id);
+    if (!m) throw notFound("model");
+    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
+    const book = bookFor(joined, { ...m.result, outcome: m.outcome, levels: m.result.design.levels });
+    const coefficients = m.result.coefficients as { estimate: number }[];
+    return c.json({
+      modelId: m.id, kind: m.kind, terms: book.terms, beta: coefficients.map((x) => x.estimate),
+      cov: m.result.covariance as number[][], n: book.n, arr: Array.from(book.arr), X: Array.from(book.X),
+      segment: book.segment, accountId: book.accountId, clip: clipFor(joined.csatScale), excluded: book.excluded,
+    }, 200);
+  },
+);
+
+export default models;

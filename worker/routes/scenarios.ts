@@ -1,0 +1,143 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { DEFAULT_SEED } from "../../models/scenario";
+import { newRouter } from "../app";
+import { requireRole } from "../auth";
+import { ApiError, notFound } from "../errors";
+import { combineProgram } from "../linking/program";
+import { runScenarioRequest } from "../linking/scenario-run";
+import { ScenarioSchema, WsIdParams, WsParam } from "../linking/schemas";
+import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../linking/store";
+import { errorResponses as errors } from "./schemas";
+
+/** What-if scenarios on a fitted renewal model (API.md "Scenarios"), saved and combined into programmes. */
+const scenarios = newRouter();
+
+const ScenarioRequest = z.object({
+  name: z.string().trim().min(1).max(200).default("Scenario"),
+  modelId: z.string().min(1).max(100),
+  change: z.record(z.string().min(1).max(200), z.number().min(-100).max(100)).openapi({ example: { nps: 5 } }),
+  horizonYears: z.number().int().min(1).max(30).default(3),
+  annualDiscountRate: z.number().min(0).max(1).default(0),
+  grossMargin: z.number().min(0).max(1).default(1),
+  investment: z.number().min(0).max(1e15).default(0),
+  draws: z.number().int().min(0).default(1000),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(DEFAULT_SEED),
+  segment: z.string().max(200).nullable().optional().openapi({ description: "Apply the change to this segment's accounts only" }),
+  save: z.boolean().default(false).openapi({ description: "Store the scenario (editor); false = an unsaved what-if (viewer)" }),
+}).openapi("ScenarioRequest");
+
+const scenarioBody = (s: StoredScenario) => ({ id: s.id, ...s.result, createdAt: s.createdAt }) as unknown as z.infer<typeof ScenarioSchema>;
+
+scenarios.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/{ws}/scenarios",
+    tags: ["scenarios"],
+    summary: "Run a what-if on a logistic renewal model; save:true stores it (editor), otherwise viewers may run it",
+    description:
+      "p_i = logistic(x_i·β), x'_i = x_i + change (clipped to the scale). revenueGain = Σ_i Σ_t arr_i (p'_i^(t−1) − p_i^(t−1)) / (1+d)^(t−1); " +
+      "marginGain = grossMargin · revenueGain; roi = (marginGain − investment) / investment; npv = marginGain − investment; " +
+      "ci95 from `draws` seeded draws of β ~ N(β̂, Σ̂).",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: ScenarioRequest } } } },
+    responses: {
+      200: { description: "An unsaved what-if (id null)", content: { "application/json": { schema: ScenarioSchema } } },
+      201: { description: "The saved scenario", content: { "application/json": { schema: ScenarioSchema } } },
+      ...errors(400, 401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const req = c.req.valid("json");
+    if (req.save && c.var.role === "viewer") {
+      throw new ApiError(403, "forbidden", "Saving a scenario needs the editor role; send save:false for an unsaved what-if.");
+    }
+    const run = await runScenarioRequest(c.env, c.var.workspaceId, req);
+    if (!req.save) return c.json({ id: null, ...run.body } as unknown as z.infer<typeof ScenarioSchema>, 200);
+    const stored = await insertScenario(c.env, c.var.workspaceId, { modelId: run.model.id, name: req.name, request: req, result: run.body });
+    return c.json(scenarioBody(stored), 201);
+  },
+);
+
+scenarios.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/scenarios",
+    tags: ["scenarios"],
+    summary: "Saved scenarios, newest first (side by side: same fields as each scenario)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsParam },
+    responses: {
+      200: { description: "Scenarios", content: { "application/json": { schema: z.object({ scenarios: z.array(ScenarioSchema) }) } } },
+      ...errors(401, 403, 404),
+    },
+  }),
+  async (c) => c.json({ scenarios: (await listScenarios(c.env, c.var.workspaceId)).map(scenarioBody) }, 200),
+);
+
+scenarios.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/scenarios/{id}",
+    tags: ["scenarios"],
+    summary: "One saved scenario",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsIdParams },
+    responses: {
+      200: { description: "The scenario", content: { "application/json": { schema: ScenarioSchema } } },
+      ...errors(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const s = await getScenario(c.env, c.var.workspaceId, c.req.valid("param").id);
+    if (!s) throw notFound("scenario");
+    return c.json(scenarioBody(s), 200);
+  },
+);
+
+const ProgramRequest = z.object({
+  scenarioIds: z.array(z.string().min(1).max(100)).min(1).max(50),
+  overlap: z.number().min(0).max(1).default(0),
+}).openapi("ProgramRequest");
+
+const Interval = z.tuple([z.number(), z.number()]);
+const ProgramSchema = z.object({
+  initiatives: z.array(z.object({
+    id: z.string(), name: z.string(), gain: z.number(), investment: z.number(), gainCi95: Interval.nullable(), roi: z.number().nullable(), npv: z.number(),
+  })),
+  programme: z.object({
+    gain: z.number(), investment: z.number(), roi: z.number().nullable(), npv: z.number(), overlap: z.number(),
+    gainCi95: Interval.nullable(), roiCi95: Interval.nullable(),
+  }),
+  method: z.string(),
+}).openapi("Program");
+
+scenarios.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/{ws}/programs",
+    tags: ["scenarios"],
+    summary: "Combine saved scenarios into an integrated programme (overlap as in /api/calc/program)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: ProgramRequest } } } },
+    responses: {
+      200: { description: "Each initiative's ROI and the programme's", content: { "application/json": { schema: ProgramSchema } } },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { scenarioIds, overlap } = c.req.valid("json");
+    const found = await Promise.all(scenarioIds.map((id) => getScenario(c.env, c.var.workspaceId, id)));
+    const initiatives = found.map((s, k) => {
+      if (!s) throw new ApiError(404, "not_found", `No such scenario in this workspace: ${scenarioIds[k]}.`, [{ column: `scenarioIds.${k}`, message: "not found" }]);
+      const r = s.result as { marginGain: number; request: { investment: number }; ci95: { marginGain?: [number, number] } | null };
+      return { id: s.id, name: s.name, gain: r.marginGain, investment: r.request.investment, gainCi95: r.ci95?.marginGain ?? null };
+    });
+    return c.json(combineProgram(initiatives, overlap), 200);
+  },
+);
+
+export default scenarios;
