@@ -1,0 +1,144 @@
+// Load bench (`npm run bench:load`, not part of npm test): a local `wrangler dev`
+// on 127.0.0.1 only, a workspace of 5,000 accounts and 100,000 survey responses
+// (generated, seeded), then autocannon with 50 connections for 30 s each over
+//   - GET  /api/workspaces/:ws/metrics            (load_metrics)
+//   - GET  /api/workspaces/:ws/metrics?by=month   (load_metrics_by_month)
+//   - POST /api/workspaces/:ws/scenarios save:false, draws 0 and 200 (load_whatif_*),
+//     when the models and scenarios routes exist.
+// Prints one line per run: `BENCH <name> requests=<n> rps=<x> p50=<ms> p99=<ms> errors=<n> non2xx=<n>`,
+// and exits 1 if any run had errors or non-2xx answers.
+// Env: BENCH_DURATION (s, default 30), BENCH_CONNECTIONS (default 50), BENCH_PORT (default 8798),
+// BENCH_RESPONSES (default 100000), BENCH_ACCOUNTS (default 5000).
+import autocannon from "autocannon";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { migrate, startDev } from "../scripts/durability-devserver.mjs";
+
+const duration = Number(process.env.BENCH_DURATION ?? 30);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const port = Number(process.env.BENCH_PORT ?? 8798);
+const nResponses = Number(process.env.BENCH_RESPONSES ?? 100_000);
+const nAccounts = Number(process.env.BENCH_ACCOUNTS ?? 5_000);
+const base = `http://127.0.0.1:${port}`;
+
+/** mulberry32, seeded: the same workspace every run. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Accounts whose renewal depends on their mean NPS, and responses around each account's level. */
+function generate() {
+  const r = rng(2025);
+  const level = new Float64Array(nAccounts);
+  const acc = ["account_id,arr,renewed,segment,region,tenure_months"];
+  const segs = ["SMB", "Mid-Market", "Enterprise"];
+  for (let i = 0; i < nAccounts; i++) {
+    level[i] = Math.min(10, Math.max(0, 7 + 2.2 * (r() + r() + r() - 1.5) * 1.4));
+    const p = 1 / (1 + Math.exp(-(-2 + 0.45 * level[i])));
+    const arr = Math.round(Math.exp(9 + 1.2 * (r() + r() - 1)) * 10) / 10;
+    acc.push(`A${i},${arr},${r() < p ? 1 : 0},${segs[i % 3]},R${i % 4},${Math.floor(r() * 72)}`);
+  }
+  const res = ["account_id,date,nps,csat,ces,touchpoint"];
+  const tps = ["onboarding", "support", "billing", "renewal"];
+  for (let j = 0; j < nResponses; j++) {
+    const i = Math.floor(r() * nAccounts);
+    const nps = Math.min(10, Math.max(0, Math.round(level[i] + 2 * (r() - 0.5))));
+    const csat = Math.min(5, Math.max(1, Math.round(1 + nps / 2.5)));
+    const ces = 1 + Math.floor(r() * 7);
+    const m = 1 + Math.floor(r() * 12);
+    const d = 1 + Math.floor(r() * 28);
+    res.push(`A${i},2025-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")},${nps},${csat},${ces},${tps[j % 4]}`);
+  }
+  return { accounts: acc.join("\n") + "\n", responses: res.join("\n") + "\n" };
+}
+
+async function json(res, what) {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text);
+}
+
+function run(name, opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections, duration, timeout: 20, ...opts }, (err, result) => (err ? reject(err) : resolve({ name, result })));
+  });
+}
+
+function line({ name, result }) {
+  const errors = result.errors + result.timeouts;
+  const rps = result.requests.average;
+  return {
+    bad: errors + result.non2xx,
+    text: `BENCH ${name} requests=${result.requests.total} rps=${rps.toFixed(1)} p50=${result.latency.p50} p99=${result.latency.p99} errors=${errors} non2xx=${result.non2xx} connections=${connections} duration=${duration}s responses=${nResponses}`,
+  };
+}
+
+const state = mkdtempSync(path.join(os.tmpdir(), "cx-bench-"));
+let server;
+let exitCode = 0;
+try {
+  migrate(state);
+  server = await startDev({ port, persistTo: state });
+  const ws = await json(
+    await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Bench" }) }),
+    "create workspace",
+  );
+  const auth = { Authorization: `Bearer ${ws.token}` };
+  const { accounts, responses } = generate();
+  for (const [kind, body] of [["accounts", accounts], ["responses", responses]]) {
+    const t0 = Date.now();
+    const d = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}&name=${kind}`, { method: "POST", headers: { ...auth, "Content-Type": "text/csv" }, body }),
+      `upload ${kind}`,
+    );
+    console.log(`# uploaded ${kind}: ${d.rows} rows in ${Date.now() - t0} ms`);
+  }
+  const runs = [];
+  const metricsUrl = `${base}/api/workspaces/${ws.id}/metrics`;
+  await json(await fetch(metricsUrl, { headers: auth }), "metrics warm-up");
+  runs.push(await run("load_metrics", { url: metricsUrl, headers: auth }));
+  runs.push(await run("load_metrics_by_month", { url: `${metricsUrl}?by=month`, headers: auth }));
+
+  const doc = await json(await fetch(`${base}/api/openapi.json`), "openapi");
+  if (doc.paths["/api/workspaces/{ws}/models"]?.post && doc.paths["/api/workspaces/{ws}/scenarios"]?.post) {
+    const model = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/models`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "log_arr"] }),
+      }),
+      "fit model",
+    );
+    for (const draws of [0, 200]) {
+      const body = JSON.stringify({
+        name: "bench what-if", modelId: model.id, change: { nps: 1 }, horizonYears: 3, annualDiscountRate: 0.1,
+        grossMargin: 0.8, investment: 100000, save: false, draws, seed: 1,
+      });
+      const url = `${base}/api/workspaces/${ws.id}/scenarios`;
+      await json(await fetch(url, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }), "what-if warm-up");
+      runs.push(await run(`load_whatif_draws${draws}`, { url, method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }));
+    }
+  } else {
+    console.log("# no models/scenarios routes yet: what-if runs skipped");
+  }
+  for (const r of runs) {
+    const { bad, text } = line(r);
+    console.log(text);
+    if (bad > 0) exitCode = 1;
+  }
+} catch (e) {
+  console.error(e);
+  exitCode = 1;
+} finally {
+  await server?.stop();
+  rmSync(state, { recursive: true, force: true });
+}
+process.exit(exitCode);

@@ -1,0 +1,86 @@
+// Starts and stops a local `wrangler dev` (loopback only) for the durability
+// check and the load bench. Used by scripts/durability-restart.mjs and bench/load.mjs.
+import { spawn, spawnSync } from "node:child_process";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "..");
+const wranglerBin = path.join(root, "node_modules/.bin/wrangler");
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "true" };
+
+/** Applies the D1 migrations to a local state folder (idempotent). */
+export function migrate(persistTo) {
+  const r = spawnSync(wranglerBin, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`migrations failed: ${r.stderr || r.stdout}`);
+}
+
+/** Waits until GET url answers (any status) or the timeout passes. */
+export async function waitFor(url, timeoutMs = 60_000) {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      return;
+    } catch {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * Spawns a command in its own process group (so stop() ends wrangler and workerd
+ * together, and nothing else) and waits for `readyUrl`.
+ */
+export async function startProcess(cmd, args, { readyUrl, extraEnv = {}, log = false } = {}) {
+  const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (d) => {
+    output += d.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+    if (log) process.stderr.write(d);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise((r) => child.on("exit", r));
+  try {
+    await Promise.race([
+      waitFor(readyUrl),
+      exited.then((code) => {
+        throw new Error(`${cmd} exited early (${code}):\n${output.slice(-3000)}`);
+      }),
+    ]);
+  } catch (e) {
+    stopGroup(child);
+    throw e;
+  }
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      stopGroup(child);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      // Whatever survived SIGTERM in this group: SIGKILL.
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    },
+  };
+}
+
+function stopGroup(child) {
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+}
+
+/** `wrangler dev` on 127.0.0.1:port with local state in persistTo. */
+export function startDev({ port, persistTo, vars = {}, log = false }) {
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  return startProcess(wranglerBin, args, { readyUrl: `http://127.0.0.1:${port}/api/health`, log });
+}
