@@ -224,3 +224,31 @@ export function fSf(f: number, d1: number, d2: number): number {
   if (!Number.isFinite(f)) return 0;
   return betaInc(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
 }
+
+/**
+ * Digamma ψ(x) for x > 0: recurrence up to x ≥ 10, then the asymptotic series (Abramowitz & Stegun 6.3.18).
+ * @example digamma(1) // => -0.5772156649015329
+ */
+export function digamma(x: number): number {
+  let r = 0;
+  while (x < 10) {
+    r -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return r + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132)))));
+}
+
+/**
+ * Trigamma ψ′(x) for x > 0: recurrence up to x ≥ 10, then the asymptotic series (A&S 6.4.12).
+ * @example trigamma(1) // => π²/6
+ */
+export function trigamma(x: number): number {
+  let r = 0;
+  while (x < 10) {
+    r += 1 / (x * x);
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return r + 1 / x + f / 2 + (f / x) * (1 / 6 - f * (1 / 30 - f * (1 / 42 - f * (1 / 30 - f * (5 / 66 - f * (691 / 2730 - (f * 7) / 6))))));
+}

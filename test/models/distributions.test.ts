@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  betaInc, chi2Sf, fSf, gammaP, gammaQ, lnGamma, normalCdf, normalQuantile, normalTwoSided, tQuantile, tTwoSided,
+  betaInc, chi2Sf, digamma, trigamma, fSf, gammaP, gammaQ, lnGamma, normalCdf, normalQuantile, normalTwoSided, tQuantile, tTwoSided,
 } from "../../models/distributions";
 
 // Every expected value below was computed independently with scipy 1.10 (Debian python3-scipy):
@@ -18,6 +18,17 @@ describe("special functions (vs scipy.special)", () => {
     expect(rel(betaInc(0.999996, 500000, 0.5), 0.04550010192315519)).toBeLessThan(1e-7); // huge df: lnBeta cancellation
     expect(rel(gammaQ(3.5, 7.2), 0.04450749951455075)).toBeLessThan(1e-12);
     expect(rel(gammaP(0.5, 0.01), 0.11246291601828491)).toBeLessThan(1e-12);
+  });
+});
+
+describe("digamma and trigamma (vs scipy.special.digamma / polygamma(1, x))", () => {
+  it("matches", () => {
+    expect(rel(digamma(0.3), -3.502524222200133)).toBeLessThan(1e-13);
+    expect(rel(digamma(7.5), 1.9467574842460866)).toBeLessThan(1e-14);
+    expect(rel(digamma(123.4), 4.8113737751162775)).toBeLessThan(1e-14);
+    expect(rel(trigamma(0.3), 12.245364546107734)).toBeLessThan(1e-13);
+    expect(rel(trigamma(7.5), 0.1426158966967038)).toBeLessThan(1e-13);
+    expect(rel(trigamma(123.4), 0.0081366516108652628)).toBeLessThan(1e-13);
   });
 });
 
