@@ -3,8 +3,11 @@ import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
 import workspaces from "./routes/workspaces";
+import datasets from "./routes/datasets";
 import models from "./routes/models";
 import scenarios from "./routes/scenarios";
+import report from "./routes/report";
+import exportsRouter from "./routes/export";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
@@ -18,8 +21,11 @@ app.use("*", finiteJson());
 
 app.route("/", health);
 app.route("/", workspaces);
+app.route("/", datasets);
 app.route("/", models);
 app.route("/", scenarios);
+app.route("/", report);
+app.route("/", exportsRouter);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",
