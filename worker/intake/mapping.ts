@@ -1,0 +1,127 @@
+import type { DatasetKind } from "../data/datasets";
+import { ApiError, type ErrorDetail } from "../errors";
+import { type CanonicalColumn, KINDS, normalizeHeader, snakeName } from "./schema";
+
+/** Where each column of the stored dataset comes from in the file. */
+export interface MappedColumn {
+  /** Stored name: canonical, or snake_case of the header for extra columns. */
+  name: string;
+  /** Index of the header in the file. */
+  index: number;
+  /** The header as written in the file. */
+  source: string;
+  /** The canonical definition, or null for an extra column. */
+  canonical: CanonicalColumn | null;
+}
+
+/**
+ * Parses the `mapping` query parameter: JSON `{"canonical_name": "Header In File"}`.
+ * @throws ApiError 400 when it is not a JSON object of strings
+ */
+export function parseMappingParam(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new ApiError(400, "invalid_mapping", 'mapping must be a JSON object such as {"account_id": "Customer ID"}.', [
+      { column: "mapping", message: "not valid JSON" },
+    ]);
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v) || Object.values(v).some((x) => typeof x !== "string")) {
+    throw new ApiError(400, "invalid_mapping", 'mapping must be a JSON object of strings such as {"account_id": "Customer ID"}.', [
+      { column: "mapping", message: "not an object of strings" },
+    ]);
+  }
+  return v as Record<string, string>;
+}
+
+/**
+ * Maps the file's headers to canonical columns: the explicit mapping first, then an
+ * exact (case-insensitive) canonical name, then the synonyms in order. Headers left
+ * over are kept as extra columns, each with a warning.
+ * @throws ApiError 422 invalid_mapping (a mapping to a header the file lacks, or to an
+ *   unknown canonical name), 422 invalid_file (duplicate or missing required headers)
+ */
+export function mapHeaders(
+  kind: DatasetKind,
+  headers: string[],
+  explicit: Record<string, string>,
+): { columns: MappedColumn[]; warnings: string[] } {
+  const canon = KINDS[kind];
+  const norm = headers.map(normalizeHeader);
+  const warnings: string[] = [];
+  const details: ErrorDetail[] = [];
+
+  const seen = new Map<string, number>();
+  norm.forEach((h, i) => {
+    if (h === "") return;
+    if (seen.has(h)) {
+      details.push({ row: 1, column: headers[i], message: `duplicate header: "${headers[i]}" also appears as column ${seen.get(h)! + 1}` });
+    } else seen.set(h, i);
+  });
+  if (details.length) throw new ApiError(422, "invalid_file", "The header row has duplicate column names; rename them and upload again.", details);
+
+  const used = new Set<number>();
+  const byName = new Map<string, number>();
+  for (const [canonName, header] of Object.entries(explicit)) {
+    if (!canon.some((c) => c.name === canonName)) {
+      details.push({ column: canonName, message: `"${canonName}" is not a column of ${kind} (use one of ${canon.map((c) => c.name).join(", ")})` });
+      continue;
+    }
+    const i = norm.indexOf(normalizeHeader(header));
+    if (i < 0) {
+      details.push({ row: 1, column: header, message: `mapping names header "${header}" for ${canonName}, but the file has no such header` });
+      continue;
+    }
+    byName.set(canonName, i);
+    used.add(i);
+  }
+  if (details.length) {
+    throw new ApiError(422, "invalid_mapping", `The mapping does not fit this file: ${details.map((d) => d.message).join("; ")}.`, details);
+  }
+  for (const c of canon) {
+    if (byName.has(c.name)) continue;
+    const candidates = [normalizeHeader(c.name), ...c.synonyms.map(normalizeHeader)];
+    for (const cand of candidates) {
+      const i = norm.findIndex((h, j) => h === cand && !used.has(j));
+      if (i >= 0) {
+        byName.set(c.name, i);
+        used.add(i);
+        break;
+      }
+    }
+  }
+
+  for (const c of canon) {
+    if (c.required && !byName.has(c.name)) {
+      details.push({
+        row: 1,
+        column: c.name,
+        message: `required column ${c.name} is missing (headers found: ${headers.map((h) => `"${h}"`).join(", ")}); rename a header or pass mapping`,
+      });
+    }
+  }
+  if (kind === "responses" && !["nps", "csat", "ces"].some((n) => byName.has(n))) {
+    details.push({ row: 1, column: "nps", message: "a responses file needs at least one of the columns nps, csat, ces" });
+  }
+  if (details.length) throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details);
+
+  const columns: MappedColumn[] = canon
+    .filter((c) => byName.has(c.name))
+    .map((c) => ({ name: c.name, index: byName.get(c.name)!, source: headers[byName.get(c.name)!], canonical: c }));
+  const names = new Set(columns.map((c) => c.name));
+  headers.forEach((h, i) => {
+    if (used.has(i)) return;
+    if (norm[i] === "") {
+      warnings.push(`column ${i + 1} has no header; it was ignored`);
+      return;
+    }
+    let name = snakeName(h);
+    for (let k = 2; names.has(name); k++) name = `${snakeName(h)}_${k}`;
+    names.add(name);
+    columns.push({ name, index: i, source: h, canonical: null });
+    warnings.push(`"${h}" is not a standard ${kind} column; kept as extra column ${name}`);
+  });
+  return { columns, warnings };
+}

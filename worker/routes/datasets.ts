@@ -1,0 +1,182 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { newRouter } from "../app";
+import { newId, requireRole } from "../auth";
+import { datasetJson, deleteDataset, getDataset, listDatasets, storeDataset } from "../data/datasets";
+import { limit } from "../env";
+import { ApiError } from "../errors";
+import { readUploadBody } from "../intake/body";
+import { runIntake } from "../intake/intake";
+import { parseMappingParam } from "../intake/mapping";
+import { DatasetSchema, errorResponses } from "./schemas";
+
+const datasets = newRouter();
+
+const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) });
+const WsIdParam = WsParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+
+const UploadQuery = z.object({
+  kind: z.enum(["accounts", "responses", "transactions"]).openapi({ description: "What the file holds (API.md canonical columns)." }),
+  name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
+  mapping: z.string().max(10000).optional().openapi({
+    description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',
+    example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
+  }),
+  sheet: z.string().max(200).optional().openapi({ description: "xlsx: sheet name or 1-based number (default: the first sheet)." }),
+  csatScale: z
+    .string()
+    .regex(/^(?:[3-9]|10)$/, "csatScale must be a whole number from 3 to 10 (usually 5 or 10)")
+    .optional()
+    .openapi({ description: "Responses: top of the CSAT scale (answers 1..csatScale; positive = top two boxes). Default 5.", example: "5" }),
+  dryRun: z.enum(["true", "false"]).optional().openapi({
+    description: "true: validate and answer 200 with the would-be dataset (id null) and a preview of the first 20 rows; store nothing.",
+  }),
+});
+
+const UploadResult = DatasetSchema.extend({
+  id: z.string().nullable(),
+  preview: z.object({ headers: z.array(z.string()), rows: z.array(z.array(z.string())) }).optional(),
+}).openapi("UploadResult");
+
+const binary = { type: "string", format: "binary" } as const;
+
+datasets.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/{ws}/datasets",
+    tags: ["datasets"],
+    summary: "Upload a CSV or xlsx file as a dataset (editor)",
+    description:
+      "Body: the file itself (text/csv; xlsx by its bytes), or multipart/form-data with field `file`. CSV: `,` `;` tab or `|` " +
+      "delimiters, BOM, CRLF, quoted newlines; `$12,000.00`, `1.234,56` in `;` files, `(1,200)`, `12%`, ISO / M/D/YYYY / Excel " +
+      "dates; yes/no, true/false, renewed/churned. Headers are matched case-insensitively with synonyms unless `mapping` says " +
+      "otherwise. A file with bad cells gets 422 invalid_file listing each with its file row (header = 1) and column; nothing is stored.",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("editor")] as const,
+    request: {
+      params: WsParam,
+      query: UploadQuery,
+      body: {
+        required: true,
+        content: {
+          "text/csv": { schema: { type: "string" } },
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: binary },
+          "multipart/form-data": { schema: { type: "object", properties: { file: binary }, required: ["file"] } },
+        },
+      },
+    },
+    responses: {
+      201: { description: "Stored", content: { "application/json": { schema: UploadResult } } },
+      200: { description: "dryRun=true: validated, nothing stored; with a preview", content: { "application/json": { schema: UploadResult } } },
+      ...errorResponses(400, 401, 403, 404, 413, 422),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const ws = c.var.workspaceId;
+    const mapping = parseMappingParam(q.mapping);
+    const body = await readUploadBody(c, limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024));
+    const csatScale = q.csatScale ? Number(q.csatScale) : 5;
+    const result = runIntake({
+      kind: q.kind,
+      bytes: body.bytes,
+      mapping,
+      sheet: q.sheet,
+      csatScale,
+      limits: {
+        maxRows: limit(c.env, "MAX_ROWS", 2_000_000),
+        maxColumns: limit(c.env, "MAX_COLUMNS", 500),
+        maxCellChars: limit(c.env, "MAX_CELL_CHARS", 10_000),
+      },
+    });
+    const name = q.name?.trim() || body.filename || `${q.kind} ${new Date().toISOString().slice(0, 10)}`;
+    const options: Record<string, unknown> = { format: result.format };
+    if (result.delimiter) options.delimiter = result.delimiter;
+    if (result.sheet) options.sheet = result.sheet;
+    if (q.kind === "responses") options.csatScale = csatScale;
+    if (Object.keys(mapping).length) options.mapping = mapping;
+    const columns = result.columns.map(({ name, type, source }) => ({ name, type, source }));
+    if (q.dryRun === "true") {
+      return c.json(
+        { id: null, kind: q.kind, name, rows: result.rows, columns, warnings: result.warnings, options, createdAt: new Date().toISOString(), preview: result.preview },
+        200,
+      );
+    }
+    const meta = await storeDataset(c.env, {
+      id: newId("d"),
+      workspaceId: ws,
+      kind: q.kind,
+      name,
+      rows: result.rows,
+      columns: result.columns,
+      warnings: result.warnings,
+      options,
+      blocks: result.blocks,
+      blockRows: result.blocks[0]?.rows ?? 0,
+      raw: body.bytes,
+      contentType: body.contentType,
+    });
+    return c.json(datasetJson(meta), 201);
+  },
+);
+
+datasets.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/datasets",
+    tags: ["datasets"],
+    summary: "List the workspace's datasets, newest first (the newest of each kind is the one models use)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsParam },
+    responses: {
+      200: { description: "Datasets", content: { "application/json": { schema: z.object({ datasets: z.array(DatasetSchema) }) } } },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200),
+);
+
+datasets.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/datasets/{id}",
+    tags: ["datasets"],
+    summary: "One dataset's metadata",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsIdParam },
+    responses: {
+      200: { description: "The dataset", content: { "application/json": { schema: DatasetSchema } } },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
+    if (!meta) throw new ApiError(404, "not_found", "No such dataset in this workspace.");
+    return c.json(datasetJson(meta), 200);
+  },
+);
+
+datasets.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/workspaces/{ws}/datasets/{id}",
+    tags: ["datasets"],
+    summary: "Delete a dataset and its stored files (editor)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("editor")] as const,
+    request: { params: WsIdParam },
+    responses: {
+      204: { description: "Deleted" },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
+    if (!meta) throw new ApiError(404, "not_found", "No such dataset in this workspace.");
+    await deleteDataset(c.env, meta);
+    return c.body(null, 204);
+  },
+);
+
+export default datasets;
