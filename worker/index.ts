@@ -4,10 +4,13 @@ import { errorBody } from "./errors";
 import health from "./routes/health";
 import workspaces from "./routes/workspaces";
 import datasets from "./routes/datasets";
+import metrics from "./routes/metrics";
 import models from "./routes/models";
 import scenarios from "./routes/scenarios";
 import report from "./routes/report";
 import exportsRouter from "./routes/export";
+import drivers from "./routes/drivers";
+import segments from "./routes/segments";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
@@ -22,10 +25,13 @@ app.use("*", finiteJson());
 app.route("/", health);
 app.route("/", workspaces);
 app.route("/", datasets);
+app.route("/", metrics);
 app.route("/", models);
 app.route("/", scenarios);
 app.route("/", report);
 app.route("/", exportsRouter);
+app.route("/", drivers);
+app.route("/", segments);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",

@@ -1,0 +1,93 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { csatBand, npsGroup, segmentAccounts } from "../../models/segments";
+import { newRouter } from "../app";
+import { requireRole } from "../auth";
+import { loadJoinedAccounts } from "../data/join";
+import { ApiError } from "../errors";
+import { WsParam } from "../linking/schemas";
+import { errorResponses as errors } from "./schemas";
+
+/** GET .../segments: customer value segmentation (satisfaction group × value tier). */
+const segments = newRouter();
+
+const Query = z.object({
+  value: z.enum(["arr", "clv"]).default("arr"),
+  tiers: z.coerce.number().int().min(1).max(10).default(3),
+  by: z.enum(["nps", "csat"]).optional().openapi({ description: "Default: nps when the accounts have NPS, else csat" }),
+  horizonYears: z.coerce.number().int().min(1).max(30).default(3),
+  annualDiscountRate: z.coerce.number().min(0).max(1).default(0),
+  grossMargin: z.coerce.number().min(0).max(1).default(1),
+});
+
+const Cell = z.object({
+  group: z.string(), tier: z.number(), accounts: z.number(), revenue: z.number(), revenueShare: z.number(),
+  renewalRate: z.number().nullable(), renewalN: z.number(), meanClv: z.number().nullable(),
+});
+const Est = z.object({ estimate: z.number(), ci95: z.tuple([z.number(), z.number()]) }).nullable();
+const SegmentsSchema = z.object({
+  by: z.enum(["nps", "csat"]), value: z.enum(["arr", "clv"]), groups: z.array(z.string()), tierEdges: z.array(z.number()),
+  cells: z.array(Cell), byGroup: z.array(Cell), byTier: z.array(Cell),
+  totals: z.object({ accounts: z.number(), revenue: z.number(), unmatched: z.number(), renewalRate: z.number().nullable() }),
+  gap: z.object({ high: z.string(), low: z.string(), renewalRateDiff: Est, meanArrDiff: Est, revenueAtStake: Est }),
+  howComputed: z.record(z.string(), z.string()),
+}).openapi("Segments");
+
+segments.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/segments",
+    tags: ["models"],
+    summary: "Satisfaction group × value tier: accounts, revenue share, renewal rate, mean CLV, and the promoter–detractor gap",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsParam, query: Query },
+    responses: {
+      200: { description: "The segment table", content: { "application/json": { schema: SegmentsSchema } } },
+      ...errors(400, 401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
+    const hasNps = joined.numeric.nps.some((v) => Number.isFinite(v));
+    const by = q.by ?? (hasNps ? "nps" : "csat");
+    const satisfaction = joined.numeric[by];
+    if (!satisfaction.some((v) => Number.isFinite(v))) {
+      throw new ApiError(422, "no_responses", `No account has ${by} responses: upload responses that match the accounts' ids.`, [{ column: by, message: "no matched scores" }]);
+    }
+    const arr = joined.numeric.arr;
+    const renewed = joined.numeric.renewed;
+    // Renewal-based CLV: each satisfaction group's observed renewal rate r_g carried over the horizon.
+    const first = segmentAccounts({ by, satisfaction, arr, value: arr, renewed, tiers: 1, csatScale: joined.csatScale });
+    const rate = new Map(first.byGroup.map((g) => [g.group, g.renewalRate ?? first.totals.renewalRate ?? 0]));
+    const clv = new Float64Array(joined.n).fill(NaN);
+    for (let i = 0; i < joined.n; i++) {
+      if (!Number.isFinite(satisfaction[i]) || !Number.isFinite(arr[i])) continue;
+      const g = by === "nps" ? npsGroup(satisfaction[i]) : csatBand(satisfaction[i], joined.csatScale);
+      const r = rate.get(g) ?? 0;
+      let f = 0;
+      for (let t = 0; t < q.horizonYears; t++) f += Math.pow(r, t) / Math.pow(1 + q.annualDiscountRate, t);
+      clv[i] = q.grossMargin * arr[i] * f;
+    }
+    const result = segmentAccounts({
+      by, satisfaction, arr, value: q.value === "clv" ? clv : arr, renewed, clv, tiers: q.tiers, csatScale: joined.csatScale,
+    });
+    return c.json({
+      ...result,
+      value: q.value,
+      howComputed: {
+        groups: by === "nps"
+          ? "Account's mean NPS of its responses: promoter ≥ 9, passive 7 to < 9, detractor < 7."
+          : `Account's mean CSAT on 1-${joined.csatScale}: satisfied ≥ ${joined.csatScale - 1} (top two boxes), dissatisfied < ${(1 + joined.csatScale) / 2}, else neutral.`,
+        tiers: `Tertiles (for tiers=3) of ${q.value === "clv" ? "CLV" : "ARR"} among matched accounts, as pandas.qcut: tier k holds values in (edge k−1, edge k].`,
+        revenueShare: "Cell ARR / ARR of all matched accounts (accounts with a satisfaction score); shares add up to 1.",
+        renewalRate: "Renewed accounts / accounts with a known renewal outcome in the cell.",
+        meanClv: `Renewal-based CLV = ${q.grossMargin} · ARR · Σ_{t=1..${q.horizonYears}} r_g^(t−1) / (1 + ${q.annualDiscountRate})^(t−1), r_g the account's satisfaction group's observed renewal rate.`,
+        gap: "High minus low group: renewal rate difference with a Wald 95% interval; mean ARR difference with a Welch (normal) interval; revenue at stake = low group's ARR × renewal-rate difference.",
+      },
+    }, 200);
+  },
+);
+
+
+export default segments;
