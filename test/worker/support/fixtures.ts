@@ -13,9 +13,9 @@ export interface BadCase {
   expect: {
     status: number;
     code: string;
-    cells?: { row: number; column?: string }[];
-    orCells?: { status: number; code: string; cells?: { row: number; column?: string }[] };
-    generate?: { kind: "single-line"; bytes: number };
+    cells?: { row?: number; column?: string }[];
+    orCells?: { status: number; code: string; cells?: { row?: number; column?: string }[] };
+    generate?: { kind: "single-line" | "data-line"; bytes: number };
   };
 }
 
@@ -39,9 +39,12 @@ export function goodBytes(name: string): Uint8Array {
   return dataUrlBytes(url);
 }
 
-/** One line of `bytes` bytes, no newline: three headers, then one giant fourth header cell. */
-function generated(g: { kind: "single-line"; bytes: number }): Uint8Array {
-  const head = new TextEncoder().encode("account_id,arr,renewed,");
+/**
+ * `bytes` bytes, no final newline. single-line: three headers, then one giant fourth
+ * header cell. data-line: a header, then a row whose segment cell is giant.
+ */
+function generated(g: { kind: "single-line" | "data-line"; bytes: number }): Uint8Array {
+  const head = new TextEncoder().encode(g.kind === "single-line" ? "account_id,arr,renewed," : "account_id,arr,renewed,segment\nA1,100,1,");
   const out = new Uint8Array(g.bytes);
   out.set(head);
   out.fill(0x53 /* S */, head.length);

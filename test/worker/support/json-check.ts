@@ -9,9 +9,10 @@
  */
 
 /** Fields that are always numbers when present (API.md shapes). */
+// roi is absent on purpose: API answers null when the investment is 0 (ratio undefined).
 const NUMERIC_KEYS = new Set([
   "estimate", "stdError", "statistic", "pValue", "logLik", "aic", "bic", "rSquared", "adjRSquared", "pseudoR2",
-  "dydx", "revenueGain", "marginGain", "roi", "npv", "renewalRate", "revenue", "rows", "nObs", "excluded",
+  "dydx", "revenueGain", "marginGain", "npv", "renewalRate", "revenue", "rows", "nObs", "excluded",
   "churnRate", "clv", "pAlive", "expectedPurchases", "expectedAvgValue", "frequency", "recency", "monetary",
   "promoters", "passives", "detractors", "n", "accounts", "responses", "matchedAccounts", "orphanResponses",
   "accountsWithoutResponses", "draws", "iterations", "seed", "alpha", "beta", "r", "a", "b", "p", "q", "gamma",
