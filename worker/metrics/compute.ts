@@ -1,0 +1,105 @@
+import { textAt, type BlockColumn } from "../data/blocks";
+import { latestDataset, readBlocks, readColumns } from "../data/datasets";
+import type { Env } from "../env";
+import {
+  addResponse,
+  BENCHMARKS,
+  csatBand,
+  emptyPartial,
+  type GroupBy,
+  mergePartial,
+  type Metrics,
+  type Partial,
+  periodKey,
+  summarize,
+} from "./aggregate";
+
+export interface MetricsQuery {
+  by?: GroupBy;
+  /** Inclusive bounds in days since 1970-01-01; responses without a date are left out when either is set. */
+  from?: number;
+  to?: number;
+}
+
+export interface MetricsResult {
+  overall: Metrics;
+  groups: ({ key: string } & Metrics)[];
+  benchmarks: typeof BENCHMARKS & { csatBand: string | null };
+  csatScale: number;
+  datasetId: string | null;
+}
+
+const NONE = "(none)";
+
+/**
+ * NPS / CSAT / CES overall and by group over the newest responses dataset.
+ * Block by block: each block's rows are tallied into per-group partials, which are
+ * merged; only the merged partials are summarised (O(groups) after the scan).
+ * Segment comes from the newest accounts dataset; responses of unknown accounts
+ * fall in the group "(none)", like blank touchpoints and missing dates.
+ */
+export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQuery): Promise<MetricsResult> {
+  const meta = await latestDataset(env, workspaceId, "responses");
+  const csatScale = Number(meta?.options.csatScale ?? 5);
+  const positiveFrom = csatScale - 1; // top two boxes (DOMAIN.md)
+  let overall = emptyPartial();
+  const groups = new Map<string, Partial>();
+
+  if (meta) {
+    let segmentOf: Map<string, string> | null = null;
+    if (q.by === "segment") {
+      segmentOf = new Map();
+      const acc = await latestDataset(env, workspaceId, "accounts");
+      if (acc && acc.columns.some((c) => c.name === "segment")) {
+        const cols = await readColumns(env, acc, ["account_id", "segment"]);
+        cols.text.account_id.forEach((id, i) => {
+          const s = cols.text.segment[i];
+          if (id !== null && s !== null) segmentOf!.set(id, s);
+        });
+      }
+    }
+    const filtered = q.from !== undefined || q.to !== undefined;
+    const lo = q.from ?? -Infinity;
+    const hi = q.to ?? Infinity;
+    const want = ["account_id", "date", "nps", "csat", "ces", "touchpoint"];
+    for await (const block of readBlocks(env, meta, want)) {
+      const col = (name: string): BlockColumn | undefined => block.columns.find((c) => c.name === name);
+      const num = (name: string) => {
+        const c = col(name);
+        return c && c.storage !== "text" ? c.values : null;
+      };
+      const date = num("date"), nps = num("nps"), csat = num("csat"), ces = num("ces");
+      const id = col("account_id"), tp = col("touchpoint");
+      const blockOverall = emptyPartial();
+      const blockGroups = new Map<string, Partial>();
+      for (let i = 0; i < block.rows; i++) {
+        const d = date ? date[i] : NaN;
+        if (filtered && !(d >= lo && d <= hi)) continue;
+        const a = nps ? nps[i] : NaN, b = csat ? csat[i] : NaN, e = ces ? ces[i] : NaN;
+        addResponse(blockOverall, a, b, e, positiveFrom);
+        if (!q.by) continue;
+        let key: string;
+        if (q.by === "month" || q.by === "quarter") key = Number.isNaN(d) ? NONE : periodKey(d, q.by);
+        else if (q.by === "touchpoint") key = (tp && tp.storage === "text" ? textAt(tp, i) : null) ?? NONE;
+        else {
+          const acct = id && id.storage === "text" ? textAt(id, i) : null;
+          key = (acct !== null ? segmentOf!.get(acct) : undefined) ?? NONE;
+        }
+        let g = blockGroups.get(key);
+        if (!g) blockGroups.set(key, (g = emptyPartial()));
+        addResponse(g, a, b, e, positiveFrom);
+      }
+      overall = mergePartial(overall, blockOverall);
+      for (const [k, g] of blockGroups) groups.set(k, groups.has(k) ? mergePartial(groups.get(k)!, g) : g);
+    }
+  }
+  const summary = summarize(overall);
+  const keys = [...groups.keys()].sort((x, y) => (x === NONE ? 1 : y === NONE ? -1 : x < y ? -1 : x > y ? 1 : 0));
+  return {
+    overall: summary,
+    groups: keys.map((key) => ({ key, ...summarize(groups.get(key)!) })),
+    benchmarks: { ...BENCHMARKS, csatBand: csatBand(summary.csat.score) },
+    csatScale,
+    datasetId: meta?.id ?? null,
+  };
+}

@@ -1,0 +1,82 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { newRouter } from "../app";
+import { requireRole } from "../auth";
+import { ApiError } from "../errors";
+import { parseDate } from "../intake/cells";
+import { computeMetrics } from "../metrics/compute";
+import { errorResponses, MetricsSchema } from "./schemas";
+
+const metrics = newRouter();
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
+  .optional();
+
+const Benchmarks = z
+  .object({
+    npsIndustryAverages: z.record(z.string(), z.number()),
+    npsAverageCompanyBelow: z.number(),
+    npsLeaders: z.tuple([z.number(), z.number()]),
+    csatBands: z.array(z.object({ band: z.string(), min: z.number(), max: z.number() })),
+    csatBand: z.string().nullable().openapi({ description: "Band of the overall CSAT score" }),
+  })
+  .openapi("Benchmarks");
+
+metrics.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/metrics",
+    tags: ["metrics"],
+    summary: "NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint or segment",
+    description:
+      "NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a " +
+      "Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) " +
+      "filter on the response date; undated responses are then left out. Groups without a key (no date, touchpoint or " +
+      "segment, or an unknown account) are reported as \"(none)\".",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: {
+      params: z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) }),
+      query: z.object({
+        by: z.enum(["month", "quarter", "touchpoint", "segment"]).optional(),
+        from: isoDay,
+        to: isoDay,
+      }),
+    },
+    responses: {
+      200: {
+        description: "Metrics",
+        content: {
+          "application/json": {
+            schema: z.object({
+              overall: MetricsSchema,
+              groups: z.array(MetricsSchema.extend({ key: z.string() })),
+              benchmarks: Benchmarks,
+              csatScale: z.number().int(),
+              datasetId: z.string().nullable(),
+            }),
+          },
+        },
+      },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const day = (s: string | undefined, name: string) => {
+      if (s === undefined) return undefined;
+      const v = parseDate(s, "mdy");
+      if (typeof v !== "number") throw new ApiError(400, "invalid_request", `${name}=${s} is not a real date.`, [{ column: name, message: v.message }]);
+      return v;
+    };
+    const from = day(q.from, "from");
+    const to = day(q.to, "to");
+    if (from !== undefined && to !== undefined && from > to) {
+      throw new ApiError(400, "invalid_request", "from must not be after to.", [{ column: "from", message: "after to" }]);
+    }
+    return c.json(await computeMetrics(c.env, c.var.workspaceId, { by: q.by, from, to }), 200);
+  },
+);
+
+export default metrics;
