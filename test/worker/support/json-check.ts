@@ -27,6 +27,12 @@ export interface JsonProblem {
   problem: string;
 }
 
+/** Does the object carry a count of 0 (n, nObs, renewalN, accounts, responses…) that explains a null statistic? */
+function emptyCount(o: Record<string, unknown> | null): boolean {
+  if (!o) return false;
+  return Object.entries(o).some(([k, v]) => v === 0 && /^(n|n[A-Z]\w*|\w+N|accounts|responses)$/.test(k));
+}
+
 function walk(v: unknown, path: string, key: string, parent: Record<string, unknown> | null, out: JsonProblem[], inNumArray: boolean) {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) out.push({ path, problem: `non-finite number ${v}` });
@@ -38,6 +44,7 @@ function walk(v: unknown, path: string, key: string, parent: Record<string, unkn
   }
   if (v === null) {
     if (inNumArray) out.push({ path, problem: "null inside a numeric array" });
+    else if (emptyCount(parent)) return; // a statistic over nothing may be null (e.g. renewalRate with renewalN 0)
     else if (NUMERIC_KEYS.has(key) && key !== "seed") out.push({ path, problem: `null in numeric field ${key}` });
     else if (NULL_WHEN_EMPTY.has(key) && parent && typeof parent.n === "number" && parent.n > 0)
       out.push({ path, problem: `null ${key} with n = ${parent.n}` });
