@@ -11,6 +11,7 @@ import report from "./routes/report";
 import exportsRouter from "./routes/export";
 import drivers from "./routes/drivers";
 import segments from "./routes/segments";
+import clv from "./routes/clv";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
@@ -32,6 +33,7 @@ app.route("/", report);
 app.route("/", exportsRouter);
 app.route("/", drivers);
 app.route("/", segments);
+app.route("/", clv);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",

@@ -5,6 +5,7 @@ import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError, notFound } from "../errors";
 import { bookFor, clipFor } from "../linking/frame";
+import { runClv } from "../linking/clv-run";
 import { toCsv } from "../linking/csv";
 import { WsParam } from "../linking/schemas";
 import { getModel, getScenario } from "../linking/store";
@@ -76,6 +77,39 @@ exportsRouter.openapi(
     return c.body(toCsv(header, rows), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${name}"`,
+    });
+  },
+);
+
+exportsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/{ws}/export/clv.csv",
+    tags: ["exports"],
+    summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: {
+      params: WsParam,
+      query: z.object({
+        horizonMonths: z.coerce.number().int().min(1).max(600).default(12),
+        annualDiscountRate: z.coerce.number().min(0).max(1).default(0.1),
+        margin: z.coerce.number().min(0).max(1).default(0.3),
+        observationEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+      }),
+    },
+    responses: {
+      200: { description: "CSV", content: { "text/csv": { schema: z.string() } } },
+      ...errors(400, 401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const r = await runClv(c.env, c.var.workspaceId, c.req.valid("query"));
+    const header = ["customer_id", "frequency", "recency", "T", "monetary", "p_alive", "expected_purchases", "expected_avg_value", "clv"];
+    const rows = r.customers.map((x) => [x.customerId, x.frequency, x.recency, x.T, x.monetary, x.pAlive, x.expectedPurchases, x.expectedAvgValue, x.clv]);
+    return c.body(toCsv(header, rows), 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="clv-${r.observationEnd}.csv"`,
     });
   },
 );

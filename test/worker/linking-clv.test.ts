@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from "vitest";
+// Fader & Hardie's CDNOW 1/10 sample (PROVENANCE.md "cdnow"), bundled by Vite's ?raw import.
+import cdnowSample from "../../../shared/datasets/cdnow/CDNOW_sample.txt?raw";
+import { call, createWorkspace, upload, type ErrorJson } from "./helpers";
+
+const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+describe("CLV on CDNOW transactions through the API", () => {
+  let ws: { id: string; token: string };
+  beforeAll(async () => {
+    const lines = ["customer_id,date,amount"];
+    for (const raw of cdnowSample.split(/\r?\n/)) {
+      const f = raw.trim().split(/\s+/);
+      if (f.length < 5) continue;
+      lines.push(`${f[1]},${f[2].slice(0, 4)}-${f[2].slice(4, 6)}-${f[2].slice(6, 8)},${f[4]}`);
+    }
+    expect(lines.length - 1).toBe(6919); // PROVENANCE.md: 6,919 transactions
+    ws = await createWorkspace("CDNOW");
+    const res = await upload(ws, "kind=transactions&name=cdnow", lines.join("\n"));
+    expect(res.status, await res.clone().text()).toBe(201);
+  });
+
+  it("BG/NBD and Gamma-Gamma as published (FHL 2005; alpha in days = 7 × 4.4135)", async () => {
+    const res = await call(`/api/workspaces/${ws.id}/clv`, {
+      ...json({ method: "bgnbd-gg", horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3, observationEnd: "1997-09-30" }), token: ws.token,
+    });
+    expect(res.status).toBe(200);
+    const r = await res.json<{
+      bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number };
+      gammaGamma: { p: number; q: number; gamma: number };
+      customers: { customerId: string; clv: number | null; pAlive: number | null }[];
+      totals: { customers: number; clv: number };
+      observationEnd: string;
+    }>();
+    // Published MLE (Fader, Hardie & Lee 2005): r 0.2426, alpha 4.4135 (weeks), a 0.7929, b 2.4258.
+    expect(r.bgnbd.r).toBeCloseTo(0.2426, 3);
+    expect(r.bgnbd.alpha / 7).toBeCloseTo(4.4135, 2);
+    expect(r.bgnbd.a).toBeCloseTo(0.7929, 3);
+    expect(r.bgnbd.b).toBeCloseTo(2.4258, 2);
+    // Fader & Hardie's Gamma-Gamma note: p ≈ 6.25, q ≈ 3.74, gamma ≈ 15.44-15.45.
+    expect(r.gammaGamma.p).toBeCloseTo(6.25, 1);
+    expect(r.gammaGamma.q).toBeCloseTo(3.74, 1);
+    expect(Math.abs(r.gammaGamma.gamma - 15.445)).toBeLessThan(0.1);
+    expect(r.totals.customers).toBe(2357); // PROVENANCE.md: 2,357 customers
+    expect(r.observationEnd).toBe("1997-09-30");
+    const sum = r.customers.reduce((s, c) => s + (c.clv ?? 0), 0);
+    expect(sum).toBeCloseTo(r.totals.clv, 6);
+  });
+
+  it("clv.csv has the same customer rows", async () => {
+    const res = await call(`/api/workspaces/${ws.id}/export/clv.csv?observationEnd=1997-09-30`, { token: ws.token });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("customer_id,frequency,recency,T,monetary,p_alive,expected_purchases,expected_avg_value,clv");
+    expect(lines).toHaveLength(2358);
+  });
+
+  it("no transactions: 422 no_transactions", async () => {
+    const other = await createWorkspace("Empty");
+    const res = await call(`/api/workspaces/${other.id}/clv`, { ...json({}), token: other.token });
+    expect(res.status).toBe(422);
+    expect((await res.json<ErrorJson>()).error.code).toBe("no_transactions");
+  });
+
+  it("one purchase each: 422 no_repeat_buyers", async () => {
+    const other = await createWorkspace("One-off");
+    await upload(other, "kind=transactions&name=t", "customer_id,date,amount\na,2024-01-01,10\nb,2024-01-02,12\nc,2024-02-01,9\n");
+    const res = await call(`/api/workspaces/${other.id}/clv`, { ...json({}), token: other.token });
+    expect(res.status).toBe(422);
+    expect((await res.json<ErrorJson>()).error.code).toBe("no_repeat_buyers");
+  });
+});

@@ -1,0 +1,52 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { newRouter } from "../app";
+import { requireRole } from "../auth";
+import { runClv } from "../linking/clv-run";
+import { WsParam } from "../linking/schemas";
+import { errorResponses as errors } from "./schemas";
+
+/** POST .../clv: BG/NBD + Gamma-Gamma customer lifetime value on the newest transactions dataset. */
+const clv = newRouter();
+
+export const ClvRequest = z.object({
+  method: z.literal("bgnbd-gg").default("bgnbd-gg"),
+  horizonMonths: z.number().int().min(1).max(600).default(12),
+  annualDiscountRate: z.number().min(0).max(1).default(0.1),
+  margin: z.number().min(0).max(1).default(0.3),
+  observationEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().openapi({ description: "Default: the latest date in the dataset" }),
+}).openapi("ClvRequest");
+
+const Num = z.number().nullable();
+const ClvSchema = z.looseObject({
+  method: z.literal("bgnbd-gg"),
+  observationEnd: z.string(),
+  bgnbd: z.looseObject({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLik: z.number(), converged: z.boolean() }),
+  gammaGamma: z.looseObject({ p: z.number(), q: z.number(), gamma: z.number(), logLik: z.number() }),
+  customers: z.array(z.object({
+    customerId: z.string(), frequency: z.number(), recency: z.number(), T: z.number(), monetary: z.number(),
+    pAlive: Num, expectedPurchases: Num, expectedAvgValue: Num, clv: Num,
+  })),
+  totals: z.object({ customers: z.number(), expectedPurchases: z.number(), clv: z.number() }),
+}).openapi("Clv");
+
+clv.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/{ws}/clv",
+    tags: ["models"],
+    summary: "BG/NBD + Gamma-Gamma CLV per customer (lifetimes' conventions, time in days)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("viewer")] as const,
+    request: { params: WsParam, body: { required: false, content: { "application/json": { schema: ClvRequest } } } },
+    responses: {
+      200: { description: "Fits, per-customer values and totals", content: { "application/json": { schema: ClvSchema } } },
+      ...errors(400, 401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const req = ClvRequest.parse(c.req.valid("json") ?? {});
+    return c.json((await runClv(c.env, c.var.workspaceId, req)) as unknown as z.infer<typeof ClvSchema>, 200);
+  },
+);
+
+export default clv;
