@@ -1,10 +1,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitRegression } from "../../models/regression";
-// The seeded synthetic book with a KNOWN logistic truth (scripts/synthetic-book.mjs, foundation helper).
-import { syntheticBook, TRUTH } from "../../scripts/synthetic-book.mjs";
+// The seeded synthetic book with a KNOWN logistic truth (scripts/synthetic-book.mjs, foundation helper;
+// plain JS with JSDoc, so it has no .d.ts: typed by the Book shape below).
+// @ts-ignore -- untyped .mjs module
+import * as generator from "../../scripts/synthetic-book.mjs";
 import { call, createWorkspace, upload } from "./helpers";
 
 const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+interface Book {
+  accounts: { account_id: string; arr: number; renewed: number; segment: string }[];
+  responses: { account_id: string; nps: number; csat: number }[];
+  accountsCsv: string;
+  responsesCsv: string;
+}
+const { syntheticBook, TRUTH } = generator as { syntheticBook: (o: { accounts: number; seed: number }) => Book; TRUTH: Record<string, number> };
 type Coef = { term: string; estimate: number; stdError: number; ci95: [number, number] };
 
 describe("proof: the synthetic book uploaded through the API", () => {
@@ -26,7 +35,7 @@ describe("proof: the synthetic book uploaded through the API", () => {
 
   it("each fitted 95% interval covers the known truth", () => {
     for (const c of model.coefficients) {
-      const truth = (TRUTH as Record<string, number>)[c.term];
+      const truth = TRUTH[c.term];
       expect(truth, c.term).toBeDefined();
       expect(c.ci95[0], c.term).toBeLessThan(truth);
       expect(c.ci95[1], c.term).toBeGreaterThan(truth);
@@ -42,13 +51,13 @@ describe("proof: the synthetic book uploaded through the API", () => {
       sums.set(r.account_id, s);
     }
     const accs = book.accounts;
-    const nps = accs.map((a: { account_id: string }) => { const s = sums.get(a.account_id); return s ? s.nps / s.n : NaN; });
-    const csat = accs.map((a: { account_id: string }) => { const s = sums.get(a.account_id); return s ? s.csat / s.n : NaN; });
+    const nps = accs.map((a) => { const s = sums.get(a.account_id); return s ? s.nps / s.n : NaN; });
+    const csat = accs.map((a) => { const s = sums.get(a.account_id); return s ? s.csat / s.n : NaN; });
     const direct = fitRegression({
       kind: "logistic", outcome: "renewed", predictors,
       data: {
-        renewed: accs.map((a: { renewed: number }) => a.renewed), nps, csat,
-        log_arr: accs.map((a: { arr: number }) => Math.log(a.arr)), segment: accs.map((a: { segment: string }) => a.segment),
+        renewed: accs.map((a) => a.renewed), nps, csat,
+        log_arr: accs.map((a) => Math.log(a.arr)), segment: accs.map((a) => a.segment),
       },
     });
     expect(model.nObs).toBe(direct.nObs);
