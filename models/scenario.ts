@@ -148,10 +148,11 @@ function prepare(input: ScenarioInput): Prepared {
 function accumulate(
   input: ScenarioInput,
   prep: Prepared,
-  b: ArrayLike<number>,
+  b: Float64Array,
   base: Float64Array,
   scen: Float64Array,
   sums: Float64Array,
+  shifts: Float64Array | null,
 ): void {
   const { X, arr, rowMask } = input;
   const { n, p, H, cols, delta, lo, hi } = prep;
@@ -165,7 +166,10 @@ function accumulate(
     let eta = 0;
     for (let j = 0; j < p; j++) eta += X[off + j] * b[j];
     let eta2 = eta;
-    if (k > 0 && (!rowMask || rowMask[i] === 1)) {
+    if (shifts !== null) {
+      // Precomputed x' − x of the changed columns (0 where the change does not apply).
+      for (let j = 0; j < k; j++) eta2 += shifts[i * k + j] * b[cols[j]];
+    } else if (k > 0 && (!rowMask || rowMask[i] === 1)) {
       for (let j = 0; j < k; j++) {
         const c = cols[j];
         const x = X[off + c];
@@ -188,6 +192,22 @@ function accumulate(
   }
   sums[0] = sp;
   sums[1] = sp2;
+}
+
+/** x' − x of each changed column per row (n x k), once for all draws. */
+function shiftTable(input: ScenarioInput, prep: Prepared): Float64Array {
+  const { X, rowMask } = input;
+  const { n, p, cols, delta, lo, hi } = prep;
+  const k = cols.length;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    if (rowMask && rowMask[i] !== 1) continue;
+    for (let j = 0; j < k; j++) {
+      const x = X[i * p + cols[j]];
+      out[i * k + j] = shiftValue(x, delta[j], lo[j], hi[j]) - x;
+    }
+  }
+  return out;
 }
 
 function side(byYearRaw: Float64Array, disc: Float64Array, rate: number): ScenarioSide {
@@ -218,7 +238,7 @@ export function runScenario(input: ScenarioInput): ScenarioResult {
   const base = new Float64Array(H);
   const scen = new Float64Array(H);
   const sums = new Float64Array(2);
-  accumulate(input, prep, input.beta, base, scen, sums);
+  accumulate(input, prep, Float64Array.from(input.beta), base, scen, sums, null);
   const baseline = side(base, disc, n > 0 ? sums[0] / n : 0);
   const scenario = side(scen, disc, n > 0 ? sums[1] / n : 0);
   const opts = input;
@@ -236,12 +256,13 @@ export function runScenario(input: ScenarioInput): ScenarioResult {
   const rng = makeRng(seed);
   const z = new Float64Array(p);
   const b = new Float64Array(p);
+  const shifts = shiftTable(input, prep);
   const gains = new Float64Array(draws);
   const scenYears = new Float64Array(draws * H);
   const baseYears = new Float64Array(draws * H);
   for (let d = 0; d < draws; d++) {
     drawMvn(rng, input.beta, L, z, b);
-    accumulate(input, prep, b, base, scen, sums);
+    accumulate(input, prep, b, base, scen, sums, shifts);
     let g = 0;
     for (let t = 0; t < H; t++) {
       const bv = base[t] * disc[t];
