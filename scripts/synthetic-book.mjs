@@ -108,7 +108,7 @@ const isoDay = (/** @type {number} */ days) => new Date(days * 86400000).toISOSt
 
 /**
  * Generates the book. Latent satisfaction u ~ N(0, 1) per account drives its answers:
- * NPS = round(7 + 1.8u + touchpoint shift + N(0, 1.2)) in 0-10, CSAT = round(3.8 + 0.8u + N(0, 0.6)) in 1-5,
+ * NPS = round(7.9 + 1.8u + touchpoint shift + N(0, 1.2)) in 0-10, CSAT = round(3.8 + 0.8u + N(0, 0.6)) in 1-5,
  * CES = round(3.5 − 0.9u + N(0, 0.9)) in 1-7. Renewal is then drawn from TRUTH on the account's
  * mean NPS, mean CSAT (of the answers as written), ln(arr) and segment; accounts without responses
  * renew from TRUTH at the book's average NPS/CSAT (they drop out of a fit anyway).
@@ -144,7 +144,7 @@ export function syntheticBook(options = {}) {
     let sumCsat = 0;
     for (let j = 0; j < k; j++) {
       const touchpoint = TOUCHPOINTS[rnd.int(TOUCHPOINTS.length)];
-      const nps = clamp(Math.round(7 + 1.8 * u + tpShift[touchpoint] + 1.2 * rnd.normal()), 0, 10);
+      const nps = clamp(Math.round(7.9 + 1.8 * u + tpShift[touchpoint] + 1.2 * rnd.normal()), 0, 10);
       const csat = clamp(Math.round(3.8 + 0.8 * u + 0.6 * rnd.normal()), 1, 5);
       const ces = clamp(Math.round(3.5 - 0.9 * u + 0.9 * rnd.normal()), 1, 7);
       responses.push({ account_id: id, date: isoDay(startDay + rnd.int(span)), nps, csat, ces, touchpoint });
