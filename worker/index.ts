@@ -12,6 +12,7 @@ import exportsRouter from "./routes/export";
 import drivers from "./routes/drivers";
 import segments from "./routes/segments";
 import clv from "./routes/clv";
+import calc from "./routes/calc";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
@@ -34,6 +35,7 @@ app.route("/", exportsRouter);
 app.route("/", drivers);
 app.route("/", segments);
 app.route("/", clv);
+app.route("/", calc);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",
