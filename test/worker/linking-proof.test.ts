@@ -67,4 +67,32 @@ describe("proof: the synthetic book uploaded through the API", () => {
       expect(c.stdError).toBeCloseTo(direct.coefficients[j].stdError!, 8);
     });
   });
+
+  it("the workspace fit equals POST /api/calc/regression on the same joined columns", async () => {
+    // The joined columns as the workspace exposes them (GET .../models/:id/accounts gives X in design form);
+    // here the raw columns are rebuilt from the generator's rows and sent as JSON (null = missing).
+    const sums = new Map<string, { n: number; nps: number; csat: number }>();
+    for (const r of book.responses) {
+      const s = sums.get(r.account_id) ?? { n: 0, nps: 0, csat: 0 };
+      s.n++; s.nps += r.nps; s.csat += r.csat;
+      sums.set(r.account_id, s);
+    }
+    const accs = book.accounts;
+    const mean = (a: { account_id: string }, k: "nps" | "csat") => { const s = sums.get(a.account_id); return s ? s[k] / s.n : null; };
+    const res = await call("/api/calc/regression", json({
+      kind: "logistic", outcome: "renewed", predictors,
+      data: {
+        renewed: accs.map((a) => a.renewed), nps: accs.map((a) => mean(a, "nps")), csat: accs.map((a) => mean(a, "csat")),
+        log_arr: accs.map((a) => Math.log(a.arr)), segment: accs.map((a) => a.segment),
+      },
+    }));
+    expect(res.status).toBe(200);
+    const calc = await res.json<{ nObs: number; terms: string[]; coefficients: Coef[] }>();
+    expect(calc.nObs).toBe(model.nObs);
+    expect(calc.terms).toEqual(model.terms);
+    model.coefficients.forEach((c, j) => {
+      expect(c.estimate).toBeCloseTo(calc.coefficients[j].estimate, 8);
+      expect(c.stdError).toBeCloseTo(calc.coefficients[j].stdError, 8);
+    });
+  });
 });
