@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import app from "../../worker/index";
 import { describe, expect, it } from "vitest";
 import { call, createWorkspace, tokenFor, type ErrorJson } from "./helpers";
 
@@ -44,5 +45,21 @@ describe("workspaces and tokens", () => {
     const res = await call("/api/workspaces", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(400);
     expect(((await res.json()) as ErrorJson).error.details[0].column).toBe("name");
+  });
+
+  it("requires ADMIN_TOKEN as the bearer to create a workspace when the secret is set", async () => {
+    const withAdmin = { ...env, ADMIN_TOKEN: "s3cret-admin-token" };
+    const post = (token?: string) =>
+      app.fetch(
+        new Request("http://x/api/workspaces", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ name: "Gated" }),
+        }),
+        withAdmin,
+      );
+    expect((await post()).status).toBe(401);
+    expect((await post("wrong")).status).toBe(401);
+    expect((await post("s3cret-admin-token")).status).toBe(201);
   });
 });
