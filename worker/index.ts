@@ -13,6 +13,7 @@ import drivers from "./routes/drivers";
 import segments from "./routes/segments";
 import clv from "./routes/clv";
 import calc from "./routes/calc";
+import { jsonBodyLimit } from "./body-limit";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
@@ -23,6 +24,8 @@ const app = newRouter();
 app.use("*", securityHeaders());
 // No NaN / Infinity in any JSON body: checked before serialisation (422 non_finite_result).
 app.use("*", finiteJson());
+// MAX_JSON_BYTES on every non-upload request body (413 too_large).
+app.use("*", jsonBodyLimit());
 
 app.route("/", health);
 app.route("/", workspaces);

@@ -33,7 +33,7 @@ function emptyCount(o: Record<string, unknown> | null): boolean {
   return Object.entries(o).some(([k, v]) => v === 0 && /^(n|n[A-Z]\w*|\w+N|accounts|responses)$/.test(k));
 }
 
-function walk(v: unknown, path: string, key: string, parent: Record<string, unknown> | null, out: JsonProblem[], inNumArray: boolean) {
+function walk(v: unknown, path: string, key: string, parent: Record<string, unknown> | null, out: JsonProblem[], inNumArray: boolean, seOk = false) {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) out.push({ path, problem: `non-finite number ${v}` });
     return;
@@ -45,6 +45,7 @@ function walk(v: unknown, path: string, key: string, parent: Record<string, unkn
   if (v === null) {
     if (inNumArray) out.push({ path, problem: "null inside a numeric array" });
     else if (emptyCount(parent)) return; // a statistic over nothing may be null (e.g. renewalRate with renewalN 0)
+    else if (seOk) return; // a standard error may be null when the Hessian is singular; estimates may not
     else if (NUMERIC_KEYS.has(key) && key !== "seed") out.push({ path, problem: `null in numeric field ${key}` });
     else if (NULL_WHEN_EMPTY.has(key) && parent && typeof parent.n === "number" && parent.n > 0)
       out.push({ path, problem: `null ${key} with n = ${parent.n}` });
@@ -58,7 +59,7 @@ function walk(v: unknown, path: string, key: string, parent: Record<string, unkn
   }
   if (typeof v === "object") {
     const o = v as Record<string, unknown>;
-    for (const [k, x] of Object.entries(o)) walk(x, `${path}.${k}`, k, o, out, false);
+    for (const [k, x] of Object.entries(o)) walk(x, `${path}.${k}`, k, o, out, false, key === "stdErrors");
   }
 }
 
