@@ -14,7 +14,10 @@ export interface Session {
   page: Page;
   /** Console / page errors not expected by a step. */
   errors: string[];
-  /** Runs `fn` allowing "Failed to load resource … status of <status>" console errors (an expected 4xx). */
+  /**
+   * Runs `fn` during which one "Failed to load resource … status of <status>" console error is expected
+   * (a deliberate 4xx); the allowance is used up by the first such message, even if it arrives after `fn`.
+   */
   expectingStatus<T>(status: number, fn: () => Promise<T>): Promise<T>;
   shot(name: string, fullPage?: boolean): Promise<string>;
   close(): Promise<void>;
@@ -28,20 +31,23 @@ export async function openSession(viewport = { width: 1280, height: 900 }): Prom
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
-  let allowed: number | null = null;
+  const allowed = new Map<number, number>();
   page.on("console", (m) => {
+    if (process.env.E2E_DEBUG) console.log(`[browser ${m.type()}] ${m.text()}`);
     if (m.type() !== "error") return;
     const text = m.text();
-    if (allowed !== null && text.includes(`status of ${allowed}`)) return;
+    const status = Number(/status of (\d{3})/.exec(text)?.[1]);
+    if ((allowed.get(status) ?? 0) > 0) { allowed.set(status, allowed.get(status)! - 1); return; }
     errors.push(`console: ${text} @ ${m.location().url}`);
   });
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  if (process.env.E2E_DEBUG) page.on("response", (r) => console.log(`[browser net] ${r.status()} ${r.request().method()} ${r.url()}`));
   mkdirSync(SHOTS, { recursive: true });
   return {
     browser, context, page, errors,
     async expectingStatus(status, fn) {
-      allowed = status;
-      try { return await fn(); } finally { allowed = null; }
+      allowed.set(status, (allowed.get(status) ?? 0) + 1);
+      return fn();
     },
     async shot(name, fullPage = true) {
       const file = path.join(SHOTS, `${name}.png`);

@@ -32,7 +32,7 @@ export function makeBook(nAccounts = 300, seed = 7): Book {
     const seg = segments[Math.floor(rnd() * 3)];
     const arr = Math.round((seg === "Enterprise" ? 60000 : seg === "Mid-Market" ? 20000 : 6000) * (0.5 + rnd()));
     const tenure = Math.floor(rnd() * 60);
-    const loyalty = rnd(); // latent satisfaction
+    const loyalty = 0.3 + 0.7 * rnd(); // latent satisfaction (NPS answers mostly 3-10)
     const k = i % 10 === 0 ? 0 : 1 + Math.floor(rnd() * 3); // every 10th account never answered
     if (k === 0) silent++;
     let sum = 0;

@@ -90,11 +90,11 @@ export function notice(text: string | Node, kind: "" | "error" | "ok" = ""): HTM
 }
 
 /** A simple table from headers and rows; `num` marks numeric columns (right-aligned). */
-export function table(headers: string[], rows: (string | number | Node)[][], opts: { num?: number[]; caption?: string; cls?: string } = {}): HTMLDivElement {
+export function table(headers: string[], rows: (string | number | Node)[][], opts: { num?: number[]; caption?: string; cls?: string; noHead?: boolean } = {}): HTMLDivElement {
   const num = new Set(opts.num ?? []);
   return h("div", { class: "table-wrap" },
     h("table", { class: opts.cls ?? "" },
       opts.caption ? h("caption", { class: "muted small" }, opts.caption) : null,
-      h("thead", {}, h("tr", {}, headers.map((t, i) => h("th", { scope: "col", class: num.has(i) ? "num" : "" }, t)))),
+      opts.noHead ? null : h("thead", {}, h("tr", {}, headers.map((t, i) => h("th", { scope: "col", class: num.has(i) ? "num" : "" }, t)))),
       h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c, i) => h("td", { class: num.has(i) ? "num" : "" }, c)))))));
 }

@@ -30,7 +30,7 @@ export function npsBenchmarks(b: unknown): { label: string; value: number }[] {
     }
     if (typeof x === "object") {
       const o = x as Record<string, unknown>;
-      const inner = o.nps ?? o.npsByIndustry ?? o.industryNps ?? o.industries;
+      const inner = o.npsIndustryAverages ?? o.nps ?? o.npsByIndustry ?? o.industryNps ?? o.industries;
       if (inner) { visit(inner, depth + 1); return; }
       for (const [k, v] of Object.entries(o)) if (typeof v === "number" && !/csat|leader|average|excellent|good|urgent/i.test(k)) out.push({ label: k, value: v });
     }

@@ -1,10 +1,12 @@
 /** Score per group (segment, touchpoint…) as bars with 95% whiskers. */
 import { errorBars } from "./errorbars";
+import { rangeOf } from "./forest";
 import { Chart, track } from "./registry";
 
 export interface BreakdownData { labels: string[]; values: (number | null)[]; ci: ([number, number] | null)[]; metric: string }
 
 export function renderBreakdown(canvas: HTMLCanvasElement, d: BreakdownData): Chart {
+  const [lo, hi] = rangeOf([0, ...d.values.map((v) => v ?? 0), ...d.ci.flatMap((c) => (c ? [c[0], c[1]] : []))]);
   return track(new Chart(canvas, {
     type: "bar",
     data: {
@@ -15,7 +17,7 @@ export function renderBreakdown(canvas: HTMLCanvasElement, d: BreakdownData): Ch
       animation: false,
       indexAxis: "y",
       plugins: { legend: { display: false } },
-      scales: { x: { title: { display: true, text: `${d.metric} (bars: score; whiskers: 95% interval)` } } },
+      scales: { x: { min: Math.floor(lo), max: Math.ceil(hi), title: { display: true, text: `${d.metric} (bars: score; whiskers: 95% interval)` } } },
     },
     plugins: [errorBars],
   }));

@@ -15,6 +15,10 @@ export const errorBars: Plugin = {
       const horizontal = ds.ciAxis === "x" || (chart.options as any).indexAxis === "y";
       const scale = horizontal ? chart.scales[meta.xAxisID ?? "x"] : chart.scales[meta.yAxisID ?? "y"];
       ctx.save();
+      const area = chart.chartArea;
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
       ctx.strokeStyle = ds.ciColor ?? "#1d2433";
       ctx.lineWidth = 1.5;
       meta.data.forEach((el: any, i) => {

@@ -17,9 +17,18 @@ export function track<T extends Chart<any, any, any>>(c: T): T {
   return c;
 }
 
+const leaving: (() => void)[] = [];
+
+/** Runs `fn` when the user leaves the current screen (e.g. terminate a Web Worker). */
+export function onLeave(fn: () => void): void {
+  leaving.push(fn);
+}
+
+/** Destroys the current screen's charts and runs its leave hooks. */
 export function destroyCharts(): void {
   for (const c of live) c.destroy();
   live.clear();
+  for (const fn of leaving.splice(0)) fn();
 }
 
 /** A canvas inside a sized box, with an accessible name. */

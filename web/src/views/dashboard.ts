@@ -29,9 +29,9 @@ function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElemen
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
   if (!groups.length) { card.appendChild(h("p", { class: "muted" }, "No responses to break down yet.")); return card; }
   const { box, canvas } = canvasBox(`NPS ${title.toLowerCase()}`, "chart short");
-  card.append(box, table(["Group", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CES"],
-    groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
-      num(g.csat?.score, 1), num(g.ces?.mean, 2)]), { num: [1, 2, 3, 4, 5] }));
+  card.append(box, table(["Group", "n", "NPS", "CSAT %", "CES"],
+    groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), num(g.csat?.score, 1), num(g.ces?.mean, 2)]), { num: [1, 2, 3, 4] }),
+    help(title === "By segment" ? "Responses grouped by the segment of their account; (none) = responses whose account is not in the accounts file. Whiskers: 95% interval of NPS." : "Responses grouped by touchpoint (journey stage). Whiskers: 95% interval of NPS."));
   requestAnimationFrame(() => renderBreakdown(canvas, {
     labels: groups.map((g) => g.key ?? "(none)"), values: groups.map((g) => g.nps?.score ?? null),
     ci: groups.map((g) => g.nps?.ci95 ?? null), metric: "NPS",

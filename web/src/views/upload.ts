@@ -46,6 +46,15 @@ function contentType(file: File): string {
   return file.type || "text/csv";
 }
 
+/** Headers of a CSV read in the browser (first line, delimiter , ; or tab), for the mapping when the server rejects the file. */
+export async function csvHeaders(file: File): Promise<string[]> {
+  if (/\.xlsx$/i.test(file.name)) return [];
+  const text = (await file.slice(0, 65536).text()).replace(/^\uFEFF/, "");
+  const line = text.split(/\r?\n/)[0] ?? "";
+  const delim = [",", ";", "\t"].reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best), ",");
+  return line.split(delim).map((x) => x.trim().replace(/^"(.*)"$/, "$1")).filter(Boolean);
+}
+
 function guessKind(name: string): string | null {
   const n = name.toLowerCase();
   if (/(response|survey|nps|csat|feedback)/.test(n)) return "responses";
@@ -77,6 +86,9 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
   const kind = select([["accounts", "Accounts (one row per account: ARR, renewed, segment…)"], ["responses", "Survey responses (NPS, CSAT, CES, touchpoint…)"],
     ["transactions", "Transactions (customer, date, amount)"]], "accounts", { name: "kind", id: "upload-kind" });
   const name = h("input", { type: "text", id: "upload-name", name: "name", placeholder: "defaults to the file name" });
+  const csatScale = select([["5", "1-5"], ["7", "1-7"], ["10", "1-10"]], "5", { id: "upload-csat-scale" });
+  const csatField = field("CSAT scale", csatScale);
+  const syncScale = () => csatField.classList.toggle("hidden", kind.value !== "responses");
   const picker = h("input", { type: "file", id: "upload-file", accept: ".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
   const chosen = h("p", { class: "small", id: "upload-chosen", "aria-live": "polite" }, "No file chosen yet.");
   const drop = h("div", { class: "drop", id: "drop-zone" },
@@ -97,13 +109,15 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     if (f) choose(f);
   });
   picker.addEventListener("change", () => { if (picker.files?.[0]) choose(picker.files[0]); });
-  kind.addEventListener("change", () => { mapping = {}; if (file) void runPreview(); });
+  kind.addEventListener("change", () => { mapping = {}; syncScale(); if (file) void runPreview(); });
+  csatScale.addEventListener("change", () => { if (file) void runPreview(); });
+  syncScale();
 
   function choose(f: File) {
     file = f;
     mapping = {};
     const g = guessKind(f.name);
-    if (g && kind.value !== g) kind.value = g;
+    if (g && kind.value !== g) { kind.value = g; syncScale(); }
     if (!name.value) name.placeholder = f.name;
     chosen.textContent = `${f.name} · ${int(f.size)} bytes`;
     void runPreview();
@@ -128,6 +142,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       kind: kind.value,
       name: name.value.trim() || file?.name,
       mapping: Object.keys(mapping).length ? JSON.stringify(mapping) : undefined,
+      csatScale: kind.value === "responses" ? csatScale.value : undefined,
       dryRun: dryRun ? "true" : undefined,
     };
   }
@@ -140,7 +155,9 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       const r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(true), onProgress);
       preview.replaceChildren(previewCard(r));
     } catch (err) {
-      preview.replaceChildren(errorBox(err), err instanceof HttpError && err.status === 422 ? mappingCard(null) : "");
+      processing.set(0, "rejected");
+      const headers = err instanceof HttpError && err.status === 422 && file ? await csvHeaders(file) : [];
+      preview.replaceChildren(errorBox(err), headers.length ? mappingCard({ preview: { headers }, columns: [] }) : "");
     }
   }
 
@@ -151,6 +168,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       let r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress);
       r = await followProcessing(r);
       preview.replaceChildren();
+      await refreshList();
       result.replaceChildren(h("div", { class: "notice ok", role: "status", id: "upload-done" },
         h("strong", {}, `Stored ${r.kind} “${r.name}”: ${int(r.rows)} rows.`), " ",
         h("a", { href: wsHash(ws) }, "See the dashboard"), " or upload the next file."),
@@ -158,8 +176,8 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       file = null;
       picker.value = "";
       chosen.textContent = "No file chosen yet.";
-      await refreshList();
     } catch (err) {
+      processing.set(0, "rejected");
       result.replaceChildren(errorBox(err));
     }
   }
@@ -188,7 +206,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       return h("p", { class: "muted small" }, "Once the file can be read, its columns appear here so you can correct the mapping.");
     }
     const rows = canon.map((c) => {
-      const s = select([["", "— not in file —"], ...headers.map((x) => [x, x] as [string, string])], mapping[c.name] ?? detected[c.name] ?? "",
+      const s = select([["", "— not in file —"], ...headers.map((x) => [x, x] as [string, string])], mapping[c.name] ?? detected[c.name] ?? headers.find((x) => x.toLowerCase() === c.name) ?? "",
         { id: `map-${c.name}`, "data-canonical": c.name });
       s.addEventListener("change", () => { if (s.value) mapping[c.name] = s.value; else delete mapping[c.name]; });
       return h("tr", {}, h("td", {}, h("label", { for: s.id }, c.name), c.required ? h("span", { class: "small muted" }, " required") : ""),
@@ -232,7 +250,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
 
   main.replaceChildren(heading("Upload data", w),
     h("section", { class: "card", "aria-labelledby": "file-title" }, h("h2", { id: "file-title" }, "1. Choose a file"),
-      h("div", { class: "row" }, field("What is in the file?", kind), field("Name (optional)", name)),
+      h("div", { class: "row" }, field("What is in the file?", kind), field("Name (optional)", name), csatField),
       help("Accounts: one row per account with account_id and arr (and renewed to fit renewal models). Responses: one row per survey answer with account_id and nps, csat or ces. Transactions: customer_id, date, amount for CLV. Money like $12,000.00 or 1.234,56, dates like 2025-03-31, 3/31/2025 or Excel serials are understood.",
         "Which columns are needed?"),
       drop, progress),

@@ -1,0 +1,51 @@
+/** The calculators page in Chromium: a new user with no data types numbers and gets DOMAIN.md's answers. */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openSession, type Session } from "./browser";
+
+const base = inject("baseUrl");
+let s: Session;
+
+beforeAll(async () => { s = await openSession(); });
+afterAll(async () => { await s?.close(); });
+
+async function calc(id: string, values: Record<string, string>, resultLabel: string): Promise<string> {
+  const form = s.page.locator(`#calc-${id}`);
+  for (const [name, v] of Object.entries(values)) await form.locator(`[name="${name}"]`).fill(v);
+  await form.getByRole("button", { name: "Calculate" }).click();
+  const out = s.page.locator(`#${id}-result [data-result="${resultLabel}"]`);
+  await out.waitFor({ timeout: 15_000 });
+  return (await out.textContent()) ?? "";
+}
+
+describe("calculators page", () => {
+  it("computes DOMAIN.md worked examples through /api/calc/*", async () => {
+    await s.page.goto(`${base}/#/calc`);
+    await s.page.getByRole("heading", { name: "Calculators" }).waitFor();
+    // DOMAIN.md worked example 1: 200 promoters, 300 passives, 500 detractors → NPS −30.
+    expect(await calc("nps", { promoters: "200", passives: "300", detractors: "500" }, "NPS")).toBe("−30.0");
+    // Worked example 4: σ = 1.4, margin 0.5, 95% → n = 31; margin 0.25 → 121.
+    expect(await calc("sample-size", { sigma: "1.4", margin: "0.5" }, "Responses needed")).toBe("31");
+    expect(await calc("sample-size", { sigma: "1.4", margin: "0.25" }, "Responses needed")).toBe("121");
+    // Worked example 5: 400 customers, 380 still there → churn 5%.
+    expect(await calc("churn", { start: "400", retained: "380" }, "Churn")).toBe("5.0%");
+    // Worked example 6: $100K portal saving $150K → ROI 50%.
+    expect(await calc("roi", { gain: "150000", investment: "100000" }, "ROI")).toBe("50.0%");
+    // Worked example 7: 10,000 × $12,000, 85% → 91%, 3 years, margin 80%, $2M → revenue gain $19,872,000, ROI 694.88%.
+    expect(await calc("renewal-uplift", {}, "Revenue gain")).toBe("$19,872,000");
+    expect(await s.page.locator('#renewal-uplift-result [data-result="ROI"]').textContent()).toBe("694.88%");
+    // Programme: (1 − 0.2) × (150,000 + 400,000) = 440,000 gain on 350,000 invested → ROI 25.7% (hand computation).
+    expect(await calc("program", {}, "Programme ROI")).toBe("25.7%");
+    await s.shot("calculators");
+    expect(s.errors).toEqual([]);
+  });
+
+  it("is usable on a phone-sized screen", async () => {
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await s.page.goto(`${base}/#/calc`);
+    await s.page.getByRole("heading", { name: "Calculators" }).waitFor();
+    const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await s.shot("calculators-phone");
+    expect(s.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+/** CLV on transactions: BG/NBD + Gamma-Gamma (POST .../clv): distribution, P(alive), top customers, CSV export. */
+import { api, download, wsPath } from "../api";
+import { renderHistogram } from "../charts/histogram";
+import { canvasBox } from "../charts/registry";
+import { field, h, help, kpi, numberInput, table } from "../dom";
+import { errorBox } from "../errors";
+import { int, money, num, pct } from "../format";
+import { wsHash } from "../router";
+import { heading, loadWorkspace } from "../workspace";
+import type { ScreenCtx } from "./screens";
+
+interface Customer { customerId: string; frequency: number; recency: number; T: number; monetary: number; pAlive: number; expectedPurchases: number; expectedAvgValue: number; clv: number }
+interface ClvResult {
+  bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number; converged?: boolean };
+  gammaGamma: { p: number; q: number; gamma: number; logLik: number };
+  customers: Customer[]; totals: { customers: number; expectedPurchases: number; clv: number };
+}
+
+export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
+  const w = await loadWorkspace(ws);
+  if (!(w.datasets ?? []).some((d) => d.kind === "transactions")) {
+    main.replaceChildren(heading("Customer lifetime value", w), h("section", { class: "card" },
+      h("p", {}, "CLV is fitted on purchase history: upload a transactions file (customer_id, date, amount). "), h("a", { class: "button", href: wsHash(ws, "upload") }, "Upload transactions")));
+    return;
+  }
+  const horizon = numberInput(12, { id: "clv-horizon", min: 1, max: 120, step: 1 });
+  const margin = numberInput(30, { id: "clv-margin", min: 0, max: 100, step: 1 });
+  const discount = numberInput(10, { id: "clv-discount", min: 0, max: 100, step: 0.5 });
+  const out = h("div", { id: "clv-result", "aria-live": "polite" });
+  const form = h("form", { id: "clv-form", class: "row" }, field("Horizon (months)", horizon), field("Margin (%)", margin), field("Annual discount rate (%)", discount),
+    h("button", { type: "submit" }, "Fit CLV"));
+  async function run() {
+    out.replaceChildren(h("p", { class: "muted" }, "Fitting BG/NBD and Gamma-Gamma…"));
+    try {
+      const r = await api<ClvResult>(wsPath(ws, "/clv"), { ws, body: { method: "bgnbd-gg", horizonMonths: Number(horizon.value), margin: Number(margin.value) / 100, annualDiscountRate: Number(discount.value) / 100 } });
+      render(r);
+    } catch (err) {
+      out.replaceChildren(errorBox(err));
+    }
+  }
+  function render(r: ClvResult) {
+    const top = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, 20);
+    const c1 = canvasBox("Distribution of CLV across customers", "chart short");
+    const c2 = canvasBox("Distribution of P(alive)", "chart short");
+    const exp = h("button", { type: "button", class: "secondary", id: "clv-export", onclick: () => void download(wsPath(ws, "/export/clv.csv"), ws, "clv.csv").catch((e) => out.prepend(errorBox(e))) }, "Export all customers (CSV)");
+    out.replaceChildren(
+      h("section", { class: "card" }, h("div", { class: "kpis" },
+        kpi("Customers", int(r.totals.customers), null, "Customers in the newest transactions file."),
+        kpi("Total CLV", money(r.totals.clv, true), null, "Σ margin × expected average value × discounted expected purchases over the horizon (BG/NBD + Gamma-Gamma)."),
+        kpi("Expected purchases", num(r.totals.expectedPurchases, 0), null, "Σ of each customer's expected purchases over the horizon (BG/NBD)."),
+        kpi("BG/NBD r, α, a, b", `${num(r.bgnbd.r, 3)}, ${num(r.bgnbd.alpha, 2)}, ${num(r.bgnbd.a, 3)}, ${num(r.bgnbd.b, 3)}`, null, "Fader, Hardie & Lee (2005) parameters fitted by maximum likelihood; α in days."))),
+      h("div", { class: "grid-2" },
+        h("section", { class: "card" }, h("h2", {}, "CLV distribution"), c1.box),
+        h("section", { class: "card" }, h("h2", {}, "P(alive)"), c2.box, help("Probability that the customer is still active (has not silently churned), given their purchase history."))),
+      h("section", { class: "card" }, h("h2", {}, "Top customers"), exp,
+        table(["Customer", "Repeat purchases", "P(alive)", "Expected purchases", "Expected avg value", "CLV"],
+          top.map((c) => [c.customerId, int(c.frequency), pct(c.pAlive, 0), num(c.expectedPurchases, 2), money(c.expectedAvgValue), money(c.clv)]), { num: [1, 2, 3, 4, 5] })));
+    requestAnimationFrame(() => {
+      renderHistogram(c1.canvas, r.customers.map((c) => c.clv), "CLV");
+      renderHistogram(c2.canvas, r.customers.map((c) => c.pAlive), "P(alive)", 10);
+    });
+  }
+  form.addEventListener("submit", (e) => { e.preventDefault(); void run(); });
+  main.replaceChildren(heading("Customer lifetime value", w), h("section", { class: "card" }, form), out);
+  await run();
+}
