@@ -8,6 +8,7 @@
 import { chi2Sf } from "./distributions";
 import { ModelError } from "./errors";
 import { cholesky, cholInverse, cholSolve } from "./linalg";
+import { logitPass, passState } from "./logit-pass";
 import { scaledQr } from "./rank";
 import { coefficientTable, type Coefficient, type LogisticFit, type MarginalEffect, toRows } from "./regression-result";
 import { checkSeparation } from "./separation";
@@ -25,57 +26,6 @@ export interface LogitOptions {
   maxIterations?: number;
   /** Skip the rank check (the caller has done it). */
   skipRankCheck?: boolean;
-}
-
-/** ln(1 + eᵘ) without overflow. */
-function softplus(u: number): number {
-  return u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
-}
-
-interface Pass {
-  ll: number;
-  grad: Float64Array;
-  hess: Float64Array;
-  /** Σ pᵢ(1−pᵢ) and Σ pᵢ(1−pᵢ)(1−2pᵢ) xᵢ, for marginal effects. */
-  wsum: number;
-  wdx: Float64Array;
-  extreme: number;
-}
-
-/** One pass over the rows: log-likelihood, score and information at β (upper triangle then mirrored). */
-function pass(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, out: Pass): void {
-  const { grad, hess, wdx } = out;
-  grad.fill(0);
-  hess.fill(0);
-  wdx.fill(0);
-  let ll = 0;
-  let wsum = 0;
-  let extreme = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
-    let eta = 0;
-    for (let j = 0; j < p; j++) eta += X[o + j] * beta[j];
-    const mu = 1 / (1 + Math.exp(-eta));
-    const w = mu * (1 - mu);
-    const yi = y[i];
-    ll += yi * eta - softplus(eta);
-    const r = yi - mu;
-    const wd = w * (1 - 2 * mu);
-    wsum += w;
-    if (eta > 30 || eta < -30) extreme++;
-    for (let a = 0; a < p; a++) {
-      const xa = X[o + a];
-      grad[a] += r * xa;
-      wdx[a] += wd * xa;
-      const wxa = w * xa;
-      const ha = a * p;
-      for (let b = a; b < p; b++) hess[ha + b] += wxa * X[o + b];
-    }
-  }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) hess[a * p + b] = hess[b * p + a];
-  out.ll = ll;
-  out.wsum = wsum;
-  out.extreme = extreme;
 }
 
 /** Newton step H⁻¹g solved after symmetric diagonal scaling; null when H is not positive definite. */
@@ -123,7 +73,6 @@ export function fitLogit(
     throw new ModelError("too_few_rows", `A logistic model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
   if (ones === 0 || ones === n)
     throw new ModelError("no_variance", `${outcome} is ${ones === 0 ? 0 : 1} in every row used: there is nothing to predict.`, [outcome]);
-  if (!opts.skipRankCheck) scaledQr(X, n, p, terms);
   checkSeparation(X, y, n, p, terms, sources, outcome);
 
   const hasIntercept = terms[0] === "Intercept";
@@ -132,11 +81,15 @@ export function fitLogit(
   const maxIter = opts.maxIterations ?? 50;
   let beta: Float64Array = new Float64Array(p);
   if (hasIntercept) beta[0] = Math.log(ybar / (1 - ybar));
-  const st: Pass = { ll: 0, grad: new Float64Array(p), hess: new Float64Array(p * p), wsum: 0, wdx: new Float64Array(p), extreme: 0 };
-  pass(X, y, n, p, beta, st);
+  const st = passState(p);
+  logitPass(X, y, n, p, beta, st, false);
+  // At the start every weight is equal, so the information is a multiple of XᵀX: a near-singular one
+  // sends the design to the pivoted QR, which names the constant or collinear terms.
+  if (!opts.skipRankCheck && nearSingular(st.hess, p)) scaledQr(X, n, p, terms);
   let iterations = 0;
   let converged = false;
   let lastStep: Float64Array = new Float64Array(p);
+  let marginal = false;
   while (iterations < maxIter) {
     const step = newtonStep(st.hess, st.grad, p);
     if (!step) break;
@@ -144,23 +97,25 @@ export function fitLogit(
     lastStep = step;
     const prevLl = st.ll;
     const prev = beta;
+    let rel = 0;
+    for (let j = 0; j < p; j++) rel = Math.max(rel, Math.abs(step[j]) / (1 + Math.abs(prev[j])));
+    // Near the optimum the next pass is likely the last: collect the marginal-effect sums in it.
+    marginal = rel < 1e-4;
     let t = 1;
-    let next: Float64Array = new Float64Array(p);
+    const next: Float64Array = new Float64Array(p);
     for (let halving = 0; halving < 40; halving++) {
       for (let j = 0; j < p; j++) next[j] = prev[j] + t * step[j];
-      pass(X, y, n, p, next, st);
+      logitPass(X, y, n, p, next, st, marginal);
       if (st.ll >= prevLl - 1e-12 * Math.abs(prevLl)) break;
       t /= 2;
     }
     beta = next;
-    let small = true;
-    for (let j = 0; j < p; j++) if (Math.abs(t * step[j]) > 1e-9 * (1 + Math.abs(beta[j]))) small = false;
-    if (small) {
+    if (t * rel <= 1e-9) {
       converged = true;
       break;
     }
-    next = new Float64Array(p);
   }
+  if (converged && !marginal) logitPass(X, y, n, p, beta, st, true);
   if (!converged) {
     if (st.extreme > 0) {
       let big = 0;
@@ -214,4 +169,16 @@ export function fitLogit(
     iterations,
   };
   return { beta, coefficients: coefficientTable(terms, beta, covRows, null), covariance: covRows, fit, marginalEffects, warnings };
+}
+
+/** True when the column-scaled information matrix has a Cholesky pivot below 1e-12 (or none). */
+function nearSingular(h: Float64Array, p: number): boolean {
+  const d = new Float64Array(p);
+  for (let j = 0; j < p; j++) d[j] = h[j * p + j] > 0 ? 1 / Math.sqrt(h[j * p + j]) : 0;
+  const m = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) m[a * p + b] = h[a * p + b] * d[a] * d[b];
+  const l = cholesky(m, p);
+  if (!l) return true;
+  for (let j = 0; j < p; j++) if (l[j * p + j] * l[j * p + j] < 1e-12) return true;
+  return false;
 }

@@ -6,8 +6,9 @@
  */
 import { ModelError } from "./errors";
 import { fSf } from "./distributions";
-import { applyQt, cholesky, cholSolve, invertR } from "./linalg";
-import { scaledQr } from "./rank";
+import { applyQt, cholesky, cholSolve, dot, invertR } from "./linalg";
+import { rankOfTriangle } from "./rank";
+import { tsqr } from "./tsqr";
 import { coefficientTable, finiteOrNull, type LinearFit, type Coefficient, toRows } from "./regression-result";
 
 export interface OlsResult {
@@ -43,8 +44,11 @@ export function fitOls(
   }
   if (ymin === ymax) throw new ModelError("no_variance", `The outcome is ${ymin} in every row used: there is nothing to explain.`);
 
-  const { f, scale } = scaledQr(X, n, p, terms);
-  const qy = Float64Array.from(y);
+  // TSQR of [X y], then a rank-revealing pivoted QR of the small column-scaled triangle.
+  const Rxy = tsqr(X, y, n, p);
+  const { f, scale } = rankOfTriangle(Rxy, p + 1, p, n, terms, X);
+  const qy = new Float64Array(p);
+  for (let k = 0; k < p; k++) qy[k] = Rxy[k * (p + 1) + p];
   applyQt(f, qy, p);
   const w = invertR(f, p); // R⁻¹, row-major, pivoted scaled coordinates
   // G = S⁻¹ P R⁻¹ maps a raw row x to its row of Q (z = x G), and (XᵀX)⁻¹ = G Gᵀ.
@@ -58,7 +62,7 @@ export function fitOls(
   let wf = 0;
   for (let a = 0; a < p; a++)
     for (let b = a; b < p; b++) {
-      rf += f.qr[b * n + a] * f.qr[b * n + a];
+      rf += f.qr[b * p + a] * f.qr[b * p + a];
       wf += w[a * p + b] * w[a * p + b];
     }
   const condition = Math.sqrt(rf * wf);
@@ -137,43 +141,54 @@ export function fitOls(
   return { beta, coefficients: coefficientTable(terms, beta, covRows, dfResid), covariance: covRows, fit, warnings };
 }
 
-/** HC3 sandwich G (Σ eᵢ²/(1−hᵢ)² zᵢzᵢᵀ) Gᵀ with zᵢ = xᵢG the row of Q and hᵢ = ‖zᵢ‖². */
+const BLOCK = 256;
+
+/**
+ * HC3 sandwich G (Σ eᵢ²/(1−hᵢ)² zᵢzᵢᵀ) Gᵀ with zᵢ = xᵢG the row of Q and hᵢ = ‖zᵢ‖², by row blocks
+ * so that the meat's entries are register dot products.
+ */
 function hc3(X: Float64Array, resid: Float64Array, n: number, p: number, g: Float64Array, out: Float64Array): void {
   const meat = new Float64Array(p * p);
-  const z = new Float64Array(p);
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
-    let h = 0;
-    for (let b = 0; b < p; b++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += X[o + j] * g[j * p + b];
-      z[b] = s;
-      h += s * s;
+  const zc = new Float64Array(p * BLOCK);
+  const om = new Float64Array(BLOCK);
+  const tmp = new Float64Array(BLOCK);
+  for (let start = 0; start < n; start += BLOCK) {
+    const nb = Math.min(BLOCK, n - start);
+    for (let i = 0; i < nb; i++) {
+      const o = (start + i) * p;
+      let h = 0;
+      for (let b = 0; b < p; b++) {
+        let s = 0;
+        for (let j = 0; j < p; j++) s += X[o + j] * g[j * p + b];
+        zc[b * BLOCK + i] = s;
+        h += s * s;
+      }
+      if (h > 1 - 1e-10)
+        throw new ModelError(
+          "too_few_rows",
+          `HC3 standard errors are undefined: data row ${start + i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
+        );
+      const e = resid[start + i] / (1 - h);
+      om[i] = e * e;
     }
-    if (h > 1 - 1e-10)
-      throw new ModelError(
-        "too_few_rows",
-        `HC3 standard errors are undefined: data row ${i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
-      );
-    const e = resid[i] / (1 - h);
-    const wgt = e * e;
     for (let a = 0; a < p; a++) {
-      const za = wgt * z[a];
-      for (let b = 0; b <= a; b++) meat[a * p + b] += za * z[b];
+      const oa = a * BLOCK;
+      for (let i = 0; i < nb; i++) tmp[i] = om[i] * zc[oa + i];
+      for (let b = 0; b <= a; b++) meat[a * p + b] += dot(tmp, 0, zc, b * BLOCK, nb);
     }
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) meat[b * p + a] = meat[a * p + b];
-  const tmp = new Float64Array(p * p);
+  const gm = new Float64Array(p * p);
   for (let i = 0; i < p; i++)
     for (let b = 0; b < p; b++) {
       let s = 0;
       for (let a = 0; a < p; a++) s += g[i * p + a] * meat[a * p + b];
-      tmp[i * p + b] = s;
+      gm[i * p + b] = s;
     }
   for (let i = 0; i < p; i++)
     for (let j = 0; j <= i; j++) {
       let s = 0;
-      for (let b = 0; b < p; b++) s += tmp[i * p + b] * g[j * p + b];
+      for (let b = 0; b < p; b++) s += gm[i * p + b] * g[j * p + b];
       out[i * p + j] = out[j * p + i] = s;
     }
 }

@@ -53,7 +53,7 @@ export function scaledQr(X: Float64Array, n: number, p: number, terms: string[])
 }
 
 /** Names each dropped column and the kept columns it is a combination of (R₁₁ z = R₁₂). */
-function collinearError(f: PivotedQr, terms: string[]): ModelError {
+export function collinearError(f: PivotedQr, terms: string[]): ModelError {
   const k = f.rank;
   const named = new Set<string>();
   const parts: string[] = [];
@@ -78,4 +78,41 @@ function collinearError(f: PivotedQr, terms: string[]): ModelError {
     `The predictors are collinear (${parts.join("; ")}), so their separate effects cannot be estimated: remove one of them.`,
     [...named],
   );
+}
+
+/**
+ * The no_variance error for the first non-intercept column that is constant (with an intercept), or null.
+ * Used to name the real cause before reporting a rank deficiency.
+ * @example const e = constantColumnError(X, n, p, terms); if (e) throw e;
+ */
+export function constantColumnError(X: Float64Array, n: number, p: number, terms: string[]): ModelError | null {
+  if (terms[0] !== "Intercept" || n === 0) return null;
+  for (let j = 1; j < p; j++) {
+    const v0 = X[j];
+    let same = true;
+    for (let i = 1; i < n && same; i++) if (X[i * p + j] !== v0) same = false;
+    if (same) return new ModelError("no_variance", `${terms[j]} has the same value (${v0}) in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
+  }
+  return null;
+}
+
+/**
+ * Rank-revealing pivoted QR of the small triangle R·S⁻¹ (R from tsqr, S its column norms), with the same
+ * relative tolerance max(n, p)·ε as for the full design.
+ * @throws ModelError no_variance (an all-zero or constant column) or collinear_predictors
+ * @example const { f, scale } = rankOfTriangle(R, p + 1, p, n, terms, X);
+ */
+export function rankOfTriangle(R: Float64Array, ld: number, p: number, n: number, terms: string[], X: Float64Array): { f: PivotedQr; scale: Float64Array } {
+  const scale = new Float64Array(p);
+  const a = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let i = 0; i <= j; i++) s += R[i * ld + j] * R[i * ld + j];
+    if (!(s > 0)) throw new ModelError("no_variance", `${terms[j]} is 0 in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
+    scale[j] = Math.sqrt(s);
+    for (let i = 0; i <= j; i++) a[j * p + i] = R[i * ld + j] / scale[j];
+  }
+  const f = qrPivoted(a, p, p, Math.max(n, p) * 2.220446049250313e-16);
+  if (f.rank < p) throw constantColumnError(X, n, p, terms) ?? collinearError(f, terms);
+  return { f, scale };
 }

@@ -22,29 +22,33 @@ export function checkSeparation(
   outcome: string,
 ): void {
   if (terms[0] !== "Intercept") return;
-  for (let j = 1; j < p; j++) {
-    let min0 = Infinity, max0 = -Infinity, min1 = Infinity, max1 = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = X[i * p + j];
-      if (y[i] === 1) {
-        if (v < min1) min1 = v;
-        if (v > max1) max1 = v;
-      } else {
-        if (v < min0) min0 = v;
-        if (v > max0) max0 = v;
-      }
+  // One row-major pass: the range of each column among y = 0 and among y = 1.
+  const min0 = new Float64Array(p).fill(Infinity), max0 = new Float64Array(p).fill(-Infinity);
+  const min1 = new Float64Array(p).fill(Infinity), max1 = new Float64Array(p).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    const lo = y[i] === 1 ? min1 : min0;
+    const hi = y[i] === 1 ? max1 : max0;
+    for (let j = 1; j < p; j++) {
+      const v = X[o + j];
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
     }
+  }
+  for (let j = 1; j < p; j++) {
+    if (min0[j] === max0[j] && min1[j] === max1[j] && min0[j] === min1[j]) continue; // constant: the rank check names it
     let msg: string | null = null;
     const term = terms[j];
     const what = term === sources[j] ? term : `${sources[j]} (term ${term})`;
-    if (max1 <= min0) {
-      msg = max1 < min0
-        ? `${outcome} is 1 in every row with ${term} ≤ ${max1} and 0 in every row with ${term} ≥ ${min0} (complete separation)`
-        : `${outcome} is 1 in every row with ${term} < ${max1} and 0 in every row with ${term} > ${max1}; only ${term} = ${max1} has both (quasi-complete separation)`;
-    } else if (max0 <= min1) {
-      msg = max0 < min1
-        ? `${outcome} is 0 in every row with ${term} ≤ ${max0} and 1 in every row with ${term} ≥ ${min1} (complete separation)`
-        : `${outcome} is 0 in every row with ${term} < ${max0} and 1 in every row with ${term} > ${max0}; only ${term} = ${max0} has both (quasi-complete separation)`;
+    const [a0, b0, a1, b1] = [min0[j], max0[j], min1[j], max1[j]];
+    if (b1 <= a0) {
+      msg = b1 < a0
+        ? `${outcome} is 1 in every row with ${term} ≤ ${b1} and 0 in every row with ${term} ≥ ${a0} (complete separation)`
+        : `${outcome} is 1 in every row with ${term} < ${b1} and 0 in every row with ${term} > ${b1}; only ${term} = ${b1} has both (quasi-complete separation)`;
+    } else if (b0 <= a1) {
+      msg = b0 < a1
+        ? `${outcome} is 0 in every row with ${term} ≤ ${b0} and 1 in every row with ${term} ≥ ${a1} (complete separation)`
+        : `${outcome} is 0 in every row with ${term} < ${b0} and 1 in every row with ${term} > ${b0}; only ${term} = ${b0} has both (quasi-complete separation)`;
     }
     if (msg)
       throw new ModelError(
