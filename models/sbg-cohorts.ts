@@ -30,7 +30,13 @@ export interface SbgCohortResult {
   /** Churned and censored counts by period (index 0 = period 1). */
   churnedByPeriod: number[];
   activeByPeriod: number[];
+  /** "sbg", or "geometric" when the data show no heterogeneity (the MLE runs off to α, β → ∞ with α/(α+β) = θ). */
+  model: "sbg" | "geometric";
+  warnings: string[];
 }
+
+/** Scale of α + β standing in for the geometric limit (constant churn θ for everyone). */
+const GEOMETRIC_SCALE = 1e6;
 
 /**
  * Fits sBG(α, β) by maximum likelihood to churn / censoring times.
@@ -68,37 +74,66 @@ export function fitSbgCohorts(input: SbgCohortInput): SbgCohortResult {
   }
   if (C === 0) throw new ModelError("no_variance", "No account has churned: churn cannot be estimated yet.");
   if (A[0] === 0) throw new ModelError("no_variance", "Every account churned at its first renewal: there is no retention to model.");
+  const ll = (a: number, b: number) => {
+    let f = C * Math.log(a);
+    for (let k = 0; k < T; k++) f += (A[k] > 0 ? A[k] * Math.log(b + k) : 0) - B[k] * Math.log(a + b + k);
+    return f;
+  };
   const ml = maximiseLogParams((phi, derivatives) => {
     const [a, b] = phi;
-    let f = C * Math.log(a);
+    if (!derivatives) return { f: ll(a, b) };
     let ga = C / a, gb = 0, haa = -C / (a * a), hbb = 0, hab = 0;
     for (let k = 0; k < T; k++) {
       const u = b + k;
       const v = a + b + k;
-      f += (A[k] > 0 ? A[k] * Math.log(u) : 0) - B[k] * Math.log(v);
-      if (derivatives) {
-        ga -= B[k] / v;
-        gb += A[k] / u - B[k] / v;
-        const w = B[k] / (v * v);
-        haa += w;
-        hbb += w - A[k] / (u * u);
-        hab += w;
-      }
+      ga -= B[k] / v;
+      gb += A[k] / u - B[k] / v;
+      const w = B[k] / (v * v);
+      haa += w;
+      hbb += w - A[k] / (u * u);
+      hab += w;
     }
-    return derivatives ? { f, g: Float64Array.of(ga, gb), h: Float64Array.of(haa, hab, hab, hbb) } : { f };
+    return { f: ll(a, b), g: Float64Array.of(ga, gb), h: Float64Array.of(haa, hab, hab, hbb) };
   }, Float64Array.of(1, 1));
+  const base = {
+    accounts: n,
+    churned: C,
+    churnedByPeriod: Array.from(churnedBy.subarray(1)),
+    activeByPeriod: Array.from(activeBy.subarray(1)),
+  };
+  // Geometric limit: constant churn θ = churns / periods at risk (B_0 + … counts every period at risk once).
+  let atRisk = 0;
+  for (let k = 0; k < T; k++) atRisk += B[k];
+  const theta = C / atRisk;
+  const geoLogLik = C * Math.log(theta) + (atRisk - C) * Math.log(1 - theta);
+  const runsOff = !ml.converged || ml.phi[0] + ml.phi[1] > GEOMETRIC_SCALE;
+  const geoAsGood = geoLogLik >= (Number.isFinite(ml.logLik) ? ml.logLik : -Infinity) - 1e-6 * Math.abs(geoLogLik);
+  if (runsOff && theta > 0 && theta < 1 && geoAsGood) {
+    return {
+      ...base,
+      alpha: theta * GEOMETRIC_SCALE,
+      beta: (1 - theta) * GEOMETRIC_SCALE,
+      stdErrors: { alpha: null, beta: null },
+      logLik: geoLogLik,
+      converged: true,
+      iterations: ml.iterations,
+      model: "geometric",
+      warnings: [
+        `The churn shows no heterogeneity across accounts (the sBG likelihood peaks at α, β → ∞): a constant churn of ${theta.toFixed(4)} per period (geometric) is used, retention ${(1 - theta).toFixed(4)} every period.`,
+      ],
+    };
+  }
   if (!ml.converged) throw new ModelError("not_converged", "The sBG fit did not converge: the churn pattern may not follow a beta-geometric curve.");
   return {
+    ...base,
     alpha: ml.phi[0],
     beta: ml.phi[1],
     stdErrors: { alpha: ml.stdErrors[0], beta: ml.stdErrors[1] },
     logLik: ml.logLik,
     converged: ml.converged,
     iterations: ml.iterations,
-    accounts: n,
-    churned: C,
-    churnedByPeriod: Array.from(churnedBy.subarray(1)),
-    activeByPeriod: Array.from(activeBy.subarray(1)),
+    model: "sbg",
+    warnings: [],
   };
 }
 

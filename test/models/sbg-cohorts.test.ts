@@ -36,3 +36,15 @@ describe("fitSbgCohorts", () => {
     expect(() => fitSbgCohorts({ periods: [0], churned: [1] })).toThrow(/whole number/);
   });
 });
+
+describe("fitSbgCohorts without heterogeneity", () => {
+  it("constant churn falls back to the geometric model: θ = churns / periods at risk (counted here)", () => {
+    // Every account churns with probability exactly 0.2 each period (expected counts, one cohort of 10,000):
+    // survivors 10000, 8000, 6400, 5120, 4096 → no heterogeneity, the sBG MLE runs off to α, β → ∞.
+    const r = fitSbgCohorts(survivorsToAccounts([10000, 8000, 6400, 5120, 4096]));
+    // Periods at risk: 10000 + 8000 + 6400 + 5120 = 29520; churns 5904 → θ = 0.2 exactly.
+    expect(r.model).toBe("geometric");
+    expect(r.alpha / (r.alpha + r.beta)).toBeCloseTo(5904 / 29520, 12);
+    expect(r.warnings[0]).toMatch(/no heterogeneity/);
+  });
+});

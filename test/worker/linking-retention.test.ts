@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import { call, createWorkspace } from "./helpers";
 import { seedDataset } from "./linking-seed";
 
-const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
-describe("POST .../clv/sbg: retention from tenure and renewals", () => {
+describe("GET .../clv/sbg: retention from tenure and renewals", () => {
   it("a book built from Fader & Hardie's 'regular' cohort gives alpha 0.704, beta 1.182 (F&H 2007)", async () => {
     // Survivors 1000, 631, 468, 382, 326, 289, 262, 241 (F&H 2007 Table 1): churned at year t → tenure 12t months,
     // the 241 still active after 7 years → tenure 90 months. Promoters are every other account (to exercise the split).
@@ -22,7 +21,7 @@ describe("POST .../clv/sbg: retention from tenure and renewals", () => {
       account_id: ids, arr: new Float64Array(ids.length).fill(1000), renewed: Float64Array.from(renewed), tenure_months: Float64Array.from(tenure),
     });
     await seedDataset(ws.id, "responses", { account_id: rid, nps: Float64Array.from(nps) });
-    const res = await call(`/api/workspaces/${ws.id}/clv/sbg`, { ...json({ annualDiscountRate: 0.1 }), token: ws.token });
+    const res = await call(`/api/workspaces/${ws.id}/clv/sbg?annualDiscountRate=0.1`, { token: ws.token });
     expect(res.status).toBe(200);
     const r = await res.json<{ groups: { group: string; alpha: number; beta: number; derlNewCustomer: number; accounts: number }[] }>();
     const all = r.groups.find((g) => g.group === "all")!;

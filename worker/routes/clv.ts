@@ -52,28 +52,28 @@ clv.openapi(
 );
 
 const RetentionRequest = z.object({
-  periodMonths: z.number().int().min(1).max(60).default(12),
-  horizonYears: z.number().int().min(1).max(30).default(5),
-  annualDiscountRate: z.number().min(0).max(1).default(0.1),
+  periodMonths: z.coerce.number().int().min(1).max(60).default(12),
+  horizonYears: z.coerce.number().int().min(1).max(30).default(5),
+  annualDiscountRate: z.coerce.number().min(0).max(1).default(0.1),
   splitBy: z.enum(["nps", "csat", "none"]).default("nps"),
 }).openapi("RetentionRequest");
 
 clv.openapi(
   createRoute({
-    method: "post",
+    method: "get",
     path: "/api/workspaces/{ws}/clv/sbg",
     tags: ["models"],
     summary: "sBG retention from the accounts' tenure and renewals, overall and per satisfaction group (contractual CLV)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: false, content: { "application/json": { schema: RetentionRequest } } } },
+    request: { params: WsParam, query: RetentionRequest },
     responses: {
       200: { description: "α, β, retention curve, DERL and residual value per group", content: { "application/json": { schema: z.looseObject({ groups: z.array(z.looseObject({ group: z.string() })) }) } } },
       ...errors(400, 401, 403, 404, 422),
     },
   }),
   async (c) => {
-    const req = RetentionRequest.parse(c.req.valid("json") ?? {});
+    const req = c.req.valid("query");
     const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
     return c.json(retentionBySatisfaction(joined, req), 200);
   },
