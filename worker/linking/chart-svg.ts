@@ -12,7 +12,7 @@ export function revenueChartSvg(
   height = 260,
 ): string {
   const H = baseline.length;
-  const pad = { l: 70, r: 20, t: 16, b: 36 };
+  const pad = { l: 70, r: 20, t: 30, b: 36 };
   const all = [...baseline, ...scenario, ...(band ? [...band.lo, ...band.hi] : [])].filter(Number.isFinite);
   const max = Math.max(...all, 1);
   const min = Math.min(...all, 0) < 0 ? Math.min(...all) : 0;
@@ -37,9 +37,10 @@ export function revenueChartSvg(
     `<path d="${line(baseline)}" fill="none" stroke="#6e7781" stroke-width="2" stroke-dasharray="5 4"/>${dots(baseline, "#6e7781")}` +
     `<path d="${line(scenario)}" fill="none" stroke="#1f6feb" stroke-width="2.5"/>${dots(scenario, "#1f6feb")}` +
     `${xl}` +
-    `<g font-size="11"><line x1="${pad.l + 8}" x2="${pad.l + 30}" y1="${pad.t + 6}" y2="${pad.t + 6}" stroke="#6e7781" stroke-width="2" stroke-dasharray="5 4"/>` +
-    `<text x="${pad.l + 34}" y="${pad.t + 10}">Baseline</text>` +
-    `<line x1="${pad.l + 100}" x2="${pad.l + 122}" y1="${pad.t + 6}" y2="${pad.t + 6}" stroke="#1f6feb" stroke-width="2.5"/>` +
-    `<text x="${pad.l + 126}" y="${pad.t + 10}">Scenario${band ? " (band: 95% interval)" : ""}</text></g>` +
+    // Legend above the plot area, so it never covers the lines.
+    `<g font-size="11"><line x1="${pad.l}" x2="${pad.l + 22}" y1="10" y2="10" stroke="#6e7781" stroke-width="2" stroke-dasharray="5 4"/>` +
+    `<text x="${pad.l + 26}" y="14">Baseline</text>` +
+    `<line x1="${pad.l + 92}" x2="${pad.l + 114}" y1="10" y2="10" stroke="#1f6feb" stroke-width="2.5"/>` +
+    `<text x="${pad.l + 118}" y="14">Scenario${band ? " (band: 95% interval)" : ""}</text></g>` +
     `</svg>`;
 }
