@@ -22,7 +22,8 @@ export function parseCsv(text: string, sink: RowSink, delimiter?: string): { del
   if (text.trim() === "") throw new ApiError(422, "invalid_file", "The file is empty: it needs a header row and at least one data row.");
   let lineBreak = "\n";
   let lastCursor = 0;
-  let newlinesBefore = 0; // count of line breaks in text[0, lastCursor)
+  let countedTo = 0; // line breaks in text[0, countedTo) are counted in newlinesBefore
+  let newlinesBefore = 0;
   let first = true;
   Papa.parse<string[]>(text, {
     delimiter: delimiter ?? "",
@@ -33,17 +34,19 @@ export function parseCsv(text: string, sink: RowSink, delimiter?: string): { del
       lineBreak = res.meta.linebreak || lineBreak;
       const cursor = res.meta.cursor;
       const lb = lineBreak === "\r" ? "\r" : "\n";
-      // Line of the row's last character = 1 + line breaks before it; minus breaks inside its fields.
-      let end = cursor;
-      if (text.startsWith("\r\n", end - 2)) end -= 2;
-      else if (text[end - 1] === "\n" || text[end - 1] === "\r") end -= 1;
-      newlinesBefore += countOf(text, lb, lastCursor, end);
-      const endLine = 1 + newlinesBefore;
-      newlinesBefore += countOf(text, lb, end, cursor);
+      // The row starts at the previous cursor, after any lines papaparse skipped as blank
+      // (only spaces, delimiters or empty quotes). Its line = 1 + line breaks before its start.
+      let start = lastCursor;
+      for (;;) {
+        const br = text.indexOf(lb, start);
+        if (br < 0 || br >= cursor || !isBlankLine(text, start, br, delimiter ?? ",")) break;
+        start = br + 1;
+      }
+      if (lb === "\n" && text[start] === "\r") start++;
+      newlinesBefore += countOf(text, lb, countedTo, start);
+      countedTo = start;
+      const line = 1 + newlinesBefore;
       lastCursor = cursor;
-      let inside = 0;
-      for (const f of res.data) if (f.includes(lb)) inside += countOf(f, lb, 0, f.length);
-      const line = endLine - inside;
       const fatal = res.errors.find((e) => e.code !== "UndetectableDelimiter");
       if (fatal && first) {
         throw new ApiError(422, "invalid_file", "The header row is malformed (an unmatched quote?).", [{ row: line, message: fatal.message }]);
@@ -60,6 +63,15 @@ export function parseCsv(text: string, sink: RowSink, delimiter?: string): { del
   });
   if (first) throw new ApiError(422, "invalid_file", "The file has no header row.");
   return { delimiter: delimiter ?? "," };
+}
+
+/** A line papaparse's greedy mode skips: nothing but whitespace, delimiters and quotes. */
+function isBlankLine(text: string, from: number, to: number, delimiter: string): boolean {
+  for (let i = from; i < to; i++) {
+    const ch = text[i];
+    if (ch !== " " && ch !== "\t" && ch !== "\r" && ch !== '"' && ch !== delimiter) return false;
+  }
+  return true;
 }
 
 function countOf(s: string, ch: string, from: number, to: number): number {
