@@ -41,6 +41,14 @@ describe("linking routes on awkward input: a clear 4xx, never a 500", () => {
     expect((await call(`/api/workspaces/${ws.id}/export/accounts.csv`, { token: ws.token })).status).toBe(400);
   });
 
+  it("an id-like text column as a predictor: 422 too_many_levels, not a giant design", async () => {
+    const res = await post("/models", { kind: "logistic", predictors: ["nps", "account_id"] });
+    expect(res.status).toBe(422);
+    const e = await res.json<ErrorJson>();
+    expect(e.error.code).toBe("too_many_levels");
+    expect(e.error.details[0].column).toBe("account_id");
+  });
+
   it("no_variance and collinear predictors pass through as named 422s", async () => {
     const r1 = await post("/models", { kind: "logistic", predictors: ["nps", "log_extra"] });
     expect(r1.status).toBe(422);

@@ -15,6 +15,10 @@ import { errorResponses as errors } from "./schemas";
 /** Models on the workspace's joined accounts (API.md "Models on the workspace's data"). */
 const models = newRouter();
 
+/** Most levels a categorical predictor may have, and most terms a model may have. */
+const MAX_LEVELS = 100;
+const MAX_TERMS = 200;
+
 const FitRequest = z.object({
   kind: z.enum(["logistic", "linear"]),
   outcome: z.string().min(1).max(200).default("renewed"),
@@ -70,6 +74,27 @@ models.openapi(
           { column: name, message: "not a column of the joined accounts" },
         ]);
       }
+    }
+    // A text predictor becomes one dummy per level: an id-like column would make a design of n × n.
+    let terms = 1;
+    for (const name of req.predictors) {
+      const col = joined.text[name];
+      if (!col) {
+        terms++;
+        continue;
+      }
+      const levels = new Set(col.filter((v) => v !== null && v !== "")).size;
+      if (levels > MAX_LEVELS) {
+        throw new ApiError(422, "too_many_levels", `${name} is a text column with ${levels} distinct values: as a categorical predictor it would need ${levels - 1} dummy terms (at most ${MAX_LEVELS} levels). Use a grouping column instead.`, [
+          { column: name, message: `${levels} levels > ${MAX_LEVELS}` },
+        ]);
+      }
+      terms += Math.max(levels - 1, 0);
+    }
+    if (terms > MAX_TERMS) {
+      throw new ApiError(422, "too_many_terms", `The model would have ${terms} terms (at most ${MAX_TERMS}): drop a categorical predictor.`, [
+        { column: "predictors", message: `${terms} terms` },
+      ]);
     }
     const input = { kind: req.kind, data, outcome: req.outcome, predictors: req.predictors, covariance: req.covariance };
     const fit = fitRegression(input);
