@@ -122,6 +122,9 @@ describe("workspace: create, upload, dashboard, share", () => {
     await p2.goto(link);
     await p2.locator("#kpis").waitFor();
     expect(p2.url()).not.toContain("token=");
+    // A viewer link is read-only: no upload or share screens in its navigation.
+    await p2.locator("nav a", { hasText: "Dashboard" }).waitFor();
+    expect(await p2.locator("nav a", { hasText: "Upload" }).count()).toBe(0);
     await other.close();
     expect(errs).toEqual([]);
     expect(s.errors).toEqual([]);

@@ -43,6 +43,18 @@ export async function api<T = any>(path: string, opts: { method?: string; body?:
   return (await res.json()) as T;
 }
 
+/**
+ * Keeps only the newest of overlapping requests: `const take = latest(); … const r = await call(); if (!take()) return;`
+ * (a slow earlier answer must not overwrite the answer to what the user asked last).
+ */
+export function latestGuard(): () => () => boolean {
+  let seq = 0;
+  return () => {
+    const mine = ++seq;
+    return () => mine === seq;
+  };
+}
+
 /** The path of a workspace route. */
 export const wsPath = (ws: string, rest = "") => `/api/workspaces/${encodeURIComponent(ws)}${rest}`;
 

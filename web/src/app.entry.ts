@@ -13,7 +13,8 @@ let generation = 0;
 function nav(route: Route): HTMLElement {
   const items: [string, string][] = [["#/", "Workspaces"], ["#/calc", "Calculators"]];
   const ws = route.parts[0] === "w" ? route.parts[1] : null;
-  if (ws) for (const s of WORKSPACE_SCREENS.filter((s) => s.nav)) items.push([wsHash(ws, s.path), s.title]);
+  const viewer = ws ? workspaceRecord(ws)?.role === "viewer" : false;
+  if (ws) for (const s of WORKSPACE_SCREENS.filter((s) => s.nav && !(viewer && s.editor))) items.push([wsHash(ws, s.path), s.title]);
   const here = location.hash.split("?")[0] || "#/";
   return h("ul", {}, items.map(([href, label]) => h("li", {},
     h("a", { href, "aria-current": (href === here || (href === "#/" && here === "")) ? "page" : false }, label))));
@@ -52,6 +53,8 @@ async function render(): Promise<void> {
       const screen = WORKSPACE_SCREENS.find((s) => s.path === (route.parts[2] ?? "")) ?? WORKSPACE_SCREENS[0];
       document.title = `${screen.title} · CX-to-revenue workspace`;
       await screen.view(view, { ws, route, isCurrent: () => gen === generation });
+      // The role is known once the workspace has loaded: redraw the navigation (viewers see no editing screens).
+      if (gen === generation) replace(navEl, nav(route));
     } else {
       replace(view, h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "Back to the start")));
     }

@@ -1,5 +1,5 @@
 /** CLV on transactions: BG/NBD + Gamma-Gamma (POST .../clv): distribution, P(alive), top customers, CSV export. */
-import { api, download, wsPath } from "../api";
+import { api, latestGuard, download, wsPath } from "../api";
 import { renderHistogram } from "../charts/histogram";
 import { canvasBox } from "../charts/registry";
 import { field, h, help, kpi, numberInput, table } from "../dom";
@@ -9,7 +9,7 @@ import { wsHash } from "../router";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
-interface Customer { customerId: string; frequency: number; recency: number; T: number; monetary: number; pAlive: number; expectedPurchases: number; expectedAvgValue: number; clv: number }
+interface Customer { customerId: string; frequency: number; recency: number; T: number; monetary: number; pAlive: number | null; expectedPurchases: number | null; expectedAvgValue: number | null; clv: number | null }
 interface ClvResult {
   bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number; converged?: boolean };
   gammaGamma: { p: number; q: number; gamma: number; logLik: number };
@@ -26,20 +26,23 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
   const horizon = numberInput(12, { id: "clv-horizon", min: 1, max: 120, step: 1 });
   const margin = numberInput(30, { id: "clv-margin", min: 0, max: 100, step: 1 });
   const discount = numberInput(10, { id: "clv-discount", min: 0, max: 100, step: 0.5 });
+  const obsEnd = h("input", { type: "date", id: "clv-end" });
   const out = h("div", { id: "clv-result", "aria-live": "polite" });
   const form = h("form", { id: "clv-form", class: "row" }, field("Horizon (months)", horizon), field("Margin (%)", margin), field("Annual discount rate (%)", discount),
-    h("button", { type: "submit" }, "Fit CLV"));
+    field("Observation end (optional)", obsEnd, "Default: the latest purchase date"), h("button", { type: "submit" }, "Fit CLV"));
+  const next = latestGuard();
   async function run() {
+    const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Fitting BG/NBD and Gamma-Gamma…"));
     try {
-      const r = await api<ClvResult>(wsPath(ws, "/clv"), { ws, body: { method: "bgnbd-gg", horizonMonths: Number(horizon.value), margin: Number(margin.value) / 100, annualDiscountRate: Number(discount.value) / 100 } });
-      render(r);
+      const r = await api<ClvResult>(wsPath(ws, "/clv"), { ws, body: { method: "bgnbd-gg", horizonMonths: Number(horizon.value), margin: Number(margin.value) / 100, annualDiscountRate: Number(discount.value) / 100, ...(obsEnd.value ? { observationEnd: obsEnd.value } : {}) } });
+      if (current()) render(r);
     } catch (err) {
-      out.replaceChildren(errorBox(err));
+      if (current()) out.replaceChildren(errorBox(err));
     }
   }
   function render(r: ClvResult) {
-    const top = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, 20);
+    const top = [...r.customers].sort((a, b) => (b.clv ?? -Infinity) - (a.clv ?? -Infinity)).slice(0, 20);
     const c1 = canvasBox("Distribution of CLV across customers", "chart short");
     const c2 = canvasBox("Distribution of P(alive)", "chart short");
     const exp = h("button", { type: "button", class: "secondary", id: "clv-export", onclick: () => void download(wsPath(ws, "/export/clv.csv"), ws, "clv.csv").catch((e) => out.prepend(errorBox(e))) }, "Export all customers (CSV)");
@@ -48,7 +51,13 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
         kpi("Customers", int(r.totals.customers), null, "Customers in the newest transactions file."),
         kpi("Total CLV", money(r.totals.clv, true), null, "Σ margin × expected average value × discounted expected purchases over the horizon (BG/NBD + Gamma-Gamma)."),
         kpi("Expected purchases", num(r.totals.expectedPurchases, 0), null, "Σ of each customer's expected purchases over the horizon (BG/NBD)."),
-        kpi("BG/NBD r, α, a, b", `${num(r.bgnbd.r, 3)}, ${num(r.bgnbd.alpha, 2)}, ${num(r.bgnbd.a, 3)}, ${num(r.bgnbd.b, 3)}`, null, "Fader, Hardie & Lee (2005) parameters fitted by maximum likelihood; α in days."))),
+        kpi("Mean CLV", money(r.totals.customers ? r.totals.clv / r.totals.customers : null), null, "Total CLV / customers."))),
+      h("section", { class: "card", "aria-labelledby": "fit-title" }, h("h2", { id: "fit-title" }, "Fitted models"),
+        table(["Model", "Parameter", "Estimate"], [
+          ["BG/NBD", "r", num(r.bgnbd.r, 4)], ["BG/NBD", "α (days)", num(r.bgnbd.alpha, 4)], ["BG/NBD", "a", num(r.bgnbd.a, 4)], ["BG/NBD", "b", num(r.bgnbd.b, 4)],
+          ["Gamma-Gamma", "p", num(r.gammaGamma.p, 4)], ["Gamma-Gamma", "q", num(r.gammaGamma.q, 4)], ["Gamma-Gamma", "γ", num(r.gammaGamma.gamma, 4)],
+        ], { num: [2], cls: "clv-params" }),
+        help("BG/NBD (Fader, Hardie & Lee 2005) for how often customers buy and when they silently stop; Gamma-Gamma (Fader, Hardie & Lee 2005, “RFM and CLV”) for how much they spend. Both fitted by maximum likelihood on each customer's frequency, recency and age, with lifetimes' conventions (time in days).")),
       h("div", { class: "grid-2" },
         h("section", { class: "card" }, h("h2", {}, "CLV distribution"), c1.box),
         h("section", { class: "card" }, h("h2", {}, "P(alive)"), c2.box, help("Probability that the customer is still active (has not silently churned), given their purchase history."))),
@@ -56,8 +65,8 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
         table(["Customer", "Repeat purchases", "P(alive)", "Expected purchases", "Expected avg value", "CLV"],
           top.map((c) => [c.customerId, int(c.frequency), pct(c.pAlive, 0), num(c.expectedPurchases, 2), money(c.expectedAvgValue), money(c.clv)]), { num: [1, 2, 3, 4, 5] })));
     requestAnimationFrame(() => {
-      renderHistogram(c1.canvas, r.customers.map((c) => c.clv), "CLV");
-      renderHistogram(c2.canvas, r.customers.map((c) => c.pAlive), "P(alive)", 10);
+      renderHistogram(c1.canvas, r.customers.map((c) => c.clv ?? NaN), "CLV (top 2% of customers in the last bar)", 20, 0.98);
+      renderHistogram(c2.canvas, r.customers.map((c) => c.pAlive ?? NaN), "P(alive)", 10);
     });
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); void run(); });

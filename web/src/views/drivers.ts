@@ -1,5 +1,5 @@
 /** Drivers: journey stages (touchpoints) ranked by priority = importance for renewal × ARR at risk (POST .../drivers). */
-import { api, wsPath } from "../api";
+import { api, latestGuard, wsPath } from "../api";
 import { renderPriority } from "../charts/priority";
 import { canvasBox } from "../charts/registry";
 import { field, h, help, select, table } from "../dom";
@@ -19,13 +19,15 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
   const metric = select([["", "Default (NPS if present)"], ["nps", "NPS"], ["csat", "CSAT"], ["ces", "CES"]], "", { id: "drivers-metric" });
   const method = select([["relative-weights", "Relative weights (joint model)"], ["coefficient", "Per-touchpoint logistic effect"]], "relative-weights", { id: "drivers-method" });
   const out = h("div", { id: "drivers-result", "aria-live": "polite" });
+  const next = latestGuard();
   async function run() {
+    const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Ranking touchpoints…"));
     try {
       const d = await api<Drivers>(wsPath(ws, "/drivers"), { ws, body: { ...(metric.value ? { metric: metric.value } : {}), method: method.value } });
-      render(d);
+      if (current()) render(d);
     } catch (err) {
-      out.replaceChildren(errorBox(err));
+      if (current()) out.replaceChildren(errorBox(err));
     }
   }
   function render(d: Drivers) {

@@ -12,6 +12,7 @@ import { coef, int, num, pval } from "../format";
 import { translationsOf, validationOf, type ModelResult } from "../model-types";
 import { wsHash } from "../router";
 import { heading, loadWorkspace, newest, type Workspace } from "../workspace";
+import { listModels } from "./whatif";
 import type { ScreenCtx } from "./screens";
 
 const NUMERIC_TYPES = /^(money|number|numeric|integer|int|float|fraction|binary|0\/1|bool|boolean|percent)$/i;
@@ -59,6 +60,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
       const m = await api<ModelResult>(wsPath(ws, "/models"), { ws, body: { kind, outcome: outcome.value, predictors, covariance: covariance.value } });
       status.replaceChildren();
       history.replaceState(null, "", wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`));
+      document.getElementById("model-list")?.prepend(h("li", {}, h("a", { href: wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`) }, `${m.outcome} ~ ${(m.predictors ?? []).join(" + ")}`), h("span", { class: "muted small" }, " · just fitted")));
       renderModel(out, m, ws);
     } catch (err) {
       status.replaceChildren(errorBox(err));
@@ -66,8 +68,18 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     }
   });
 
+  const list = await listModels(ws).catch(() => []);
+  const past = list.length
+    ? h("section", { class: "card", "aria-labelledby": "past-title" }, h("h2", { id: "past-title" }, "Fitted models"),
+      h("ul", { id: "model-list" }, [...list].reverse().map((m) => h("li", {}, h("a", { href: wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`) },
+        `${m.outcome} ~ ${(m.predictors ?? []).join(" + ")}`), h("span", { class: "muted small" }, ` · ${m.kind} · ${int(m.nObs)} accounts · ${(m.createdAt ?? "").slice(0, 16).replace("T", " ")}`)))))
+    : "";
+  const viewer = w.role === "viewer";
   main.replaceChildren(heading("Impact model", w, " · ", h("a", { href: wsHash(ws, "whatif") }, "What-if")),
-    h("section", { class: "card", "aria-labelledby": "fit-title" }, h("h2", { id: "fit-title" }, "What drives renewal?"), form), out);
+    viewer
+      ? h("section", { class: "card" }, h("p", {}, "You have a read-only (viewer) link: you can read the fitted models below and run what-ifs, but not fit new ones."))
+      : h("section", { class: "card", "aria-labelledby": "fit-title" }, h("h2", { id: "fit-title" }, "What drives renewal?"), form),
+    past, out);
 
   const id = route.query.get("id");
   if (id) {

@@ -12,17 +12,17 @@ import { uploadView } from "./upload";
 import { whatifView } from "./whatif";
 
 export interface ScreenCtx { ws: string; route: Route; isCurrent: () => boolean }
-export interface Screen { path: string; title: string; nav: boolean; view: (main: HTMLElement, ctx: ScreenCtx) => Promise<void> }
+export interface Screen { path: string; title: string; nav: boolean; editor?: boolean; view: (main: HTMLElement, ctx: ScreenCtx) => Promise<void> }
 
 export const WORKSPACE_SCREENS: Screen[] = [
   { path: "", title: "Dashboard", nav: true, view: dashboardView },
-  { path: "upload", title: "Upload", nav: true, view: uploadView },
+  { path: "upload", title: "Upload", nav: true, editor: true, view: uploadView },
   { path: "model", title: "Impact model", nav: true, view: modelView },
   { path: "drivers", title: "Drivers", nav: true, view: driversView },
   { path: "segments", title: "Segments", nav: true, view: segmentsView },
   { path: "clv", title: "CLV", nav: true, view: clvView },
   { path: "whatif", title: "What-if", nav: true, view: whatifView },
   { path: "scenarios", title: "Scenarios", nav: true, view: scenariosView },
-  { path: "share", title: "Share", nav: true, view: shareView },
+  { path: "share", title: "Share", nav: true, editor: true, view: shareView },
   { path: "print", title: "Business case", nav: false, view: printView },
 ];

@@ -1,5 +1,5 @@
 /** Value segments: satisfaction group × value tier heat map (GET .../segments), and the money in satisfied customers. */
-import { api, wsPath } from "../api";
+import { api, latestGuard, wsPath } from "../api";
 import { field, h, help, kpi, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, pct } from "../format";
@@ -37,13 +37,17 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
   const out = h("div", { id: "segments-result", "aria-live": "polite" });
   let data: Segments | null = null;
 
+  const next = latestGuard();
   async function load() {
+    const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Segmenting…"));
     try {
-      data = await api<Segments>(wsPath(ws, "/segments"), { ws, query: { by: by.value || undefined, value: value.value, tiers: tiers.value } });
+      const d = await api<Segments>(wsPath(ws, "/segments"), { ws, query: { by: by.value || undefined, value: value.value, tiers: tiers.value } });
+      if (!current()) return;
+      data = d;
       draw();
     } catch (err) {
-      out.replaceChildren(errorBox(err));
+      if (current()) out.replaceChildren(errorBox(err));
     }
   }
   function draw() {

@@ -3,7 +3,7 @@
  * column mapping the user can correct), then commit. Transfer progress is real (XHR upload events);
  * processing is shown as running until the server answers (or from the dataset's progress when it reports one).
  */
-import { api, HttpError, uploadFile, wsPath, type UploadProgress } from "../api";
+import { api, HttpError, latestGuard, uploadFile, wsPath, type UploadProgress } from "../api";
 import { field, h, help, select, table } from "../dom";
 import { errorBox } from "../errors";
 import { int } from "../format";
@@ -147,14 +147,17 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     };
   }
 
+  const nextPreview = latestGuard();
   async function runPreview() {
     if (!file) return;
+    const current = nextPreview();
     result.replaceChildren();
     preview.replaceChildren(h("p", { class: "muted" }, "Checking the file…"));
     try {
       const r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(true), onProgress);
-      preview.replaceChildren(previewCard(r));
+      if (current()) preview.replaceChildren(previewCard(r));
     } catch (err) {
+      if (!current()) return;
       processing.set(0, "rejected");
       const headers = err instanceof HttpError && err.status === 422 && file ? await csvHeaders(file) : [];
       preview.replaceChildren(errorBox(err), headers.length ? mappingCard({ preview: { headers }, columns: [] }) : "");

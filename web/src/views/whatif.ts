@@ -163,6 +163,8 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
       h("div", {},
         h("section", { class: "card", "aria-labelledby": "answer-title" }, h("h2", { id: "answer-title" }, "The answer"), kpiBox, status),
         h("section", { class: "card", "aria-labelledby": "rev-title" }, h("h2", { id: "rev-title" }, "Revenue by year"), box, bandNote),
-        h("section", { class: "card no-print", "aria-labelledby": "save-title" }, h("h2", { id: "save-title" }, "Keep this scenario"), saveForm))));
+        w.role === "viewer"
+          ? h("section", { class: "card no-print" }, h("p", { class: "muted" }, "Read-only link: what-ifs run here, but saving needs an editor link."), h("button", { type: "button", class: "secondary", onclick: () => window.print() }, "Print this page"))
+          : h("section", { class: "card no-print", "aria-labelledby": "save-title" }, h("h2", { id: "save-title" }, "Keep this scenario"), saveForm))));
   recompute();
 }

@@ -1,0 +1,65 @@
+/**
+ * CLV in Chromium: upload CDNOW transactions through the upload screen, fit BG/NBD + Gamma-Gamma on the
+ * CLV screen with the calibration end of the papers, and read the published parameters back.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openSession, type Session } from "./browser";
+
+const base = inject("baseUrl");
+let s: Session;
+let ws = "";
+let token = "";
+
+/** CDNOW_sample.txt (id, id2, YYYYMMDD, cds, dollars; whitespace-separated, no header) as customer_id,date,amount CSV. */
+function cdnowCsv(): string {
+  const raw = readFileSync("/work/shared/datasets/cdnow/CDNOW_sample.txt", "latin1").trim().split(/\r?\n/);
+  const rows = raw.map((l) => l.trim().split(/\s+/)).map(([id, , d, , amt]) => `${id},${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)},${amt}`);
+  return ["customer_id,date,amount", ...rows].join("\n") + "\n";
+}
+
+beforeAll(async () => {
+  const w = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "CD shop" }) })).json();
+  ws = w.id;
+  token = w.token;
+  s = await openSession();
+});
+afterAll(async () => { await s?.close(); });
+
+describe("CLV on transactions", () => {
+  it("uploads transactions and fits BG/NBD + Gamma-Gamma with the published CDNOW parameters", async () => {
+    await s.page.goto(`${base}/#/w/${ws}/upload?token=${token}`);
+    await s.page.locator("#upload-kind").selectOption("transactions");
+    await s.page.locator("#upload-file").setInputFiles({ name: "cdnow-transactions.csv", mimeType: "text/csv", buffer: Buffer.from(cdnowCsv()) });
+    await s.page.locator("#upload-commit").click();
+    await s.page.locator("#upload-done").waitFor();
+    expect(await s.page.locator("#upload-done").textContent()).toContain("6,919 rows");
+    await s.page.goto(`${base}/#/w/${ws}/clv`);
+    await s.page.locator("#clv-form").waitFor();
+    await s.page.locator("#clv-end").fill("1997-09-30");
+    await s.page.locator("#clv-form button[type=submit]").click();
+    await s.page.locator("table.clv-params").waitFor({ timeout: 60_000 });
+    const params = new Map((await s.page.locator("table.clv-params tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? ""))))
+      .map(([model, name, value]) => [`${model} ${name}`, Number(value.replace("−", "-").replace(/,/g, ""))]));
+    const cell = async (param: string) => params.get(`BG/NBD ${param}`)!;
+    // Fader, Hardie & Lee (2005) / lifetimes on cdnow_customers_summary.csv: r = 0.2426, α = 4.4135 weeks = 30.8945 days,
+    // a = 0.7929, b = 2.4259 (API.md "CLV on transactions": the sample with observationEnd 1997-09-30 gives that summary in days).
+    expect(Math.abs((await cell("r")) - 0.2426)).toBeLessThan(0.001);
+    expect(Math.abs((await cell("α (days)")) - 7 * 4.4135)).toBeLessThan(0.02);
+    expect(Math.abs((await cell("a")) - 0.7929)).toBeLessThan(0.001);
+    expect(Math.abs((await cell("b")) - 2.4259)).toBeLessThan(0.002);
+    // Gamma-Gamma on the same customers, as in lifetimes' README (cdnow_customers_summary_with_transactions): p 6.25, q 3.74, v 15.45 (2 decimals).
+    expect(Math.abs(params.get("Gamma-Gamma p")! - 6.25)).toBeLessThan(0.01);
+    expect(Math.abs(params.get("Gamma-Gamma q")! - 3.74)).toBeLessThan(0.01);
+    expect(Math.abs(params.get("Gamma-Gamma γ")! - 15.45)).toBeLessThan(0.02);
+    expect(await s.page.locator("#clv-result table").last().locator("tbody tr").count()).toBe(20);
+    await s.page.locator("#clv-result canvas").first().waitFor();
+    await s.page.waitForTimeout(300);
+    await s.shot("12-clv");
+    const download = s.page.waitForEvent("download");
+    await s.page.locator("#clv-export").click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("clv.csv");
+    expect(s.errors).toEqual([]);
+  });
+});
