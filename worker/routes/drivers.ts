@@ -10,6 +10,9 @@ import { errorResponses as errors } from "./schemas";
 /** POST .../drivers: journey-stage prioritization (importance × revenue at stake per touchpoint). */
 const drivers = newRouter();
 
+/** Each touchpoint costs two arrays the size of the book: keep their number bounded. */
+const MAX_TOUCHPOINTS = 50;
+
 const DriversRequest = z.object({
   metric: z.enum(["nps", "csat", "ces"]).optional().openapi({ description: "Default: nps if present, else csat, else ces" }),
   method: z.enum(["relative-weights", "coefficient"]).default("relative-weights"),
@@ -60,6 +63,12 @@ drivers.openapi(
     if (!has(metric)) throw new ApiError(422, "no_variance", `The responses hold no ${metric} scores.`, [{ column: metric, message: "no scores" }]);
     if (!resp.touchpoint.some((t) => t !== null)) {
       throw new ApiError(422, "no_touchpoints", "The responses have no touchpoint column: add one (journey stage) to rank touchpoints.", [{ column: "touchpoint", message: "missing" }]);
+    }
+    const distinct = new Set(resp.touchpoint.filter((t) => t !== null)).size;
+    if (distinct > MAX_TOUCHPOINTS) {
+      throw new ApiError(422, "too_many_levels", `The responses have ${distinct} distinct touchpoints (at most ${MAX_TOUCHPOINTS}): map them to journey stages first.`, [
+        { column: "touchpoint", message: `${distinct} distinct values` },
+      ]);
     }
     return c.json(computeDrivers(joined, resp, { metric, method: req.method, outcome: req.outcome, minAccounts: req.minAccounts }), 200);
   },
