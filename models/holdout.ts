@@ -1,4 +1,5 @@
 import { buildDesign, type Column, isTextColumn, numAt } from "./design";
+import { chi2Sf } from "./distributions";
 import { ModelError } from "./errors";
 import { fitRegression, type RegressionInput } from "./regression";
 import { makeRng } from "./rng";
@@ -105,6 +106,28 @@ export function calibrationTable(predicted: ArrayLike<number>, outcome: ArrayLik
 }
 
 /**
+ * Hosmer–Lemeshow goodness of fit from a calibration table:
+ * C = Σ_g (O_g − E_g)² / (E_g (1 − E_g / n_g)), O_g observed events and E_g = Σ p in bin g.
+ * On a validation sample (not the data of the fit) C ~ χ² with g degrees of freedom
+ * (Hosmer, Lemeshow & Sturdivant 2013, Applied Logistic Regression 3rd ed., §5.2.2).
+ * Bins whose E_g (1 − E_g/n_g) is 0 are skipped. null with no usable bin.
+ * @example hosmerLemeshow([{ n: 10, meanPredicted: 0.5, observedRate: 0.7 }, ...])
+ */
+export function hosmerLemeshow(table: Pick<CalibrationBin, "n" | "meanPredicted" | "observedRate">[]): { statistic: number; df: number; pValue: number } | null {
+  let c = 0;
+  let df = 0;
+  for (const b of table) {
+    const e = b.n * b.meanPredicted;
+    const o = b.n * b.observedRate;
+    const v = e * (1 - b.meanPredicted);
+    if (!(v > 0)) continue;
+    c += ((o - e) * (o - e)) / v;
+    df++;
+  }
+  return df > 0 ? { statistic: c, df, pValue: chi2Sf(c, df) } : null;
+}
+
+/**
  * Out-of-sample R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², ȳ the holdout mean (as
  * scikit-learn's r2_score); can be negative. null with fewer than 2 rows or
  * no variance in y.
@@ -133,6 +156,8 @@ export interface HoldoutValidation {
   /** Logistic: AUC on the holdout (null when it holds one class only) and the calibration table. */
   auc?: number | null;
   calibration?: CalibrationBin[];
+  /** Logistic: Hosmer–Lemeshow test on the holdout deciles (χ² with g df on validation data). */
+  hosmerLemeshow?: { statistic: number; df: number; pValue: number } | null;
   /** Linear: R² of the training fit's predictions on the holdout. */
   holdoutRSquared?: number | null;
   /** When the training fit fails (e.g. separation in the 80%), why. */
@@ -196,6 +221,7 @@ export function validateHoldout(input: RegressionInput, seed = DEFAULT_HOLDOUT_S
   if (input.kind === "logistic") {
     out.auc = auc(pred, y);
     out.calibration = calibrationTable(pred, y, 10);
+    out.hosmerLemeshow = hosmerLemeshow(out.calibration);
   } else {
     out.holdoutRSquared = holdoutRSquared(y, pred);
   }

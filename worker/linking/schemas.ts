@@ -26,6 +26,7 @@ export const ValidationSchema = z.looseObject({
   calibration: z.array(z.object({
     bin: z.number(), n: z.number(), minPredicted: z.number(), maxPredicted: z.number(), meanPredicted: z.number(), observedRate: z.number(),
   })).optional(),
+  hosmerLemeshow: z.object({ statistic: z.number(), df: z.number(), pValue: z.number() }).nullable().optional(),
   holdoutRSquared: z.number().nullable().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 }).openapi("Validation");
