@@ -57,3 +57,18 @@ export async function openSession(viewport = { width: 1280, height: 900 }): Prom
     async close() { await browser.close(); },
   };
 }
+
+/** Form controls on the page without an accessible name (no label, aria-label or aria-labelledby). */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...document.querySelectorAll("input, select, textarea, button")]
+    .filter((el) => {
+      const c = el as HTMLInputElement;
+      if (c.type === "hidden" || c.closest(".hidden")) return false;
+      const named = (c.labels?.length ?? 0) > 0 || c.getAttribute("aria-label") || c.getAttribute("aria-labelledby") || (c.tagName === "BUTTON" && c.textContent?.trim());
+      return !named;
+    })
+    .map((el) => el.outerHTML.slice(0, 120)));
+}
+
+/** Horizontal overflow of the page in CSS pixels (0 = fits the viewport width). */
+export const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

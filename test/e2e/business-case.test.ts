@@ -5,7 +5,7 @@
  * The workspace is seeded through the API (the upload screens are covered by workspace.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSession, type Session } from "./browser";
+import { openSession, overflowX, unlabelledControls, type Session } from "./browser";
 import { makeBook } from "./fixture";
 
 const base = inject("baseUrl");
@@ -118,6 +118,15 @@ describe("business case: model → what-if → scenarios → print", () => {
     expect(s.errors).toEqual([]);
   });
 
+  it("what-if works on a phone-sized screen without sideways scrolling", async () => {
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await s.page.waitForTimeout(300);
+    expect(await overflowX(s.page)).toBeLessThanOrEqual(0);
+    await s.shot("08-whatif-phone");
+    await s.page.setViewportSize({ width: 1280, height: 900 });
+    expect(await unlabelledControls(s.page)).toEqual([]);
+  });
+
   it("saves two scenarios, compares them and combines them into a programme", async () => {
     await s.page.locator("#whatif-name").fill("NPS +1.5 programme");
     await s.page.getByRole("button", { name: "Save scenario" }).click();
@@ -152,6 +161,27 @@ describe("business case: model → what-if → scenarios → print", () => {
     const pdf = await s.page.pdf({ format: "A4", printBackground: true });
     await s.page.emulateMedia({ media: "screen" });
     expect(pdfPages(pdf)).toBe(1);
+    expect(s.errors).toEqual([]);
+  });
+
+  it("ranks journey stages and shows the satisfaction × value heat map", async () => {
+    await s.page.goto(`${base}/#/w/${ws}/drivers`);
+    await s.page.locator("table.drivers").waitFor();
+    const ranks = await s.page.locator("table.drivers tbody tr td:first-child").allTextContents();
+    expect(ranks.filter((r) => r !== "—")[0]).toBe("1");
+    expect(await s.page.locator("table.drivers tbody tr").count()).toBe(4); // the fixture's four touchpoints
+    await s.page.waitForTimeout(300);
+    await s.shot("13-drivers");
+    await s.page.goto(`${base}/#/w/${ws}/segments`);
+    await s.page.locator("#heatmap").waitFor();
+    // NPS groups × 3 ARR tertiles; the cells' accounts add up to the matched accounts (each account in one cell).
+    expect(await s.page.locator("#heatmap tbody tr").count()).toBe(3);
+    await s.page.locator("#seg-metric").selectOption("accounts");
+    const counts = (await s.page.locator("#heatmap td.heat strong").allTextContents()).map((t) => Number(t.replace(/,/g, "")));
+    const matched = book.accounts - book.silentAccounts;
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(matched);
+    await s.shot("14-segments");
+    expect(await unlabelledControls(s.page)).toEqual([]);
     expect(s.errors).toEqual([]);
   });
 

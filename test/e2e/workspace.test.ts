@@ -4,7 +4,7 @@
  * upload the good one, read the dashboard, share a viewer link.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSession, type Session } from "./browser";
+import { openSession, overflowX, unlabelledControls, type Session } from "./browser";
 import { makeBook } from "./fixture";
 
 const base = inject("baseUrl");
@@ -105,6 +105,12 @@ describe("workspace: create, upload, dashboard, share", () => {
     await s.page.locator("#trend-goal").press("Enter");
     await s.page.waitForTimeout(300);
     await s.shot("05-dashboard");
+    expect(await unlabelledControls(s.page)).toEqual([]);
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await s.page.waitForTimeout(300);
+    expect(await overflowX(s.page)).toBeLessThanOrEqual(0);
+    await s.shot("05-dashboard-phone");
+    await s.page.setViewportSize({ width: 1280, height: 900 });
     expect(s.errors).toEqual([]);
   });
 

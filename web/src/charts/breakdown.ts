@@ -17,7 +17,7 @@ export function renderBreakdown(canvas: HTMLCanvasElement, d: BreakdownData): Ch
       animation: false,
       indexAxis: "y",
       plugins: { legend: { display: false } },
-      scales: { x: { min: Math.floor(lo), max: Math.ceil(hi), title: { display: true, text: `${d.metric} (bars: score; whiskers: 95% interval)` } } },
+      scales: { x: { min: Math.floor(lo / 10) * 10, max: Math.ceil(hi / 10) * 10, title: { display: true, text: `${d.metric} (bars: score; whiskers: 95% interval)` } } },
     },
     plugins: [errorBars],
   }));

@@ -44,7 +44,8 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
         table(["Rank", "Touchpoint", `Mean ${d.metric.toUpperCase()}`, "Gap to best", "Importance", "Accounts", "At-risk accounts", "ARR at risk", "Priority"],
           ranked.map((t) => [t.rank ?? "—", t.touchpoint + (t.note ? ` (${t.note})` : ""), num(t.meanScore, 2), num(t.gap, 2), pct(t.importanceShare, 1), int(t.accounts), int(t.atRiskAccounts), money(t.arrAtRisk), money(t.priority)]),
           { num: [0, 2, 3, 4, 5, 6, 7, 8], cls: "drivers" }),
-        h("dl", { class: "small muted" }, Object.entries(hc).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))));
+        h("details", { class: "help" }, h("summary", {}, "How each number is computed"),
+          h("dl", { class: "small muted" }, Object.entries(hc).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])))));
     requestAnimationFrame(() => renderPriority(canvas, ranked.map((t) => ({ label: `${t.rank ? `#${t.rank} ` : ""}${t.touchpoint}`, arrAtRisk: t.arrAtRisk, importanceShare: t.importanceShare }))));
   }
   const form = h("form", { id: "drivers-form", class: "row" }, field("Satisfaction measure", metric), field("Importance", method), h("button", { type: "submit" }, "Rank touchpoints"));
