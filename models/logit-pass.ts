@@ -49,6 +49,9 @@ export function logitPass(X: Float64Array, y: Float64Array, n: number, p: number
   let extreme = 0;
   for (let start = 0; start < n; start += BLOCK) {
     const b = Math.min(BLOCK, n - start);
+    // Σ ln(1 + e^−|η|) as the log of a block product: each factor is in [1, 2], so 256 of them cannot
+    // overflow, and one logarithm per block replaces one per row.
+    let prod = 1;
     for (let i = 0; i < b; i++) {
       const o = (start + i) * p;
       let eta = 0;
@@ -61,7 +64,8 @@ export function logitPass(X: Float64Array, y: Float64Array, n: number, p: number
       const e = Math.exp(-Math.abs(eta));
       const mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
       const yi = y[start + i];
-      ll += yi * eta - ((eta > 0 ? eta : 0) + Math.log1p(e));
+      ll += yi * eta - (eta > 0 ? eta : 0);
+      prod *= 1 + e;
       const wi = mu * (1 - mu);
       w[i] = wi;
       r[i] = yi - mu;
@@ -69,6 +73,7 @@ export function logitPass(X: Float64Array, y: Float64Array, n: number, p: number
       if (marginal) wd[i] = wi * (1 - 2 * mu);
       if (eta > 30 || eta < -30) extreme++;
     }
+    ll -= Math.log(prod);
     for (let a = 0; a < p; a++) {
       const oa = a * BLOCK;
       grad[a] += dot(r, 0, cols, oa, b);
@@ -81,4 +86,33 @@ export function logitPass(X: Float64Array, y: Float64Array, n: number, p: number
   st.ll = ll;
   st.wsum = wsum;
   st.extreme = extreme;
+}
+
+/**
+ * The light pass: log-likelihood and score only (no information matrix), for Newton steps that reuse the
+ * previous information (the chord method) near the optimum.
+ * @example logitGradPass(X, y, n, p, beta, st); // st.ll, st.grad
+ */
+export function logitGradPass(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, st: PassState): void {
+  const grad = st.grad;
+  grad.fill(0);
+  let ll = 0;
+  let prod = 1;
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    let eta = 0;
+    for (let j = 0; j < p; j++) eta += X[o + j] * beta[j];
+    const e = Math.exp(-Math.abs(eta));
+    const mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const yi = y[i];
+    ll += yi * eta - (eta > 0 ? eta : 0);
+    prod *= 1 + e; // Σ ln(1 + e) as ln of products of 256 factors in [1, 2] (see logitPass)
+    if ((i & 255) === 255) {
+      ll -= Math.log(prod);
+      prod = 1;
+    }
+    const r = yi - mu;
+    for (let j = 0; j < p; j++) grad[j] += r * X[o + j];
+  }
+  st.ll = ll - Math.log(prod);
 }

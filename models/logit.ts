@@ -8,7 +8,7 @@
 import { chi2Sf } from "./distributions";
 import { ModelError } from "./errors";
 import { cholesky, cholInverse, cholSolve } from "./linalg";
-import { logitPass, passState } from "./logit-pass";
+import { logitGradPass, logitPass, type PassState, passState } from "./logit-pass";
 import { scaledQr } from "./rank";
 import { coefficientTable, type Coefficient, type LogisticFit, type MarginalEffect, toRows } from "./regression-result";
 import { checkSeparation } from "./separation";
@@ -82,40 +82,26 @@ export function fitLogit(
   let beta: Float64Array = new Float64Array(p);
   if (hasIntercept) beta[0] = Math.log(ybar / (1 - ybar));
   const st = passState(p);
-  logitPass(X, y, n, p, beta, st, false);
-  // At the start every weight is equal, so the information is a multiple of XᵀX: a near-singular one
-  // sends the design to the pivoted QR, which names the constant or collinear terms.
-  if (!opts.skipRankCheck && nearSingular(st.hess, p)) scaledQr(X, n, p, terms);
-  let iterations = 0;
-  let converged = false;
-  let lastStep: Float64Array = new Float64Array(p);
-  let marginal = false;
-  while (iterations < maxIter) {
-    const step = newtonStep(st.hess, st.grad, p);
-    if (!step) break;
-    iterations++;
-    lastStep = step;
-    const prevLl = st.ll;
-    const prev = beta;
-    let rel = 0;
-    for (let j = 0; j < p; j++) rel = Math.max(rel, Math.abs(step[j]) / (1 + Math.abs(prev[j])));
-    // Near the optimum the next pass is likely the last: collect the marginal-effect sums in it.
-    marginal = rel < 1e-4;
-    let t = 1;
-    const next: Float64Array = new Float64Array(p);
-    for (let halving = 0; halving < 40; halving++) {
-      for (let j = 0; j < p; j++) next[j] = prev[j] + t * step[j];
-      logitPass(X, y, n, p, next, st, marginal);
-      if (st.ll >= prevLl - 1e-12 * Math.abs(prevLl)) break;
-      t /= 2;
-    }
-    beta = next;
-    if (t * rel <= 1e-9) {
-      converged = true;
-      break;
-    }
+  // Large n: start from the fit on an evenly spaced 1-in-k subsample (about 50,000 rows), with its
+  // information scaled by k as the first one. It lands within sampling error of the optimum, and the
+  // full data are then read only by light chord passes and one final full pass.
+  const warm = n >= 200_000 && hasIntercept ? subsampleStart(X, y, n, p) : null;
+  let hess: Float64Array | null = null;
+  if (warm) {
+    beta = warm.beta;
+    hess = warm.hess;
+    logitGradPass(X, y, n, p, beta, st);
+  } else {
+    logitPass(X, y, n, p, beta, st, false);
+    // The information XᵀWX (W > 0) is singular exactly when X is: a near-singular one sends the design
+    // to the pivoted QR, which names the constant or collinear terms. (A subsample that could be fitted
+    // proves the full design has full rank.)
+    if (!opts.skipRankCheck && nearSingular(st.hess, p)) scaledQr(X, n, p, terms);
   }
-  if (converged && !marginal) logitPass(X, y, n, p, beta, st, true);
+  const run = newtonLoop(X, y, n, p, beta, st, hess, opts.maxIterations ?? 50, 1e-5);
+  beta = run.beta;
+  const { iterations, converged, lastStep } = run;
+  if (converged) logitPass(X, y, n, p, beta, st, true);
   if (!converged) {
     if (st.extreme > 0) {
       let big = 0;
@@ -181,4 +167,81 @@ function nearSingular(h: Float64Array, p: number): boolean {
   if (!l) return true;
   for (let j = 0; j < p; j++) if (l[j * p + j] * l[j * p + j] < 1e-12) return true;
   return false;
+}
+
+interface NewtonRun {
+  beta: Float64Array;
+  iterations: number;
+  converged: boolean;
+  lastStep: Float64Array;
+}
+
+/**
+ * Newton iterations with step halving from β (st holds ll and score at β; its information too unless `hess`
+ * is given). Full passes until the step is small, then the chord method: light passes (score only) reusing
+ * the last information, refreshed when a step does not shrink fast enough. Stops when the error left after
+ * the last step is below `tol` (relative): step² for an exact Newton step, step × contraction for a chord step.
+ */
+function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, st: PassState,
+  hess: Float64Array | null, maxIter: number, tol: number): NewtonRun {
+  let H = hess ?? Float64Array.from(st.hess);
+  let fresh = hess === null;
+  let prevRel = Infinity;
+  let iterations = 0;
+  let lastStep: Float64Array = new Float64Array(p);
+  while (iterations < maxIter) {
+    const step = newtonStep(H, st.grad, p);
+    if (!step) break;
+    iterations++;
+    lastStep = step;
+    const prevLl = st.ll;
+    const prev = beta;
+    let rel = 0;
+    for (let j = 0; j < p; j++) rel = Math.max(rel, Math.abs(step[j]) / (1 + Math.abs(prev[j])));
+    const exact = fresh; // this step used the information at the current point: a true Newton step
+    // Error left after this step ≈ rel × rate: rate = rel for an exact Newton step (quadratic), the observed
+    // contraction for a chord step (linear; unknown, so 1, for the first one).
+    const rate = exact ? rel : Number.isFinite(prevRel) ? rel / prevRel : 1;
+    const chord: boolean = rel < 0.05 && (fresh || !Number.isFinite(prevRel) || rate < 0.3);
+    let t = 1;
+    const next: Float64Array = new Float64Array(p);
+    for (let halving = 0; halving < 40; halving++) {
+      for (let j = 0; j < p; j++) next[j] = prev[j] + t * step[j];
+      if (chord && t === 1) logitGradPass(X, y, n, p, next, st);
+      else logitPass(X, y, n, p, next, st, false);
+      if (st.ll >= prevLl - 1e-12 * Math.abs(prevLl)) break;
+      t /= 2;
+    }
+    beta = next;
+    fresh = !(chord && t === 1);
+    if (fresh) H = Float64Array.from(st.hess);
+    prevRel = rel;
+    if ((t === 1 && rel * Math.min(rate, 1) <= tol * tol) || t * rel <= 1e-13) return { beta, iterations, converged: true, lastStep };
+  }
+  return { beta, iterations, converged: false, lastStep };
+}
+
+/** The fit on every k-th row (k = ⌊n / 50,000⌋; column 0 the intercept) and its information × k, or null when it cannot be fitted. */
+function subsampleStart(X: Float64Array, y: Float64Array, n: number, p: number): { beta: Float64Array; hess: Float64Array } | null {
+  const k = Math.floor(n / 50_000);
+  const m = Math.floor(n / k);
+  const xs = new Float64Array(m * p);
+  const ys = new Float64Array(m);
+  let ones = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < p; j++) xs[i * p + j] = X[i * k * p + j];
+    ys[i] = y[i * k];
+    ones += ys[i];
+  }
+  if (ones === 0 || ones === m) return null;
+  const beta = new Float64Array(p);
+  beta[0] = Math.log(ones / (m - ones));
+  const st = passState(p);
+  logitPass(xs, ys, m, p, beta, st, false);
+  if (nearSingular(st.hess, p)) return null;
+  // A warm start only needs to be within sampling error: a loose tolerance.
+  const run = newtonLoop(xs, ys, m, p, beta, st, null, 30, 1e-4);
+  if (!run.converged || st.extreme > 0) return null;
+  logitPass(xs, ys, m, p, run.beta, st, false);
+  return { beta: run.beta, hess: st.hess.map((v) => v * k) };
 }

@@ -73,7 +73,8 @@ export function maximiseLogParams(objective: Objective, phi0: Float64Array, maxI
     let nextEval: Evaluation | null = null;
     for (let k = 0; k < 60; k++) {
       const cand = theta.map((v, a) => v + t * step![a]);
-      const e = objective(phiOf(cand), false);
+      // Derivatives with the candidate: a full Newton step is usually accepted, and they are needed next.
+      const e = objective(phiOf(cand), true);
       if (Number.isFinite(e.f) && e.f >= cur.f - 1e-12 * Math.abs(cur.f)) {
         next = cand;
         nextEval = e;
@@ -89,7 +90,7 @@ export function maximiseLogParams(objective: Objective, phi0: Float64Array, maxI
     let moved = 0;
     for (let a = 0; a < p; a++) moved = Math.max(moved, Math.abs(next[a] - theta[a]));
     theta = next;
-    cur = objective(phiOf(theta), true);
+    cur = nextEval;
     if (moved < 1e-10 && mu === 0) {
       converged = true;
       break;

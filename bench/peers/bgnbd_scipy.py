@@ -1,9 +1,10 @@
 """Peer for `npm run bench`: BG/NBD maximum likelihood with scipy's L-BFGS-B on log parameters, duplicates
-collapsed into weights as lifetimes does (np.unique over rows), numerical gradient; likelihood in bgnbd_ll.py."""
+collapsed into weights as lifetimes does (np.unique over rows), exact gradient (lifetimes uses autograd);
+likelihood and gradient in bgnbd_ll.py."""
 import json, sys, time
 import numpy as np
 from scipy.optimize import minimize
-from bgnbd_ll import negll
+from bgnbd_ll import negll_grad
 
 d, n = sys.argv[1], int(sys.argv[2])
 x = np.fromfile(f"{d}/bg_x.f64", dtype="<f8")
@@ -15,7 +16,7 @@ rows, w = np.unique(np.stack([x, tx, T], axis=1), axis=0, return_counts=True)
 scale = 10.0 / rows[:, 2].max()
 xs, txs, Ts = rows[:, 0], rows[:, 1] * scale, rows[:, 2] * scale
 w = w.astype(float)
-res = minimize(negll, np.zeros(4), args=(xs, txs, Ts, w), method="L-BFGS-B",
+res = minimize(negll_grad, np.zeros(4), args=(xs, txs, Ts, w), jac=True, method="L-BFGS-B",
                options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 1000})
 r, alpha, a, b = np.exp(res.x)
 t = time.process_time() - c0
