@@ -9,7 +9,7 @@ import { openSession, overflowX, unlabelledControls, type Session } from "./brow
 import { makeBook } from "./fixture";
 
 const base = inject("baseUrl");
-const book = makeBook(300, 11);
+const book = makeBook(300, 11, true);
 let s: Session;
 let ws = "";
 let token = "";
@@ -83,17 +83,27 @@ describe("business case: model → what-if → scenarios → print", () => {
     expect(s.errors).toEqual([]);
   });
 
-  it("explains a named model error in words", async () => {
-    // Only a constant-per-account predictor left: ask for "responses" alone on accounts that all answered ≥ 1 time is fine,
-    // so use an empty predictor set instead → the API's 400 names the field; the page shows it without crashing.
+  it("explains named model errors in words, with what to do", async () => {
     await s.page.goto(`${base}/#/w/${ws}/model`);
     await s.page.locator("#model-form").waitFor();
+    // save_desk_score is 10 exactly for the renewed accounts (fixture): perfect separation, named by the API.
+    await s.page.locator("#pred-save_desk_score").check();
+    await s.expectingStatus(422, async () => {
+      await s.page.locator("#model-fit").click();
+      await s.page.locator('#model-status [data-error-code="perfect_separation"]').waitFor();
+    });
+    const text = await s.page.locator("#model-status").textContent();
+    expect(text).toContain("save_desk_score");
+    expect(text).toContain("Remove the predictor named below");
+    await s.shot("07-model-error");
+    // No predictor at all: the request itself is refused (400) and the page says which field.
     for (const cb of await s.page.locator("#model-form fieldset input[type=checkbox]").all()) await cb.uncheck();
     await s.expectingStatus(400, async () => {
       await s.page.locator("#model-fit").click();
-      await s.page.locator("#model-status [data-error-code]").waitFor();
+      await s.page.locator('#model-status [data-error-code="invalid_request"]').waitFor();
     });
     expect(await s.page.locator("#model-status").textContent()).toContain("predictors");
+    expect(s.errors).toEqual([]);
   });
 
   it("moves the what-if sliders by keyboard and ROI follows, matching an independent computation", async () => {
@@ -193,7 +203,8 @@ describe("business case: model → what-if → scenarios → print", () => {
     await p.setContent(await r.text());
     const pdf = await p.pdf({ format: "A4", printBackground: true });
     await p.screenshot({ path: `${(await import("./browser")).SHOTS}/11-server-report.png`, fullPage: true });
+    const height = await p.evaluate(() => document.documentElement.scrollHeight);
     await p.close();
-    expect(pdfPages(pdf)).toBe(1);
+    expect(pdfPages(pdf), `GET .../report printed to ${pdfPages(pdf)} A4 pages (content ${height} CSS px tall at screen width)`).toBe(1);
   });
 });

@@ -18,12 +18,16 @@ function mulberry32(seed: number) {
 
 export interface Book { accountsCsv: string; responsesCsv: string; accounts: number; responses: number; orphans: number; silentAccounts: number }
 
-/** Truth: logit P(renew) = −2 + 0.45·meanNPS(0-10) + 0.3·[Enterprise]. */
-export function makeBook(nAccounts = 300, seed = 7): Book {
+/**
+ * Truth: logit P(renew) = −2 + 0.45·meanNPS(0-10) + 0.3·[Enterprise].
+ * `separating`: adds an account column `save_desk_score` that is 10 for every renewed account and 0 otherwise
+ * (it perfectly separates the outcome, so a logistic fit on it must fail with perfect_separation).
+ */
+export function makeBook(nAccounts = 300, seed = 7, separating = false): Book {
   const rnd = mulberry32(seed);
   const segments = ["SMB", "Mid-Market", "Enterprise"];
   const touchpoints = ["onboarding", "support", "billing", "renewal"];
-  const acc: string[] = ["account_id,arr,renewed,segment,tenure_months"];
+  const acc: string[] = [`account_id,arr,renewed,segment,tenure_months${separating ? ",save_desk_score" : ""}`];
   const resp: string[] = ["account_id,date,nps,csat,ces,touchpoint"];
   let responses = 0;
   let silent = 0;
@@ -49,7 +53,7 @@ export function makeBook(nAccounts = 300, seed = 7): Book {
     const meanNps = k ? sum / k : loyalty * 10;
     const eta = -2 + 0.45 * meanNps + (seg === "Enterprise" ? 0.3 : 0);
     const renewed = rnd() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
-    acc.push(`${id},${arr},${renewed},${seg},${tenure}`);
+    acc.push(`${id},${arr},${renewed},${seg},${tenure}${separating ? `,${renewed * 10}` : ""}`);
   }
   const orphans = 5;
   for (let j = 0; j < orphans; j++) { resp.push(`Z${900 + j},2025-06-15,3,2,6,support`); responses++; }

@@ -34,10 +34,15 @@ export function describe(err: unknown): { title: string; advice: string; details
 export function errorBox(err: unknown): HTMLElement {
   const d = describe(err);
   const code = err instanceof HttpError ? err.code : "error";
-  const rows = d.details.filter((x) => x.row !== undefined || x.column !== undefined);
+  const rows = d.details.filter((x) => x.row !== undefined);
+  // Details without a row name columns or model terms (e.g. the predictor behind perfect separation).
+  const named = d.details.filter((x) => x.row === undefined && x.column !== undefined);
+  const extra = [...new Set(named.map((x) => x.message).filter((m) => m && m !== d.title))];
   return notice(h("div", { "data-error-code": code },
     h("strong", {}, d.title),
     d.advice ? h("p", {}, d.advice) : null,
+    named.length ? h("p", { class: "at-fault" }, "At fault: ", named.map((x, i) => [i ? ", " : "", h("code", {}, x.column ?? "")])) : null,
+    extra.length ? h("ul", {}, extra.map((m) => h("li", {}, m))) : null,
     rows.length
       ? table(["Row", "Column", "Problem"], rows.slice(0, 200).map((x) => [x.row ?? "—", x.column ?? "—", x.message]),
         { num: [0], caption: rows.length > 200 ? `First 200 of ${rows.length} problems` : `${rows.length} problem(s)`, cls: "bad-rows" })
