@@ -27,8 +27,28 @@ beforeAll(async () => {
 afterAll(async () => { await s?.close(); });
 
 describe("CLV on transactions", () => {
-  it("uploads transactions and fits BG/NBD + Gamma-Gamma with the published CDNOW parameters", async () => {
+  it("takes an Excel file dropped on the upload zone", async () => {
+    // test/fixtures/good/accounts.xlsx (reliability corpus): 4 accounts, one ARR given as a formula with its cached value.
+    const bytes = [...readFileSync("test/fixtures/good/accounts.xlsx")];
     await s.page.goto(`${base}/#/w/${ws}/upload?token=${token}`);
+    await s.page.locator("#drop-zone").waitFor();
+    await s.page.evaluate((b) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(b)], "accounts.xlsx", { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
+      document.getElementById("drop-zone")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    await s.page.locator("#upload-commit").waitFor();
+    expect(await s.page.locator("#upload-kind").inputValue()).toBe("accounts");
+    expect(await s.page.locator("#upload-preview table.preview tbody tr").count()).toBe(4);
+    await s.page.locator("#upload-commit").click();
+    await s.page.locator("#upload-done").waitFor();
+    expect(await s.page.locator("#upload-done").textContent()).toContain("4 rows");
+    expect(s.errors).toEqual([]);
+  });
+
+  it("uploads transactions and fits BG/NBD + Gamma-Gamma with the published CDNOW parameters", async () => {
+    await s.page.goto(`${base}/#/w/${ws}/upload`);
+    await s.page.locator("#drop-zone").waitFor();
     await s.page.locator("#upload-kind").selectOption("transactions");
     await s.page.locator("#upload-file").setInputFiles({ name: "cdnow-transactions.csv", mimeType: "text/csv", buffer: Buffer.from(cdnowCsv()) });
     await s.page.locator("#upload-commit").click();
