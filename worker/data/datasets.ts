@@ -183,16 +183,26 @@ export interface NewDataset {
  * failed upload leaves nothing behind.
  */
 export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta> {
+  // Keys are recorded before each put: deleting a key that was never written is harmless.
   const written: string[] = [];
+  let raw: Promise<unknown> = Promise.resolve();
   try {
     const rk = rawKey(d.workspaceId, d.id);
-    await env.FILES.put(rk, d.raw, { httpMetadata: d.contentType ? { contentType: d.contentType } : undefined });
     written.push(rk);
-    for (let b = 0; b < d.blocks.length; b++) {
-      const key = blockKey(d.workspaceId, d.id, b);
-      await env.FILES.put(key, encodeBlock(d.blocks[b]));
-      written.push(key);
+    raw = env.FILES.put(rk, d.raw, { httpMetadata: d.contentType ? { contentType: d.contentType } : undefined });
+    // Blocks go up a few at a time beside the raw file.
+    for (let b = 0; b < d.blocks.length; b += 4) {
+      const batch = d.blocks.slice(b, b + 4).map((block, k) => {
+        const key = blockKey(d.workspaceId, d.id, b + k);
+        written.push(key);
+        return env.FILES.put(key, encodeBlock(block));
+      });
+      // allSettled: no put may still be running when the catch below cleans up.
+      const settled = await Promise.allSettled(batch);
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
     }
+    await raw;
     await env.DB.prepare(
       `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -213,6 +223,7 @@ export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta
       )
       .run();
   } catch (err) {
+    await raw.catch(() => undefined);
     if (written.length) await env.FILES.delete(written).catch(() => undefined);
     throw err;
   }

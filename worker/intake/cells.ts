@@ -18,6 +18,7 @@ export interface NumberOptions {
 }
 
 const CURRENCY = /^(?:[$€£¥₹₩₽]|USD|EUR|GBP|JPY|CHF|CAD|AUD|R\$|kr)\s*|\s*(?:[$€£¥₹₩₽]|USD|EUR|GBP|JPY|CHF|CAD|AUD|kr)$/i;
+const SIMPLE = /^-?\d{1,15}(?:\.\d{1,15})?$/;
 const PLAIN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
@@ -28,25 +29,30 @@ const PLAIN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * @example parseNumber("12%", { decimalComma: false, percent: true }) // => 0.12
  */
 export function parseNumber(raw: string, opts: NumberOptions): number | CellError {
+  // Fast path for plain numbers (most cells of a large file); a lone "." is a thousands
+  // separator in `;` files, so those take the full path.
+  if (SIMPLE.test(raw) && !(opts.decimalComma && raw.includes("."))) return Number(raw);
   let s = raw.trim().replace(/[\u00a0\u202f\u2009 ]/g, "");
-  let negative = false;
+  let signs = 0; // parentheses, a leading or a trailing minus: at most one
   if (/^\(.*\)$/.test(s)) {
-    negative = true;
+    signs++;
     s = s.slice(1, -1).trim();
   }
   if (s.startsWith("-") || s.startsWith("−")) {
-    negative = !negative;
+    signs++;
     s = s.slice(1).trim();
   } else if (s.startsWith("+")) s = s.slice(1).trim();
   s = s.replace(CURRENCY, "").trim();
   if (s.startsWith("-") || s.startsWith("−")) {
-    negative = !negative; // "$-12" and "-$12" both mean −12
+    signs++; // "$-12" and "-$12" both mean −12
     s = s.slice(1).trim();
   }
   if (s.endsWith("-")) {
-    negative = !negative; // SAP-style trailing minus "1,200-"
+    signs++; // SAP-style trailing minus "1,200-"
     s = s.slice(0, -1).trim();
   }
+  if (signs > 1) return new CellError(`"${raw}" is not a number`);
+  const negative = signs === 1;
   let scale = 1;
   if (s.endsWith("%")) {
     if (!opts.percent) return new CellError(`"${raw}" is a percentage; a plain number is expected here`);
@@ -97,12 +103,16 @@ export function parseBool(raw: string): number | CellError {
 
 /** Days since 1970-01-01 of a calendar date, or null if the date does not exist. */
 export function civilDays(y: number, m: number, d: number): number | null {
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31 && y >= 1 && y <= 9999)) return null;
-  const t = Date.UTC(y, m - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) return null; // 31/02
-  return Math.round(t / 86400000);
+  if (!(m >= 1 && m <= 12 && d >= 1 && y >= 1 && y <= 9999)) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1])) return null; // 31/02
+  if (y >= 100) return Date.UTC(y, m - 1, d) / 86400000;
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d); // Date.UTC maps years 0-99 to 1900-1999
+  return Math.round(t.getTime() / 86400000);
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Excel's day 0 is 1899-12-30 (this absorbs the 1900 leap-year bug for serials ≥ 61). */
 const EXCEL_EPOCH_DAYS = -25569;

@@ -95,7 +95,7 @@ export class TableIntake implements RowSink {
       }
     }
     if (this.preview.length < PREVIEW_ROWS) this.preview.push(cells.slice(0, width));
-    this.columns.forEach((c, k) => this.raw[k].push(cells[c.index] ?? ""));
+    for (let k = 0; k < this.columns.length; k++) this.raw[k].push(cells[this.columns[k].index] ?? "");
     this.lines.push(line);
     if (this.lines.length >= BLOCK_ROWS) this.flush();
   }
