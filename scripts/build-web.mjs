@@ -1,22 +1,24 @@
-// Bundles the static UI (web/src/*.ts → web/dist) with esbuild and copies web/public.
+// Bundles the static UI (web/src/<name>.entry.ts → web/dist/<name>.js) with esbuild and copies web/public.
+// Files are written in place and stale ones removed afterwards, never the whole folder first, so a running
+// `wrangler dev` serving web/dist never sees it empty (it would answer the SPA fallback for /app.js meanwhile).
 import { build } from "esbuild";
 import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, "web/dist");
-rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-cpSync(path.join(root, "web/public"), out, { recursive: true });
+const before = new Set(readdirSync(out));
 
-// web/src/<name>.entry.ts → web/dist/<name>.js
 const entries = Object.fromEntries(
   readdirSync(path.join(root, "web/src"))
     .filter((f) => f.endsWith(".entry.ts"))
     .map((f) => [f.replace(/\.entry\.ts$/, ""), path.join(root, "web/src", f)]),
 );
+const written = new Set(readdirSync(path.join(root, "web/public")));
+cpSync(path.join(root, "web/public"), out, { recursive: true });
 if (Object.keys(entries).length) {
-  await build({
+  const result = await build({
     entryPoints: entries,
     outdir: out,
     entryNames: "[name]",
@@ -25,7 +27,10 @@ if (Object.keys(entries).length) {
     target: "es2022",
     minify: true,
     sourcemap: true,
+    metafile: true,
     logLevel: "warning",
   });
+  for (const f of Object.keys(result.metafile.outputs)) written.add(path.basename(f));
 }
+for (const f of before) if (!written.has(f)) rmSync(path.join(out, f), { recursive: true, force: true });
 console.log(`web: built ${Object.keys(entries).length} bundle(s) into web/dist`);

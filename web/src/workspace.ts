@@ -1,6 +1,7 @@
 /** The workspace record (GET /api/workspaces/:ws) and the screen heading shared by workspace screens. */
 import { api, wsPath } from "./api";
 import { h } from "./dom";
+import type { ModelResult } from "./model-types";
 import { saveWorkspace, tokenFor, workspaceRecord } from "./store";
 
 export interface DatasetColumn { name: string; type: string; source?: string | null }
@@ -29,4 +30,11 @@ export function newest(w: Workspace, kind: string): DatasetMeta | null {
 export function heading(title: string, w: Workspace | null, ...extra: (Node | string)[]): HTMLElement {
   return h("div", { class: "heading" }, h("h1", {}, title),
     w ? h("p", { class: "muted small" }, `Workspace: ${w.name}`, ...extra) : null);
+}
+
+/** Models of the workspace, oldest first (the list answer may be an array or `{models: [...]}`). */
+export async function listModels(ws: string): Promise<ModelResult[]> {
+  const r = await api<ModelResult[] | { models: ModelResult[] }>(wsPath(ws, "/models"), { ws });
+  const list = Array.isArray(r) ? r : r.models ?? [];
+  return [...list].sort((a, b) => (a.createdAt ?? "").localeCompare(b.createdAt ?? ""));
 }

@@ -11,8 +11,7 @@ import { errorBox } from "../errors";
 import { coef, int, num, pval } from "../format";
 import { translationsOf, validationOf, type ModelResult } from "../model-types";
 import { wsHash } from "../router";
-import { heading, loadWorkspace, newest, type Workspace } from "../workspace";
-import { listModels } from "./whatif";
+import { heading, listModels, loadWorkspace, newest, type Workspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
 const NUMERIC_TYPES = /^(money|number|numeric|integer|int|float|fraction|binary|0\/1|bool|boolean|percent)$/i;

@@ -13,14 +13,9 @@ import { ci, int, money, num, pct, years } from "../format";
 import type { ModelAccounts, ModelResult } from "../model-types";
 import { wsHash } from "../router";
 import { bandDraws, changeOf, pointEstimate, toBook, type Book, type WhatIfParams } from "../whatif-engine";
-import { heading, loadWorkspace } from "../workspace";
+import { heading, listModels, loadWorkspace } from "../workspace";
+import { predictorOptions } from "./model";
 import type { ScreenCtx } from "./screens";
-
-/** Models of the workspace (the list answer may be an array or `{models: [...]}`). */
-export async function listModels(ws: string): Promise<ModelResult[]> {
-  const r = await api<ModelResult[] | { models: ModelResult[] }>(wsPath(ws, "/models"), { ws });
-  return Array.isArray(r) ? r : r.models ?? [];
-}
 
 interface Slider { input: HTMLInputElement; el: HTMLElement; value(): number }
 
@@ -40,8 +35,25 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
   const wanted = route.query.get("model");
   const model = models.find((m) => m.id === wanted) ?? models[models.length - 1];
   if (!model) {
-    main.replaceChildren(heading("What-if", w), h("section", { class: "card" }, h("p", {}, "What-ifs need a fitted renewal model (logistic, outcome renewed). "),
-      h("a", { class: "button", href: wsHash(ws, "model") }, "Fit a model")));
+    const quick = ["nps", "csat", "log_arr", "segment"].filter((c) => c === "log_arr" || predictorOptions(w).some((o) => o.name === c));
+    const status = h("div", { "aria-live": "polite" });
+    const fitNow = h("button", { type: "button", id: "whatif-quick-fit" }, `Fit renewed ~ ${quick.join(" + ")} now`);
+    fitNow.addEventListener("click", async () => {
+      fitNow.disabled = true;
+      status.replaceChildren(h("p", { class: "muted" }, "Fitting…"));
+      try {
+        const m = await api<ModelResult>(wsPath(ws, "/models"), { ws, body: { kind: "logistic", outcome: "renewed", predictors: quick } });
+        location.hash = wsHash(ws, "whatif", `model=${encodeURIComponent(m.id)}`);
+      } catch (err) {
+        fitNow.disabled = false;
+        status.replaceChildren(errorBox(err));
+      }
+    });
+    main.replaceChildren(heading("What-if", w), h("section", { class: "card" },
+      h("p", {}, "What-ifs run on a fitted renewal model (logistic regression of renewed on satisfaction and controls)."),
+      w.role === "viewer" ? h("p", { class: "muted" }, "Ask an editor to fit one: your link is read-only.")
+        : h("div", { class: "row" }, fitNow, h("a", { class: "button secondary", href: wsHash(ws, "model") }, "Choose the predictors myself")),
+      status));
     return;
   }
   main.replaceChildren(heading("What-if", w), h("p", { class: "muted" }, "Loading the accounts…"));
