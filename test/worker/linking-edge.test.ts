@@ -66,9 +66,9 @@ describe("linking routes on awkward input: a clear 4xx, never a 500", () => {
     expect(await code(s)).toBe("scenario_needs_logistic");
   });
 
-  it("scenario limits and defaults: too many draws is 400, no investment gives roi null", async () => {
+  it("scenario limits and defaults: too many draws is 422 (limits answer 413 or 422), no investment gives roi null", async () => {
     const m = await (await post("/models", { kind: "logistic", predictors: ["nps"] })).json<{ id: string }>();
-    expect((await post("/scenarios", { modelId: m.id, change: { nps: 1 }, draws: 10_001 })).status).toBe(400);
+    expect((await post("/scenarios", { modelId: m.id, change: { nps: 1 }, draws: 10_001 })).status).toBe(422);
     const s = await (await post("/scenarios", { modelId: m.id, change: { nps: 1 }, draws: 0 })).json<{ roi: number | null; ci95: unknown; paybackYears: number }>();
     expect(s.roi).toBeNull();
     expect(s.ci95).toBeNull();

@@ -40,7 +40,7 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   }
   const maxDraws = limit(env, "MAX_DRAWS", 10_000);
   if (req.draws > maxDraws) {
-    throw new ApiError(400, "too_many_draws", `draws may be at most ${maxDraws} (got ${req.draws}).`, [{ column: "draws", message: `> ${maxDraws}` }]);
+    throw new ApiError(422, "too_many_draws", `draws may be at most ${maxDraws} (got ${req.draws}).`, [{ column: "draws", message: `> ${maxDraws}` }]);
   }
   const terms = model.result.terms;
   const numericPredictors = new Set(model.result.predictors.filter((p) => terms.includes(p)));

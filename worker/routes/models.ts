@@ -58,7 +58,7 @@ models.openapi(
     const req = c.req.valid("json");
     const maxPredictors = limit(c.env, "MAX_PREDICTORS", 30);
     if (req.predictors.length > maxPredictors) {
-      throw new ApiError(400, "too_many_predictors", `At most ${maxPredictors} predictors per model (got ${req.predictors.length}).`, [
+      throw new ApiError(422, "too_many_predictors", `At most ${maxPredictors} predictors per model (got ${req.predictors.length}).`, [
         { column: "predictors", message: `${req.predictors.length} > ${maxPredictors}` },
       ]);
     }
