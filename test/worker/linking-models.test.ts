@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll } from "vitest";
+import { runScenario } from "../../models/scenario";
 import { call, createWorkspace, tokenFor, type ErrorJson } from "./helpers";
 import { seedDataset } from "./linking-seed";
 import { syntheticBook, TRUTH } from "./linking-book";
@@ -95,6 +96,23 @@ describe("models and scenarios on a synthetic book with a known logistic truth",
     expect(s.revenueGain).toBeCloseTo(gain, 4);
     expect(s.roi).toBeCloseTo((0.8 * gain - 500_000) / 500_000, 8);
     expect(s.ci95.revenueGain[0]).toBeLessThan(s.revenueGain);
+  });
+
+  it("the browser's what-if (runScenario on GET .../models/:id/accounts) equals the server's point estimate", async () => {
+    const acc = await (await call(`/api/workspaces/${ws.id}/models/${model.id}/accounts`, { token: viewer })).json<{
+      terms: string[]; beta: number[]; cov: number[][]; X: number[]; arr: number[]; segment: (string | null)[]; clip: Record<string, [number, number]>;
+    }>();
+    const req = { change: { csat: 0.5, nps: 1 }, horizonYears: 4, annualDiscountRate: 0.1, grossMargin: 0.75, investment: 250_000, segment: "SMB" };
+    const server = await (await call(`/api/workspaces/${ws.id}/scenarios`, { ...json({ modelId: model.id, ...req, draws: 0 }), token: viewer }))
+      .json<{ revenueGain: number; paybackYears: number | null; scenario: { revenueByYear: number[] } }>();
+    const local = runScenario({
+      terms: acc.terms, beta: acc.beta, cov: acc.cov, X: Float64Array.from(acc.X), arr: Float64Array.from(acc.arr),
+      change: req.change, clip: acc.clip, rowMask: Uint8Array.from(acc.segment, (s) => (s === "SMB" ? 1 : 0)),
+      horizonYears: 4, annualDiscountRate: 0.1, grossMargin: 0.75, investment: 250_000, draws: 0,
+    });
+    expect(local.revenueGain).toBe(server.revenueGain);
+    expect(local.paybackYears).toBe(server.paybackYears);
+    expect(local.scenario.revenueByYear).toEqual(server.scenario.revenueByYear);
   });
 
   it("saving needs an editor; saved scenarios list, read back and combine into a programme", async () => {
