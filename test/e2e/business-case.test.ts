@@ -125,6 +125,13 @@ describe("business case: model → what-if → scenarios → print", () => {
     await s.page.locator('#whatif-band-note[data-ready]').waitFor();
     expect(await s.page.locator("#whatif-kpis .kpi").first().textContent()).toContain("95% CI [");
     await s.shot("08-whatif");
+    // Applying the change to one segment only changes that segment's accounts.
+    await s.page.locator("#whatif-segment").selectOption("SMB");
+    const smb = await s.page.locator('#whatif-kpis .kpi:has([data-kpi="Renewal rate"]) .ci').textContent();
+    const nSmb = accounts.segment.filter((x: string | null) => x === "SMB").length;
+    expect(smb).toBe(`${nSmb} of ${accounts.n} accounts changed`);
+    expect(await raw("Revenue gain")).toBeLessThan(expected);
+    await s.page.locator("#whatif-segment").selectOption("");
     expect(s.errors).toEqual([]);
   });
 
@@ -138,9 +145,16 @@ describe("business case: model → what-if → scenarios → print", () => {
   });
 
   it("saves two scenarios, compares them and combines them into a programme", async () => {
+    await s.page.locator('#whatif-band-note[data-ready]').waitFor();
+    const uiRoiCi = await s.page.locator('#whatif-kpis .kpi:has([data-kpi="ROI"]) .ci').textContent();
     await s.page.locator("#whatif-name").fill("NPS +1.5 programme");
     await s.page.getByRole("button", { name: "Save scenario" }).click();
     await s.page.locator("#whatif-saved .ok").waitFor();
+    // The browser's band (Web Worker, 1000 seeded draws, the same seed as the server's default) and the saved
+    // scenario's interval (computed by the worker route) are the same numbers.
+    const first = (await apiJson(`/api/workspaces/${ws}/scenarios`)).scenarios[0];
+    const pctText = (x: number) => `${(x * 100).toFixed(1).replace("-", "−")}%`;
+    expect(uiRoiCi).toBe(`95% CI [${pctText(first.ci95.roi[0])}, ${pctText(first.ci95.roi[1])}]`);
     await s.page.locator("#whatif-nps").fill("0.5");
     await s.page.locator("#whatif-name").fill("Light touch NPS +0.5");
     await s.page.getByRole("button", { name: "Save scenario" }).click();
@@ -149,6 +163,9 @@ describe("business case: model → what-if → scenarios → print", () => {
     await s.page.locator("table.compare").waitFor();
     const names = await s.page.locator("table.compare thead th").allTextContents();
     expect(names.slice(1).sort()).toEqual(["Light touch NPS +0.5", "NPS +1.5 programme"]);
+    const dl = s.page.waitForEvent("download");
+    await s.page.getByRole("button", { name: "Report (HTML)" }).first().click();
+    expect((await dl).suggestedFilename()).toMatch(/^business-case-.+\.html$/);
     await s.page.locator("#programme-overlap").fill("20");
     await s.page.getByRole("button", { name: /Combine ticked scenarios/ }).click();
     await s.page.locator('[data-result="programme-roi"]').waitFor();
