@@ -86,9 +86,10 @@ export interface UploadProgress { phase: "transfer" | "processing" | "done"; loa
  * Resolves with the JSON answer (201, or 200 for dryRun); rejects with HttpError.
  */
 export function uploadFile(path: string, ws: string, file: Blob, contentType: string, query: Query,
-  onProgress: (p: UploadProgress) => void): Promise<any> {
+  onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<any> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    signal?.addEventListener("abort", () => xhr.abort(), { once: true });
     xhr.open("POST", path + qs(query));
     const token = tokenFor(ws);
     if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);

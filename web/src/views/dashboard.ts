@@ -43,8 +43,9 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   const w = await loadWorkspace(ws);
   const hasResponses = (w.datasets ?? []).some((d) => d.kind === "responses");
   const get = (by?: string) => api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by } }).catch(() => null);
+  const period = pref<"month" | "quarter">(ws, "period", "month");
   const [overall, byMonth, bySegment, byTouchpoint] = hasResponses
-    ? await Promise.all([get(), get("month"), get("segment"), get("touchpoint")])
+    ? await Promise.all([get(), get(period), get("segment"), get("touchpoint")])
     : [null, null, null, null];
 
   const parts: (Node | string)[] = [heading("Dashboard", w)];
@@ -55,20 +56,22 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   if (overall) parts.push(h("section", { class: "card", "aria-label": "Headline scores" }, kpis(overall.overall)));
   else if (w.datasets?.length) parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
 
-  if (byMonth && byMonth.groups?.length) parts.push(trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks));
+  if (byMonth && byMonth.groups?.length) parts.push(trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, () => window.dispatchEvent(new HashChangeEvent("hashchange"))));
   if (overall) parts.push(h("div", { class: "grid-2" }, breakdownCard("By segment", "by-segment", bySegment), breakdownCard("By touchpoint", "by-touchpoint", byTouchpoint)));
   parts.push(joinCard(w.join));
   main.replaceChildren(...parts);
 }
 
-function trendCard(ws: string, m: Metrics, benchmarks: unknown): HTMLElement {
+function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, reload: () => void): HTMLElement {
+  const periodSel = select([["month", "Month"], ["quarter", "Quarter"]], period, { id: "trend-period" });
+  periodSel.addEventListener("change", () => { setPref(ws, "period", periodSel.value); reload(); });
   const groups = [...m.groups].sort((a, b) => String(a.key).localeCompare(String(b.key)));
   const bms = npsBenchmarks(benchmarks);
   const metric = select([["nps", "NPS"], ["csat", "CSAT %"]], pref(ws, "trendMetric", "nps"), { id: "trend-metric" });
   const bench = select(bms.map((b) => [b.label, `${b.label} (${b.value})`] as [string, string]), pref(ws, "benchmark", bms.find((b) => /software/i.test(b.label))?.label ?? bms[0]?.label), { id: "trend-benchmark" });
   const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k]?.score != null)?.[k]?.score ?? null;
   const goal = numberInput(pref<number | string>(ws, "goal", ""), { id: "trend-goal", step: "1", placeholder: "e.g. 40" });
-  const { box, canvas } = canvasBox("Score by month with baseline, goal and benchmark", "chart tall");
+  const { box, canvas } = canvasBox(`Score by ${period} with baseline, goal and benchmark`, "chart tall");
   let chart: { destroy(): void } | null = null;
   const draw = () => {
     chart?.destroy();
@@ -90,10 +93,10 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown): HTMLElement {
   bench.addEventListener("change", () => { setPref(ws, "benchmark", bench.value); draw(); });
   goal.addEventListener("change", () => { setPref(ws, "goal", goal.value === "" ? "" : Number(goal.value)); draw(); });
   requestAnimationFrame(draw);
-  return h("section", { class: "card", "aria-labelledby": "trend-title", id: "trend" }, h("h2", { id: "trend-title" }, "Trend by month"),
-    h("div", { class: "row no-print" }, field("Metric", metric), field("Industry benchmark (NPS)", bench), field("Goal", goal)),
+  return h("section", { class: "card", "aria-labelledby": "trend-title", id: "trend" }, h("h2", { id: "trend-title" }, `Trend by ${period}`),
+    h("div", { class: "row no-print" }, field("By", periodSel), field("Metric", metric), field("Industry benchmark (NPS)", bench), field("Goal", goal)),
     box,
-    help("Each point is the month's score with its 95% interval (shaded). Baseline = the score of the first month with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
+    help("Each point is the month's score with its 95% interval (shaded). Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
 }
 
 function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {

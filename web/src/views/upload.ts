@@ -96,7 +96,9 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     h("p", { class: "muted small" }, "or"), field("Choose a file", picker), chosen);
   const transfer = progressBar("Transfer", "progress-transfer");
   const processing = progressBar("Processing", "progress-processing");
-  const progress = h("div", { class: "hidden", id: "upload-progress" }, transfer.row, processing.row);
+  let inFlight: AbortController | null = null;
+  const cancel = h("button", { type: "button", class: "secondary hidden", id: "upload-cancel", onclick: () => inFlight?.abort() }, "Cancel upload");
+  const progress = h("div", { class: "hidden", id: "upload-progress" }, transfer.row, processing.row, cancel);
   const result = h("div", { id: "upload-result", "aria-live": "polite" });
   const preview = h("div", { id: "upload-preview" });
 
@@ -125,6 +127,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
 
   function onProgress(p: UploadProgress) {
     progress.classList.remove("hidden");
+    cancel.classList.toggle("hidden", p.phase !== "transfer");
     if (p.phase === "transfer") {
       transfer.set(p.total ? (100 * p.loaded) / p.total : 0, `${Math.round(p.total ? (100 * p.loaded) / p.total : 0)}%`);
       processing.set(0, "waiting");
@@ -168,7 +171,8 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     if (!file) return;
     result.replaceChildren(h("p", { class: "muted" }, "Uploading…"));
     try {
-      let r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress);
+      inFlight = new AbortController();
+      let r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress, inFlight.signal);
       r = await followProcessing(r);
       preview.replaceChildren();
       await refreshList();
@@ -181,6 +185,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       chosen.textContent = "No file chosen yet.";
     } catch (err) {
       processing.set(0, "rejected");
+      cancel.classList.add("hidden");
       result.replaceChildren(errorBox(err));
     }
   }
