@@ -15,7 +15,7 @@ const ADVICE: Record<string, string> = {
   no_accounts: "This workspace has no accounts file yet. Upload one on the Upload page.",
   invalid_file: "The file was not stored. Fix the cells listed below (row = line in the file, header = line 1) and upload it again.",
   unauthorized: "The link or token is not valid. Ask the workspace owner for a new link.",
-  forbidden: "Your link is read-only (viewer). Ask the owner for an editor link to change data.",
+  forbidden: "Your link's role does not allow this: viewers read and run what-ifs, editors also upload, fit and save, owners also share. Ask the workspace owner for a link with more access.",
   not_found: "Not found. The workspace or item may have been deleted, or the link is for another workspace.",
   too_large: "The file is too large for one upload. Split it, or ask the administrator to raise the limit.",
   network_error: "Check your connection and try again.",

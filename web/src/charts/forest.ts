@@ -20,6 +20,7 @@ export function renderForest(canvas: HTMLCanvasElement, rows: ForestRow[], xLabe
     type: "scatter",
     data: {
       datasets: [
+        { label: "Zero (no effect)", data: [{ x: 0, y: -0.6 }, { x: 0, y: n - 0.4 }], showLine: true, pointRadius: 0, borderColor: "#1d2433", borderWidth: 1.5, borderDash: [4, 3] } as any,
         {
           label: "Estimate with 95% interval",
           data: rows.map((r, i) => ({ x: r.estimate, y: n - 1 - i })),
@@ -34,14 +35,14 @@ export function renderForest(canvas: HTMLCanvasElement, rows: ForestRow[], xLabe
       animation: false,
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: (c) => { const r = rows[n - 1 - (c.parsed.y as number)]; return `${r.term}: ${r.estimate.toFixed(4)} [${r.ci95[0].toFixed(4)}, ${r.ci95[1].toFixed(4)}]`; } } },
+        tooltip: { filter: (c) => c.datasetIndex === 1, callbacks: { label: (c) => { const r = rows[n - 1 - (c.parsed.y as number)]; return `${r.term}: ${r.estimate.toFixed(4)} [${r.ci95[0].toFixed(4)}, ${r.ci95[1].toFixed(4)}]`; } } },
       },
       scales: {
         y: { min: -0.6, max: n - 0.4, ticks: { stepSize: 1, autoSkip: false, callback: (v) => rows[n - 1 - Number(v)]?.term ?? "" }, grid: { display: false } },
         x: {
           min: lo, max: hi,
           title: { display: true, text: xLabel },
-          grid: { color: (c) => (c.tick.value === 0 ? "#1d2433" : "rgba(0,0,0,.08)"), lineWidth: (c) => (c.tick.value === 0 ? 1.5 : 1) },
+          grid: { color: "rgba(0,0,0,.08)" },
         },
       },
     },

@@ -113,7 +113,9 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
       ? h("ul", {}, tr.map((t) => h("li", { "data-predictor": t.predictor }, h("strong", {}, t.sentence ?? `${t.predictor}: ${num(t.renewalPp, 2)} pp`),
         t.method ? help(t.method, "How is this computed?") : "")))
       : h("p", { class: "muted" }, "Add nps, csat or ces as a predictor to get the effect of one satisfaction point in renewal and revenue."),
-    h("p", {}, h("a", { class: "button", href: wsHash(ws, "whatif", `model=${encodeURIComponent(m.id)}`), id: "to-whatif" }, "Run what-ifs with this model"))));
+    logistic && m.outcome === "renewed"
+      ? h("p", {}, h("a", { class: "button", href: wsHash(ws, "whatif", `model=${encodeURIComponent(m.id)}`), id: "to-whatif" }, "Run what-ifs with this model"))
+      : h("p", { class: "muted small" }, "What-ifs run on renewal models (outcome renewed, logistic).")));
   if (val) {
     const card = h("section", { class: "card", "aria-labelledby": "val-title", id: "validation" }, h("h2", { id: "val-title" }, "Does it predict? (holdout)"));
     if (val.error) card.appendChild(h("p", { class: "warn" }, `Holdout fit failed: ${val.error.message}`));
