@@ -47,6 +47,22 @@ describe("CLV on CDNOW transactions through the API", () => {
     expect(sum).toBeCloseTo(r.totals.clv, 6);
   });
 
+  it("segments by CLV from transactions: tiers on the customers' BG/NBD CLV, cells add up", async () => {
+    // Accounts = the 2,357 CDNOW customers (ids 0001..2357 as in the sample), ARR 1,000 each, NPS i mod 11.
+    const ids = Array.from({ length: 2357 }, (_, i) => String(i + 1).padStart(4, "0"));
+    const acc = ["account_id,arr,renewed", ...ids.map((id, i) => `${id},1000,${i % 3 ? 1 : 0}`)].join("\n");
+    const resp = ["account_id,nps", ...ids.map((id, i) => `${id},${i % 11}`)].join("\n");
+    expect((await upload(ws, "kind=accounts&name=a", acc)).status).toBe(201);
+    expect((await upload(ws, "kind=responses&name=r", resp)).status).toBe(201);
+    const res = await call(`/api/workspaces/${ws.id}/segments?value=clv&clvSource=transactions&tiers=3`, { token: ws.token });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const s = await res.json<{ cells: { accounts: number; revenueShare: number; meanClv: number | null }[]; totals: { accounts: number }; howComputed: { meanClv: string } }>();
+    expect(s.totals.accounts).toBe(2357);
+    expect(s.cells.reduce((t, c) => t + c.accounts, 0)).toBe(2357);
+    expect(s.cells.reduce((t, c) => t + c.revenueShare, 0)).toBeCloseTo(1, 12);
+    expect(s.howComputed.meanClv).toMatch(/BG\/NBD/);
+  });
+
   it("clv.csv has the same customer rows", async () => {
     const res = await call(`/api/workspaces/${ws.id}/export/clv.csv?observationEnd=1997-09-30`, { token: ws.token });
     expect(res.status).toBe(200);

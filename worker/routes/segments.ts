@@ -4,6 +4,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError } from "../errors";
+import { runClv } from "../linking/clv-run";
 import { WsParam } from "../linking/schemas";
 import { errorResponses as errors } from "./schemas";
 
@@ -17,6 +18,9 @@ const Query = z.object({
   horizonYears: z.coerce.number().int().min(1).max(30).default(3),
   annualDiscountRate: z.coerce.number().min(0).max(1).default(0),
   grossMargin: z.coerce.number().min(0).max(1).default(1),
+  clvSource: z.enum(["renewal", "transactions"]).default("renewal").openapi({
+    description: "renewal: ARR carried by the group's renewal rate; transactions: BG/NBD + Gamma-Gamma CLV of the transactions whose customer_id is the account_id",
+  }),
 });
 
 const Cell = z.object({
@@ -61,7 +65,24 @@ segments.openapi(
     const first = segmentAccounts({ by, satisfaction, arr, value: arr, renewed, tiers: 1, csatScale: joined.csatScale });
     const rate = new Map(first.byGroup.map((g) => [g.group, g.renewalRate ?? first.totals.renewalRate ?? 0]));
     const clv = new Float64Array(joined.n).fill(NaN);
-    for (let i = 0; i < joined.n; i++) {
+    let clvNote = `Renewal-based CLV = ${q.grossMargin} · ARR · Σ_{t=1..${q.horizonYears}} r_g^(t−1) / (1 + ${q.annualDiscountRate})^(t−1), r_g the account's satisfaction group's observed renewal rate.`;
+    if (q.clvSource === "transactions") {
+      const r = await runClv(c.env, c.var.workspaceId, { horizonMonths: 12 * q.horizonYears, annualDiscountRate: q.annualDiscountRate, margin: q.grossMargin });
+      const byId = new Map(r.customers.map((x) => [x.customerId, x.clv]));
+      const ids = joined.text.account_id;
+      let matched = 0;
+      for (let i = 0; i < joined.n; i++) {
+        const v = ids[i] === null ? undefined : byId.get(ids[i] as string);
+        if (v !== undefined && v !== null) (clv[i] = v), matched++;
+      }
+      if (matched === 0) {
+        throw new ApiError(422, "no_transactions", "No account_id matches a customer_id of the transactions: CLV from transactions needs the same ids.", [
+          { column: "customer_id", message: "no match with account_id" },
+        ]);
+      }
+      clvNote = `BG/NBD + Gamma-Gamma CLV over ${12 * q.horizonYears} months (margin ${q.grossMargin}, annual discount ${q.annualDiscountRate}) of the transactions whose customer_id is the account_id (${matched} of ${joined.n} accounts matched; the others have no CLV${q.value === "clv" ? " and are left out of the tiers" : ""}).`;
+    }
+    for (let i = 0; i < joined.n && q.clvSource === "renewal"; i++) {
       if (!Number.isFinite(satisfaction[i]) || !Number.isFinite(arr[i])) continue;
       const g = by === "nps" ? npsGroup(satisfaction[i]) : csatBand(satisfaction[i], joined.csatScale);
       const r = rate.get(g) ?? 0;
@@ -82,7 +103,7 @@ segments.openapi(
         tiers: `Tertiles (for tiers=3) of ${q.value === "clv" ? "CLV" : "ARR"} among matched accounts, as pandas.qcut: tier k holds values in (edge k−1, edge k].`,
         revenueShare: "Cell ARR / ARR of all matched accounts (accounts with a satisfaction score); shares add up to 1.",
         renewalRate: "Renewed accounts / accounts with a known renewal outcome in the cell.",
-        meanClv: `Renewal-based CLV = ${q.grossMargin} · ARR · Σ_{t=1..${q.horizonYears}} r_g^(t−1) / (1 + ${q.annualDiscountRate})^(t−1), r_g the account's satisfaction group's observed renewal rate.`,
+        meanClv: clvNote,
         gap: "High minus low group: renewal rate difference with a Wald 95% interval; mean ARR difference with a Welch (normal) interval; revenue at stake = low group's ARR × renewal-rate difference.",
       },
     }, 200);
