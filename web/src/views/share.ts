@@ -24,8 +24,7 @@ export async function shareView(main: HTMLElement, { ws }: ScreenCtx): Promise<v
         try { await navigator.clipboard.writeText(url); copy.textContent = "Copied"; } catch { copy.textContent = "Press Ctrl+C"; }
       });
       out.replaceChildren(h("p", { class: "ok" }, `A ${t.role} link was created. Anyone with it has ${t.role} access; send it privately.`),
-        h("div", { class: "row" }, h("div", { class: "field", }, box), copy));
-      box.classList.add("wide");
+        h("div", { class: "row" }, h("div", { class: "field grow" }, box), copy));
     } catch (err) {
       out.replaceChildren(errorBox(err));
     }
