@@ -1,7 +1,8 @@
 /**
  * Collapses customers with identical (frequency, recency, T) into weighted
  * patterns, so the CLV likelihoods cost one evaluation per distinct pattern.
- * Open-addressing hash on the bits of the three doubles: O(n), no strings.
+ * Customers without repeat purchases by a direct lookup on T, the others by
+ * open addressing on a murmur3-style hash of the doubles' bits: O(n), no strings.
  */
 
 export interface Patterns {
@@ -15,8 +16,30 @@ export interface Patterns {
   count: number;
 }
 
+const buf = new Float64Array(3);
+const bits = new Uint32Array(buf.buffer);
+
+function hash3(a: number, b: number, c: number): number {
+  // +0 normalises −0 so that equal values hash alike. Whole-number doubles have all-zero low words,
+  // so every input bit must reach the low bits of the hash.
+  buf[0] = a + 0;
+  buf[1] = b + 0;
+  buf[2] = c + 0;
+  let h = 0x811c9dc5;
+  for (let k = 0; k < 6; k++) {
+    h = Math.imul(h ^ bits[k], 0xcc9e2d51);
+    h = Math.imul((h << 15) | (h >>> 17), 0x1b873593);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /**
- * Groups identical (x, tₓ, T) triples.
+ * Groups identical (x, tₓ, T) triples. Customers with no repeat purchase (x = tₓ = 0, usually most of them)
+ * are grouped by a direct lookup on T when T is a whole number below 2²⁰; the others by open addressing.
  * @example collapsePatterns([0, 0, 1], [0, 0, 2], [5, 5, 5]).count // => 2
  */
 export function collapsePatterns(
@@ -26,8 +49,18 @@ export function collapsePatterns(
   weights?: ArrayLike<number>,
 ): Patterns {
   const n = x.length;
+  let maxT = 0;
+  let direct = true;
+  let others = 0;
+  for (let i = 0; i < n; i++) {
+    const t = T[i];
+    if (!(Number.isInteger(t) && t >= 0 && t < 1 << 20)) direct = false;
+    else if (t > maxT) maxT = t;
+    if (x[i] !== 0 || tx[i] !== 0) others++;
+  }
+  const zeroSlot = direct ? new Int32Array(maxT + 1).fill(-1) : null;
   let size = 16;
-  while (size < 2 * n) size *= 2;
+  while (size < 2 * (direct ? others : n)) size *= 2;
   const mask = size - 1;
   const table = new Int32Array(size).fill(-1);
   const px = new Float64Array(n);
@@ -35,19 +68,23 @@ export function collapsePatterns(
   const pT = new Float64Array(n);
   const pw = new Float64Array(n);
   const index = new Int32Array(n);
-  const buf = new Float64Array(3);
-  const bits = new Uint32Array(buf.buffer);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const a = x[i], b = tx[i], c = T[i];
-    // +0 normalises −0 so that equal values hash alike.
-    buf[0] = a + 0;
-    buf[1] = b + 0;
-    buf[2] = c + 0;
-    let h = 0x811c9dc5;
-    for (let k = 0; k < 6; k++) h = Math.imul(h ^ bits[k], 0x01000193);
-    h ^= h >>> 15;
-    let slot = h & mask;
+    const wi = weights ? weights[i] : 1;
+    if (zeroSlot && a === 0 && b === 0) {
+      let e = zeroSlot[c];
+      if (e < 0) {
+        e = zeroSlot[c] = count++;
+        px[e] = 0;
+        ptx[e] = 0;
+        pT[e] = c;
+      }
+      pw[e] += wi;
+      index[i] = e;
+      continue;
+    }
+    let slot = hash3(a, b, c) & mask;
     for (;;) {
       const e = table[slot];
       if (e < 0) {
@@ -55,12 +92,12 @@ export function collapsePatterns(
         px[count] = a;
         ptx[count] = b;
         pT[count] = c;
-        pw[count] = weights ? weights[i] : 1;
+        pw[count] = wi;
         index[i] = count++;
         break;
       }
       if (px[e] === a && ptx[e] === b && pT[e] === c) {
-        pw[e] += weights ? weights[i] : 1;
+        pw[e] += wi;
         index[i] = e;
         break;
       }
