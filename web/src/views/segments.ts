@@ -31,7 +31,8 @@ function shade(t: number): string {
 export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
   const by = select([["", "Default (NPS groups)"], ["nps", "NPS groups"], ["csat", "CSAT bands"]], "", { id: "seg-by" });
-  const value = select([["arr", "ARR"], ["clv", "CLV (renewal-based)"]], "arr", { id: "seg-value" });
+  const hasTx = (w.datasets ?? []).some((d) => d.kind === "transactions");
+  const value = select([["arr", "ARR"], ["clv", "CLV (renewal-based)"], ...(hasTx ? [["clv-tx", "CLV (BG/NBD on transactions)"] as [string, string]] : [])], "arr", { id: "seg-value" });
   const tiers = select(["2", "3", "4", "5"], "3", { id: "seg-tiers" });
   const metric = select(Object.entries(METRICS).map(([k, v]) => [k, v.label] as [string, string]), "renewalRate", { id: "seg-metric" });
   const out = h("div", { id: "segments-result", "aria-live": "polite" });
@@ -42,7 +43,7 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Segmenting…"));
     try {
-      const d = await api<Segments>(wsPath(ws, "/segments"), { ws, query: { by: by.value || undefined, value: value.value, tiers: tiers.value } });
+      const d = await api<Segments>(wsPath(ws, "/segments"), { ws, query: { by: by.value || undefined, value: value.value === "clv-tx" ? "clv" : value.value, clvSource: value.value === "clv-tx" ? "transactions" : undefined, tiers: tiers.value } });
       if (!current()) return;
       data = d;
       draw();
