@@ -20,7 +20,15 @@ function nav(route: Route): HTMLElement {
     h("a", { href, "aria-current": (href === here || (href === "#/" && here === "")) ? "page" : false }, label))));
 }
 
-async function render(): Promise<void> {
+/** After navigating, move focus to the new screen's heading so keyboard and screen-reader users start there. */
+function focusHeading(view: HTMLElement): void {
+  const h1 = view.querySelector("h1");
+  if (!h1) return;
+  h1.setAttribute("tabindex", "-1");
+  h1.focus({ preventScroll: true });
+}
+
+async function render(navigated = false): Promise<void> {
   const gen = ++generation;
   destroyCharts();
   const route = parseHash(location.hash);
@@ -55,6 +63,7 @@ async function render(): Promise<void> {
       await screen.view(view, { ws, route, isCurrent: () => gen === generation });
       // The role is known once the workspace has loaded: redraw the navigation (viewers see no editing screens).
       if (gen === generation) replace(navEl, nav(route));
+      if (gen === generation && navigated) focusHeading(view);
     } else {
       replace(view, h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "Back to the start")));
     }
@@ -63,5 +72,5 @@ async function render(): Promise<void> {
   }
 }
 
-window.addEventListener("hashchange", () => { void render(); });
+window.addEventListener("hashchange", () => { void render(true); });
 void render();
