@@ -78,6 +78,7 @@ export function datasetJson(m: DatasetMeta) {
     columns: m.columns.map(({ name, type, source }) => ({ name, type, source })),
     warnings: m.warnings,
     options: m.options,
+    status: m.status,
     createdAt: m.createdAt,
   };
 }

@@ -97,7 +97,7 @@ datasets.openapi(
     const columns = result.columns.map(({ name, type, source }) => ({ name, type, source }));
     if (q.dryRun === "true") {
       return c.json(
-        { id: null, kind: q.kind, name, rows: result.rows, columns, warnings: result.warnings, options, createdAt: new Date().toISOString(), preview: result.preview },
+        { id: null, kind: q.kind, name, rows: result.rows, columns, warnings: result.warnings, options, status: "preview", createdAt: new Date().toISOString(), preview: result.preview },
         200,
       );
     }

@@ -29,6 +29,7 @@ export const DatasetSchema = z
     columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
+    status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
     createdAt: z.string(),
   })
   .openapi("Dataset");
