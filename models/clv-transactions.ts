@@ -10,6 +10,7 @@ import { fitGammaGamma, type GammaGammaParams, type GammaGammaResult, gammaGamma
 import { ModelError } from "./errors";
 import { collapsePatterns } from "./patterns";
 
+/** Days in a month for the horizon (API.md "a month is 365.25/12 days"). @example 12 * DAYS_PER_MONTH // => 365.25 */
 export const DAYS_PER_MONTH = 365.25 / 12;
 
 export interface ClvOptions {

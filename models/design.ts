@@ -34,7 +34,7 @@ export interface Design {
   sources: string[];
 }
 
-/** True when the column holds text (any non-null string entry): such a predictor is categorical. */
+/** True when the column holds text (any non-null string entry): such a predictor is categorical. @example isTextColumn(["a", null]) // => true */
 export function isTextColumn(col: Column): boolean {
   for (let i = 0; i < col.length; i++) {
     const v = (col as ArrayLike<unknown>)[i];
@@ -43,7 +43,7 @@ export function isTextColumn(col: Column): boolean {
   return false;
 }
 
-/** Numeric value of a cell, NaN when missing or not a number. */
+/** Numeric value of a cell, NaN when missing or not a number. @example numAt([1, null], 1) // => NaN */
 export function numAt(col: Column, i: number): number {
   const v = (col as ArrayLike<unknown>)[i];
   return typeof v === "number" ? v : NaN;

@@ -96,7 +96,7 @@ export function qrPivoted(a: Float64Array, n: number, p: number, tol: number): P
   return { qr: a, tau, perm, rank, n, p };
 }
 
-/** Applies Qᵀ (the first k reflections) to a vector of length n, in place. */
+/** Applies Qᵀ (the first k reflections) to a vector of length n, in place. @example applyQt(f, qy); // qy ← Qᵀqy */
 export function applyQt(f: PivotedQr, y: Float64Array, k = f.rank): void {
   const { qr, tau, n } = f;
   for (let j = 0; j < k; j++) {
@@ -109,7 +109,7 @@ export function applyQt(f: PivotedQr, y: Float64Array, k = f.rank): void {
   }
 }
 
-/** R's entry (i, j) of a pivoted QR (i ≤ j). */
+/** R's entry (i, j) of a pivoted QR (i ≤ j). @example rAt(f, 0, 0) // => ±‖first pivot column‖ */
 export function rAt(f: PivotedQr, i: number, j: number): number {
   return f.qr[j * f.n + i];
 }
@@ -152,7 +152,7 @@ export function cholesky(m: Float64Array, p: number): Float64Array | null {
   return l;
 }
 
-/** Solves L Lᵀ x = b given the Cholesky factor L (row-major), returning x. */
+/** Solves L Lᵀ x = b given the Cholesky factor L (row-major), returning x. @example cholSolve(cholesky(m, p)!, p, b) */
 export function cholSolve(l: Float64Array, p: number, b: Float64Array): Float64Array {
   const x = Float64Array.from(b);
   for (let i = 0; i < p; i++) {
@@ -168,7 +168,7 @@ export function cholSolve(l: Float64Array, p: number, b: Float64Array): Float64A
   return x;
 }
 
-/** Inverse of a symmetric positive definite matrix from its Cholesky factor (row-major p × p). */
+/** Inverse of a symmetric positive definite matrix from its Cholesky factor (row-major p × p). @example cholInverse(cholesky(h, p)!, p) // covariance = information⁻¹ */
 export function cholInverse(l: Float64Array, p: number): Float64Array {
   const inv = new Float64Array(p * p);
   const e = new Float64Array(p);

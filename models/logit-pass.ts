@@ -27,7 +27,7 @@ export interface PassState {
   tmp: Float64Array;
 }
 
-/** Work buffers for `logitPass` with p columns. */
+/** Work buffers for `logitPass` with p columns. @example const st = passState(8); */
 export function passState(p: number): PassState {
   return {
     ll: 0, grad: new Float64Array(p), hess: new Float64Array(p * p), wsum: 0, wdx: new Float64Array(p), extreme: 0,

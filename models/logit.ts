@@ -101,7 +101,7 @@ export function fitLogit(
   const run = newtonLoop(X, y, n, p, beta, st, hess, opts.maxIterations ?? 50, 1e-5);
   beta = run.beta;
   const { iterations, converged, lastStep } = run;
-  if (converged) logitPass(X, y, n, p, beta, st, true);
+  if (converged && !run.final) logitPass(X, y, n, p, beta, st, true);
   if (!converged) {
     if (st.extreme > 0) {
       let big = 0;
@@ -174,6 +174,8 @@ interface NewtonRun {
   iterations: number;
   converged: boolean;
   lastStep: Float64Array;
+  /** The last pass was a full one with the marginal-effect sums, at `beta`. */
+  final: boolean;
 }
 
 /**
@@ -202,13 +204,16 @@ function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta
     // Error left after this step ≈ rel × rate: rate = rel for an exact Newton step (quadratic), the observed
     // contraction for a chord step (linear; unknown, so 1, for the first one).
     const rate = exact ? rel : Number.isFinite(prevRel) ? rel / prevRel : 1;
-    const chord: boolean = rel < 0.05 && (fresh || !Number.isFinite(prevRel) || rate < 0.3);
+    // When this step will be the last, its pass is the full one with the marginal-effect sums: the
+    // information at the estimate comes without an extra pass.
+    const last = rel * Math.min(rate, 1) <= tol * tol || rel <= 1e-13;
+    const chord: boolean = !last && rel < 0.05 && (fresh || !Number.isFinite(prevRel) || rate < 0.3);
     let t = 1;
     const next: Float64Array = new Float64Array(p);
     for (let halving = 0; halving < 40; halving++) {
       for (let j = 0; j < p; j++) next[j] = prev[j] + t * step[j];
       if (chord && t === 1) logitGradPass(X, y, n, p, next, st);
-      else logitPass(X, y, n, p, next, st, false);
+      else logitPass(X, y, n, p, next, st, last && t === 1);
       if (st.ll >= prevLl - 1e-12 * Math.abs(prevLl)) break;
       t /= 2;
     }
@@ -216,9 +221,10 @@ function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta
     fresh = !(chord && t === 1);
     if (fresh) H = Float64Array.from(st.hess);
     prevRel = rel;
-    if ((t === 1 && rel * Math.min(rate, 1) <= tol * tol) || t * rel <= 1e-13) return { beta, iterations, converged: true, lastStep };
+    if (last && t === 1) return { beta, iterations, converged: true, lastStep, final: true };
+    if (t * rel <= 1e-13) return { beta, iterations, converged: true, lastStep, final: false };
   }
-  return { beta, iterations, converged: false, lastStep };
+  return { beta, iterations, converged: false, lastStep, final: false };
 }
 
 /** The fit on every k-th row (k = ⌊n / 50,000⌋; column 0 the intercept) and its information × k, or null when it cannot be fitted. */
@@ -242,6 +248,6 @@ function subsampleStart(X: Float64Array, y: Float64Array, n: number, p: number):
   // A warm start only needs to be within sampling error: a loose tolerance.
   const run = newtonLoop(xs, ys, m, p, beta, st, null, 30, 1e-4);
   if (!run.converged || st.extreme > 0) return null;
-  logitPass(xs, ys, m, p, run.beta, st, false);
+  if (!run.final) logitPass(xs, ys, m, p, run.beta, st, false);
   return { beta: run.beta, hess: st.hess.map((v) => v * k) };
 }

@@ -52,7 +52,10 @@ export function scaledQr(X: Float64Array, n: number, p: number, terms: string[])
   return { f, scale, condition };
 }
 
-/** Names each dropped column and the kept columns it is a combination of (R₁₁ z = R₁₂). */
+/**
+ * The collinear_predictors error naming each dropped column and the kept columns it is a combination of (R₁₁ z = R₁₂).
+ * @example if (f.rank < p) throw collinearError(f, terms);
+ */
 export function collinearError(f: PivotedQr, terms: string[]): ModelError {
   const k = f.rank;
   const named = new Set<string>();

@@ -105,7 +105,7 @@ export function coefficientTable(terms: string[], beta: ArrayLike<number>, cov: 
   });
 }
 
-/** A row-major p × p Float64Array as number[][]. */
+/** A row-major p × p Float64Array as number[][]. @example toRows(Float64Array.of(1, 2, 3, 4), 2) // => [[1, 2], [3, 4]] */
 export function toRows(m: Float64Array, p: number): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < p; i++) out.push(Array.from(m.subarray(i * p, i * p + p)));

@@ -7,6 +7,8 @@
  * column scaling and rank decisions can be made afterwards on the small R.
  */
 
+import { dot } from "./linalg";
+
 /** Rows per block: 256 × 9 doubles ≈ 18 KB, inside L1/L2. */
 const BLOCK = 256;
 
@@ -29,8 +31,7 @@ export function tsqr(X: Float64Array, y: Float64Array, n: number, p: number): Fl
     }
     for (let k = 0; k < q; k++) {
       const ok = k * BLOCK;
-      let s = 0;
-      for (let i = 0; i < b; i++) s += blk[ok + i] * blk[ok + i];
+      const s = dot(blk, ok, blk, ok, b);
       if (s === 0) continue;
       const x0 = R[k * q + k];
       if (k === p) {
@@ -45,9 +46,7 @@ export function tsqr(X: Float64Array, y: Float64Array, n: number, p: number): Fl
       R[k * q + k] = beta;
       for (let j = k + 1; j < q; j++) {
         const oj = j * BLOCK;
-        let w = R[k * q + j];
-        for (let i = 0; i < b; i++) w += blk[ok + i] * blk[oj + i];
-        w *= tau;
+        const w = tau * (R[k * q + j] + dot(blk, ok, blk, oj, b));
         R[k * q + j] -= w;
         for (let i = 0; i < b; i++) blk[oj + i] -= w * blk[ok + i];
       }
