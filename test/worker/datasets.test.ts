@@ -251,3 +251,42 @@ function makeXlsx(sheets: Record<string, (string | number)[][]>, opts: { dateCol
   files["[Content_Types].xml"] = strToU8(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`);
   return zipSync(files);
 }
+
+// Workbooks written by openpyxl 3.0.9 (test/worker/fixtures/make: see the comment in each test):
+// inline strings, a currency and a percent number format, a date-formatted column, a merged header cell,
+// a first sheet that is not the data.
+const workbooks = import.meta.glob("./fixtures/*.xlsx", { query: "?url&inline", import: "default", eager: true }) as Record<string, string>;
+const workbook = (name: string) => {
+  const url = workbooks[`./fixtures/${name}`];
+  const bin = atob(url.slice(url.indexOf(",") + 1));
+  return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+};
+
+describe("xlsx written by openpyxl", () => {
+  it("reads the named sheet with synonyms, date styles and percentages", async () => {
+    const ws = await createWorkspace();
+    const res = await upload(ws, "kind=accounts&sheet=Renewals", workbook("openpyxl-renewals.xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as DatasetJson;
+    expect(body.rows).toBe(3);
+    expect(body.columns.map((c) => [c.name, c.source])).toEqual([
+      ["account_id", "Customer ID"], ["arr", "Annual Revenue"], ["renewed", "Renewal Status"], ["segment", "Segment"],
+      ["renewal_date", "Contract End"], ["expansion", "Expansion"], ["notes", "Notes"],
+    ]);
+    const cols = await readColumns(env, (await latestDataset(env, ws.id, "accounts"))!);
+    // The values the Python script wrote: 12000, 50000.5, 8000; Renewed/Churned; 2025-01-31, 2025-03-01, 2025-06-15; 0.12, -0.05, 0.
+    expect(Array.from(cols.numeric.arr)).toEqual([12000, 50000.5, 8000]);
+    expect(Array.from(cols.numeric.renewed)).toEqual([1, 0, 1]);
+    expect(Array.from(cols.numeric.renewal_date)).toEqual([Date.UTC(2025, 0, 31), Date.UTC(2025, 2, 1), Date.UTC(2025, 5, 15)].map((t) => t / 86400000));
+    expect(Array.from(cols.numeric.expansion)).toEqual([0.12, -0.05, 0]);
+  });
+
+  it("a formula without a cached value is an empty cell: arr required on row 4", async () => {
+    // openpyxl writes "=B2+B3" into B4 with no cached result (Excel would compute it on open).
+    const ws = await createWorkspace();
+    const res = await upload(ws, "kind=accounts&sheet=2", workbook("openpyxl-renewals-formula.xlsx"));
+    expect(res.status).toBe(422);
+    const err = (await res.json()) as ErrorJson;
+    expect(err.error.details).toEqual([{ row: 4, column: "arr", message: expect.stringMatching(/required.*Annual Revenue/) }]);
+  });
+});
