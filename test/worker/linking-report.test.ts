@@ -83,6 +83,12 @@ describe("report and accounts export", () => {
     expect(changed).toBe(true);
   });
 
+  it("accounts.csv of a model with segment as a predictor lists segment once", async () => {
+    const m = await (await call(`/api/workspaces/${ws.id}/models`, { ...json({ kind: "logistic", predictors: ["nps", "segment"] }), token: ws.token })).json<{ id: string }>();
+    const res = await call(`/api/workspaces/${ws.id}/export/accounts.csv?model=${m.id}`, { token: viewer });
+    expect((await res.text()).split("\r\n")[0]).toBe("account_id,segment,arr,nps,renewed,p");
+  });
+
   it("csvCell neutralises formula starters and quotes as RFC 4180", () => {
     expect(csvCell("=1+1")).toBe("'=1+1");
     expect(csvCell('a"b')).toBe('"a""b"');

@@ -46,7 +46,8 @@ exportsRouter.openapi(
     const req = scenario?.request as { change: Record<string, number>; segment?: string | null } | undefined;
     const change = Object.entries(req?.change ?? {}).filter(([, v]) => v !== 0);
     const clip = clipFor(joined.csatScale);
-    const preds = model.result.predictors;
+    // The model's predictors as features, minus those already in the fixed columns.
+    const preds = model.result.predictors.filter((p) => !["account_id", "segment", "arr", model.outcome].includes(p));
     const logisticModel = model.kind === "logistic";
     const header = ["account_id", "segment", "arr", ...preds, model.outcome, logisticModel ? "p" : "predicted"];
     if (scenario) header.push(...change.map(([k]) => `${k}_scenario`), "changed", "p_scenario");
