@@ -16,7 +16,8 @@ const port = Number(process.env.PORT || 8787);
 const stateDir = path.resolve(root, process.env.STATE_DIR || ".wrangler/state");
 const base = `http://127.0.0.1:${port}`;
 const wrangler = path.join(root, "node_modules/.bin/wrangler");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// No telemetry; no fetch of the Request.cf sample object (a placeholder is used offline anyway).
+const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env, WRANGLER_SEND_METRICS: "false" };
 const log = (msg) => console.log(`[start] ${msg}`);
 
 function run(cmd, args, extraEnv = {}) {
