@@ -38,9 +38,12 @@ export function fitOls(
   const hasIntercept = terms[0] === "Intercept";
   let ymin = Infinity;
   let ymax = -Infinity;
+  let ysum = 0;
   for (let i = 0; i < n; i++) {
-    if (y[i] < ymin) ymin = y[i];
-    if (y[i] > ymax) ymax = y[i];
+    const v = y[i];
+    if (v < ymin) ymin = v;
+    if (v > ymax) ymax = v;
+    ysum += v;
   }
   if (ymin === ymax) throw new ModelError("no_variance", `The outcome is ${ymin} in every row used: there is nothing to explain.`);
 
@@ -73,18 +76,9 @@ export function fitOls(
     beta[j] = s;
   }
 
-  let ssr = 0;
-  let ysum = 0;
-  const resid = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let fit = 0;
-    const o = i * p;
-    for (let j = 0; j < p; j++) fit += X[o + j] * beta[j];
-    const e = y[i] - fit;
-    resid[i] = e;
-    ssr += e * e;
-    ysum += y[i];
-  }
+  // Residuals straight from the data (not from R), so that exact fits give SSR ≈ 0 to rounding.
+  const cov = new Float64Array(p * p);
+  const ssr = covarianceType === "HC3" ? hc3(X, y, beta, n, p, f.perm, scale, w, cov) : residualSs(X, y, beta, n, p);
   const ybar = ysum / n;
   let tss = 0;
   for (let i = 0; i < n; i++) {
@@ -97,7 +91,6 @@ export function fitOls(
   const sigma2 = ssr / dfResid;
   const warnings: string[] = [];
 
-  const cov = new Float64Array(p * p);
   if (covarianceType === "nonrobust") {
     for (let i = 0; i < p; i++)
       for (let j = 0; j <= i; j++) {
@@ -105,8 +98,6 @@ export function fitOls(
         for (let b = 0; b < p; b++) s += g[i * p + b] * g[j * p + b];
         cov[i * p + j] = cov[j * p + i] = s * sigma2;
       }
-  } else {
-    hc3(X, resid, n, p, g, cov);
   }
 
   const rSquared = 1 - ssr / tss;
@@ -143,23 +134,47 @@ export function fitOls(
 
 const BLOCK = 256;
 
+/** Σ (yᵢ − xᵢβ)². */
+function residualSs(X: Float64Array, y: Float64Array, beta: Float64Array, n: number, p: number): number {
+  let ssr = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    let fit = 0;
+    for (let j = 0; j < p; j++) fit += X[o + j] * beta[j];
+    const e = y[i] - fit;
+    ssr += e * e;
+  }
+  return ssr;
+}
+
 /**
- * HC3 sandwich G (Σ eᵢ²/(1−hᵢ)² zᵢzᵢᵀ) Gᵀ with zᵢ = xᵢG the row of Q and hᵢ = ‖zᵢ‖², by row blocks
- * so that the meat's entries are register dot products.
+ * HC3 sandwich (MacKinnon & White 1985) G (Σ eᵢ²/(1−hᵢ)² zᵢzᵢᵀ) Gᵀ into `out`, returning Σ eᵢ². zᵢ is row i
+ * of Q: with x̃ the row permuted and column-scaled, z = x̃ W (W = R⁻¹ upper triangular, p(p+1)/2 products),
+ * hᵢ = ‖zᵢ‖² and G = S⁻¹ P W. Rows in blocks so that the meat's entries are register dot products.
  */
-function hc3(X: Float64Array, resid: Float64Array, n: number, p: number, g: Float64Array, out: Float64Array): void {
+function hc3(X: Float64Array, y: Float64Array, beta: Float64Array, n: number, p: number, perm: Int32Array,
+  scale: Float64Array, w: Float64Array, out: Float64Array): number {
   const meat = new Float64Array(p * p);
   const zc = new Float64Array(p * BLOCK);
   const om = new Float64Array(BLOCK);
   const tmp = new Float64Array(BLOCK);
+  const xp = new Float64Array(p);
+  const inv = new Float64Array(p);
+  for (let a = 0; a < p; a++) inv[a] = 1 / scale[perm[a]];
+  let ssr = 0;
   for (let start = 0; start < n; start += BLOCK) {
     const nb = Math.min(BLOCK, n - start);
     for (let i = 0; i < nb; i++) {
       const o = (start + i) * p;
+      let fit = 0;
+      for (let j = 0; j < p; j++) fit += X[o + j] * beta[j];
+      const e = y[start + i] - fit;
+      ssr += e * e;
+      for (let a = 0; a < p; a++) xp[a] = X[o + perm[a]] * inv[a];
       let h = 0;
       for (let b = 0; b < p; b++) {
         let s = 0;
-        for (let j = 0; j < p; j++) s += X[o + j] * g[j * p + b];
+        for (let a = 0; a <= b; a++) s += xp[a] * w[a * p + b];
         zc[b * BLOCK + i] = s;
         h += s * s;
       }
@@ -168,8 +183,8 @@ function hc3(X: Float64Array, resid: Float64Array, n: number, p: number, g: Floa
           "too_few_rows",
           `HC3 standard errors are undefined: data row ${start + i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
         );
-      const e = resid[start + i] / (1 - h);
-      om[i] = e * e;
+      const r = e / (1 - h);
+      om[i] = r * r;
     }
     for (let a = 0; a < p; a++) {
       const oa = a * BLOCK;
@@ -178,19 +193,22 @@ function hc3(X: Float64Array, resid: Float64Array, n: number, p: number, g: Floa
     }
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) meat[b * p + a] = meat[a * p + b];
-  const gm = new Float64Array(p * p);
+  // Sandwich in pivoted scaled coordinates, W M Wᵀ, then back to the terms' order and scale.
+  const wm = new Float64Array(p * p);
   for (let i = 0; i < p; i++)
     for (let b = 0; b < p; b++) {
       let s = 0;
-      for (let a = 0; a < p; a++) s += g[i * p + a] * meat[a * p + b];
-      gm[i * p + b] = s;
+      for (let a = i; a < p; a++) s += w[i * p + a] * meat[a * p + b];
+      wm[i * p + b] = s;
     }
   for (let i = 0; i < p; i++)
     for (let j = 0; j <= i; j++) {
       let s = 0;
-      for (let b = 0; b < p; b++) s += gm[i * p + b] * g[j * p + b];
-      out[i * p + j] = out[j * p + i] = s;
+      for (let b = j; b < p; b++) s += wm[i * p + b] * w[j * p + b];
+      const pi = perm[i], pj = perm[j];
+      out[pi * p + pj] = out[pj * p + pi] = s / (scale[pi] * scale[pj]);
     }
+  return ssr;
 }
 
 /** Wald F = bᵀV⁻¹b / q over the slopes (all terms but the intercept), as statsmodels does with robust covariance. */
