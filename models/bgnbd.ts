@@ -70,7 +70,7 @@ function validate(d: RfmColumns): number {
  */
 export function fitBgnbd(data: RfmColumns): BgnbdResult {
   const nCustomers = validate(data);
-  // Many customers: start from the fit on an evenly spaced subsample of about 50,000 (a few Newton steps
+  // Many customers: start from the fit on an evenly spaced subsample of about 25,000 (a few Newton steps
   // fewer on the full data; any trouble there just means the default start).
   const warm = nCustomers >= 200_000 && !data.weights ? subsampleStart(data, nCustomers) : null;
   const pat = collapsePatterns(data.frequency, data.recency, data.T, data.weights);
@@ -81,18 +81,32 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
   // Recency and T take few distinct values (whole days, weeks): ln(α + t) and 1/(α + t) are computed once per
   // distinct value and evaluation, and looked up per pattern.
   const distinct = new Map<number, number>();
+  const values: number[] = [];
+  // Whole-number times below 2²⁰ (days, weeks) by direct lookup; anything else through a Map.
+  const direct = new Int32Array(Math.min(1 << 20, Math.floor(maxT) + 1)).fill(-1);
   const iT = new Int32Array(m);
   const itx = new Int32Array(m);
   const code = (v: number) => {
+    if (Number.isInteger(v) && v < direct.length) {
+      let j = direct[v];
+      if (j < 0) {
+        j = direct[v] = values.length;
+        values.push(v);
+      }
+      return j;
+    }
     let j = distinct.get(v);
-    if (j === undefined) distinct.set(v, (j = distinct.size));
+    if (j === undefined) {
+      distinct.set(v, (j = values.length));
+      values.push(v);
+    }
     return j;
   };
   for (let k = 0; k < m; k++) {
     iT[k] = code(pat.T[k]);
     itx[k] = code(pat.tx[k]);
   }
-  const times = Float64Array.from(distinct.keys(), (v) => v * scale);
+  const times = Float64Array.from(values, (v) => v * scale);
   const nt = times.length;
   const lnt = new Float64Array(nt);
   const invt = new Float64Array(nt);
@@ -228,7 +242,7 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
 }
 
 function subsampleStart(d: RfmColumns, n: number): BgnbdParams | null {
-  const k = Math.floor(n / 50_000);
+  const k = Math.floor(n / 25_000);
   const m = Math.floor(n / k);
   const frequency = new Float64Array(m), recency = new Float64Array(m), T = new Float64Array(m);
   for (let i = 0; i < m; i++) {
