@@ -4,13 +4,25 @@
 // draws 0) and the revenue chart's update (chart.js, animation off). The book is generated in the page (seeded).
 // maxRelDiff: revenue gain against a naive loop of the API.md formula written here, over the same moves.
 // Prints `BENCH whatif_100k ours=<median s> peer=n/a ratio=n/a maxRelDiff=<x> p95=<s> computeOnly=<median s> target=0.016`.
+// Then the same in the real app (unless BENCH_WHATIF_UI=0): a local `wrangler dev`, a 100,000-account synthetic book
+// (scripts/synthetic-book.mjs) uploaded through the API, a fitted renewal model, the what-if screen in Chromium, and
+// the main-thread work of each slider move (input handler + the animation-frame recompute: point estimate, KPI texts,
+// chart update), and the latency from the input event to the updated frame:
+// `BENCH whatif_100k_ui ours=<median s> peer=n/a ratio=n/a maxRelDiff=n/a p95=<s> latencyToFrame=<s> target=0.016`.
 // Options: BENCH_WHATIF_N (accounts, default 100000), BENCH_WHATIF_MOVES (default 60).
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { build } from "esbuild";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { migrate, snapshotWorker } from "../scripts/durability-devserver.mjs";
+import { syntheticBook } from "../scripts/synthetic-book.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
 const N = Number(process.env.BENCH_WHATIF_N ?? 100_000);
 const MOVES = Number(process.env.BENCH_WHATIF_MOVES ?? 60);
 
@@ -95,6 +107,76 @@ try {
   const s = (ms) => (ms / 1000).toFixed(6);
   console.log(`BENCH whatif_${Math.round(N / 1000)}k ours=${s(r.median)} peer=n/a ratio=n/a maxRelDiff=${r.maxRel.toExponential(2)} p95=${s(r.p95)} computeOnly=${s(r.computeMedian)} target=0.016`);
   if (r.median > 16) console.log(`# over the 16 ms target: median ${r.median.toFixed(2)} ms per slider move`);
+  if (process.env.BENCH_WHATIF_UI !== "0") await benchInApp(browser);
 } finally {
   await browser.close();
+}
+
+/** The what-if screen of the real app on a 100k-account workspace: main-thread time per slider input event. */
+async function benchInApp(browser) {
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const state = mkdtempSync(path.join(tmpdir(), "cx-bench-whatif-"));
+  const port = await new Promise((res) => { const srv = createServer(); srv.listen(0, "127.0.0.1", () => { const p = srv.address().port; srv.close(() => res(p)); }); });
+  spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: root, env, stdio: "ignore" });
+  // A frozen copy of the worker (edits elsewhere in the checkout must not restart it mid-benchmark).
+  const config = snapshotWorker(path.join(state, "app"));
+  const persist = path.join(state, "data");
+  migrate(persist, config);
+  const dev = spawn("npx", ["wrangler", "dev", "-c", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false"],
+    { cwd: root, env, detached: true, stdio: "ignore" });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let t0 = Date.now(); ; ) {
+      try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* not up yet */ }
+      if (Date.now() - t0 > 120_000) throw new Error("wrangler dev did not start");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const book = syntheticBook({ accounts: N, seed: 42 });
+    const ws = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) })).json();
+    const auth = { authorization: `Bearer ${ws.token}` };
+    for (const [kind, body] of [["accounts", book.accountsCsv], ["responses", book.responsesCsv]]) {
+      const r = await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}`, { method: "POST", headers: { ...auth, "content-type": "text/csv" }, body });
+      if (r.status !== 201) throw new Error(`upload ${kind}: ${r.status} ${(await r.text()).slice(0, 300)}`);
+    }
+    const fit = await fetch(`${base}/api/workspaces/${ws.id}/models`, { method: "POST", headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] }) });
+    const model = await fit.json();
+    if (fit.status !== 201) throw new Error(`fit: ${fit.status} ${JSON.stringify(model).slice(0, 300)}`);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    await page.goto(`${base}/#/w/${ws.id}/whatif?model=${model.id}&token=${ws.token}`);
+    await page.locator("#whatif-kpis .kpi").first().waitFor({ timeout: 120_000 });
+    // Let the first 95% band finish in its Web Worker, so it does not compete for the CPU during the moves.
+    await page.locator("#whatif-band-note[data-ready]").waitFor({ timeout: 120_000 });
+    // Each move: set the slider, fire its input event, wait for the page's "whatif:updated" (the recompute in the
+    // next animation frame). Work = input handler + the frame's recompute (point estimate, KPI texts, chart update).
+    const { work, latency, compute } = await page.evaluate(async (moves) => {
+      const slider = document.getElementById("whatif-nps");
+      const work = [], latency = [], compute = [];
+      for (let m = 0; m < moves + 5; m++) {
+        slider.value = String(Math.round((0.1 + (2.9 * m) / (moves + 4)) * 10) / 10);
+        const done = new Promise((res) => document.addEventListener("whatif:updated", (e) => res(e.detail), { once: true }));
+        const t0 = performance.now();
+        slider.dispatchEvent(new Event("input", { bubbles: true }));
+        const handler = performance.now() - t0;
+        const d = await done;
+        if (m >= 5) { work.push(handler + d.ms); latency.push(performance.now() - t0); compute.push(d.computeMs); }
+      }
+      return { work, latency, compute };
+    }, MOVES);
+    const times = work;
+    const lat = [...latency].sort((a, b) => a - b);
+    const comp = [...compute].sort((a, b) => a - b);
+    await page.close();
+    if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
+    const sorted = [...times].sort((a, b) => a - b);
+    const q = (f) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
+    const s = (ms) => (ms / 1000).toFixed(6);
+    console.log(`BENCH whatif_${Math.round(N / 1000)}k_ui ours=${s(q(0.5))} peer=n/a ratio=n/a maxRelDiff=n/a p95=${s(q(0.95))} latencyToFrame=${s(lat[Math.floor(lat.length / 2)])} computeOnly=${s(comp[Math.floor(comp.length / 2)])} accounts=${model.nObs} target=0.016`);
+  } finally {
+    try { process.kill(-dev.pid, "SIGTERM"); } catch { /* gone */ }
+    rmSync(state, { recursive: true, force: true });
+  }
 }

@@ -110,11 +110,18 @@ describe("business case: model → what-if → scenarios → print", () => {
     await s.page.goto(`${base}/#/w/${ws}/whatif?model=${modelId}`);
     await s.page.locator("#whatif-kpis .kpi").first().waitFor();
     const raw = async (label: string) => Number(await s.page.locator(`#whatif-kpis .kpi:has([data-kpi="${label}"])`).getAttribute("data-raw"));
+    // The page recomputes once per animation frame and records the inputs it computed with on #whatif-kpis.
+    const computedWith = (want: Record<string, unknown>) => s.page.waitForFunction((w) => {
+      const got = JSON.parse(document.getElementById("whatif-kpis")?.dataset.inputs ?? "{}");
+      return Object.entries(w).every(([k, v]) => got[k] === v);
+    }, want);
+    await computedWith({ nps: 1 });
     const roi0 = await raw("ROI");
     const text0 = await s.page.locator('#whatif-kpis [data-kpi="ROI"]').textContent();
     await s.page.locator("#whatif-nps").focus();
     for (let i = 0; i < 5; i++) await s.page.keyboard.press("ArrowRight"); // +1.0 → +1.5 NPS points
     expect(await s.page.locator("#whatif-nps").inputValue()).toBe("1.5");
+    await computedWith({ nps: 1.5 });
     const roi1 = await raw("ROI");
     expect(roi1).toBeGreaterThan(roi0);
     expect(await s.page.locator('#whatif-kpis [data-kpi="ROI"]').textContent()).not.toBe(text0);
@@ -127,11 +134,13 @@ describe("business case: model → what-if → scenarios → print", () => {
     await s.shot("08-whatif");
     // Applying the change to one segment only changes that segment's accounts.
     await s.page.locator("#whatif-segment").selectOption("SMB");
+    await computedWith({ segment: "SMB" });
     const smb = await s.page.locator('#whatif-kpis .kpi:has([data-kpi="Renewal rate"]) .ci').textContent();
     const nSmb = accounts.segment.filter((x: string | null) => x === "SMB").length;
     expect(smb).toBe(`${nSmb} of ${accounts.n} accounts changed`);
     expect(await raw("Revenue gain")).toBeLessThan(expected);
     await s.page.locator("#whatif-segment").selectOption("");
+    await computedWith({ segment: "" });
     expect(s.errors).toEqual([]);
   });
 
@@ -156,6 +165,7 @@ describe("business case: model → what-if → scenarios → print", () => {
     const pctText = (x: number) => `${(x * 100).toFixed(1).replace("-", "−")}%`;
     expect(uiRoiCi).toBe(`95% CI [${pctText(first.ci95.roi[0])}, ${pctText(first.ci95.roi[1])}]`);
     await s.page.locator("#whatif-nps").fill("0.5");
+    await s.page.waitForFunction(() => JSON.parse(document.getElementById("whatif-kpis")?.dataset.inputs ?? "{}").nps === 0.5);
     await s.page.locator("#whatif-name").fill("Light touch NPS +0.5");
     await s.page.getByRole("button", { name: "Save scenario" }).click();
     await s.page.locator("#whatif-saved .ok").filter({ hasText: "Light touch" }).waitFor();

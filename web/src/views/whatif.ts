@@ -7,7 +7,7 @@
 import { api, wsPath } from "../api";
 import { canvasBox, onLeave, type Chart } from "../charts/registry";
 import { renderRevenue, updateRevenue } from "../charts/revenue";
-import { field, h, help, kpi, numberInput, select } from "../dom";
+import { field, h, help, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, num, pct, years } from "../format";
 import type { ModelAccounts, ModelResult } from "../model-types";
@@ -25,6 +25,22 @@ function slider(id: string, label: string, min: number, max: number, step: numbe
   input.addEventListener("input", () => { out.textContent = show(Number(input.value)); input.setAttribute("aria-valuetext", show(Number(input.value))); });
   const el = h("div", { class: "field slider" }, h("label", { for: id }, label, " ", out), input, help(helpText));
   return { input, el, value: () => Number(input.value) };
+}
+
+/** A key figure whose value, interval and raw number are updated in place. */
+function kpiCard(label: string, helpText: string) {
+  const value = h("span", { class: "value", "data-kpi": label });
+  const ciEl = h("span", { class: "ci" });
+  const el = h("div", { class: "kpi" }, h("span", { class: "label" }, label), value, ciEl, help(helpText));
+  return {
+    el,
+    set(v: string, c: string | null, raw: number | null) {
+      if (value.textContent !== v) value.textContent = v;
+      const ct = c ?? "";
+      if (ciEl.textContent !== ct) ciEl.textContent = ct;
+      el.dataset.raw = raw === null ? "" : String(raw);
+    },
+  };
 }
 
 const niceCeil = (x: number) => { if (!(x > 0)) return 1_000_000; const p = 10 ** Math.floor(Math.log10(x)); return Math.ceil(x / p) * p; };
@@ -94,17 +110,22 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
   let lastPoint: ReturnType<typeof pointEstimate> | null = null;
   let interval: { revenueGain: [number, number]; roi: [number, number] | null; npv: [number, number] } | null = null;
 
+  // KPI cards are built once and their texts updated in place on every move (no DOM rebuild per input event).
+  const cards = {
+    roi: kpiCard("ROI", "(margin gain − investment) / investment. Margin gain = gross margin × revenue gain. The interval comes from seeded draws of the model's coefficients."),
+    gain: kpiCard("Revenue gain", "Σ over accounts and years of ARR × (p′^(t−1) − p^(t−1)) / (1 + d)^(t−1): p is the model's renewal probability today, p′ with the change."),
+    npv: kpiCard("NPV", "Discounted margin gain − investment."),
+    payback: kpiCard("Payback", "Years until the cumulative margin gain covers the investment; each year's gain accrues evenly over that year."),
+    rate: kpiCard("Renewal rate", "Mean predicted renewal probability over the model's accounts, before and after the change."),
+  };
+  kpiBox.append(...Object.values(cards).map((c) => c.el));
   function showKpis() {
     const r = lastPoint!;
-    kpiBox.replaceChildren(
-      kpi("ROI", pct(r.roi, 1), ci(interval?.roi ?? null, (x) => pct(x, 1)),
-        "(margin gain − investment) / investment. Margin gain = gross margin × revenue gain. The interval comes from seeded draws of the model's coefficients.", { "data-raw": r.roi ?? "" }),
-      kpi("Revenue gain", money(r.revenueGain, true), ci(interval?.revenueGain ?? null, (x) => money(x, true)),
-        "Σ over accounts and years of ARR × (p′^(t−1) − p^(t−1)) / (1 + d)^(t−1): p is the model's renewal probability today, p′ with the change.", { "data-raw": r.revenueGain }),
-      kpi("NPV", money(r.npv, true), ci(interval?.npv ?? null, (x) => money(x, true)), "Discounted margin gain − investment.", { "data-raw": r.npv }),
-      kpi("Payback", years(r.paybackYears), null, "Years until the cumulative margin gain covers the investment; each year's gain accrues evenly over that year."),
-      kpi("Renewal rate", `${pct(r.baseline.renewalRate, 1)} → ${pct(r.scenario.renewalRate, 1)}`, `${int(r.changedRows)} of ${int(r.rows)} accounts changed`,
-        "Mean predicted renewal probability over the model's accounts, before and after the change."));
+    cards.roi.set(pct(r.roi, 1), ci(interval?.roi ?? null, (x) => pct(x, 1)), r.roi);
+    cards.gain.set(money(r.revenueGain, true), ci(interval?.revenueGain ?? null, (x) => money(x, true)), r.revenueGain);
+    cards.npv.set(money(r.npv, true), ci(interval?.npv ?? null, (x) => money(x, true)), r.npv);
+    cards.payback.set(years(r.paybackYears), null, r.paybackYears);
+    cards.rate.set(`${pct(r.baseline.renewalRate, 1)} → ${pct(r.scenario.renewalRate, 1)}`, `${int(r.changedRows)} of ${int(r.rows)} accounts changed`, r.scenario.renewalRate);
   }
 
   // The band: Web Worker, debounced; stale answers (older sequence numbers) are dropped.
@@ -126,10 +147,17 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
   };
 
   const status = h("div", { "aria-live": "polite", id: "whatif-status" });
+  // Slider input events are coalesced to one recompute per animation frame; the page reports each update
+  // (event "whatif:updated" with the work time, and the inputs on #whatif-kpis) for tests and the benchmark.
+  let frame = 0;
+  const schedule = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; recompute(); }); };
   function recompute() {
+    const t0 = performance.now();
+    const p = params();
     let r;
-    try { r = pointEstimate(book, params()); } catch (err) { status.replaceChildren(errorBox(err)); return; }
-    status.replaceChildren();
+    try { r = pointEstimate(book, p); } catch (err) { status.replaceChildren(errorBox(err)); return; }
+    const computeMs = performance.now() - t0;
+    if (status.firstChild) status.replaceChildren();
     lastPoint = r;
     interval = null;
     showKpis();
@@ -139,10 +167,12 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     delete bandNote.dataset.ready;
     clearTimeout(timer);
     const mySeq = ++seq;
-    timer = setTimeout(() => worker.postMessage({ type: "run", seq: mySeq, params: params(), draws }), 250);
+    timer = setTimeout(() => worker.postMessage({ type: "run", seq: mySeq, params: p, draws }), 250);
+    kpiBox.dataset.inputs = JSON.stringify(p);
+    main.dispatchEvent(new CustomEvent("whatif:updated", { bubbles: true, detail: { ms: performance.now() - t0, computeMs, inputs: p } }));
   }
-  for (const s of [sNps, sCsat, sInv, sH, sM, sD]) s.input.addEventListener("input", recompute);
-  seg.addEventListener("change", recompute);
+  for (const s of [sNps, sCsat, sInv, sH, sM, sD]) s.input.addEventListener("input", schedule);
+  seg.addEventListener("change", schedule);
 
   // Save, then compare / print.
   const name = h("input", { type: "text", id: "whatif-name", value: "" , placeholder: "e.g. Onboarding programme +1 NPS" });
