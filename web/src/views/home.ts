@@ -1,5 +1,5 @@
 /** Start page: create a workspace, reopen one this browser knows, or open a shared link. */
-import { api } from "../api";
+import { api, HttpError } from "../api";
 import { field, h } from "../dom";
 import { errorBox } from "../errors";
 import { parseHash, wsHash } from "../router";
@@ -8,16 +8,26 @@ import { forgetWorkspace, saveWorkspace, savedWorkspaces } from "../store";
 export async function homeView(main: HTMLElement): Promise<void> {
   const name = h("input", { type: "text", name: "name", required: true, autocomplete: "organization", placeholder: "e.g. Acme renewals 2025" });
   const status = h("div", { "aria-live": "polite" });
-  const create = h("form", { id: "create-workspace" }, field("Workspace name", name),
+  // Deployments that set ADMIN_TOKEN need it to create a workspace; the field appears when the server asks for it.
+  const admin = h("input", { type: "password", id: "admin-token", autocomplete: "off" });
+  const adminField = field("Administrator token", admin, "This server only lets its administrator create workspaces.");
+  adminField.classList.add("hidden");
+  const create = h("form", { id: "create-workspace" }, field("Workspace name", name), adminField,
     h("div", { class: "row" }, h("button", { type: "submit" }, "Create workspace")), status);
   create.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!name.value.trim()) { name.focus(); return; }
     try {
-      const ws = await api<{ id: string; name: string; token: string }>("/api/workspaces", { body: { name: name.value.trim() } });
+      const ws = await api<{ id: string; name: string; token: string }>("/api/workspaces", { body: { name: name.value.trim() }, token: admin.value.trim() || undefined });
       saveWorkspace({ id: ws.id, name: ws.name, token: ws.token, role: "owner" });
       location.hash = wsHash(ws.id, "upload");
     } catch (err) {
+      if (err instanceof HttpError && err.status === 401 && adminField.classList.contains("hidden")) {
+        adminField.classList.remove("hidden");
+        status.replaceChildren(h("p", { class: "warn" }, "This server needs the administrator token to create a workspace. Enter it and try again."));
+        admin.focus();
+        return;
+      }
       status.replaceChildren(errorBox(err));
     }
   });
