@@ -51,13 +51,19 @@ export function collapsePatterns(
   const n = x.length;
   let maxT = 0;
   let direct = true;
+  let packable = true;
   let others = 0;
   for (let i = 0; i < n; i++) {
     const t = T[i];
-    if (!(Number.isInteger(t) && t >= 0 && t < 1 << 20)) direct = false;
+    if (!(Number.isInteger(t) && t >= 0 && t < 1 << 20)) direct = packable = false;
     else if (t > maxT) maxT = t;
-    if (x[i] !== 0 || tx[i] !== 0) others++;
+    const a = x[i], b = tx[i];
+    if (a !== 0 || b !== 0) {
+      others++;
+      if (packable && !(Number.isInteger(a) && a >= 0 && a < 1 << 12 && Number.isInteger(b) && b >= 0 && b < 1 << 20)) packable = false;
+    }
   }
+  if (packable && direct) return collapsePacked(x, tx, T, weights, maxT, others);
   const zeroSlot = direct ? new Int32Array(maxT + 1).fill(-1) : null;
   let size = 16;
   while (size < 2 * (direct ? others : n)) size *= 2;
@@ -103,6 +109,69 @@ export function collapsePatterns(
       }
       slot = (slot + 1) & mask;
     }
+  }
+  return { x: px.slice(0, count), tx: ptx.slice(0, count), T: pT.slice(0, count), w: pw.slice(0, count), index, count };
+}
+
+/**
+ * Whole-number triples (x < 2¹², tₓ and T < 2²⁰) packed exactly into one double, x·2⁴⁰ + tₓ·2²⁰ + T: one
+ * comparison and one cache line per probe, the key stored in the slot with its pattern index.
+ */
+function collapsePacked(
+  x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>, weights: ArrayLike<number> | undefined,
+  maxT: number, others: number,
+): Patterns {
+  const n = x.length;
+  const zeroSlot = new Int32Array(maxT + 1).fill(-1);
+  let size = 16;
+  while (size < 2 * others) size *= 2;
+  const mask = size - 1;
+  const keys = new Float64Array(size).fill(-1);
+  const slots = new Int32Array(size);
+  const px = new Float64Array(n);
+  const ptx = new Float64Array(n);
+  const pT = new Float64Array(n);
+  const pw = new Float64Array(n);
+  const index = new Int32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const a = x[i], b = tx[i], c = T[i];
+    const wi = weights ? weights[i] : 1;
+    let e: number;
+    if (a === 0 && b === 0) {
+      e = zeroSlot[c];
+      if (e < 0) {
+        e = zeroSlot[c] = count++;
+        pT[e] = c;
+      }
+    } else {
+      const key = a * 1099511627776 + b * 1048576 + c;
+      // Multiplicative hash of the key's integer parts (exact: key < 2⁵³).
+      const hi = (key / 4294967296) >>> 0;
+      let h = Math.imul((key >>> 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      let slot = h & mask;
+      for (;;) {
+        const k = keys[slot];
+        if (k === key) {
+          e = slots[slot];
+          break;
+        }
+        if (k < 0) {
+          keys[slot] = key;
+          e = slots[slot] = count++;
+          px[e] = a;
+          ptx[e] = b;
+          pT[e] = c;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+    pw[e] += wi;
+    index[i] = e;
   }
   return { x: px.slice(0, count), tx: ptx.slice(0, count), T: pT.slice(0, count), w: pw.slice(0, count), index, count };
 }

@@ -5,6 +5,7 @@ import { clvTable, discountedClv } from "../../models/clv-transactions";
 import { ModelError } from "../../models/errors";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "../../models/gamma-gamma";
 import { lnHyp2f1 } from "../../models/hyp2f1";
+import { collapsePatterns } from "../../models/patterns";
 import { summariseTransactions } from "../../models/rfm";
 
 const CDNOW = "/work/shared/datasets/cdnow";
@@ -76,6 +77,21 @@ describe("BG/NBD (Fader, Hardie & Lee 2005) on CDNOW", () => {
     expect(code(() => fitBgnbd({ frequency: [0, 0], recency: [0, 0], T: [5, 6] }))).toBe("no_repeat_buyers");
     expect(code(() => fitBgnbd({ frequency: [1, 0], recency: [7, 0], T: [5, 6] }))).toBe("invalid_input");
     expect(code(() => fitBgnbd({ frequency: [1.5, 0], recency: [1, 0], T: [5, 6] }))).toBe("invalid_input");
+  });
+});
+
+describe("pattern collapsing", () => {
+  it("whole-number (packed) and fractional (hashed) paths group the same customers", () => {
+    // CDNOW in whole days (packed keys) against the same values + 0.25 (not whole: the generic hash path).
+    const days = { x: cdnow.frequency, tx: cdnow.recency.map((v) => Math.round(v * 7)), T: cdnow.T.map((v) => Math.round(v * 7)) };
+    const a = collapsePatterns(days.x, days.tx, days.T);
+    const b = collapsePatterns(days.x, days.tx.map((v) => v + 0.25), days.T.map((v) => v + 0.25));
+    expect(a.count).toBe(b.count);
+    expect(a.w.reduce((s, v) => s + v, 0)).toBe(2357);
+    for (let i = 0; i < 2357; i++) {
+      expect([a.x[a.index[i]], a.tx[a.index[i]], a.T[a.index[i]]]).toEqual([days.x[i], days.tx[i], days.T[i]]);
+      expect(a.w[a.index[i]]).toBe(b.w[b.index[i]]);
+    }
   });
 });
 
