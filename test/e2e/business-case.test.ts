@@ -219,6 +219,14 @@ describe("business case: model → what-if → scenarios → print", () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(matched);
     await s.shot("14-segments");
     expect(await unlabelledControls(s.page)).toEqual([]);
+    // No transactions here: the CLV screen still shows renewal retention (sBG) by NPS group from tenure and renewals.
+    await s.page.goto(`${base}/#/w/${ws}/clv`);
+    await s.page.locator("#retention canvas").waitFor();
+    const groups = await s.page.locator("table.retention tbody tr td:first-child").allTextContents();
+    expect(groups[0]).toBe("all");
+    expect(groups.length).toBeGreaterThan(1);
+    await s.page.waitForTimeout(300);
+    await s.shot("15-retention");
     expect(s.errors).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
 import { api, latestGuard, download, wsPath } from "../api";
 import { renderHistogram } from "../charts/histogram";
 import { canvasBox } from "../charts/registry";
+import { renderSurvival } from "../charts/survival";
 import { field, h, help, kpi, numberInput, table } from "../dom";
 import { errorBox } from "../errors";
 import { int, money, num, pct } from "../format";
@@ -16,11 +17,38 @@ interface ClvResult {
   customers: Customer[]; totals: { customers: number; expectedPurchases: number; clv: number };
 }
 
+interface RetentionGroup { group: string; alpha?: number; beta?: number; survival?: number[]; derlNewCustomer?: number | null; activeAccounts: number; residualValue?: number | null; error: { code: string; message: string } | null }
+interface Retention { periodMonths: number; accountsUsed: number; accountsExcluded: number; groups: RetentionGroup[]; howComputed: Record<string, string> }
+
+/** Contractual retention (sBG, GET .../clv/sbg) from the accounts' tenure and renewals, by NPS group. */
+async function retentionCard(ws: string): Promise<HTMLElement> {
+  const card = h("section", { class: "card", "aria-labelledby": "ret-title", id: "retention" }, h("h2", { id: "ret-title" }, "Renewal retention (subscription CLV)"));
+  try {
+    const r = await api<Retention>(wsPath(ws, "/clv/sbg"), { ws, query: { splitBy: "nps", horizonYears: 5 } });
+    const ok = r.groups.filter((g) => !g.error && g.survival);
+    const c = canvasBox("Share of accounts still customers after each year, by NPS group", "chart short");
+    card.append(c.box,
+      table(["Group", "Renew at first renewal", "Still customers after 5 years", "Expected renewals of a new account (discounted)", "Active accounts", "Residual value (active)"],
+        r.groups.map((g) => g.error ? [g.group, g.error.message, "", "", int(g.activeAccounts), ""]
+          : [g.group, pct(g.survival?.[1], 1), pct(g.survival?.[Math.min(g.survival.length - 1, Math.round(60 / r.periodMonths))], 1),
+            num(g.derlNewCustomer, 2), int(g.activeAccounts), money(g.residualValue ?? null, true)]), { num: [1, 2, 3, 4, 5], cls: "retention" }),
+      help(`sBG parameters: ${ok.map((g) => `${g.group} α ${num(g.alpha, 3)}, β ${num(g.beta, 3)}`).join("; ")}. ${r.howComputed.fit ?? ""} ${r.howComputed.periods ?? ""} ${r.howComputed.residualValue ?? ""} Accounts used: ${int(r.accountsUsed)} (${int(r.accountsExcluded)} without tenure or renewal).`,
+        "How is this computed?"));
+    requestAnimationFrame(() => renderSurvival(c.canvas, ok.map((g) => ({ group: g.group, survival: g.survival! })), r.periodMonths));
+  } catch (err) {
+    card.append(errorBox(err));
+  }
+  return card;
+}
+
 export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
+  const hasAccounts = (w.datasets ?? []).some((d) => d.kind === "accounts");
   if (!(w.datasets ?? []).some((d) => d.kind === "transactions")) {
-    main.replaceChildren(heading("Customer lifetime value", w), h("section", { class: "card" },
-      h("p", {}, "CLV is fitted on purchase history: upload a transactions file (customer_id, date, amount). "), h("a", { class: "button", href: wsHash(ws, "upload") }, "Upload transactions")));
+    main.replaceChildren(heading("Customer lifetime value", w),
+      hasAccounts ? await retentionCard(ws) : "",
+      h("section", { class: "card" },
+        h("p", {}, "Purchase-based CLV (BG/NBD + Gamma-Gamma) needs a transactions file (customer_id, date, amount). "), h("a", { class: "button", href: wsHash(ws, "upload") }, "Upload transactions")));
     return;
   }
   const horizon = numberInput(12, { id: "clv-horizon", min: 1, max: 120, step: 1 });
@@ -70,6 +98,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
     });
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); void run(); });
-  main.replaceChildren(heading("Customer lifetime value", w), h("section", { class: "card" }, form), out);
-  await run();
+  const retention = h("div", {});
+  main.replaceChildren(heading("Customer lifetime value", w), h("section", { class: "card" }, form), out, retention);
+  await Promise.all([run(), hasAccounts ? retentionCard(ws).then((c) => retention.replaceChildren(c)) : null]);
 }
