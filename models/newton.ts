@@ -91,7 +91,8 @@ export function maximiseLogParams(objective: Objective, phi0: Float64Array, maxI
     for (let a = 0; a < p; a++) moved = Math.max(moved, Math.abs(next[a] - theta[a]));
     theta = next;
     cur = nextEval;
-    if (moved < 1e-10 && mu === 0) {
+    // An undamped full Newton step of size ≤ 1e-5 leaves an error of order its square (≤ 1e-10) (quadratic convergence).
+    if ((moved < 1e-5 && mu === 0 && t === 1 && big <= 3) || (moved < 1e-12 && mu === 0)) {
       converged = true;
       break;
     }
