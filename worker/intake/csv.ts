@@ -10,6 +10,15 @@ export interface RowSink {
 }
 
 /**
+ * Where a piece of a CSV starts (the streaming intake parses a file in pieces that end
+ * at row boundaries): line breaks before it, and whether the header was already read.
+ */
+export interface CsvPosition {
+  lineOffset: number;
+  headerDone: boolean;
+}
+
+/**
  * Parses CSV text with papaparse: the delimiter given, or guessed among `,` `;` tab `|`,
  * CRLF/LF/CR, quoted fields with newlines, blank (or all-empty) rows skipped.
  * Each row's line is its first physical line in the file (header = 1), counted
@@ -17,14 +26,16 @@ export interface RowSink {
  * @returns the delimiter used
  * @throws ApiError 422 invalid_file for an empty file
  */
-export function parseCsv(text: string, sink: RowSink, delimiter?: string): { delimiter: string } {
+export function parseCsv(text: string, sink: RowSink, delimiter?: string, at?: CsvPosition): { delimiter: string } {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (at?.headerDone && text.trim() === "") return { delimiter: delimiter ?? "," };
   if (text.trim() === "") throw new ApiError(422, "invalid_file", "The file is empty: it needs a header row and at least one data row.");
   let lineBreak = "\n";
   let lastCursor = 0;
   let countedTo = 0; // line breaks in text[0, countedTo) are counted in newlinesBefore
   let newlinesBefore = 0;
-  let first = true;
+  let first = !at?.headerDone;
+  const lineOffset = at?.lineOffset ?? 0;
   Papa.parse<string[]>(text, {
     delimiter: delimiter ?? "",
     delimitersToGuess: [",", ";", "\t", "|"],
@@ -45,7 +56,7 @@ export function parseCsv(text: string, sink: RowSink, delimiter?: string): { del
       if (lb === "\n" && text[start] === "\r") start++;
       newlinesBefore += countOf(text, lb, countedTo, start);
       countedTo = start;
-      const line = 1 + newlinesBefore;
+      const line = 1 + lineOffset + newlinesBefore;
       lastCursor = cursor;
       const fatal = res.errors.find((e) => e.code !== "UndetectableDelimiter");
       if (fatal && first) {

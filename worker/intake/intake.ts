@@ -65,7 +65,7 @@ function finishCsv(table: TableIntake, warnings: string[], delimiter: string): I
 }
 
 /** The most frequent of `,` `;` tab `|` outside quotes in the header line (`,` on a tie or none). */
-function guessDelimiter(line: string): string {
+export function guessDelimiter(line: string): string {
   const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0, "|": 0 };
   let quoted = false;
   for (const ch of line) {

@@ -21,6 +21,11 @@ export interface TableOptions {
   /** Decimal commas: set for `;`-delimited files. */
   decimalComma: boolean;
   limits: TableLimits;
+  /**
+   * Streaming: receives each block as it fills, and the intake keeps none (blocks stays empty).
+   * Not called once a bad cell has been seen (the upload will be rejected anyway).
+   */
+  onBlock?: (block: Block) => void;
 }
 
 /** At most this many bad cells are listed in `details` (all are counted). */
@@ -52,6 +57,8 @@ export class TableIntake implements RowSink {
   private extraType = new Map<string, "number" | "date" | "text">();
   private extraFallbacks = new Map<string, number>();
   private ids = new Map<string, number>();
+  private rowsFlushed = 0;
+  private storage = new Map<string, Storage>();
 
   constructor(readonly opts: TableOptions) {}
 
@@ -104,9 +111,13 @@ export class TableIntake implements RowSink {
   private flush(): void {
     const n = this.lines.length;
     if (n === 0) return;
-    const firstRow = this.blocks.reduce((s, b) => s + b.rows, 0);
+    const firstRow = this.rowsFlushed;
     const cols: BlockColumn[] = this.columns.map((c, k) => this.parseColumn(c, this.raw[k], n));
-    this.blocks.push({ rows: n, firstRow, columns: cols });
+    this.rowsFlushed += n;
+    for (const col of cols) if (!this.storage.has(col.name)) this.storage.set(col.name, col.storage);
+    const block = { rows: n, firstRow, columns: cols };
+    if (!this.opts.onBlock) this.blocks.push(block);
+    else if (this.errorCount === 0) this.opts.onBlock(block);
     this.raw = this.columns.map(() => []);
     this.lines = [];
   }
@@ -207,7 +218,7 @@ export class TableIntake implements RowSink {
       this.warnings.push(`extra column ${name}: ${k} value(s) that are not ${this.extraType.get(name) === "date" ? "dates" : "numbers"} were stored as missing`);
     }
     const columns: DatasetColumn[] = this.columns.map((c) => {
-      const storage: Storage = this.blocks[0].columns.find((b) => b.name === c.name)!.storage;
+      const storage: Storage = this.storage.get(c.name)!;
       const type = c.canonical ? c.canonical.type : (this.extraType.get(c.name) as string);
       return { name: c.name, type, source: c.source, storage };
     });

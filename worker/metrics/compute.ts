@@ -13,6 +13,7 @@ import {
   periodKey,
   summarize,
 } from "./aggregate";
+import { rollupPartials } from "./rollup";
 
 export interface MetricsQuery {
   by?: GroupBy;
@@ -45,7 +46,11 @@ export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQu
   let overall = emptyPartial();
   const groups = new Map<string, Partial>();
 
-  if (meta) {
+  const rolled = meta ? await rollupPartials(env, meta, q, positiveFrom) : null; // O(groups) when stored at ingest
+  if (rolled) {
+    overall = rolled.overall;
+    for (const [k, g] of rolled.groups) groups.set(k, g);
+  } else if (meta) {
     let segmentOf: Map<string, string> | null = null;
     if (q.by === "segment") {
       segmentOf = new Map();

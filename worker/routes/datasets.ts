@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
-import { newId, requireRole } from "../auth";
-import { datasetJson, deleteDataset, getDataset, listDatasets, storeDataset } from "../data/datasets";
-import { limit } from "../env";
+import { requireRole } from "../auth";
+import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/datasets";
 import { ApiError } from "../errors";
-import { readUploadBody } from "../intake/body";
-import { runIntake } from "../intake/intake";
 import { parseMappingParam } from "../intake/mapping";
+import { handleUpload, uploadOptions } from "../intake/upload";
 import { DatasetSchema, errorResponses } from "./schemas";
 
 const datasets = newRouter();
@@ -74,47 +72,18 @@ datasets.openapi(
     const q = c.req.valid("query");
     const ws = c.var.workspaceId;
     const mapping = parseMappingParam(q.mapping);
-    const body = await readUploadBody(c, limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024));
     const csatScale = q.csatScale ? Number(q.csatScale) : 5;
-    const result = runIntake({
-      kind: q.kind,
-      bytes: body.bytes,
-      mapping,
-      sheet: q.sheet,
-      csatScale,
-      limits: {
-        maxRows: limit(c.env, "MAX_ROWS", 2_000_000),
-        maxColumns: limit(c.env, "MAX_COLUMNS", 500),
-        maxCellChars: limit(c.env, "MAX_CELL_CHARS", 10_000),
-      },
-    });
-    const name = q.name?.trim() || body.filename || `${q.kind} ${new Date().toISOString().slice(0, 10)}`;
-    const options: Record<string, unknown> = { format: result.format };
-    if (result.delimiter) options.delimiter = result.delimiter;
-    if (result.sheet) options.sheet = result.sheet;
-    if (q.kind === "responses") options.csatScale = csatScale;
-    if (Object.keys(mapping).length) options.mapping = mapping;
-    const columns = result.columns.map(({ name, type, source }) => ({ name, type, source }));
-    if (q.dryRun === "true") {
+    const spec = { kind: q.kind, name: q.name, mapping, sheet: q.sheet, csatScale, dryRun: q.dryRun === "true" };
+    const out = await handleUpload(c, spec);
+    if (!out.meta) {
+      const { result } = out;
+      const columns = result.columns.map(({ name, type, source }) => ({ name, type, source }));
       return c.json(
-        { id: null, kind: q.kind, name, rows: result.rows, columns, warnings: result.warnings, options, status: "preview", createdAt: new Date().toISOString(), preview: result.preview },
+        { id: null, kind: q.kind, name: out.name, rows: result.rows, columns, warnings: result.warnings, options: uploadOptions(spec, result), status: "preview", createdAt: new Date().toISOString(), preview: result.preview },
         200,
       );
     }
-    const meta = await storeDataset(c.env, {
-      id: newId("d"),
-      workspaceId: ws,
-      kind: q.kind,
-      name,
-      rows: result.rows,
-      columns: result.columns,
-      warnings: result.warnings,
-      options,
-      blocks: result.blocks,
-      blockRows: result.blocks[0]?.rows ?? 0,
-      raw: body.bytes,
-      contentType: body.contentType,
-    });
+    const meta = out.meta;
     return c.json(datasetJson(meta), 201);
   },
 );

@@ -1,0 +1,132 @@
+import type { Block, BlockColumn } from "../data/blocks";
+import type { DatasetMeta } from "../data/datasets";
+import type { Env } from "../env";
+import { addResponse, emptyPartial, type GroupBy, mergePartial, type Partial, periodKey } from "./aggregate";
+
+/**
+ * The metrics rollup of a responses dataset: survey partials (counts, sums, CES
+ * moments) per (response day, touchpoint), built block by block at ingest and stored
+ * beside the blocks (`agg/<ws>/<datasetId>.json`). `GET .../metrics` without
+ * `by=segment` merges these cells instead of scanning the rows: O(days × touchpoints),
+ * not O(rows), and every filter and grouping of the scan (from/to on the day, month,
+ * quarter, touchpoint) is a union of cells, so the answers are the scan's.
+ * Segment needs the accounts join, so it still scans.
+ */
+
+export const rollupKey = (ws: string, id: string) => `agg/${ws}/${id}.json`;
+
+/** Beyond this many cells (e.g. a free-text touchpoint) no rollup is kept and metrics scan the blocks. */
+const MAX_CELLS = 50_000;
+
+/** One cell: day (days since 1970-01-01, null = no date), touchpoint (null = blank) and its partial. */
+type Cell = [day: number | null, touchpoint: string | null, partial: Partial];
+
+export class RollupBuilder {
+  private cells = new Map<string, Cell>();
+  private overflow = false;
+  private readonly positiveFrom: number;
+
+  constructor(csatScale: number) {
+    this.positiveFrom = csatScale - 1; // top two boxes, as computeMetrics
+  }
+
+  /** Adds a block's rows. */
+  add(block: Block): void {
+    if (this.overflow) return;
+    const col = (name: string): BlockColumn | undefined => block.columns.find((c) => c.name === name);
+    const num = (name: string) => {
+      const c = col(name);
+      return c && c.storage !== "text" ? c.values : null;
+    };
+    const date = num("date"), nps = num("nps"), csat = num("csat"), ces = num("ces");
+    const tp = col("touchpoint");
+    const codes = tp && tp.storage === "text" ? tp.codes : null;
+    const dict = tp && tp.storage === "text" ? tp.dict : [];
+    // Cells of this block by (day, touchpoint code): a numeric key, no string per row.
+    const local = new Map<number, Partial>();
+    const width = dict.length + 1;
+    for (let i = 0; i < block.rows; i++) {
+      const d = date ? date[i] : NaN;
+      const code = codes ? codes[i] : 0;
+      const key = (Number.isNaN(d) ? 0 : d + 1_000_000) * width + code; // days ≥ −1e6 (year −769): exact in a double
+      let p = local.get(key);
+      if (!p) local.set(key, (p = emptyPartial()));
+      addResponse(p, nps ? nps[i] : NaN, csat ? csat[i] : NaN, ces ? ces[i] : NaN, this.positiveFrom);
+    }
+    for (const [key, p] of local) {
+      const code = key % width;
+      const dk = (key - code) / width;
+      const day = dk === 0 ? null : dk - 1_000_000;
+      const t = code === 0 ? null : dict[code - 1];
+      const id = `${day ?? ""}\u0000${t ?? "\u0001"}`;
+      const cell = this.cells.get(id);
+      if (cell) cell[2] = mergePartial(cell[2], p);
+      else this.cells.set(id, [day, t, p]);
+    }
+    if (this.cells.size > MAX_CELLS) {
+      this.overflow = true;
+      this.cells.clear();
+    }
+  }
+
+  /** Forgets everything (the file is read again from the start). */
+  reset(): void {
+    this.cells.clear();
+    this.overflow = false;
+  }
+
+  /** The stored form, or null when there were too many cells. */
+  toJson(): string | null {
+    if (this.overflow) return null;
+    return JSON.stringify({ version: 1, positiveFrom: this.positiveFrom, cells: [...this.cells.values()] });
+  }
+}
+
+interface Rollup {
+  positiveFrom: number;
+  cells: Cell[];
+}
+
+/** Rollups by dataset id: datasets never change, so a cached one is always right. */
+const cache = new Map<string, Rollup | null>();
+const CACHE_SIZE = 16;
+
+async function loadRollup(env: Env, meta: DatasetMeta): Promise<Rollup | null> {
+  if (cache.has(meta.id)) return cache.get(meta.id)!;
+  const obj = await env.FILES.get(rollupKey(meta.workspaceId, meta.id));
+  const r = obj ? ((await obj.json()) as Rollup) : null;
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(meta.id, r);
+  return r;
+}
+
+const NONE = "(none)";
+
+/**
+ * The overall and per-group partials of `computeMetrics` from the stored rollup, or null when the
+ * dataset has none (uploaded before rollups, too many cells) or the grouping needs a scan (segment).
+ */
+export async function rollupPartials(
+  env: Env,
+  meta: DatasetMeta,
+  q: { by?: GroupBy; from?: number; to?: number },
+  positiveFrom: number,
+): Promise<{ overall: Partial; groups: Map<string, Partial> } | null> {
+  if (q.by === "segment") return null;
+  const r = await loadRollup(env, meta);
+  if (!r || r.positiveFrom !== positiveFrom) return null;
+  const filtered = q.from !== undefined || q.to !== undefined;
+  const lo = q.from ?? -Infinity;
+  const hi = q.to ?? Infinity;
+  let overall = emptyPartial();
+  const groups = new Map<string, Partial>();
+  for (const [day, tp, p] of r.cells) {
+    if (filtered && !(day !== null && day >= lo && day <= hi)) continue;
+    overall = mergePartial(overall, p);
+    if (!q.by) continue;
+    const key = q.by === "touchpoint" ? (tp ?? NONE) : day === null ? NONE : periodKey(day, q.by);
+    const g = groups.get(key);
+    groups.set(key, g ? mergePartial(g, p) : p);
+  }
+  return { overall, groups };
+}
