@@ -98,11 +98,13 @@ export function logitGradPass(X: Float64Array, y: Float64Array, n: number, p: nu
   grad.fill(0);
   let ll = 0;
   let prod = 1;
+  let extreme = 0;
   for (let i = 0; i < n; i++) {
     const o = i * p;
     let eta = 0;
     for (let j = 0; j < p; j++) eta += X[o + j] * beta[j];
     const e = Math.exp(-Math.abs(eta));
+    if (eta > 30 || eta < -30) extreme++;
     const mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
     const yi = y[i];
     ll += yi * eta - (eta > 0 ? eta : 0);
@@ -115,4 +117,5 @@ export function logitGradPass(X: Float64Array, y: Float64Array, n: number, p: nu
     for (let j = 0; j < p; j++) grad[j] += r * X[o + j];
   }
   st.ll = ll - Math.log(prod);
+  st.extreme = extreme;
 }

@@ -73,7 +73,14 @@ export function fitLogit(
     throw new ModelError("too_few_rows", `A logistic model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
   if (ones === 0 || ones === n)
     throw new ModelError("no_variance", `${outcome} is ${ones === 0 ? 0 : 1} in every row used: there is nothing to predict.`, [outcome]);
-  checkSeparation(X, y, n, p, terms, sources, outcome);
+  // The direct separation check (one pass) runs only when the fit shows its signs: rows with fitted
+  // probabilities within 1e-13 of 0 or 1, or no convergence. Without separation the MLE exists and
+  // Newton converges with finite fitted values, so a clean fit needs no check.
+  let checked = false;
+  const separationCheck = () => {
+    if (!checked) checkSeparation(X, y, n, p, terms, sources, outcome);
+    checked = true;
+  };
 
   const hasIntercept = terms[0] === "Intercept";
   const ybar = ones / n;
@@ -98,10 +105,11 @@ export function fitLogit(
     // proves the full design has full rank.)
     if (!opts.skipRankCheck && nearSingular(st.hess, p)) scaledQr(X, n, p, terms);
   }
-  const run = newtonLoop(X, y, n, p, beta, st, hess, opts.maxIterations ?? 50, 1e-5);
+  const run = newtonLoop(X, y, n, p, beta, st, hess, opts.maxIterations ?? 50, 1e-5, separationCheck);
   beta = run.beta;
   const { iterations, converged, lastStep } = run;
   if (converged && !run.final) logitPass(X, y, n, p, beta, st, true);
+  if (!converged || st.extreme > 0) separationCheck();
   if (!converged) {
     if (st.extreme > 0) {
       let big = 0;
@@ -185,7 +193,7 @@ interface NewtonRun {
  * the last step is below `tol` (relative): step² for an exact Newton step, step × contraction for a chord step.
  */
 function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, st: PassState,
-  hess: Float64Array | null, maxIter: number, tol: number): NewtonRun {
+  hess: Float64Array | null, maxIter: number, tol: number, onExtreme?: () => void): NewtonRun {
   let H = hess ?? Float64Array.from(st.hess);
   let fresh = hess === null;
   let prevRel = Infinity;
@@ -214,6 +222,7 @@ function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta
       for (let j = 0; j < p; j++) next[j] = prev[j] + t * step[j];
       if (chord && t === 1) logitGradPass(X, y, n, p, next, st);
       else logitPass(X, y, n, p, next, st, last && t === 1);
+      if (st.extreme > 0) onExtreme?.();
       if (st.ll >= prevLl - 1e-12 * Math.abs(prevLl)) break;
       t /= 2;
     }
