@@ -7,7 +7,7 @@ import { field, h, help, kpi, numberInput, table } from "../dom";
 import { errorBox } from "../errors";
 import { int, money, num, pct } from "../format";
 import { wsHash } from "../router";
-import { heading, loadWorkspace } from "../workspace";
+import { heading, loadWorkspace, newest } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
 interface Customer { customerId: string; frequency: number; recency: number; T: number; monetary: number; pAlive: number | null; expectedPurchases: number | null; expectedAvgValue: number | null; clv: number | null }
@@ -43,7 +43,9 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
 
 export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
-  const hasAccounts = (w.datasets ?? []).some((d) => d.kind === "accounts");
+  // Retention needs each account's tenure and renewal outcome: only ask for it when the accounts file has both.
+  const accCols = (newest(w, "accounts")?.columns ?? []).map((c) => c.name);
+  const hasAccounts = accCols.includes("tenure_months") && accCols.includes("renewed");
   if (!(w.datasets ?? []).some((d) => d.kind === "transactions")) {
     main.replaceChildren(heading("Customer lifetime value", w),
       hasAccounts ? await retentionCard(ws) : "",

@@ -55,6 +55,21 @@ export async function csvHeaders(file: File): Promise<string[]> {
   return line.split(delim).map((x) => x.trim().replace(/^"(.*)"$/, "$1")).filter(Boolean);
 }
 
+/** Above this size a CSV is previewed from its beginning only (the whole file is checked on upload). */
+export const PREVIEW_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What the dry run checks: the whole file, or for a large CSV its first ~4 MB cut at the last line break
+ * (so a 40 MB export previews in a second instead of being sent twice in full).
+ */
+export async function previewSample(file: File): Promise<{ blob: Blob; partial: boolean }> {
+  if (file.size <= PREVIEW_BYTES || /\.xlsx$/i.test(file.name)) return { blob: file, partial: false };
+  const head = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
+  let cut = head.length;
+  while (cut > 0 && head[cut - 1] !== 0x0a) cut--;
+  return { blob: new Blob([head.subarray(0, cut || head.length)], { type: file.type || "text/csv" }), partial: true };
+}
+
 function guessKind(name: string): string | null {
   const n = name.toLowerCase();
   if (/(response|survey|nps|csat|feedback)/.test(n)) return "responses";
@@ -157,8 +172,9 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     result.replaceChildren();
     preview.replaceChildren(h("p", { class: "muted" }, "Checking the file…"));
     try {
-      const r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(true), onProgress);
-      if (current()) preview.replaceChildren(previewCard(r));
+      const sample = await previewSample(file);
+      const r = await uploadFile(wsPath(ws, "/datasets"), ws, sample.blob, contentType(file), query(true), onProgress);
+      if (current()) preview.replaceChildren(previewCard(r, sample.partial));
     } catch (err) {
       if (!current()) return;
       processing.set(0, "rejected");
@@ -227,13 +243,15 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       h("div", { class: "row" }, recheck));
   }
 
-  function previewCard(r: any): HTMLElement {
+  function previewCard(r: any, partial = false): HTMLElement {
     const headers: string[] = r.preview?.headers ?? [];
     const rows: string[][] = r.preview?.rows ?? [];
-    const commitBtn = h("button", { type: "button", id: "upload-commit", onclick: () => void commit() }, `Upload ${int(r.rows)} rows`);
+    const commitBtn = h("button", { type: "button", id: "upload-commit", onclick: () => void commit() }, partial ? `Upload the whole file (${int(file?.size)} bytes)` : `Upload ${int(r.rows)} rows`);
     return h("div", {},
       h("section", { class: "card", "aria-labelledby": "preview-title" }, h("h2", { id: "preview-title" }, "Preview"),
-        h("p", {}, `${int(r.rows)} rows read, no bad cells. `, h("span", { class: "muted small" }, `Showing the first ${rows.length}.`)),
+        partial
+          ? h("p", {}, `The first ${int(r.rows)} rows (the first ${int(PREVIEW_BYTES / 1048576)} MB) read, no bad cells. `, h("span", { class: "muted small" }, `The rest is checked when you upload. Showing the first ${rows.length}.`))
+          : h("p", {}, `${int(r.rows)} rows read, no bad cells. `, h("span", { class: "muted small" }, `Showing the first ${rows.length}.`)),
         (r.warnings ?? []).length ? h("ul", { class: "warn small" }, r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x)))) : "",
         table(headers, rows, { cls: "preview" }),
         h("h3", {}, "Columns understood"),
