@@ -26,6 +26,14 @@ describe("calculators page", () => {
     // Worked example 4: σ = 1.4, margin 0.5, 95% → n = 31; margin 0.25 → 121.
     expect(await calc("sample-size", { sigma: "1.4", margin: "0.5" }, "Responses needed")).toBe("31");
     expect(await calc("sample-size", { sigma: "1.4", margin: "0.25" }, "Responses needed")).toBe("121");
+    // CSAT on 1-5, top two boxes: 5 4 4 3 5 2 4 5 1 4 → 7 of 10 positive = 70.0%, mean 37/10 = 3.70 (hand count).
+    expect(await calc("csat", { scores: "5 4 4 3 5 2 4 5 1 4" }, "CSAT")).toBe("70.0%");
+    expect(await s.page.locator("#csat-result .ci").textContent()).toContain("mean 3.70");
+    // DOMAIN.md CLV, subscription: ARPU 100 × 36 months − (CAC 600 + CRC 200) = 2,800 (hand computation).
+    expect(await calc("clv", { arpuMonthly: "100", monthsRetained: "36", cac: "600", crc: "200" }, "CLV")).toBe("$2,800");
+    // Non-subscription: 2 purchases/month × $50 × 30% margin × 24 months = 720 (hand computation).
+    await s.page.locator("#calc-clv [name=kind]").selectOption("transactional");
+    expect(await calc("clv", { transactionsPerMonth: "2", averageOrderValue: "50", grossMargin: "30", lifespanMonths: "24" }, "CLV")).toBe("$720");
     // Worked example 5: 400 customers, 380 still there → churn 5%.
     expect(await calc("churn", { start: "400", retained: "380" }, "Churn")).toBe("5.0%");
     // Worked example 6: $100K portal saving $150K → ROI 50%.
