@@ -96,7 +96,11 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
   return h("section", { class: "card", "aria-labelledby": "trend-title", id: "trend" }, h("h2", { id: "trend-title" }, `Trend by ${period}`),
     h("div", { class: "row no-print" }, field("By", periodSel), field("Metric", metric), field("Industry benchmark (NPS)", bench), field("Goal", goal)),
     box,
-    help("Each point is the month's score with its 95% interval (shaded). Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
+    h("details", { class: "help" }, h("summary", {}, "Show the numbers"),
+      table(["Period", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CSAT 95% interval"], groups.map((g) => [g.key, int(g.nps?.n), num(g.nps?.score, 1),
+        g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—", num(g.csat?.score, 1), g.csat?.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—"]),
+      { num: [1, 2, 3, 4, 5], cls: "trend-table" })),
+    help("Each point is the period's score with its 95% interval (shaded). Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
 }
 
 function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
