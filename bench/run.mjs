@@ -175,7 +175,23 @@ function line(name, ours, peerSeconds, diff, wall) {
   console.log(`BENCH ${name} ours=${ours.toFixed(4)} peer=${peerSeconds.toFixed(4)} ratio=${(peerSeconds / ours).toFixed(2)} maxRelDiff=${diff.toExponential(2)}`);
 }
 
+/** A fixed amount of dependent arithmetic: on an idle 3 GHz core about 0.12 s; more means the CPU is shared. */
+function calibrate() {
+  const a = new Float64Array(256).map((_, i) => 1 + i * 1e-3);
+  let s = 0;
+  const c0 = process.cpuUsage();
+  for (let r = 0; r < 350_000; r++) {
+    let w = 0;
+    for (let i = 0; i < 256; i++) w += a[i] * a[i];
+    s += w;
+  }
+  const c = process.cpuUsage(c0);
+  return { seconds: (c.user + c.system) / 1e6, s };
+}
+
 ensurePython();
+const cal = calibrate();
+console.log(`# calibration: 90M dependent multiply-adds took ${cal.seconds.toFixed(3)} s of CPU (a reference for comparing runs: more means a busier CPU); load average ${(await import("node:os")).loadavg()[0].toFixed(1)}`);
 const dir = mkdtempSync(path.join(tmpdir(), "cx-bench-"));
 try {
   const m = await loadModels(dir);

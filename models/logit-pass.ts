@@ -101,8 +101,16 @@ export function logitGradPass(X: Float64Array, y: Float64Array, n: number, p: nu
   let extreme = 0;
   for (let i = 0; i < n; i++) {
     const o = i * p;
-    let eta = 0;
-    for (let j = 0; j < p; j++) eta += X[o + j] * beta[j];
+    // Two accumulators halve the add-latency chain of η.
+    let e0 = 0;
+    let e1 = 0;
+    let j = 0;
+    for (; j + 1 < p; j += 2) {
+      e0 += X[o + j] * beta[j];
+      e1 += X[o + j + 1] * beta[j + 1];
+    }
+    if (j < p) e0 += X[o + j] * beta[j];
+    const eta = e0 + e1;
     const e = Math.exp(-Math.abs(eta));
     if (eta > 30 || eta < -30) extreme++;
     const mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
