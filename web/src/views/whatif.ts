@@ -7,41 +7,16 @@
 import { api, wsPath } from "../api";
 import { canvasBox, onLeave, type Chart } from "../charts/registry";
 import { renderRevenue, updateRevenue } from "../charts/revenue";
-import { field, h, help, select } from "../dom";
+import { field, h, select } from "../dom";
 import { errorBox } from "../errors";
-import { ci, int, money, num, pct, years } from "../format";
+import { ci, int, money, pct, years } from "../format";
 import type { ModelAccounts, ModelResult } from "../model-types";
 import { wsHash } from "../router";
 import { bandDraws, changeOf, pointEstimate, toBook, type Book, type WhatIfParams } from "../whatif-engine";
+import { kpiCard, slider } from "../widgets";
 import { heading, listModels, loadWorkspace } from "../workspace";
 import { predictorOptions } from "./model";
 import type { ScreenCtx } from "./screens";
-
-interface Slider { input: HTMLInputElement; el: HTMLElement; value(): number }
-
-function slider(id: string, label: string, min: number, max: number, step: number, value: number, show: (v: number) => string, helpText: string): Slider {
-  const input = h("input", { type: "range", id, min, max, step, value, "aria-valuetext": show(value) });
-  const out = h("output", { for: id, id: `${id}-out` }, show(value));
-  input.addEventListener("input", () => { out.textContent = show(Number(input.value)); input.setAttribute("aria-valuetext", show(Number(input.value))); });
-  const el = h("div", { class: "field slider" }, h("label", { for: id }, label, " ", out), input, help(helpText));
-  return { input, el, value: () => Number(input.value) };
-}
-
-/** A key figure whose value, interval and raw number are updated in place. */
-function kpiCard(label: string, helpText: string) {
-  const value = h("span", { class: "value", "data-kpi": label });
-  const ciEl = h("span", { class: "ci" });
-  const el = h("div", { class: "kpi" }, h("span", { class: "label" }, label), value, ciEl, help(helpText));
-  return {
-    el,
-    set(v: string, c: string | null, raw: number | null) {
-      if (value.textContent !== v) value.textContent = v;
-      const ct = c ?? "";
-      if (ciEl.textContent !== ct) ciEl.textContent = ct;
-      el.dataset.raw = raw === null ? "" : String(raw);
-    },
-  };
-}
 
 const niceCeil = (x: number) => { if (!(x > 0)) return 1_000_000; const p = 10 ** Math.floor(Math.log10(x)); return Math.ceil(x / p) * p; };
 
