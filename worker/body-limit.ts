@@ -12,11 +12,14 @@ import { ApiError } from "./errors";
  * @throws ApiError 413 too_large naming the limit
  */
 const UPLOAD = /^\/api\/workspaces\/[^/]+\/datasets\/?$/;
+/** Parts of chunked uploads (PUT), limited to MAX_UPLOAD_BYTES by their route. */
+const PART = /^\/api\/workspaces\/[^/]+\/uploads\/[^/]+\/parts\/[^/]+$/;
 
 export function jsonBodyLimit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     if (c.req.method === "POST" && UPLOAD.test(new URL(c.req.url).pathname)) return next();
+    if (c.req.method === "PUT" && PART.test(new URL(c.req.url).pathname)) return next();
     const maxSize = limit(c.env, "MAX_JSON_BYTES", 10 * 1024 * 1024);
     return bodyLimit({
       maxSize,

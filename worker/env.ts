@@ -3,6 +3,8 @@ export interface Env {
   DB: D1Database;
   FILES: R2Bucket;
   ASSETS?: Fetcher;
+  /** Parse jobs of chunked uploads (wrangler.toml [[queues.producers]]); consumed by worker/jobs/parse-job.ts. */
+  JOBS: Queue<ParseJobMessage>;
   /** When set, creating a workspace needs it as the bearer token. */
   ADMIN_TOKEN?: string;
   MAX_UPLOAD_BYTES?: string;
@@ -12,6 +14,17 @@ export interface Env {
   MAX_JSON_BYTES?: string;
   MAX_PREDICTORS?: string;
   MAX_DRAWS?: string;
+  /** Rows allowed in a chunked upload's parse job (default 20,000,000). */
+  MAX_JOB_ROWS?: string;
+  /** Total bytes allowed in a chunked upload (default 2 GiB). */
+  MAX_CHUNKED_BYTES?: string;
+}
+
+/** The message of a parse job: which upload to parse into which dataset row. */
+export interface ParseJobMessage {
+  workspaceId: string;
+  uploadId: string;
+  datasetId: string;
 }
 
 /** Reads a numeric limit from vars, falling back to a default. */

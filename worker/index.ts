@@ -4,6 +4,8 @@ import { errorBody } from "./errors";
 import health from "./routes/health";
 import workspaces from "./routes/workspaces";
 import datasets from "./routes/datasets";
+import uploads from "./routes/uploads";
+import { handleQueue } from "./jobs/parse-job";
 import metrics from "./routes/metrics";
 import models from "./routes/models";
 import scenarios from "./routes/scenarios";
@@ -30,6 +32,7 @@ app.use("*", jsonBodyLimit());
 app.route("/", health);
 app.route("/", workspaces);
 app.route("/", datasets);
+app.route("/", uploads);
 app.route("/", metrics);
 app.route("/", models);
 app.route("/", scenarios);
@@ -54,4 +57,5 @@ app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
 app.notFound(async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404));
 app.onError(onError);
 
-export default app;
+// The Queue consumer of chunked uploads' parse jobs sits beside fetch on the default export.
+export default Object.assign(app, { queue: handleQueue });

@@ -95,12 +95,34 @@ async function send(op: string, method: string, path: string, token: string | nu
   if (op === "POST /api/workspaces/{ws}/datasets") {
     return upload(A.id, token ?? "", goodBytes("responses.csv"), { kind: "responses" }).then((r) => r);
   }
+  if (/ \/api\/workspaces\/\{ws\}\/uploads/.test(op)) return sendChunked(op, path, token);
   if (method === "GET" || method === "DELETE") return call(url, { method, headers });
   return call(url, {
     method,
     headers: { ...headers, "Content-Type": "application/json" },
     body: JSON.stringify(jsonBody(op)),
   });
+}
+
+/** Chunked uploads: each permitted call gets its own upload (started by the owner), with one real part. */
+async function sendChunked(op: string, path: string, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = token ? auth(token) : {};
+  const bytes = goodBytes("responses.csv");
+  const start = (t: string | null) =>
+    call(`/api/workspaces/${A.id}/uploads`, {
+      method: "POST",
+      headers: { ...(t ? auth(t) : {}), "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: "responses", totalBytes: bytes.byteLength }),
+    });
+  if (op.endsWith("/uploads")) return start(token);
+  const res = await start(A.token);
+  const id = ((await res.json()) as { uploadId: string }).uploadId;
+  const base = path.replace(/\/uploads\/.*$/, `/uploads/${id}`);
+  const put = (t: string | null) =>
+    call(`${base}/parts/1`, { method: "PUT", headers: { ...(t ? auth(t) : {}), "Content-Length": String(bytes.byteLength) }, body: bytes });
+  if (op.includes("/parts/")) return put(token);
+  await (await put(A.token)).arrayBuffer();
+  return call(`${base}/complete`, { method: "POST", headers });
 }
 
 beforeAll(async () => {

@@ -29,6 +29,10 @@ export interface DatasetMeta {
   rawBytes: number;
   contentType: string | null;
   status: string;
+  /** Queued parse jobs (status processing): rows done, rows expected (estimated from bytes), bad cells so far. */
+  progress: { rowsDone: number; rowsTotal: number; errorsSoFar: number } | null;
+  /** A failed job's error ({code, message, details}). */
+  error: { code: string; message: string; details: unknown[] } | null;
   createdAt: string;
 }
 
@@ -46,6 +50,8 @@ interface DatasetRow {
   raw_bytes: number;
   content_type: string | null;
   status: string;
+  progress?: string | null;
+  error?: string | null;
   created_at: string;
 }
 
@@ -64,6 +70,8 @@ function toMeta(r: DatasetRow): DatasetMeta {
     rawBytes: r.raw_bytes,
     contentType: r.content_type,
     status: r.status,
+    progress: r.progress ? JSON.parse(r.progress) : null,
+    error: r.error ? JSON.parse(r.error) : null,
     createdAt: r.created_at,
   };
 }
@@ -79,6 +87,8 @@ export function datasetJson(m: DatasetMeta) {
     warnings: m.warnings,
     options: m.options,
     status: m.status,
+    ...(m.progress ? { progress: m.progress } : {}),
+    ...(m.error ? { error: m.error } : {}),
     createdAt: m.createdAt,
   };
 }
