@@ -105,9 +105,9 @@ export function fitLogit(
     // proves the full design has full rank.)
     if (!opts.skipRankCheck && nearSingular(st.hess, p)) scaledQr(X, n, p, terms);
   }
-  // Large n stops the iterations one pass earlier (error ≤ 1e-8): the Newton step from the final full pass,
+  // Large n stops the iterations one pass earlier (error ≤ 4e-8): the Newton step from the final full pass,
   // taken without another pass, then leaves an error of order 1e-16 in the estimates.
-  const run = newtonLoop(X, y, n, p, beta, st, hess, opts.maxIterations ?? 50, warm ? 1e-4 : 1e-5, separationCheck);
+  const run = newtonLoop(X, y, n, p, beta, st, hess, opts.maxIterations ?? 50, warm ? 2e-4 : 1e-5, separationCheck);
   beta = run.beta;
   const { iterations, converged, lastStep } = run;
   if (converged && !run.final) logitPass(X, y, n, p, beta, st, true);
@@ -208,6 +208,7 @@ function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta
     lastStep = step;
     const prevLl = st.ll;
     const prev = beta;
+    const prevGrad = Float64Array.from(st.grad);
     let rel = 0;
     for (let j = 0; j < p; j++) rel = Math.max(rel, Math.abs(step[j]) / (1 + Math.abs(prev[j])));
     const exact = fresh; // this step used the information at the current point: a true Newton step
@@ -231,6 +232,7 @@ function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta
     beta = next;
     fresh = !(chord && t === 1);
     if (fresh) H = Float64Array.from(st.hess);
+    else bfgsUpdate(H, step, prevGrad, st.grad, p);
     prevRel = rel;
     if (last && t === 1) {
       // The full pass gave the information at β: one more exact Newton step costs no pass (its log-likelihood
@@ -250,6 +252,29 @@ function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta
     if (t * rel <= 1e-13) return { beta, iterations, converged: true, lastStep, final: false };
   }
   return { beta, iterations, converged: false, lastStep, final: false };
+}
+
+/**
+ * BFGS update of the information matrix after a chord step s (Nocedal & Wright eq. 6.19, for −∇²ℓ):
+ * H ← H − (Hs)(Hs)ᵀ/(sᵀHs) + uuᵀ/(uᵀs) with u = g_old − g_new, skipped unless uᵀs > 0. It makes the
+ * score-only steps converge superlinearly instead of at the rate of the information's error.
+ */
+function bfgsUpdate(H: Float64Array, s: Float64Array, gOld: Float64Array, gNew: Float64Array, p: number): void {
+  const hs = new Float64Array(p);
+  let shs = 0;
+  let us = 0;
+  for (let a = 0; a < p; a++) {
+    let v = 0;
+    for (let b = 0; b < p; b++) v += H[a * p + b] * s[b];
+    hs[a] = v;
+    shs += s[a] * v;
+    us += (gOld[a] - gNew[a]) * s[a];
+  }
+  if (!(shs > 0 && us > 1e-12 * shs)) return;
+  for (let a = 0; a < p; a++) {
+    const ua = gOld[a] - gNew[a];
+    for (let b = 0; b < p; b++) H[a * p + b] += -(hs[a] * hs[b]) / shs + (ua * (gOld[b] - gNew[b])) / us;
+  }
 }
 
 /** The fit on every k-th row (k = ⌊n / 50,000⌋; column 0 the intercept) and its information × k, or null when it cannot be fitted. */
