@@ -85,7 +85,6 @@ export function fitLogit(
   const hasIntercept = terms[0] === "Intercept";
   const ybar = ones / n;
   const llNull = n * (ybar * Math.log(ybar) + (1 - ybar) * Math.log1p(-ybar));
-  const maxIter = opts.maxIterations ?? 50;
   let beta: Float64Array = new Float64Array(p);
   if (hasIntercept) beta[0] = Math.log(ybar / (1 - ybar));
   const st = passState(p);
