@@ -1,6 +1,7 @@
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { type DatasetMeta, latestDataset, readColumns } from "./datasets";
+import { aggregateResponses, indexOf, type ResponseAggregates } from "./join-blocks";
 
 /** How accounts and responses matched (API.md: GET /api/workspaces/:ws → join). */
 export interface JoinReport {
@@ -88,29 +89,6 @@ export async function loadTransactions(env: Env, workspaceId: string): Promise<T
   };
 }
 
-/** Per-account response aggregates keyed by account id. */
-interface Agg {
-  count: number;
-  npsSum: number; npsN: number;
-  csatSum: number; csatN: number;
-  cesSum: number; cesN: number;
-}
-
-function aggregate(r: ResponseColumns): Map<string, Agg> {
-  const by = new Map<string, Agg>();
-  for (let i = 0; i < r.n; i++) {
-    const id = r.accountId[i];
-    if (id === null) continue;
-    let a = by.get(id);
-    if (!a) by.set(id, (a = { count: 0, npsSum: 0, npsN: 0, csatSum: 0, csatN: 0, cesSum: 0, cesN: 0 }));
-    a.count++;
-    if (!Number.isNaN(r.nps[i])) { a.npsSum += r.nps[i]; a.npsN++; }
-    if (!Number.isNaN(r.csat[i])) { a.csatSum += r.csat[i]; a.csatN++; }
-    if (!Number.isNaN(r.ces[i])) { a.cesSum += r.ces[i]; a.cesN++; }
-  }
-  return by;
-}
-
 /** The join report alone (works with either dataset missing). */
 export async function joinReport(env: Env, workspaceId: string): Promise<JoinReport> {
   const [accMeta, respMeta] = await Promise.all([
@@ -118,25 +96,20 @@ export async function joinReport(env: Env, workspaceId: string): Promise<JoinRep
     latestDataset(env, workspaceId, "responses"),
   ]);
   const ids = accMeta ? (await readColumns(env, accMeta, ["account_id"])).text.account_id : [];
-  const resp = respMeta ? (await readColumns(env, respMeta, ["account_id"])).text.account_id : [];
-  return reportOf(ids, resp);
+  const agg = respMeta ? await aggregateResponses(env, respMeta, indexOf(ids), ids.length, false) : null;
+  return reportFromAggregates(ids.length, agg);
 }
 
-function reportOf(accountIds: readonly (string | null)[], responseIds: readonly (string | null)[]): JoinReport {
-  const known = new Set<string>();
-  for (const id of accountIds) if (id !== null) known.add(id);
-  const matched = new Set<string>();
-  let orphans = 0;
-  for (const id of responseIds) {
-    if (id !== null && known.has(id)) matched.add(id);
-    else orphans++;
-  }
+/** The join report from block-wise aggregates (the counts a pass over the response rows gives). */
+function reportFromAggregates(accounts: number, agg: ResponseAggregates | null): JoinReport {
+  let matched = 0;
+  if (agg) for (let i = 0; i < accounts; i++) if (agg.count[i] > 0) matched++;
   return {
-    accounts: accountIds.length,
-    responses: responseIds.length,
-    matchedAccounts: matched.size,
-    orphanResponses: orphans,
-    accountsWithoutResponses: accountIds.length - matched.size,
+    accounts,
+    responses: agg?.responses ?? 0,
+    matchedAccounts: matched,
+    orphanResponses: agg?.orphans ?? 0,
+    accountsWithoutResponses: accounts - matched,
   };
 }
 
@@ -155,23 +128,21 @@ export async function loadJoinedAccounts(env: Env, workspaceId: string): Promise
     throw new ApiError(422, "no_accounts", "This workspace has no accounts dataset yet: upload one with kind=accounts first.");
   }
   const acc = await readColumns(env, accMeta);
-  const resp = respMeta ? await responsesOf(env, respMeta) : null;
   const n = acc.n;
-  const ids = acc.text.account_id;
+  // Responses are added up per account block by block (join-blocks.ts): never materialised.
+  const agg = respMeta ? await aggregateResponses(env, respMeta, indexOf(acc.text.account_id), n) : null;
   const numeric: Record<string, Float64Array> = { ...acc.numeric };
   const text: Record<string, (string | null)[]> = { ...acc.text };
   for (const k of ["arr", "renewed", "tenure_months", "expansion", "renewal_date"]) numeric[k] ??= nanArray(n);
   for (const k of ["segment", "region"]) text[k] ??= new Array(n).fill(null);
 
   const nps = nanArray(n), csat = nanArray(n), ces = nanArray(n), count = new Float64Array(n), logArr = nanArray(n);
-  const aggs = resp ? aggregate(resp) : new Map<string, Agg>();
   for (let i = 0; i < n; i++) {
-    const a = ids[i] === null ? undefined : aggs.get(ids[i] as string);
-    if (a) {
-      count[i] = a.count;
-      if (a.npsN) nps[i] = a.npsSum / a.npsN;
-      if (a.csatN) csat[i] = a.csatSum / a.csatN;
-      if (a.cesN) ces[i] = a.cesSum / a.cesN;
+    if (agg && agg.count[i] > 0) {
+      count[i] = agg.count[i];
+      if (agg.npsN[i]) nps[i] = agg.npsSum[i] / agg.npsN[i];
+      if (agg.csatN[i]) csat[i] = agg.csatSum[i] / agg.csatN[i];
+      if (agg.cesN[i]) ces[i] = agg.cesSum[i] / agg.cesN[i];
     }
     const arr = numeric.arr[i];
     if (arr > 0) logArr[i] = Math.log(arr);
@@ -181,8 +152,8 @@ export async function loadJoinedAccounts(env: Env, workspaceId: string): Promise
     n,
     numeric,
     text,
-    report: reportOf(ids, resp ? resp.accountId : []),
+    report: reportFromAggregates(n, agg),
     datasets: { accounts: accMeta.id, responses: respMeta?.id ?? null },
-    csatScale: resp?.csatScale ?? 5,
+    csatScale: respMeta ? Number(respMeta.options.csatScale ?? 5) : 5,
   };
 }
