@@ -47,6 +47,16 @@ export function fitRegression(input: RegressionInput): RegressionResult {
 
   const d = buildDesign(data, predictors, { levels: input.levels, intercept: input.intercept ?? true, required: [outcome] });
   if (d.p === 0) throw new ModelError("invalid_input", "The model has no terms: add a predictor or the intercept.");
+  for (const [name, lv] of Object.entries(d.levels))
+    if (lv.length < 2)
+      throw new ModelError("no_variance", `${name} has a single value (${lv[0] ?? "none"}) in every row used, so its effect cannot be estimated: remove it.`, [name]);
+  if (d.n <= d.p)
+    throw new ModelError(
+      "too_few_rows",
+      `A model with ${d.p} terms needs at least ${d.p + 1} complete rows; ${d.n} rows have all of ${[outcome, ...predictors].join(", ")}` +
+        (d.excluded > 0 ? ` (${d.excluded} were left out for a missing value).` : "."),
+      d.terms,
+    );
   const ycol = data[outcome];
   const y = new Float64Array(d.n);
   for (let i = 0; i < d.n; i++) y[i] = numAt(ycol, d.rows[i]);

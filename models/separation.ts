@@ -41,7 +41,13 @@ export function checkSeparation(
     const term = terms[j];
     const what = term === sources[j] ? term : `${sources[j]} (term ${term})`;
     const [a0, b0, a1, b1] = [min0[j], max0[j], min1[j], max1[j]];
-    if (b1 <= a0) {
+    const level = term.startsWith(`${sources[j]}[T.`) ? term.slice(sources[j].length + 3, -1) : null;
+    if (level !== null && (b1 <= a0 || b0 <= a1)) {
+      // A treatment dummy: say it in the category's words.
+      const src = sources[j];
+      if (b1 <= a0) msg = b1 === 0 ? `${outcome} is 0 in every row with ${src} = ${level}` : `${outcome} is 1 in every row with ${src} ≠ ${level}`;
+      else msg = b0 === 0 ? `${outcome} is 1 in every row with ${src} = ${level}` : `${outcome} is 0 in every row with ${src} ≠ ${level}`;
+    } else if (b1 <= a0) {
       msg = b1 < a0
         ? `${outcome} is 1 in every row with ${term} ≤ ${b1} and 0 in every row with ${term} ≥ ${a0} (complete separation)`
         : `${outcome} is 1 in every row with ${term} < ${b1} and 0 in every row with ${term} > ${b1}; only ${term} = ${b1} has both (quasi-complete separation)`;

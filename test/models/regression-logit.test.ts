@@ -107,6 +107,21 @@ describe("named errors", () => {
     const e = expectModelError(() => fitRegression({ kind: "logistic", data: { y, x1, x2 }, outcome: "y", predictors: ["x1", "x2"] }), "perfect_separation");
     expect(e.terms.sort()).toEqual(["x1", "x2"]);
   });
+  it("a category whose rows all share one outcome is named with its level", () => {
+    // g = c: y is 1 in both rows, so the g[T.c] coefficient diverges (quasi-complete separation by a dummy).
+    const e = expectModelError(
+      () => fitRegression({ kind: "logistic", data: { y: [0, 1, 0, 1, 1, 1, 0, 0], g: ["a", "a", "b", "b", "c", "c", "a", "b"] }, outcome: "y", predictors: ["g"] }),
+      "perfect_separation",
+    );
+    expect(e.terms).toEqual(["g"]);
+    expect(e.message).toMatch(/y is 1 in every row with g = c/);
+  });
+  it("a categorical predictor with one level is no_variance; all rows missing is too_few_rows with the count", () => {
+    const e = expectModelError(() => fitRegression({ kind: "linear", data: { y: [1, 2, 3, 4], g: ["a", "a", "a", "a"] }, outcome: "y", predictors: ["g"] }), "no_variance");
+    expect(e.terms).toEqual(["g"]);
+    const f = expectModelError(() => fitRegression({ kind: "linear", data: { y: [1, 2, 3], x: [NaN, NaN, NaN] }, outcome: "y", predictors: ["x"] }), "too_few_rows");
+    expect(f.message).toMatch(/3 were left out/);
+  });
   it("collinear_predictors names the terms", () => {
     const x1 = [1, 2, 3, 4, 5, 6, 7, 8];
     const x2 = [2, 1, 4, 3, 6, 5, 8, 9];
