@@ -8,12 +8,12 @@
 // Prints one line per run: `BENCH <name> requests=<n> rps=<x> p50=<ms> p99=<ms> errors=<n> non2xx=<n>`,
 // and exits 1 if any run had errors or non-2xx answers.
 // Env: BENCH_DURATION (s, default 30), BENCH_CONNECTIONS (default 50), BENCH_PORT (default 8798),
-// BENCH_RESPONSES (default 100000), BENCH_ACCOUNTS (default 5000).
+// BENCH_RESPONSES (default 100000), BENCH_ACCOUNTS (default 5000), BENCH_ONLY (regex over run names).
 import autocannon from "autocannon";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrate, startDev } from "../scripts/durability-devserver.mjs";
+import { migrate, snapshotWorker, startDev } from "../scripts/durability-devserver.mjs";
 
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -66,9 +66,22 @@ async function json(res, what) {
   return JSON.parse(text);
 }
 
+/** When a run had non-2xx answers: send 2 x connections of its requests at once and print the distinct error bodies. */
+async function sampleErrors(opts) {
+  const answers = await Promise.all(
+    Array.from({ length: connections * 2 }, () =>
+      fetch(opts.url, { method: opts.method ?? "GET", headers: opts.headers, body: opts.body }).then(async (r) => `${r.status} ${(await r.text()).slice(0, 300)}`),
+    ),
+  );
+  for (const a of new Set(answers.filter((x) => !x.startsWith("2")))) console.log(`# non-2xx sample: ${a}`);
+}
+
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+
 function run(name, opts) {
+  if (only && !only.test(name)) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
-    autocannon({ connections, duration, timeout: 20, ...opts }, (err, result) => (err ? reject(err) : resolve({ name, result })));
+    autocannon({ connections, duration, timeout: 20, ...opts }, (err, result) => (err ? reject(err) : resolve({ name, result, opts })));
   });
 }
 
@@ -77,7 +90,7 @@ function line({ name, result }) {
   const rps = result.requests.average;
   return {
     bad: errors + result.non2xx,
-    text: `BENCH ${name} requests=${result.requests.total} rps=${rps.toFixed(1)} p50=${result.latency.p50} p99=${result.latency.p99} errors=${errors} non2xx=${result.non2xx} connections=${connections} duration=${duration}s responses=${nResponses}`,
+    text: `BENCH ${name} requests=${result.requests.total} rps=${rps.toFixed(1)} p50=${result.latency.p50} p99=${result.latency.p99} errors=${errors} non2xx=${result.non2xx} codes=${Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => `${k}:${v.count}`).join(",")} connections=${connections} duration=${duration}s responses=${nResponses}`,
   };
 }
 
@@ -85,8 +98,10 @@ const state = mkdtempSync(path.join(os.tmpdir(), "cx-bench-"));
 let server;
 let exitCode = 0;
 try {
-  migrate(state);
-  server = await startDev({ port, persistTo: state });
+  // A frozen bundle, so that edits to worker/ during the run do not reload the worker mid-request.
+  const config = snapshotWorker(path.join(state, "worker"));
+  migrate(path.join(state, "data"), config);
+  server = await startDev({ port, persistTo: path.join(state, "data"), config });
   const ws = await json(
     await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Bench" }) }),
     "create workspace",
@@ -129,15 +144,22 @@ try {
   } else {
     console.log("# no models/scenarios routes yet: what-if runs skipped");
   }
-  for (const r of runs) {
+  for (const r of runs.filter(Boolean)) {
     const { bad, text } = line(r);
     console.log(text);
-    if (bad > 0) exitCode = 1;
+    if (bad > 0) {
+      exitCode = 1;
+      await sampleErrors(r.opts);
+    }
   }
 } catch (e) {
   console.error(e);
   exitCode = 1;
 } finally {
+  if (exitCode && server) {
+    const notes = server.output().split("\n").filter((l) => /exceed|memory|restart|limit|error/i.test(l));
+    for (const l of [...new Set(notes)].slice(0, 10)) console.log(`# wrangler: ${l.slice(0, 300)}`);
+  }
   await server?.stop();
   rmSync(state, { recursive: true, force: true });
 }

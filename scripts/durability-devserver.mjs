@@ -1,15 +1,39 @@
 // Starts and stops a local `wrangler dev` (loopback only) for the durability
 // check and the load bench. Used by scripts/durability-restart.mjs and bench/load.mjs.
 import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const root = path.resolve(import.meta.dirname, "..");
 const wranglerBin = path.join(root, "node_modules/.bin/wrangler");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "true" };
 
+/**
+ * A frozen copy of the worker for benchmarking: `wrangler dev` reloads the worker
+ * whenever a source file changes (answering in-flight requests with 503), and
+ * other work may be editing worker/ meanwhile. This bundles the worker once
+ * (`wrangler deploy --dry-run --outdir`), copies web/dist, and writes a config
+ * in `dir` that runs that bundle with no_bundle = true. Returns the config path.
+ */
+export function snapshotWorker(dir) {
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync(wranglerBin, ["deploy", "--dry-run", "--outdir", path.join(dir, "bundle")], { cwd: root, env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`bundling failed: ${r.stderr || r.stdout}`);
+  cpSync(path.join(root, "web/dist"), path.join(dir, "assets"), { recursive: true });
+  let toml = readFileSync(path.join(root, "wrangler.toml"), "utf8");
+  toml = toml
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(path.join(dir, "bundle/index.js"))}\nno_bundle = true`)
+    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(path.join(dir, "assets"))}`)
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(path.join(root, "migrations"))}`);
+  const config = path.join(dir, "wrangler.toml");
+  writeFileSync(config, toml);
+  return config;
+}
+
 /** Applies the D1 migrations to a local state folder (idempotent). */
-export function migrate(persistTo) {
-  const r = spawnSync(wranglerBin, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+export function migrate(persistTo, config) {
+  const cfg = config ? ["-c", config] : [];
+  const r = spawnSync(wranglerBin, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo, ...cfg], {
     cwd: root,
     env,
     encoding: "utf8",
@@ -79,8 +103,8 @@ function stopGroup(child) {
 }
 
 /** `wrangler dev` on 127.0.0.1:port with local state in persistTo. */
-export function startDev({ port, persistTo, vars = {}, log = false }) {
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+export function startDev({ port, persistTo, vars = {}, log = false, config }) {
+  const args = ["dev", ...(config ? ["-c", config] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   return startProcess(wranglerBin, args, { readyUrl: `http://127.0.0.1:${port}/api/health`, log });
 }
