@@ -1,0 +1,110 @@
+/**
+ * The RFM summary of `summariseTransactions` (lifetimes' conventions: whole days, same-day purchases
+ * one purchase, frequency = purchase days − 1, recency = last − first day, T = end − first day,
+ * monetary = mean amount of the repeat purchase days) built in one pass over transaction blocks in
+ * date order, with O(customers) state: first day, last day, purchase days and repeat amount per
+ * customer code. Nothing is sorted and no transaction is kept, so 10M transactions cost one scan.
+ * Logs not in date order per customer are reported (`inOrder` false) so the caller can fall back to
+ * the in-memory summary.
+ */
+import { ModelError } from "./errors";
+
+export interface RfmBlockSummary {
+  /** Customer codes (as given to `add`) of the customers with a purchase on or before the end, ascending. */
+  customer: Int32Array;
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  monetary: Float64Array;
+  firstDay: Float64Array;
+  observationEnd: number;
+  excludedTransactions: number;
+}
+
+export class RfmAccumulator {
+  private first = new Float64Array(1024).fill(NaN);
+  private last = new Float64Array(1024);
+  private days = new Float64Array(1024);
+  private repeat = new Float64Array(1024);
+  private size = 0;
+  private maxDay = -Infinity;
+  private excluded = 0;
+  /** False once some customer's days went backwards: the summary would be wrong. */
+  inOrder = true;
+
+  /** @param observationEnd last day counted (inclusive); default the latest day seen */
+  constructor(private readonly observationEnd?: number) {}
+
+  private grow(c: number): void {
+    let cap = this.first.length;
+    while (cap <= c) cap *= 2;
+    const widen = (a: Float64Array, fill = 0) => {
+      const b = new Float64Array(cap).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.first = widen(this.first, NaN);
+    this.last = widen(this.last);
+    this.days = widen(this.days);
+    this.repeat = widen(this.repeat);
+  }
+
+  /**
+   * Adds n transactions: customer code (0, 1, 2, …), day (fractions floored) and amount.
+   * @throws ModelError invalid_input for a missing day or amount or a negative code
+   */
+  add(customer: ArrayLike<number>, day: ArrayLike<number>, amount: ArrayLike<number>, n = customer.length): void {
+    const end = this.observationEnd ?? Infinity;
+    for (let i = 0; i < n; i++) {
+      const c = customer[i];
+      const d = Math.floor(day[i]);
+      const a = amount[i];
+      if (!(c >= 0) || !Number.isFinite(d) || !Number.isFinite(a))
+        throw new ModelError("invalid_input", `transaction ${i + 1} of the block: the customer, date or amount is missing or invalid.`);
+      if (d > end) {
+        this.excluded++;
+        continue;
+      }
+      if (d > this.maxDay) this.maxDay = d;
+      if (c >= this.first.length) this.grow(c);
+      if (c >= this.size) this.size = c + 1;
+      const f = this.first[c];
+      if (Number.isNaN(f)) {
+        this.first[c] = d;
+        this.last[c] = d;
+        this.days[c] = 1;
+      } else if (d !== this.last[c]) {
+        if (d < this.last[c]) this.inOrder = false;
+        this.days[c]++;
+        this.last[c] = d;
+        this.repeat[c] += a;
+      } else if (this.days[c] > 1) this.repeat[c] += a; // same repeat day: one purchase, amounts summed
+    }
+  }
+
+  /** The summary. @throws ModelError no_transactions when no purchase falls on or before the end */
+  summary(): RfmBlockSummary {
+    const end = Math.floor(this.observationEnd ?? this.maxDay);
+    let k = 0;
+    for (let c = 0; c < this.size; c++) if (!Number.isNaN(this.first[c])) k++;
+    if (k === 0) throw new ModelError("no_transactions", `There are no transactions on or before the observation end (day ${end}).`);
+    const out: RfmBlockSummary = {
+      customer: new Int32Array(k), frequency: new Float64Array(k), recency: new Float64Array(k), T: new Float64Array(k),
+      monetary: new Float64Array(k), firstDay: new Float64Array(k), observationEnd: end, excludedTransactions: this.excluded,
+    };
+    let j = 0;
+    for (let c = 0; c < this.size; c++) {
+      const f0 = this.first[c];
+      if (Number.isNaN(f0)) continue;
+      const f = this.days[c] - 1;
+      out.customer[j] = c;
+      out.frequency[j] = f;
+      out.recency[j] = this.last[c] - f0;
+      out.T[j] = end - f0;
+      out.monetary[j] = f > 0 ? this.repeat[c] / f : 0;
+      out.firstDay[j] = f0;
+      j++;
+    }
+    return out;
+  }
+}
