@@ -63,7 +63,8 @@ export function npsFromCounts(promoters: number, passives: number, detractors: n
   if (n === 0) return { score: null, promoters, passives, detractors, n, ci95: null };
   const p = promoters / n;
   const d = detractors / n;
-  const score = 100 * (p - d);
+  // From the counts, not from p − d: 100·(40 − 30)/100 is exactly 10 where 100·(0.4 − 0.3) is not.
+  const score = (100 * (promoters - detractors)) / n;
   const variance = Math.max(0, p + d - (p - d) * (p - d)) / n;
   const half = Z95 * 100 * Math.sqrt(variance);
   return { score, promoters, passives, detractors, n, ci95: [score - half, score + half] };

@@ -3,6 +3,7 @@
  * them still customers at the end) / customers at start; retention = 1 − churn.
  */
 import { ModelError } from "../errors";
+import { tidyDeep } from "../precision";
 
 /**
  * Churn and retention rates as fractions.
@@ -15,5 +16,5 @@ export function churnRate(input: { start: number; retained: number }): { churnRa
   if (!(retained >= 0 && retained <= start))
     throw new ModelError("invalid_input", `retained must be between 0 and start = ${start} (got ${retained}): count only customers who were there at the start.`, ["retained"]);
   const churned = start - retained;
-  return { churnRate: churned / start, retentionRate: retained / start, churned };
+  return tidyDeep({ churnRate: churned / start, retentionRate: retained / start, churned });
 }

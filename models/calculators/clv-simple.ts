@@ -6,6 +6,7 @@
  * non-subscription CLV = transactions per month × AOV × gross margin × lifespan in months.
  */
 import { ModelError } from "../errors";
+import { tidyDeep } from "../precision";
 
 export type SimpleClvInput =
   | { kind: "subscription"; arpuMonthly: number; monthsRetained: number; cac: number; crc: number }
@@ -28,7 +29,7 @@ export function simpleClv(input: SimpleClvInput): { kind: SimpleClvInput["kind"]
     need("cac", cac);
     need("crc", crc);
     const clv = arpuMonthly * monthsRetained - (cac + crc);
-    return { kind: "subscription", clv, clvToCac: cac > 0 ? clv / cac : null };
+    return tidyDeep({ kind: "subscription" as const, clv, clvToCac: cac > 0 ? clv / cac : null });
   }
   if (input.kind === "transactional") {
     const { transactionsPerMonth, averageOrderValue, grossMargin, lifespanMonths } = input;
@@ -37,7 +38,7 @@ export function simpleClv(input: SimpleClvInput): { kind: SimpleClvInput["kind"]
     need("lifespanMonths", lifespanMonths);
     if (!(grossMargin >= 0 && grossMargin <= 1))
       throw new ModelError("invalid_input", `grossMargin must be a fraction between 0 and 1 (got ${grossMargin}).`, ["grossMargin"]);
-    return { kind: "transactional", clv: transactionsPerMonth * averageOrderValue * grossMargin * lifespanMonths, clvToCac: null };
+    return tidyDeep({ kind: "transactional" as const, clv: transactionsPerMonth * averageOrderValue * grossMargin * lifespanMonths, clvToCac: null });
   }
   throw new ModelError("invalid_input", `kind must be "subscription" or "transactional".`, ["kind"]);
 }

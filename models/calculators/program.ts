@@ -5,6 +5,7 @@
  * twice: programme gain = (1 − overlap) · Σ gain, investment = Σ investment.
  */
 import { ModelError } from "../errors";
+import { tidyDeep } from "../precision";
 
 export interface Initiative {
   name: string;
@@ -36,5 +37,5 @@ export function programRoi(initiatives: Initiative[], overlap = 0): ProgramResul
     return { name: it.name, gain: it.gain, investment: it.investment, roi: (it.gain - it.investment) / it.investment };
   });
   const programGain = (1 - overlap) * gain;
-  return { initiatives: rows, program: { gain: programGain, investment, roi: (programGain - investment) / investment, overlap } };
+  return tidyDeep({ initiatives: rows, program: { gain: programGain, investment, roi: (programGain - investment) / investment, overlap } });
 }

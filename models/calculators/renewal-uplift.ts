@@ -8,6 +8,7 @@
  */
 import { ModelError } from "../errors";
 import { runEffectScenario } from "../scenario";
+import { tidyDeep } from "../precision";
 
 export interface RenewalUpliftInput {
   accounts: number;
@@ -66,7 +67,7 @@ export function renewalUplift(input: RenewalUpliftInput): RenewalUpliftResult {
     grossMargin,
     investment,
   });
-  return {
+  return tidyDeep({
     revenueGain: r.revenueGain,
     marginGain: r.marginGain,
     roi: r.roi,
@@ -77,5 +78,5 @@ export function renewalUplift(input: RenewalUpliftInput): RenewalUpliftResult {
     baselineRevenueByYear: r.baseline.revenueByYear,
     scenarioRevenueByYear: r.scenario.revenueByYear,
     marginGainByYear: r.marginGainByYear,
-  };
+  });
 }

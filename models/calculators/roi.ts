@@ -4,6 +4,7 @@
  * cost savings, the revenue increase or the increase in total CLV.
  */
 import { ModelError } from "../errors";
+import { tidyDeep } from "../precision";
 
 export type RoiKind = "cost" | "revenue" | "clv";
 
@@ -17,5 +18,5 @@ export function roi(input: { kind: RoiKind; gain: number; investment: number }):
   if (!(investment > 0 && Number.isFinite(investment)))
     throw new ModelError("invalid_input", `investment must be > 0 (got ${investment}).`, ["investment"]);
   if (!Number.isFinite(gain)) throw new ModelError("invalid_input", `gain must be a number (got ${gain}).`, ["gain"]);
-  return { kind, roi: (gain - investment) / investment, net: gain - investment };
+  return tidyDeep({ kind, roi: (gain - investment) / investment, net: gain - investment });
 }

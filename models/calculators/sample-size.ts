@@ -5,6 +5,7 @@
  */
 import { normalQuantile } from "../distributions";
 import { ModelError } from "../errors";
+import { tidyDeep } from "../precision";
 
 export interface SampleSizeInput {
   /** Standard deviation of the score. */
@@ -34,5 +35,5 @@ export function sampleSize(input: SampleSizeInput): { n: number; z: number; exac
   const exact = ((z * sigma) / margin) ** 2;
   // Guard against 121.00000000000001 from rounding in (z·σ/ε)² when the exact value is a whole number.
   const n = Math.ceil(exact * (1 - 1e-12));
-  return { n, z, exact };
+  return tidyDeep({ n, z, exact });
 }
