@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auth, call, issueToken, newWorkspace, upload } from "./support/api";
+import { cdnowTransactionsCsv } from "./support/cdnow";
 import { goodBytes } from "./support/fixtures";
 import { readChecked } from "./support/json-check";
 
@@ -136,7 +137,9 @@ beforeAll(async () => {
   editor = await issueToken(A.id, A.token, "editor");
   viewer = await issueToken(A.id, A.token, "viewer");
   for (const kind of ["accounts", "responses", "transactions"]) {
-    const res = await upload(A.id, A.token, goodBytes(`${kind}.csv`), { kind });
+    // Transactions: the CDNOW sample, so that the CLV fit converges and its routes can answer 2xx.
+    const body = kind === "transactions" ? cdnowTransactionsCsv() : goodBytes(`${kind}.csv`);
+    const res = await upload(A.id, A.token, body, { kind });
     const { json } = await readChecked(res, `seed ${kind}`);
     expect(res.status, JSON.stringify(json)).toBe(201);
     if (kind === "accounts") ids.dataset = (json as { id: string }).id;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auth, call, newWorkspace, upload } from "./support/api";
 import { readChecked } from "./support/json-check";
-import cdnowSample from "../../../shared/datasets/cdnow/CDNOW_sample.txt?raw";
+import { cdnowTransactionsCsv } from "./support/cdnow";
 
 /**
  * CSV injection (OWASP "CSV Injection"): text that reaches an export must not
@@ -82,15 +82,8 @@ describe("CSV exports neutralise formula-like text", () => {
   it("clv.csv", async () => {
     const ws = await newWorkspace("Injection CLV");
     // The CDNOW sample (PROVENANCE.md; BG/NBD converges on it), with the first customers renamed to hostile ids.
-    const lines = ["customer_id,date,amount"];
-    const rename = new Map<string, string>();
-    for (const raw of cdnowSample.trim().split("\n")) {
-      const [cust, , ymd, , amount] = raw.trim().split(/\s+/);
-      if (!rename.has(cust)) rename.set(cust, rename.size < HOSTILE.length ? HOSTILE[rename.size] : `C${cust}`);
-      const id = rename.get(cust)!;
-      lines.push(`"${id.replace(/"/g, '""')}",${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)},${amount}`);
-    }
-    const r = await upload(ws.id, ws.token, lines.join("\n") + "\n", { kind: "transactions" });
+    const csv = cdnowTransactionsCsv((n, id) => (n < HOSTILE.length ? HOSTILE[n] : `C${id}`));
+    const r = await upload(ws.id, ws.token, csv, { kind: "transactions" });
     expect(r.status, (await readChecked(r, "tx")).text).toBe(201);
     const exp = await call(`/api/workspaces/${ws.id}/export/clv.csv`, { headers: auth(ws.token) });
     const body = await exp.text();
