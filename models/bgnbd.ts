@@ -31,6 +31,9 @@ export interface BgnbdResult extends BgnbdParams {
   nCustomers: number;
   /** Distinct (x, tₓ, T) patterns the likelihood was evaluated on. */
   nPatterns: number;
+  /** 0, or λ of the penalised fallback fit (see `warnings`). */
+  penalizer: number;
+  warnings: string[];
 }
 
 export interface RfmColumns {
@@ -220,9 +223,21 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     return { f, g, h };
   };
   const start = warm ? Float64Array.of(warm.r, warm.alpha * scale, warm.a, warm.b) : Float64Array.of(1, 1, 1, 1);
-  const ml = maximiseLogParams(objective, start, 100);
-  if (!ml.converged)
-    throw new ModelError("not_converged", `The BG/NBD fit did not converge after ${ml.iterations} iterations: check that recency and T are in the same time unit.`);
+  const warnings: string[] = [];
+  let penalizer = 0;
+  let ml = maximiseLogParams(objective, start, 100);
+  if (!ml.converged) {
+    // No finite maximum: typically a history with no sign of dropout, where a/(a+b) runs to 0. Like
+    // lifetimes' `penalizer_coef`, penalise: λ·Σ(ln φ)² on the rescaled parameters keeps the estimates
+    // finite (a ridge on the log scale bounds a → 0 as well as b → ∞), and say so.
+    penalizer = PENALIZER;
+    ml = maximiseLogParams(penalised(objective, penalizer), start, 200);
+    if (!ml.converged)
+      throw new ModelError("not_converged", `The BG/NBD fit did not converge after ${ml.iterations} iterations, even with a penalty on extreme parameters: check that recency and T are in the same time unit, and that customers have enough purchase history.`);
+    warnings.push(
+      `The unpenalised BG/NBD likelihood has no finite maximum (the history shows little sign of customers dropping out), so the parameters were estimated with a penalty ${penalizer}·Σ(ln θ)² on the log parameters (in the spirit of lifetimes' penalizer_coef); treat P(alive) and long-horizon CLV as optimistic and collect more history.`,
+    );
+  }
   const [r, alS, a, b] = ml.phi;
   const se = ml.stdErrors;
   return {
@@ -233,11 +248,42 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     b,
     stdErrors: { r: se[0], alpha: se[1] === null ? null : se[1] / scale, a: se[2], b: se[3] },
     // Undo the time rescaling: each customer's likelihood picks up scale^(−x).
-    logLik: ml.logLik + sumWx * Math.log(scale),
+    logLik: (penalizer ? objective(ml.phi, false).f : ml.logLik) + sumWx * Math.log(scale),
     converged: ml.converged,
     iterations: ml.iterations,
     nCustomers,
     nPatterns: m,
+    penalizer,
+    warnings,
+  };
+}
+
+/** Penalty weight of the fallback fit, on the log parameters. */
+const PENALIZER = 0.01;
+
+/**
+ * The objective minus λ·Σ(ln φ)² with its gradient and Hessian: a ridge on the log scale keeps a
+ * boundary fit (a → 0 or b → ∞ when nobody seems to drop out) finite in both directions.
+ */
+function penalised(objective: Parameters<typeof maximiseLogParams>[0], lambda: number): Parameters<typeof maximiseLogParams>[0] {
+  return (phi, deriv) => {
+    const e = objective(phi, deriv);
+    let pen = 0;
+    for (let i = 0; i < phi.length; i++) pen += Math.log(phi[i]) ** 2;
+    const out = { ...e, f: e.f - lambda * pen };
+    if (deriv && e.g && e.h) {
+      const p = phi.length;
+      const g = Float64Array.from(e.g);
+      const h = Float64Array.from(e.h);
+      for (let i = 0; i < p; i++) {
+        const th = Math.log(phi[i]);
+        g[i] -= (2 * lambda * th) / phi[i];
+        h[i * p + i] -= (2 * lambda * (1 - th)) / (phi[i] * phi[i]);
+      }
+      out.g = g;
+      out.h = h;
+    }
+    return out;
   };
 }
 

@@ -35,6 +35,32 @@ describe("BG/NBD (Fader, Hardie & Lee 2005) on CDNOW", () => {
     expect(r.converged).toBe(true);
     expect(r.nCustomers).toBe(2357);
     expect(r.nPatterns).toBeLessThan(2357);
+    // The published fit has a finite maximum: no penalty, no warning.
+    expect(r.penalizer).toBe(0);
+    expect(r.warnings).toEqual([]);
+  });
+  it("a history with no dropout gets a finite, penalised fit with a warning instead of not_converged", () => {
+    // Independent construction: 200 customers who never drop out, buying as Poisson(1 per 30 days) over
+    // 365 days (seeded LCG). The unpenalised BG/NBD likelihood then rises towards a → 0 (no dropout).
+    let seed = 12345;
+    const u = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
+    const frequency: number[] = [], recency: number[] = [], T: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const days: number[] = [];
+      for (let t = -30 * Math.log(u()); t < 365; t += -30 * Math.log(u())) days.push(Math.floor(t));
+      const first = Math.floor(u() * 30);
+      const all = [...new Set([first, ...days.filter((d) => d > first)])];
+      frequency.push(all.length - 1);
+      recency.push(all[all.length - 1] - first);
+      T.push(365 - first);
+    }
+    const fit = fitBgnbd({ frequency, recency, T });
+    expect(fit.converged).toBe(true);
+    expect(fit.penalizer).toBeGreaterThan(0);
+    expect(fit.warnings[0]).toMatch(/no finite maximum/);
+    // Dropout probability a/(a+b) is small, so P(alive) of a recent buyer is near 1.
+    expect(fit.a / (fit.a + fit.b)).toBeLessThan(0.05);
+    expect(bgnbdPAlive(fit, 10, 300, 335)).toBeGreaterThan(0.9);
   });
   it("standard errors match an independent finite-difference Hessian", () => {
     // Independent computation: bench/peers/bgnbd_ll.py (numpy/scipy log-likelihood), Nelder-Mead MLE and a
