@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import app from "../../worker/index";
 import { auth, call, issueToken, newWorkspace, upload } from "./support/api";
 import { cdnowTransactionsCsv } from "./support/cdnow";
 import { goodBytes } from "./support/fixtures";
@@ -251,6 +252,24 @@ describe("access matrix", () => {
     }
     const hashes = await env.DB.prepare("SELECT hash FROM tokens").all<{ hash: string }>();
     for (const h of hashes.results) expect(h.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("creating a workspace needs ADMIN_TOKEN when the deployment sets it", async () => {
+    const admin = "a".repeat(20) + "-admin-secret-" + "b".repeat(20);
+    const cfg = { ...env, ADMIN_TOKEN: admin };
+    const create = (token?: string) =>
+      app.request(
+        "/api/workspaces",
+        { method: "POST", headers: { "Content-Type": "application/json", ...(token ? auth(token) : {}) }, body: JSON.stringify({ name: "Gated" }) },
+        cfg,
+      );
+    expect((await create()).status).toBe(401);
+    expect((await create(admin.slice(0, -1) + "x")).status).toBe(401);
+    expect((await create(A.token)).status).toBe(401);
+    const ok = await create(admin);
+    expect(ok.status).toBe(201);
+    const all = logged.join("\n");
+    expect(all.includes(admin)).toBe(false);
   });
 
   it("never logs a token", () => {
