@@ -6,7 +6,8 @@ import { readChecked } from "./support/json-check";
 /**
  * The bad-input corpus (test/fixtures/bad/manifest.json, >= 40 files): each
  * upload gets the expected 4xx status and error code, names the row and column
- * of each bad cell it is meant to catch, never a 5xx, and leaves nothing behind
+ * of each bad cell it is meant to catch, never a 5xx, answers the same with
+ * dryRun=true, and leaves nothing behind
  * (D1 row counts of every table and the R2 key list are unchanged, and the
  * workspace still lists no dataset). Expected values come from API.md's rules
  * (e.g. NPS is 0-10, arr >= 0, row = 1-based file line with the header as line 1),
@@ -62,6 +63,18 @@ describe("bad-input corpus", () => {
       expect(err.message.length).toBeGreaterThan(10);
       const ok = matches(res.status, err, c.expect) || (c.expect.orCells !== undefined && matches(res.status, err, c.expect.orCells));
       expect(ok, `${c.file}: expected ${JSON.stringify(c.expect)}, got ${res.status} ${JSON.stringify({ code: err.code, message: err.message, details: err.details.slice(0, 5) })}`).toBe(true);
+
+      // The same file as a dry run (the UI's mapping preview) gets the same answer, and stores nothing either.
+      const dry = await upload(ws.id, ws.token, body, {
+        kind: c.kind,
+        query: { ...c.query, dryRun: "true" },
+        contentType: c.contentType,
+        multipartField,
+        fileName: c.file,
+      });
+      const { json: dryJson } = await readChecked(dry, `${c.file} dryRun`);
+      const dryErr = (dryJson as ErrBody).error;
+      expect({ status: dry.status, code: dryErr?.code }, `${c.file}: dryRun agrees`).toEqual({ status: res.status, code: err.code });
 
       const after = await storageSnapshot();
       expect(after, `${c.file}: nothing left in D1 / R2`).toEqual(before);
