@@ -66,6 +66,27 @@ describe("CLV on transactions", () => {
     expect(s.errors).toEqual([]);
   });
 
+  it("sends a file over the chunk threshold in parts and follows the background parse job", async () => {
+    // The threshold and part size are lowered through localStorage (files.ts) so a 2 MB file takes this path in 4 parts.
+    const lines = ["customer_id,date,amount"];
+    for (let i = 0, bytes = 0; bytes < 2_000_000; i++) {
+      const line = `C${i % 5000},2024-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${(10 + (i % 90)).toFixed(2)}`;
+      lines.push(line);
+      bytes += line.length + 1;
+    }
+    const rows = lines.length - 1;
+    await s.page.evaluate(() => { localStorage.setItem("cxr.chunkThreshold", "1000000"); localStorage.setItem("cxr.partBytes", "600000"); });
+    await s.page.goto(`${base}/#/w/${ws}/upload`);
+    await s.page.locator("#upload-kind").selectOption("transactions");
+    await s.page.locator("#upload-file").setInputFiles({ name: "big-transactions.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
+    await s.page.locator("#upload-commit").click();
+    await s.page.locator("#upload-done").waitFor({ timeout: 120_000 });
+    expect(await s.page.locator("#upload-done").textContent()).toContain(`${rows.toLocaleString("en-US")} rows`);
+    expect(await s.page.locator("#progress-processing").evaluate((e: HTMLProgressElement) => e.value)).toBe(100);
+    await s.page.evaluate(() => { localStorage.removeItem("cxr.chunkThreshold"); localStorage.removeItem("cxr.partBytes"); });
+    expect(s.errors).toEqual([]);
+  });
+
   it("uploads transactions and fits BG/NBD + Gamma-Gamma with the published CDNOW parameters", async () => {
     await s.page.goto(`${base}/#/w/${ws}/upload`);
     await s.page.locator("#drop-zone").waitFor();

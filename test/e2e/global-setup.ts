@@ -81,6 +81,8 @@ export default async function setup(project: TestProject) {
     }
     rmSync(state, { recursive: true, force: true });
   };
+  // Also when the run is interrupted (Ctrl-C, a timeout's SIGTERM): never leave a wrangler dev behind.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => { stop(); process.exit(130); });
   try {
     await waitForHealth(url, child, () => out.slice(-4000));
   } catch (e) {

@@ -67,3 +67,18 @@ export function guessKind(name: string): string | null {
   return null;
 }
 
+
+/**
+ * Files larger than this go up in parts with a background parse job (POST .../uploads): 32 MB by default, well
+ * under the 100 MB body limit. `localStorage["cxr.chunkThreshold"]` (bytes) overrides it, for testing the path.
+ */
+export function chunkThreshold(): number {
+  const v = Number(localStorage.getItem("cxr.chunkThreshold"));
+  return Number.isFinite(v) && v > 0 ? v : 32 * 1024 * 1024;
+}
+
+/** Bytes per part of a chunked upload: 16 MB (the server allows up to its body limit); `localStorage["cxr.partBytes"]` overrides. */
+export function partBytes(): number {
+  const v = Number(localStorage.getItem("cxr.partBytes"));
+  return Number.isFinite(v) && v > 0 ? v : 16 * 1024 * 1024;
+}

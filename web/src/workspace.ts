@@ -20,7 +20,7 @@ export async function loadWorkspace(ws: string): Promise<Workspace> {
 
 /** The newest dataset of a kind (the one models use). */
 export function newest(w: Workspace, kind: string): DatasetMeta | null {
-  const list = (w.datasets ?? []).filter((d) => d.kind === kind);
+  const list = (w.datasets ?? []).filter((d) => d.kind === kind && (!d.status || d.status === "ready"));
   if (!list.length) return null;
   const at = (d: DatasetMeta) => d.createdAt ?? d.created_at ?? "";
   return list.reduce((a, b) => (at(b) > at(a) ? b : a));

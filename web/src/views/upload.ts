@@ -3,12 +3,12 @@
  * column mapping the user can correct), then commit. Transfer progress is real (XHR upload events);
  * processing is shown as running until the server answers (or from the dataset's progress when it reports one).
  */
-import { api, HttpError, latestGuard, uploadFile, wsPath, type UploadProgress } from "../api";
+import { api, HttpError, latestGuard, uploadChunked, uploadFile, wsPath, type UploadProgress } from "../api";
 import { field, h, help, select, table } from "../dom";
 import { errorBox } from "../errors";
 import { int } from "../format";
 import { wsHash } from "../router";
-import { CANONICAL, contentType, csvHeaders, guessKind, PREVIEW_BYTES, previewSample } from "../files";
+import { CANONICAL, chunkThreshold, partBytes, contentType, csvHeaders, guessKind, PREVIEW_BYTES, previewSample } from "../files";
 import { heading, loadWorkspace, type Workspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
@@ -122,7 +122,18 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     result.replaceChildren(h("p", { class: "muted" }, "Uploading…"));
     try {
       inFlight = new AbortController();
-      let r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress, inFlight.signal);
+      let r;
+      if (file.size > chunkThreshold()) {
+        // Over the threshold: sent in parts, parsed by a background job whose progress is polled below.
+        const q = query(false);
+        const started = await uploadChunked(ws, file, {
+          kind: kind.value, name: q.name, contentType: contentType(file),
+          ...(Object.keys(mapping).length ? { mapping } : {}), ...(kind.value === "responses" ? { csatScale: Number(csatScale.value) } : {}),
+        }, onProgress, inFlight.signal, partBytes());
+        r = { id: started.datasetId, status: started.status, progress: { rowsDone: 0, rowsTotal: started.rowsTotal } };
+      } else {
+        r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress, inFlight.signal);
+      }
       r = await followProcessing(r);
       preview.replaceChildren();
       await refreshList();
@@ -141,12 +152,15 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
   }
 
   /** When the server processes in the background (status queued/processing), poll the dataset for progress. */
+  // (r.id is the dataset being processed; each poll answers status, progress {rowsDone, rowsTotal, errorsSoFar}.)
   async function followProcessing(r: any): Promise<any> {
     let cur = r;
     while (cur && r.id && (cur.status === "queued" || cur.status === "processing")) {
       const done = Number(cur.progress?.rowsDone ?? cur.rowsDone ?? 0);
       const total = Number(cur.progress?.rowsTotal ?? cur.rowsTotal ?? 0);
-      processing.set(total > 0 ? (100 * done) / total : null, total > 0 ? `${int(done)} / ${int(total)} rows` : undefined);
+      const errs = Number(cur.progress?.errorsSoFar ?? 0);
+      processing.set(total > 0 ? Math.min(99, (100 * done) / total) : null,
+        total > 0 ? `${int(done)} / ~${int(total)} rows${errs ? `, ${int(errs)} bad cells so far` : ""}` : undefined);
       await new Promise((res) => setTimeout(res, 500));
       cur = await api(wsPath(ws, `/datasets/${encodeURIComponent(r.id)}`), { ws });
     }
@@ -199,7 +213,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     const cur: Workspace = await loadWorkspace(ws);
     const ds = cur.datasets ?? [];
     list.replaceChildren(ds.length
-      ? table(["Kind", "Name", "Rows", "Columns", ""], ds.map((d) => [d.kind, d.name, int(d.rows), (d.columns ?? []).map((c) => c.name).join(", "),
+      ? table(["Kind", "Name", "Rows", "Columns", ""], ds.map((d) => [d.kind, d.name + (d.status && d.status !== "ready" ? ` (${d.status})` : ""), int(d.rows), (d.columns ?? []).map((c) => c.name).join(", "),
         h("button", { type: "button", class: "secondary", "aria-label": `Delete ${d.name}`, onclick: async () => {
           if (!confirm(`Delete ${d.name}?`)) return;
           try { await api(wsPath(ws, `/datasets/${encodeURIComponent(d.id)}`), { ws, method: "DELETE" }); } catch (err) { list.prepend(errorBox(err)); return; }
