@@ -1,0 +1,443 @@
+// Scale bench (`npm run bench:scale`, not part of npm test; issue 8). Generates its data itself (seeded),
+// runs a frozen bundle of the worker under a local `wrangler dev` (127.0.0.1 only) and prints
+//   BENCH <name> ours=<s> peer=<s|n/a> ratio=<peer/ours> maxRelDiff=<x|n/a> [extra fields]
+// for:
+//   ingest_responses_1M    1M survey rows (~40 MB CSV) streamed through POST .../datasets; rss = peak RSS of
+//                          the workerd process during the upload (VmHWM, reset before); peer = pandas.read_csv
+//   logit_100k_accounts    POST .../models (logistic, renewed ~ nps + csat + log_arr + segment) on 100k accounts
+//                          joined from those responses; peer = pandas join + statsmodels Logit on the same files
+//   bgnbd_1M_customers     BG/NBD on 1M customers summarised from 10M generated transactions (models/ in Node:
+//                          the block summariser, pattern collapse and fit); peer = scipy L-BFGS on the same summary
+//   metrics_p99_50conns    GET .../metrics under 50 autocannon connections for 10 s: ours = p99 in seconds
+//   end_to_end_5M          5M response rows through the chunked upload + queued parse job, then metrics and a fit
+// Targets (issue 8): ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, p99 ≤ 50 ms, 5M rows without running out of memory.
+// Env: SCALE_ROWS (default 1000000), SCALE_ACCOUNTS (100000), SCALE_E2E_ROWS (5000000), SCALE_PORT (8799),
+//      SCALE_ONLY (comma list of the names above, prefixes allowed).
+import autocannon from "autocannon";
+import { execFileSync, execSync } from "node:child_process";
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { migrate, root, snapshotWorker, startDev } from "../scripts/durability-devserver.mjs";
+
+const ROWS = Number(process.env.SCALE_ROWS ?? 1_000_000);
+const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
+const E2E_ROWS = Number(process.env.SCALE_E2E_ROWS ?? 5_000_000);
+const port = Number(process.env.SCALE_PORT ?? 8799);
+const base = `http://127.0.0.1:${port}`;
+const ONLY = process.env.SCALE_ONLY ? process.env.SCALE_ONLY.split(",") : null;
+const want = (name) => !ONLY || ONLY.some((o) => name.startsWith(o));
+const PY = "/usr/bin/python3";
+
+/** mulberry32: seeded, so every run benches the same data. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Writes lines produced by `gen(write)` to a file through a buffered stream. */
+async function writeFile(file, gen) {
+  const out = createWriteStream(file);
+  let buf = "";
+  const write = async (s) => {
+    buf += s;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((r) => out.once("drain", r));
+      buf = "";
+    }
+  };
+  await gen(write);
+  out.write(buf);
+  await new Promise((r) => out.end(r));
+}
+
+/** 100k accounts with a satisfaction level each; renewal depends on it (logistic truth). */
+async function genAccounts(file, level) {
+  const r = rng(7);
+  const segs = ["SMB", "Mid-Market", "Enterprise"];
+  await writeFile(file, async (w) => {
+    await w("account_id,arr,renewed,segment,region,tenure_months\n");
+    for (let i = 0; i < ACCOUNTS; i++) {
+      level[i] = Math.min(10, Math.max(0, 7 + 2.2 * (r() + r() + r() - 1.5) * 1.4));
+      const arr = Math.round(Math.exp(9 + 1.2 * (r() + r() - 1)) * 10) / 10;
+      const p = 1 / (1 + Math.exp(-(-2.5 + 0.4 * level[i] + 0.1 * (Math.log(arr) - 9))));
+      await w(`A${i},${arr},${r() < p ? 1 : 0},${segs[i % 3]},R${i % 4},${Math.floor(r() * 72)}\n`);
+    }
+  });
+}
+
+/** Survey responses around each account's level: account_id,date,nps,csat,ces,touchpoint. */
+async function genResponses(file, n, level, seed) {
+  const r = rng(seed);
+  const tps = ["onboarding", "support", "billing", "renewal"];
+  await writeFile(file, async (w) => {
+    await w("account_id,date,nps,csat,ces,touchpoint\n");
+    for (let j = 0; j < n; j++) {
+      const i = Math.floor(r() * ACCOUNTS);
+      const nps = Math.min(10, Math.max(0, Math.round(level[i] + 3 * (r() - 0.5))));
+      const csat = Math.min(5, Math.max(1, Math.round(1 + nps / 2.5)));
+      const ces = 1 + Math.floor(r() * 7);
+      const m = 1 + Math.floor(r() * 12);
+      const d = 1 + Math.floor(r() * 28);
+      await w(`A${i},2025-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d},${nps},${csat},${ces},${tps[j & 3]}\n`);
+    }
+  });
+}
+
+async function json(res, what) {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text);
+}
+
+/** The workerd process(es) of the wrangler dev process group. */
+function workerdPids(pgid) {
+  const pids = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid) continue; // field 5 (pgrp)
+      if (readFileSync(`/proc/${d}/cmdline`, "utf8").includes("workerd")) pids.push(Number(d));
+    } catch {}
+  }
+  return pids;
+}
+
+const statusKb = (pid, key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+
+/** Resets the peak RSS (VmHWM) of a process: writing 5 to clear_refs (Linux ≥ 4.0). */
+function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function line(name, ours, peer, diff, extra = "") {
+  const p = peer === null ? "n/a" : peer.toFixed(4);
+  const ratio = peer === null ? "n/a" : (peer / ours).toFixed(2);
+  const d = diff === null ? "n/a" : diff.toExponential(2);
+  console.log(`BENCH ${name} ours=${ours.toFixed(4)} peer=${p} ratio=${ratio} maxRelDiff=${d}${extra ? " " + extra : ""}`);
+}
+
+function python(script, args) {
+  const out = execFileSync(PY, ["-c", script, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  return JSON.parse(out.trim().split("\n").pop());
+}
+
+const PANDAS_READ = `
+import sys, time, json
+import pandas as pd
+t = time.perf_counter()
+df = pd.read_csv(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(df), "nps_sum": float(df["nps"].sum())}))
+`;
+
+const PEER_LOGIT = `
+import sys, time, json
+import numpy as np, pandas as pd, statsmodels.api as sm
+t = time.perf_counter()
+acc = pd.read_csv(sys.argv[1]); resp = pd.read_csv(sys.argv[2])
+means = resp.groupby("account_id")[["nps", "csat"]].mean()
+df = acc.join(means, on="account_id")
+df["log_arr"] = np.log(df["arr"].where(df["arr"] > 0))
+df = df.dropna(subset=["renewed", "nps", "csat", "log_arr", "segment"])
+X = pd.get_dummies(df[["nps", "csat", "log_arr", "segment"]], columns=["segment"], drop_first=True, dtype=float)
+X = sm.add_constant(X)
+t1 = time.perf_counter()
+fit = sm.Logit(df["renewed"].astype(float), X).fit(disp=0)
+t2 = time.perf_counter()
+print(json.dumps({"seconds": t2 - t, "fitSeconds": t2 - t1, "n": int(len(df)), "params": {k: float(v) for k, v in fit.params.items()}}))
+`;
+
+/** Marsaglia–Tsang gamma(shape, 1) from a uniform source (shape < 1 by the u^(1/shape) boost). */
+function gamma(u, shape) {
+  if (shape < 1) return gamma(u, shape + 1) * Math.pow(u(), 1 / shape);
+  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x, v;
+    do {
+      const z = Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+      x = z;
+      v = 1 + c * z;
+    } while (v <= 0);
+    v = v * v * v;
+    const w = u();
+    if (w < 1 - 0.0331 * x ** 4 || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/**
+ * 1M customers' transactions from the BG/NBD process (r 0.5, α 12 days, a 0.8, b 6; first purchases over the first
+ * year, observation end day 730), about 10M in all, put in date order by a counting sort; then, timed: the one-pass
+ * summary over 65,536-row blocks (models/rfm-blocks.ts), the pattern collapse and the fit (models/bgnbd.ts).
+ */
+async function benchBgnbd(dir) {
+  const out = path.join(dir, "models-scale.mjs");
+  await build({
+    stdin: { contents: `export { fitBgnbd } from "./models/bgnbd"; export { RfmAccumulator } from "./models/rfm-blocks";`, resolveDir: root, loader: "ts" },
+    bundle: true, format: "esm", platform: "node", outfile: out, logLevel: "error",
+  });
+  const { fitBgnbd, RfmAccumulator } = await import(pathToFileURL(out).href);
+  const C = 1_000_000, END = 730;
+  const u = rng(99);
+  let cap = 12_000_000;
+  let cust = new Int32Array(cap), day = new Float64Array(cap);
+  let n = 0;
+  const push = (c, d) => {
+    if (n === cap) {
+      cap *= 2;
+      const c2 = new Int32Array(cap); c2.set(cust); cust = c2;
+      const d2 = new Float64Array(cap); d2.set(day); day = d2;
+    }
+    cust[n] = c; day[n] = d; n++;
+  };
+  let t0 = performance.now();
+  for (let c = 0; c < C; c++) {
+    const lambda = gamma(u, 0.5) / 12;
+    const ga = gamma(u, 0.8), gb = gamma(u, 6);
+    const p = ga / (ga + gb);
+    let t = Math.floor(u() * 365);
+    push(c, t);
+    for (;;) {
+      t += -Math.log(1 - u()) / lambda;
+      if (!(t <= END)) break;
+      push(c, Math.floor(t));
+      if (u() < p) break; // dropout after a repeat purchase (FHL 2005)
+    }
+  }
+  // Counting sort by day: the log in date order, as an export would be.
+  const counts = new Int32Array(END + 2);
+  for (let i = 0; i < n; i++) counts[day[i] + 1]++;
+  for (let d = 1; d < counts.length; d++) counts[d] += counts[d - 1];
+  const sc = new Int32Array(n), sd = new Float64Array(n), amount = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = counts[day[i]]++;
+    sc[k] = cust[i];
+    sd[k] = day[i];
+  }
+  for (let i = 0; i < n; i++) amount[i] = 5 + Math.floor(u() * 100);
+  cust = day = null;
+  console.log(`# generated ${n} transactions of ${C} customers in date order in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  t0 = performance.now();
+  const acc = new RfmAccumulator(END);
+  for (let s = 0; s < n; s += 65536) {
+    const e = Math.min(n, s + 65536);
+    acc.add(sc.subarray(s, e), sd.subarray(s, e), amount.subarray(s, e));
+  }
+  const sum = acc.summary();
+  const tSummary = (performance.now() - t0) / 1000;
+  const keep = [];
+  for (let i = 0; i < sum.T.length; i++) if (sum.T[i] > 0) keep.push(i);
+  const pick = (a) => Float64Array.from(keep, (i) => a[i]);
+  const data = { frequency: pick(sum.frequency), recency: pick(sum.recency), T: pick(sum.T) };
+  const t1 = performance.now();
+  const fit = fitBgnbd(data);
+  const tFit = (performance.now() - t1) / 1000;
+  const ours = tSummary + tFit;
+  writeFileSync(path.join(dir, "bg_x.f64"), new Uint8Array(data.frequency.buffer));
+  writeFileSync(path.join(dir, "bg_tx.f64"), new Uint8Array(data.recency.buffer));
+  writeFileSync(path.join(dir, "bg_T.f64"), new Uint8Array(data.T.buffer));
+  let peer = null, diff = null;
+  try {
+    const pr = JSON.parse(execFileSync(PY, [path.join(root, "bench/peers/bgnbd_scipy.py"), dir, String(keep.length)], { cwd: path.join(root, "bench/peers"), encoding: "utf8" }).trim().split("\n").pop());
+    peer = pr.wall;
+    diff = Math.max(...[fit.r, fit.alpha, fit.a, fit.b].map((v, i) => relDiff(v, pr.params[i])));
+  } catch (e) {
+    console.log(`# scipy peer failed: ${String(e).slice(0, 300)}`);
+  }
+  line(`bgnbd_${C}_customers_from_${n}_transactions`, ours, peer, diff,
+    `summary=${tSummary.toFixed(3)}s fit=${tFit.toFixed(3)}s customers=${keep.length} r=${fit.r.toFixed(4)} alpha=${fit.alpha.toFixed(3)} a=${fit.a.toFixed(4)} b=${fit.b.toFixed(4)} target=2s (peer: scipy on the summary, wall)`);
+}
+
+const state = mkdtempSync(path.join(os.tmpdir(), "cx-scale-"));
+let server;
+let exitCode = 0;
+const relDiff = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+
+try {
+  const level = new Float64Array(ACCOUNTS);
+  const accFile = path.join(state, "accounts.csv");
+  const respFile = path.join(state, "responses.csv");
+  let t0 = Date.now();
+  await genAccounts(accFile, level);
+  if (want("ingest") || want("logit") || want("metrics")) await genResponses(respFile, ROWS, level, 11);
+  console.log(`# generated ${ACCOUNTS} accounts and ${ROWS} responses in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  // BG/NBD runs models/ in this process (no server needed).
+  if (want("bgnbd")) await benchBgnbd(state).catch((e) => {
+    console.log(`# bgnbd bench failed: ${String(e).slice(0, 300)}`);
+    exitCode = 1;
+  });
+  if (ONLY && ONLY.every((o) => o.startsWith("bgnbd"))) throw "done";
+  const config = snapshotWorker(path.join(state, "worker"));
+  migrate(path.join(state, "data"), config);
+  server = await startDev({ port, persistTo: path.join(state, "data"), config });
+  const pids = workerdPids(server.child.pid);
+  console.log(`# wrangler dev on ${base}, workerd pid(s) ${pids.join(",")}, baseline RSS ${pids.map((p) => (statusKb(p, "VmRSS") / 1024).toFixed(0)).join(",")} MB`);
+  const ws = await json(
+    await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Scale" }) }),
+    "create workspace",
+  );
+  const auth = { Authorization: `Bearer ${ws.token}` };
+  const uploadFile = async (file, kind) => {
+    const size = statSync(file).size;
+    return json(
+      await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}&name=${kind}`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "text/csv", "Content-Length": String(size) },
+        body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })),
+        duplex: "half",
+      }),
+      `upload ${kind}`,
+    );
+  };
+  await uploadFile(accFile, "accounts");
+
+  if (want("ingest") || want("logit") || want("metrics")) {
+    const reset = pids.map(resetPeak).every(Boolean);
+    t0 = performance.now();
+    const d = await uploadFile(respFile, "responses");
+    const ours = (performance.now() - t0) / 1000;
+    const peakMb = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
+    const mb = statSync(respFile).size / 1e6;
+    let peer = null;
+    let diff = null;
+    try {
+      const pr = python(PANDAS_READ, [respFile]);
+      peer = pr.seconds;
+      diff = pr.rows === d.rows ? 0 : Math.abs(pr.rows - d.rows) / pr.rows;
+    } catch (e) {
+      console.log(`# pandas peer failed: ${String(e).slice(0, 200)}`);
+    }
+    line(`ingest_responses_${ROWS}`, ours, peer, diff, `rows=${d.rows} fileMB=${mb.toFixed(1)} rss=${peakMb.toFixed(0)}${reset ? "" : "(peak since start)"} target=10s`);
+  }
+
+  if (want("logit")) {
+    const body = JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] });
+    const fit = async () =>
+      json(await fetch(`${base}/api/workspaces/${ws.id}/models`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }), "fit");
+    t0 = performance.now();
+    const first = await fit();
+    const cold = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const m = await fit();
+    const warm = (performance.now() - t0) / 1000;
+    let peer = null, diff = null;
+    try {
+      const pr = python(PEER_LOGIT, [accFile, respFile]);
+      peer = pr.seconds;
+      diff = 0;
+      for (const c of m.coefficients) {
+        const name = c.term === "Intercept" ? "const" : c.term.replace(/^segment\[T\.(.*)\]$/, "segment_$1");
+        if (pr.params[name] !== undefined) diff = Math.max(diff, relDiff(c.estimate, pr.params[name]));
+      }
+      console.log(`# statsmodels: n=${pr.n} fit only ${pr.fitSeconds.toFixed(3)} s; ours nObs=${m.nObs}`);
+    } catch (e) {
+      console.log(`# statsmodels peer failed: ${String(e).slice(0, 300)}`);
+    }
+    line(`logit_${ACCOUNTS}_accounts_from_${ROWS}_responses`, cold, peer, diff, `warm=${warm.toFixed(3)} nObs=${first.nObs} target=1s (peer: read both CSVs, join, fit)`);
+  }
+
+  if (want("metrics")) {
+    const url = `${base}/api/workspaces/${ws.id}/metrics?by=month`;
+    await json(await fetch(url, { headers: auth }), "metrics warm-up");
+    const result = await new Promise((res, rej) =>
+      autocannon({ url, headers: auth, connections: 50, duration: 10, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))),
+    );
+    line("metrics_p99_50conns", result.latency.p99 / 1000, null, null,
+      `p50=${result.latency.p50}ms p99=${result.latency.p99}ms rps=${result.requests.average.toFixed(0)} non2xx=${result.non2xx} errors=${result.errors} rows=${ROWS} target=50ms`);
+  }
+
+  if (want("end_to_end")) {
+    // 5M rows: over the body limit, so the chunked upload and its queued parse job.
+    const file = path.join(state, "responses-5m.csv");
+    t0 = Date.now();
+    await genResponses(file, E2E_ROWS, level, 23);
+    const size = statSync(file).size;
+    console.log(`# generated ${E2E_ROWS} responses (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    pids.forEach(resetPeak);
+    const start = performance.now();
+    const up = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/uploads`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: "responses", name: "5M", totalBytes: size, contentType: "text/csv" }),
+      }),
+      "start upload",
+    );
+    for (let n = 1, off = 0; off < size; n++, off += up.partBytes) {
+      const len = Math.min(up.partBytes, size - off);
+      await json(
+        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, {
+          method: "PUT",
+          headers: { ...auth, "Content-Length": String(len) },
+          body: Readable.toWeb(createReadStream(file, { start: off, end: off + len - 1, highWaterMark: 1 << 20 })),
+          duplex: "half",
+        }),
+        `part ${n}`,
+      );
+    }
+    const partsS = (performance.now() - start) / 1000;
+    const tc = performance.now();
+    const done = await json(await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }), "complete");
+    const completeS = (performance.now() - tc) / 1000;
+    let meta;
+    let lastShown = 0;
+    for (;;) {
+      meta = await json(await fetch(`${base}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
+      if (meta.status !== "processing") break;
+      if (Date.now() - lastShown > 5000) {
+        lastShown = Date.now();
+        console.log(`# job progress ${JSON.stringify(meta.progress)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const ingest = (performance.now() - start) / 1000;
+    const ingestPeak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
+    if (meta.status !== "ready") throw new Error(`5M job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
+    t0 = performance.now();
+    const m = await json(await fetch(`${base}/api/workspaces/${ws.id}/metrics?by=month`, { headers: auth }), "metrics 5M");
+    const metricsS = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const fit = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/models`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] }),
+      }),
+      "fit 5M",
+    );
+    const fitS = (performance.now() - t0) / 1000;
+    const total = ingest + metricsS + fitS;
+    const peak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
+    line(`end_to_end_${E2E_ROWS}`, total, null, null,
+      `rows=${meta.rows} npsN=${m.overall.nps.n} ingest=${ingest.toFixed(1)}s(parts=${partsS.toFixed(1)}s complete=${completeS.toFixed(1)}s job=${(ingest - partsS - completeS).toFixed(1)}s) metrics=${metricsS.toFixed(3)}s fit=${fitS.toFixed(2)}s nObs=${fit.nObs} rssIngest=${ingestPeak.toFixed(0)} rss=${peak.toFixed(0)} status=${meta.status}`);
+  }
+} catch (e) {
+  if (e !== "done") {
+    console.error(e);
+    exitCode = 1;
+  }
+} finally {
+  if (exitCode && server) {
+    const notes = server.output().split("\n").filter((l) => /exceed|memory|restart|limit|error/i.test(l));
+    for (const l of [...new Set(notes)].slice(0, 10)) console.log(`# wrangler: ${l.slice(0, 300)}`);
+  }
+  await server?.stop();
+  rmSync(state, { recursive: true, force: true });
+}
+process.exit(exitCode);
