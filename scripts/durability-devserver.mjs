@@ -102,9 +102,9 @@ function stopGroup(child) {
   } catch {}
 }
 
-/** `wrangler dev` on 127.0.0.1:port with local state in persistTo. */
+/** `wrangler dev` on 127.0.0.1:port with local state in persistTo (DEV_LOG_LEVEL=debug for workerd diagnostics). */
 export function startDev({ port, persistTo, vars = {}, log = false, config }) {
-  const args = ["dev", ...(config ? ["-c", config] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  const args = ["dev", ...(config ? ["-c", config] : []), ...(process.env.DEV_LOG_LEVEL ? ["--log-level", process.env.DEV_LOG_LEVEL] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   return startProcess(wranglerBin, args, { readyUrl: `http://127.0.0.1:${port}/api/health`, log });
 }
