@@ -15,7 +15,7 @@
 //      SCALE_ONLY (comma list of the names above, prefixes allowed).
 import autocannon from "autocannon";
 import { execFileSync, execSync } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -370,6 +370,8 @@ try {
     const size = statSync(file).size;
     console.log(`# generated ${E2E_ROWS} responses (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     pids.forEach(resetPeak);
+    // A keep-alive socket left idle while the file was generated may have been closed by the server.
+    await fetch(`${base}/api/health`).then((r) => r.text()).catch(() => null);
     const start = performance.now();
     const up = await json(
       await fetch(`${base}/api/workspaces/${ws.id}/uploads`, {
@@ -379,18 +381,17 @@ try {
       }),
       "start upload",
     );
+    const fd = openSync(file, "r");
     for (let n = 1, off = 0; off < size; n++, off += up.partBytes) {
       const len = Math.min(up.partBytes, size - off);
+      const part = Buffer.alloc(len);
+      readSync(fd, part, 0, len, off);
       await json(
-        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, {
-          method: "PUT",
-          headers: { ...auth, "Content-Length": String(len) },
-          body: Readable.toWeb(createReadStream(file, { start: off, end: off + len - 1, highWaterMark: 1 << 20 })),
-          duplex: "half",
-        }),
+        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, { method: "PUT", headers: { ...auth, "Content-Length": String(len) }, body: part }),
         `part ${n}`,
       );
     }
+    closeSync(fd);
     const partsS = (performance.now() - start) / 1000;
     const tc = performance.now();
     const done = await json(await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }), "complete");

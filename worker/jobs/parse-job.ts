@@ -81,6 +81,9 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       onBlock: rollup ? (b) => rollup.add(b) : undefined,
       onRestart: () => rollup?.reset(),
       onProgress: async (p) => {
+        // Yield to the event loop between pieces, so that requests served by this isolate (progress polls
+        // under wrangler dev) are not held up for the whole job.
+        await new Promise((r) => setTimeout(r, 0));
         if (Date.now() - last < PROGRESS_EVERY_MS) return;
         last = Date.now();
         await progress(p.rowsDone, p.errorsSoFar);
