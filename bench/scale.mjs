@@ -9,6 +9,8 @@
 //   bgnbd_1M_customers     BG/NBD on 1M customers summarised from 10M generated transactions (models/ in Node:
 //                          the block summariser, pattern collapse and fit); peer = scipy L-BFGS on the same summary
 //   metrics_p99_50conns    GET .../metrics under 50 autocannon connections for 10 s: ours = p99 in seconds
+//   ingest_heap_5M         the intake alone (stream.ts + dataset-writer.ts) in Node under --max-old-space-size=128 on 5M
+//                          rows: peak heap + external + ArrayBuffers, without the local D1/R2 simulators of workerd
 //   end_to_end_5M          5M response rows through the chunked upload + queued parse job, then metrics and a fit
 // Targets (issue 8): ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, p99 ≤ 50 ms, 5M rows without running out of memory.
 // Env: SCALE_ROWS (default 1000000), SCALE_ACCOUNTS (100000), SCALE_E2E_ROWS (5000000), SCALE_PORT (8799),
@@ -282,7 +284,12 @@ try {
     console.log(`# bgnbd bench failed: ${String(e).slice(0, 300)}`);
     exitCode = 1;
   });
-  if (ONLY && ONLY.every((o) => o.startsWith("bgnbd"))) throw "done";
+  if (want("ingest_heap")) {
+    // The intake's own memory (no simulators in the process): Node with a 128 MB old-space limit, 5M rows.
+    const r = JSON.parse(execFileSync(process.execPath, ["--max-old-space-size=128", path.join(root, "bench/ingest-heap.mjs"), String(E2E_ROWS)], { encoding: "utf8" }).trim().split("\n").pop());
+    line(`ingest_heap_${r.rows}`, r.seconds, null, null, `peakHeapMB=${r.peakHeapMB.toFixed(0)} (heap+external+arrayBuffers) peakRssMB=${r.peakRssMB.toFixed(0)} blocks=${r.blocks} limit=--max-old-space-size=128 target=128MB`);
+  }
+  if (ONLY && ONLY.every((o) => o.startsWith("bgnbd") || o.startsWith("ingest_heap"))) throw "done";
   const config = snapshotWorker(path.join(state, "worker"));
   migrate(path.join(state, "data"), config);
   server = await startDev({ port, persistTo: path.join(state, "data"), config });

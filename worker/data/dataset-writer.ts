@@ -41,6 +41,7 @@ export class DatasetWriter {
   private parts: Promise<R2UploadedPart>[] = [];
   private lastPart: Promise<unknown> = Promise.resolve();
   private extra = new Map<string, string>();
+  private rawDone = false;
 
   constructor(
     readonly env: Env,
@@ -81,8 +82,10 @@ export class DatasetWriter {
     return this.contentType ? { httpMetadata: { contentType: this.contentType } } : undefined;
   }
 
-  /** Finishes the raw file in R2. */
+  /** Finishes the raw file in R2 (once; later calls do nothing). */
   async finishRaw(): Promise<void> {
+    if (this.rawDone) return;
+    this.rawDone = true;
     const key = rawKey(this.workspaceId, this.id);
     this.keys.add(key);
     if (!this.multipartStart) {
