@@ -148,3 +148,92 @@ describe("calculators under extreme numbers", () => {
     expect(failures, failures.join("\n")).toEqual([]);
   });
 });
+
+/**
+ * Seeded random requests to the workspace computations (models, scenarios, drivers, CLV,
+ * sBG retention, segments, metrics) with edge-of-range parameters, on a workspace seeded with
+ * the good fixtures and the CDNOW transactions: each answer is 2xx with clean JSON (finite
+ * numbers, no null where a number is promised) or a 4xx with an error code; never a 5xx.
+ */
+describe("workspace computations under edge-of-range inputs", () => {
+  it("answer clean JSON or a named 4xx (seeded, ~100 requests)", async () => {
+    const { newWorkspace, upload, auth } = await import("./support/api");
+    const { goodBytes } = await import("./support/fixtures");
+    const { cdnowTransactionsCsv } = await import("./support/cdnow");
+    const ws = await newWorkspace("Edges");
+    for (const [kind, body] of [["accounts", goodBytes("accounts.csv")], ["responses", goodBytes("responses.csv")], ["transactions", cdnowTransactionsCsv()]] as const) {
+      const r = await upload(ws.id, ws.token, body, { kind });
+      expect(r.status, await r.text()).toBe(201);
+    }
+    const post = (path: string, body: unknown) =>
+      call(`/api/workspaces/${ws.id}${path}`, { method: "POST", headers: { ...auth(ws.token), "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const get = (path: string) => call(`/api/workspaces/${ws.id}${path}`, { headers: auth(ws.token) });
+    const fit = await post("/models", { kind: "logistic", outcome: "renewed", predictors: ["nps", "log_arr", "segment"] });
+    const { json: model } = await readChecked(fit, "fit");
+    expect(fit.status, JSON.stringify(model)).toBe(201);
+    const modelId = (model as { id: string }).id;
+
+    const r = mulberry32(2026);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+    const some = <T,>(xs: readonly T[]): T[] => xs.filter(() => r() < 0.4);
+    const predictors = ["nps", "csat", "ces", "log_arr", "arr", "segment", "region", "tenure_months", "responses", "expansion"] as const;
+    const requests: { label: string; send: () => Promise<Response> }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const body = { kind: pick(["linear", "logistic"] as const), outcome: pick(["renewed", "arr", "nps", "tenure_months", "expansion", "segment"]), predictors: some(predictors), covariance: pick(["nonrobust", "HC3"]) };
+      requests.push({ label: `models ${JSON.stringify(body)}`, send: () => post("/models", body) });
+    }
+    for (let i = 0; i < 30; i++) {
+      const body = {
+        modelId,
+        change: { nps: pick([-100, -10, -1, 0, 0.5, 1, 5, 10, 100]) },
+        segment: pick([undefined, null, "SMB", "Enterprise", "Nope"]),
+        horizonYears: pick([1, 2, 3, 10, 30]),
+        annualDiscountRate: pick([0, 0.1, 1]),
+        grossMargin: pick([0, 0.5, 1]),
+        investment: pick([0, 1, 1000, 1e15]),
+        draws: pick([0, 1, 2, 50, 200]),
+        seed: pick([0, 1, 4294967295]),
+        save: false,
+      };
+      requests.push({ label: `scenarios ${JSON.stringify(body)}`, send: () => post("/scenarios", body) });
+    }
+    for (let i = 0; i < 12; i++) {
+      const body = { metric: pick([undefined, "nps", "csat", "ces"]), method: pick(["relative-weights", "coefficient"]), outcome: pick(["renewed", "arr", "expansion", "nope"]), minAccounts: pick([5, 30, 100000]) };
+      requests.push({ label: `drivers ${JSON.stringify(body)}`, send: () => post("/drivers", body) });
+    }
+    for (let i = 0; i < 6; i++) {
+      const body = { method: "bgnbd-gg", horizonMonths: pick([1, 12, 600]), annualDiscountRate: pick([0, 0.1, 1]), margin: pick([0, 0.3, 1]), observationEnd: pick([undefined, "1997-01-02", "1997-09-30", "1998-06-30", "2030-01-01"]) };
+      requests.push({ label: `clv ${JSON.stringify(body)}`, send: () => post("/clv", body) });
+    }
+    for (let i = 0; i < 10; i++) {
+      const q = `value=${pick(["arr", "clv"])}&tiers=${pick([1, 3, 10])}&horizonYears=${pick([1, 30])}&annualDiscountRate=${pick([0, 1])}&grossMargin=${pick([0, 1])}&clvSource=${pick(["renewal", "transactions"])}${r() < 0.5 ? `&by=${pick(["nps", "csat"])}` : ""}`;
+      requests.push({ label: `segments ${q}`, send: () => get(`/segments?${q}`) });
+    }
+    for (let i = 0; i < 8; i++) {
+      const q = `periodMonths=${pick([1, 12, 60])}&horizonYears=${pick([1, 30])}&annualDiscountRate=${pick([0, 1])}&splitBy=${pick(["nps", "csat", "none"])}`;
+      requests.push({ label: `clv/sbg ${q}`, send: () => get(`/clv/sbg?${q}`) });
+    }
+    for (let i = 0; i < 12; i++) {
+      const parts = [r() < 0.7 ? `by=${pick(["month", "quarter", "touchpoint", "segment"])}` : "", r() < 0.5 ? `from=${pick(["2025-01-01", "2025-06-30", "2030-01-01"])}` : "", r() < 0.5 ? `to=${pick(["2024-12-31", "2025-03-31", "2025-12-31"])}` : ""];
+      const q = parts.filter(Boolean).join("&");
+      requests.push({ label: `metrics ${q}`, send: () => get(`/metrics?${q}`) });
+    }
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    for (const { label, send } of requests) {
+      const res = await send();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      try {
+        const { json } = await readChecked(res, label);
+        if (res.status >= 500) failures.push(`${label} -> ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+        else if (res.status >= 400 && !(json as { error?: { code?: string } })?.error?.code) failures.push(`${label} -> ${res.status} without an error code`);
+      } catch (e) {
+        failures.push((e as Error).message.slice(0, 500));
+      }
+    }
+    console.log(`no-nan workspace: ${requests.length} requests, statuses ${JSON.stringify([...statuses])}`);
+    expect(failures, failures.join("\n")).toEqual([]);
+    // The edges must not all be rejected: most of these requests are valid.
+    expect((statuses.get(200) ?? 0) + (statuses.get(201) ?? 0)).toBeGreaterThan(requests.length / 3);
+  }, 300_000);
+});

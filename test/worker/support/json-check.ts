@@ -46,6 +46,7 @@ function walk(v: unknown, path: string, key: string, parent: Record<string, unkn
     if (inNumArray) out.push({ path, problem: "null inside a numeric array" });
     else if (emptyCount(parent)) return; // a statistic over nothing may be null (e.g. renewalRate with renewalN 0)
     else if (seOk) return; // a standard error may be null when the Hessian is singular; estimates may not
+    else if (key === "revenue" && parent && "revenueCi95" in parent && parent.revenueCi95 === null) return; // a model translation whose outcome is not money
     else if (NUMERIC_KEYS.has(key) && key !== "seed") out.push({ path, problem: `null in numeric field ${key}` });
     else if (NULL_WHEN_EMPTY.has(key) && parent && typeof parent.n === "number" && parent.n > 0)
       out.push({ path, problem: `null ${key} with n = ${parent.n}` });
