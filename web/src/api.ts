@@ -29,7 +29,7 @@ async function toError(res: Response): Promise<HttpError> {
 }
 
 /** Calls a JSON route. Workspace routes get the stored token for `ws`. */
-export async function api<T = any>(path: string, opts: { method?: string; body?: unknown; query?: Query; ws?: string; token?: string } = {}): Promise<T> {
+export async function api<T = any>(path: string, opts: { method?: string; body?: unknown; query?: Query; ws?: string; token?: string; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   const token = opts.token ?? (opts.ws ? tokenFor(opts.ws) : null);
   if (token) headers.authorization = `Bearer ${token}`;
@@ -38,7 +38,7 @@ export async function api<T = any>(path: string, opts: { method?: string; body?:
     headers["content-type"] = "application/json";
     body = JSON.stringify(opts.body);
   }
-  const res = await fetch(path + qs(opts.query), { method: opts.method ?? (body ? "POST" : "GET"), headers, body });
+  const res = await fetch(path + qs(opts.query), { method: opts.method ?? (body ? "POST" : "GET"), headers, body, signal: opts.signal });
   if (!res.ok) throw await toError(res);
   return (await res.json()) as T;
 }

@@ -162,7 +162,12 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       processing.set(total > 0 ? Math.min(99, (100 * done) / total) : null,
         total > 0 ? `${int(done)} / ~${int(total)} rows${errs ? `, ${int(errs)} bad cells so far` : ""}` : undefined);
       await new Promise((res) => setTimeout(res, 500));
-      cur = await api(wsPath(ws, `/datasets/${encodeURIComponent(r.id)}`), { ws });
+      // A poll that gets no answer within 10 s is dropped and asked again (the job goes on regardless).
+      try {
+        cur = await api(wsPath(ws, `/datasets/${encodeURIComponent(r.id)}`), { ws, signal: AbortSignal.timeout(10_000) });
+      } catch (err) {
+        if (!(err instanceof DOMException && (err.name === "TimeoutError" || err.name === "AbortError"))) throw err;
+      }
     }
     if (cur?.status === "failed") throw new HttpError(422, cur.error?.code ?? "invalid_file", cur.error?.message ?? "Processing failed; nothing was stored.", cur.error?.details ?? []);
     processing.set(100);
