@@ -44,7 +44,7 @@ describe("bad-input corpus", () => {
     it(`${c.file}: ${c.why} -> ${c.expect.status} ${c.expect.code}`, async () => {
       // A fresh workspace per case: an upload wrongly accepted by one case cannot hide another's.
       const ws = await newWorkspace(`Corpus ${c.file}`);
-      const before = await storageSnapshot();
+      const before = await storageSnapshot(ws.id);
       const bytes = badBytes(c);
       const { body, multipartField } = bodyFor(c, bytes);
       const res = await upload(ws.id, ws.token, body, {
@@ -76,7 +76,7 @@ describe("bad-input corpus", () => {
       const dryErr = (dryJson as ErrBody).error;
       expect({ status: dry.status, code: dryErr?.code }, `${c.file}: dryRun agrees`).toEqual({ status: res.status, code: err.code });
 
-      const after = await storageSnapshot();
+      const after = await storageSnapshot(ws.id);
       expect(after, `${c.file}: nothing left in D1 / R2`).toEqual(before);
       const list = await call(`/api/workspaces/${ws.id}/datasets`, { headers: auth(ws.token) });
       const { json: datasets } = await readChecked(list, "list datasets");

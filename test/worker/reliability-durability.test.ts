@@ -53,7 +53,7 @@ describe("interrupted upload", () => {
     ["file cut at 99%", accountsCsv(20000), 0.99],
   ] as const) {
     it(`${label}: nothing is stored`, async () => {
-      const before = await storageSnapshot();
+      const before = await storageSnapshot(ws.id);
       const cutAt = Math.max(1, Math.floor(bytes.length * cutFraction));
       let status: number | null = null;
       let text = "";
@@ -76,7 +76,7 @@ describe("interrupted upload", () => {
       }
       // Give any work the worker left running a moment, then check nothing landed.
       await new Promise((r) => setTimeout(r, 50));
-      expect(await storageSnapshot()).toEqual(before);
+      expect(await storageSnapshot(ws.id)).toEqual(before);
       expect(await datasetsOf(ws.id, ws.token)).toEqual([]);
     });
   }

@@ -52,7 +52,7 @@ beforeAll(async () => {
 
 describe("limits", () => {
   it("MAX_UPLOAD_BYTES: a file over the limit gets 413 and nothing is stored", async () => {
-    const before = await storageSnapshot();
+    const before = await storageSnapshot(ws.id);
     const body = goodBytes("accounts.csv"); // ~3 KB
     const r = await send(`/api/workspaces/${ws.id}/datasets?kind=accounts&name=big`, csvUpload("accounts", body), { MAX_UPLOAD_BYTES: "1000" });
     expect(r.status, r.text).toBe(413);
@@ -65,31 +65,31 @@ describe("limits", () => {
       { MAX_UPLOAD_BYTES: "1000" },
     );
     expect(r2.status, r2.text).toBe(413);
-    expect(await storageSnapshot()).toEqual(before);
+    expect(await storageSnapshot(ws.id)).toEqual(before);
   });
 
   it("MAX_ROWS: 20 rows over a limit of 10", async () => {
-    const before = await storageSnapshot();
+    const before = await storageSnapshot(ws.id);
     const lines = ["account_id,arr,renewed"];
     for (let i = 0; i < 20; i++) lines.push(`R${i},100,1`);
     const r = await send(`/api/workspaces/${ws.id}/datasets?kind=accounts&name=rows`, csvUpload("accounts", lines.join("\n")), { MAX_ROWS: "10" });
     expectLimit(r, "10", "rows");
-    expect(await storageSnapshot()).toEqual(before);
+    expect(await storageSnapshot(ws.id)).toEqual(before);
   });
 
   it("MAX_COLUMNS: 8 columns over a limit of 5", async () => {
-    const before = await storageSnapshot();
+    const before = await storageSnapshot(ws.id);
     const r = await send(
       `/api/workspaces/${ws.id}/datasets?kind=accounts&name=cols`,
       csvUpload("accounts", "account_id,arr,renewed,c1,c2,c3,c4,c5\nA1,100,1,a,b,c,d,e\n"),
       { MAX_COLUMNS: "5" },
     );
     expectLimit(r, "5", "columns");
-    expect(await storageSnapshot()).toEqual(before);
+    expect(await storageSnapshot(ws.id)).toEqual(before);
   });
 
   it("MAX_CELL_CHARS: a 30-character cell over a limit of 20 names its row and column", async () => {
-    const before = await storageSnapshot();
+    const before = await storageSnapshot(ws.id);
     const r = await send(
       `/api/workspaces/${ws.id}/datasets?kind=accounts&name=cell`,
       csvUpload("accounts", `account_id,arr,renewed,segment\nA1,100,1,SMB\nA2,100,1,${"x".repeat(30)}\n`),
@@ -97,7 +97,7 @@ describe("limits", () => {
     );
     expectLimit(r, "20", "cell length");
     expect(r.json.error?.details?.some((d) => d.row === 3 && d.column === "segment"), JSON.stringify(r.json.error?.details)).toBe(true);
-    expect(await storageSnapshot()).toEqual(before);
+    expect(await storageSnapshot(ws.id)).toEqual(before);
   });
 
   it("MAX_JSON_BYTES: a JSON body over the limit gets 413", async () => {

@@ -55,29 +55,57 @@ export function upload(
   return call(`/api/workspaces/${ws}/datasets?${q}`, { method: "POST", headers, body: payload });
 }
 
-let tableList: { name: string }[] | undefined;
+let tableFilters: { name: string; where: string }[] | undefined;
 
-/** Row counts of every D1 table (migrations bookkeeping aside) and every R2 key: what an upload may leave behind. */
-export async function storageSnapshot(): Promise<{ tables: Record<string, number>; r2: string[] }> {
+/**
+ * What one workspace holds: row counts of every D1 table scoped to the workspace
+ * (by `workspace_id`, by `id` for workspaces, through `uploads` for upload_parts;
+ * a table with no link to a workspace is counted whole) and every R2 key under it
+ * (keys are `<prefix>/<ws>/...`). Scoped so that test files running at the same
+ * time in other workspaces cannot disturb the comparison.
+ */
+export async function storageSnapshot(ws: string): Promise<{ tables: Record<string, number>; r2: string[] }> {
   // Migrations ran in the setup file, so the table list is fixed for the run: read it once.
-  tableList ??= (
-    await env.DB.prepare(
+  if (!tableFilters) {
+    const { results } = await env.DB.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'",
-    ).all<{ name: string }>()
-  ).results;
-  const results = tableList;
+    ).all<{ name: string }>();
+    tableFilters = [];
+    for (const { name } of results) {
+      const cols = (await env.DB.prepare(`PRAGMA table_info("${name.replace(/"/g, '""')}")`).all<{ name: string }>()).results.map((c) => c.name);
+      const where =
+        name === "workspaces" ? "id = ?1"
+        : cols.includes("workspace_id") ? "workspace_id = ?1"
+        : cols.includes("upload_id") ? "upload_id IN (SELECT id FROM uploads WHERE workspace_id = ?1)"
+        : "?1 IS NOT NULL";
+      tableFilters.push({ name, where });
+    }
+  }
   // One statement for all counts: the fuzz test takes thousands of snapshots.
   const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
-  const counts = await env.DB.prepare(`SELECT ${results.map(({ name }, i) => `(SELECT COUNT(*) FROM ${q(name)}) AS c${i}`).join(", ")}`).first<Record<string, number>>();
+  const counts = await env.DB.prepare(
+    `SELECT ${tableFilters.map(({ name, where }, i) => `(SELECT COUNT(*) FROM ${q(name)} WHERE ${where}) AS c${i}`).join(", ")}`,
+  )
+    .bind(ws)
+    .first<Record<string, number>>();
   const tables: Record<string, number> = {};
-  results.forEach(({ name }, i) => (tables[name] = counts?.[`c${i}`] ?? 0));
+  tableFilters.forEach(({ name }, i) => (tables[name] = counts?.[`c${i}`] ?? 0));
+  // R2: every top-level prefix (raw/, cols/, agg/, uploads/, any new one), then the keys under <prefix><ws>/.
   const r2: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.FILES.list({ cursor, limit: 1000 });
-    for (const o of page.objects) r2.push(o.key);
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
+  const list = async (opts: R2ListOptions, each: (page: R2Objects) => void) => {
+    let cursor: string | undefined;
+    do {
+      const page = await env.FILES.list({ ...opts, cursor, limit: 1000 });
+      each(page);
+      cursor = page.truncated ? page.cursor : undefined;
+    } while (cursor);
+  };
+  const prefixes: string[] = [];
+  await list({ delimiter: "/" }, (page) => {
+    prefixes.push(...page.delimitedPrefixes);
+    for (const o of page.objects) r2.push(o.key); // top-level keys: none expected
+  });
+  for (const p of prefixes) await list({ prefix: `${p}${ws}/` }, (page) => r2.push(...page.objects.map((o) => o.key)));
   return { tables, r2: r2.sort() };
 }
 
