@@ -365,8 +365,17 @@ try {
     const result = await new Promise((res, rej) =>
       autocannon({ url, headers: auth, connections: 50, duration: 10, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))),
     );
+    // The floor of this local stack: GET /api/health (one D1 query, no work) under the same load.
+    const floor = await new Promise((res, rej) =>
+      autocannon({ url: `${base}/api/health`, connections: 50, duration: 10, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))),
+    );
+    // Service time: one connection.
+    const one = await new Promise((res, rej) =>
+      autocannon({ url, headers: auth, connections: 1, duration: 5, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))),
+    );
     line("metrics_p99_50conns", result.latency.p99 / 1000, null, null,
-      `p50=${result.latency.p50}ms p99=${result.latency.p99}ms rps=${result.requests.average.toFixed(0)} non2xx=${result.non2xx} errors=${result.errors} rows=${ROWS} target=50ms`);
+      `p50=${result.latency.p50}ms p99=${result.latency.p99}ms rps=${result.requests.average.toFixed(0)} non2xx=${result.non2xx} errors=${result.errors} rows=${ROWS} ` +
+        `oneConnP50=${one.latency.p50}ms oneConnP99=${one.latency.p99}ms healthP99_50conns=${floor.latency.p99}ms healthRps=${floor.requests.average.toFixed(0)} target=50ms`);
   }
 
   if (want("end_to_end")) {
