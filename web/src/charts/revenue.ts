@@ -11,7 +11,7 @@ export function renderRevenue(canvas: HTMLCanvasElement, d: RevenueData, animate
     data: {
       labels: labels(d.baseline.length),
       datasets: [
-        { label: "Scenario 95% band", data: d.hi ?? [], borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(27,127,75,.18)", fill: "+1" },
+        { label: "Scenario 95% band", data: d.hi ?? [], borderWidth: 0, pointRadius: 0, pointStyle: "rect", backgroundColor: "rgba(27,127,75,.18)", fill: "+1" },
         { label: "Scenario 95% band (low)", data: d.lo ?? [], borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(27,127,75,.18)", fill: false },
         { label: "Baseline", data: d.baseline, borderColor: "#5b6475", backgroundColor: "#5b6475", borderDash: [6, 4], borderWidth: 2 },
         { label: "Scenario", data: d.scenario, borderColor: "#1b7f4b", backgroundColor: "#1b7f4b", borderWidth: 2.5 },
@@ -21,7 +21,7 @@ export function renderRevenue(canvas: HTMLCanvasElement, d: RevenueData, animate
       animation: animate ? undefined : false,
       interaction: { mode: "index", intersect: false },
       plugins: {
-        legend: { position: "bottom", labels: { filter: (i) => !String(i.text).includes("(low)"), boxWidth: 18 } },
+        legend: { position: "bottom", labels: { filter: (i) => !String(i.text).includes("(low)"), usePointStyle: true, pointStyle: "line" } },
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: $${Math.round(c.parsed.y as number).toLocaleString("en-US")}` } },
       },
       scales: { y: { title: { display: true, text: "Revenue (discounted)" }, ticks: { callback: (v) => `$${Intl.NumberFormat("en-US", { notation: "compact" }).format(Number(v))}` } } },

@@ -17,7 +17,7 @@ export function renderSurvival(canvas: HTMLCanvasElement, groups: { group: strin
     },
     options: {
       animation: false,
-      plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${((c.parsed.y as number) * 100).toFixed(1)}%` } } },
+      plugins: { legend: { position: "bottom", labels: { usePointStyle: true, pointStyle: "line" } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${((c.parsed.y as number) * 100).toFixed(1)}%` } } },
       scales: { y: { min: 0, max: 1, title: { display: true, text: "Still a customer" }, ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } } },
     },
   }));

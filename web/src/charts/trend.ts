@@ -17,7 +17,7 @@ const flat = (n: number, v: number | null) => (v === null ? [] : new Array(n).fi
 export function renderTrend(canvas: HTMLCanvasElement, d: TrendData): Chart {
   const n = d.labels.length;
   const datasets: any[] = [
-    { label: "95% interval", data: d.hi, borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(36,85,195,.15)", fill: "+1" },
+    { label: "95% interval", data: d.hi, borderWidth: 0, pointRadius: 0, pointStyle: "rect", backgroundColor: "rgba(36,85,195,.15)", fill: "+1" },
     { label: "95% interval (low)", data: d.lo, borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(36,85,195,.15)", fill: false },
     { label: d.metric, data: d.values, borderColor: "#2455c3", backgroundColor: "#2455c3", borderWidth: 2.5, pointRadius: 3, spanGaps: true },
   ];
@@ -30,7 +30,7 @@ export function renderTrend(canvas: HTMLCanvasElement, d: TrendData): Chart {
     options: {
       animation: false,
       interaction: { mode: "index", intersect: false },
-      plugins: { legend: { position: "bottom", labels: { filter: (item) => item.text !== "95% interval (low)", boxWidth: 18 } } },
+      plugins: { legend: { position: "bottom", labels: { filter: (item) => item.text !== "95% interval (low)", usePointStyle: true, pointStyle: "line" } } },
       scales: { y: { title: { display: true, text: d.metric } } },
     },
   }));
