@@ -16,8 +16,8 @@ beforeAll(async () => { s = await openSession(); });
 afterAll(async () => { await s?.close(); });
 
 /** NPS of the responses CSV, computed here independently of the API: %promoters(9-10) − %detractors(0-6). */
-function npsOf(csv: string): number {
-  const rows = csv.trim().split("\n").slice(1).map((l) => Number(l.split(",")[2]));
+function npsOf(csv: string, from = "", to = "9999"): number {
+  const rows = csv.trim().split("\n").slice(1).map((l) => l.split(",")).filter((c) => c[1] >= from && c[1] <= to).map((c) => Number(c[2]));
   const p = rows.filter((x) => x >= 9).length;
   const d = rows.filter((x) => x <= 6).length;
   return (100 * (p - d)) / rows.length;
@@ -111,6 +111,21 @@ describe("workspace: create, upload, dashboard, share", () => {
     expect(await overflowX(s.page)).toBeLessThanOrEqual(0);
     await s.shot("05-dashboard-phone");
     await s.page.setViewportSize({ width: 1280, height: 900 });
+    expect(s.errors).toEqual([]);
+  });
+
+  it("narrows every figure to a date range", async () => {
+    await s.page.locator("#range-from").fill("2025-07-01");
+    await s.page.locator("#range-to").fill("2025-12-31");
+    await s.page.locator("#range-form button[type=submit]").click();
+    await s.page.locator("#range-clear").waitFor();
+    await s.page.locator("#kpis").waitFor();
+    // NPS of the responses dated 2025-07-01..2025-12-31, counted in this test from the CSV.
+    expect(await s.page.locator('[data-kpi="NPS"]').textContent()).toBe(npsOf(book.responsesCsv, "2025-07-01", "2025-12-31").toFixed(1).replace("-", "−"));
+    await s.page.locator("#range-clear").click();
+    await s.page.locator("#range-form").waitFor();
+    await s.page.waitForFunction(() => !document.getElementById("range-clear"));
+    expect(await s.page.locator('[data-kpi="NPS"]').textContent()).toBe(npsOf(book.responsesCsv).toFixed(1).replace("-", "−"));
     expect(s.errors).toEqual([]);
   });
 

@@ -42,13 +42,17 @@ function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElemen
 export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
   const hasResponses = (w.datasets ?? []).some((d) => d.kind === "responses");
-  const get = (by?: string) => api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by } }).catch(() => null);
+  // An optional date range (kept in this browser) applies to every figure on the screen.
+  const from = pref<string>(ws, "from", "");
+  const to = pref<string>(ws, "to", "");
+  const get = (by?: string) => api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by, from, to } }).catch(() => null);
   const period = pref<"month" | "quarter">(ws, "period", "month");
   const [overall, byMonth, bySegment, byTouchpoint] = hasResponses
     ? await Promise.all([get(), get(period), get("segment"), get("touchpoint")])
     : [null, null, null, null];
 
   const parts: (Node | string)[] = [heading("Dashboard", w)];
+  if (hasResponses) parts.push(rangeForm(ws, from, to));
   if (!w.datasets?.length) {
     parts.push(h("section", { class: "card" }, h("h2", {}, "Start by uploading your data"),
       h("p", {}, "Upload an accounts file (ARR, renewed) and a survey responses file (NPS, CSAT, CES). ", h("a", { href: wsHash(ws, "upload"), class: "button" }, "Upload files"))));
@@ -115,4 +119,21 @@ function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
       { "data-warn": j.orphanResponses > 0 ? "1" : "0" }),
     kpi("Accounts without responses", int(j.accountsWithoutResponses), null, "Accounts nobody answered a survey for. Models exclude them when a satisfaction predictor is used (counted as excluded).")));
   return card;
+}
+
+/** From / to dates for the survey responses counted on the dashboard (blank = all). */
+function rangeForm(ws: string, from: string, to: string): HTMLElement {
+  const f = h("input", { type: "date", id: "range-from", value: from });
+  const t = h("input", { type: "date", id: "range-to", value: to });
+  const form = h("form", { class: "row no-print", id: "range-form" }, field("Responses from", f), field("to", t),
+    h("button", { type: "submit", class: "secondary" }, "Apply"),
+    from || to ? h("button", { type: "button", class: "secondary", id: "range-clear", onclick: () => { setPref(ws, "from", ""); setPref(ws, "to", ""); window.dispatchEvent(new HashChangeEvent("hashchange")); } }, "All dates") : "");
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    setPref(ws, "from", f.value);
+    setPref(ws, "to", t.value);
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  });
+  return h("section", { class: "card", "aria-label": "Date range" }, form,
+    from || to ? h("p", { class: "small muted" }, `Showing responses ${from ? `from ${from}` : ""} ${to ? `to ${to}` : ""}; the join report below covers the whole files.`) : "");
 }
