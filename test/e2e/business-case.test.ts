@@ -141,6 +141,13 @@ describe("business case: model → what-if → scenarios → print", () => {
     expect(await raw("Revenue gain")).toBeLessThan(expected);
     await s.page.locator("#whatif-segment").selectOption("");
     await computedWith({ segment: "" });
+    // An exact investment typed in (not on the slider's step): ROI = (margin gain − investment) / investment.
+    await s.page.locator("#whatif-investment-exact").fill("123457");
+    await computedWith({ investment: 123457 });
+    const margin = 0.8 * (await raw("Revenue gain"));
+    expect(Math.abs((await raw("ROI")) - (margin - 123457) / 123457)).toBeLessThan(1e-9);
+    await s.page.locator("#whatif-investment-exact").fill("40000");
+    await computedWith({ investment: 40000 });
     expect(s.errors).toEqual([]);
   });
 

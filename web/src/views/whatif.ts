@@ -64,7 +64,7 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     "Points added to each account's mean CSAT answer (1-5), clipped to the scale.");
   const invMax = niceCeil(totalArr * 0.1);
   const sInv = slider("whatif-investment", "Investment", 0, invMax, invMax / 200, niceCeil(totalArr * 0.01) / 2, (v) => money(v),
-    "What the initiative costs, in the currency of the upload. ROI = (margin gain − investment) / investment.");
+    "What the initiative costs, in the currency of the upload. ROI = (margin gain − investment) / investment.", "Exact amount");
   const sH = slider("whatif-horizon", "Horizon", 1, 10, 1, 3, (v) => `${v} year${v === 1 ? "" : "s"}`,
     "Years of revenue counted. Year 1 is already contracted; a higher renewal probability pays from year 2 on.");
   const sM = slider("whatif-margin", "Gross margin", 0, 1, 0.01, 0.8, (v) => pct(v, 0), "Share of revenue kept after the cost of serving it; gains are counted on margin.");
@@ -146,7 +146,7 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     kpiBox.dataset.inputs = JSON.stringify(p);
     main.dispatchEvent(new CustomEvent("whatif:updated", { bubbles: true, detail: { ms: performance.now() - t0, computeMs, inputs: p } }));
   }
-  for (const s of [sNps, sCsat, sInv, sH, sM, sD]) s.input.addEventListener("input", schedule);
+  for (const s of [sNps, sCsat, sInv, sH, sM, sD]) s.onInput(schedule);
   seg.addEventListener("change", schedule);
 
   // Save, then compare / print.
