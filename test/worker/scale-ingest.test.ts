@@ -47,6 +47,7 @@ async function storedNothing(ws: string) {
   expect(await r2Keys(`raw/${ws}/`)).toEqual([]);
   expect(await r2Keys(`cols/${ws}/`)).toEqual([]);
   expect(await r2Keys(`agg/${ws}/`)).toEqual([]);
+  expect(await r2Keys(`acct/${ws}/`)).toEqual([]);
   const { results } = await env.DB.prepare("SELECT id FROM datasets WHERE workspace_id = ?").bind(ws).all();
   expect(results).toEqual([]);
 }

@@ -83,7 +83,7 @@ describe("metrics and join over blocks", () => {
     }
   });
 
-  it("joins 3,000 accounts with the 150,000 responses block by block: means, counts and the report equal a row loop", async () => {
+  it("joins 3,000 accounts with the 150,000 responses from the per-account rollup and from the blocks: means, counts and the report equal a row loop", async () => {
     expect((await upload(ws, "kind=responses", csv)).status).toBe(201); // whole again (the first one lost its blocks)
     const acc = ["account_id,arr,renewed", ...Array.from({ length: 3000 }, (_, i) => `A${i},${1000 + i},${i % 2}`)].join("\n");
     expect((await upload(ws, "kind=accounts", acc)).status).toBe(201);
@@ -103,6 +103,13 @@ describe("metrics and join over blocks", () => {
       expect(j.numeric.responses[k]).toBe(cnt[k]);
       expect(j.numeric.nps[k]).toBe(sum[k] / cnt[k]);
     }
+    // The same join read from the blocks (the per-account rollup removed): identical.
+    const respId = j.datasets.responses!;
+    expect(await env.FILES.head(`acct/${ws.id}/${respId}.bin`)).not.toBeNull();
+    await env.FILES.delete(`acct/${ws.id}/${respId}.bin`);
+    const fromBlocks = await loadJoinedAccounts(env, ws.id);
+    for (const k of ["nps", "csat", "ces", "responses"]) expect(Array.from(fromBlocks.numeric[k])).toEqual(Array.from(j.numeric[k]));
+    expect(fromBlocks.report).toEqual(j.report);
     const matched = cnt.filter((c) => c > 0).length; // 2,700: accounts A0, A10, … only get the orphan rows' turns
     expect(j.report).toEqual({ accounts: 3000, responses: N, matchedAccounts: matched, orphanResponses: orphans, accountsWithoutResponses: 3000 - matched });
   });

@@ -40,7 +40,7 @@ export class DatasetWriter {
   private multipartStart: Promise<R2MultipartUpload> | null = null;
   private parts: Promise<R2UploadedPart>[] = [];
   private lastPart: Promise<unknown> = Promise.resolve();
-  private extra = new Map<string, string>();
+  private extra = new Map<string, string | Uint8Array>();
   private rawDone = false;
 
   constructor(
@@ -117,7 +117,7 @@ export class DatasetWriter {
   }
 
   /** An extra object stored beside the blocks (e.g. the metrics rollup), written at commit. */
-  setExtra(key: string, body: string): void {
+  setExtra(key: string, body: string | Uint8Array): void {
     this.extra.set(key, body);
   }
 

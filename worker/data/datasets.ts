@@ -246,7 +246,7 @@ export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta
 /** Deletes a dataset's D1 row, then its R2 objects. */
 export async function deleteDataset(env: Env, meta: DatasetMeta): Promise<void> {
   await env.DB.prepare("DELETE FROM datasets WHERE workspace_id = ? AND id = ?").bind(meta.workspaceId, meta.id).run();
-  const keys = [rawKey(meta.workspaceId, meta.id), `agg/${meta.workspaceId}/${meta.id}.json`];
+  const keys = [rawKey(meta.workspaceId, meta.id), `agg/${meta.workspaceId}/${meta.id}.json`, `acct/${meta.workspaceId}/${meta.id}.bin`];
   for (let b = 0; b < meta.blockCount; b++) keys.push(blockKey(meta.workspaceId, meta.id, b));
   for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
 }

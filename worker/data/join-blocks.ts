@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { accountRollupKey, decodeAccountRollup } from "./account-rollup";
 import { type DatasetMeta, readBlocks } from "./datasets";
 
 /**
@@ -35,6 +36,26 @@ export async function aggregateResponses(
     count: new Float64Array(n), npsSum: new Float64Array(n), npsN: new Float64Array(n), csatSum: new Float64Array(n),
     csatN: new Float64Array(n), cesSum: new Float64Array(n), cesN: new Float64Array(n), responses: 0, orphans: 0,
   };
+  // The per-account rollup stored at ingest: one object instead of every block.
+  const rolled = await env.FILES.get(accountRollupKey(meta.workspaceId, meta.id));
+  if (rolled) {
+    const { ids, cols } = decodeAccountRollup(await rolled.arrayBuffer());
+    for (let r = 0; r < ids.length; r++) {
+      const c = cols.count[r];
+      a.responses += c;
+      const id = ids[r];
+      const k = id === null ? -1 : (index.get(id) ?? -1);
+      if (k < 0) {
+        a.orphans += c;
+        continue;
+      }
+      a.count[k] = c;
+      a.npsSum[k] = cols.nps_sum[r]; a.npsN[k] = cols.nps_n[r];
+      a.csatSum[k] = cols.csat_sum[r]; a.csatN[k] = cols.csat_n[r];
+      a.cesSum[k] = cols.ces_sum[r]; a.cesN[k] = cols.ces_n[r];
+    }
+    return a;
+  }
   const want = withScores ? ["account_id", "nps", "csat", "ces"] : ["account_id"];
   for await (const block of readBlocks(env, meta, want)) {
     a.responses += block.rows;

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import { newId } from "../auth";
 import { type DatasetMeta, type DatasetKind, rawKey } from "../data/datasets";
+import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
 import { limit } from "../env";
 import { ApiError } from "../errors";
@@ -86,6 +87,7 @@ export async function handleUpload(
   const name = spec.name?.trim() || filename || `${spec.kind} ${new Date().toISOString().slice(0, 10)}`;
   const writer = spec.dryRun ? null : new DatasetWriter(env, ws, id, contentType);
   const rollup = spec.kind === "responses" && writer ? new RollupBuilder(spec.csatScale) : null;
+  const accounts = rollup ? new AccountRollupBuilder() : null;
   try {
     const result = await ingestStream(stream, {
       kind: spec.kind,
@@ -96,12 +98,14 @@ export async function handleUpload(
       maxBytes,
       writer,
       reopen,
-      onBlock: rollup ? (b) => rollup.add(b) : undefined,
-      onRestart: () => rollup?.reset(),
+      onBlock: rollup ? (b) => (rollup.add(b), accounts!.add(b)) : undefined,
+      onRestart: () => (rollup?.reset(), accounts?.reset()),
     });
     if (!writer) return { meta: null, result, name };
     const rolled = rollup?.toJson();
     if (rolled) writer.setExtra(rollupKey(ws, id), rolled);
+    const perAccount = accounts?.toBytes();
+    if (perAccount) writer.setExtra(accountRollupKey(ws, id), perAccount);
     const meta = await writer.commit({
       kind: spec.kind,
       name,

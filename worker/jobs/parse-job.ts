@@ -1,3 +1,4 @@
+import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
 import { rawKey } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
@@ -58,6 +59,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
   const rowsTotal = (JSON.parse(row.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
   const writer = new DatasetWriter(env, ws, datasetId, spec.contentType);
   const rollup = spec.kind === "responses" ? new RollupBuilder(spec.csatScale) : null;
+  const accounts = rollup ? new AccountRollupBuilder() : null;
   let last = Date.now();
   const progress = (rowsDone: number, errorsSoFar: number, total = Math.max(rowsTotal, rowsDone)) =>
     env.DB.prepare("UPDATE datasets SET progress = ? WHERE id = ? AND workspace_id = ?")
@@ -78,8 +80,8 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
         if (!obj) throw new Error("raw upload vanished");
         return obj.body;
       },
-      onBlock: rollup ? (b) => rollup.add(b) : undefined,
-      onRestart: () => rollup?.reset(),
+      onBlock: rollup ? (b) => (rollup.add(b), accounts!.add(b)) : undefined,
+      onRestart: () => (rollup?.reset(), accounts?.reset()),
       onProgress: async (p) => {
         // Yield to the event loop between pieces, so that requests served by this isolate (progress polls
         // under wrangler dev) are not held up for the whole job.
@@ -91,6 +93,8 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     });
     const rolled = rollup?.toJson();
     if (rolled) writer.setExtra(rollupKey(ws, datasetId), rolled);
+    const perAccount = accounts?.toBytes();
+    if (perAccount) writer.setExtra(accountRollupKey(ws, datasetId), perAccount);
     await writer.commit(
       {
         kind: spec.kind, name: up.name, rows: result.rows, columns: result.columns, warnings: result.warnings,
