@@ -1,8 +1,8 @@
 // The streaming intake's own memory, apart from the local D1/R2 simulators that share the workerd process:
 // worker/intake/stream.ts + worker/data/dataset-writer.ts (bundled with esbuild) run in Node under
-// `--max-old-space-size=<limit>` on a generated responses CSV sent as a stream of 64 KB chunks, with an R2
+// `--max-old-space-size=<limit>` (with the metrics and per-account rollups built as at ingest) on a generated responses CSV sent as a stream of 64 KB chunks, with an R2
 // stand-in that encodes and then drops every object. Run by bench/scale.mjs:
-//   node --max-old-space-size=128 bench/ingest-heap.mjs <rows>
+//   node --max-old-space-size=128 bench/ingest-heap.mjs <rows> [distinct accounts, default 200000]
 // prints one JSON line {rows, seconds, peakHeapMB, peakRssMB, blocks, rawBytes}. Running out of heap fails it.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -11,12 +11,14 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const rows = Number(process.argv[2] ?? 1_000_000);
+/** Distinct account ids in the file (the per-account rollup keeps one entry each, up to 200,000). */
+const accounts = Number(process.argv[3] ?? 200_000);
 const root = path.resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(path.join(os.tmpdir(), "cx-heap-"));
 const out = path.join(dir, "intake.mjs");
 await build({
   stdin: {
-    contents: `export { ingestStream } from "./worker/intake/stream"; export { DatasetWriter } from "./worker/data/dataset-writer"; export { RollupBuilder } from "./worker/metrics/rollup";`,
+    contents: `export { ingestStream } from "./worker/intake/stream"; export { DatasetWriter } from "./worker/data/dataset-writer"; export { RollupBuilder } from "./worker/metrics/rollup"; export { AccountRollupBuilder } from "./worker/data/account-rollup";`,
     resolveDir: root,
     loader: "ts",
   },
@@ -26,7 +28,7 @@ await build({
   outfile: out,
   logLevel: "error",
 });
-const { ingestStream, DatasetWriter, RollupBuilder } = await import(pathToFileURL(out).href);
+const { ingestStream, DatasetWriter, RollupBuilder, AccountRollupBuilder } = await import(pathToFileURL(out).href);
 rmSync(dir, { recursive: true, force: true });
 
 /** R2 stand-in: reads what is put (as R2 would), keeps only sizes. */
@@ -64,7 +66,7 @@ const stream = new ReadableStream({
     }
     let s = "";
     while (s.length < 65536 && i < rows) {
-      s += `A${i % 100000},2025-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${i % 11},${1 + (i % 5)},${1 + (i % 7)},${["onboarding", "support", "billing", "renewal"][i & 3]}\n`;
+      s += `A${(i * 7919) % accounts},2025-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${i % 11},${1 + (i % 5)},${1 + (i % 7)},${["onboarding", "support", "billing", "renewal"][i & 3]}\n`;
       i++;
     }
     if (s) c.enqueue(enc.encode(s));
@@ -75,12 +77,13 @@ const stream = new ReadableStream({
 let peakHeap = 0, peakRss = 0;
 const sample = () => {
   const m = process.memoryUsage();
-  peakHeap = Math.max(peakHeap, m.heapUsed + m.external + m.arrayBuffers);
+  peakHeap = Math.max(peakHeap, m.heapUsed + m.external); // external includes ArrayBuffers
   peakRss = Math.max(peakRss, m.rss);
 };
 const timer = setInterval(sample, 5);
 const writer = new DatasetWriter(env, "w", "d", "text/csv");
 const rollup = new RollupBuilder(5);
+const perAccount = new AccountRollupBuilder();
 const t0 = performance.now();
 const result = await ingestStream(stream, {
   kind: "responses",
@@ -92,14 +95,15 @@ const result = await ingestStream(stream, {
   reopen: async () => {
     throw new Error("not expected");
   },
-  onBlock: (b) => rollup.add(b),
+  onBlock: (b) => (rollup.add(b), perAccount.add(b)),
   onProgress: async () => {
     sample();
     await new Promise((r) => setImmediate(r));
   },
 });
 await writer.settle(0);
+const accountBytes = perAccount.toBytes()?.byteLength ?? 0;
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(timer);
 sample();
-console.log(JSON.stringify({ rows: result.rows, seconds, peakHeapMB: peakHeap / 2 ** 20, peakRssMB: peakRss / 2 ** 20, blocks, rawBytes }));
+console.log(JSON.stringify({ rows: result.rows, accounts, accountBytes, seconds, peakHeapMB: peakHeap / 2 ** 20, peakRssMB: peakRss / 2 ** 20, blocks, rawBytes }));

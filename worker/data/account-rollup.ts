@@ -10,8 +10,8 @@ import { type Block, type BlockColumn, decodeBlock, encodeBlock } from "./blocks
 
 export const accountRollupKey = (ws: string, id: string) => `acct/${ws}/${id}.bin`;
 
-/** Beyond this many distinct account ids no rollup is kept (the join then reads the blocks). */
-const MAX_ACCOUNTS = 1_000_000;
+/** Beyond this many distinct account ids no rollup is kept (the join then reads the blocks): its state must fit a 128 MB Worker beside the intake. */
+const MAX_ACCOUNTS = 200_000;
 
 const FIELDS = ["count", "nps_sum", "nps_n", "csat_sum", "csat_n", "ces_sum", "ces_n"] as const;
 
@@ -52,7 +52,7 @@ export class AccountRollupBuilder {
       }
       to[k + 1] = r;
     }
-    if (this.ids.length > MAX_ACCOUNTS) {
+    if (this.ids.length > MAX_ACCOUNTS + 1) {
       this.overflow = true;
       this.index.clear();
       this.ids = [];
