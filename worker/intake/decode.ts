@@ -19,46 +19,50 @@ export function sniffFormat(bytes: Uint8Array): FileFormat {
   return "csv";
 }
 
+/** Text encodings of uploads: UTF-8 (BOM or not; Windows-1252 when it turns out not to be UTF-8), UTF-16 LE/BE. */
+export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+
+/** Bytes looked at to tell UTF-16 without a BOM (NUL in every other byte) from binary data. */
+export const HEAD_BYTES = 4096;
+
 /**
- * Decodes a text upload: UTF-8 (BOM stripped), UTF-16 LE/BE (by BOM, or by the
- * NUL pattern of ASCII text), or Windows-1252 when the bytes are not valid UTF-8
- * (Excel's "CSV" on Windows). Binary data is refused.
- * @throws ApiError 422 invalid_file for binary data
+ * The encoding of a text upload from its first bytes: UTF-8 (BOM or not), UTF-16 LE/BE by BOM, or by the
+ * NUL pattern of ASCII text in UTF-16. A UTF-8 guess may still turn out to be Windows-1252 (Excel's "CSV"
+ * on Windows) further on; the intake then reads the file again (worker/intake/stream.ts).
+ * @throws ApiError 422 invalid_file for binary data (NULs in no UTF-16 pattern)
  */
-export function decodeText(bytes: Uint8Array, warnings: string[]): string {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return utf8OrCp1252(bytes.subarray(3), warnings);
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
-  const head = bytes.subarray(0, 4096);
+export function encodingOf(head: Uint8Array): Encoding {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8";
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  const h = head.subarray(0, HEAD_BYTES);
   let nulEven = 0, nulOdd = 0;
-  for (let i = 0; i < head.length; i++) if (head[i] === 0) (i % 2 === 0 ? nulEven++ : nulOdd++);
+  for (let i = 0; i < h.length; i++) if (h[i] === 0) (i % 2 === 0 ? nulEven++ : nulOdd++);
   if (nulEven + nulOdd > 0) {
     // ASCII text in UTF-16 without a BOM has a NUL in every other byte.
-    if (nulOdd > head.length * 0.4 && nulEven === 0) return new TextDecoder("utf-16le").decode(bytes);
-    if (nulEven > head.length * 0.4 && nulOdd === 0) return new TextDecoder("utf-16be").decode(bytes);
-    throw new ApiError(422, "invalid_file", "The file is binary, not CSV or xlsx text; export the data as CSV (UTF-8) or xlsx.");
+    if (nulOdd > h.length * 0.4 && nulEven === 0) return "utf-16le";
+    if (nulEven > h.length * 0.4 && nulOdd === 0) return "utf-16be";
+    throw binary();
   }
-  return utf8OrCp1252(bytes, warnings);
+  return "utf-8";
 }
 
-function utf8OrCp1252(bytes: Uint8Array, warnings: string[]): string {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    text = new TextDecoder("windows-1252").decode(bytes);
-    warnings.push("the file is not UTF-8; it was read as Windows-1252 (Excel's default on Windows)");
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // Control characters other than tab, CR and LF mean binary data.
+/** Characters of decoded text checked for control characters. */
+export const CHECK_CHARS = 65536;
+
+/**
+ * Control characters other than tab, CR and LF in more than 0.1% of the first 64K characters mean binary data.
+ * @throws ApiError 422 invalid_file
+ */
+export function checkBinary(text: string): void {
   let control = 0;
-  const n = Math.min(text.length, 65536);
+  const n = Math.min(text.length, CHECK_CHARS);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c < 32 && c !== 9 && c !== 10 && c !== 13) control++;
   }
-  if (control > 0 && control > n * 0.001) {
-    throw new ApiError(422, "invalid_file", "The file is binary, not CSV or xlsx text; export the data as CSV (UTF-8) or xlsx.");
-  }
-  return text;
+  if (control > 0 && control > n * 0.001) throw binary();
 }
+
+const binary = () =>
+  new ApiError(422, "invalid_file", "The file is binary, not CSV or xlsx text; export the data as CSV (UTF-8) or xlsx.");

@@ -4,8 +4,8 @@ import type { DatasetWriter } from "../data/dataset-writer";
 import { ApiError } from "../errors";
 import { parseCsv } from "./csv";
 import { CsvChunker, guessLineBreak } from "./csv-chunker";
-import { sniffFormat } from "./decode";
-import { guessDelimiter } from "./intake";
+import { CHECK_CHARS, checkBinary, type Encoding, encodingOf, HEAD_BYTES, sniffFormat } from "./decode";
+import { guessDelimiter } from "./delimiter";
 import { type TableLimits, TableIntake } from "./table";
 import { parseXlsx } from "./xlsx";
 
@@ -17,7 +17,7 @@ import { parseXlsx } from "./xlsx";
  * bytes go to R2 beside them. Neither the whole text nor row objects are held:
  * at most one block of raw cells, one piece of text and a few blocks in flight.
  * xlsx is read whole (a zip needs its central directory; its size is bounded by the
- * body limit). The encodings and errors are those of `decodeText` / `runIntake`.
+ * body limit). Encodings: worker/intake/decode.ts.
  */
 
 export interface StreamIntakeOptions {
@@ -53,8 +53,6 @@ export interface StreamIntakeResult {
 
 /** Text held without a row boundary beyond this means a quote that never closes (a legal row is ≤ columns × cell limit). */
 const MAX_HELD_CHARS = 8 * 1024 * 1024;
-const HEAD_BYTES = 4096;
-const CHECK_CHARS = 65536;
 
 class NotUtf8 extends Error {}
 
@@ -99,28 +97,9 @@ const concat = (chunks: Uint8Array[], total: number): Uint8Array => {
   return out;
 };
 
-type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
-
-/** The encoding `decodeText` would choose, from the first bytes (UTF-8 may still turn out to be Windows-1252). */
-function encodingOf(head: Uint8Array): Encoding {
-  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8";
-  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
-  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
-  const h = head.subarray(0, HEAD_BYTES);
-  let nulEven = 0, nulOdd = 0;
-  for (let i = 0; i < h.length; i++) if (h[i] === 0) (i % 2 === 0 ? nulEven++ : nulOdd++);
-  if (nulEven + nulOdd > 0) {
-    // ASCII text in UTF-16 without a BOM has a NUL in every other byte.
-    if (nulOdd > h.length * 0.4 && nulEven === 0) return "utf-16le";
-    if (nulEven > h.length * 0.4 && nulOdd === 0) return "utf-16be";
-    throw new ApiError(422, "invalid_file", "The file is binary, not CSV or xlsx text; export the data as CSV (UTF-8) or xlsx.");
-  }
-  return "utf-8";
-}
-
 /**
  * Parses an upload stream into validated blocks handed to `o.writer`.
- * @throws ApiError as `runIntake` does (422 invalid_file with every bad cell, invalid_mapping, too_many_rows,
+ * @throws ApiError 422 (invalid_file with every bad cell, invalid_mapping, too_many_rows,
  *   too_many_columns, cell_too_long), 413 too_large, 400 bad_request when the body is cut off
  */
 export async function ingestStream(stream: ReadableStream<Uint8Array>, o: StreamIntakeOptions): Promise<StreamIntakeResult> {
@@ -309,19 +288,6 @@ async function csvPass(
     preview: { headers: t.headers, rows: t.preview },
     blockRows,
   };
-}
-
-/** Control characters other than tab, CR and LF in the first 64K characters mean binary data (as `decodeText`). */
-function checkBinary(text: string): void {
-  let control = 0;
-  const n = Math.min(text.length, CHECK_CHARS);
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13) control++;
-  }
-  if (control > 0 && control > n * 0.001) {
-    throw new ApiError(422, "invalid_file", "The file is binary, not CSV or xlsx text; export the data as CSV (UTF-8) or xlsx.");
-  }
 }
 
 function countOf(s: string, ch: string, from = 0, to = s.length): number {
