@@ -7,7 +7,7 @@
  * only tally. Results are JSON-safe: an empty sample gives `null`, never NaN.
  */
 import { ModelError } from "./errors";
-import { tQuantile } from "./survey-t";
+import { tQuantile } from "./distributions";
 
 /** Two-sided 95% normal quantile, Φ⁻¹(0.975) (the exact value, not 1.96). */
 export const Z95 = 1.959963984540054;

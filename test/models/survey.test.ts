@@ -11,7 +11,7 @@ import {
   npsSummary,
   wilson,
 } from "../../models/survey";
-import { tQuantile } from "../../models/survey-t";
+import { tQuantile } from "../../models/distributions";
 
 const close = (a: number | null | undefined, b: number, tol = 1e-9) => {
   expect(a).not.toBeNull();
