@@ -58,8 +58,14 @@ export function renderReport(workspaceName: string, stored: StoredScenario, mode
   .kpi { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 8px; } .kpi b { display: block; font-size: 17px; }
   table { border-collapse: collapse; width: 100%; } td, th { text-align: right; padding: 2px 6px; border-bottom: 1px solid #eee; }
   td:first-child, th:first-child { text-align: left; } ul { margin: 4px 0; padding-left: 18px; } svg { max-width: 100%; height: auto; }
-  @page { size: A4; margin: 12mm; }
-  @media print { body { margin: 0; max-width: none; font-size: 11px; } h2 { break-after: avoid; } .kpi, svg, table { break-inside: avoid; } }
+  @page { size: A4; margin: 10mm; }
+  @media print {
+    body { margin: 0; max-width: none; font-size: 10.5px; line-height: 1.35; }
+    h1 { font-size: 18px; } h2 { break-after: avoid; margin: 10px 0 4px; } p { margin: 4px 0; }
+    .kpi, svg, table { break-inside: avoid; } .kpi b { font-size: 15px; }
+    /* One A4 page: the chart keeps its aspect ratio at three quarters of the text width. */
+    svg { width: 75%; }
+  }
 </style></head><body>
 <h1>${esc(stored.name)}</h1>
 <div class="muted">${esc(workspaceName)} · scenario ${esc(stored.id)} · model ${esc(model.id)} · ${esc(generatedAt)}</div>
