@@ -140,9 +140,10 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     const [r, al, a, b] = phi;
     const lnal = Math.log(al);
     let f = 0;
-    const g = new Float64Array(4);
-    const h = new Float64Array(16);
     let grr = 0, gral = 0, galal = 0, gaa = 0, gab = 0, gbb = 0;
+    // Cross terms of (r, α) with (a, b) as scalars, not typed-array slots: keyed stores after the loop that
+    // never ran before the loop was optimised made V8 deoptimise each call (and rerun the loop unoptimised).
+    let hra = 0, hrb = 0, hala = 0, halb = 0;
     let ga = 0, gb = 0, gr = 0, gal = 0;
     for (let j = 0; j < nx; j++) {
       const x = xs[j], w = wx[j];
@@ -207,19 +208,18 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
       grr += w * q * ur * ur;
       gral += w * (q * ur * ual + s * (i1 - i2) - i1);
       galal += w * (q * ual * ual + kk * i1 * i1 + s * kk * (i2 * i2 - i1 * i1));
-      h[2] += w * q * ur * inva;
-      h[3] += w * q * ur * ub;
-      h[6] += w * q * ual * inva;
-      h[7] += w * q * ual * ub;
+      hra += w * q * ur * inva;
+      hrb += w * q * ur * ub;
+      hala += w * q * ual * inva;
+      halb += w * q * ual * ub;
       gaa += w * (q * inva * inva - s * inva * inva);
       gab += w * q * inva * ub;
       gbb += w * (q * ub * ub + s * ub * ub);
     }
     if (!deriv) return { f };
-    g[0] = gr; g[1] = gal; g[2] = ga; g[3] = gb;
-    h[0] = grr; h[1] = h[4] = gral; h[5] = galal;
-    h[8] = h[2]; h[12] = h[3]; h[9] = h[6]; h[13] = h[7];
-    h[10] = gaa; h[11] = h[14] = gab; h[15] = gbb;
+    const g = Float64Array.of(gr, gal, ga, gb);
+    // Row-major Hessian of (r, α, a, b).
+    const h = Float64Array.of(grr, gral, hra, hrb, gral, galal, hala, halb, hra, hala, gaa, gab, hrb, halb, gab, gbb);
     return { f, g, h };
   };
   const start = warm ? Float64Array.of(warm.r, warm.alpha * scale, warm.a, warm.b) : Float64Array.of(1, 1, 1, 1);
