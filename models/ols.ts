@@ -155,10 +155,11 @@ function residualSs(X: Float64Array, y: Float64Array, beta: Float64Array, n: num
 function hc3(X: Float64Array, y: Float64Array, beta: Float64Array, n: number, p: number, perm: Int32Array,
   scale: Float64Array, w: Float64Array, out: Float64Array): number {
   const meat = new Float64Array(p * p);
-  const zc = new Float64Array(p * BLOCK);
+  const xc = new Float64Array(p * BLOCK); // the block's rows permuted and scaled, by column
+  const zc = new Float64Array(p * BLOCK); // their rows of Q, by column
   const om = new Float64Array(BLOCK);
+  const hh = new Float64Array(BLOCK);
   const tmp = new Float64Array(BLOCK);
-  const xp = new Float64Array(p);
   const inv = new Float64Array(p);
   for (let a = 0; a < p; a++) inv[a] = 1 / scale[perm[a]];
   let ssr = 0;
@@ -166,30 +167,83 @@ function hc3(X: Float64Array, y: Float64Array, beta: Float64Array, n: number, p:
     const nb = Math.min(BLOCK, n - start);
     for (let i = 0; i < nb; i++) {
       const o = (start + i) * p;
-      let fit = 0;
-      for (let j = 0; j < p; j++) fit += X[o + j] * beta[j];
-      const e = y[start + i] - fit;
-      ssr += e * e;
-      for (let a = 0; a < p; a++) xp[a] = X[o + perm[a]] * inv[a];
-      let h = 0;
-      for (let b = 0; b < p; b++) {
-        let s = 0;
-        for (let a = 0; a <= b; a++) s += xp[a] * w[a * p + b];
-        zc[b * BLOCK + i] = s;
-        h += s * s;
+      let f0 = 0;
+      let f1 = 0;
+      let f2 = 0;
+      let f3 = 0;
+      let j = 0;
+      for (; j + 3 < p; j += 4) {
+        f0 += X[o + j] * beta[j];
+        f1 += X[o + j + 1] * beta[j + 1];
+        f2 += X[o + j + 2] * beta[j + 2];
+        f3 += X[o + j + 3] * beta[j + 3];
       }
+      for (; j < p; j++) f0 += X[o + j] * beta[j];
+      const e = y[start + i] - (f0 + f1 + (f2 + f3));
+      ssr += e * e;
+      om[i] = e;
+      for (let a = 0; a < p; a++) xc[a * BLOCK + i] = X[o + perm[a]] * inv[a];
+    }
+    // z = x̃ W column by column (W upper triangular: column b takes rows a ≤ b), three rows of W per sweep;
+    // the leverages h = ‖z‖² accumulate alongside.
+    hh.fill(0, 0, nb);
+    for (let b = 0; b < p; b++) {
+      const ob = b * BLOCK;
+      const w0 = w[b];
+      for (let i = 0; i < nb; i++) zc[ob + i] = w0 * xc[i];
+      let a = 1;
+      for (; a + 2 <= b; a += 3) {
+        const wa = w[a * p + b];
+        const wb = w[(a + 1) * p + b];
+        const wc = w[(a + 2) * p + b];
+        const oa = a * BLOCK;
+        for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i] + wb * xc[oa + BLOCK + i] + wc * xc[oa + 2 * BLOCK + i];
+      }
+      for (; a <= b; a++) {
+        const wa = w[a * p + b];
+        const oa = a * BLOCK;
+        for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i];
+      }
+      for (let i = 0; i < nb; i++) {
+        const z = zc[ob + i];
+        hh[i] += z * z;
+      }
+    }
+    for (let i = 0; i < nb; i++) {
+      const h = hh[i];
       if (h > 1 - 1e-10)
         throw new ModelError(
           "too_few_rows",
           `HC3 standard errors are undefined: data row ${start + i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
         );
-      const r = e / (1 - h);
+      const r = om[i] / (1 - h);
       om[i] = r * r;
     }
+    // The meat's lower triangle, four entries per sweep (each load of tmp feeds four products).
     for (let a = 0; a < p; a++) {
       const oa = a * BLOCK;
       for (let i = 0; i < nb; i++) tmp[i] = om[i] * zc[oa + i];
-      for (let b = 0; b <= a; b++) meat[a * p + b] += dot(tmp, 0, zc, b * BLOCK, nb);
+      let b = 0;
+      for (; b + 3 <= a; b += 4) {
+        const o0 = b * BLOCK;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < nb; i++) {
+          const t = tmp[i];
+          s0 += t * zc[o0 + i];
+          s1 += t * zc[o0 + BLOCK + i];
+          s2 += t * zc[o0 + 2 * BLOCK + i];
+          s3 += t * zc[o0 + 3 * BLOCK + i];
+        }
+        const m = a * p + b;
+        meat[m] += s0;
+        meat[m + 1] += s1;
+        meat[m + 2] += s2;
+        meat[m + 3] += s3;
+      }
+      for (; b <= a; b++) meat[a * p + b] += dot(tmp, 0, zc, b * BLOCK, nb);
     }
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) meat[b * p + a] = meat[a * p + b];
