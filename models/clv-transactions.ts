@@ -69,15 +69,28 @@ export function discountedClv(
   return { expectedPurchases: prev, expectedAvgValue: spend, clv: opts.margin * spend * sum };
 }
 
+/** Per-customer CLV values as columns (NaN where a value is undefined), for large customer counts. */
+export interface ClvColumns {
+  bgnbd: BgnbdResult;
+  gammaGamma: GammaGammaResult;
+  pAlive: Float64Array;
+  expectedPurchases: Float64Array;
+  expectedAvgValue: Float64Array;
+  clv: Float64Array;
+  /** Sums over the customers (non-finite values skipped). */
+  totals: { customers: number; expectedPurchases: number; clv: number };
+}
+
 /**
- * Fits BG/NBD on all customers and Gamma-Gamma on repeat customers, then values each customer.
+ * Fits BG/NBD on all customers and Gamma-Gamma on repeat customers, then values each customer, in columns:
+ * no object per customer, so a million customers cost four Float64Arrays.
  * @throws ModelError invalid_input (bad options or columns), no_transactions, no_repeat_buyers, not_converged
- * @example clvTable(summariseTransactions(ids, days, amounts), { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 }).totals.clv
+ * @example clvColumns(summariseTransactions(ids, days, amounts), { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 }).totals.clv
  */
-export function clvTable(
-  s: { customerId: readonly string[]; frequency: ArrayLike<number>; recency: ArrayLike<number>; T: ArrayLike<number>; monetary: ArrayLike<number> },
+export function clvColumns(
+  s: { frequency: ArrayLike<number>; recency: ArrayLike<number>; T: ArrayLike<number>; monetary: ArrayLike<number> },
   opts: ClvOptions,
-): ClvTable {
+): ClvColumns {
   if (!(Number.isInteger(opts.horizonMonths) && opts.horizonMonths >= 1 && opts.horizonMonths <= 600))
     throw new ModelError("invalid_input", `horizonMonths must be a whole number from 1 to 600 (got ${opts.horizonMonths}).`);
   if (!(opts.annualDiscountRate > -1 && opts.annualDiscountRate < 10))
@@ -105,25 +118,49 @@ export function clvTable(
     total[k] = prev;
     alive[k] = bgnbdPAlive(bgnbd, pat.x[k], pat.tx[k], pat.T[k]);
   }
+  const n = s.frequency.length;
+  const out: ClvColumns = {
+    bgnbd, gammaGamma, pAlive: new Float64Array(n), expectedPurchases: new Float64Array(n), expectedAvgValue: new Float64Array(n),
+    clv: new Float64Array(n), totals: { customers: n, expectedPurchases: 0, clv: 0 },
+  };
   let sumE = 0;
   let sumClv = 0;
-  const customers: CustomerClv[] = s.customerId.map((id, j) => {
+  for (let j = 0; j < n; j++) {
     const k = pat.index[j];
     const spend = gammaGammaExpectedSpend(gammaGamma, s.frequency[j], s.monetary[j]);
     const clv = opts.margin * spend * disc[k];
     if (Number.isFinite(total[k])) sumE += total[k];
     if (Number.isFinite(clv)) sumClv += clv;
-    return {
-      customerId: id,
-      frequency: s.frequency[j],
-      recency: s.recency[j],
-      T: s.T[j],
-      monetary: s.monetary[j],
-      pAlive: orNull(alive[k]),
-      expectedPurchases: orNull(total[k]),
-      expectedAvgValue: orNull(spend),
-      clv: orNull(clv),
-    };
-  });
-  return { bgnbd, gammaGamma, customers, totals: { customers: customers.length, expectedPurchases: sumE, clv: sumClv } };
+    out.pAlive[j] = alive[k];
+    out.expectedPurchases[j] = total[k];
+    out.expectedAvgValue[j] = spend;
+    out.clv[j] = clv;
+  }
+  out.totals.expectedPurchases = sumE;
+  out.totals.clv = sumClv;
+  return out;
+}
+
+/**
+ * Fits BG/NBD on all customers and Gamma-Gamma on repeat customers, then values each customer.
+ * @throws ModelError invalid_input (bad options or columns), no_transactions, no_repeat_buyers, not_converged
+ * @example clvTable(summariseTransactions(ids, days, amounts), { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 }).totals.clv
+ */
+export function clvTable(
+  s: { customerId: readonly string[]; frequency: ArrayLike<number>; recency: ArrayLike<number>; T: ArrayLike<number>; monetary: ArrayLike<number> },
+  opts: ClvOptions,
+): ClvTable {
+  const c = clvColumns(s, opts);
+  const customers: CustomerClv[] = s.customerId.map((id, j) => ({
+    customerId: id,
+    frequency: s.frequency[j],
+    recency: s.recency[j],
+    T: s.T[j],
+    monetary: s.monetary[j],
+    pAlive: orNull(c.pAlive[j]),
+    expectedPurchases: orNull(c.expectedPurchases[j]),
+    expectedAvgValue: orNull(c.expectedAvgValue[j]),
+    clv: orNull(c.clv[j]),
+  }));
+  return { bgnbd: c.bgnbd, gammaGamma: c.gammaGamma, customers, totals: c.totals };
 }

@@ -1,9 +1,10 @@
-import { clvTable } from "../../models/clv-transactions";
+import { clvColumns, type ClvColumns } from "../../models/clv-transactions";
 import { ModelError } from "../../models/errors";
-import { summariseTransactions } from "../../models/rfm";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { loadTransactions } from "../data/join";
+import { latestDataset } from "../data/datasets";
+import { summariseTransactionBlocks } from "../data/transactions-rfm";
+import { csvCell } from "./csv";
 
 export interface ClvRequest {
   horizonMonths: number;
@@ -11,6 +12,10 @@ export interface ClvRequest {
   margin: number;
   observationEnd?: string;
 }
+
+/** Customers listed in the JSON answer by default, and at most (API: `limit`). */
+export const CLV_LIMIT_DEFAULT = 10_000;
+export const CLV_LIMIT_MAX = 100_000;
 
 const DAY_MS = 86_400_000;
 
@@ -26,37 +31,156 @@ export function dayOf(iso: string, field = "observationEnd"): number {
 
 export const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
+/** The CLV of every kept customer, in columns (order: first row of the customer in the file). */
+export interface ClvRun {
+  observationEnd: string;
+  horizonMonths: number;
+  annualDiscountRate: number;
+  margin: number;
+  excludedTransactions: number;
+  /** Customers first seen on the observation end (T = 0), left out of the fits and the table. */
+  excludedNewCustomers: number;
+  dataset: string;
+  customerId: string[];
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  monetary: Float64Array;
+  values: ClvColumns;
+}
+
 /**
  * BG/NBD + Gamma-Gamma CLV on the newest transactions dataset (API.md "CLV on transactions"):
- * the RFM summary in lifetimes' conventions (days), both fits, per-customer values.
+ * the RFM summary in lifetimes' conventions (days) built block by block from R2, both fits, per-customer
+ * values as columns (no object per customer).
+ * @throws ModelError no_transactions, no_repeat_buyers, …; ApiError 400 for a bad observationEnd
  */
-export async function runClv(env: Env, ws: string, req: ClvRequest) {
-  const tx = await loadTransactions(env, ws);
-  if (!tx || tx.n === 0) {
+export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Promise<ClvRun> {
+  const end = req.observationEnd ? dayOf(req.observationEnd) : undefined;
+  const meta = await latestDataset(env, ws, "transactions");
+  if (!meta || meta.rows === 0) {
     throw new ModelError("no_transactions", "This workspace has no transactions: upload a transactions dataset (customer_id, date, amount) first.");
   }
-  const end = req.observationEnd ? dayOf(req.observationEnd) : undefined;
-  const summary = summariseTransactions(tx.customerId, tx.date, tx.amount, end);
+  const summary = await summariseTransactionBlocks(env, meta, end);
   // Customers whose first purchase falls on the observation end have T = 0: no time observed, no
   // information for the fits (and fitBgnbd rejects T = 0). They are left out and counted.
-  const keep: number[] = [];
-  for (let i = 0; i < summary.customerId.length; i++) if (summary.T[i] > 0) keep.push(i);
-  const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+  let k = 0;
+  for (let i = 0; i < summary.T.length; i++) if (summary.T[i] > 0) k++;
+  const keep = new Int32Array(k);
+  for (let i = 0, j = 0; i < summary.T.length; i++) if (summary.T[i] > 0) keep[j++] = i;
+  const pick = (a: Float64Array) => (k === a.length ? a : Float64Array.from(keep, (i) => a[i]));
   const kept = {
-    customerId: keep.map((i) => summary.customerId[i]),
+    customerId: k === summary.customerId.length ? summary.customerId : Array.from(keep, (i) => summary.customerId[i]),
     frequency: pick(summary.frequency), recency: pick(summary.recency), T: pick(summary.T), monetary: pick(summary.monetary),
   };
-  const table = clvTable(kept, { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin });
+  const values = clvColumns(kept, { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin });
   return {
-    method: "bgnbd-gg" as const,
     observationEnd: isoOf(summary.observationEnd),
     horizonMonths: req.horizonMonths,
     annualDiscountRate: req.annualDiscountRate,
     margin: req.margin,
     excludedTransactions: summary.excludedTransactions,
-    /** Customers first seen on the observation end (T = 0), left out of the fits and the table. */
-    excludedNewCustomers: summary.customerId.length - keep.length,
-    dataset: tx.datasetId,
-    ...table,
+    excludedNewCustomers: summary.customerId.length - k,
+    dataset: meta.id,
+    ...kept,
+    values,
   };
+}
+
+const orNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+/**
+ * The rows listed when there are more customers than `limit`: the `limit` customers with the highest
+ * CLV (null CLV ranks last; ties go to the earlier customer), kept in file order.
+ */
+export function listedCustomers(clv: Float64Array, limit: number): Int32Array {
+  const n = clv.length;
+  if (n <= limit) return Int32Array.from({ length: n }, (_, i) => i);
+  if (limit === 0) return new Int32Array(0);
+  const ranked = Float64Array.from(clv, (v) => (Number.isFinite(v) ? v : -Infinity)).sort();
+  const cut = ranked[n - limit];
+  let above = 0;
+  for (let i = 0; i < n; i++) if ((Number.isFinite(clv[i]) ? clv[i] : -Infinity) > cut) above++;
+  let ties = limit - above;
+  const out = new Int32Array(limit);
+  let j = 0;
+  for (let i = 0; i < n && j < limit; i++) {
+    const v = Number.isFinite(clv[i]) ? clv[i] : -Infinity;
+    if (v > cut || (v === cut && ties-- > 0)) out[j++] = i;
+  }
+  return out;
+}
+
+/**
+ * The JSON answer of POST .../clv: fits, totals over all customers, and the customers listed up to
+ * `limit` (all of them, in file order, when there are at most `limit`).
+ */
+export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: number }) {
+  const r = await runClvColumns(env, ws, req);
+  const limit = Math.min(CLV_LIMIT_MAX, Math.max(0, Math.floor(req.limit ?? CLV_LIMIT_DEFAULT)));
+  const v = r.values;
+  const listed = listedCustomers(v.clv, limit);
+  const customers = Array.from(listed, (j) => ({
+    customerId: r.customerId[j],
+    frequency: r.frequency[j],
+    recency: r.recency[j],
+    T: r.T[j],
+    monetary: r.monetary[j],
+    pAlive: orNull(v.pAlive[j]),
+    expectedPurchases: orNull(v.expectedPurchases[j]),
+    expectedAvgValue: orNull(v.expectedAvgValue[j]),
+    clv: orNull(v.clv[j]),
+  }));
+  return {
+    method: "bgnbd-gg" as const,
+    observationEnd: r.observationEnd,
+    horizonMonths: r.horizonMonths,
+    annualDiscountRate: r.annualDiscountRate,
+    margin: r.margin,
+    excludedTransactions: r.excludedTransactions,
+    excludedNewCustomers: r.excludedNewCustomers,
+    dataset: r.dataset,
+    bgnbd: v.bgnbd,
+    gammaGamma: v.gammaGamma,
+    customers,
+    customersTotal: r.customerId.length,
+    customersTruncated: listed.length < r.customerId.length,
+    totals: v.totals,
+  };
+}
+
+/** Header of GET .../export/clv.csv. */
+export const CLV_CSV_HEADER = ["customer_id", "frequency", "recency", "T", "monetary", "p_alive", "expected_purchases", "expected_avg_value", "clv"];
+
+/**
+ * Every customer row of a CLV run as a CSV stream (CRLF line ends, cells as `csvCell`), produced a
+ * few thousand rows per chunk, so the export of a million customers is never one string.
+ */
+export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  const n = r.customerId.length;
+  const v = r.values;
+  let next = -1;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (next < 0) {
+        controller.enqueue(enc.encode(CLV_CSV_HEADER.map(csvCell).join(",") + "\r\n"));
+        next = 0;
+        return;
+      }
+      if (next >= n) {
+        controller.close();
+        return;
+      }
+      const stop = Math.min(n, next + rowsPerChunk);
+      let s = "";
+      for (let j = next; j < stop; j++) {
+        s += [r.customerId[j], r.frequency[j], r.recency[j], r.T[j], r.monetary[j], v.pAlive[j], v.expectedPurchases[j], v.expectedAvgValue[j], v.clv[j]]
+          .map(csvCell)
+          .join(",") + "\r\n";
+      }
+      next = stop;
+      controller.enqueue(enc.encode(s));
+    },
+  });
 }

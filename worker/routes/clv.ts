@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { runClv } from "../linking/clv-run";
+import { CLV_LIMIT_DEFAULT, CLV_LIMIT_MAX, runClv } from "../linking/clv-run";
 import { loadJoinedAccounts } from "../data/join";
 import { retentionBySatisfaction } from "../linking/retention";
 import { WsParam } from "../linking/schemas";
@@ -16,6 +16,9 @@ export const ClvRequest = z.object({
   annualDiscountRate: z.number().min(0).max(1).default(0.1),
   margin: z.number().min(0).max(1).default(0.3),
   observationEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().openapi({ description: "Default: the latest date in the dataset" }),
+  limit: z.number().int().min(0).max(CLV_LIMIT_MAX).default(CLV_LIMIT_DEFAULT).openapi({
+    description: `Most customers listed in \`customers\` (default ${CLV_LIMIT_DEFAULT}, max ${CLV_LIMIT_MAX}). Totals and the fits always cover all customers; GET .../export/clv.csv gives every row.`,
+  }),
 }).openapi("ClvRequest");
 
 const Num = z.number().nullable();
@@ -27,8 +30,12 @@ const ClvSchema = z.looseObject({
   customers: z.array(z.object({
     customerId: z.string(), frequency: z.number(), recency: z.number(), T: z.number(), monetary: z.number(),
     pAlive: Num, expectedPurchases: Num, expectedAvgValue: Num, clv: Num,
-  })),
-  totals: z.object({ customers: z.number(), expectedPurchases: z.number(), clv: z.number() }),
+  })).openapi({
+    description: "Customers in order of their first transaction row in the file. When there are more than `limit`, only the `limit` customers with the highest CLV (null last, ties to the earlier customer), still in file order; `customersTruncated` is then true.",
+  }),
+  customersTotal: z.number().int().openapi({ description: "All customers valued (T > 0), listed or not; equals totals.customers and the rows of export/clv.csv." }),
+  customersTruncated: z.boolean().openapi({ description: "True when `customers` lists fewer than `customersTotal` (see `limit`)." }),
+  totals: z.object({ customers: z.number(), expectedPurchases: z.number(), clv: z.number() }).openapi({ description: "Over all customers, whatever `limit`." }),
 }).openapi("Clv");
 
 clv.openapi(
@@ -41,7 +48,7 @@ clv.openapi(
     middleware: [requireRole("viewer")] as const,
     request: { params: WsParam, body: { required: false, content: { "application/json": { schema: ClvRequest } } } },
     responses: {
-      200: { description: "Fits, per-customer values and totals", content: { "application/json": { schema: ClvSchema } } },
+      200: { description: "Fits, per-customer values (up to `limit` customers) and totals over all customers", content: { "application/json": { schema: ClvSchema } } },
       ...errors(400, 401, 403, 404, 422),
     },
   }),

@@ -5,7 +5,7 @@ import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError, notFound } from "../errors";
 import { bookFor, clipFor } from "../linking/frame";
-import { runClv } from "../linking/clv-run";
+import { clvCsvStream, runClvColumns } from "../linking/clv-run";
 import { toCsv } from "../linking/csv";
 import { WsParam } from "../linking/schemas";
 import { getModel, getScenario } from "../linking/store";
@@ -88,6 +88,7 @@ exportsRouter.openapi(
     path: "/api/workspaces/{ws}/export/clv.csv",
     tags: ["exports"],
     summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
+    description: "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
@@ -105,10 +106,9 @@ exportsRouter.openapi(
     },
   }),
   async (c) => {
-    const r = await runClv(c.env, c.var.workspaceId, c.req.valid("query"));
-    const header = ["customer_id", "frequency", "recency", "T", "monetary", "p_alive", "expected_purchases", "expected_avg_value", "clv"];
-    const rows = r.customers.map((x) => [x.customerId, x.frequency, x.recency, x.T, x.monetary, x.pAlive, x.expectedPurchases, x.expectedAvgValue, x.clv]);
-    return c.body(toCsv(header, rows), 200, {
+    // Fits first (errors answer as JSON), then every customer row streamed in chunks: never one giant string.
+    const r = await runClvColumns(c.env, c.var.workspaceId, c.req.valid("query"));
+    return c.body(clvCsvStream(r), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="clv-${r.observationEnd}.csv"`,
     });

@@ -4,7 +4,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError } from "../errors";
-import { runClv } from "../linking/clv-run";
+import { runClvColumns } from "../linking/clv-run";
 import { WsParam } from "../linking/schemas";
 import { errorResponses as errors } from "./schemas";
 
@@ -67,8 +67,8 @@ segments.openapi(
     const clv = new Float64Array(joined.n).fill(NaN);
     let clvNote = `Renewal-based CLV = ${q.grossMargin} · ARR · Σ_{t=1..${q.horizonYears}} r_g^(t−1) / (1 + ${q.annualDiscountRate})^(t−1), r_g the account's satisfaction group's observed renewal rate.`;
     if (q.clvSource === "transactions") {
-      const r = await runClv(c.env, c.var.workspaceId, { horizonMonths: 12 * q.horizonYears, annualDiscountRate: q.annualDiscountRate, margin: q.grossMargin });
-      const byId = new Map(r.customers.map((x) => [x.customerId, x.clv]));
+      const r = await runClvColumns(c.env, c.var.workspaceId, { horizonMonths: 12 * q.horizonYears, annualDiscountRate: q.annualDiscountRate, margin: q.grossMargin });
+      const byId = new Map(r.customerId.map((id, j) => [id, Number.isFinite(r.values.clv[j]) ? r.values.clv[j] : null]));
       const ids = joined.text.account_id;
       let matched = 0;
       for (let i = 0; i < joined.n; i++) {
