@@ -10,6 +10,7 @@
  */
 import { digamma, lnGamma, trigamma } from "./distributions";
 import { ModelError } from "./errors";
+import { expNeg } from "./exp-neg";
 import { lnHyp2f1 } from "./hyp2f1";
 import { maximiseLogParams } from "./newton";
 import { collapsePatterns } from "./patterns";
@@ -117,14 +118,19 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
   const xIndex = new Int32Array(m);
   const xs: number[] = [];
   const wx: number[] = [];
+  // Frequencies are whole numbers (validated): a direct lookup below 2²⁰, a Map beyond.
+  let maxX = 0;
+  for (let k = 0; k < m; k++) maxX = Math.max(maxX, pat.x[k]);
+  const seenDirect = maxX < 1 << 20 ? new Int32Array(maxX + 1).fill(-1) : null;
   const seen = new Map<number, number>();
   let sumWx = 0;
   for (let k = 0; k < m; k++) {
     const x = pat.x[k];
-    let j = seen.get(x);
-    if (j === undefined) {
+    let j = seenDirect ? seenDirect[x] : (seen.get(x) ?? -1);
+    if (j < 0) {
       j = xs.length;
-      seen.set(x, j);
+      if (seenDirect) seenDirect[x] = j;
+      else seen.set(x, j);
       xs.push(x);
       wx.push(0);
     }
@@ -171,6 +177,10 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     }
     const lna = Math.log(a);
     const inva = 1 / a;
+    // Σ ln(1 + e) over the single-customer patterns as the log of products of 256 factors in [1, 2]
+    // (no overflow; one logarithm per 256 patterns instead of one log1p each).
+    let prod = 1;
+    let factors = 0;
     for (let k = 0; k < m; k++) {
       const w = pat.w[k];
       const x = pat.x[k];
@@ -190,9 +200,18 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
       const j = xIndex[k];
       const d2 = lnt[itx[k]];
       const u = lna - lnbx[j] + kk * (d1 - d2);
-      const e = Math.exp(-Math.abs(u));
-      const sp = (u > 0 ? u : 0) + Math.log1p(e);
-      f += w * (sp - kk * d1);
+      const au = Math.abs(u);
+      const e = expNeg(au);
+      // ln(1 + e^u) = max(u, 0) + ln(1 + e^−|u|).
+      f += w * (0.5 * (u + au) - kk * d1);
+      if (w === 1) {
+        prod *= 1 + e;
+        if (++factors === 256) {
+          f += Math.log(prod);
+          prod = 1;
+          factors = 0;
+        }
+      } else f += w * Math.log1p(e);
       if (!deriv) continue;
       const s = u >= 0 ? 1 / (1 + e) : e / (1 + e);
       const q = s * (1 - s);
@@ -216,6 +235,7 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
       gab += w * q * inva * ub;
       gbb += w * (q * ub * ub + s * ub * ub);
     }
+    f += Math.log(prod);
     if (!deriv) return { f };
     const g = Float64Array.of(gr, gal, ga, gb);
     // Row-major Hessian of (r, α, a, b).

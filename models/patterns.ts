@@ -69,10 +69,12 @@ export function collapsePatterns(
   while (size < 2 * (direct ? others : n)) size *= 2;
   const mask = size - 1;
   const table = new Int32Array(size).fill(-1);
-  const px = new Float64Array(n);
-  const ptx = new Float64Array(n);
-  const pT = new Float64Array(n);
-  const pw = new Float64Array(n);
+  // At most one pattern per customer, and at most one no-repeat pattern per whole T.
+  const cap = direct ? Math.min(n, others + maxT + 1) : n;
+  const px = new Float64Array(cap);
+  const ptx = new Float64Array(cap);
+  const pT = new Float64Array(cap);
+  const pw = new Float64Array(cap);
   const index = new Int32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -115,7 +117,7 @@ export function collapsePatterns(
 
 /**
  * Whole-number triples (x < 2¹², tₓ and T < 2²⁰) packed exactly into one double, x·2⁴⁰ + tₓ·2²⁰ + T: one
- * comparison and one cache line per probe, the key stored in the slot with its pattern index.
+ * comparison and one cache line per probe, the key stored beside its pattern index.
  */
 function collapsePacked(
   x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>, weights: ArrayLike<number> | undefined,
@@ -126,12 +128,13 @@ function collapsePacked(
   let size = 16;
   while (size < 2 * others) size *= 2;
   const mask = size - 1;
-  const keys = new Float64Array(size).fill(-1);
-  const slots = new Int32Array(size);
-  const px = new Float64Array(n);
-  const ptx = new Float64Array(n);
-  const pT = new Float64Array(n);
-  const pw = new Float64Array(n);
+  // Slot s holds its key at 2s and its pattern index at 2s + 1: one cache line per probe.
+  const table = new Float64Array(2 * size).fill(-1);
+  const cap = Math.min(n, others + maxT + 1);
+  const px = new Float64Array(cap);
+  const ptx = new Float64Array(cap);
+  const pT = new Float64Array(cap);
+  const pw = new Float64Array(cap);
   const index = new Int32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -154,14 +157,15 @@ function collapsePacked(
       h ^= h >>> 16;
       let slot = h & mask;
       for (;;) {
-        const k = keys[slot];
+        const k = table[2 * slot];
         if (k === key) {
-          e = slots[slot];
+          e = table[2 * slot + 1];
           break;
         }
         if (k < 0) {
-          keys[slot] = key;
-          e = slots[slot] = count++;
+          table[2 * slot] = key;
+          e = count++;
+          table[2 * slot + 1] = e;
           px[e] = a;
           ptx[e] = b;
           pT[e] = c;
