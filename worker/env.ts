@@ -18,6 +18,8 @@ export interface Env {
   MAX_JOB_ROWS?: string;
   /** Total bytes allowed in a chunked upload (default 2 GiB). */
   MAX_CHUNKED_BYTES?: string;
+  /** Hours after its last part when an open chunked upload is removed by the hourly sweep (default 24). */
+  UPLOAD_EXPIRY_HOURS?: string;
 }
 
 /** The message of a parse job: which upload to parse into which dataset row. */

@@ -6,6 +6,8 @@ import workspaces from "./routes/workspaces";
 import datasets from "./routes/datasets";
 import uploads from "./routes/uploads";
 import { handleQueue } from "./jobs/parse-job";
+import { sweepUploads } from "./jobs/upload-sweep";
+import type { Env } from "./env";
 import metrics from "./routes/metrics";
 import models from "./routes/models";
 import scenarios from "./routes/scenarios";
@@ -57,5 +59,11 @@ app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
 app.notFound(async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404));
 app.onError(onError);
 
-// The Queue consumer of chunked uploads' parse jobs sits beside fetch on the default export.
-export default Object.assign(app, { queue: handleQueue });
+// The Queue consumer of chunked uploads' parse jobs sits beside fetch on the default export, and the
+// hourly sweep of abandoned uploads (wrangler.toml [triggers] crons) beside both.
+export default Object.assign(app, {
+  queue: handleQueue,
+  scheduled: (controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
+    ctx.waitUntil(sweepUploads(env, new Date(controller.scheduledTime)));
+  },
+});

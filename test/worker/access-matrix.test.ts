@@ -124,6 +124,8 @@ async function sendChunked(op: string, path: string, token: string | null): Prom
     call(`${base}/parts/1`, { method: "PUT", headers: { ...(t ? auth(t) : {}), "Content-Length": String(bytes.byteLength) }, body: bytes });
   if (op.includes("/parts/")) return put(token);
   await (await put(A.token)).arrayBuffer();
+  // DELETE .../uploads/{id} aborts that open upload.
+  if (op.startsWith("DELETE ")) return call(base, { method: "DELETE", headers });
   return call(`${base}/complete`, { method: "POST", headers });
 }
 

@@ -93,10 +93,11 @@ describe("chunked upload", () => {
     for (let i = 0; i < N; i++) sum += cols.numeric.nps[i];
     expect(sum).toBe(npsSum);
     expect(cols.text.touchpoint[1]).toBe("caf\u00e9");
-    // The raw file is kept whole; the parts and the upload row are gone.
+    // The raw file is kept whole; the parts are gone; the upload row stays as `done` naming the dataset
+    // (removed by the sweep UPLOAD_EXPIRY_HOURS after its last part).
     expect((await env.FILES.head(`raw/${ws.id}/${datasetId}`))?.size).toBe(bytes.byteLength);
     expect(await r2Keys(`uploads/${ws.id}/`)).toEqual([]);
-    expect(await env.DB.prepare("SELECT id FROM uploads WHERE id = ?").bind(uploadId).first()).toBeNull();
+    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(uploadId).first()).toEqual({ status: "done", dataset_id: datasetId });
     // The metrics of the chunked dataset come from its rollup and count every row.
     const m = await json(`/api/workspaces/${ws.id}/metrics`, ws.token);
     const nps = (m.body.overall as { nps: { n: number } }).nps;

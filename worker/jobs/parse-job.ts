@@ -6,7 +6,7 @@ import { ApiError } from "../errors";
 import { ingestStream } from "../intake/stream";
 import { uploadLimits, uploadOptions } from "../intake/upload";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
-import { partKey, type UploadRow, uploadSpec } from "./uploads-store";
+import { deleteDatasetObjects, type PartRow, retireUpload, storedPartKey, type UploadRow, uploadSpec } from "./uploads-store";
 
 /**
  * The queued parse job of a chunked upload: streams the stored parts, in order, through the same
@@ -20,54 +20,146 @@ import { partKey, type UploadRow, uploadSpec } from "./uploads-store";
 /** Progress is written to D1 at most this often. */
 const PROGRESS_EVERY_MS = 500;
 
-/** One stream over the parts 1..count, each read from R2 when the previous one is done. */
-function partsStream(env: Env, ws: string, uploadId: string, count: number): ReadableStream<Uint8Array> {
+/**
+ * One stream over the parts in order, each read from R2 when the previous one is done. The intake
+ * reports any stream error as a cut-off body, so the real cause (a missing part, an R2 error) is also
+ * kept in `failure.error` for the job to report or retry on.
+ */
+function partsStream(env: Env, ws: string, uploadId: string, parts: PartRow[], failure: { error?: unknown }): ReadableStream<Uint8Array> {
   let n = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   return new ReadableStream<Uint8Array>({
     async pull(c) {
-      for (;;) {
-        if (!reader) {
-          if (n >= count) return c.close();
-          n++;
-          const obj = await env.FILES.get(partKey(ws, uploadId, n));
-          if (!obj) throw new ApiError(422, "incomplete_upload", `Part ${n} of the upload is missing; upload it again.`);
-          reader = obj.body.getReader();
-        }
-        const r = await reader.read();
-        if (r.done) {
-          reader = null;
-          continue;
-        }
-        c.enqueue(r.value);
-        return;
+      try {
+        await pullOne(c);
+      } catch (err) {
+        failure.error ??= err;
+        throw err;
       }
     },
   });
+  async function pullOne(c: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    for (;;) {
+      if (!reader) {
+        if (n >= parts.length) return c.close();
+        const part = parts[n++];
+        const obj = await env.FILES.get(storedPartKey(ws, uploadId, part));
+        if (!obj) throw new ApiError(422, "incomplete_upload", `Part ${part.n} of the upload is missing; upload it again.`);
+        reader = obj.body.getReader();
+      }
+      const r = await reader.read();
+      if (r.done) {
+        reader = null;
+        continue;
+      }
+      c.enqueue(r.value);
+      return;
+    }
+  }
 }
 
-/** Runs one parse job. Never throws for a bad file: the outcome is written to the dataset row. */
-export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"ready" | "failed" | "gone"> {
+/** Thrown inside a job attempt once a newer attempt (a redelivered message) has taken the job over. */
+class Superseded extends Error {
+  constructor() {
+    super("a newer attempt took over this parse job");
+    this.name = "Superseded";
+  }
+}
+
+/**
+ * Runs a job attempt at most this often per message: Cloudflare redelivers a message whose consumer
+ * invocation died (CPU limit, eviction) or threw; wrangler.toml's max_retries = 2 gives 3 deliveries,
+ * the first JOB_RUNS run the job and a later one gives up (the dataset turns `failed`).
+ */
+export const JOB_RUNS = 2;
+
+/** The error a job that could not finish leaves on its dataset row. */
+export function jobStoppedError(runs: number) {
+  return {
+    code: "job_failed",
+    message:
+      `The parse job stopped before it finished ${runs === 1 ? "once" : `${runs} times`} (the Queue consumer's CPU limit, or an ` +
+      "eviction); nothing was stored. A very large file may need more CPU time than one job has: split it and upload the parts " +
+      "as separate files, or upload it again.",
+    details: [] as unknown[],
+  };
+}
+
+/**
+ * Marks a job's dataset `failed` with `error` when it is still processing, deletes whatever an attempt
+ * wrote and the upload's parts. Used when the job is given up (retries spent, or stuck past the expiry).
+ */
+export async function giveUpJob(env: Env, msg: ParseJobMessage, error: { code: string; message: string; details: unknown[] }): Promise<boolean> {
+  const { workspaceId: ws, uploadId, datasetId } = msg;
+  // Take the job from any attempt still running: its next progress write finds the token changed and stops.
+  await env.DB.prepare("UPDATE uploads SET job_token = 'given-up' WHERE id = ? AND dataset_id = ?").bind(uploadId, datasetId).run();
+  const r = await env.DB.prepare("UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'")
+    .bind(JSON.stringify(error), datasetId, ws)
+    .run();
+  const failed = r.meta.changes > 0;
+  if (failed) await deleteDatasetObjects(env, ws, datasetId);
+  await retireUpload(env, ws, uploadId);
+  return failed;
+}
+
+/**
+ * Runs one parse job attempt. A bad file is not an exception: the outcome is written to the dataset row
+ * (`failed` with the 422 a direct upload would answer). Safe to run again for the same message:
+ * - the job already finished (ready / failed / dataset deleted): nothing is parsed; leftovers of an
+ *   attempt that died after finishing (the parts) are removed → "gone";
+ * - an earlier attempt died half way (row still `processing`, some blocks in R2): this attempt takes the
+ *   job over (uploads.job_token), deletes every object of the dataset and parses from the first byte, so
+ *   the blocks, rollups and row counts are those of one whole run → "ready" | "failed";
+ * - an older attempt still running when a newer one takes over stops at its next progress write without
+ *   touching anything (the newer one owns the same keys) → "superseded".
+ * Throws only for failures on our side (R2 / D1 errors), after deleting what it wrote, so that the
+ * Queue redelivers the message.
+ */
+export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"ready" | "failed" | "gone" | "superseded"> {
   const { workspaceId: ws, uploadId, datasetId } = msg;
   const up = await env.DB.prepare("SELECT * FROM uploads WHERE id = ? AND workspace_id = ?").bind(uploadId, ws).first<UploadRow>();
   const row = await env.DB.prepare("SELECT status, progress FROM datasets WHERE id = ? AND workspace_id = ?")
     .bind(datasetId, ws)
     .first<{ status: string; progress: string | null }>();
-  if (!up || !row || row.status !== "processing") return "gone"; // deleted meanwhile, or a redelivered message
+  const ours = up?.status === "queued" && up.dataset_id === datasetId;
+  if (!row || row.status !== "processing") {
+    // Done already (a redelivered message), or the dataset was deleted meanwhile.
+    if (up && ours) await retireUpload(env, ws, uploadId);
+    return "gone";
+  }
+  if (!up || !ours) {
+    // A processing dataset whose upload is gone: nothing left to parse.
+    await giveUpJob(env, msg, { code: "job_failed", message: "The parts of this upload are gone; nothing was stored. Upload the file again.", details: [] });
+    return "failed";
+  }
+  const token = crypto.randomUUID();
+  const claim = await env.DB.prepare("UPDATE uploads SET job_token = ? WHERE id = ? AND status = 'queued' AND dataset_id = ?")
+    .bind(token, uploadId, datasetId)
+    .run();
+  if (!claim.meta.changes) return "gone";
+  // Start from nothing: blocks, raw file and rollups of an earlier attempt that died go first.
+  await deleteDatasetObjects(env, ws, datasetId);
   const spec = uploadSpec(up);
-  const { results: parts } = await env.DB.prepare("SELECT n FROM upload_parts WHERE upload_id = ? ORDER BY n").bind(uploadId).all<{ n: number }>();
+  const { results: parts } = await env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n").bind(uploadId).all<PartRow>();
   const rowsTotal = (JSON.parse(row.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
   const writer = new DatasetWriter(env, ws, datasetId, spec.contentType);
   const rollup = spec.kind === "responses" ? new RollupBuilder(spec.csatScale) : null;
   const accounts = rollup ? new AccountRollupBuilder() : null;
   let last = Date.now();
-  const progress = (rowsDone: number, errorsSoFar: number, total = Math.max(rowsTotal, rowsDone)) =>
-    env.DB.prepare("UPDATE datasets SET progress = ? WHERE id = ? AND workspace_id = ?")
-      .bind(JSON.stringify({ rowsDone, rowsTotal: total, errorsSoFar }), datasetId, ws)
+  /** Writes progress while this attempt still owns the job; throws Superseded once it does not. */
+  const progress = async (rowsDone: number, errorsSoFar: number, total = Math.max(rowsTotal, rowsDone)) => {
+    const r = await env.DB.prepare(
+      "UPDATE datasets SET progress = ? WHERE id = ? AND workspace_id = ? AND EXISTS (SELECT 1 FROM uploads WHERE id = ? AND job_token = ?)",
+    )
+      .bind(JSON.stringify({ rowsDone, rowsTotal: total, errorsSoFar }), datasetId, ws, uploadId, token)
       .run();
+    if (!r.meta.changes) throw new Superseded();
+  };
   let outcome: "ready" | "failed";
+  const streamFailure: { error?: unknown } = {};
   try {
-    const result = await ingestStream(partsStream(env, ws, uploadId, parts.length), {
+    await progress(0, 0);
+    const result = await ingestStream(partsStream(env, ws, uploadId, parts, streamFailure), {
       kind: spec.kind,
       mapping: spec.mapping,
       sheet: spec.sheet,
@@ -95,6 +187,8 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     if (rolled) writer.setExtra(rollupKey(ws, datasetId), rolled);
     const perAccount = accounts?.toBytes();
     if (perAccount) writer.setExtra(accountRollupKey(ws, datasetId), perAccount);
+    // Last ownership check before the row turns ready (progress throws Superseded if taken over).
+    await progress(result.rows, 0, result.rows);
     await writer.commit(
       {
         kind: spec.kind, name: up.name, rows: result.rows, columns: result.columns, warnings: result.warnings,
@@ -102,31 +196,50 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       },
       true,
     );
-    await progress(result.rows, 0, result.rows);
     outcome = "ready";
-  } catch (err) {
+  } catch (caught) {
+    const err = streamFailure.error ?? caught;
+    // Taken over: the newer attempt owns the same keys and the row; leave both alone.
+    if (err instanceof Superseded) return "superseded";
     await writer.abort();
-    const e = err instanceof ApiError ? err : null;
-    if (!e) console.error("parse job failed", err);
-    const error = e
-      ? { code: e.code, message: e.message, details: e.details ?? [] }
-      : { code: "job_failed", message: "The parse job failed on our side; nothing was stored. Upload the file again.", details: [] };
-    await env.DB.prepare("UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ?")
+    if (!(err instanceof ApiError)) {
+      // Our side (R2 / D1): the Queue retries the message; the final delivery marks the dataset failed.
+      console.error("parse job attempt failed", err);
+      throw err;
+    }
+    const error = { code: err.code, message: err.message, details: err.details ?? [] };
+    await env.DB.prepare("UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'")
       .bind(JSON.stringify(error), datasetId, ws)
       .run();
     outcome = "failed";
   }
   // The parts are no longer needed: the raw file is kept (on success) under raw/.
-  const keys = parts.map((p) => partKey(ws, uploadId, p.n));
-  for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
-  await env.DB.prepare("DELETE FROM uploads WHERE id = ?").bind(uploadId).run();
+  await retireUpload(env, ws, uploadId);
   return outcome;
 }
 
-/** The Queue consumer: one parse job per message (max_batch_size = 1 in wrangler.toml). */
+/**
+ * The Queue consumer: one parse job per message (max_batch_size = 1 in wrangler.toml). A delivery after
+ * JOB_RUNS attempts (each died or threw) gives the job up: its dataset turns `failed` with a message
+ * saying so, and the message is acknowledged.
+ */
 export async function handleQueue(batch: MessageBatch<ParseJobMessage>, env: Env): Promise<void> {
   for (const m of batch.messages) {
-    await runParseJob(env, m.body);
-    m.ack();
+    if (m.attempts > JOB_RUNS) {
+      await giveUpJob(env, m.body, jobStoppedError(m.attempts - 1));
+      m.ack();
+      continue;
+    }
+    try {
+      await runParseJob(env, m.body);
+      m.ack();
+    } catch (err) {
+      if (m.attempts >= JOB_RUNS) {
+        await giveUpJob(env, m.body, jobStoppedError(m.attempts));
+        m.ack();
+      } else {
+        m.retry();
+      }
+    }
   }
 }

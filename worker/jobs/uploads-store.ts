@@ -1,9 +1,24 @@
-import type { DatasetKind } from "../data/datasets";
+import { blockKey, type DatasetKind, rawKey } from "../data/datasets";
+import { accountRollupKey } from "../data/account-rollup";
+import type { Env } from "../env";
 import type { UploadSpec } from "../intake/upload";
+import { rollupKey } from "../metrics/rollup";
 
-/** Chunked uploads in D1 (`uploads`, `upload_parts`) and their parts in R2. */
+/**
+ * Chunked uploads in D1 (`uploads`, `upload_parts`) and their parts in R2, under
+ * `uploads/<ws>/<uploadId>/`. Every R2 object of an upload lives under that prefix, so removing an
+ * upload lists the prefix (parts replaced or orphaned by a cut-off request go too).
+ */
 
+/** Where part `n` was stored before upload_parts.key existed (migration 0005); still read for such rows. */
 export const partKey = (ws: string, uploadId: string, n: number) => `uploads/${ws}/${uploadId}/${n}`;
+
+/** A fresh key for the bytes of part `n`: each PUT writes its own object, so bytes once listed never change. */
+export const newPartKey = (ws: string, uploadId: string, n: number) =>
+  `uploads/${ws}/${uploadId}/${n}.${crypto.randomUUID()}`;
+
+/** The prefix holding every R2 object of an upload. */
+export const uploadPrefix = (ws: string, uploadId: string) => `uploads/${ws}/${uploadId}/`;
 
 /** A row of `uploads`. */
 export interface UploadRow {
@@ -13,10 +28,28 @@ export interface UploadRow {
   name: string;
   spec: string;
   total_bytes: number;
-  status: "open" | "queued";
+  /**
+   * open (parts arrive) → queued (complete; dataset_id set) → done (job over, parts deleted; the row is kept
+   * until the expiry so that a repeated complete can name the dataset); or open → deleting (DELETE / expiry).
+   */
+  status: "open" | "queued" | "done" | "deleting";
   dataset_id: string | null;
   created_at: string;
+  /** When the last part arrived (ISO, UTC); null before the first. */
+  last_part_at: string | null;
+  /** The parse job attempt that owns the dataset's objects now. */
+  job_token: string | null;
 }
+
+/** A row of `upload_parts`. */
+export interface PartRow {
+  n: number;
+  bytes: number;
+  key: string | null;
+}
+
+/** The R2 key of a stored part. */
+export const storedPartKey = (ws: string, uploadId: string, p: PartRow) => p.key ?? partKey(ws, uploadId, p.n);
 
 /** What is stored in `uploads.spec`. */
 export interface StoredSpec {
@@ -30,4 +63,51 @@ export interface StoredSpec {
 export function uploadSpec(up: UploadRow): UploadSpec & { contentType: string | null } {
   const s = JSON.parse(up.spec) as StoredSpec;
   return { kind: up.kind, name: up.name, mapping: s.mapping, sheet: s.sheet, csatScale: s.csatScale, dryRun: false, contentType: s.contentType };
+}
+
+/** Deletes every R2 object whose key starts with `prefix` (listed page by page). */
+export async function deletePrefix(env: Env, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await env.FILES.list({ prefix, cursor, limit: 1000 });
+    const keys = page.objects.map((o) => o.key);
+    if (keys.length) await env.FILES.delete(keys);
+    deleted += keys.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return deleted;
+}
+
+/**
+ * Removes an upload: its parts in R2 first, then its rows. If this stops half way the row is still
+ * there, so the next attempt (redelivered job, DELETE again, the hourly sweep) finishes it.
+ */
+export async function removeUpload(env: Env, ws: string, uploadId: string): Promise<void> {
+  await deletePrefix(env, uploadPrefix(ws, uploadId));
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM upload_parts WHERE upload_id = ?").bind(uploadId),
+    env.DB.prepare("DELETE FROM uploads WHERE id = ? AND workspace_id = ?").bind(uploadId, ws),
+  ]);
+}
+
+/**
+ * Ends a completed upload once its job is over (ready, failed or given up): deletes its parts, keeps the
+ * row as `done` naming the dataset (the hourly sweep removes it after UPLOAD_EXPIRY_HOURS).
+ */
+export async function retireUpload(env: Env, ws: string, uploadId: string): Promise<void> {
+  await deletePrefix(env, uploadPrefix(ws, uploadId));
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM upload_parts WHERE upload_id = ?").bind(uploadId),
+    env.DB.prepare("UPDATE uploads SET status = 'done', job_token = NULL WHERE id = ? AND workspace_id = ? AND status = 'queued'").bind(uploadId, ws),
+  ]);
+}
+
+/**
+ * Deletes every R2 object a parse job may have written for a dataset (raw file, blocks, rollups),
+ * including blocks beyond the row's block_count that an attempt which died left behind.
+ */
+export async function deleteDatasetObjects(env: Env, ws: string, datasetId: string): Promise<void> {
+  await env.FILES.delete([rawKey(ws, datasetId), rollupKey(ws, datasetId), accountRollupKey(ws, datasetId)]);
+  await deletePrefix(env, blockKey(ws, datasetId, 0).replace(/0\.bin$/, ""));
 }
