@@ -123,4 +123,33 @@ describe("CLV on transactions", () => {
     expect(file.suggestedFilename()).toBe("clv.csv");
     expect(s.errors).toEqual([]);
   });
+  it("over 10,000 customers: the charts and table say how many of all customers they show", async () => {
+    // 10,050 customers (more than POST .../clv lists by default, 10,000), seeded LCG: first purchase within the first
+    // 400 days, purchases until day 760 or dropout, each customer with its own typical spend. Every first purchase is
+    // before the latest date, so all 10,050 have T > 0 and are valued (API.md "CLV on transactions").
+    let seed = 2024;
+    const u = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0), seed / 4294967296);
+    const day0 = Date.UTC(2022, 0, 1);
+    const iso = (d: number) => new Date(day0 + d * 86_400_000).toISOString().slice(0, 10);
+    const lines = ["customer_id,date,amount"];
+    for (let c = 0; c < 10_050; c++) {
+      const rate = 0.01 + 0.08 * u(), p = 0.01 + 0.1 * u(), spend = 5 + 200 * u() * u();
+      for (let t = Math.floor(u() * 400); ; ) {
+        lines.push(`K${c},${iso(t)},${(spend * (0.5 + u())).toFixed(2)}`);
+        t += Math.floor(-Math.log(1 - u()) / rate);
+        if (t > 760 || u() < p) break;
+      }
+    }
+    lines.push(`K0,${iso(761)},10.00`); // the latest date, after every first purchase
+    const w = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Big shop" }) })).json();
+    const up = await fetch(`${base}/api/workspaces/${w.id}/datasets?kind=transactions&name=big`, {
+      method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${w.token}` }, body: lines.join("\n") + "\n",
+    });
+    expect(up.status, await up.clone().text()).toBe(201);
+    await s.page.goto(`${base}/#/w/${w.id}/clv?token=${w.token}`);
+    await s.page.locator("#clv-truncated").waitFor({ timeout: 120_000 });
+    expect(await s.page.locator("#clv-truncated").textContent()).toContain("Showing 10,000 of 10,050 customers");
+    expect(await s.page.locator("#clv-result table").last().locator("tbody tr").count()).toBe(20);
+    expect(s.errors).toEqual([]);
+  });
 });

@@ -64,15 +64,21 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
   const summary = await summariseTransactionBlocks(env, meta, end);
   // Customers whose first purchase falls on the observation end have T = 0: no time observed, no
   // information for the fits (and fitBgnbd rejects T = 0). They are left out and counted.
+  // The kept customers are moved to the front of the summary's own arrays (no copies of a million-row column).
+  const { customerId, frequency, recency, T, monetary } = summary;
+  const all = customerId.length;
   let k = 0;
-  for (let i = 0; i < summary.T.length; i++) if (summary.T[i] > 0) k++;
-  const keep = new Int32Array(k);
-  for (let i = 0, j = 0; i < summary.T.length; i++) if (summary.T[i] > 0) keep[j++] = i;
-  const pick = (a: Float64Array) => (k === a.length ? a : Float64Array.from(keep, (i) => a[i]));
-  const kept = {
-    customerId: k === summary.customerId.length ? summary.customerId : Array.from(keep, (i) => summary.customerId[i]),
-    frequency: pick(summary.frequency), recency: pick(summary.recency), T: pick(summary.T), monetary: pick(summary.monetary),
-  };
+  for (let i = 0; i < all; i++) {
+    if (!(T[i] > 0)) continue;
+    customerId[k] = customerId[i];
+    frequency[k] = frequency[i];
+    recency[k] = recency[i];
+    T[k] = T[i];
+    monetary[k] = monetary[i];
+    k++;
+  }
+  customerId.length = k;
+  const kept = { customerId, frequency: frequency.subarray(0, k), recency: recency.subarray(0, k), T: T.subarray(0, k), monetary: monetary.subarray(0, k) };
   const values = clvColumns(kept, { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin });
   return {
     observationEnd: isoOf(summary.observationEnd),
@@ -80,7 +86,7 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
     annualDiscountRate: req.annualDiscountRate,
     margin: req.margin,
     excludedTransactions: summary.excludedTransactions,
-    excludedNewCustomers: summary.customerId.length - k,
+    excludedNewCustomers: all - k,
     dataset: meta.id,
     ...kept,
     values,

@@ -15,6 +15,8 @@ interface ClvResult {
   bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number; converged?: boolean };
   gammaGamma: { p: number; q: number; gamma: number; logLik: number };
   customers: Customer[]; totals: { customers: number; expectedPurchases: number; clv: number };
+  /** All customers valued; `customers` lists at most the request's `limit` (default 10,000) of them, the highest CLVs. */
+  customersTotal?: number; customersTruncated?: boolean;
 }
 
 interface RetentionGroup { group: string; alpha?: number; beta?: number; survival?: number[]; derlNewCustomer?: number | null; activeAccounts: number; residualValue?: number | null; error: { code: string; message: string } | null }
@@ -75,13 +77,17 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
     const top = [...r.customers].sort((a, b) => (b.clv ?? -Infinity) - (a.clv ?? -Infinity)).slice(0, 20);
     const c1 = canvasBox("Distribution of CLV across customers", "chart short");
     const c2 = canvasBox("Distribution of P(alive)", "chart short");
+    // Over 10,000 customers the API lists the 10,000 highest CLVs (totals still cover everyone; the CSV has all rows).
+    const shown = r.customersTruncated
+      ? h("p", { class: "muted small", id: "clv-truncated" }, `Showing ${int(r.customers.length)} of ${int(r.customersTotal ?? r.totals.customers)} customers (those with the highest CLV) in the charts and table; the totals cover all customers and the CSV export has every row.`)
+      : null;
     const exp = h("button", { type: "button", class: "secondary", id: "clv-export", onclick: () => void download(wsPath(ws, "/export/clv.csv"), ws, "clv.csv").catch((e) => out.prepend(errorBox(e))) }, "Export all customers (CSV)");
     out.replaceChildren(
       h("section", { class: "card" }, h("div", { class: "kpis" },
         kpi("Customers", int(r.totals.customers), null, "Customers in the newest transactions file."),
         kpi("Total CLV", money(r.totals.clv, true), null, "Σ margin × expected average value × discounted expected purchases over the horizon (BG/NBD + Gamma-Gamma)."),
         kpi("Expected purchases", num(r.totals.expectedPurchases, 0), null, "Σ of each customer's expected purchases over the horizon (BG/NBD)."),
-        kpi("Mean CLV", money(r.totals.customers ? r.totals.clv / r.totals.customers : null), null, "Total CLV / customers."))),
+        kpi("Mean CLV", money(r.totals.customers ? r.totals.clv / r.totals.customers : null), null, "Total CLV / customers.")), shown),
       h("section", { class: "card", "aria-labelledby": "fit-title" }, h("h2", { id: "fit-title" }, "Fitted models"),
         table(["Model", "Parameter", "Estimate"], [
           ["BG/NBD", "r", num(r.bgnbd.r, 4)], ["BG/NBD", "α (days)", num(r.bgnbd.alpha, 4)], ["BG/NBD", "a", num(r.bgnbd.a, 4)], ["BG/NBD", "b", num(r.bgnbd.b, 4)],
