@@ -36,15 +36,7 @@ export function fitOls(
   if (n <= p)
     throw new ModelError("too_few_rows", `A linear model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
   const hasIntercept = terms[0] === "Intercept";
-  let ymin = Infinity;
-  let ymax = -Infinity;
-  let ysum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = y[i];
-    if (v < ymin) ymin = v;
-    if (v > ymax) ymax = v;
-    ysum += v;
-  }
+  const { ymin, ymax, ysum } = yRange(y, n);
   if (ymin === ymax) throw new ModelError("no_variance", `The outcome is ${ymin} in every row used: there is nothing to explain.`);
 
   // TSQR of [X y], then a rank-revealing pivoted QR of the small column-scaled triangle.
@@ -80,11 +72,7 @@ export function fitOls(
   const cov = new Float64Array(p * p);
   const ssr = covarianceType === "HC3" ? hc3(X, y, beta, n, p, f.perm, scale, w, cov) : residualSs(X, y, beta, n, p);
   const ybar = ysum / n;
-  let tss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = hasIntercept ? y[i] - ybar : y[i];
-    tss += d * d;
-  }
+  const tss = totalSs(y, n, hasIntercept ? ybar : 0);
   const dfResid = n - p;
   const kConst = hasIntercept ? 1 : 0;
   const dfModel = p - kConst;
@@ -134,6 +122,33 @@ export function fitOls(
 
 const BLOCK = 256;
 
+// The passes over all rows live in small functions of their own: V8 then optimises each as a whole function,
+// instead of on-stack-replacing loops inside fitOls and deoptimising on the code after them on every fit.
+
+/** Smallest, largest and sum of y. */
+function yRange(y: Float64Array, n: number): { ymin: number; ymax: number; ysum: number } {
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  let ysum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = y[i];
+    if (v < ymin) ymin = v;
+    if (v > ymax) ymax = v;
+    ysum += v;
+  }
+  return { ymin, ymax, ysum };
+}
+
+/** Σ (yᵢ − centre)². */
+function totalSs(y: Float64Array, n: number, centre: number): number {
+  let tss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = y[i] - centre;
+    tss += d * d;
+  }
+  return tss;
+}
+
 /** Σ (yᵢ − xᵢβ)². */
 function residualSs(X: Float64Array, y: Float64Array, beta: Float64Array, n: number, p: number): number {
   let ssr = 0;
@@ -154,100 +169,127 @@ function residualSs(X: Float64Array, y: Float64Array, beta: Float64Array, n: num
  */
 function hc3(X: Float64Array, y: Float64Array, beta: Float64Array, n: number, p: number, perm: Int32Array,
   scale: Float64Array, w: Float64Array, out: Float64Array): number {
-  const meat = new Float64Array(p * p);
-  const xc = new Float64Array(p * BLOCK); // the block's rows permuted and scaled, by column
-  const zc = new Float64Array(p * BLOCK); // their rows of Q, by column
-  const om = new Float64Array(BLOCK);
-  const hh = new Float64Array(BLOCK);
-  const tmp = new Float64Array(BLOCK);
-  const inv = new Float64Array(p);
-  for (let a = 0; a < p; a++) inv[a] = 1 / scale[perm[a]];
+  const ws: Hc3Work = {
+    meat: new Float64Array(p * p),
+    xc: new Float64Array(p * BLOCK),
+    zc: new Float64Array(p * BLOCK),
+    om: new Float64Array(BLOCK),
+    hh: new Float64Array(BLOCK),
+    tmp: new Float64Array(BLOCK),
+    inv: new Float64Array(p),
+  };
+  for (let a = 0; a < p; a++) ws.inv[a] = 1 / scale[perm[a]];
   let ssr = 0;
-  for (let start = 0; start < n; start += BLOCK) {
-    const nb = Math.min(BLOCK, n - start);
-    for (let i = 0; i < nb; i++) {
-      const o = (start + i) * p;
-      let f0 = 0;
-      let f1 = 0;
-      let f2 = 0;
-      let f3 = 0;
-      let j = 0;
-      for (; j + 3 < p; j += 4) {
-        f0 += X[o + j] * beta[j];
-        f1 += X[o + j + 1] * beta[j + 1];
-        f2 += X[o + j + 2] * beta[j + 2];
-        f3 += X[o + j + 3] * beta[j + 3];
-      }
-      for (; j < p; j++) f0 += X[o + j] * beta[j];
-      const e = y[start + i] - (f0 + f1 + (f2 + f3));
-      ssr += e * e;
-      om[i] = e;
-      for (let a = 0; a < p; a++) xc[a * BLOCK + i] = X[o + perm[a]] * inv[a];
+  // One call per block: V8 optimises the kernel as a function instead of on-stack-replacing a loop whose
+  // wrap-up code has no type feedback yet (which deoptimised on every fit).
+  for (let start = 0; start < n; start += BLOCK) ssr += hc3Block(X, y, beta, start, Math.min(BLOCK, n - start), p, perm, w, ws);
+  sandwich(ws.meat, w, p, perm, scale, out);
+  return ssr;
+}
+
+interface Hc3Work {
+  meat: Float64Array;
+  /** The block's rows permuted and scaled, by column. */
+  xc: Float64Array;
+  /** Their rows of Q, by column. */
+  zc: Float64Array;
+  om: Float64Array;
+  hh: Float64Array;
+  tmp: Float64Array;
+  inv: Float64Array;
+}
+
+/** Adds one block's ωᵢ zᵢzᵢᵀ to the meat's lower triangle; returns the block's Σ eᵢ². */
+function hc3Block(X: Float64Array, y: Float64Array, beta: Float64Array, start: number, nb: number, p: number,
+  perm: Int32Array, w: Float64Array, ws: Hc3Work): number {
+  const { meat, xc, zc, om, hh, tmp, inv } = ws;
+  let ssr = 0;
+  for (let i = 0; i < nb; i++) {
+    const o = (start + i) * p;
+    let f0 = 0;
+    let f1 = 0;
+    let f2 = 0;
+    let f3 = 0;
+    let j = 0;
+    for (; j + 3 < p; j += 4) {
+      f0 += X[o + j] * beta[j];
+      f1 += X[o + j + 1] * beta[j + 1];
+      f2 += X[o + j + 2] * beta[j + 2];
+      f3 += X[o + j + 3] * beta[j + 3];
     }
-    // z = x̃ W column by column (W upper triangular: column b takes rows a ≤ b), three rows of W per sweep;
-    // the leverages h = ‖z‖² accumulate alongside.
-    hh.fill(0, 0, nb);
-    for (let b = 0; b < p; b++) {
-      const ob = b * BLOCK;
-      const w0 = w[b];
-      for (let i = 0; i < nb; i++) zc[ob + i] = w0 * xc[i];
-      let a = 1;
-      for (; a + 2 <= b; a += 3) {
-        const wa = w[a * p + b];
-        const wb = w[(a + 1) * p + b];
-        const wc = w[(a + 2) * p + b];
-        const oa = a * BLOCK;
-        for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i] + wb * xc[oa + BLOCK + i] + wc * xc[oa + 2 * BLOCK + i];
-      }
-      for (; a <= b; a++) {
-        const wa = w[a * p + b];
-        const oa = a * BLOCK;
-        for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i];
-      }
-      for (let i = 0; i < nb; i++) {
-        const z = zc[ob + i];
-        hh[i] += z * z;
-      }
-    }
-    for (let i = 0; i < nb; i++) {
-      const h = hh[i];
-      if (h > 1 - 1e-10)
-        throw new ModelError(
-          "too_few_rows",
-          `HC3 standard errors are undefined: data row ${start + i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
-        );
-      const r = om[i] / (1 - h);
-      om[i] = r * r;
-    }
-    // The meat's lower triangle, four entries per sweep (each load of tmp feeds four products).
-    for (let a = 0; a < p; a++) {
+    for (; j < p; j++) f0 += X[o + j] * beta[j];
+    const e = y[start + i] - (f0 + f1 + (f2 + f3));
+    ssr += e * e;
+    om[i] = e;
+    for (let a = 0; a < p; a++) xc[a * BLOCK + i] = X[o + perm[a]] * inv[a];
+  }
+  // z = x̃ W column by column (W upper triangular: column b takes rows a ≤ b), three rows of W per sweep;
+  // the leverages h = ‖z‖² accumulate alongside.
+  hh.fill(0, 0, nb);
+  for (let b = 0; b < p; b++) {
+    const ob = b * BLOCK;
+    const w0 = w[b];
+    for (let i = 0; i < nb; i++) zc[ob + i] = w0 * xc[i];
+    let a = 1;
+    for (; a + 2 <= b; a += 3) {
+      const wa = w[a * p + b];
+      const wb = w[(a + 1) * p + b];
+      const wc = w[(a + 2) * p + b];
       const oa = a * BLOCK;
-      for (let i = 0; i < nb; i++) tmp[i] = om[i] * zc[oa + i];
-      let b = 0;
-      for (; b + 3 <= a; b += 4) {
-        const o0 = b * BLOCK;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let i = 0; i < nb; i++) {
-          const t = tmp[i];
-          s0 += t * zc[o0 + i];
-          s1 += t * zc[o0 + BLOCK + i];
-          s2 += t * zc[o0 + 2 * BLOCK + i];
-          s3 += t * zc[o0 + 3 * BLOCK + i];
-        }
-        const m = a * p + b;
-        meat[m] += s0;
-        meat[m + 1] += s1;
-        meat[m + 2] += s2;
-        meat[m + 3] += s3;
-      }
-      for (; b <= a; b++) meat[a * p + b] += dot(tmp, 0, zc, b * BLOCK, nb);
+      for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i] + wb * xc[oa + BLOCK + i] + wc * xc[oa + 2 * BLOCK + i];
+    }
+    for (; a <= b; a++) {
+      const wa = w[a * p + b];
+      const oa = a * BLOCK;
+      for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i];
+    }
+    for (let i = 0; i < nb; i++) {
+      const z = zc[ob + i];
+      hh[i] += z * z;
     }
   }
+  for (let i = 0; i < nb; i++) {
+    const h = hh[i];
+    if (h > 1 - 1e-10)
+      throw new ModelError(
+        "too_few_rows",
+        `HC3 standard errors are undefined: data row ${start + i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
+      );
+    const r = om[i] / (1 - h);
+    om[i] = r * r;
+  }
+  // The meat's lower triangle, four entries per sweep (each load of tmp feeds four products).
+  for (let a = 0; a < p; a++) {
+    const oa = a * BLOCK;
+    for (let i = 0; i < nb; i++) tmp[i] = om[i] * zc[oa + i];
+    let b = 0;
+    for (; b + 3 <= a; b += 4) {
+      const o0 = b * BLOCK;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < nb; i++) {
+        const t = tmp[i];
+        s0 += t * zc[o0 + i];
+        s1 += t * zc[o0 + BLOCK + i];
+        s2 += t * zc[o0 + 2 * BLOCK + i];
+        s3 += t * zc[o0 + 3 * BLOCK + i];
+      }
+      const m = a * p + b;
+      meat[m] += s0;
+      meat[m + 1] += s1;
+      meat[m + 2] += s2;
+      meat[m + 3] += s3;
+    }
+    for (; b <= a; b++) meat[a * p + b] += dot(tmp, 0, zc, b * BLOCK, nb);
+  }
+  return ssr;
+}
+
+/** The sandwich W M Wᵀ in pivoted scaled coordinates, then back to the terms' order and scale, into `out`. */
+function sandwich(meat: Float64Array, w: Float64Array, p: number, perm: Int32Array, scale: Float64Array, out: Float64Array): void {
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) meat[b * p + a] = meat[a * p + b];
-  // Sandwich in pivoted scaled coordinates, W M Wᵀ, then back to the terms' order and scale.
   const wm = new Float64Array(p * p);
   for (let i = 0; i < p; i++)
     for (let b = 0; b < p; b++) {
@@ -262,7 +304,6 @@ function hc3(X: Float64Array, y: Float64Array, beta: Float64Array, n: number, p:
       const pi = perm[i], pj = perm[j];
       out[pi * p + pj] = out[pj * p + pi] = s / (scale[pi] * scale[pj]);
     }
-  return ssr;
 }
 
 /** Wald F = bᵀV⁻¹b / q over the slopes (all terms but the intercept), as statsmodels does with robust covariance. */

@@ -73,8 +73,31 @@ export function tsqr(X: Float64Array, y: Float64Array, n: number, p: number): Fl
         s0 += u * u;
       }
       s = s0 + s1;
-      // Columns j > k + 1: update and the product with the new column k + 1 in one sweep.
-      for (let j = k + 2; j < q; j++) {
+      // Columns j > k + 1: update and the product with the new column k + 1 in one sweep, two columns per
+      // sweep so that the loads of columns k and k + 1 serve both.
+      let j = k + 2;
+      for (; j + 1 < q; j += 2) {
+        const oj = j * BLOCK;
+        const om = oj + BLOCK;
+        const w = tau * (R[k * q + j] + inv * d[j]);
+        const v = tau * (R[k * q + j + 1] + inv * d[j + 1]);
+        R[k * q + j] -= w;
+        R[k * q + j + 1] -= v;
+        let t0 = 0, t1 = 0;
+        for (let m = 0; m < b; m++) {
+          const hk = blk[ok + m];
+          const h1 = blk[o1 + m];
+          const u0 = blk[oj + m] - w * hk;
+          const u1 = blk[om + m] - v * hk;
+          blk[oj + m] = u0;
+          blk[om + m] = u1;
+          t0 += u0 * h1;
+          t1 += u1 * h1;
+        }
+        d[j] = t0;
+        d[j + 1] = t1;
+      }
+      for (; j < q; j++) {
         const oj = j * BLOCK;
         const w = tau * (R[k * q + j] + inv * d[j]);
         R[k * q + j] -= w;
