@@ -119,36 +119,52 @@ export interface ChunkedSpec { kind: string; name?: string; mapping?: Record<str
 /**
  * Uploads a file in parts (POST .../uploads, PUT .../uploads/:id/parts/:n, POST .../complete), for files over the
  * body limit: transfer progress counts every part's bytes; resolves with the 202 answer `{datasetId, status, rowsTotal}`
- * of the queued parse job, whose progress the caller polls on GET .../datasets/:id.
+ * of the queued parse job, whose progress the caller polls on GET .../datasets/:id. If a part fails or `signal`
+ * cancels the upload, the upload is deleted on the server (its parts go) before the error is passed on.
  */
 export async function uploadChunked(ws: string, file: Blob, spec: ChunkedSpec, onProgress: (p: UploadProgress) => void,
   signal?: AbortSignal, maxPartBytes = 16 * 1024 * 1024): Promise<{ datasetId: string; status: string; rowsTotal: number }> {
   const start = await api<{ uploadId: string; partBytes: number }>(wsPath(ws, "/uploads"), { ws, body: { ...spec, totalBytes: file.size } });
   const part = Math.max(1, Math.min(start.partBytes, maxPartBytes));
   let done = 0;
-  for (let n = 1, off = 0; off < file.size; n++, off += part) {
-    const blob = file.slice(off, Math.min(file.size, off + part));
-    await new Promise<void>((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      signal?.addEventListener("abort", () => xhr.abort(), { once: true });
-      xhr.open("PUT", wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}/parts/${n}`));
-      const token = tokenFor(ws);
-      if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
-      xhr.setRequestHeader("content-type", "application/octet-stream");
-      xhr.upload.onprogress = (e) => onProgress({ phase: "transfer", loaded: done + e.loaded, total: file.size });
-      xhr.onerror = () => reject(new HttpError(0, "network_error", `Part ${n} of the upload was interrupted. Check the connection and try again.`));
-      xhr.onabort = () => reject(new HttpError(0, "aborted", "The upload was cancelled."));
-      xhr.onload = () => {
-        if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
-        let body: any = null;
-        try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
-        reject(new HttpError(xhr.status, body?.error?.code ?? `http_${xhr.status}`, body?.error?.message ?? `Part ${n}: the server answered ${xhr.status}.`, body?.error?.details ?? []));
-      };
-      xhr.send(blob);
-    });
-    done += blob.size;
-    onProgress({ phase: "transfer", loaded: done, total: file.size });
+  try {
+    await sendParts();
+  } catch (err) {
+    // Cancelled or failed before completion: drop the parts sent so far (DELETE .../uploads/:id), best effort;
+    // the server's expiry sweep removes them anyway after UPLOAD_EXPIRY_HOURS.
+    const token = tokenFor(ws);
+    await fetch(wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}`), {
+      method: "DELETE", keepalive: true, headers: token ? { authorization: `Bearer ${token}` } : {},
+    }).catch(() => undefined);
+    throw err;
   }
   onProgress({ phase: "processing", loaded: file.size, total: file.size });
   return api(wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}/complete`), { ws, method: "POST", body: {} });
+
+  async function sendParts(): Promise<void> {
+    for (let n = 1, off = 0; off < file.size; n++, off += part) {
+      if (signal?.aborted) throw new HttpError(0, "aborted", "The upload was cancelled.");
+      const blob = file.slice(off, Math.min(file.size, off + part));
+      await new Promise<void>((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+        xhr.open("PUT", wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}/parts/${n}`));
+        const token = tokenFor(ws);
+        if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
+        xhr.setRequestHeader("content-type", "application/octet-stream");
+        xhr.upload.onprogress = (e) => onProgress({ phase: "transfer", loaded: done + e.loaded, total: file.size });
+        xhr.onerror = () => reject(new HttpError(0, "network_error", `Part ${n} of the upload was interrupted. Check the connection and try again.`));
+        xhr.onabort = () => reject(new HttpError(0, "aborted", "The upload was cancelled."));
+        xhr.onload = () => {
+          if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
+          let body: any = null;
+          try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+          reject(new HttpError(xhr.status, body?.error?.code ?? `http_${xhr.status}`, body?.error?.message ?? `Part ${n}: the server answered ${xhr.status}.`, body?.error?.details ?? []));
+        };
+        xhr.send(blob);
+      });
+      done += blob.size;
+      onProgress({ phase: "transfer", loaded: done, total: file.size });
+    }
+  }
 }
