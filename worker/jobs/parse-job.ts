@@ -201,6 +201,8 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     const err = streamFailure.error ?? caught;
     // Taken over: the newer attempt owns the same keys and the row; leave both alone.
     if (err instanceof Superseded) return "superseded";
+    const owner = await env.DB.prepare("SELECT job_token FROM uploads WHERE id = ?").bind(uploadId).first<string | null>("job_token");
+    if (owner !== token) return "superseded";
     await writer.abort();
     if (!(err instanceof ApiError)) {
       // Our side (R2 / D1): the Queue retries the message; the final delivery marks the dataset failed.
