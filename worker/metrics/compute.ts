@@ -1,5 +1,5 @@
 import { textAt, type BlockColumn } from "../data/blocks";
-import { latestDataset, readBlocks, readColumns } from "../data/datasets";
+import { type DatasetMeta, latestDataset, readBlocks, readColumns } from "../data/datasets";
 import type { Env } from "../env";
 import {
   addResponse,
@@ -41,6 +41,28 @@ const NONE = "(none)";
  */
 export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQuery): Promise<MetricsResult> {
   const meta = await latestDataset(env, workspaceId, "responses");
+  const acc = q.by === "segment" && meta ? await latestDataset(env, workspaceId, "accounts") : null;
+  if (!meta) return compute(env, null, null, q);
+  // Datasets never change once ready: the answer for (responses dataset, accounts dataset, query) is cached in
+  // this isolate, so repeated dashboard loads cost the two metadata lookups and no block or rollup work.
+  const key = `${meta.id}|${acc?.id ?? ""}|${q.by ?? ""}|${q.from ?? ""}|${q.to ?? ""}`;
+  const hit = results.get(key);
+  if (hit) {
+    results.delete(key); // most recently used last
+    results.set(key, hit);
+    return hit;
+  }
+  const r = await compute(env, meta, acc, q);
+  if (results.size >= RESULTS_KEPT) results.delete(results.keys().next().value!);
+  results.set(key, r);
+  return r;
+}
+
+/** Metrics answers by dataset ids and query (least recently used first). */
+const results = new Map<string, MetricsResult>();
+const RESULTS_KEPT = 256;
+
+async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | null, q: MetricsQuery): Promise<MetricsResult> {
   const csatScale = Number(meta?.options.csatScale ?? 5);
   const positiveFrom = csatScale - 1; // top two boxes (DOMAIN.md)
   let overall = emptyPartial();
@@ -54,7 +76,6 @@ export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQu
     let segmentOf: Map<string, string> | null = null;
     if (q.by === "segment") {
       segmentOf = new Map();
-      const acc = await latestDataset(env, workspaceId, "accounts");
       if (acc && acc.columns.some((c) => c.name === "segment")) {
         const cols = await readColumns(env, acc, ["account_id", "segment"]);
         cols.text.account_id.forEach((id, i) => {
