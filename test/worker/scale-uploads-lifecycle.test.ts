@@ -148,6 +148,26 @@ describe("complete is atomic", () => {
   });
 });
 
+describe("complete when the Queue is down", () => {
+  it("answers 503 queue_unavailable, undoes the completion (no dataset row, upload open), and completing again works", async () => {
+    const ws = await createWorkspace("queue-down");
+    const { bytes, npsSum } = responsesFile(1000);
+    const id = await uploadParts(ws, bytes);
+    const down = { ...env, JOBS: { send: async () => Promise.reject(new Error("queue down")), sendBatch: async () => Promise.reject(new Error("queue down")) } } as unknown as Env;
+    const req = new Request(`http://x/api/workspaces/${ws.id}/uploads/${id}/complete`, { method: "POST", headers: { authorization: `Bearer ${ws.token}` } });
+    const res = await worker.fetch(req, down, createExecutionContext());
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as ErrorJson).error.code).toBe("queue_unavailable");
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM datasets WHERE workspace_id = ?").bind(ws.id).first("n")).toBe(0);
+    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(id).first()).toEqual({ status: "open", dataset_id: null });
+    const again = await json(`/api/workspaces/${ws.id}/uploads/${id}/complete`, ws.token, { method: "POST" });
+    expect(again.status).toBe(202);
+    const meta = await waitForJob(ws, again.body.datasetId as string);
+    expect(meta.status).toBe("ready");
+    expect(await storedNpsSum(ws, again.body.datasetId as string)).toMatchObject({ rows: 1000, sum: npsSum });
+  });
+});
+
 describe("DELETE .../uploads/:id", () => {
   it("deletes an open upload's parts and row: 204, then 404 for it, its parts and its completion", async () => {
     const ws = await createWorkspace("upload-delete");
