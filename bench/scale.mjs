@@ -8,7 +8,9 @@
 //                          joined from those responses; peer = pandas join + statsmodels Logit on the same files
 //   bgnbd_1M_customers     BG/NBD on 1M customers summarised from 10M generated transactions (models/ in Node:
 //                          the block summariser, pattern collapse and fit); peer = scipy L-BFGS on the same summary
-//   metrics_p99_50conns    GET .../metrics under 50 autocannon connections for 10 s: ours = p99 in seconds
+//   metrics_p99_50conns    GET .../metrics under 50 autocannon connections for 10 s: ours = p99 in seconds, served by
+//                          workerd alone (Miniflare's API) on the same state; wrangler dev's figure (through its
+//                          reload proxy) is printed beside it
 //   ingest_heap_5M         the intake alone (stream.ts + dataset-writer.ts) in Node under --max-old-space-size=128 on 5M
 //                          rows: peak heap + external + ArrayBuffers, without the local D1/R2 simulators of workerd
 //   end_to_end_5M          5M response rows through the chunked upload + queued parse job, then metrics and a fit
@@ -23,7 +25,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { migrate, root, snapshotWorker, startDev } from "../scripts/durability-devserver.mjs";
+import { migrate, root, snapshotWorker, startDev, startWorkerd } from "../scripts/durability-devserver.mjs";
 
 const ROWS = Number(process.env.SCALE_ROWS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
@@ -293,7 +295,7 @@ try {
   const config = snapshotWorker(path.join(state, "worker"));
   migrate(path.join(state, "data"), config);
   server = await startDev({ port, persistTo: path.join(state, "data"), config });
-  const pids = workerdPids(server.child.pid);
+  let pids = workerdPids(server.child.pid);
   console.log(`# wrangler dev on ${base}, workerd pid(s) ${pids.join(",")}, baseline RSS ${pids.map((p) => (statusKb(p, "VmRSS") / 1024).toFixed(0)).join(",")} MB`);
   const ws = await json(
     await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Scale" }) }),
@@ -360,22 +362,31 @@ try {
   }
 
   if (want("metrics")) {
-    const url = `${base}/api/workspaces/${ws.id}/metrics?by=month`;
-    await json(await fetch(url, { headers: auth }), "metrics warm-up");
-    const result = await new Promise((res, rej) =>
-      autocannon({ url, headers: auth, connections: 50, duration: 10, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))),
-    );
-    // The floor of this local stack: GET /api/health (one D1 query, no work) under the same load.
-    const floor = await new Promise((res, rej) =>
-      autocannon({ url: `${base}/api/health`, connections: 50, duration: 10, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))),
-    );
-    // Service time: one connection.
-    const one = await new Promise((res, rej) =>
-      autocannon({ url, headers: auth, connections: 1, duration: 5, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))),
-    );
-    line("metrics_p99_50conns", result.latency.p99 / 1000, null, null,
-      `p50=${result.latency.p50}ms p99=${result.latency.p99}ms rps=${result.requests.average.toFixed(0)} non2xx=${result.non2xx} errors=${result.errors} rows=${ROWS} ` +
-        `oneConnP50=${one.latency.p50}ms oneConnP99=${one.latency.p99}ms healthP99_50conns=${floor.latency.p99}ms healthRps=${floor.requests.average.toFixed(0)} target=50ms`);
+    const path_ = `/api/workspaces/${ws.id}/metrics?by=month`;
+    const load = (url, connections, duration, headers = auth) =>
+      new Promise((res, rej) => autocannon({ url, headers, connections, duration, timeout: 20 }, (e, r) => (e ? rej(e) : res(r))));
+    // Under wrangler dev every request also crosses its reload proxy (a second workerd); reported beside.
+    await json(await fetch(`${base}${path_}`, { headers: auth }), "metrics warm-up");
+    const dev = await load(`${base}${path_}`, 50, 5);
+    // The figure: the same bundle and state served by workerd alone (Miniflare's API), as on Cloudflare.
+    await server.stop();
+    const wd = await startWorkerd({ dir: path.join(state, "worker"), persistTo: path.join(state, "data"), port: port + 1 });
+    try {
+      const wbase = `http://127.0.0.1:${port + 1}`;
+      const warm = await json(await fetch(`${wbase}${path_}`, { headers: auth }), "metrics warm-up (workerd)");
+      const result = await load(`${wbase}${path_}`, 50, 10);
+      // The floor of this machine: GET /api/health (one D1 query, no work) under the same load.
+      const floor = await load(`${wbase}/api/health`, 50, 10, {});
+      const one = await load(`${wbase}${path_}`, 1, 5); // service time: one connection
+      line("metrics_p99_50conns", result.latency.p99 / 1000, null, null,
+        `p50=${result.latency.p50}ms p99=${result.latency.p99}ms rps=${result.requests.average.toFixed(0)} non2xx=${result.non2xx} errors=${result.errors} ` +
+          `responses=${warm.overall.nps.n} oneConnP50=${one.latency.p50}ms oneConnP99=${one.latency.p99}ms healthP99_50conns=${floor.latency.p99}ms ` +
+          `healthRps=${floor.requests.average.toFixed(0)} wranglerDevP99=${dev.latency.p99}ms wranglerDevRps=${dev.requests.average.toFixed(0)} target=50ms`);
+    } finally {
+      await wd.stop();
+    }
+    server = await startDev({ port, persistTo: path.join(state, "data"), config });
+    pids = workerdPids(server.child.pid);
   }
 
   if (want("end_to_end")) {

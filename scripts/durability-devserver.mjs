@@ -108,3 +108,34 @@ export function startDev({ port, persistTo, vars = {}, log = false, config }) {
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   return startProcess(wranglerBin, args, { readyUrl: `http://127.0.0.1:${port}/api/health`, log });
 }
+
+/**
+ * The frozen bundle of `snapshotWorker(dir)` served by workerd through Miniflare's API on 127.0.0.1:port,
+ * with the same local D1 and R2 state as `startDev({ persistTo })` (stop that first). Unlike `wrangler dev`,
+ * no reload proxy (a second workerd that holds requests while the code changes) sits in front of the
+ * worker, so requests reach it as on Cloudflare: the latency bench measures the worker, not the dev tool.
+ * Queue consumers, cron triggers and static assets are not wired: for API reads only.
+ */
+export async function startWorkerd({ dir, persistTo, port }) {
+  const { Miniflare } = await import("miniflare");
+  const toml = readFileSync(path.join(dir, "wrangler.toml"), "utf8");
+  const setting = (re, dflt) => (re.exec(toml)?.[1] ?? dflt);
+  const bindings = {};
+  const vars = /\[vars\]([\s\S]*?)(\n\[|$)/.exec(toml)?.[1] ?? "";
+  for (const m of vars.matchAll(/^(\w+)\s*=\s*"([^"]*)"/gm)) bindings[m[1]] = m[2];
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: path.join(dir, "bundle"),
+    scriptPath: path.join(dir, "bundle/index.js"),
+    compatibilityDate: setting(/^compatibility_date\s*=\s*"([^"]+)"/m, "2026-04-01"),
+    bindings,
+    d1Databases: { DB: setting(/^database_id\s*=\s*"([^"]+)"/m) },
+    r2Buckets: { FILES: setting(/^bucket_name\s*=\s*"([^"]+)"/m) },
+    d1Persist: path.join(persistTo, "v3/d1"),
+    r2Persist: path.join(persistTo, "v3/r2"),
+    host: "127.0.0.1",
+    port,
+  });
+  await mf.ready;
+  return { stop: () => mf.dispose() };
+}
