@@ -10,6 +10,7 @@
 // Env: BENCH_DURATION (s, default 30), BENCH_CONNECTIONS (default 50), BENCH_PORT (default 8798),
 // BENCH_RESPONSES (default 100000), BENCH_ACCOUNTS (default 5000), BENCH_ONLY (regex over run names).
 import autocannon from "autocannon";
+import { makeRandom } from "../scripts/synthetic-book.mjs";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,17 +23,8 @@ const nResponses = Number(process.env.BENCH_RESPONSES ?? 100_000);
 const nAccounts = Number(process.env.BENCH_ACCOUNTS ?? 5_000);
 const base = `http://127.0.0.1:${port}`;
 
-/** mulberry32, seeded: the same workspace every run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniforms (mulberry32 of scripts/synthetic-book.mjs): the same workspace every run. */
+const rng = (seed) => makeRandom(seed).uniform;
 
 /** Accounts whose renewal depends on their mean NPS, and responses around each account's level. */
 function generate() {

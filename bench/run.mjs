@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { makeRandom } from "../scripts/synthetic-book.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PY = "/usr/bin/python3";
@@ -44,16 +45,9 @@ async function loadModels(dir) {
   return import(pathToFileURL(out).href);
 }
 
-/** mulberry32 uniform and Box–Muller normal: seeded, so every run benches the same data. */
+/** Seeded uniforms (mulberry32 of scripts/synthetic-book.mjs), Box–Muller normals and gammas: every run benches the same data. */
 function rng(seed) {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const u = makeRandom(seed).uniform;
   const norm = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   // Marsaglia–Tsang gamma(shape, 1), with the shape < 1 boost.
   const gamma = (k) => {

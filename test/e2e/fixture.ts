@@ -1,3 +1,4 @@
+import { makeRandom } from "../../scripts/synthetic-book.mjs";
 /**
  * A small seeded SaaS book for the browser tests: accounts (ARR, renewed, segment, tenure) and survey
  * responses (NPS, CSAT, CES, touchpoint, date), where renewal follows a known logistic truth in the account's
@@ -5,16 +6,8 @@
  * report has something to say.
  */
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniforms: the mulberry32 generator of scripts/synthetic-book.mjs. */
+const mulberry32 = (seed: number) => makeRandom(seed).uniform;
 
 export interface Book { accountsCsv: string; responsesCsv: string; accounts: number; responses: number; orphans: number; silentAccounts: number }
 

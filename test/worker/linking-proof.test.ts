@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitRegression } from "../../models/regression";
-// The seeded synthetic book with a KNOWN logistic truth (scripts/synthetic-book.mjs, foundation helper;
-// plain JS with JSDoc, so it has no .d.ts: typed by the Book shape below).
-// @ts-ignore -- untyped .mjs module
+// The seeded synthetic book with a KNOWN logistic truth (scripts/synthetic-book.mjs, typed by its .d.mts).
 import * as generator from "../../scripts/synthetic-book.mjs";
 import { call, createWorkspace, upload } from "./helpers";
 

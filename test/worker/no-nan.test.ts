@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { makeRandom } from "../../scripts/synthetic-book.mjs";
 import { newRouter, onError } from "../../worker/app";
 import { assertFinite, findNonFinite, finiteJson } from "../../worker/finite";
 import { call } from "./support/api";
@@ -87,16 +88,8 @@ const CALC_BODIES: Record<string, unknown[]> = {
 /** JSON texts of extreme numbers; 1e309 and -1e309 parse to ±Infinity in the worker. */
 const EXTREMES = ["0", "-0", "-1", "1e308", "-1e308", "1e309", "-1e309", "5e-324", "1e-300", "0.5", "2147483648", "9007199254740993", "null", '"NaN"', '"Infinity"', '"12"', "[]", "{}", "true"];
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniforms: the mulberry32 generator of scripts/synthetic-book.mjs. */
+const mulberry32 = (seed: number) => makeRandom(seed).uniform;
 
 /** JSON text of `body` with some numbers replaced by extreme literals. */
 function mutate(body: unknown, r: () => number, rate: number): string {
