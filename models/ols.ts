@@ -223,29 +223,38 @@ function hc3Block(X: Float64Array, y: Float64Array, beta: Float64Array, start: n
     om[i] = e;
     for (let a = 0; a < p; a++) xc[a * BLOCK + i] = X[o + perm[a]] * inv[a];
   }
-  // z = x̃ W column by column (W upper triangular: column b takes rows a ≤ b), three rows of W per sweep;
-  // the leverages h = ‖z‖² accumulate alongside.
-  hh.fill(0, 0, nb);
-  for (let b = 0; b < p; b++) {
-    const ob = b * BLOCK;
-    const w0 = w[b];
-    for (let i = 0; i < nb; i++) zc[ob + i] = w0 * xc[i];
-    let a = 1;
-    for (; a + 2 <= b; a += 3) {
-      const wa = w[a * p + b];
-      const wb = w[(a + 1) * p + b];
-      const wc = w[(a + 2) * p + b];
-      const oa = a * BLOCK;
-      for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i] + wb * xc[oa + BLOCK + i] + wc * xc[oa + 2 * BLOCK + i];
-    }
-    for (; a <= b; a++) {
-      const wa = w[a * p + b];
-      const oa = a * BLOCK;
-      for (let i = 0; i < nb; i++) zc[ob + i] += wa * xc[oa + i];
-    }
+  // z = x̃ W, four columns of z per sweep with the sums in registers (W is upper triangular with zeros below,
+  // so column b takes rows a ≤ b); the leverages h = ‖z‖² accumulate alongside.
+  let b0 = 0;
+  for (; b0 + 3 < p; b0 += 4) {
+    const o0 = b0 * BLOCK;
     for (let i = 0; i < nb; i++) {
-      const z = zc[ob + i];
-      hh[i] += z * z;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let a = 0; a <= b0 + 3; a++) {
+        const x = xc[a * BLOCK + i];
+        const wo = a * p + b0;
+        s0 += x * w[wo];
+        s1 += x * w[wo + 1];
+        s2 += x * w[wo + 2];
+        s3 += x * w[wo + 3];
+      }
+      zc[o0 + i] = s0;
+      zc[o0 + BLOCK + i] = s1;
+      zc[o0 + 2 * BLOCK + i] = s2;
+      zc[o0 + 3 * BLOCK + i] = s3;
+      hh[i] = (b0 === 0 ? 0 : hh[i]) + (s0 * s0 + s1 * s1) + (s2 * s2 + s3 * s3);
+    }
+  }
+  for (; b0 < p; b0++) {
+    const ob = b0 * BLOCK;
+    for (let i = 0; i < nb; i++) {
+      let s = 0;
+      for (let a = 0; a <= b0; a++) s += xc[a * BLOCK + i] * w[a * p + b0];
+      zc[ob + i] = s;
+      hh[i] = (b0 === 0 ? 0 : hh[i]) + s * s;
     }
   }
   for (let i = 0; i < nb; i++) {
