@@ -8,6 +8,7 @@
 import { type BgnbdParams, type BgnbdResult, bgnbdExpectedPurchases, bgnbdPAlive, fitBgnbd } from "./bgnbd";
 import { fitGammaGamma, type GammaGammaParams, type GammaGammaResult, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { ModelError } from "./errors";
+import { lnHyp2f1 } from "./hyp2f1";
 import { collapsePatterns } from "./patterns";
 
 /** Days in a month for the horizon (API.md "a month is 365.25/12 days"). @example 12 * DAYS_PER_MONTH // => 365.25 */
@@ -69,6 +70,22 @@ export function discountedClv(
   return { expectedPurchases: prev, expectedAvgValue: spend, clv: opts.margin * spend * sum };
 }
 
+/**
+ * The factor of FHL 2005 eq. 10 that does not depend on tₓ: E[X(t) | x, tₓ, T] = conditionalGrowth(x, T, t) · P(alive),
+ * i.e. (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))], written exactly as in
+ * bgnbdExpectedPurchases (models/bgnbd.ts).
+ * @example conditionalGrowth(cdnowParams, 0, 38.86, 39) // => bgnbdExpectedPurchases(cdnowParams, 0, 0, 38.86, 39)
+ */
+function conditionalGrowth(p: BgnbdParams, x: number, T: number, t: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const c = a + b + x - 1;
+  const z = t / (alpha + T + t);
+  const lnF = lnHyp2f1(r + x, b + x, c, z);
+  const lnPow = (r + x) * Math.log((alpha + T) / (alpha + T + t));
+  return ((a + b + x - 1) / (a - 1)) * -Math.expm1(lnPow + lnF);
+}
+
 /** Per-customer CLV values as columns (NaN where a value is undefined), for large customer counts. */
 export interface ClvColumns {
   bgnbd: BgnbdResult;
@@ -103,20 +120,38 @@ export function clvColumns(
   const unitsPerMonth = DAYS_PER_MONTH / (opts.daysPerTimeUnit ?? 1);
   const i = Math.pow(1 + opts.annualDiscountRate, 1 / 12) - 1;
   const H = opts.horizonMonths;
+  // E[X(t) | x, tₓ, T] = growth(x, T, t) · P(alive | x, tₓ, T) (FHL 2005 eq. 10, as bgnbdExpectedPurchases): the
+  // ₂F₁ part does not depend on tₓ, so the H monthly values are computed once per distinct (x, T), not per pattern
+  // (a million customers have ~600k patterns but far fewer (x, T) pairs).
+  const discounting = Float64Array.from({ length: H }, (_, m) => Math.pow(1 + i, -(m + 1)));
+  const byXT = new Map<number, Map<number, number>>();
+  const growthDisc: number[] = [];
+  const growthTotal: number[] = [];
   const disc = new Float64Array(pat.count);
   const total = new Float64Array(pat.count);
   const alive = new Float64Array(pat.count);
   for (let k = 0; k < pat.count; k++) {
-    let prev = 0;
-    let sum = 0;
-    for (let m = 1; m <= H; m++) {
-      const e = bgnbdExpectedPurchases(bgnbd, pat.x[k], pat.tx[k], pat.T[k], m * unitsPerMonth);
-      sum += (e - prev) / Math.pow(1 + i, m);
-      prev = e;
+    const x = pat.x[k], T = pat.T[k];
+    let byT = byXT.get(x);
+    if (!byT) byXT.set(x, (byT = new Map()));
+    let g = byT.get(T);
+    if (g === undefined) {
+      g = growthDisc.length;
+      byT.set(T, g);
+      let prev = 0;
+      let sum = 0;
+      for (let m = 1; m <= H; m++) {
+        const e = conditionalGrowth(bgnbd, x, T, m * unitsPerMonth);
+        sum += (e - prev) * discounting[m - 1];
+        prev = e;
+      }
+      growthDisc.push(sum);
+      growthTotal.push(prev);
     }
-    disc[k] = sum;
-    total[k] = prev;
-    alive[k] = bgnbdPAlive(bgnbd, pat.x[k], pat.tx[k], pat.T[k]);
+    const pA = bgnbdPAlive(bgnbd, x, pat.tx[k], T);
+    alive[k] = pA;
+    disc[k] = growthDisc[g] * pA;
+    total[k] = growthTotal[g] * pA;
   }
   const n = s.frequency.length;
   const out: ClvColumns = {
