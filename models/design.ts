@@ -58,12 +58,32 @@ function textAt(col: Column, i: number): string | null {
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Everything of a design but its matrix: which rows are kept, the terms and the levels. Rows are built from it by range. */
+export interface DesignPlan extends Omit<Design, "X"> {
+  intercept: boolean;
+  numeric: string[];
+  categorical: string[];
+  levelIndex: Record<string, Map<string, number>>;
+}
+
 /**
  * Builds the design matrix for `predictors` over the columns in `data`.
  * @throws ModelError invalid_input when a column is missing or the columns differ in length
  * @example buildDesign({ x: [1, 2, 3], g: ["a", "b", "a"] }, ["x", "g"]).terms // => ["Intercept", "x", "g[T.b]"]
  */
 export function buildDesign(data: Record<string, Column>, predictors: string[], opts: DesignOptions = {}): Design {
+  const plan = planDesign(data, predictors, opts);
+  const { n, p, terms, rows, excluded, levels, sources } = plan;
+  return { X: designBlock(plan, data, 0, n), n, p, terms, rows, excluded, levels, sources };
+}
+
+/**
+ * The design's rows, terms and levels without its matrix (one pass over the columns, n bytes of row flags):
+ * `designBlock` then builds any range of design rows, so a large design is never held whole.
+ * @throws ModelError invalid_input when a column is missing or the columns differ in length
+ * @example const plan = planDesign(data, ["x", "g"]); const X = designBlock(plan, data, 0, Math.min(plan.n, 65536));
+ */
+export function planDesign(data: Record<string, Column>, predictors: string[], opts: DesignOptions = {}): DesignPlan {
   const intercept = opts.intercept ?? true;
   const needed = [...predictors, ...(opts.required ?? [])];
   let nRows = -1;
@@ -116,15 +136,38 @@ export function buildDesign(data: Record<string, Column>, predictors: string[], 
   let n = 0;
   for (let i = 0; i < nRows; i++) n += keep[i];
   const p = terms.length;
-  const X = new Float64Array(n * p);
   const rows = new Int32Array(n);
+  for (let i = 0, r = 0; i < nRows; i++) if (keep[i]) rows[r++] = i;
+  return { n, p, terms, rows, excluded: nRows - n, levels, sources, intercept, numeric, categorical, levelIndex };
+}
+
+/**
+ * Design rows `from` ≤ r < `to` (row-major (to − from) × p), as `buildDesign` would hold them.
+ * @example designBlock(planDesign({ x: [1, 2, 3] }, ["x"]), { x: [1, 2, 3] }, 1, 3) // => Float64Array [1, 2, 1, 3]
+ */
+export function designBlock(plan: DesignPlan, data: Record<string, Column>, from: number, to: number): Float64Array {
+  return fillRows(plan, data, plan.rows, from, to);
+}
+
+/**
+ * The design rows at the given design-row indices (row-major idx.length × p).
+ * @example designRowsAt(plan, data, [0, 10]) // rows 0 and 10 of the design
+ */
+export function designRowsAt(plan: DesignPlan, data: Record<string, Column>, idx: ArrayLike<number>): Float64Array {
+  const src = new Int32Array(idx.length);
+  for (let k = 0; k < idx.length; k++) src[k] = plan.rows[idx[k]];
+  return fillRows(plan, data, src, 0, src.length);
+}
+
+/** Row k of the result is the design row of source row `src[from + k]`. */
+function fillRows(plan: DesignPlan, data: Record<string, Column>, src: ArrayLike<number>, from: number, to: number): Float64Array {
+  const { p, intercept, numeric, categorical, levelIndex, levels } = plan;
+  const X = new Float64Array(Math.max(0, to - from) * p);
   const numCols = numeric.map((name) => data[name]);
   const typed = numCols.map((c) => (c instanceof Float64Array ? c : null));
-  let r = 0;
-  for (let i = 0; i < nRows; i++) {
-    if (!keep[i]) continue;
-    rows[r] = i;
-    let o = r * p;
+  for (let r = from; r < to; r++) {
+    const i = src[r];
+    let o = (r - from) * p;
     if (intercept) X[o++] = 1;
     for (let k = 0; k < numCols.length; k++) X[o++] = typed[k] ? typed[k]![i] : numAt(numCols[k], i);
     for (const name of categorical) {
@@ -132,7 +175,6 @@ export function buildDesign(data: Record<string, Column>, predictors: string[], 
       if (k > 0) X[o + k - 1] = 1;
       o += levels[name].length - 1;
     }
-    r++;
   }
-  return { X, n, p, terms, rows, excluded: nRows - n, levels, sources };
+  return X;
 }

@@ -1,7 +1,8 @@
-import { buildDesign, type Column, isTextColumn, numAt } from "./design";
+import { type Column, designRowsAt, isTextColumn, numAt, planDesign } from "./design";
 import { chi2Sf } from "./distributions";
 import { ModelError } from "./errors";
 import { fitRegression, type RegressionInput } from "./regression";
+import { fitRegressionBlocks } from "./regression-blocks";
 import { makeRng } from "./rng";
 import { logistic } from "./scenario";
 
@@ -166,15 +167,21 @@ export interface HoldoutValidation {
 
 export const DEFAULT_HOLDOUT_SEED = 20240601;
 
+export interface HoldoutOptions {
+  /** Fit the 80% over blocks of this many design rows (fitRegressionBlocks) and score the 20% in such blocks. */
+  blockRows?: number;
+}
+
 /**
  * Refits the model on a seeded 80% of its complete rows and scores the other
  * 20%: AUC and decile calibration for logistic models, R² for linear ones.
  * Categorical levels are fixed to the full fit's, so terms line up.
- * A training fit that fails is reported in `error`, not thrown.
+ * A training fit that fails is reported in `error`, not thrown. Only the holdout's design rows are built
+ * (`blockRows` at a time with `opts.blockRows`, which also fits the 80% over blocks: fitRegressionBlocks).
  * @example validateHoldout({ kind: "logistic", data, outcome: "renewed", predictors: ["nps"] }).auc
  */
-export function validateHoldout(input: RegressionInput, seed = DEFAULT_HOLDOUT_SEED): HoldoutValidation {
-  const d = buildDesign(input.data, input.predictors, { levels: input.levels, required: [input.outcome] });
+export function validateHoldout(input: RegressionInput, seed = DEFAULT_HOLDOUT_SEED, opts: HoldoutOptions = {}): HoldoutValidation {
+  const d = planDesign(input.data, input.predictors, { levels: input.levels, required: [input.outcome] });
   const mask = holdoutMask(d.n, seed);
   const method =
     `Seeded (seed ${seed}) random 80/20 split of the ${d.n} complete rows; the model is refitted on the 80% ` +
@@ -196,7 +203,8 @@ export function validateHoldout(input: RegressionInput, seed = DEFAULT_HOLDOUT_S
   }
   let fit;
   try {
-    fit = fitRegression({ ...input, data: train, levels: d.levels });
+    const trainInput = { ...input, data: train, levels: d.levels };
+    fit = opts.blockRows ? fitRegressionBlocks(trainInput, opts.blockRows) : fitRegression(trainInput);
   } catch (e) {
     if (e instanceof ModelError) {
       out.error = { code: e.code, message: `The 80% training refit failed: ${e.message}` };
@@ -212,12 +220,18 @@ export function validateHoldout(input: RegressionInput, seed = DEFAULT_HOLDOUT_S
   const ycol = input.data[input.outcome];
   const pred = new Float64Array(testIdx.length);
   const y = new Float64Array(testIdx.length);
-  testIdx.forEach((i, k) => {
-    let eta = 0;
-    for (let j = 0; j < d.p; j++) eta += d.X[i * d.p + j] * beta[j];
-    pred[k] = input.kind === "logistic" ? logistic(eta) : eta;
-    y[k] = numAt(ycol, d.rows[i]);
-  });
+  const size = Math.max(1, Math.floor(opts.blockRows ?? testIdx.length));
+  for (let from = 0; from < testIdx.length; from += size) {
+    const idx = testIdx.slice(from, from + size);
+    const X = designRowsAt(d, input.data, idx);
+    idx.forEach((i, b) => {
+      let eta = 0;
+      for (let j = 0; j < d.p; j++) eta += X[b * d.p + j] * beta[j];
+      const k = from + b;
+      pred[k] = input.kind === "logistic" ? logistic(eta) : eta;
+      y[k] = numAt(ycol, d.rows[i]);
+    });
+  }
   if (input.kind === "logistic") {
     out.auc = auc(pred, y);
     out.calibration = calibrationTable(pred, y, 10);

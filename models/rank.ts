@@ -102,10 +102,12 @@ export function constantColumnError(X: Float64Array, n: number, p: number, terms
 /**
  * Rank-revealing pivoted QR of the small triangle R·S⁻¹ (R from tsqr, S its column norms), with the same
  * relative tolerance max(n, p)·ε as for the full design.
+ * @param X the design, or (when it is read in blocks) a function giving the no_variance error of a constant column or null
  * @throws ModelError no_variance (an all-zero or constant column) or collinear_predictors
  * @example const { f, scale } = rankOfTriangle(R, p + 1, p, n, terms, X);
  */
-export function rankOfTriangle(R: Float64Array, ld: number, p: number, n: number, terms: string[], X: Float64Array): { f: PivotedQr; scale: Float64Array } {
+export function rankOfTriangle(R: Float64Array, ld: number, p: number, n: number, terms: string[],
+  X: Float64Array | (() => ModelError | null)): { f: PivotedQr; scale: Float64Array } {
   const scale = new Float64Array(p);
   const a = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
@@ -116,6 +118,6 @@ export function rankOfTriangle(R: Float64Array, ld: number, p: number, n: number
     for (let i = 0; i <= j; i++) a[j * p + i] = R[i * ld + j] / scale[j];
   }
   const f = qrPivoted(a, p, p, Math.max(n, p) * 2.220446049250313e-16);
-  if (f.rank < p) throw constantColumnError(X, n, p, terms) ?? collinearError(f, terms);
+  if (f.rank < p) throw (typeof X === "function" ? X() : constantColumnError(X, n, p, terms)) ?? collinearError(f, terms);
   return { f, scale };
 }
