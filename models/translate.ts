@@ -16,13 +16,29 @@ export interface TranslateInput {
   terms: string[];
   beta: number[];
   cov: number[][];
-  /** n x p row-major design rows of the fit. */
-  X: Float64Array;
+  /** n x p row-major design rows of the fit (or give `blocks`). */
+  X?: Float64Array;
   /** ARR per row (for the money). */
-  arr: Float64Array;
+  arr?: Float64Array;
+  /** The same rows in blocks, for a design too large to hold: called once per predictor. */
+  blocks?: () => Iterable<TranslateBlock>;
   horizonYears?: number;
   annualDiscountRate?: number;
   clip?: Record<string, [number, number]>;
+}
+
+/** Design rows (row-major n × p) with their ARR. */
+export interface TranslateBlock {
+  X: Float64Array;
+  arr: Float64Array;
+  n: number;
+}
+
+/** The input's rows as blocks: `blocks`, or X and arr as one block. */
+function rowBlocks(input: TranslateInput): Iterable<TranslateBlock> {
+  if (input.blocks) return input.blocks();
+  const arr = input.arr ?? new Float64Array(0);
+  return [{ X: input.X ?? new Float64Array(0), arr, n: arr.length }];
 }
 
 export interface Translation {
@@ -77,42 +93,45 @@ export function translateEffects(input: TranslateInput): Translation[] {
 }
 
 function logisticEffect(input: TranslateInput, name: string, j: number, H: number, d: number): Translation {
-  const { X, arr, beta, terms } = input;
+  const { beta, terms } = input;
   const p = terms.length;
-  const n = arr.length;
   const [lo, hi] = input.clip?.[name] ?? DEFAULT_CLIP[name] ?? [-Infinity, Infinity];
   const gPp = new Float64Array(p);
   const gRev = new Float64Array(p);
   let sumDp = 0;
   let rev = 0;
+  let n = 0;
   const disc = Array.from({ length: H }, (_, t) => 1 / Math.pow(1 + d, t));
-  for (let i = 0; i < n; i++) {
-    const off = i * p;
-    let eta = 0;
-    for (let k = 0; k < p; k++) eta += X[off + k] * beta[k];
-    const x = X[off + j];
-    const dx = shiftValue(x, 1, lo, hi) - x;
-    const p1 = logistic(eta);
-    const p2 = logistic(eta + dx * beta[j]);
-    sumDp += p2 - p1;
-    // d p / d β_k = p(1−p) x_k; x' differs from x only in column j.
-    const w1 = p1 * (1 - p1);
-    const w2 = p2 * (1 - p2);
-    // Revenue: Σ_t arr (p2^(t−1) − p1^(t−1)) disc_t, derivative (t−1) p^(t−2) dp/dβ.
-    let r = 0;
-    let c1 = 0;
-    let c2 = 0;
-    for (let t = 1; t < H; t++) {
-      r += (Math.pow(p2, t) - Math.pow(p1, t)) * disc[t];
-      c1 += t * Math.pow(p1, t - 1) * disc[t];
-      c2 += t * Math.pow(p2, t - 1) * disc[t];
-    }
-    rev += arr[i] * r;
-    for (let k = 0; k < p; k++) {
-      const xk = X[off + k];
-      const x2k = k === j ? xk + dx : xk;
-      gPp[k] += w2 * x2k - w1 * xk;
-      gRev[k] += arr[i] * (c2 * w2 * x2k - c1 * w1 * xk);
+  for (const { X, arr, n: nb } of rowBlocks(input)) {
+    n += nb;
+    for (let i = 0; i < nb; i++) {
+      const off = i * p;
+      let eta = 0;
+      for (let k = 0; k < p; k++) eta += X[off + k] * beta[k];
+      const x = X[off + j];
+      const dx = shiftValue(x, 1, lo, hi) - x;
+      const p1 = logistic(eta);
+      const p2 = logistic(eta + dx * beta[j]);
+      sumDp += p2 - p1;
+      // d p / d β_k = p(1−p) x_k; x' differs from x only in column j.
+      const w1 = p1 * (1 - p1);
+      const w2 = p2 * (1 - p2);
+      // Revenue: Σ_t arr (p2^(t−1) − p1^(t−1)) disc_t, derivative (t−1) p^(t−2) dp/dβ.
+      let r = 0;
+      let c1 = 0;
+      let c2 = 0;
+      for (let t = 1; t < H; t++) {
+        r += (Math.pow(p2, t) - Math.pow(p1, t)) * disc[t];
+        c1 += t * Math.pow(p1, t - 1) * disc[t];
+        c2 += t * Math.pow(p2, t - 1) * disc[t];
+      }
+      rev += arr[i] * r;
+      for (let k = 0; k < p; k++) {
+        const xk = X[off + k];
+        const x2k = k === j ? xk + dx : xk;
+        gPp[k] += w2 * x2k - w1 * xk;
+        gRev[k] += arr[i] * (c2 * w2 * x2k - c1 * w1 * xk);
+      }
     }
   }
   const pp = (100 * sumDp) / n;
@@ -144,7 +163,7 @@ function linearEffect(input: TranslateInput, name: string, j: number, H: number,
   const se = Math.sqrt(Math.max(input.cov[j][j], 0));
   const ci: [number, number] = [b - Z95 * se, b + Z95 * se];
   let arrSum = 0;
-  for (let i = 0; i < input.arr.length; i++) arrSum += input.arr[i];
+  for (const { arr, n } of rowBlocks(input)) for (let i = 0; i < n; i++) arrSum += arr[i];
   let years = 0;
   for (let t = 0; t < H; t++) years += 1 / Math.pow(1 + d, t);
   const horizon = `${H} year${H === 1 ? "" : "s"}`;

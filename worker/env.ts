@@ -14,6 +14,8 @@ export interface Env {
   MAX_JSON_BYTES?: string;
   MAX_PREDICTORS?: string;
   MAX_DRAWS?: string;
+  /** Design cells (accounts × terms) above which POST .../models builds and fits the design in row blocks (default 4,000,000). */
+  MODEL_BLOCK_CELLS?: string;
   /** Rows allowed in a chunked upload's parse job (default 20,000,000). */
   MAX_JOB_ROWS?: string;
   /** Total bytes allowed in a chunked upload (default 2 GiB). */

@@ -1,4 +1,5 @@
-import { buildDesign, type Column } from "../../models/design";
+import { buildDesign, type Column, designBlock, planDesign } from "../../models/design";
+import type { TranslateBlock } from "../../models/translate";
 import { DEFAULT_CLIP } from "../../models/scenario";
 import type { JoinedAccounts } from "../data/join";
 
@@ -56,4 +57,23 @@ export function bookFor(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireO
     segment[i] = seg[r] ?? null;
   }
   return { X: d.X, n: d.n, p: d.p, terms: d.terms, rows: d.rows, arr, accountId, segment, excluded: d.excluded };
+}
+
+/**
+ * The book's design rows with their ARR in blocks of `blockRows` (for `translateEffects({ blocks })`), for a
+ * design too large to hold whole: the same rows and columns as `bookFor`, built a block at a time.
+ */
+export function bookBlocks(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireOutcome?: boolean }, blockRows: number): () => Iterable<TranslateBlock> {
+  const data = accountFrame(j);
+  const required = opts.requireOutcome ? ["arr", recipe.outcome] : ["arr"];
+  const plan = planDesign(data, recipe.predictors, { levels: recipe.levels, required });
+  const size = Math.max(1, Math.floor(blockRows));
+  return function* () {
+    for (let from = 0; from < plan.n; from += size) {
+      const to = Math.min(plan.n, from + size);
+      const arr = new Float64Array(to - from);
+      for (let i = from; i < to; i++) arr[i - from] = j.numeric.arr[plan.rows[i]];
+      yield { X: designBlock(plan, data, from, to), arr, n: to - from };
+    }
+  };
 }

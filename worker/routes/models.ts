@@ -1,13 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DEFAULT_HOLDOUT_SEED, validateHoldout } from "../../models/holdout";
 import { fitRegression } from "../../models/regression";
+import { fitRegressionBlocks } from "../../models/regression-blocks";
 import { translateEffects } from "../../models/translate";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
-import { limit } from "../env";
+import { type Env, limit } from "../env";
 import { ApiError, notFound } from "../errors";
-import { accountFrame, bookFor, clipFor } from "../linking/frame";
+import { accountFrame, bookBlocks, bookFor, clipFor } from "../linking/frame";
 import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
 import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
@@ -18,6 +19,17 @@ const models = newRouter();
 /** Most levels a categorical predictor may have, and most terms a model may have. */
 const MAX_LEVELS = 100;
 const MAX_TERMS = 200;
+
+/**
+ * Rows per design block when `rows` × `terms` exceeds MODEL_BLOCK_CELLS (default 4,000,000 cells = 32 MB of
+ * doubles), else 0 (the design is built whole). Blocks hold at most 65,536 rows and the cells allowed, and at
+ * least 256 rows (the passes' own cache block).
+ */
+function modelBlockRows(env: Env, rows: number, terms: number): number {
+  const cells = limit(env, "MODEL_BLOCK_CELLS", 4_000_000);
+  if (rows * terms <= cells) return 0;
+  return Math.max(256, Math.min(65_536, Math.floor(cells / Math.max(terms, 1))));
+}
 
 const FitRequest = z.object({
   kind: z.enum(["logistic", "linear"]),
@@ -97,13 +109,19 @@ models.openapi(
       ]);
     }
     const input = { kind: req.kind, data, outcome: req.outcome, predictors: req.predictors, covariance: req.covariance };
-    const fit = fitRegression(input);
-    const book = bookFor(joined, { ...fit, levels: fit.design.levels }, { requireOutcome: true });
+    // A design over MODEL_BLOCK_CELLS cells (accounts × terms) is never held whole: the fit, the translation and
+    // the holdout build it a block of rows at a time, with the same result to rounding.
+    const blockRows = modelBlockRows(c.env, joined.numeric.arr?.length ?? 0, terms);
+    const fit = blockRows ? fitRegressionBlocks(input, blockRows) : fitRegression(input);
+    const recipe = { ...fit, levels: fit.design.levels };
+    const rows = blockRows
+      ? { blocks: bookBlocks(joined, recipe, { requireOutcome: true }, blockRows) }
+      : (({ X, arr }) => ({ X, arr }))(bookFor(joined, recipe, { requireOutcome: true }));
     const translation = translateEffects({
       kind: fit.kind, outcome: fit.outcome, terms: fit.terms, beta: fit.coefficients.map((x) => x.estimate), cov: fit.covariance,
-      X: book.X, arr: book.arr, horizonYears: req.horizonYears, annualDiscountRate: req.annualDiscountRate, clip: clipFor(joined.csatScale),
+      ...rows, horizonYears: req.horizonYears, annualDiscountRate: req.annualDiscountRate, clip: clipFor(joined.csatScale),
     });
-    const validation = validateHoldout({ ...input, levels: fit.design.levels }, req.validationSeed);
+    const validation = validateHoldout({ ...input, levels: fit.design.levels }, req.validationSeed, blockRows ? { blockRows } : {});
     const stored = await insertModel(c.env, ws, {
       kind: fit.kind,
       outcome: fit.outcome,
@@ -111,6 +129,8 @@ models.openapi(
       result: { ...fit, translation, validation, data: { datasets: joined.datasets, join: joined.report, csatScale: joined.csatScale } },
       datasets: joined.datasets,
     });
+    // Says (outside the body, which is the same either way) that the design was built in blocks of this many rows.
+    if (blockRows) c.header("x-model-block-rows", String(blockRows));
     return c.json(modelBody(stored), 201);
   },
 );

@@ -1,0 +1,98 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import app from "../../worker/index";
+import { createWorkspace } from "./helpers";
+import { syntheticBook } from "./linking-book";
+import { seedDataset } from "./linking-seed";
+
+/**
+ * POST .../models above MODEL_BLOCK_CELLS builds and fits the design in row blocks (models/regression-blocks.ts,
+ * the translation and the holdout too). The worker is called with a tiny MODEL_BLOCK_CELLS (same D1 / R2, as in
+ * reliability-limits.test.ts), so a 3,000-account book goes through 12 blocks of 256 rows, and the response must
+ * equal the in-memory one (default threshold) on every field but the id and the time. The in-memory path is checked
+ * against published values in test/models and against a known truth in linking-models.test.ts.
+ */
+let ws: { id: string; token: string };
+
+async function fit(body: unknown, vars: Record<string, string> = {}) {
+  const res = await app.request(
+    `/api/workspaces/${ws.id}/models`,
+    { method: "POST", headers: { Authorization: `Bearer ${ws.token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) },
+    { ...env, ...vars },
+  );
+  const json = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, blockRows: res.headers.get("x-model-block-rows"), json };
+}
+
+/** Every field equal: strings, booleans and null exactly, numbers to 1e-9 relative (1e-12 absolute near 0). */
+function expectSame(a: unknown, b: unknown, path: string): void {
+  if (typeof a === "number" && typeof b === "number") {
+    expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12);
+    return;
+  }
+  if (a && typeof a === "object") {
+    expect(b !== null && typeof b === "object", `${path} is an object on both sides`).toBe(true);
+    const ka = Object.keys(a).sort();
+    expect(Object.keys(b as object).sort(), `${path} keys`).toEqual(ka);
+    for (const k of ka) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    return;
+  }
+  expect(b, path).toEqual(a);
+}
+
+const without = (m: Record<string, unknown>) => {
+  const { id: _id, createdAt: _t, ...rest } = m;
+  return rest;
+};
+
+beforeAll(async () => {
+  ws = await createWorkspace("Blocks");
+  const book = syntheticBook(3000, 23);
+  const a = book.accounts;
+  // Some accounts miss a value, so that excluded rows and the book's own filter (ARR) are exercised too.
+  a.renewed[5] = NaN;
+  a.arr[7] = NaN;
+  a.segment[9] = null as unknown as string;
+  const region = a.account_id.map((_, i) => ["North", "South", "West"][i % 3]);
+  // A column equal to 3 × renewed: it separates the outcome perfectly (constructed here).
+  const flag = Float64Array.from(a.renewed, (v) => 3 * v);
+  await seedDataset(ws.id, "accounts", { ...a, region, flag });
+  await seedDataset(ws.id, "responses", book.responses);
+});
+
+describe("models over blocks (MODEL_BLOCK_CELLS) answer as the in-memory fit", () => {
+  const tiny = { MODEL_BLOCK_CELLS: "1000" };
+
+  it("logistic renewed ~ nps + csat + segment + region, with translation and holdout", async () => {
+    const body = { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "segment", "region"] };
+    const mem = await fit(body);
+    const blk = await fit(body, tiny);
+    expect(mem.status, JSON.stringify(mem.json).slice(0, 300)).toBe(201);
+    expect(blk.status, JSON.stringify(blk.json).slice(0, 300)).toBe(201);
+    expect(mem.blockRows).toBeNull();
+    expect(blk.blockRows).toBe("256"); // 1000 cells / 6 terms < 256 rows: the 256-row floor
+    expect(blk.json.nObs).toBe(2998); // 3,000 accounts less renewed[5] and segment[9] missing (set above)
+    expect((blk.json.translation as unknown[]).length).toBe(2);
+    expectSame(without(mem.json), without(blk.json), "logistic");
+  });
+
+  it("linear log_arr ~ nps + csat + segment with HC3", async () => {
+    const body = { kind: "linear", outcome: "log_arr", predictors: ["nps", "csat", "segment"], covariance: "HC3" };
+    const mem = await fit(body);
+    const blk = await fit(body, tiny);
+    expect([mem.status, blk.status]).toEqual([201, 201]);
+    expect(blk.blockRows).toBe("256");
+    expect(blk.json.covarianceType).toBe("HC3");
+    expectSame(without(mem.json), without(blk.json), "linear");
+  });
+
+  it("perfect separation: the same 422 naming the predictor", async () => {
+    const body = { kind: "logistic", outcome: "renewed", predictors: ["nps", "flag"] };
+    const mem = await fit(body);
+    const blk = await fit(body, tiny);
+    expect([mem.status, blk.status]).toEqual([422, 422]);
+    expect((blk.json.error as { code: string }).code).toBe("perfect_separation");
+    expect((blk.json.error as { message: string }).message).toMatch(/flag/);
+    expect(blk.json).toEqual(mem.json);
+  });
+});
