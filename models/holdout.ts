@@ -194,11 +194,11 @@ export function validateHoldout(input: RegressionInput, seed = DEFAULT_HOLDOUT_S
   const out: HoldoutValidation = { method, seed, nTrain: trainIdx.length, nTest: testIdx.length };
   const needed = [input.outcome, ...input.predictors];
   const train: Record<string, Column> = {};
+  const src = Int32Array.from(trainIdx, (i) => d.rows[i]);
   for (const name of needed) {
     const col = input.data[name];
-    const src = trainIdx.map((i) => d.rows[i]);
     train[name] = isTextColumn(col)
-      ? src.map((r) => (col as readonly (string | null)[])[r])
+      ? Array.from(src, (r) => (col as readonly (string | null)[])[r])
       : Float64Array.from(src, (r) => numAt(col, r));
   }
   let fit;
