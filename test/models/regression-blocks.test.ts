@@ -165,6 +165,10 @@ describe("linear over blocks", () => {
     expect(same({ kind: "linear", data: { y: [1, 2, 4, 3, 7], g: ["a", "a", "a", "a", "b"] }, outcome: "y", predictors: ["g"], covariance: "HC3" })).toBe("too_few_rows");
     expect(same({ kind: "logistic", data: { y: [1, 0, 1, 0, 1, 1], x1: [1, 2, 3, 4, 6, 1], x2: [2, 4, 6, 8, 12, 2] }, outcome: "y", predictors: ["x1", "x2"] })).toBe("collinear_predictors");
     expect(same({ kind: "logistic", data: { y: [1, 0, 2, 0], x: [1, 2, 3, 4] }, outcome: "y", predictors: ["x"] })).toBe("invalid_input");
+    // A constant x beside a varying z; a category whose rows are all 1 (separation named by its level).
+    expect(same({ kind: "logistic", data: { y: [1, 0, 1, 0, 1, 0], x: [2, 2, 2, 2, 2, 2], z: [1, 3, 2, 5, 4, 4] }, outcome: "y", predictors: ["x", "z"] })).toBe("no_variance");
+    const sep = { y: [1, 1, 1, 0, 1, 0, 0, 1], z: [1, 3, 2, 5, 4, 4, 2, 3], g: ["b", "b", "b", "a", "a", "a", "a", "a"] };
+    expect(same({ kind: "logistic", data: sep, outcome: "y", predictors: ["z", "g"] })).toBe("perfect_separation");
   });
 });
 
