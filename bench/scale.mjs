@@ -14,8 +14,12 @@
 //   ingest_heap_5M         the intake alone (stream.ts + dataset-writer.ts) in Node under --max-old-space-size=128 on 5M
 //                          rows: peak heap + external + ArrayBuffers, without the local D1/R2 simulators of workerd
 //   end_to_end_5M          5M response rows through the chunked upload + queued parse job, then metrics and a fit
+//   clv_route_10M          ~10M generated transactions of 1M customers (BG/NBD process, date order) through the chunked
+//                          upload + job, then POST .../clv timed (blocks from R2, summary, both fits, CLV of every
+//                          customer; rss = peak RSS of workerd during the call) and GET .../export/clv.csv streamed
 // Targets (issue 8): ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, p99 ≤ 50 ms, 5M rows without running out of memory.
 // Env: SCALE_ROWS (default 1000000), SCALE_ACCOUNTS (100000), SCALE_E2E_ROWS (5000000), SCALE_PORT (8799),
+//      SCALE_CLV_CUSTOMERS (1000000; about 9.3 transactions each),
 //      SCALE_ONLY (comma list of the names above, prefixes allowed).
 import autocannon from "autocannon";
 import { execFileSync, execSync } from "node:child_process";
@@ -32,6 +36,7 @@ const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
 const E2E_ROWS = Number(process.env.SCALE_E2E_ROWS ?? 5_000_000);
 const port = Number(process.env.SCALE_PORT ?? 8799);
 const base = `http://127.0.0.1:${port}`;
+const CLV_CUSTOMERS = Number(process.env.SCALE_CLV_CUSTOMERS ?? 1_000_000);
 const ONLY = process.env.SCALE_ONLY ? process.env.SCALE_ONLY.split(",") : null;
 const want = (name) => !ONLY || ONLY.some((o) => name.startsWith(o));
 const PY = "/usr/bin/python3";
@@ -267,6 +272,54 @@ async function benchBgnbd(dir) {
     `summary=${tSummary.toFixed(3)}s fit=${tFit.toFixed(3)}s customers=${keep.length} r=${fit.r.toFixed(4)} alpha=${fit.alpha.toFixed(3)} a=${fit.a.toFixed(4)} b=${fit.b.toFixed(4)} target=2s (peer: scipy on the summary, wall)`);
 }
 
+/**
+ * customer_id,date,amount CSV of C customers from the BG/NBD process of benchBgnbd (r 0.5, α 12 days, a 0.8, b 6;
+ * first purchases over the first year, last day 730), each customer with a typical spend; in date order (counting
+ * sort). Returns the number of transactions.
+ */
+async function genTransactions(file, C) {
+  const u = rng(4242), END = 730;
+  let cap = Math.ceil(C * 11);
+  let cust = new Int32Array(cap), day = new Int32Array(cap);
+  let n = 0;
+  const push = (c, d) => {
+    if (n === cap) {
+      cap *= 2;
+      const c2 = new Int32Array(cap); c2.set(cust); cust = c2;
+      const d2 = new Int32Array(cap); d2.set(day); day = d2;
+    }
+    cust[n] = c; day[n] = d; n++;
+  };
+  for (let c = 0; c < C; c++) {
+    const lambda = gamma(u, 0.5) / 12;
+    const ga = gamma(u, 0.8), gb = gamma(u, 6);
+    const p = ga / (ga + gb);
+    let t = Math.floor(u() * 365);
+    push(c, t);
+    for (;;) {
+      t += -Math.log(1 - u()) / lambda;
+      if (!(t <= END)) break;
+      push(c, Math.floor(t));
+      if (u() < p) break; // dropout after a repeat purchase (FHL 2005)
+    }
+  }
+  const spend = Float64Array.from({ length: C }, () => 5 + 60 * gamma(u, 2) / 2);
+  const counts = new Int32Array(END + 2);
+  for (let i = 0; i < n; i++) counts[day[i] + 1]++;
+  for (let d = 1; d < counts.length; d++) counts[d] += counts[d - 1];
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[counts[day[i]]++] = i;
+  const iso = Array.from({ length: END + 1 }, (_, d) => new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
+  await writeFile(file, async (w) => {
+    await w("customer_id,date,amount\n");
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      await w(`C${cust[i]},${iso[day[i]]},${(spend[cust[i]] * (0.5 + u())).toFixed(2)}\n`);
+    }
+  });
+  return n;
+}
+
 const state = mkdtempSync(path.join(os.tmpdir(), "cx-scale-"));
 let server;
 let exitCode = 0;
@@ -454,6 +507,67 @@ try {
     const peak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
     line(`end_to_end_${E2E_ROWS}`, total, null, null,
       `rows=${meta.rows} npsN=${m.overall.nps.n} ingest=${ingest.toFixed(1)}s(parts=${partsS.toFixed(1)}s complete=${completeS.toFixed(1)}s job=${(ingest - partsS - completeS).toFixed(1)}s) metrics=${metricsS.toFixed(3)}s fit=${fitS.toFixed(2)}s nObs=${fit.nObs} rssIngest=${ingestPeak.toFixed(0)} rss=${peak.toFixed(0)} status=${meta.status}`);
+  }
+
+  if (want("clv_route")) {
+    const file = path.join(state, "transactions.csv");
+    t0 = Date.now();
+    const nTx = await genTransactions(file, CLV_CUSTOMERS);
+    const size = statSync(file).size;
+    console.log(`# generated ${nTx} transactions of ${CLV_CUSTOMERS} customers (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await fetch(`${base}/api/health`).then((r) => r.text()).catch(() => null);
+    // Chunked upload (as end_to_end above) and its queued parse job.
+    const start = performance.now();
+    const up = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/uploads`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: "transactions", name: "10M", totalBytes: size, contentType: "text/csv" }),
+      }),
+      "start transactions upload",
+    );
+    const fd = openSync(file, "r");
+    for (let n = 1, off = 0; off < size; n++, off += up.partBytes) {
+      const len = Math.min(up.partBytes, size - off);
+      const part = Buffer.alloc(len);
+      readSync(fd, part, 0, len, off);
+      await json(
+        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, { method: "PUT", headers: { ...auth, "Content-Length": String(len) }, body: part }),
+        `transactions part ${n}`,
+      );
+    }
+    closeSync(fd);
+    const done = await json(await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }), "complete");
+    let meta;
+    for (let shown = Date.now(); ; await new Promise((r) => setTimeout(r, 250))) {
+      meta = await json(await fetch(`${base}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
+      if (meta.status !== "processing") break;
+      if (Date.now() - shown > 10_000) (shown = Date.now()), console.log(`# job progress ${JSON.stringify(meta.progress)}`);
+    }
+    if (meta.status !== "ready") throw new Error(`transactions job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
+    const ingestS = (performance.now() - start) / 1000;
+    const reset = pids.map(resetPeak).every(Boolean);
+    t0 = performance.now();
+    const r = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/clv`, {
+        method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify({ method: "bgnbd-gg", horizonMonths: 12 }),
+      }),
+      "clv",
+    );
+    const clvS = (performance.now() - t0) / 1000;
+    const clvPeak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
+    // The export: every customer row, streamed; counted as it arrives.
+    t0 = performance.now();
+    const res = await fetch(`${base}/api/workspaces/${ws.id}/export/clv.csv`, { headers: auth });
+    if (!res.ok) throw new Error(`export: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    let lines = 0;
+    for await (const chunk of res.body) for (const b of chunk) if (b === 10) lines++;
+    const exportS = (performance.now() - t0) / 1000;
+    const b = r.bgnbd, g = r.gammaGamma;
+    line(`clv_route_${nTx}_transactions`, clvS, null, null,
+      `customers=${r.customersTotal} listed=${r.customers.length} truncated=${r.customersTruncated} excludedNew=${r.excludedNewCustomers} ` +
+        `r=${b.r.toFixed(4)} alpha=${b.alpha.toFixed(3)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} gamma=${g.gamma.toFixed(3)} ` +
+        `rss=${clvPeak.toFixed(0)}${reset ? "" : "(peak since start)"} export=${exportS.toFixed(1)}s exportRows=${lines - 1} ingest=${ingestS.toFixed(1)}s blocks=${Math.ceil(meta.rows / 65536)}`);
   }
 } catch (e) {
   if (e !== "done") {

@@ -24,7 +24,6 @@ export interface TransactionSummary {
   recency: Float64Array;
   T: Float64Array;
   monetary: Float64Array;
-  firstDay: Float64Array;
   /** Days since 1970-01-01. */
   observationEnd: number;
   excludedTransactions: number;
@@ -161,6 +160,8 @@ export async function summariseTransactionBlocks(
       lo = hi;
     }
   }
+  // The id → code map is not needed any more: freed before the summary's columns are allocated (1M ids: tens of MB).
+  codes.index.clear();
   const s = acc.summary();
   return {
     customerId: Array.from(s.customer, (c) => codes.names[c]),
@@ -168,7 +169,6 @@ export async function summariseTransactionBlocks(
     recency: s.recency,
     T: s.T,
     monetary: s.monetary,
-    firstDay: s.firstDay,
     observationEnd: s.observationEnd,
     excludedTransactions: s.excludedTransactions,
     passes,
