@@ -78,8 +78,12 @@ export function newtonLoop(passes: Passes, p: number, beta: Float64Array, st: Pa
     const prevGrad = Float64Array.from(st.grad);
     let rel = 0;
     for (let j = 0; j < p; j++) rel = Math.max(rel, Math.abs(step[j]) / (1 + Math.abs(prev[j])));
-    const exact = fresh;
+    const exact = fresh; // this step used the information at the current point: a true Newton step
+    // Error left after this step ≈ rel × rate: rate = rel for an exact Newton step (quadratic), the observed
+    // contraction for a chord step (linear; unknown, so 1, for the first one).
     const rate = exact ? rel : Number.isFinite(prevRel) ? rel / prevRel : 1;
+    // When this step will be the last, its pass is the full one with the marginal-effect sums: the
+    // information at the estimate comes without an extra pass.
     const last = rel * Math.min(rate, 1) <= tol * tol || rel <= 1e-13;
     const chord: boolean = !last && rel < 0.05 && (fresh || !Number.isFinite(prevRel) || rate < 0.3);
     let t = 1;
@@ -98,6 +102,9 @@ export function newtonLoop(passes: Passes, p: number, beta: Float64Array, st: Pa
     else bfgsUpdate(H, step, prevGrad, st.grad, p);
     prevRel = rel;
     if (last && t === 1) {
+      // The full pass gave the information at β: one more exact Newton step costs no pass (its log-likelihood
+      // gain ½ gᵀΔ is added); the information, score and marginal sums stay those at the pre-step β, which is
+      // within tol² of the optimum.
       const polish = newtonStep(st.hess, st.grad, p);
       if (polish) {
         let gain = 0;

@@ -7,8 +7,9 @@
  */
 import { chi2Sf } from "./distributions";
 import { ModelError } from "./errors";
-import { cholesky, cholInverse, cholSolve } from "./linalg";
-import { logitGradPass, logitPass, type PassState, passState } from "./logit-pass";
+import { cholesky, cholInverse } from "./linalg";
+import { nearSingular, newtonLoop, type Passes } from "./logit-newton";
+import { logitGradPass, logitPass, passState } from "./logit-pass";
 import { scaledQr } from "./rank";
 import { coefficientTable, type Coefficient, type LogisticFit, type MarginalEffect, toRows } from "./regression-result";
 import { checkSeparation } from "./separation";
@@ -26,23 +27,6 @@ export interface LogitOptions {
   maxIterations?: number;
   /** Skip the rank check (the caller has done it). */
   skipRankCheck?: boolean;
-}
-
-/** Newton step H⁻¹g solved after symmetric diagonal scaling; null when H is not positive definite. */
-function newtonStep(hess: Float64Array, grad: Float64Array, p: number): Float64Array | null {
-  const d = new Float64Array(p);
-  for (let j = 0; j < p; j++) d[j] = 1 / Math.sqrt(hess[j * p + j]);
-  const hs = new Float64Array(p * p);
-  const gs = new Float64Array(p);
-  for (let a = 0; a < p; a++) {
-    gs[a] = grad[a] * d[a];
-    for (let b = 0; b < p; b++) hs[a * p + b] = hess[a * p + b] * d[a] * d[b];
-  }
-  const l = cholesky(hs, p);
-  if (!l) return null;
-  const s = cholSolve(l, p, gs);
-  for (let j = 0; j < p; j++) s[j] *= d[j];
-  return s;
 }
 
 /**
@@ -106,7 +90,7 @@ export function fitLogit(
   }
   // Large n stops the iterations one pass earlier (error ≤ 4e-8): the Newton step from the final full pass,
   // taken without another pass, then leaves an error of order 1e-16 in the estimates.
-  const run = newtonLoop(X, y, n, p, beta, st, hess, opts.maxIterations ?? 50, warm ? 2e-4 : 1e-5, separationCheck);
+  const run = newtonLoop(inMemory(X, y, n, p), p, beta, st, hess, opts.maxIterations ?? 50, warm ? 2e-4 : 1e-5, separationCheck);
   beta = run.beta;
   const { iterations, converged, lastStep } = run;
   if (converged && !run.final) logitPass(X, y, n, p, beta, st, true);
@@ -166,114 +150,12 @@ export function fitLogit(
   return { beta, coefficients: coefficientTable(terms, beta, covRows, null), covariance: covRows, fit, marginalEffects, warnings };
 }
 
-/** True when the column-scaled information matrix has a Cholesky pivot below 1e-12 (or none). */
-function nearSingular(h: Float64Array, p: number): boolean {
-  const d = new Float64Array(p);
-  for (let j = 0; j < p; j++) d[j] = h[j * p + j] > 0 ? 1 / Math.sqrt(h[j * p + j]) : 0;
-  const m = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) m[a * p + b] = h[a * p + b] * d[a] * d[b];
-  const l = cholesky(m, p);
-  if (!l) return true;
-  for (let j = 0; j < p; j++) if (l[j * p + j] * l[j * p + j] < 1e-12) return true;
-  return false;
-}
-
-interface NewtonRun {
-  beta: Float64Array;
-  iterations: number;
-  converged: boolean;
-  lastStep: Float64Array;
-  /** The last pass was a full one with the marginal-effect sums, at `beta`. */
-  final: boolean;
-}
-
-/**
- * Newton iterations with step halving from β (st holds ll and score at β; its information too unless `hess`
- * is given). Full passes until the step is small, then the chord method: light passes (score only) reusing
- * the last information, refreshed when a step does not shrink fast enough. Stops when the error left after
- * the last step is below `tol` (relative): step² for an exact Newton step, step × contraction for a chord step.
- */
-function newtonLoop(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, st: PassState,
-  hess: Float64Array | null, maxIter: number, tol: number, onExtreme?: () => void): NewtonRun {
-  let H = hess ?? Float64Array.from(st.hess);
-  let fresh = hess === null;
-  let prevRel = Infinity;
-  let iterations = 0;
-  let lastStep: Float64Array = new Float64Array(p);
-  while (iterations < maxIter) {
-    const step = newtonStep(H, st.grad, p);
-    if (!step) break;
-    iterations++;
-    lastStep = step;
-    const prevLl = st.ll;
-    const prev = beta;
-    const prevGrad = Float64Array.from(st.grad);
-    let rel = 0;
-    for (let j = 0; j < p; j++) rel = Math.max(rel, Math.abs(step[j]) / (1 + Math.abs(prev[j])));
-    const exact = fresh; // this step used the information at the current point: a true Newton step
-    // Error left after this step ≈ rel × rate: rate = rel for an exact Newton step (quadratic), the observed
-    // contraction for a chord step (linear; unknown, so 1, for the first one).
-    const rate = exact ? rel : Number.isFinite(prevRel) ? rel / prevRel : 1;
-    // When this step will be the last, its pass is the full one with the marginal-effect sums: the
-    // information at the estimate comes without an extra pass.
-    const last = rel * Math.min(rate, 1) <= tol * tol || rel <= 1e-13;
-    const chord: boolean = !last && rel < 0.05 && (fresh || !Number.isFinite(prevRel) || rate < 0.3);
-    let t = 1;
-    const next: Float64Array = new Float64Array(p);
-    for (let halving = 0; halving < 40; halving++) {
-      for (let j = 0; j < p; j++) next[j] = prev[j] + t * step[j];
-      if (chord && t === 1) logitGradPass(X, y, n, p, next, st);
-      else logitPass(X, y, n, p, next, st, last && t === 1);
-      if (st.extreme > 0) onExtreme?.();
-      if (st.ll >= prevLl - 1e-12 * Math.abs(prevLl)) break;
-      t /= 2;
-    }
-    beta = next;
-    fresh = !(chord && t === 1);
-    if (fresh) H = Float64Array.from(st.hess);
-    else bfgsUpdate(H, step, prevGrad, st.grad, p);
-    prevRel = rel;
-    if (last && t === 1) {
-      // The full pass gave the information at β: one more exact Newton step costs no pass (its log-likelihood
-      // gain ½ gᵀΔ is added); the information, score and marginal sums stay those at the pre-step β, which is
-      // within tol² of the optimum.
-      const polish = newtonStep(st.hess, st.grad, p);
-      if (polish) {
-        let gain = 0;
-        for (let j = 0; j < p; j++) {
-          beta[j] += polish[j];
-          gain += 0.5 * st.grad[j] * polish[j];
-        }
-        st.ll += gain;
-      }
-      return { beta, iterations, converged: true, lastStep, final: true };
-    }
-    if (t * rel <= 1e-13) return { beta, iterations, converged: true, lastStep, final: false };
-  }
-  return { beta, iterations, converged: false, lastStep, final: false };
-}
-
-/**
- * BFGS update of the information matrix after a chord step s (Nocedal & Wright eq. 6.19, for −∇²ℓ):
- * H ← H − (Hs)(Hs)ᵀ/(sᵀHs) + uuᵀ/(uᵀs) with u = g_old − g_new, skipped unless uᵀs > 0. It makes the
- * score-only steps converge superlinearly instead of at the rate of the information's error.
- */
-function bfgsUpdate(H: Float64Array, s: Float64Array, gOld: Float64Array, gNew: Float64Array, p: number): void {
-  const hs = new Float64Array(p);
-  let shs = 0;
-  let us = 0;
-  for (let a = 0; a < p; a++) {
-    let v = 0;
-    for (let b = 0; b < p; b++) v += H[a * p + b] * s[b];
-    hs[a] = v;
-    shs += s[a] * v;
-    us += (gOld[a] - gNew[a]) * s[a];
-  }
-  if (!(shs > 0 && us > 1e-12 * shs)) return;
-  for (let a = 0; a < p; a++) {
-    const ua = gOld[a] - gNew[a];
-    for (let b = 0; b < p; b++) H[a * p + b] += -(hs[a] * hs[b]) / shs + (ua * (gOld[b] - gNew[b])) / us;
-  }
+/** The likelihood passes over a design held whole (row-major n × p). */
+function inMemory(X: Float64Array, y: Float64Array, n: number, p: number): Passes {
+  return {
+    full: (beta, st, marginal) => logitPass(X, y, n, p, beta, st, marginal),
+    grad: (beta, st) => logitGradPass(X, y, n, p, beta, st),
+  };
 }
 
 /** The fit on every k-th row (k = ⌊n / 50,000⌋; column 0 the intercept) and its information × k, or null when it cannot be fitted. */
@@ -295,7 +177,7 @@ function subsampleStart(X: Float64Array, y: Float64Array, n: number, p: number):
   logitPass(xs, ys, m, p, beta, st, false);
   if (nearSingular(st.hess, p)) return null;
   // A warm start only needs to be within sampling error: a loose tolerance.
-  const run = newtonLoop(xs, ys, m, p, beta, st, null, 30, 1e-4);
+  const run = newtonLoop(inMemory(xs, ys, m, p), p, beta, st, null, 30, 1e-4);
   if (!run.converged || st.extreme > 0) return null;
   if (!run.final) logitPass(xs, ys, m, p, run.beta, st, false);
   return { beta: run.beta, hess: st.hess.map((v) => v * k) };
