@@ -3,12 +3,14 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import type { Block } from "./blocks";
 import { type DatasetMeta, readBlocks } from "./datasets";
+import { IdTable } from "./id-table";
 
 /**
  * The RFM summary (models/rfm.ts conventions, API.md "CLV on transactions") of a transactions dataset,
  * read block by block from R2 (issue 8: ten million transactions on a 128 MB Worker). Each block's
- * customer_id dictionary is mapped to dense integer codes through one Map<string, number>, in order of
- * first appearance in the file; the block's codes, days and amounts go to `RfmAccumulator`, which keeps
+ * customer_id dictionary is mapped to dense integer codes through one compact id table (id-table.ts; a
+ * Map<string, number> of a million ids plus their strings takes over twice the memory), in order of first
+ * appearance in the file; the block's codes, days and amounts go to `RfmAccumulator`, which keeps
  * O(customers) state. No transaction string or row is held beyond the block being read.
  *
  * The one-pass accumulator needs each customer's purchases in date order (an export sorted by date,
@@ -18,8 +20,10 @@ import { type DatasetMeta, readBlocks } from "./datasets";
  * O(customers + rowBudget) whatever the order of the file.
  */
 export interface TransactionSummary {
-  /** Customers with a purchase on or before the end, in order of their first row in the file. */
-  customerId: string[];
+  /** Codes of the customers with a purchase on or before the end, ascending = in order of their first row in the file. */
+  customer: Int32Array;
+  /** Code → customer id (`ids.name(code)`). */
+  ids: IdTable;
   frequency: Float64Array;
   recency: Float64Array;
   T: Float64Array;
@@ -43,22 +47,16 @@ interface BlockRows {
 
 /** Customer id → dense code, assigned in order of first appearance. */
 class CustomerCodes {
-  readonly index = new Map<string, number>();
-  readonly names: string[] = [];
+  readonly ids = new IdTable();
   /** Transactions per code. */
   count = new Int32Array(1024);
 
   code(id: string): number {
-    let c = this.index.get(id);
-    if (c === undefined) {
-      c = this.names.length;
-      this.index.set(id, c);
-      this.names.push(id);
-      if (c >= this.count.length) {
-        const wider = new Int32Array(this.count.length * 2);
-        wider.set(this.count);
-        this.count = wider;
-      }
+    const c = this.ids.add(id);
+    if (c >= this.count.length) {
+      const wider = new Int32Array(this.count.length * 2);
+      wider.set(this.count);
+      this.count = wider;
     }
     return c;
   }
@@ -90,7 +88,7 @@ function blockRows(block: Block, codes: CustomerCodes, assign: boolean): BlockRo
     let c = to[k];
     if (c === -2) {
       const id = idCol.dict[k - 1];
-      c = to[k] = assign ? codes.code(id) : (codes.index.get(id) ?? -1);
+      c = to[k] = assign ? codes.code(id) : codes.ids.get(id);
     }
     if (c < 0) throw invalid(block.firstRow + i + 1, "customer_id", "customer id");
     if (!Number.isFinite(day[i])) throw invalid(block.firstRow + i + 1, "date", "date");
@@ -128,7 +126,7 @@ export async function summariseTransactionBlocks(
     // Not in date order per customer: rebuild from (customer, day)-sorted ranges of customers.
     const end = observationEnd ?? Math.floor(maxDay);
     acc = new RfmAccumulator(end);
-    const m = codes.names.length;
+    const m = codes.ids.size;
     for (let lo = 0; lo < m; ) {
       let hi = lo;
       let rows = 0;
@@ -160,11 +158,12 @@ export async function summariseTransactionBlocks(
       lo = hi;
     }
   }
-  // The id → code map is not needed any more: freed before the summary's columns are allocated (1M ids: tens of MB).
-  codes.index.clear();
+  // The hash table is not needed any more: freed before the summary's columns are allocated.
+  codes.ids.freeze();
   const s = acc.summary();
   return {
-    customerId: Array.from(s.customer, (c) => codes.names[c]),
+    customer: s.customer,
+    ids: codes.ids,
     frequency: s.frequency,
     recency: s.recency,
     T: s.T,

@@ -3,6 +3,7 @@ import { ModelError } from "../../models/errors";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";
+import type { IdTable } from "../data/id-table";
 import { summariseTransactionBlocks } from "../data/transactions-rfm";
 import { csvCell } from "./csv";
 
@@ -41,7 +42,9 @@ export interface ClvRun {
   /** Customers first seen on the observation end (T = 0), left out of the fits and the table. */
   excludedNewCustomers: number;
   dataset: string;
-  customerId: string[];
+  /** Customer codes (ids.name(code) is the customer id), in order of the customer's first row in the file. */
+  customer: Int32Array;
+  ids: IdTable;
   frequency: Float64Array;
   recency: Float64Array;
   T: Float64Array;
@@ -65,20 +68,19 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
   // Customers whose first purchase falls on the observation end have T = 0: no time observed, no
   // information for the fits (and fitBgnbd rejects T = 0). They are left out and counted.
   // The kept customers are moved to the front of the summary's own arrays (no copies of a million-row column).
-  const { customerId, frequency, recency, T, monetary } = summary;
-  const all = customerId.length;
+  const { customer, frequency, recency, T, monetary } = summary;
+  const all = customer.length;
   let k = 0;
   for (let i = 0; i < all; i++) {
     if (!(T[i] > 0)) continue;
-    customerId[k] = customerId[i];
+    customer[k] = customer[i];
     frequency[k] = frequency[i];
     recency[k] = recency[i];
     T[k] = T[i];
     monetary[k] = monetary[i];
     k++;
   }
-  customerId.length = k;
-  const kept = { customerId, frequency: frequency.subarray(0, k), recency: recency.subarray(0, k), T: T.subarray(0, k), monetary: monetary.subarray(0, k) };
+  const kept = { customer: customer.subarray(0, k), frequency: frequency.subarray(0, k), recency: recency.subarray(0, k), T: T.subarray(0, k), monetary: monetary.subarray(0, k) };
   const values = clvColumns(kept, { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin });
   return {
     observationEnd: isoOf(summary.observationEnd),
@@ -88,6 +90,7 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
     excludedTransactions: summary.excludedTransactions,
     excludedNewCustomers: all - k,
     dataset: meta.id,
+    ids: summary.ids,
     ...kept,
     values,
   };
@@ -127,7 +130,7 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
   const v = r.values;
   const listed = listedCustomers(v.clv, limit);
   const customers = Array.from(listed, (j) => ({
-    customerId: r.customerId[j],
+    customerId: r.ids.name(r.customer[j]),
     frequency: r.frequency[j],
     recency: r.recency[j],
     T: r.T[j],
@@ -149,8 +152,8 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
     bgnbd: v.bgnbd,
     gammaGamma: v.gammaGamma,
     customers,
-    customersTotal: r.customerId.length,
-    customersTruncated: listed.length < r.customerId.length,
+    customersTotal: r.customer.length,
+    customersTruncated: listed.length < r.customer.length,
     totals: v.totals,
   };
 }
@@ -164,7 +167,7 @@ export const CLV_CSV_HEADER = ["customer_id", "frequency", "recency", "T", "mone
  */
 export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  const n = r.customerId.length;
+  const n = r.customer.length;
   const v = r.values;
   let next = -1;
   return new ReadableStream<Uint8Array>({
@@ -181,7 +184,7 @@ export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uin
       const stop = Math.min(n, next + rowsPerChunk);
       let s = "";
       for (let j = next; j < stop; j++) {
-        s += [r.customerId[j], r.frequency[j], r.recency[j], r.T[j], r.monetary[j], v.pAlive[j], v.expectedPurchases[j], v.expectedAvgValue[j], v.clv[j]]
+        s += [r.ids.name(r.customer[j]), r.frequency[j], r.recency[j], r.T[j], r.monetary[j], v.pAlive[j], v.expectedPurchases[j], v.expectedAvgValue[j], v.clv[j]]
           .map(csvCell)
           .join(",") + "\r\n";
       }

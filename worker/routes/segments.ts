@@ -68,7 +68,7 @@ segments.openapi(
     let clvNote = `Renewal-based CLV = ${q.grossMargin} · ARR · Σ_{t=1..${q.horizonYears}} r_g^(t−1) / (1 + ${q.annualDiscountRate})^(t−1), r_g the account's satisfaction group's observed renewal rate.`;
     if (q.clvSource === "transactions") {
       const r = await runClvColumns(c.env, c.var.workspaceId, { horizonMonths: 12 * q.horizonYears, annualDiscountRate: q.annualDiscountRate, margin: q.grossMargin });
-      const byId = new Map(r.customerId.map((id, j) => [id, Number.isFinite(r.values.clv[j]) ? r.values.clv[j] : null]));
+      const byId = new Map(Array.from(r.customer, (code, j) => [r.ids.name(code), Number.isFinite(r.values.clv[j]) ? r.values.clv[j] : null]));
       const ids = joined.text.account_id;
       let matched = 0;
       for (let i = 0; i < joined.n; i++) {
