@@ -13,7 +13,7 @@ import { ModelError } from "./errors";
 import { expNeg } from "./exp-neg";
 import { lnHyp2f1 } from "./hyp2f1";
 import { maximiseLogParams } from "./newton";
-import { collapsePatterns } from "./patterns";
+import { collapsePatterns, type PatternScan, PatternScanner } from "./patterns";
 
 export interface BgnbdParams {
   r: number;
@@ -46,25 +46,27 @@ export interface RfmColumns {
 }
 
 /** Checks lifetimes' conventions row by row: x integer ≥ 0, 0 ≤ tₓ ≤ T, T > 0, tₓ = 0 when x = 0. */
-function validate(d: RfmColumns): number {
+function validate(d: RfmColumns): { n: number; scan: PatternScan } {
   const n = d.frequency.length;
+  const scanner = new PatternScanner();
   if (d.recency.length !== n || d.T.length !== n || (d.weights && d.weights.length !== n))
     throw new ModelError("invalid_input", `frequency, recency and T must have the same length (got ${n}, ${d.recency.length}, ${d.T.length}).`);
   if (n === 0) throw new ModelError("no_transactions", "There are no customers to fit: upload transactions first.");
   let repeat = 0;
   for (let i = 0; i < n; i++) {
     const x = d.frequency[i], tx = d.recency[i], T = d.T[i];
-    const row = `customer ${i + 1}`;
-    if (!(Number.isInteger(x) && x >= 0)) throw new ModelError("invalid_input", `${row}: frequency must be a whole number ≥ 0 (got ${x}).`, ["frequency"]);
-    if (!(T > 0 && Number.isFinite(T))) throw new ModelError("invalid_input", `${row}: T must be > 0 (got ${T}).`, ["T"]);
-    if (!(tx >= 0 && tx <= T)) throw new ModelError("invalid_input", `${row}: recency must be between 0 and T = ${T} (got ${tx}).`, ["recency"]);
-    if (x === 0 && tx !== 0) throw new ModelError("invalid_input", `${row}: recency must be 0 when frequency is 0 (got ${tx}).`, ["recency"]);
-    if (d.weights && !(d.weights[i] >= 0)) throw new ModelError("invalid_input", `${row}: weight must be ≥ 0 (got ${d.weights[i]}).`, ["weights"]);
+    const bad = (message: string, column: string) => new ModelError("invalid_input", `customer ${i + 1}: ${message}`, [column]);
+    if (!(Number.isInteger(x) && x >= 0)) throw bad(`frequency must be a whole number ≥ 0 (got ${x}).`, "frequency");
+    if (!(T > 0 && Number.isFinite(T))) throw bad(`T must be > 0 (got ${T}).`, "T");
+    if (!(tx >= 0 && tx <= T)) throw bad(`recency must be between 0 and T = ${T} (got ${tx}).`, "recency");
+    if (x === 0 && tx !== 0) throw bad(`recency must be 0 when frequency is 0 (got ${tx}).`, "recency");
+    if (d.weights && !(d.weights[i] >= 0)) throw bad(`weight must be ≥ 0 (got ${d.weights[i]}).`, "weights");
     if (x > 0) repeat++;
+    scanner.add(x, tx, T);
   }
   if (repeat === 0)
     throw new ModelError("no_repeat_buyers", "No customer has made a repeat purchase, so the BG/NBD dropout process cannot be estimated: wait for more history.");
-  return n;
+  return { n, scan: scanner.result() };
 }
 
 /**
@@ -73,11 +75,11 @@ function validate(d: RfmColumns): number {
  * @example fitBgnbd(cdnowWeeks) // => { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258, logLik: −9582.43, ... } (FHL 2005)
  */
 export function fitBgnbd(data: RfmColumns): BgnbdResult {
-  const nCustomers = validate(data);
+  const { n: nCustomers, scan } = validate(data);
   // Many customers: start from the fit on an evenly spaced subsample of about 25,000 (a few Newton steps
   // fewer on the full data; any trouble there just means the default start).
   const warm = nCustomers >= 200_000 && !data.weights ? subsampleStart(data, nCustomers) : null;
-  const pat = collapsePatterns(data.frequency, data.recency, data.T, data.weights);
+  const pat = collapsePatterns(data.frequency, data.recency, data.T, data.weights, scan);
   const m = pat.count;
   let maxT = 0;
   for (let k = 0; k < m; k++) maxT = Math.max(maxT, pat.T[k]);

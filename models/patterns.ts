@@ -37,6 +37,49 @@ function hash3(a: number, b: number, c: number): number {
   return h ^ (h >>> 16);
 }
 
+/** What the collapse needs to know of the data before grouping (one pass; `scanPatterns` or a caller's own). */
+export interface PatternScan {
+  /** Largest T, when `direct`. */
+  maxT: number;
+  /** Every T a whole number in [0, 2²⁰). */
+  direct: boolean;
+  /** `direct`, and every repeat buyer's x a whole number below 2¹² and tₓ below 2²⁰. */
+  packable: boolean;
+  /** Rows with x or tₓ not 0. */
+  others: number;
+}
+
+/**
+ * The scan of `collapsePatterns`, for callers that loop over the rows anyway (fitBgnbd's validation).
+ * @example scanPatterns([0, 2], [0, 5], [9, 9]) // => { maxT: 9, direct: true, packable: true, others: 1 }
+ */
+export function scanPatterns(x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>): PatternScan {
+  const acc = new PatternScanner();
+  for (let i = 0; i < x.length; i++) acc.add(x[i], tx[i], T[i]);
+  return acc.result();
+}
+
+/** `scanPatterns` one row at a time. */
+export class PatternScanner {
+  private maxT = 0;
+  private direct = true;
+  private packable = true;
+  private others = 0;
+
+  add(a: number, b: number, t: number): void {
+    if (!(Number.isInteger(t) && t >= 0 && t < 1 << 20)) this.direct = this.packable = false;
+    else if (t > this.maxT) this.maxT = t;
+    if (a !== 0 || b !== 0) {
+      this.others++;
+      if (this.packable && !(Number.isInteger(a) && a >= 0 && a < 1 << 12 && Number.isInteger(b) && b >= 0 && b < 1 << 20)) this.packable = false;
+    }
+  }
+
+  result(): PatternScan {
+    return { maxT: this.maxT, direct: this.direct, packable: this.packable && this.direct, others: this.others };
+  }
+}
+
 /**
  * Groups identical (x, tₓ, T) triples. Customers with no repeat purchase (x = tₓ = 0, usually most of them)
  * are grouped by a direct lookup on T when T is a whole number below 2²⁰; the others by open addressing.
@@ -47,22 +90,10 @@ export function collapsePatterns(
   tx: ArrayLike<number>,
   T: ArrayLike<number>,
   weights?: ArrayLike<number>,
+  scanned?: PatternScan,
 ): Patterns {
   const n = x.length;
-  let maxT = 0;
-  let direct = true;
-  let packable = true;
-  let others = 0;
-  for (let i = 0; i < n; i++) {
-    const t = T[i];
-    if (!(Number.isInteger(t) && t >= 0 && t < 1 << 20)) direct = packable = false;
-    else if (t > maxT) maxT = t;
-    const a = x[i], b = tx[i];
-    if (a !== 0 || b !== 0) {
-      others++;
-      if (packable && !(Number.isInteger(a) && a >= 0 && a < 1 << 12 && Number.isInteger(b) && b >= 0 && b < 1 << 20)) packable = false;
-    }
-  }
+  const { maxT, direct, packable, others } = scanned ?? scanPatterns(x, tx, T);
   if (packable && direct) return collapsePacked(x, tx, T, weights, maxT, others);
   const zeroSlot = direct ? new Int32Array(maxT + 1).fill(-1) : null;
   let size = 16;
