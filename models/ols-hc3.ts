@@ -34,7 +34,7 @@ export function hc3Work(p: number, sol: TriangleSolution): Hc3Work {
     zc: new Float64Array(p * BLOCK),
     om: new Float64Array(BLOCK),
     hh: new Float64Array(BLOCK),
-    tmp: new Float64Array(BLOCK),
+    tmp: new Float64Array(2 * BLOCK),
     inv: new Float64Array(p),
   };
   for (let a = 0; a < p; a++) ws.inv[a] = 1 / sol.scale[sol.perm[a]];
@@ -77,12 +77,53 @@ function hc3Block(X: Float64Array, y: Float64Array, beta: Float64Array, start: n
     om[i] = e;
     for (let a = 0; a < p; a++) xc[a * BLOCK + i] = X[o + perm[a]] * inv[a];
   }
-  // z = x̃ W, four columns of z per sweep with the sums in registers (W is upper triangular with zeros below,
-  // so column b takes rows a ≤ b); the leverages h = ‖z‖² accumulate alongside.
+  // z = x̃ W, four columns of z for two rows per sweep with the sums in registers (each load of W feeds two
+  // products; W is upper triangular with zeros below, so column b takes rows a ≤ b); the leverages
+  // h = ‖z‖² accumulate alongside.
   let b0 = 0;
   for (; b0 + 3 < p; b0 += 4) {
     const o0 = b0 * BLOCK;
-    for (let i = 0; i < nb; i++) {
+    const first = b0 === 0;
+    let i = 0;
+    for (; i + 1 < nb; i += 2) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      for (let a = 0; a <= b0 + 3; a++) {
+        const oa = a * BLOCK + i;
+        const x = xc[oa];
+        const x2 = xc[oa + 1];
+        const wo = a * p + b0;
+        const w0 = w[wo];
+        const w1 = w[wo + 1];
+        const w2 = w[wo + 2];
+        const w3 = w[wo + 3];
+        s0 += x * w0;
+        s1 += x * w1;
+        s2 += x * w2;
+        s3 += x * w3;
+        t0 += x2 * w0;
+        t1 += x2 * w1;
+        t2 += x2 * w2;
+        t3 += x2 * w3;
+      }
+      zc[o0 + i] = s0;
+      zc[o0 + BLOCK + i] = s1;
+      zc[o0 + 2 * BLOCK + i] = s2;
+      zc[o0 + 3 * BLOCK + i] = s3;
+      zc[o0 + i + 1] = t0;
+      zc[o0 + BLOCK + i + 1] = t1;
+      zc[o0 + 2 * BLOCK + i + 1] = t2;
+      zc[o0 + 3 * BLOCK + i + 1] = t3;
+      hh[i] = (first ? 0 : hh[i]) + (s0 * s0 + s1 * s1) + (s2 * s2 + s3 * s3);
+      hh[i + 1] = (first ? 0 : hh[i + 1]) + (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3);
+    }
+    for (; i < nb; i++) {
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
@@ -99,7 +140,7 @@ function hc3Block(X: Float64Array, y: Float64Array, beta: Float64Array, start: n
       zc[o0 + BLOCK + i] = s1;
       zc[o0 + 2 * BLOCK + i] = s2;
       zc[o0 + 3 * BLOCK + i] = s3;
-      hh[i] = (b0 === 0 ? 0 : hh[i]) + (s0 * s0 + s1 * s1) + (s2 * s2 + s3 * s3);
+      hh[i] = (first ? 0 : hh[i]) + (s0 * s0 + s1 * s1) + (s2 * s2 + s3 * s3);
     }
   }
   for (; b0 < p; b0++) {
@@ -121,31 +162,69 @@ function hc3Block(X: Float64Array, y: Float64Array, beta: Float64Array, start: n
     const r = om[i] / (1 - h);
     om[i] = r * r;
   }
-  // The meat's lower triangle, four entries per sweep (each load of tmp feeds four products).
-  for (let a = 0; a < p; a++) {
+  // The meat's lower triangle, two rows by four columns per sweep: six loads feed eight products. Entries
+  // above the diagonal that a sweep also computes are ignored (sandwich() mirrors the lower triangle).
+  let a = 0;
+  for (; a + 1 < p; a += 2) {
     const oa = a * BLOCK;
-    for (let i = 0; i < nb; i++) tmp[i] = om[i] * zc[oa + i];
+    for (let i = 0; i < nb; i++) {
+      tmp[i] = om[i] * zc[oa + i];
+      tmp[BLOCK + i] = om[i] * zc[oa + BLOCK + i];
+    }
     let b = 0;
-    for (; b + 3 <= a; b += 4) {
+    for (; b + 3 <= a + 1; b += 4) {
       const o0 = b * BLOCK;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
       for (let i = 0; i < nb; i++) {
-        const t = tmp[i];
-        s0 += t * zc[o0 + i];
-        s1 += t * zc[o0 + BLOCK + i];
-        s2 += t * zc[o0 + 2 * BLOCK + i];
-        s3 += t * zc[o0 + 3 * BLOCK + i];
+        const u = tmp[i];
+        const v = tmp[BLOCK + i];
+        const z0 = zc[o0 + i];
+        const z1 = zc[o0 + BLOCK + i];
+        const z2 = zc[o0 + 2 * BLOCK + i];
+        const z3 = zc[o0 + 3 * BLOCK + i];
+        s0 += u * z0;
+        s1 += u * z1;
+        s2 += u * z2;
+        s3 += u * z3;
+        t0 += v * z0;
+        t1 += v * z1;
+        t2 += v * z2;
+        t3 += v * z3;
       }
       const m = a * p + b;
       meat[m] += s0;
       meat[m + 1] += s1;
       meat[m + 2] += s2;
       meat[m + 3] += s3;
+      meat[m + p] += t0;
+      meat[m + p + 1] += t1;
+      meat[m + p + 2] += t2;
+      meat[m + p + 3] += t3;
     }
-    for (; b <= a; b++) meat[a * p + b] += dot(tmp, 0, zc, b * BLOCK, nb);
+    for (; b <= a + 1; b++) {
+      const ob = b * BLOCK;
+      let s = 0;
+      let t = 0;
+      for (let i = 0; i < nb; i++) {
+        const z = zc[ob + i];
+        s += tmp[i] * z;
+        t += tmp[BLOCK + i] * z;
+      }
+      if (b <= a) meat[a * p + b] += s;
+      meat[(a + 1) * p + b] += t;
+    }
+  }
+  for (; a < p; a++) {
+    const oa = a * BLOCK;
+    for (let i = 0; i < nb; i++) tmp[i] = om[i] * zc[oa + i];
+    for (let b = 0; b <= a; b++) meat[a * p + b] += dot(tmp, 0, zc, b * BLOCK, nb);
   }
   return ssr;
 }
