@@ -187,7 +187,7 @@ uploads.openapi(
         description: "Queued",
         content: { "application/json": { schema: z.object({ datasetId: z.string(), status: z.literal("processing"), rowsTotal: z.number().int() }) } },
       },
-      ...errorResponses(401, 403, 404, 409, 422),
+      ...errorResponses(401, 403, 404, 409, 422, 503),
     },
   }),
   async (c) => {
