@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Extra fields of the error object, e.g. `headers` (the file's header row) for a file that lacks columns. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -31,10 +33,10 @@ export const notFound = (what = "resource") =>
   new ApiError(404, "not_found", `No such ${what} in this workspace.`);
 
 /** The JSON body of an error response. */
-export function errorBody(code: string, message: string, details: ErrorDetail[] = []) {
-  return { error: { code, message, details } };
+export function errorBody(code: string, message: string, details: ErrorDetail[] = [], extra: Record<string, unknown> = {}) {
+  return { error: { code, message, details, ...extra } };
 }
 
 export function errorResponse(c: Context, err: ApiError) {
-  return c.json(errorBody(err.code, err.message, err.details), err.status);
+  return c.json(errorBody(err.code, err.message, err.details, err.extra), err.status);
 }

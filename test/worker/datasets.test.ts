@@ -129,6 +129,21 @@ describe("dataset intake: good files", () => {
     expect(((await missing.json()) as ErrorJson).error.message).toMatch(/"Notes", "Tx"/);
   });
 
+  it("a file that lacks required columns gets its header row back with the 422 (xlsx and CSV), so the UI can offer a mapping", async () => {
+    const ws = await createWorkspace();
+    // The header rows are the ones written into the files here.
+    const xlsx = makeXlsx({ Tx: [["Customer ID", "Order Date", "Amount"], ["c1", 45688, 10.5]] }, { dateColumn: 1 });
+    const res = await upload(ws, "kind=accounts&dryRun=true", xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as ErrorJson & { error: { headers?: string[] } };
+    expect(body.error.code).toBe("invalid_file");
+    expect(body.error.details.map((d) => d.column)).toContain("arr"); // "Customer ID" is a synonym of account_id; no ARR column
+    expect(body.error.headers).toEqual(["Customer ID", "Order Date", "Amount"]);
+    const csv = await upload(ws, "kind=responses", "Acct;When;Score\nA1;2025-01-02;9\n");
+    expect(csv.status).toBe(422);
+    expect(((await csv.json()) as { error: { headers?: string[] } }).error.headers).toEqual(["Acct", "When", "Score"]);
+  });
+
   it("dryRun=true validates, previews the first rows with the detected mapping, and stores nothing", async () => {
     const ws = await createWorkspace();
     const res = await upload(ws, "kind=accounts&dryRun=true", ACCOUNTS);

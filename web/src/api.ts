@@ -5,7 +5,14 @@ export interface ErrorDetail { row?: number; column?: string; message: string }
 
 /** An error answered by the API in its `{"error": {code, message, details}}` shape. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetail[] = []) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** The file's header row, sent with a 422 for a file that lacks required columns (CSV or xlsx). */
+    readonly headers: string[] = [],
+  ) {
     super(message);
     this.name = "HttpError";
   }
@@ -25,7 +32,7 @@ async function toError(res: Response): Promise<HttpError> {
   let body: any = null;
   try { body = await res.json(); } catch { /* not JSON */ }
   const e = body?.error;
-  return new HttpError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `The server answered ${res.status}.`, e?.details ?? []);
+  return new HttpError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `The server answered ${res.status}.`, e?.details ?? [], e?.headers ?? []);
 }
 
 /** Calls a JSON route. Workspace routes get the stored token for `ws`. */
@@ -107,7 +114,7 @@ export function uploadFile(path: string, ws: string, file: Blob, contentType: st
         resolve(body);
       } else {
         const e = body?.error;
-        reject(new HttpError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `The server answered ${xhr.status}.`, e?.details ?? []));
+        reject(new HttpError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `The server answered ${xhr.status}.`, e?.details ?? [], e?.headers ?? []));
       }
     };
     xhr.send(file);

@@ -105,7 +105,10 @@ export function mapHeaders(
   if (kind === "responses" && !["nps", "csat", "ces"].some((n) => byName.has(n))) {
     details.push({ row: 1, column: "nps", message: "a responses file needs at least one of the columns nps, csat, ces" });
   }
-  if (details.length) throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details);
+  // The header row goes with the error, so that a client (the UI's mapping card) can offer a mapping for an xlsx
+  // file too, whose headers it cannot read itself.
+  if (details.length)
+    throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details, { headers });
 
   const columns: MappedColumn[] = canon
     .filter((c) => byName.has(c.name))

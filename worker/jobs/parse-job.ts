@@ -209,7 +209,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       console.error("parse job attempt failed", err);
       throw err;
     }
-    const error = { code: err.code, message: err.message, details: err.details ?? [] };
+    const error = { code: err.code, message: err.message, details: err.details ?? [], ...err.extra };
     await env.DB.prepare("UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'")
       .bind(JSON.stringify(error), datasetId, ws)
       .run();

@@ -10,6 +10,7 @@ export const ErrorSchema = z
       details: z.array(
         z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() }),
       ),
+      headers: z.array(z.string()).optional().openapi({ description: "The file's header row, when an upload lacks required columns (to map them)" }),
     }),
   })
   .openapi("Error");

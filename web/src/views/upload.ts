@@ -112,7 +112,9 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     } catch (err) {
       if (!current()) return;
       processing.set(0, "rejected");
-      const headers = err instanceof HttpError && err.status === 422 && file ? await csvHeaders(file) : [];
+      // The server sends the header row when columns are missing (the only way to get an xlsx file's headers);
+      // otherwise a CSV's first line is read here.
+      const headers = err instanceof HttpError && err.status === 422 && file ? (err.headers.length ? err.headers : await csvHeaders(file)) : [];
       preview.replaceChildren(errorBox(err), headers.length ? mappingCard({ preview: { headers }, columns: [] }) : "");
     }
   }
