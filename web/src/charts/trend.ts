@@ -1,5 +1,6 @@
 /** Score by period with its 95% band, a baseline, a goal line and an industry benchmark. */
 import { Chart, track } from "./registry";
+import { trendLine } from "./trend-line";
 
 export interface TrendData {
   labels: string[];
@@ -10,6 +11,8 @@ export interface TrendData {
   baseline: number | null;
   goal: number | null;
   benchmark: { label: string; value: number } | null;
+  /** Name of one period in the trend's legend ("month", "quarter"). */
+  period?: string;
 }
 
 const flat = (n: number, v: number | null) => (v === null ? [] : new Array(n).fill(v));
@@ -21,6 +24,11 @@ export function renderTrend(canvas: HTMLCanvasElement, d: TrendData): Chart {
     { label: "95% interval (low)", data: d.lo, borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(36,85,195,.15)", fill: false },
     { label: d.metric, data: d.values, borderColor: "#2455c3", backgroundColor: "#2455c3", borderWidth: 2.5, pointRadius: 3, spanGaps: true },
   ];
+  const trend = trendLine(d.values);
+  if (trend) {
+    const sign = trend.slope >= 0 ? "+" : "−";
+    datasets.push({ label: `Trend (${sign}${Math.abs(trend.slope).toFixed(1)} per ${d.period ?? "period"})`, data: trend.points, borderColor: "#7a3fb0", borderDash: [8, 3], borderWidth: 1.5, pointRadius: 0 });
+  }
   if (d.baseline !== null) datasets.push({ label: `Baseline (${d.baseline.toFixed(1)})`, data: flat(n, d.baseline), borderColor: "#5b6475", borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
   if (d.goal !== null) datasets.push({ label: `Goal (${d.goal})`, data: flat(n, d.goal), borderColor: "#1b7f4b", borderWidth: 2, pointRadius: 0 });
   if (d.benchmark) datasets.push({ label: `${d.benchmark.label} (${d.benchmark.value})`, data: flat(n, d.benchmark.value), borderColor: "#a15c07", borderDash: [2, 3], borderWidth: 2, pointRadius: 0 });

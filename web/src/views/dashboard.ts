@@ -91,6 +91,7 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
       baseline: firstScored(k),
       goal: g !== null && Number.isFinite(g) ? g : null,
       benchmark: k === "nps" ? b : { label: "CSAT excellent", value: 80 },
+      period,
     });
   };
   metric.addEventListener("change", () => { setPref(ws, "trendMetric", metric.value); draw(); });
@@ -104,7 +105,7 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
       table(["Period", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CSAT 95% interval"], groups.map((g) => [g.key, int(g.nps?.n), num(g.nps?.score, 1),
         g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—", num(g.csat?.score, 1), g.csat?.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—"]),
       { num: [1, 2, 3, 4, 5], cls: "trend-table" })),
-    help("Each point is the period's score with its 95% interval (shaded). Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
+    help("Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
 }
 
 function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
