@@ -86,6 +86,20 @@ describe("models over blocks (MODEL_BLOCK_CELLS) answer as the in-memory fit", (
     expectSame(without(mem.json), without(blk.json), "linear");
   });
 
+  it("GET .../models/:id/accounts (the design for the browser) answers 422 too_large above the threshold, 200 below", async () => {
+    const made = await fit({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat"] });
+    const get = (vars: Record<string, string>) =>
+      app.request(`/api/workspaces/${ws.id}/models/${made.json.id}/accounts`, { headers: { Authorization: `Bearer ${ws.token}` } }, { ...env, ...vars });
+    const ok = await get({});
+    expect(ok.status).toBe(200);
+    // The design counts one row per joined account (3,000 seeded above) times 3 terms: over 1,000 cells.
+    const big = await get(tiny);
+    expect(big.status).toBe(422);
+    const err = ((await big.json()) as { error: { code: string; message: string } }).error;
+    expect(err.code).toBe("too_large");
+    expect(err.message).toMatch(/3,000 accounts × 3 terms/);
+  });
+
   it("perfect separation: the same 422 naming the predictor", async () => {
     const body = { kind: "logistic", outcome: "renewed", predictors: ["nps", "flag"] };
     const mem = await fit(body);

@@ -199,6 +199,14 @@ models.openapi(
     const m = await getModel(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!m) throw notFound("model");
     const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
+    // Above MODEL_BLOCK_CELLS the design is never held whole (see POST .../models): it cannot go to a browser either.
+    const accounts = joined.numeric.arr?.length ?? 0;
+    const terms = (m.result.terms as string[] | undefined)?.length ?? 1;
+    if (modelBlockRows(c.env, accounts, terms)) {
+      throw new ApiError(422, "too_large", `This model's design is ${accounts.toLocaleString("en-US")} accounts × ${terms} terms, more than the in-browser what-if takes (MODEL_BLOCK_CELLS = ${limit(c.env, "MODEL_BLOCK_CELLS", 4_000_000).toLocaleString("en-US")} cells): run the scenario on the server instead (the Scenarios page, or POST .../scenarios).`, [
+        { column: "accounts", message: `${accounts} × ${terms} cells over the limit` },
+      ]);
+    }
     const book = bookFor(joined, { ...m.result, outcome: m.outcome, levels: m.result.design.levels });
     const coefficients = m.result.coefficients as { estimate: number }[];
     return c.json({
