@@ -87,8 +87,22 @@ export function shiftValue(x: number, change: number, lo: number, hi: number): n
   return Math.min(x, Math.max(y, lo));
 }
 
+/** Rows of a book (all of them, or one block of a book too large to hold whole). */
+export interface ScenarioRows {
+  /** n x p row-major design rows. */
+  X: Float64Array;
+  /** ARR per row. */
+  arr: Float64Array;
+  /** 1 = the change applies to this row; default all rows. */
+  rowMask?: Uint8Array;
+}
+
+/** A scenario over a book given as blocks of rows (read in order, once): the same answer as over the whole book. */
+export interface ScenarioBlocksInput extends Omit<ScenarioInput, "X" | "arr" | "rowMask"> {
+  blocks: () => Iterable<ScenarioRows>;
+}
+
 interface Prepared {
-  n: number;
   p: number;
   H: number;
   cols: Int32Array;
@@ -98,15 +112,10 @@ interface Prepared {
   disc: Float64Array;
 }
 
-function prepare(input: ScenarioInput): Prepared {
-  const { terms, beta, X, arr, change } = input;
+function prepare(input: ScenarioBlocksInput): Prepared {
+  const { terms, beta, change } = input;
   const p = terms.length;
-  const n = arr.length;
   if (beta.length !== p) throw new ModelError("invalid_input", `beta has ${beta.length} entries for ${p} terms`);
-  if (X.length !== n * p) throw new ModelError("invalid_input", `X has ${X.length} entries; expected ${n} rows x ${p} terms`);
-  if (input.rowMask && input.rowMask.length !== n) {
-    throw new ModelError("invalid_input", `rowMask has ${input.rowMask.length} entries for ${n} rows`);
-  }
   const H = input.horizonYears;
   if (!Number.isInteger(H) || H < 1 || H > 100) {
     throw new ModelError("invalid_input", `horizonYears must be a whole number from 1 to 100 (got ${H})`);
@@ -116,9 +125,6 @@ function prepare(input: ScenarioInput): Prepared {
   }
   for (const [name, v] of [["grossMargin", input.grossMargin], ["investment", input.investment]] as const) {
     if (!Number.isFinite(v) || v < 0) throw new ModelError("invalid_input", `${name} must be a number >= 0 (got ${v})`);
-  }
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(arr[i])) throw new ModelError("invalid_input", `arr of row ${i + 1} is not a number`);
   }
   const keys = Object.keys(change).filter((k) => change[k] !== 0);
   const cols = new Int32Array(keys.length);
@@ -137,16 +143,29 @@ function prepare(input: ScenarioInput): Prepared {
     lo[j] = bounds[0];
     hi[j] = bounds[1];
   });
-  return { n, p, H, cols, delta, lo, hi, disc: discountFactors(H, input.annualDiscountRate) };
+  return { p, H, cols, delta, lo, hi, disc: discountFactors(H, input.annualDiscountRate) };
+}
+
+/** Checks one block's shapes and ARR; `rowBase` numbers its rows in the book. */
+function checkRows(rows: ScenarioRows, p: number, rowBase: number): number {
+  const n = rows.arr.length;
+  if (rows.X.length !== n * p) throw new ModelError("invalid_input", `X has ${rows.X.length} entries; expected ${n} rows x ${p} terms`);
+  if (rows.rowMask && rows.rowMask.length !== n) {
+    throw new ModelError("invalid_input", `rowMask has ${rows.rowMask.length} entries for ${n} rows`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(rows.arr[i])) throw new ModelError("invalid_input", `arr of row ${rowBase + i + 1} is not a number`);
+  }
+  return n;
 }
 
 /**
- * One pass over the rows for coefficients b: adds arr_i·p_i^(t−1) into base[t]
- * and arr_i·p'_i^(t−1) into scen[t] (undiscounted), and returns Σp, Σp'. No
- * allocation per row.
+ * One pass over a block's rows for coefficients b: adds arr_i·p_i^(t−1) into base[t] and arr_i·p'_i^(t−1) into
+ * scen[t] (undiscounted), and Σp, Σp' into sums[0], sums[1]. The running sums go on from block to block, so the
+ * blocks of a book give bit for bit the sums of the whole book. No allocation per row.
  */
 function accumulate(
-  input: ScenarioInput,
+  rows: ScenarioRows,
   prep: Prepared,
   b: Float64Array,
   base: Float64Array,
@@ -154,13 +173,12 @@ function accumulate(
   sums: Float64Array,
   shifts: Float64Array | null,
 ): void {
-  const { X, arr, rowMask } = input;
-  const { n, p, H, cols, delta, lo, hi } = prep;
+  const { X, arr, rowMask } = rows;
+  const { p, H, cols, delta, lo, hi } = prep;
+  const n = arr.length;
   const k = cols.length;
-  base.fill(0);
-  scen.fill(0);
-  let sp = 0;
-  let sp2 = 0;
+  let sp = sums[0];
+  let sp2 = sums[1];
   for (let i = 0; i < n; i++) {
     const off = i * p;
     let eta = 0;
@@ -195,9 +213,10 @@ function accumulate(
 }
 
 /** x' − x of each changed column per row (n x k), once for all draws. */
-function shiftTable(input: ScenarioInput, prep: Prepared): Float64Array {
-  const { X, rowMask } = input;
-  const { n, p, cols, delta, lo, hi } = prep;
+function shiftTable(rows: ScenarioRows, prep: Prepared): Float64Array {
+  const { X, rowMask } = rows;
+  const { p, cols, delta, lo, hi } = prep;
+  const n = rows.arr.length;
   const k = cols.length;
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
@@ -230,43 +249,73 @@ const interval = (values: Float64Array): [number, number] => {
  *   horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 100, draws: 0 })
  */
 export function runScenario(input: ScenarioInput): ScenarioResult {
+  const { X, arr, rowMask, ...rest } = input;
+  return runScenarioBlocks({ ...rest, blocks: () => [{ X, arr, rowMask }] });
+}
+
+/**
+ * `runScenario` over a book given as blocks of rows, read once in order: all draws of β are made first (the
+ * same seeded sequence), and each block adds its rows to every draw's sums, so the answer is the whole book's
+ * bit for bit while only one block of design rows is held.
+ * @example runScenarioBlocks({ ...request, blocks: () => bookBlocks(...)() })
+ */
+export function runScenarioBlocks(input: ScenarioBlocksInput): ScenarioResult {
   const prep = prepare(input);
-  const { n, p, H, disc } = prep;
+  const { p, H, disc } = prep;
   const draws = input.draws ?? DEFAULT_DRAWS;
   const seed = input.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(draws) || draws < 0) throw new ModelError("invalid_input", `draws must be a whole number >= 0 (got ${draws})`);
+  const betas = new Float64Array(draws * p);
+  if (draws > 0) {
+    if (input.cov.length !== p) throw new ModelError("invalid_input", `cov is ${input.cov.length} x ? for ${p} terms`);
+    const L = covarianceFactor(input.cov);
+    const rng = makeRng(seed);
+    const z = new Float64Array(p);
+    const b = new Float64Array(p);
+    for (let d = 0; d < draws; d++) {
+      drawMvn(rng, input.beta, L, z, b);
+      betas.set(b, d * p);
+    }
+  }
+  const beta = Float64Array.from(input.beta);
   const base = new Float64Array(H);
   const scen = new Float64Array(H);
   const sums = new Float64Array(2);
-  accumulate(input, prep, Float64Array.from(input.beta), base, scen, sums, null);
+  const drawBase = new Float64Array(draws * H);
+  const drawScen = new Float64Array(draws * H);
+  const drawSums = new Float64Array(2 * draws);
+  let n = 0;
+  let changedRows = 0;
+  for (const rows of input.blocks()) {
+    const nb = checkRows(rows, p, n);
+    accumulate(rows, prep, beta, base, scen, sums, null);
+    if (prep.cols.length > 0) {
+      if (!rows.rowMask) changedRows += nb;
+      else for (let i = 0; i < nb; i++) changedRows += rows.rowMask[i] === 1 ? 1 : 0;
+    }
+    if (draws > 0) {
+      const shifts = shiftTable(rows, prep);
+      for (let d = 0; d < draws; d++) {
+        const at = d * H;
+        accumulate(rows, prep, betas.subarray(d * p, d * p + p), drawBase.subarray(at, at + H), drawScen.subarray(at, at + H), drawSums.subarray(2 * d, 2 * d + 2), shifts);
+      }
+    }
+    n += nb;
+  }
   const baseline = side(base, disc, n > 0 ? sums[0] / n : 0);
   const scenario = side(scen, disc, n > 0 ? sums[1] / n : 0);
-  const opts = input;
-  const money = moneyFromYears(baseline.revenueByYear, scenario.revenueByYear, opts);
-  let changedRows = 0;
-  if (prep.cols.length > 0) {
-    if (!input.rowMask) changedRows = n;
-    else for (let i = 0; i < n; i++) changedRows += input.rowMask[i] === 1 ? 1 : 0;
-  }
+  const money = moneyFromYears(baseline.revenueByYear, scenario.revenueByYear, input);
   const result: ScenarioResult = { baseline, scenario, ...money, ci95: null, draws, seed, rows: n, changedRows };
   if (draws === 0) return result;
 
-  if (input.cov.length !== p) throw new ModelError("invalid_input", `cov is ${input.cov.length} x ? for ${p} terms`);
-  const L = covarianceFactor(input.cov);
-  const rng = makeRng(seed);
-  const z = new Float64Array(p);
-  const b = new Float64Array(p);
-  const shifts = shiftTable(input, prep);
   const gains = new Float64Array(draws);
   const scenYears = new Float64Array(draws * H);
   const baseYears = new Float64Array(draws * H);
   for (let d = 0; d < draws; d++) {
-    drawMvn(rng, input.beta, L, z, b);
-    accumulate(input, prep, b, base, scen, sums, shifts);
     let g = 0;
     for (let t = 0; t < H; t++) {
-      const bv = base[t] * disc[t];
-      const sv = scen[t] * disc[t];
+      const bv = drawBase[d * H + t] * disc[t];
+      const sv = drawScen[d * H + t] * disc[t];
       baseYears[t * draws + d] = bv;
       scenYears[t * draws + d] = sv;
       g += sv - bv;

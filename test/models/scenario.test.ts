@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { paybackYears } from "../../models/money";
 import { makeRng } from "../../models/rng";
-import { runEffectScenario, runScenario, type ScenarioInput } from "../../models/scenario";
+import { runEffectScenario, runScenario, runScenarioBlocks, type ScenarioInput } from "../../models/scenario";
 
 describe("runEffectScenario: DOMAIN.md worked example 7", () => {
   // DOMAIN.md worked example 7: 10,000 accounts x $12,000, r 0.85 -> 0.91, 3 years, no discounting, margin 80%, $2M.
@@ -173,5 +173,37 @@ describe("runScenario equals an independent computation of the API.md formula", 
   });
   it("names an unknown changed column", () => {
     expect(() => runScenario({ ...input, change: { foo: 1 } })).toThrow(/foo/);
+  });
+});
+
+describe("runScenarioBlocks: a book read in blocks", () => {
+  it("gives the whole book's answer bit for bit (point, draws, bands, segment mask)", () => {
+    // runScenario on the whole book is checked against an independent loop above; the blocks must not change a bit.
+    const rng = makeRng(99).uniform;
+    const n = 2_345, p = 3;
+    const X = new Float64Array(n * p), arr = new Float64Array(n), rowMask = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      X[i * p] = 1;
+      X[i * p + 1] = Math.floor(rng() * 11);
+      X[i * p + 2] = 1 + Math.floor(rng() * 5);
+      arr[i] = 1000 + Math.floor(rng() * 50_000);
+      rowMask[i] = i % 3 === 0 ? 1 : 0;
+    }
+    const common: Omit<ScenarioInput, "X" | "arr"> = {
+      terms: ["Intercept", "nps", "csat"], beta: [-1.2, 0.3, 0.2], cov: [[0.02, -0.001, -0.002], [-0.001, 0.0004, 0], [-0.002, 0, 0.001]],
+      change: { nps: 2, csat: 0.5 }, rowMask, horizonYears: 4, annualDiscountRate: 0.08, grossMargin: 0.7, investment: 250_000, draws: 300, seed: 5,
+    };
+    const whole = runScenario({ ...common, X, arr });
+    const blocks = runScenarioBlocks({
+      ...common,
+      blocks: function* () {
+        for (let from = 0; from < n; from += 1000) {
+          const to = Math.min(n, from + 1000);
+          yield { X: X.subarray(from * p, to * p), arr: arr.subarray(from, to), rowMask: rowMask.subarray(from, to) };
+        }
+      },
+    });
+    expect(blocks).toEqual(whole);
+    expect(whole.changedRows).toBe(782); // rows 0, 3, …, 2343
   });
 });

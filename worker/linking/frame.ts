@@ -2,6 +2,7 @@ import { buildDesign, type Column, designBlock, planDesign } from "../../models/
 import type { TranslateBlock } from "../../models/translate";
 import { DEFAULT_CLIP } from "../../models/scenario";
 import type { JoinedAccounts } from "../data/join";
+import { type Env, limit } from "../env";
 
 /** The joined accounts as named columns for models/: numeric and text columns side by side. */
 export function accountFrame(j: JoinedAccounts): Record<string, Column> {
@@ -59,21 +60,51 @@ export function bookFor(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireO
   return { X: d.X, n: d.n, p: d.p, terms: d.terms, rows: d.rows, arr, accountId, segment, excluded: d.excluded };
 }
 
+/** A book too large to hold whole: its size and rows, and its design rows built a block at a time. */
+export interface BlockBook {
+  n: number;
+  p: number;
+  terms: string[];
+  /** Source account row of each design row. */
+  rows: Int32Array;
+  excluded: number;
+  /** The design rows with their ARR in order, `blockRows` at a time; `from` is the first row's index in the book. */
+  blocks: () => Iterable<TranslateBlock & { from: number }>;
+}
+
 /**
- * The book's design rows with their ARR in blocks of `blockRows` (for `translateEffects({ blocks })`), for a
- * design too large to hold whole: the same rows and columns as `bookFor`, built a block at a time.
+ * The book of `bookFor` without its matrix: the same rows and columns, built `blockRows` at a time when iterated
+ * (for a design over MODEL_BLOCK_CELLS: the translation, the holdout and scenarios read it block by block).
  */
-export function bookBlocks(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireOutcome?: boolean }, blockRows: number): () => Iterable<TranslateBlock> {
+export function bookInBlocks(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireOutcome?: boolean }, blockRows: number): BlockBook {
   const data = accountFrame(j);
   const required = opts.requireOutcome ? ["arr", recipe.outcome] : ["arr"];
   const plan = planDesign(data, recipe.predictors, { levels: recipe.levels, required });
   const size = Math.max(1, Math.floor(blockRows));
-  return function* () {
-    for (let from = 0; from < plan.n; from += size) {
-      const to = Math.min(plan.n, from + size);
-      const arr = new Float64Array(to - from);
-      for (let i = from; i < to; i++) arr[i - from] = j.numeric.arr[plan.rows[i]];
-      yield { X: designBlock(plan, data, from, to), arr, n: to - from };
-    }
+  return {
+    n: plan.n, p: plan.p, terms: plan.terms, rows: plan.rows, excluded: plan.excluded,
+    blocks: function* () {
+      for (let from = 0; from < plan.n; from += size) {
+        const to = Math.min(plan.n, from + size);
+        const arr = new Float64Array(to - from);
+        for (let i = from; i < to; i++) arr[i - from] = j.numeric.arr[plan.rows[i]];
+        yield { X: designBlock(plan, data, from, to), arr, n: to - from, from };
+      }
+    },
   };
+}
+
+/** The blocks of `bookInBlocks` alone (for `translateEffects({ blocks })`). */
+export function bookBlocks(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireOutcome?: boolean }, blockRows: number): () => Iterable<TranslateBlock> {
+  return bookInBlocks(j, recipe, opts, blockRows).blocks;
+}
+
+/**
+ * Rows per block when a design of `rows` × `terms` is over MODEL_BLOCK_CELLS (default 4,000,000 cells, 32 MB),
+ * else 0 (hold it whole). Between 256 and 65,536 rows.
+ */
+export function modelBlockRows(env: Env, rows: number, terms: number): number {
+  const cells = limit(env, "MODEL_BLOCK_CELLS", 4_000_000);
+  if (rows * terms <= cells) return 0;
+  return Math.max(256, Math.min(65_536, Math.floor(cells / Math.max(terms, 1))));
 }

@@ -1,9 +1,9 @@
-import { runScenario, type ScenarioResult } from "../../models/scenario";
+import { runScenario, runScenarioBlocks, type ScenarioResult } from "../../models/scenario";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { loadJoinedAccounts } from "../data/join";
-import { type Book, bookFor, clipFor } from "./frame";
+import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
 import { getModel, type StoredModel } from "./store";
 
 /** A scenario request as the API takes it (defaults filled in by the zod schema). */
@@ -23,7 +23,8 @@ export interface ScenarioRequest {
 
 export interface ScenarioRun {
   model: StoredModel;
-  book: Book;
+  /** The book held whole, or (over MODEL_BLOCK_CELLS) its plan and blocks. */
+  book: Book | BlockBook;
   rowMask: Uint8Array | undefined;
   result: ScenarioResult;
   body: Record<string, unknown>;
@@ -52,7 +53,10 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     }
   }
   const joined = await loadJoinedAccounts(env, ws);
-  const book = bookFor(joined, { ...model.result, outcome: model.outcome, levels: model.result.design.levels });
+  const recipe = { ...model.result, outcome: model.outcome, levels: model.result.design.levels };
+  // Over MODEL_BLOCK_CELLS the design is never held whole: the scenario reads it a block of rows at a time.
+  const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms.length);
+  const book: Book | BlockBook = blockRows ? bookInBlocks(joined, recipe, {}, blockRows) : bookFor(joined, recipe);
   if (book.n === 0) throw new ApiError(422, "too_few_rows", "No account has all the model's predictors and ARR: nothing to project.");
   // A budget on the work of the interval: rows × draws × terms (a worker has limited CPU time).
   if (book.n * req.draws * book.p > 2e9) {
@@ -60,25 +64,34 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       { column: "draws", message: "too many for this book" },
     ]);
   }
+  const segmentOf = (i: number): string | null => joined.text.segment?.[book.rows[i]] ?? null;
   let rowMask: Uint8Array | undefined;
   if (req.segment) {
     rowMask = new Uint8Array(book.n);
     let hits = 0;
-    for (let i = 0; i < book.n; i++) if (book.segment[i] === req.segment) (rowMask[i] = 1), hits++;
+    for (let i = 0; i < book.n; i++) if (segmentOf(i) === req.segment) (rowMask[i] = 1), hits++;
     if (hits === 0) {
-      const known = [...new Set(book.segment.filter((s): s is string => s !== null))].sort();
+      const known = [...new Set(Array.from(book.rows, (_, i) => segmentOf(i)).filter((v): v is string => v !== null))].sort();
       throw new ApiError(422, "unknown_segment", `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`, [
         { column: "segment", message: "no account of this segment" },
       ]);
     }
   }
   const coefficients = model.result.coefficients as { estimate: number }[];
-  const result = runScenario({
+  const common = {
     terms: book.terms, beta: coefficients.map((c) => c.estimate), cov: model.result.covariance as number[][],
-    X: book.X, arr: book.arr, change: req.change, clip: clipFor(joined.csatScale), rowMask,
+    change: req.change, clip: clipFor(joined.csatScale),
     horizonYears: req.horizonYears, annualDiscountRate: req.annualDiscountRate, grossMargin: req.grossMargin,
     investment: req.investment, draws: req.draws, seed: req.seed,
-  });
+  };
+  const result = "X" in book
+    ? runScenario({ ...common, X: book.X, arr: book.arr, rowMask })
+    : runScenarioBlocks({
+      ...common,
+      blocks: function* () {
+        for (const b of book.blocks()) yield { X: b.X, arr: b.arr, rowMask: rowMask?.subarray(b.from, b.from + b.n) };
+      },
+    });
   const { save: _save, ...request } = req;
   const body = {
     name: req.name,

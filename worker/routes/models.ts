@@ -6,9 +6,9 @@ import { translateEffects } from "../../models/translate";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
-import { type Env, limit } from "../env";
+import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
-import { accountFrame, bookBlocks, bookFor, clipFor } from "../linking/frame";
+import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "../linking/frame";
 import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
 import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
@@ -19,17 +19,6 @@ const models = newRouter();
 /** Most levels a categorical predictor may have, and most terms a model may have. */
 const MAX_LEVELS = 100;
 const MAX_TERMS = 200;
-
-/**
- * Rows per design block when `rows` × `terms` exceeds MODEL_BLOCK_CELLS (default 4,000,000 cells = 32 MB of
- * doubles), else 0 (the design is built whole). Blocks hold at most 65,536 rows and the cells allowed, and at
- * least 256 rows (the passes' own cache block).
- */
-function modelBlockRows(env: Env, rows: number, terms: number): number {
-  const cells = limit(env, "MODEL_BLOCK_CELLS", 4_000_000);
-  if (rows * terms <= cells) return 0;
-  return Math.max(256, Math.min(65_536, Math.floor(cells / Math.max(terms, 1))));
-}
 
 const FitRequest = z.object({
   kind: z.enum(["logistic", "linear"]),
