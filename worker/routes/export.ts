@@ -4,15 +4,18 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError, notFound } from "../errors";
-import { bookFor, clipFor } from "../linking/frame";
+import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
 import { clvCsvStream, runClvColumns } from "../linking/clv-run";
-import { toCsv } from "../linking/csv";
+import { csvCell } from "../linking/csv";
 import { WsParam } from "../linking/schemas";
 import { getModel, getScenario } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
 
 /** CSV exports: accounts with their features and predictions (and the CLV export, see clv.ts). */
 const exportsRouter = newRouter();
+
+/** Accounts per streamed chunk of the accounts export (one block of design rows at a time; fewer above MODEL_BLOCK_CELLS). */
+const EXPORT_BLOCK_ROWS = 16_384;
 
 exportsRouter.openapi(
   createRoute({
@@ -41,41 +44,67 @@ exportsRouter.openapi(
     const model = await getModel(c.env, ws, scenario ? scenario.modelId : q.model!);
     if (!model) throw notFound("model");
     const joined = await loadJoinedAccounts(c.env, ws);
-    const book = bookFor(joined, { ...model.result, outcome: model.outcome, levels: model.result.design.levels });
+    // The design a block of rows at a time, and the CSV streamed block by block: never the whole book in memory.
+    const terms = (model.result.terms as string[] | undefined)?.length ?? 1;
+    const blockRows = modelBlockRows(c.env, joined.numeric.arr?.length ?? 0, terms) || EXPORT_BLOCK_ROWS;
+    const book = bookInBlocks(joined, { ...model.result, outcome: model.outcome, levels: model.result.design.levels }, {}, blockRows);
     const beta = (model.result.coefficients as { estimate: number }[]).map((x) => x.estimate);
     const req = scenario?.request as { change: Record<string, number>; segment?: string | null } | undefined;
     const change = Object.entries(req?.change ?? {}).filter(([, v]) => v !== 0);
+    const changeCols = change.map(([k]) => book.terms.indexOf(k));
     const clip = clipFor(joined.csatScale);
     // The model's predictors as features, minus those already in the fixed columns.
     const preds = model.result.predictors.filter((p) => !["account_id", "segment", "arr", model.outcome].includes(p));
     const logisticModel = model.kind === "logistic";
     const header = ["account_id", "segment", "arr", ...preds, model.outcome, logisticModel ? "p" : "predicted"];
     if (scenario) header.push(...change.map(([k]) => `${k}_scenario`), "changed", "p_scenario");
-    const rows: (string | number | null)[][] = [];
-    for (let i = 0; i < book.n; i++) {
-      const r = book.rows[i];
-      let eta = 0;
-      for (let j = 0; j < book.p; j++) eta += book.X[i * book.p + j] * beta[j];
-      const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : joined.text[name]?.[r] ?? null));
-      const y = joined.numeric[model.outcome]?.[r];
-      const row: (string | number | null)[] = [book.accountId[i], book.segment[i], book.arr[i], ...feats, Number.isFinite(y) ? y : null, logisticModel ? logistic(eta) : eta];
-      if (scenario) {
-        const applies = !req?.segment || book.segment[i] === req.segment;
-        let eta2 = eta;
-        const shifted = change.map(([k, v]) => {
-          const j = book.terms.indexOf(k);
-          const x = book.X[i * book.p + j];
-          const [lo, hi] = clip[k] ?? [-Infinity, Infinity];
-          const x2 = applies ? shiftValue(x, v, lo, hi) : x;
-          eta2 += (x2 - x) * beta[j];
-          return x2;
-        });
-        row.push(...shifted, applies ? 1 : 0, logistic(eta2));
+    const ids = joined.text.account_id ?? [];
+    const seg = joined.text.segment ?? [];
+    const { p } = book;
+    const blockCsv = (b: { X: Float64Array; arr: Float64Array; n: number; from: number }): string => {
+      let out = "";
+      for (let k = 0; k < b.n; k++) {
+        const r = book.rows[b.from + k];
+        const segment = seg[r] ?? null;
+        let eta = 0;
+        for (let j = 0; j < p; j++) eta += b.X[k * p + j] * beta[j];
+        const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : joined.text[name]?.[r] ?? null));
+        const y = joined.numeric[model.outcome]?.[r];
+        const row: (string | number | null)[] = [ids[r] ?? null, segment, b.arr[k], ...feats, Number.isFinite(y) ? y : null, logisticModel ? logistic(eta) : eta];
+        if (scenario) {
+          const applies = !req?.segment || segment === req.segment;
+          let eta2 = eta;
+          const shifted = change.map(([key, v], c) => {
+            const j = changeCols[c];
+            const x = b.X[k * p + j];
+            const [lo, hi] = clip[key] ?? [-Infinity, Infinity];
+            const x2 = applies ? shiftValue(x, v, lo, hi) : x;
+            eta2 += (x2 - x) * beta[j];
+            return x2;
+          });
+          row.push(...shifted, applies ? 1 : 0, logistic(eta2));
+        }
+        out += row.map(csvCell).join(",") + "\r\n";
       }
-      rows.push(row);
-    }
+      return out;
+    };
+    const enc = new TextEncoder();
+    const blocks = book.blocks()[Symbol.iterator]();
+    let started = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(enc.encode(header.map(csvCell).join(",") + "\r\n"));
+          return;
+        }
+        const next = blocks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(enc.encode(blockCsv(next.value)));
+      },
+    });
     const name = scenario ? `accounts-${scenario.id}.csv` : `accounts-${model.id}.csv`;
-    return c.body(toCsv(header, rows), 200, {
+    return c.body(body, 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${name}"`,
     });
