@@ -30,6 +30,7 @@ import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { migrate, root, snapshotWorker, startDev, startWorkerd } from "../scripts/durability-devserver.mjs";
+import { makeRandom } from "../scripts/synthetic-book.mjs";
 
 const ROWS = Number(process.env.SCALE_ROWS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
@@ -41,17 +42,8 @@ const ONLY = process.env.SCALE_ONLY ? process.env.SCALE_ONLY.split(",") : null;
 const want = (name) => !ONLY || ONLY.some((o) => name.startsWith(o));
 const PY = "/usr/bin/python3";
 
-/** mulberry32: seeded, so every run benches the same data. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniforms (mulberry32 of scripts/synthetic-book.mjs): every run benches the same data. */
+const rng = (seed) => makeRandom(seed).uniform;
 
 /** Writes lines produced by `gen(write)` to a file through a buffered stream. */
 async function writeFile(file, gen) {
