@@ -46,6 +46,41 @@ export function fitLogit(
   outcome: string,
   opts: LogitOptions = {},
 ): LogitResult {
+  return fitLogitFrom({
+    y,
+    passes: inMemoryPasses(X, y, n, p),
+    rowsAt: (idx) => {
+      const xs = new Float64Array(idx.length * p);
+      for (let i = 0; i < idx.length; i++) for (let j = 0; j < p; j++) xs[i * p + j] = X[idx[i] * p + j];
+      return xs;
+    },
+    rankCheck: opts.skipRankCheck ? undefined : () => scaledQr(X, n, p, terms),
+    separationCheck: () => checkSeparation(X, y, n, p, terms, sources, outcome),
+  }, p, terms, sources, outcome, opts.maxIterations ?? 50);
+}
+
+/** Where a logistic fit reads its rows: held whole (fitLogit) or in blocks (fitLogitOverBlocks). */
+export interface LogitSource {
+  /** The 0/1 outcome of every design row. */
+  y: Float64Array;
+  /** The likelihood passes over all rows. */
+  passes: Passes;
+  /** Row-major design rows at these design-row indices (the warm start's subsample). */
+  rowsAt: (idx: Int32Array) => Float64Array;
+  /** Names the constant or collinear terms (throws) when the information looks singular; none = skip. */
+  rankCheck?: () => void;
+  /** Throws perfect_separation naming the predictor when the rows are separated. */
+  separationCheck: () => void;
+}
+
+/**
+ * The fit of `fitLogit` on any row source: Newton iterations from the intercept-only start (or, for n ≥ 200,000,
+ * from a 1-in-k subsample fit), the named errors, covariance, marginal effects and fit statistics.
+ * @example fitLogitFrom(src, p, terms, sources, "renewed", 50).coefficients
+ */
+export function fitLogitFrom(src: LogitSource, p: number, terms: string[], sources: string[], outcome: string, maxIterations: number): LogitResult {
+  const { y, passes } = src;
+  const n = y.length;
   let ones = 0;
   for (let i = 0; i < n; i++) {
     const v = y[i];
@@ -62,7 +97,7 @@ export function fitLogit(
   // Newton converges with finite fitted values, so a clean fit needs no check.
   let checked = false;
   const separationCheck = () => {
-    if (!checked) checkSeparation(X, y, n, p, terms, sources, outcome);
+    if (!checked) src.separationCheck();
     checked = true;
   };
 
@@ -75,25 +110,25 @@ export function fitLogit(
   // Large n: start from the fit on an evenly spaced 1-in-k subsample (about 50,000 rows), with its
   // information scaled by k as the first one. It lands within sampling error of the optimum, and the
   // full data are then read only by light chord passes and one final full pass.
-  const warm = n >= 200_000 && hasIntercept ? subsampleStart(X, y, n, p) : null;
+  const warm = n >= 200_000 && hasIntercept ? subsampleStart(src, n, p) : null;
   let hess: Float64Array | null = null;
   if (warm) {
     beta = warm.beta;
     hess = warm.hess;
-    logitGradPass(X, y, n, p, beta, st);
+    passes.grad(beta, st);
   } else {
-    logitPass(X, y, n, p, beta, st, false);
+    passes.full(beta, st, false);
     // The information XᵀWX (W > 0) is singular exactly when X is: a near-singular one sends the design
     // to the pivoted QR, which names the constant or collinear terms. (A subsample that could be fitted
     // proves the full design has full rank.)
-    if (!opts.skipRankCheck && nearSingular(st.hess, p)) scaledQr(X, n, p, terms);
+    if (src.rankCheck && nearSingular(st.hess, p)) src.rankCheck();
   }
   // Large n stops the iterations one pass earlier (error ≤ 4e-8): the Newton step from the final full pass,
   // taken without another pass, then leaves an error of order 1e-16 in the estimates.
-  const run = newtonLoop(inMemory(X, y, n, p), p, beta, st, hess, opts.maxIterations ?? 50, warm ? 2e-4 : 1e-5, separationCheck);
+  const run = newtonLoop(passes, p, beta, st, hess, maxIterations, warm ? 2e-4 : 1e-5, separationCheck);
   beta = run.beta;
   const { iterations, converged, lastStep } = run;
-  if (converged && !run.final) logitPass(X, y, n, p, beta, st, true);
+  if (converged && !run.final) passes.full(beta, st, true);
   if (!converged || st.extreme > 0) separationCheck();
   if (!converged) {
     if (st.extreme > 0) {
@@ -151,7 +186,7 @@ export function fitLogit(
 }
 
 /** The likelihood passes over a design held whole (row-major n × p). */
-function inMemory(X: Float64Array, y: Float64Array, n: number, p: number): Passes {
+export function inMemoryPasses(X: Float64Array, y: Float64Array, n: number, p: number): Passes {
   return {
     full: (beta, st, marginal) => logitPass(X, y, n, p, beta, st, marginal),
     grad: (beta, st) => logitGradPass(X, y, n, p, beta, st),
@@ -159,26 +194,28 @@ function inMemory(X: Float64Array, y: Float64Array, n: number, p: number): Passe
 }
 
 /** The fit on every k-th row (k = ⌊n / 50,000⌋; column 0 the intercept) and its information × k, or null when it cannot be fitted. */
-function subsampleStart(X: Float64Array, y: Float64Array, n: number, p: number): { beta: Float64Array; hess: Float64Array } | null {
+function subsampleStart(src: LogitSource, n: number, p: number): { beta: Float64Array; hess: Float64Array } | null {
   const k = Math.floor(n / 50_000);
   const m = Math.floor(n / k);
-  const xs = new Float64Array(m * p);
+  const idx = new Int32Array(m);
+  for (let i = 0; i < m; i++) idx[i] = i * k;
+  const xs = src.rowsAt(idx);
   const ys = new Float64Array(m);
   let ones = 0;
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < p; j++) xs[i * p + j] = X[i * k * p + j];
-    ys[i] = y[i * k];
+    ys[i] = src.y[i * k];
     ones += ys[i];
   }
   if (ones === 0 || ones === m) return null;
   const beta = new Float64Array(p);
   beta[0] = Math.log(ones / (m - ones));
   const st = passState(p);
-  logitPass(xs, ys, m, p, beta, st, false);
+  const passes = inMemoryPasses(xs, ys, m, p);
+  passes.full(beta, st, false);
   if (nearSingular(st.hess, p)) return null;
   // A warm start only needs to be within sampling error: a loose tolerance.
-  const run = newtonLoop(inMemory(xs, ys, m, p), p, beta, st, null, 30, 1e-4);
+  const run = newtonLoop(passes, p, beta, st, null, 30, 1e-4);
   if (!run.converged || st.extreme > 0) return null;
-  if (!run.final) logitPass(xs, ys, m, p, run.beta, st, false);
+  if (!run.final) passes.full(run.beta, st, false);
   return { beta: run.beta, hess: st.hess.map((v) => v * k) };
 }
