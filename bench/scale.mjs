@@ -359,6 +359,41 @@ try {
       `upload ${kind}`,
     );
   };
+  /** A file over the body limit through the chunked upload (start, parts, complete) and its queued parse job, polled to the end. */
+  const chunkedUpload = async (file, kind, name) => {
+    const size = statSync(file).size;
+    const start = performance.now();
+    const up = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/uploads`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({ kind, name, totalBytes: size, contentType: "text/csv" }),
+      }),
+      `start ${kind} upload`,
+    );
+    const fd = openSync(file, "r");
+    for (let n = 1, off = 0; off < size; n++, off += up.partBytes) {
+      const len = Math.min(up.partBytes, size - off);
+      const part = Buffer.alloc(len);
+      readSync(fd, part, 0, len, off);
+      await json(
+        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, { method: "PUT", headers: { ...auth, "Content-Length": String(len) }, body: part }),
+        `${kind} part ${n}`,
+      );
+    }
+    closeSync(fd);
+    const partsS = (performance.now() - start) / 1000;
+    const tc = performance.now();
+    const done = await json(await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }), `complete ${kind}`);
+    const completeS = (performance.now() - tc) / 1000;
+    let meta;
+    for (let shown = Date.now(); ; await new Promise((r) => setTimeout(r, 250))) {
+      meta = await json(await fetch(`${base}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
+      if (meta.status !== "processing") break;
+      if (Date.now() - shown > 5000) (shown = Date.now()), console.log(`# job progress ${JSON.stringify(meta.progress)}`);
+    }
+    return { meta, partsS, completeS };
+  };
   await uploadFile(accFile, "accounts");
 
   if (want("ingest") || want("logit") || want("metrics")) {
@@ -445,40 +480,7 @@ try {
     // A keep-alive socket left idle while the file was generated may have been closed by the server.
     await fetch(`${base}/api/health`).then((r) => r.text()).catch(() => null);
     const start = performance.now();
-    const up = await json(
-      await fetch(`${base}/api/workspaces/${ws.id}/uploads`, {
-        method: "POST",
-        headers: { ...auth, "Content-Type": "application/json" },
-        body: JSON.stringify({ kind: "responses", name: "5M", totalBytes: size, contentType: "text/csv" }),
-      }),
-      "start upload",
-    );
-    const fd = openSync(file, "r");
-    for (let n = 1, off = 0; off < size; n++, off += up.partBytes) {
-      const len = Math.min(up.partBytes, size - off);
-      const part = Buffer.alloc(len);
-      readSync(fd, part, 0, len, off);
-      await json(
-        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, { method: "PUT", headers: { ...auth, "Content-Length": String(len) }, body: part }),
-        `part ${n}`,
-      );
-    }
-    closeSync(fd);
-    const partsS = (performance.now() - start) / 1000;
-    const tc = performance.now();
-    const done = await json(await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }), "complete");
-    const completeS = (performance.now() - tc) / 1000;
-    let meta;
-    let lastShown = 0;
-    for (;;) {
-      meta = await json(await fetch(`${base}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
-      if (meta.status !== "processing") break;
-      if (Date.now() - lastShown > 5000) {
-        lastShown = Date.now();
-        console.log(`# job progress ${JSON.stringify(meta.progress)}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const { meta, partsS, completeS } = await chunkedUpload(file, "responses", "5M");
     const ingest = (performance.now() - start) / 1000;
     const ingestPeak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
     if (meta.status !== "ready") throw new Error(`5M job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
@@ -508,34 +510,9 @@ try {
     const size = statSync(file).size;
     console.log(`# generated ${nTx} transactions of ${CLV_CUSTOMERS} customers (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await fetch(`${base}/api/health`).then((r) => r.text()).catch(() => null);
-    // Chunked upload (as end_to_end above) and its queued parse job.
+    // Over the body limit: the chunked upload and its queued parse job.
     const start = performance.now();
-    const up = await json(
-      await fetch(`${base}/api/workspaces/${ws.id}/uploads`, {
-        method: "POST",
-        headers: { ...auth, "Content-Type": "application/json" },
-        body: JSON.stringify({ kind: "transactions", name: "10M", totalBytes: size, contentType: "text/csv" }),
-      }),
-      "start transactions upload",
-    );
-    const fd = openSync(file, "r");
-    for (let n = 1, off = 0; off < size; n++, off += up.partBytes) {
-      const len = Math.min(up.partBytes, size - off);
-      const part = Buffer.alloc(len);
-      readSync(fd, part, 0, len, off);
-      await json(
-        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, { method: "PUT", headers: { ...auth, "Content-Length": String(len) }, body: part }),
-        `transactions part ${n}`,
-      );
-    }
-    closeSync(fd);
-    const done = await json(await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }), "complete");
-    let meta;
-    for (let shown = Date.now(); ; await new Promise((r) => setTimeout(r, 250))) {
-      meta = await json(await fetch(`${base}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
-      if (meta.status !== "processing") break;
-      if (Date.now() - shown > 10_000) (shown = Date.now()), console.log(`# job progress ${JSON.stringify(meta.progress)}`);
-    }
+    const { meta } = await chunkedUpload(file, "transactions", "10M");
     if (meta.status !== "ready") throw new Error(`transactions job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
     const ingestS = (performance.now() - start) / 1000;
     const reset = pids.map(resetPeak).every(Boolean);
