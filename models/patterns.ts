@@ -102,11 +102,7 @@ export function collapsePatterns(
   const table = new Int32Array(size).fill(-1);
   // At most one pattern per customer, and at most one no-repeat pattern per whole T.
   const cap = direct ? Math.min(n, others + maxT + 1) : n;
-  const px = new Float64Array(cap);
-  const ptx = new Float64Array(cap);
-  const pT = new Float64Array(cap);
-  const pw = new Float64Array(cap);
-  const index = new Int32Array(n);
+  const { px, ptx, pT, pw, index } = patternColumns(cap, n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const a = x[i], b = tx[i], c = T[i];
@@ -143,7 +139,7 @@ export function collapsePatterns(
       slot = (slot + 1) & mask;
     }
   }
-  return { x: px.slice(0, count), tx: ptx.slice(0, count), T: pT.slice(0, count), w: pw.slice(0, count), index, count };
+  return trimmed({ px, ptx, pT, pw, index }, count);
 }
 
 /**
@@ -162,11 +158,7 @@ function collapsePacked(
   // Slot s holds its key at 2s and its pattern index at 2s + 1: one cache line per probe.
   const table = new Float64Array(2 * size).fill(-1);
   const cap = Math.min(n, others + maxT + 1);
-  const px = new Float64Array(cap);
-  const ptx = new Float64Array(cap);
-  const pT = new Float64Array(cap);
-  const pw = new Float64Array(cap);
-  const index = new Int32Array(n);
+  const { px, ptx, pT, pw, index } = patternColumns(cap, n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const a = x[i], b = tx[i], c = T[i];
@@ -208,5 +200,15 @@ function collapsePacked(
     pw[e] += wi;
     index[i] = e;
   }
-  return { x: px.slice(0, count), tx: ptx.slice(0, count), T: pT.slice(0, count), w: pw.slice(0, count), index, count };
+  return trimmed({ px, ptx, pT, pw, index }, count);
+}
+
+/** Output columns for up to `cap` patterns of `n` customers. */
+function patternColumns(cap: number, n: number) {
+  return { px: new Float64Array(cap), ptx: new Float64Array(cap), pT: new Float64Array(cap), pw: new Float64Array(cap), index: new Int32Array(n) };
+}
+
+/** The first `count` patterns of the output columns. */
+function trimmed(c: ReturnType<typeof patternColumns>, count: number): Patterns {
+  return { x: c.px.slice(0, count), tx: c.ptx.slice(0, count), T: c.pT.slice(0, count), w: c.pw.slice(0, count), index: c.index, count };
 }
