@@ -3,7 +3,7 @@ import { zipSync, strToU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { readColumns, latestDataset } from "../../worker/data/datasets";
 import { loadResponses, loadTransactions } from "../../worker/data/join";
-import { call, createWorkspace, tokenFor, upload, type ErrorJson } from "./helpers";
+import { call, createWorkspace, tokenFor, upload, type ErrorJson, r2Keys } from "./helpers";
 
 type DatasetJson = { id: string | null; kind: string; name: string; rows: number; columns: { name: string; type: string; source: string | null }[]; warnings: string[]; preview?: { headers: string[]; rows: string[][] } };
 
@@ -11,18 +11,6 @@ const ACCOUNTS = "account_id,arr,renewed,segment,region,tenure_months,renewal_da
   "A1,12000,1,SMB,EMEA,12,2025-01-31,0.1\n" +
   "A2,50000,0,Enterprise,NA,30,2025-03-01,0\n" +
   "A3,8000,1,SMB,APAC,5,2025-06-15,\n";
-
-/** Lists every R2 key under a prefix. */
-async function r2Keys(prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.FILES.list({ prefix, cursor });
-    out.push(...page.objects.map((o) => o.key));
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return out;
-}
 
 describe("dataset intake: good files", () => {
   it("stores an accounts file with canonical headers: 201, row count, column types", async () => {

@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 
 /** Calls the worker like a client would. */
 export function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
@@ -47,3 +47,15 @@ export function upload(
 }
 
 export type ErrorJson = { error: { code: string; message: string; details: { row?: number; column?: string; message: string }[] } };
+
+/** Every R2 key under a prefix, all pages, in key order. */
+export async function r2Keys(prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.FILES.list({ prefix, cursor });
+    out.push(...page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return out.sort();
+}

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decodeBlock } from "../../worker/data/blocks";
 import { getDataset, readColumns } from "../../worker/data/datasets";
-import { type ErrorJson, call, createWorkspace, upload } from "./helpers";
+import { type ErrorJson, call, createWorkspace, upload, r2Keys } from "./helpers";
 
 /**
  * Streaming ingest (issue 8 step 1): bodies sent as streams of small chunks, parsed while they arrive.
@@ -30,17 +30,6 @@ function streamOf(lines: () => Generator<string>, chunkChars = 16_384, encode = 
       c.enqueue(encode(s));
     },
   });
-}
-
-async function r2Keys(prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.FILES.list({ prefix, cursor });
-    out.push(...page.objects.map((o) => o.key));
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return out;
 }
 
 async function storedNothing(ws: string) {

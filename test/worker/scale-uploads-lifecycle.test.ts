@@ -6,7 +6,7 @@ import type { Env, ParseJobMessage } from "../../worker/env";
 import worker from "../../worker/index";
 import { runParseJob } from "../../worker/jobs/parse-job";
 import { sweepUploads } from "../../worker/jobs/upload-sweep";
-import { type ErrorJson, call, createWorkspace } from "./helpers";
+import { type ErrorJson, call, createWorkspace, r2Keys as keys } from "./helpers";
 
 /**
  * Chunked uploads that never lose or duplicate anything (issue 8): atomic complete, DELETE, the expiry
@@ -71,17 +71,6 @@ async function queueByHand(ws: Ws, uploadId: string, datasetId: string, totalByt
     env.DB.prepare("UPDATE uploads SET status = 'queued', dataset_id = ? WHERE id = ?").bind(datasetId, uploadId),
   ]);
   return { workspaceId: ws.id, uploadId, datasetId } satisfies ParseJobMessage;
-}
-
-async function keys(prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.FILES.list({ prefix, cursor });
-    out.push(...page.objects.map((o) => o.key));
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return out.sort();
 }
 
 /** The NPS sum of a stored dataset, read back through its blocks. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { latestDataset, readColumns } from "../../worker/data/datasets";
 import type { ParseJobMessage } from "../../worker/env";
 import worker from "../../worker/index";
-import { type ErrorJson, call, createWorkspace, upload } from "./helpers";
+import { type ErrorJson, call, createWorkspace, upload, r2Keys } from "./helpers";
 
 /**
  * Chunked uploads (issue 8 step 2): start → parts → complete → a Queue-driven parse job.
@@ -67,11 +67,6 @@ async function waitForJob(ws: { id: string; token: string }, datasetId: string) 
     if (Date.now() - t0 > 50_000) throw new Error(`job still processing: ${JSON.stringify(r.body)}`);
     await new Promise((res) => setTimeout(res, 100));
   }
-}
-
-async function r2Keys(prefix: string): Promise<string[]> {
-  const page = await env.FILES.list({ prefix });
-  return page.objects.map((o) => o.key);
 }
 
 describe("chunked upload", () => {
