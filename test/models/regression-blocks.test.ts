@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { buildDesign, designBlock, designRowsAt, planDesign } from "../../models/design";
 import { ModelError } from "../../models/errors";
@@ -7,24 +5,12 @@ import { validateHoldout } from "../../models/holdout";
 import { fitRegression, type LinearFit, type LogisticFit, type RegressionInput } from "../../models/regression";
 import { fitRegressionBlocks } from "../../models/regression-blocks";
 import { makeRng } from "../../models/rng";
+import { DATA, num, readCsv, ucla } from "./published-data";
 
 // fitRegressionBlocks (the design built a few rows at a time, fed to the block fitters) against published
 // values and against the in-memory fitRegression, which test/models/regression-logit.test.ts and
 // regression-nist.test.ts check independently against UCLA, statsmodels and NIST.
 
-const DATA = "/work/shared/datasets";
-
-function readCsv(path: string): Record<string, string[]> {
-  const parsed = Papa.parse<string[]>(readFileSync(path, "utf8"), { skipEmptyLines: true });
-  const [head, ...rows] = parsed.data;
-  return Object.fromEntries(head.map((h, j) => [h, rows.map((r) => r[j])]));
-}
-const num = (col: string[]) => col.map(Number);
-
-function ucla() {
-  const c = readCsv(`${DATA}/ucla/binary.csv`);
-  return { admit: num(c.admit), gre: num(c.gre), gpa: num(c.gpa), rank: c.rank };
-}
 
 /** Every field equal: strings, booleans and null exactly, numbers to 1e-9 relative (1e-12 absolute near 0). */
 function expectSame(a: unknown, b: unknown, path = "result", rel = 1e-9): void {

@@ -1,23 +1,7 @@
-import { readFileSync } from "node:fs";
-import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { ModelError } from "../../models/errors";
 import { fitRegression, type LinearFit, type LogisticFit } from "../../models/regression";
-
-const DATA = "/work/shared/datasets";
-
-function readCsv(path: string): Record<string, string[]> {
-  const parsed = Papa.parse<string[]>(readFileSync(path, "utf8"), { skipEmptyLines: true });
-  const [head, ...rows] = parsed.data;
-  return Object.fromEntries(head.map((h, j) => [h, rows.map((r) => r[j])]));
-}
-const num = (col: string[]) => col.map(Number);
-
-function ucla() {
-  const c = readCsv(`${DATA}/ucla/binary.csv`);
-  // rank as text makes it categorical: rank[T.2], rank[T.3], rank[T.4] against rank 1.
-  return { admit: num(c.admit), gre: num(c.gre), gpa: num(c.gpa), rank: c.rank };
-}
+import { DATA, num, readCsv, ucla } from "./published-data";
 
 function expectModelError(fn: () => unknown, code: string): ModelError {
   try {
