@@ -195,43 +195,16 @@ async function benchBgnbd(dir) {
   const { fitBgnbd, RfmAccumulator } = await import(pathToFileURL(out).href);
   const C = 1_000_000, END = 730;
   const u = rng(99);
-  let cap = 12_000_000;
-  let cust = new Int32Array(cap), day = new Float64Array(cap);
-  let n = 0;
-  const push = (c, d) => {
-    if (n === cap) {
-      cap *= 2;
-      const c2 = new Int32Array(cap); c2.set(cust); cust = c2;
-      const d2 = new Float64Array(cap); d2.set(day); day = d2;
-    }
-    cust[n] = c; day[n] = d; n++;
-  };
   let t0 = performance.now();
-  for (let c = 0; c < C; c++) {
-    const lambda = gamma(u, 0.5) / 12;
-    const ga = gamma(u, 0.8), gb = gamma(u, 6);
-    const p = ga / (ga + gb);
-    let t = Math.floor(u() * 365);
-    push(c, t);
-    for (;;) {
-      t += -Math.log(1 - u()) / lambda;
-      if (!(t <= END)) break;
-      push(c, Math.floor(t));
-      if (u() < p) break; // dropout after a repeat purchase (FHL 2005)
-    }
-  }
-  // Counting sort by day: the log in date order, as an export would be.
-  const counts = new Int32Array(END + 2);
-  for (let i = 0; i < n; i++) counts[day[i] + 1]++;
-  for (let d = 1; d < counts.length; d++) counts[d] += counts[d - 1];
+  const { cust, day, n } = simulatePurchases(u, C, END);
+  // The log in date order, as an export would be.
+  const order = dateOrder(day, n, END);
   const sc = new Int32Array(n), sd = new Float64Array(n), amount = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = counts[day[i]]++;
-    sc[k] = cust[i];
-    sd[k] = day[i];
+  for (let k = 0; k < n; k++) {
+    sc[k] = cust[order[k]];
+    sd[k] = day[order[k]];
   }
   for (let i = 0; i < n; i++) amount[i] = 5 + Math.floor(u() * 100);
-  cust = day = null;
   console.log(`# generated ${n} transactions of ${C} customers in date order in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   t0 = performance.now();
   const acc = new RfmAccumulator(END);
@@ -265,12 +238,11 @@ async function benchBgnbd(dir) {
 }
 
 /**
- * customer_id,date,amount CSV of C customers from the BG/NBD process of benchBgnbd (r 0.5, α 12 days, a 0.8, b 6;
- * first purchases over the first year, last day 730), each customer with a typical spend; in date order (counting
- * sort). Returns the number of transactions.
+ * Purchase days of C customers from the BG/NBD process (r 0.5, α 12 days, a 0.8, b 6): first purchase over the first
+ * year, Poisson purchases while alive, dropout after each repeat purchase with probability p ~ Beta(a, b) (FHL 2005),
+ * nothing after day `end`. Draws from `u` in a fixed order, so a seed gives the same log.
  */
-async function genTransactions(file, C) {
-  const u = rng(4242), END = 730;
+function simulatePurchases(u, C, end) {
   let cap = Math.ceil(C * 11);
   let cust = new Int32Array(cap), day = new Int32Array(cap);
   let n = 0;
@@ -290,17 +262,34 @@ async function genTransactions(file, C) {
     push(c, t);
     for (;;) {
       t += -Math.log(1 - u()) / lambda;
-      if (!(t <= END)) break;
+      if (!(t <= end)) break;
       push(c, Math.floor(t));
       if (u() < p) break; // dropout after a repeat purchase (FHL 2005)
     }
   }
-  const spend = Float64Array.from({ length: C }, () => 5 + 60 * gamma(u, 2) / 2);
-  const counts = new Int32Array(END + 2);
+  return { cust, day, n };
+}
+
+/** The permutation that puts purchases in date order (a stable counting sort on days 0..end). */
+function dateOrder(day, n, end) {
+  const counts = new Int32Array(end + 2);
   for (let i = 0; i < n; i++) counts[day[i] + 1]++;
   for (let d = 1; d < counts.length; d++) counts[d] += counts[d - 1];
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[counts[day[i]]++] = i;
+  return order;
+}
+
+/**
+ * customer_id,date,amount CSV of C customers from the BG/NBD process of benchBgnbd (r 0.5, α 12 days, a 0.8, b 6;
+ * first purchases over the first year, last day 730), each customer with a typical spend; in date order (counting
+ * sort). Returns the number of transactions.
+ */
+async function genTransactions(file, C) {
+  const u = rng(4242), END = 730;
+  const { cust, day, n } = simulatePurchases(u, C, END);
+  const spend = Float64Array.from({ length: C }, () => 5 + 60 * gamma(u, 2) / 2);
+  const order = dateOrder(day, n, END);
   const iso = Array.from({ length: END + 1 }, (_, d) => new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
   await writeFile(file, async (w) => {
     await w("customer_id,date,amount\n");
