@@ -18,3 +18,13 @@ export function ucla() {
   const c = readCsv(`${DATA}/ucla/binary.csv`);
   return { admit: num(c.admit), gre: num(c.gre), gpa: num(c.gpa), rank: c.rank };
 }
+
+/**
+ * admit ~ gre + gpa + C(rank) on the UCLA data: UCLA IDRE "Logit regression | R data analysis examples" (glm output;
+ * the same in statsmodels), also in PROVENANCE.md. Terms: Intercept, gre, gpa, rank[T.2], rank[T.3], rank[T.4].
+ */
+export const UCLA_LOGIT = {
+  terms: ["Intercept", "gre", "gpa", "rank[T.2]", "rank[T.3]", "rank[T.4]"],
+  estimates: [-3.989979, 0.002264, 0.804038, -0.675443, -1.340204, -1.551464],
+  stdErrors: [1.139951, 0.001094, 0.331819, 0.31649, 0.345306, 0.417832],
+};
