@@ -186,8 +186,22 @@ export function clvTable(
   opts: ClvOptions,
 ): ClvTable {
   const c = clvColumns(s, opts);
-  const customers: CustomerClv[] = s.customerId.map((id, j) => ({
-    customerId: id,
+  const customers: CustomerClv[] = s.customerId.map((id, j) => customerClv(id, s, c, j));
+  return { bgnbd: c.bgnbd, gammaGamma: c.gammaGamma, customers, totals: c.totals };
+}
+
+/**
+ * Customer j's row of the CLV table: its RFM summary and values, null where a value is not finite.
+ * @example customerClv("00001", summary, clvColumns(summary, opts), 0).clv
+ */
+export function customerClv(
+  customerId: string,
+  s: { frequency: ArrayLike<number>; recency: ArrayLike<number>; T: ArrayLike<number>; monetary: ArrayLike<number> },
+  c: ClvColumns,
+  j: number,
+): CustomerClv {
+  return {
+    customerId,
     frequency: s.frequency[j],
     recency: s.recency[j],
     T: s.T[j],
@@ -196,6 +210,5 @@ export function clvTable(
     expectedPurchases: orNull(c.expectedPurchases[j]),
     expectedAvgValue: orNull(c.expectedAvgValue[j]),
     clv: orNull(c.clv[j]),
-  }));
-  return { bgnbd: c.bgnbd, gammaGamma: c.gammaGamma, customers, totals: c.totals };
+  };
 }

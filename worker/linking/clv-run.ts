@@ -1,4 +1,4 @@
-import { clvColumns, type ClvColumns } from "../../models/clv-transactions";
+import { clvColumns, type ClvColumns, customerClv } from "../../models/clv-transactions";
 import { ModelError } from "../../models/errors";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -96,8 +96,6 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
   };
 }
 
-const orNull = (v: number) => (Number.isFinite(v) ? v : null);
-
 /**
  * The rows listed when there are more customers than `limit`: the `limit` customers with the highest
  * CLV (null CLV ranks last; ties go to the earlier customer), kept in file order.
@@ -129,17 +127,7 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
   const limit = Math.min(CLV_LIMIT_MAX, Math.max(0, Math.floor(req.limit ?? CLV_LIMIT_DEFAULT)));
   const v = r.values;
   const listed = listedCustomers(v.clv, limit);
-  const customers = Array.from(listed, (j) => ({
-    customerId: r.ids.name(r.customer[j]),
-    frequency: r.frequency[j],
-    recency: r.recency[j],
-    T: r.T[j],
-    monetary: r.monetary[j],
-    pAlive: orNull(v.pAlive[j]),
-    expectedPurchases: orNull(v.expectedPurchases[j]),
-    expectedAvgValue: orNull(v.expectedAvgValue[j]),
-    clv: orNull(v.clv[j]),
-  }));
+  const customers = Array.from(listed, (j) => customerClv(r.ids.name(r.customer[j]), r, v, j));
   return {
     method: "bgnbd-gg" as const,
     observationEnd: r.observationEnd,
