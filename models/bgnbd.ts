@@ -342,12 +342,22 @@ export function bgnbdPAlive(p: BgnbdParams, x: number, tx: number, T: number): n
  */
 export function bgnbdExpectedPurchases(p: BgnbdParams, x: number, tx: number, T: number, t: number): number {
   if (t <= 0) return 0;
+  return bgnbdConditionalGrowth(p, x, T, t) * bgnbdPAlive(p, x, tx, T);
+}
+
+/**
+ * The factor of FHL 2005 eq. 10 that does not depend on tₓ, so that E[X(t) | x, tₓ, T] = growth · P(alive):
+ * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]. Customers with the same
+ * (x, T) share it (models/clv-transactions.ts computes it once per pair).
+ * @example bgnbdConditionalGrowth(cdnowParams, 0, 38.86, 39) // => bgnbdExpectedPurchases(cdnowParams, 0, 0, 38.86, 39)
+ */
+export function bgnbdConditionalGrowth(p: BgnbdParams, x: number, T: number, t: number): number {
+  if (t <= 0) return 0;
   const { r, alpha, a, b } = p;
   const c = a + b + x - 1;
   const z = t / (alpha + T + t);
   const lnF = lnHyp2f1(r + x, b + x, c, z);
   const lnPow = (r + x) * Math.log((alpha + T) / (alpha + T + t));
   // 1 − e^{lnPow + lnF} without cancellation: −expm1.
-  const second = -Math.expm1(lnPow + lnF);
-  return ((a + b + x - 1) / (a - 1)) * second * bgnbdPAlive(p, x, tx, T);
+  return ((a + b + x - 1) / (a - 1)) * -Math.expm1(lnPow + lnF);
 }

@@ -5,10 +5,9 @@
  * clv = margin · E[M] · Σ_{m=1..H} (E[X(m)] − E[X(m−1)]) / (1 + i)^m,
  * i = (1 + annualDiscountRate)^(1/12) − 1, a month = 365.25/12 days.
  */
-import { type BgnbdParams, type BgnbdResult, bgnbdExpectedPurchases, bgnbdPAlive, fitBgnbd } from "./bgnbd";
+import { type BgnbdParams, type BgnbdResult, bgnbdConditionalGrowth, bgnbdExpectedPurchases, bgnbdPAlive, fitBgnbd } from "./bgnbd";
 import { fitGammaGamma, type GammaGammaParams, type GammaGammaResult, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { ModelError } from "./errors";
-import { lnHyp2f1 } from "./hyp2f1";
 import { collapsePatterns } from "./patterns";
 
 /** Days in a month for the horizon (API.md "a month is 365.25/12 days"). @example 12 * DAYS_PER_MONTH // => 365.25 */
@@ -70,22 +69,6 @@ export function discountedClv(
   return { expectedPurchases: prev, expectedAvgValue: spend, clv: opts.margin * spend * sum };
 }
 
-/**
- * The factor of FHL 2005 eq. 10 that does not depend on tₓ: E[X(t) | x, tₓ, T] = conditionalGrowth(x, T, t) · P(alive),
- * i.e. (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))], written exactly as in
- * bgnbdExpectedPurchases (models/bgnbd.ts).
- * @example conditionalGrowth(cdnowParams, 0, 38.86, 39) // => bgnbdExpectedPurchases(cdnowParams, 0, 0, 38.86, 39)
- */
-function conditionalGrowth(p: BgnbdParams, x: number, T: number, t: number): number {
-  if (t <= 0) return 0;
-  const { r, alpha, a, b } = p;
-  const c = a + b + x - 1;
-  const z = t / (alpha + T + t);
-  const lnF = lnHyp2f1(r + x, b + x, c, z);
-  const lnPow = (r + x) * Math.log((alpha + T) / (alpha + T + t));
-  return ((a + b + x - 1) / (a - 1)) * -Math.expm1(lnPow + lnF);
-}
-
 /** Per-customer CLV values as columns (NaN where a value is undefined), for large customer counts. */
 export interface ClvColumns {
   bgnbd: BgnbdResult;
@@ -141,7 +124,7 @@ export function clvColumns(
       let prev = 0;
       let sum = 0;
       for (let m = 1; m <= H; m++) {
-        const e = conditionalGrowth(bgnbd, x, T, m * unitsPerMonth);
+        const e = bgnbdConditionalGrowth(bgnbd, x, T, m * unitsPerMonth);
         sum += (e - prev) * discounting[m - 1];
         prev = e;
       }
