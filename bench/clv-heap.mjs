@@ -9,69 +9,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { makeRandom } from "../scripts/synthetic-book.mjs";
+import { dateOrder, importTs, simulatePurchases } from "./lib.mjs";
 
 const C = Number(process.argv[2] ?? 1_000_000);
-const root = path.resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(path.join(os.tmpdir(), "cx-clv-heap-"));
 try {
-  const out = path.join(dir, "clv.mjs");
-  await build({
-    stdin: {
-      contents: `export { summariseTransactionBlocks } from "./worker/data/transactions-rfm"; export { encodeBlock, encodeText } from "./worker/data/blocks"; export { clvColumns } from "./models/clv-transactions";`,
-      resolveDir: root,
-      loader: "ts",
-    },
-    bundle: true, format: "esm", platform: "node", outfile: out, logLevel: "error",
-  });
-  const W = await import(pathToFileURL(out).href);
-
-  /** mulberry32 and Marsaglia–Tsang gamma, as bench/scale.mjs. */
-  const rng = (seed) => {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  };
-  const gamma = (u, shape) => {
-    if (shape < 1) return gamma(u, shape + 1) * Math.pow(u(), 1 / shape);
-    const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-      let x, v;
-      do {
-        x = Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-        v = 1 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const w = u();
-      if (w < 1 - 0.0331 * x ** 4 || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-    }
-  };
-
-  // Transactions (r 0.5, α 12 days, a 0.8, b 6; last day 730), date order by a counting sort, written as blocks.
-  const u = rng(4242), END = 730, DAY0 = Date.UTC(2023, 0, 1) / 86_400_000;
-  let cap = C * 12, cust = new Int32Array(cap), day = new Int32Array(cap), n = 0;
-  for (let c = 0; c < C; c++) {
-    const lambda = gamma(u, 0.5) / 12, ga = gamma(u, 0.8), gb = gamma(u, 6), p = ga / (ga + gb);
-    let t = Math.floor(u() * 365);
-    cust[n] = c; day[n++] = t;
-    for (;;) {
-      t += -Math.log(1 - u()) / lambda;
-      if (!(t <= END) || n === cap) break;
-      cust[n] = c; day[n++] = Math.floor(t);
-      if (u() < p) break;
-    }
-  }
-  const counts = new Int32Array(END + 2);
-  for (let i = 0; i < n; i++) counts[day[i] + 1]++;
-  for (let d = 1; d < counts.length; d++) counts[d] += counts[d - 1];
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[counts[day[i]]++] = i;
+  const W = await importTs(
+    `export { summariseTransactionBlocks } from "./worker/data/transactions-rfm"; export { encodeBlock, encodeText } from "./worker/data/blocks"; export { clvColumns } from "./models/clv-transactions";`,
+    dir, "clv.mjs",
+  );
+  // Transactions (r 0.5, α 12 days, a 0.8, b 6; last day 730) as bench/scale.mjs draws them, date order, written as blocks.
+  const u = makeRandom(4242).uniform, END = 730, DAY0 = Date.UTC(2023, 0, 1) / 86_400_000;
+  let { cust, day, n } = simulatePurchases(u, C, END);
+  let order = dateOrder(day, n, END);
   let blockCount = 0;
   for (let s = 0; s < n; s += 65536) {
     const idx = order.subarray(s, Math.min(n, s + 65536));

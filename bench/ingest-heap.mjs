@@ -7,28 +7,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importTs } from "./lib.mjs";
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 /** Distinct account ids in the file (the per-account rollup keeps one entry each, up to 200,000). */
 const accounts = Number(process.argv[3] ?? 200_000);
-const root = path.resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(path.join(os.tmpdir(), "cx-heap-"));
-const out = path.join(dir, "intake.mjs");
-await build({
-  stdin: {
-    contents: `export { ingestStream } from "./worker/intake/stream"; export { DatasetWriter } from "./worker/data/dataset-writer"; export { RollupBuilder } from "./worker/metrics/rollup"; export { AccountRollupBuilder } from "./worker/data/account-rollup";`,
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  outfile: out,
-  logLevel: "error",
-});
-const { ingestStream, DatasetWriter, RollupBuilder, AccountRollupBuilder } = await import(pathToFileURL(out).href);
+const { ingestStream, DatasetWriter, RollupBuilder, AccountRollupBuilder } = await importTs(
+  `export { ingestStream } from "./worker/intake/stream"; export { DatasetWriter } from "./worker/data/dataset-writer"; export { RollupBuilder } from "./worker/metrics/rollup"; export { AccountRollupBuilder } from "./worker/data/account-rollup";`,
+  dir, "intake.mjs",
+);
 rmSync(dir, { recursive: true, force: true });
 
 /** R2 stand-in: reads what is put (as R2 would), keeps only sizes. */

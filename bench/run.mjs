@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
 import { makeRandom } from "../scripts/synthetic-book.mjs";
+import { gamma, importTs } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PY = "/usr/bin/python3";
@@ -28,40 +28,14 @@ function ensurePython() {
 }
 
 /** models/ bundled once with esbuild so Node runs the same TypeScript the worker does. */
-async function loadModels(dir) {
-  const out = path.join(dir, "models.mjs");
-  await build({
-    stdin: {
-      contents: `export { fitLogit } from "./models/logit"; export { fitOls } from "./models/ols"; export { fitBgnbd } from "./models/bgnbd";`,
-      resolveDir: root,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    outfile: out,
-    logLevel: "error",
-  });
-  return import(pathToFileURL(out).href);
-}
+const loadModels = (dir) =>
+  importTs(`export { fitLogit } from "./models/logit"; export { fitOls } from "./models/ols"; export { fitBgnbd } from "./models/bgnbd";`, dir, "models.mjs");
 
 /** Seeded uniforms (mulberry32 of scripts/synthetic-book.mjs), Box–Muller normals and gammas: every run benches the same data. */
 function rng(seed) {
   const u = makeRandom(seed).uniform;
   const norm = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  // Marsaglia–Tsang gamma(shape, 1), with the shape < 1 boost.
-  const gamma = (k) => {
-    if (k < 1) return gamma(k + 1) * Math.pow(u(), 1 / k);
-    const d = k - 1 / 3, c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-      let x, v;
-      do { x = norm(); v = 1 + c * x; } while (v <= 0);
-      v = v * v * v;
-      const uu = u();
-      if (uu < 1 - 0.0331 * x ** 4 || Math.log(uu) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-    }
-  };
-  return { u, norm, gamma };
+  return { u, norm, gamma: (k) => gamma(u, k) };
 }
 
 function design(n, seed) {

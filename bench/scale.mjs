@@ -27,10 +27,9 @@ import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, 
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
 import { migrate, root, snapshotWorker, startDev, startWorkerd } from "../scripts/durability-devserver.mjs";
 import { makeRandom } from "../scripts/synthetic-book.mjs";
+import { dateOrder, gamma, importTs, simulatePurchases } from "./lib.mjs";
 
 const ROWS = Number(process.env.SCALE_ROWS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
@@ -164,22 +163,6 @@ t2 = time.perf_counter()
 print(json.dumps({"seconds": t2 - t, "fitSeconds": t2 - t1, "n": int(len(df)), "params": {k: float(v) for k, v in fit.params.items()}}))
 `;
 
-/** Marsaglia–Tsang gamma(shape, 1) from a uniform source (shape < 1 by the u^(1/shape) boost). */
-function gamma(u, shape) {
-  if (shape < 1) return gamma(u, shape + 1) * Math.pow(u(), 1 / shape);
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x, v;
-    do {
-      const z = Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-      x = z;
-      v = 1 + c * z;
-    } while (v <= 0);
-    v = v * v * v;
-    const w = u();
-    if (w < 1 - 0.0331 * x ** 4 || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
 
 /**
  * 1M customers' transactions from the BG/NBD process (r 0.5, α 12 days, a 0.8, b 6; first purchases over the first
@@ -187,12 +170,7 @@ function gamma(u, shape) {
  * summary over 65,536-row blocks (models/rfm-blocks.ts), the pattern collapse and the fit (models/bgnbd.ts).
  */
 async function benchBgnbd(dir) {
-  const out = path.join(dir, "models-scale.mjs");
-  await build({
-    stdin: { contents: `export { fitBgnbd } from "./models/bgnbd"; export { RfmAccumulator } from "./models/rfm-blocks";`, resolveDir: root, loader: "ts" },
-    bundle: true, format: "esm", platform: "node", outfile: out, logLevel: "error",
-  });
-  const { fitBgnbd, RfmAccumulator } = await import(pathToFileURL(out).href);
+  const { fitBgnbd, RfmAccumulator } = await importTs(`export { fitBgnbd } from "./models/bgnbd"; export { RfmAccumulator } from "./models/rfm-blocks";`, dir, "models-scale.mjs");
   const C = 1_000_000, END = 730;
   const u = rng(99);
   let t0 = performance.now();
@@ -235,49 +213,6 @@ async function benchBgnbd(dir) {
   }
   line(`bgnbd_${C}_customers_from_${n}_transactions`, ours, peer, diff,
     `summary=${tSummary.toFixed(3)}s fit=${tFit.toFixed(3)}s customers=${keep.length} r=${fit.r.toFixed(4)} alpha=${fit.alpha.toFixed(3)} a=${fit.a.toFixed(4)} b=${fit.b.toFixed(4)} target=2s (peer: scipy on the summary, wall)`);
-}
-
-/**
- * Purchase days of C customers from the BG/NBD process (r 0.5, α 12 days, a 0.8, b 6): first purchase over the first
- * year, Poisson purchases while alive, dropout after each repeat purchase with probability p ~ Beta(a, b) (FHL 2005),
- * nothing after day `end`. Draws from `u` in a fixed order, so a seed gives the same log.
- */
-function simulatePurchases(u, C, end) {
-  let cap = Math.ceil(C * 11);
-  let cust = new Int32Array(cap), day = new Int32Array(cap);
-  let n = 0;
-  const push = (c, d) => {
-    if (n === cap) {
-      cap *= 2;
-      const c2 = new Int32Array(cap); c2.set(cust); cust = c2;
-      const d2 = new Int32Array(cap); d2.set(day); day = d2;
-    }
-    cust[n] = c; day[n] = d; n++;
-  };
-  for (let c = 0; c < C; c++) {
-    const lambda = gamma(u, 0.5) / 12;
-    const ga = gamma(u, 0.8), gb = gamma(u, 6);
-    const p = ga / (ga + gb);
-    let t = Math.floor(u() * 365);
-    push(c, t);
-    for (;;) {
-      t += -Math.log(1 - u()) / lambda;
-      if (!(t <= end)) break;
-      push(c, Math.floor(t));
-      if (u() < p) break; // dropout after a repeat purchase (FHL 2005)
-    }
-  }
-  return { cust, day, n };
-}
-
-/** The permutation that puts purchases in date order (a stable counting sort on days 0..end). */
-function dateOrder(day, n, end) {
-  const counts = new Int32Array(end + 2);
-  for (let i = 0; i < n; i++) counts[day[i] + 1]++;
-  for (let d = 1; d < counts.length; d++) counts[d] += counts[d - 1];
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[counts[day[i]]++] = i;
-  return order;
 }
 
 /**
