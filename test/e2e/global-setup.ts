@@ -8,11 +8,13 @@
  * someone works in the same checkout.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+// The frozen bundle and the migrations of the benches and the durability check (one implementation).
+import { migrate, snapshotWorker } from "../../scripts/durability-devserver.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext { baseUrl: string }
@@ -45,29 +47,13 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
   throw new Error(`wrangler dev did not answer /api/health within ${timeoutMs} ms:\n${log()}`);
 }
 
-/** A wrangler.toml in `dir` running a one-time bundle of the worker and a copy of web/dist. */
-function snapshot(dir: string): string {
-  const b = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", path.join(dir, "bundle")], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
-  if (b.status !== 0) throw new Error(`bundling the worker failed:\n${b.stdout}\n${b.stderr}`);
-  cpSync(path.join(root, "web/dist"), path.join(dir, "assets"), { recursive: true });
-  const toml = readFileSync(path.join(root, "wrangler.toml"), "utf8")
-    .replace(/^main = .*$/m, `main = ${JSON.stringify(path.join(dir, "bundle/index.js"))}\nno_bundle = true`)
-    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(path.join(dir, "assets"))}`)
-    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(path.join(root, "migrations"))}`);
-  const config = path.join(dir, "wrangler.toml");
-  writeFileSync(config, toml);
-  return config;
-}
-
 export default async function setup(project: TestProject) {
   const build = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: root, env, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build-web failed:\n${build.stdout}\n${build.stderr}`);
   const state = mkdtempSync(path.join(tmpdir(), "cx-e2e-"));
-  const config = snapshot(path.join(state, "app"));
+  const config = snapshotWorker(path.join(state, "app"));
   const persist = path.join(state, "data");
-  const mig = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "-c", config],
-    { cwd: root, env, encoding: "utf8", timeout: 120_000 });
-  if (mig.status !== 0) throw new Error(`migrations failed:\n${mig.stdout}\n${mig.stderr}`);
+  migrate(persist, config);
   const port = await freePort();
   let out = "";
   const child = spawn("npx", ["wrangler", "dev", "-c", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist,
