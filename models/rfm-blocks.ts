@@ -8,18 +8,10 @@
  * the in-memory summary.
  */
 import { ModelError } from "./errors";
+import type { RfmSummary } from "./rfm";
 
-export interface RfmBlockSummary {
-  /** Customer codes (as given to `add`) of the customers with a purchase on or before the end, ascending. */
-  customer: Int32Array;
-  frequency: Float64Array;
-  recency: Float64Array;
-  T: Float64Array;
-  monetary: Float64Array;
-  firstDay: Float64Array;
-  observationEnd: number;
-  excludedTransactions: number;
-}
+/** `summariseTransactions`' summary with customer codes (as given to `add`, ascending) in place of ids. */
+export type RfmBlockSummary = Omit<RfmSummary, "customerId"> & { customer: Int32Array };
 
 export class RfmAccumulator {
   private first = new Float64Array(1024).fill(NaN);

@@ -3,8 +3,7 @@ import { ModelError } from "../../models/errors";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";
-import type { IdTable } from "../data/id-table";
-import { summariseTransactionBlocks } from "../data/transactions-rfm";
+import { summariseTransactionBlocks, type TransactionSummary } from "../data/transactions-rfm";
 import { csvCell } from "./csv";
 
 export interface ClvRequest {
@@ -33,7 +32,7 @@ export function dayOf(iso: string, field = "observationEnd"): number {
 export const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** The CLV of every kept customer, in columns (order: first row of the customer in the file). */
-export interface ClvRun {
+export interface ClvRun extends Pick<TransactionSummary, "customer" | "ids" | "frequency" | "recency" | "T" | "monetary"> {
   observationEnd: string;
   horizonMonths: number;
   annualDiscountRate: number;
@@ -42,13 +41,6 @@ export interface ClvRun {
   /** Customers first seen on the observation end (T = 0), left out of the fits and the table. */
   excludedNewCustomers: number;
   dataset: string;
-  /** Customer codes (ids.name(code) is the customer id), in order of the customer's first row in the file. */
-  customer: Int32Array;
-  ids: IdTable;
-  frequency: Float64Array;
-  recency: Float64Array;
-  T: Float64Array;
-  monetary: Float64Array;
   values: ClvColumns;
 }
 
