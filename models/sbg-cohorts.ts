@@ -9,7 +9,7 @@
  */
 import { ModelError } from "./errors";
 import { maximiseLogParams } from "./newton";
-import { sbgDerl, sbgProjection } from "./sbg";
+import { sbgDerl, sbgLogLikelihood, sbgProjection } from "./sbg";
 
 export interface SbgCohortInput {
   /** Periods each account has been observed (≥ 1): the period it churned at, or periods completed while active. */
@@ -74,27 +74,7 @@ export function fitSbgCohorts(input: SbgCohortInput): SbgCohortResult {
   }
   if (C === 0) throw new ModelError("no_variance", "No account has churned: churn cannot be estimated yet.");
   if (A[0] === 0) throw new ModelError("no_variance", "Every account churned at its first renewal: there is no retention to model.");
-  const ll = (a: number, b: number) => {
-    let f = C * Math.log(a);
-    for (let k = 0; k < T; k++) f += (A[k] > 0 ? A[k] * Math.log(b + k) : 0) - B[k] * Math.log(a + b + k);
-    return f;
-  };
-  const ml = maximiseLogParams((phi, derivatives) => {
-    const [a, b] = phi;
-    if (!derivatives) return { f: ll(a, b) };
-    let ga = C / a, gb = 0, haa = -C / (a * a), hbb = 0, hab = 0;
-    for (let k = 0; k < T; k++) {
-      const u = b + k;
-      const v = a + b + k;
-      ga -= B[k] / v;
-      gb += A[k] / u - B[k] / v;
-      const w = B[k] / (v * v);
-      haa += w;
-      hbb += w - A[k] / (u * u);
-      hab += w;
-    }
-    return { f: ll(a, b), g: Float64Array.of(ga, gb), h: Float64Array.of(haa, hab, hab, hbb) };
-  }, Float64Array.of(1, 1));
+  const ml = maximiseLogParams(sbgLogLikelihood(C, A, B), Float64Array.of(1, 1));
   const base = {
     accounts: n,
     churned: C,

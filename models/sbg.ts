@@ -9,7 +9,7 @@
  * valuation in a contractual setting", Marketing Science 29(1), eq. 6.
  */
 import { ModelError } from "./errors";
-import { maximiseLogParams } from "./newton";
+import { maximiseLogParams, type Objective } from "./newton";
 
 export interface SbgResult {
   model: "sbg";
@@ -61,25 +61,7 @@ export function fitSbg(survivors: readonly number[], opts: SbgOptions = {}): Sbg
     A[k] += nT;
     B[k] += nT;
   }
-  const ml = maximiseLogParams((phi, derivatives) => {
-    const [a, b] = phi;
-    let f = C * Math.log(a);
-    let ga = C / a, gb = 0, haa = -C / (a * a), hbb = 0, hab = 0;
-    for (let k = 0; k < T; k++) {
-      const u = b + k;
-      const v = a + b + k;
-      f += A[k] * Math.log(u) - B[k] * Math.log(v);
-      if (derivatives) {
-        ga -= B[k] / v;
-        gb += A[k] / u - B[k] / v;
-        const w = B[k] / (v * v);
-        haa += w;
-        hbb += w - A[k] / (u * u);
-        hab += w;
-      }
-    }
-    return derivatives ? { f, g: Float64Array.of(ga, gb), h: Float64Array.of(haa, hab, hab, hbb) } : { f };
-  }, Float64Array.of(1, 1));
+  const ml = maximiseLogParams(sbgLogLikelihood(C, A, B), Float64Array.of(1, 1));
   if (!ml.converged) throw new ModelError("not_converged", "The sBG fit did not converge: check that the survivor counts come from one cohort.");
   const [alpha, beta] = ml.phi;
   const horizon = Math.max(opts.horizon ?? T + 5, 0);
@@ -145,4 +127,33 @@ export function sbgDerl(alpha: number, beta: number, discountRatePerPeriod: numb
     if (term < 1e-17 * sum) break;
   }
   return sum;
+}
+
+/**
+ * The sBG log-likelihood in the collected form LL(α, β) = C ln α + Σ_k A_k ln(β + k) − Σ_k B_k ln(α + β + k),
+ * k = 0..T−1 (F&H 2007 eq. 6 for survivor counts, and its right-censored version for accounts), with its
+ * gradient and Hessian, for `maximiseLogParams`.
+ * @example maximiseLogParams(sbgLogLikelihood(C, A, B), Float64Array.of(1, 1)).phi
+ */
+export function sbgLogLikelihood(C: number, A: Float64Array, B: Float64Array): Objective {
+  const T = A.length;
+  return (phi, derivatives) => {
+    const [a, b] = phi;
+    let f = C * Math.log(a);
+    let ga = C / a, gb = 0, haa = -C / (a * a), hbb = 0, hab = 0;
+    for (let k = 0; k < T; k++) {
+      const u = b + k;
+      const v = a + b + k;
+      f += A[k] * Math.log(u) - B[k] * Math.log(v);
+      if (derivatives) {
+        ga -= B[k] / v;
+        gb += A[k] / u - B[k] / v;
+        const w = B[k] / (v * v);
+        haa += w;
+        hbb += w - A[k] / (u * u);
+        hab += w;
+      }
+    }
+    return derivatives ? { f, g: Float64Array.of(ga, gb), h: Float64Array.of(haa, hab, hab, hbb) } : { f };
+  };
 }
