@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import { type Block, encodeBlock } from "./blocks";
-import { blockKey, type DatasetColumn, type DatasetKind, getDataset, type DatasetMeta, rawKey } from "./datasets";
+import { blockKey, getDataset, type DatasetMeta, type NewDataset, rawKey } from "./datasets";
 
 /**
  * Writes one dataset to R2 while it is being parsed: the raw file through an R2
@@ -16,16 +16,8 @@ const PART_BYTES = 8 * 1024 * 1024;
 /** Block puts allowed in flight before the parser waits. */
 const MAX_INFLIGHT = 3;
 
-export interface DatasetRowFields {
-  kind: DatasetKind;
-  name: string;
-  rows: number;
-  columns: DatasetColumn[];
-  warnings: string[];
-  options: Record<string, unknown>;
-  blockRows: number;
-  contentType: string | null;
-}
+/** The dataset row's fields a writer commits: those of `storeDataset`'s input but the ids and the data. */
+export type DatasetRowFields = Omit<NewDataset, "id" | "workspaceId" | "blocks" | "raw">;
 
 export class DatasetWriter {
   /** Raw bytes received so far. */
