@@ -14,7 +14,7 @@ import { makeRandom } from "../scripts/synthetic-book.mjs";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrate, snapshotWorker, startDev } from "../scripts/durability-devserver.mjs";
+import { migrate, snapshotWorker, startDev, stopDev } from "../scripts/durability-devserver.mjs";
 
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -148,11 +148,7 @@ try {
   console.error(e);
   exitCode = 1;
 } finally {
-  if (exitCode && server) {
-    const notes = server.output().split("\n").filter((l) => /exceed|memory|restart|limit|error/i.test(l));
-    for (const l of [...new Set(notes)].slice(0, 10)) console.log(`# wrangler: ${l.slice(0, 300)}`);
-  }
-  await server?.stop();
+  await stopDev(server, exitCode !== 0);
   rmSync(state, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -27,7 +27,7 @@ import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, 
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { migrate, root, snapshotWorker, startDev, startWorkerd } from "../scripts/durability-devserver.mjs";
+import { migrate, root, snapshotWorker, startDev, startWorkerd, stopDev } from "../scripts/durability-devserver.mjs";
 import { makeRandom } from "../scripts/synthetic-book.mjs";
 import { dateOrder, gamma, importTs, simulatePurchases } from "./lib.mjs";
 
@@ -468,11 +468,7 @@ try {
     exitCode = 1;
   }
 } finally {
-  if (exitCode && server) {
-    const notes = server.output().split("\n").filter((l) => /exceed|memory|restart|limit|error/i.test(l));
-    for (const l of [...new Set(notes)].slice(0, 10)) console.log(`# wrangler: ${l.slice(0, 300)}`);
-  }
-  await server?.stop();
+  await stopDev(server, exitCode !== 0);
   rmSync(state, { recursive: true, force: true });
 }
 process.exit(exitCode);

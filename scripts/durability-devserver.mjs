@@ -139,3 +139,12 @@ export async function startWorkerd({ dir, persistTo, port }) {
   await mf.ready;
   return { stop: () => mf.dispose() };
 }
+
+/** Stops a dev server (if any); after a failure, first prints the lines of its log that say why (limits, restarts, errors). */
+export async function stopDev(server, failed) {
+  if (failed && server) {
+    const notes = server.output().split("\n").filter((l) => /exceed|memory|restart|limit|error/i.test(l));
+    for (const l of [...new Set(notes)].slice(0, 10)) console.log(`# wrangler: ${l.slice(0, 300)}`);
+  }
+  await server?.stop();
+}
