@@ -72,3 +72,9 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
 
 /** Horizontal overflow of the page in CSS pixels (0 = fits the viewport width). */
 export const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** Creates a workspace through the API (as a script or another client would). @example const w = await createWorkspace(base, "Acme"); */
+export async function createWorkspace(base: string, name: string): Promise<{ id: string; token: string }> {
+  const res = await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  return (await res.json()) as { id: string; token: string };
+}

@@ -5,7 +5,7 @@
  * The workspace is seeded through the API (the upload screens are covered by workspace.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSession, overflowX, unlabelledControls, type Session } from "./browser";
+import { openSession, overflowX, unlabelledControls, type Session, createWorkspace } from "./browser";
 import { makeBook } from "./fixture";
 
 const base = inject("baseUrl");
@@ -45,7 +45,7 @@ function revenueGain(a: { terms: string[]; beta: number[]; X: number[]; arr: num
 }
 
 beforeAll(async () => {
-  const w = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Board case" }) })).json();
+  const w = await createWorkspace(base, "Board case");
   ws = w.id;
   token = w.token;
   for (const [kind, body] of [["accounts", book.accountsCsv], ["responses", book.responsesCsv]] as const) {

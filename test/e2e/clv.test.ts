@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSession, type Session } from "./browser";
+import { openSession, type Session, createWorkspace } from "./browser";
 
 const base = inject("baseUrl");
 let s: Session;
@@ -19,7 +19,7 @@ function cdnowCsv(): string {
 }
 
 beforeAll(async () => {
-  const w = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "CD shop" }) })).json();
+  const w = await createWorkspace(base, "CD shop");
   ws = w.id;
   token = w.token;
   s = await openSession();
@@ -141,7 +141,7 @@ describe("CLV on transactions", () => {
       }
     }
     lines.push(`K0,${iso(761)},10.00`); // the latest date, after every first purchase
-    const w = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Big shop" }) })).json();
+    const w = await createWorkspace(base, "Big shop");
     const up = await fetch(`${base}/api/workspaces/${w.id}/datasets?kind=transactions&name=big`, {
       method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${w.token}` }, body: lines.join("\n") + "\n",
     });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Route } from "playwright-core";
-import { openSession, type Session } from "./browser";
+import { openSession, type Session, createWorkspace } from "./browser";
 
 const base = inject("baseUrl");
 let s: Session;
@@ -12,7 +12,7 @@ let ws = "";
 let token = "";
 
 beforeAll(async () => {
-  const w = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Cancel" }) })).json();
+  const w = await createWorkspace(base, "Cancel");
   ws = w.id;
   token = w.token;
   s = await openSession();

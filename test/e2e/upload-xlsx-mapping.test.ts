@@ -4,7 +4,7 @@
  */
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSession, type Session } from "./browser";
+import { openSession, type Session, createWorkspace } from "./browser";
 
 const base = inject("baseUrl");
 let s: Session;
@@ -30,7 +30,7 @@ function workbook(rows: (string | number)[][]): Buffer {
 }
 
 beforeAll(async () => {
-  const w = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Xlsx mapping" }) })).json();
+  const w = await createWorkspace(base, "Xlsx mapping");
   ws = w.id;
   token = w.token;
   s = await openSession();
