@@ -1,6 +1,6 @@
 // `npm run bench:browser`: the what-if recompute of the web UI for a 100,000-account workspace, in headless
 // Chromium, timed with performance.now per slider move (target ≤ 16 ms, one frame).
-// What runs is what the UI runs on every input event: web/src/whatif-engine.ts pointEstimate (models/scenario.ts,
+// What runs is what the UI runs on every input event: web/src/whatif-engine.ts pointEstimate (models/scenario/scenario.ts,
 // draws 0) and the revenue chart's update (chart.js, animation off). The book is generated in the page (seeded).
 // maxRelDiff: revenue gain against a naive loop of the API.md formula written here, over the same moves.
 // Prints `BENCH whatif_100k ours=<median s> peer=n/a ratio=n/a maxRelDiff=<x> p95=<s> computeOnly=<median s> target=0.016`.

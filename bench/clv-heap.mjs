@@ -1,5 +1,5 @@
 // The memory of POST .../clv's own code, apart from the local D1/R2 simulators that share the workerd process:
-// worker/data/transactions-rfm.ts (the block pass) and models/clv-transactions.ts clvColumns (both fits, CLV of every
+// worker/data/transactions-rfm.ts (the block pass) and models/clv/transactions-clv.ts clvColumns (both fits, CLV of every
 // customer), bundled with esbuild, run in Node on transactions of the BG/NBD process (as bench/scale.mjs, date order)
 // written as CXB1 blocks to a temporary directory that stands in for R2 (one block read at a time).
 //   node --expose-gc --max-old-space-size=32 bench/clv-heap.mjs [customers, default 1000000]
@@ -16,7 +16,7 @@ const C = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(path.join(os.tmpdir(), "cx-clv-heap-"));
 try {
   const W = await importTs(
-    `export { summariseTransactionBlocks } from "./worker/data/transactions-rfm"; export { encodeBlock, encodeText } from "./worker/data/blocks"; export { clvColumns } from "./models/clv-transactions";`,
+    `export { summariseTransactionBlocks } from "./worker/data/transactions-rfm"; export { encodeBlock, encodeText } from "./worker/data/blocks"; export { clvColumns } from "./models/clv/transactions-clv";`,
     dir, "clv.mjs",
   );
   // Transactions (r 0.5, α 12 days, a 0.8, b 6; last day 730) as bench/scale.mjs draws them, date order, written as blocks.

@@ -8,7 +8,7 @@ const root = path.resolve(import.meta.dirname, "..");
 /**
  * Bundles `contents` (TypeScript re-exports, paths from the repository root) with esbuild into `dir` and imports
  * it, so Node runs the same code as the worker.
- * @example const { fitBgnbd } = await importTs(`export { fitBgnbd } from "./models/bgnbd";`, dir);
+ * @example const { fitBgnbd } = await importTs(`export { fitBgnbd } from "./models/clv/bgnbd";`, dir);
  */
 export async function importTs(contents, dir, file = "bundle.mjs") {
   const out = path.join(dir, file);

@@ -29,7 +29,7 @@ function ensurePython() {
 
 /** models/ bundled once with esbuild so Node runs the same TypeScript the worker does. */
 const loadModels = (dir) =>
-  importTs(`export { fitLogit } from "./models/logit"; export { fitOls } from "./models/ols"; export { fitBgnbd } from "./models/bgnbd";`, dir, "models.mjs");
+  importTs(`export { fitLogit } from "./models/regression/logistic"; export { fitOls } from "./models/regression/ols"; export { fitBgnbd } from "./models/clv/bgnbd";`, dir, "models.mjs");
 
 /** Seeded uniforms (mulberry32 of scripts/synthetic-book.mjs), Box–Muller normals and gammas: every run benches the same data. */
 function rng(seed) {

@@ -167,10 +167,10 @@ print(json.dumps({"seconds": t2 - t, "fitSeconds": t2 - t1, "n": int(len(df)), "
 /**
  * 1M customers' transactions from the BG/NBD process (r 0.5, α 12 days, a 0.8, b 6; first purchases over the first
  * year, observation end day 730), about 10M in all, put in date order by a counting sort; then, timed: the one-pass
- * summary over 65,536-row blocks (models/rfm-blocks.ts), the pattern collapse and the fit (models/bgnbd.ts).
+ * summary over 65,536-row blocks (models/clv/rfm-blocks.ts), the pattern collapse and the fit (models/clv/bgnbd.ts).
  */
 async function benchBgnbd(dir) {
-  const { fitBgnbd, RfmAccumulator } = await importTs(`export { fitBgnbd } from "./models/bgnbd"; export { RfmAccumulator } from "./models/rfm-blocks";`, dir, "models-scale.mjs");
+  const { fitBgnbd, RfmAccumulator } = await importTs(`export { fitBgnbd } from "./models/clv/bgnbd"; export { RfmAccumulator } from "./models/clv/rfm-blocks";`, dir, "models-scale.mjs");
   const C = 1_000_000, END = 730;
   const u = rng(99);
   let t0 = performance.now();

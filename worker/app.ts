@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { ModelError } from "../models/errors";
+import { ModelError } from "../models/numeric/errors";
 import type { Env } from "./env";
 import { ApiError, errorBody, errorResponse } from "./errors";
 

@@ -1,4 +1,4 @@
-"""BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6) in numpy/scipy, written independently of models/bgnbd.ts.
+"""BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6) in numpy/scipy, written independently of models/clv/bgnbd.ts.
 Used as the scipy L-BFGS peer by bench/run.mjs and for independent reference values in tests."""
 import numpy as np
 from scipy.special import gammaln, hyp2f1

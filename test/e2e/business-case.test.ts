@@ -25,7 +25,7 @@ async function apiJson(path: string, init: RequestInit = {}) {
 const pdfPages = (pdf: Buffer) => (pdf.toString("latin1").match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
 
 /**
- * Revenue gain of API.md "Scenarios", computed here from the model's rows, independently of models/scenario.ts:
+ * Revenue gain of API.md "Scenarios", computed here from the model's rows, independently of models/scenario/scenario.ts:
  * Σ_i Σ_{t=1..H} arr_i (p'_i^(t−1) − p_i^(t−1)) / (1+d)^(t−1), p = logistic(x·β), x' = x with nps + Δ clipped to [0, 10].
  */
 function revenueGain(a: { terms: string[]; beta: number[]; X: number[]; arr: number[] }, dNps: number, H: number, d: number): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { churnRate, programRoi, renewalUplift, roi, sampleSize, simpleClv } from "../../models/calculators";
-import { ModelError } from "../../models/errors";
-import { npsFromCounts } from "../../models/survey";
+import { churnRate, programRoi, renewalUplift, roi, sampleSize, simpleClv } from "../../models/scenario/calculators";
+import { ModelError } from "../../models/numeric/errors";
+import { npsFromCounts } from "../../models/survey/metrics";
 
 const code = (fn: () => unknown) => {
   try {
@@ -43,7 +43,7 @@ describe("DOMAIN.md worked examples", () => {
   });
   it("7: +6 renewal points on 10,000 × $12,000 → $19,872,000 revenue, $15,897,600 margin, ROI 694.88%", () => {
     const r = renewalUplift({ accounts: 10_000, arr: 12_000, baselineRenewal: 0.85, renewalLift: 0.06, horizonYears: 3, grossMargin: 0.8, discountRate: 0, investment: 2_000_000 });
-    // Exactly, as DOMAIN.md prints them (outputs are tidied to 12 significant digits: models/precision.ts).
+    // Exactly, as DOMAIN.md prints them (outputs are tidied to 12 significant digits: models/numeric/precision.ts).
     expect(r.revenueGain).toBe(19_872_000);
     expect(r.marginGain).toBe(15_897_600);
     expect(r.roi).toBe(6.9488);
@@ -59,7 +59,7 @@ describe("other calculators", () => {
     // ARPU 100/month × 24 months − (CAC 300 + CRC 200) = 1,900; CLV/CAC = 6.33.
     const s = simpleClv({ kind: "subscription", arpuMonthly: 100, monthsRetained: 24, cac: 300, crc: 200 });
     expect(s.clv).toBe(1900);
-    expect(s.clvToCac!).toBeCloseTo(1900 / 300, 10); // 12 significant digits (models/precision.ts)
+    expect(s.clvToCac!).toBeCloseTo(1900 / 300, 10); // 12 significant digits (models/numeric/precision.ts)
     // 2 transactions/month × $50 × 40% × 24 months = 960.
     expect(simpleClv({ kind: "transactional", transactionsPerMonth: 2, averageOrderValue: 50, grossMargin: 0.4, lifespanMonths: 24 }).clv).toBe(960);
   });

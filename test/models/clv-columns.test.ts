@@ -1,12 +1,12 @@
 /**
- * clvColumns (models/clv-transactions.ts) computes each customer's expected purchases once per distinct (x, T) and
+ * clvColumns (models/clv/transactions-clv.ts) computes each customer's expected purchases once per distinct (x, T) and
  * scales by P(alive). The independent computation here is discountedClv, which calls bgnbdExpectedPurchases for
  * each month of each customer and is itself checked against scipy in test/models/clv.test.ts.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { bgnbdPAlive } from "../../models/bgnbd";
-import { clvColumns, clvTable, discountedClv } from "../../models/clv-transactions";
+import { bgnbdPAlive } from "../../models/clv/bgnbd";
+import { clvColumns, clvTable, discountedClv } from "../../models/clv/transactions-clv";
 
 const CDNOW = "/work/shared/datasets/cdnow";
 // cdnow_customers_summary_with_transactions.csv: ID, x, t_x, T (weeks), zbar (PROVENANCE.md "cdnow").

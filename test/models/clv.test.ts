@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { bgnbdExpectedPurchases, bgnbdPAlive, fitBgnbd } from "../../models/bgnbd";
-import { clvTable, discountedClv } from "../../models/clv-transactions";
-import { ModelError } from "../../models/errors";
-import { fitGammaGamma, gammaGammaExpectedSpend } from "../../models/gamma-gamma";
-import { lnHyp2f1 } from "../../models/hyp2f1";
-import { collapsePatterns } from "../../models/patterns";
-import { summariseTransactions } from "../../models/rfm";
+import { bgnbdExpectedPurchases, bgnbdPAlive, fitBgnbd } from "../../models/clv/bgnbd";
+import { clvTable, discountedClv } from "../../models/clv/transactions-clv";
+import { ModelError } from "../../models/numeric/errors";
+import { fitGammaGamma, gammaGammaExpectedSpend } from "../../models/clv/gamma-gamma";
+import { lnHyp2f1 } from "../../models/numeric/hyp2f1";
+import { collapsePatterns } from "../../models/clv/patterns";
+import { summariseTransactions } from "../../models/clv/rfm";
 
 const CDNOW = "/work/shared/datasets/cdnow";
 const csv = (file: string) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   betaInc, chi2Sf, digamma, trigamma, fSf, gammaP, gammaQ, lnGamma, normalCdf, normalQuantile, normalTwoSided, tQuantile, tTwoSided,
-} from "../../models/distributions";
+} from "../../models/numeric/distributions";
 
 // Every expected value below was computed independently with scipy 1.10 (Debian python3-scipy):
 // scipy.special.gammaln / betainc / gammaincc / gammainc and scipy.stats norm / t / chi2 / f.

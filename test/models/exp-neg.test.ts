@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expNeg } from "../../models/exp-neg";
+import { expNeg } from "../../models/numeric/exp-neg";
 
 // The reference is V8's Math.exp (fdlibm, < 1 ulp), an independent implementation, plus a few exact values.
 describe("expNeg (e^−a for a ≥ 0)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auc, calibrationTable, holdoutMask, holdoutRSquared, hosmerLemeshow } from "../../models/holdout";
+import { auc, calibrationTable, holdoutMask, holdoutRSquared, hosmerLemeshow } from "../../models/regression/holdout";
 
 describe("models/holdout", () => {
   it("AUC by Mann–Whitney on a hand-computed example", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildDesign, designBlock, designRowsAt, planDesign } from "../../models/design";
-import { ModelError } from "../../models/errors";
-import { validateHoldout } from "../../models/holdout";
-import { fitRegression, type LinearFit, type LogisticFit, type RegressionInput } from "../../models/regression";
-import { fitRegressionBlocks } from "../../models/regression-blocks";
-import { makeRng } from "../../models/rng";
+import { buildDesign, designBlock, designRowsAt, planDesign } from "../../models/regression/design";
+import { ModelError } from "../../models/numeric/errors";
+import { validateHoldout } from "../../models/regression/holdout";
+import { fitRegression, type LinearFit, type LogisticFit, type RegressionInput } from "../../models/regression/fit";
+import { fitRegressionBlocks } from "../../models/regression/fit-blocks";
+import { makeRng } from "../../models/numeric/rng";
 import { DATA, num, readCsv, UCLA_LOGIT, ucla } from "./published-data";
 
 // fitRegressionBlocks (the design built a few rows at a time, fed to the block fitters) against published

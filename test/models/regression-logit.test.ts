@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../models/errors";
-import { fitRegression, type LinearFit, type LogisticFit } from "../../models/regression";
+import { ModelError } from "../../models/numeric/errors";
+import { fitRegression, type LinearFit, type LogisticFit } from "../../models/regression/fit";
 import { DATA, num, readCsv, UCLA_LOGIT, ucla } from "./published-data";
 
 function expectModelError(fn: () => unknown, code: string): ModelError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../models/errors";
-import { fitRegression, type LinearFit } from "../../models/regression";
+import { ModelError } from "../../models/numeric/errors";
+import { fitRegression, type LinearFit } from "../../models/regression/fit";
 import { lre, readNist } from "./nist";
 
 // Certified values: NIST StRD linear regression datasets (/work/shared/datasets/nist/*.dat), parsed

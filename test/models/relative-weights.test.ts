@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { symmetricEigen } from "../../models/eigen";
-import { ModelError } from "../../models/errors";
-import { fitRegression, type LinearFit } from "../../models/regression";
-import { relativeWeights } from "../../models/relative-weights";
+import { symmetricEigen } from "../../models/numeric/eigen";
+import { ModelError } from "../../models/numeric/errors";
+import { fitRegression, type LinearFit } from "../../models/regression/fit";
+import { relativeWeights } from "../../models/regression/relative-weights";
 
 function telco() {
   const parsed = Papa.parse<string[]>(readFileSync("/work/shared/datasets/telco/telco_cx.csv", "utf8"), { skipEmptyLines: true });

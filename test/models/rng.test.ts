@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../../models/rng";
+import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../../models/numeric/rng";
 
 describe("models/rng", () => {
   it("same seed, same stream; different seed, different stream", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lnGamma } from "../../models/distributions";
-import { fitSbgCohorts, survivorsToAccounts } from "../../models/sbg-cohorts";
+import { lnGamma } from "../../models/numeric/distributions";
+import { fitSbgCohorts, survivorsToAccounts } from "../../models/clv/sbg-cohorts";
 
 describe("fitSbgCohorts", () => {
   it("one cohort reproduces Fader & Hardie (2007) 'regular': alpha 0.704, beta 1.182", () => {

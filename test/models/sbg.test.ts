@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../models/errors";
-import { fitSbg, sbgDerl, sbgProjection } from "../../models/sbg";
+import { ModelError } from "../../models/numeric/errors";
+import { fitSbg, sbgDerl, sbgProjection } from "../../models/clv/sbg";
 
 // Survivor counts of 1,000 customers at the start of years 0-12 (/work/shared/datasets/sbg, from
 // Fader & Hardie 2007, Table 1; years 8-12 are the paper's holdout).

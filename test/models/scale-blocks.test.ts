@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fitBgnbd } from "../../models/bgnbd";
-import { fitLogit } from "../../models/logit";
-import { fitLogitBlocks } from "../../models/logit-blocks";
-import { fitOls } from "../../models/ols";
-import { fitOlsAccumulated, OlsAccumulator, type RowBlock } from "../../models/ols-blocks";
-import { RfmAccumulator } from "../../models/rfm-blocks";
-import { summariseTransactions } from "../../models/rfm";
-import { makeRng } from "../../models/rng";
+import { fitBgnbd } from "../../models/clv/bgnbd";
+import { fitLogit } from "../../models/regression/logistic";
+import { fitLogitOverBlocks } from "../../models/regression/logistic-blocks";
+import { fitOlsOverBlocks } from "../../models/regression/ols-blocks";
+import { fitOls } from "../../models/regression/ols";
+import type { RowBlock } from "../../models/regression/ols-accumulator";
+import { RfmAccumulator } from "../../models/clv/rfm-blocks";
+import { summariseTransactions } from "../../models/clv/rfm";
+import { makeRng } from "../../models/numeric/rng";
 
 /**
  * Models over blocks (issue 8 step 3): each block-wise fit is compared with the in-memory fit on the
@@ -55,25 +56,29 @@ describe("models over blocks", () => {
   const d = data(200_000);
 
   it("OLS from per-block triangles equals the in-memory QR fit to 1e-9 (β, standard errors, R²)", () => {
-    const acc = new OlsAccumulator(d.p);
-    for (const b of blocksOf(d.X, d.y, d.n, d.p)) acc.add(b);
-    const blocks = fitOlsAccumulated(acc, d.terms);
+    const bl = blocksOf(d.X, d.y, d.n, d.p);
+    const blocks = fitOlsOverBlocks(() => bl, d.p, d.terms, "nonrobust");
     const mem = fitOls(d.X, d.y, d.n, d.p, d.terms, "nonrobust");
-    expect(blocks.n).toBe(d.n);
+    expect(blocks.fit.dfResid).toBe(d.n - d.p);
     expect(maxRel(blocks.beta, mem.beta)).toBeLessThan(1e-9);
-    expect(maxRel(blocks.stdErrors, mem.coefficients.map((c) => c.stdError!))).toBeLessThan(1e-9);
-    expect(rel(blocks.rSquared, mem.fit.rSquared)).toBeLessThan(1e-9);
-    expect(rel(blocks.ssr, mem.fit.ssr)).toBeLessThan(1e-9);
+    expect(maxRel(blocks.coefficients.map((c) => c.stdError!), mem.coefficients.map((c) => c.stdError!))).toBeLessThan(1e-9);
+    expect(rel(blocks.fit.rSquared, mem.fit.rSquared)).toBeLessThan(1e-9);
+    expect(rel(blocks.fit.ssr, mem.fit.ssr)).toBeLessThan(1e-9);
   });
 
   it("logistic IRLS accumulating per-block score and information equals the in-memory fit to 1e-9", () => {
     const blocks = blocksOf(d.X, d.yb, d.n, d.p);
-    const b = fitLogitBlocks(() => blocks, d.p, d.terms);
+    const rowsAt = (idx: Int32Array) => {
+      const out = new Float64Array(idx.length * d.p);
+      for (let k = 0; k < idx.length; k++) out.set(d.X.subarray(idx[k] * d.p, idx[k] * d.p + d.p), k * d.p);
+      return out;
+    };
+    const b = fitLogitOverBlocks({ blocks: () => blocks, rowsAt, y: d.yb }, d.p, d.terms, d.terms, "y");
     const mem = fitLogit(d.X, d.yb, d.n, d.p, d.terms, d.terms, "y");
-    expect(b.n).toBe(d.n);
+    expect(b.fit.dfResid).toBe(d.n - d.p);
     expect(maxRel(b.beta, mem.beta)).toBeLessThan(1e-9);
-    expect(maxRel(b.stdErrors, mem.coefficients.map((c) => c.stdError!))).toBeLessThan(1e-9);
-    expect(rel(b.logLik, mem.fit.logLik)).toBeLessThan(1e-12);
+    expect(maxRel(b.coefficients.map((c) => c.stdError!), mem.coefficients.map((c) => c.stdError!))).toBeLessThan(1e-9);
+    expect(rel(b.fit.logLik, mem.fit.logLik)).toBeLessThan(1e-12);
   });
 
   it("the one-pass RFM summary of CDNOW's transaction log in date order equals the sort-based summary, and so does BG/NBD on it", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { paybackYears } from "../../models/money";
-import { makeRng } from "../../models/rng";
-import { runEffectScenario, runScenario, runScenarioBlocks, type ScenarioInput } from "../../models/scenario";
+import { paybackYears } from "../../models/scenario/money";
+import { makeRng } from "../../models/numeric/rng";
+import { runEffectScenario, runScenario, runScenarioBlocks, type ScenarioInput } from "../../models/scenario/scenario";
 
 describe("runEffectScenario: DOMAIN.md worked example 7", () => {
   // DOMAIN.md worked example 7: 10,000 accounts x $12,000, r 0.85 -> 0.91, 3 years, no discounting, margin 80%, $2M.

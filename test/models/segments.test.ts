@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeRng } from "../../models/rng";
-import { csatBand, npsGroup, segmentAccounts, tierEdges } from "../../models/segments";
+import { makeRng } from "../../models/numeric/rng";
+import { csatBand, npsGroup, segmentAccounts, tierEdges } from "../../models/clv/value-segments";
 
 function accounts(n: number) {
   const rng = makeRng(4);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../models/errors";
+import { ModelError } from "../../models/numeric/errors";
 
 describe("models/errors", () => {
   it("carries a code and the terms at fault", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../models/errors";
+import { ModelError } from "../../models/numeric/errors";
 import {
   cesFromMoments,
   cesSummary,
@@ -10,8 +10,8 @@ import {
   npsFromCounts,
   npsSummary,
   wilson,
-} from "../../models/survey";
-import { tQuantile } from "../../models/distributions";
+} from "../../models/survey/metrics";
+import { tQuantile } from "../../models/numeric/distributions";
 
 const close = (a: number | null | undefined, b: number, tol = 1e-9) => {
   expect(a).not.toBeNull();

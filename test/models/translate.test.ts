@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeRng } from "../../models/rng";
-import { translateEffects } from "../../models/translate";
+import { makeRng } from "../../models/numeric/rng";
+import { translateEffects } from "../../models/regression/translation";
 
 function book(n: number) {
   const rng = makeRng(21);

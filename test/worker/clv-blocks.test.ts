@@ -1,13 +1,13 @@
 /**
  * POST .../clv reads the transactions block by block (worker/data/transactions-rfm.ts) instead of loading every
- * row. The independent computation is the in-memory `summariseTransactions` of models/rfm.ts (its own tests
- * reproduce CDNOW's published summary) and `clvTable` of models/clv-transactions.ts, run here on the very
+ * row. The independent computation is the in-memory `summariseTransactions` of models/clv/rfm.ts (its own tests
+ * reproduce CDNOW's published summary) and `clvTable` of models/clv/transactions-clv.ts, run here on the very
  * transactions the test generates and uploads (about 140,000 rows: three 65,536-row blocks).
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clvTable } from "../../models/clv-transactions";
-import { type RfmSummary, summariseTransactions } from "../../models/rfm";
+import { clvTable } from "../../models/clv/transactions-clv";
+import { type RfmSummary, summariseTransactions } from "../../models/clv/rfm";
 import { latestDataset } from "../../worker/data/datasets";
 import { summariseTransactionBlocks } from "../../worker/data/transactions-rfm";
 import { call, createWorkspace, type ErrorJson, upload } from "./helpers";

@@ -1,4 +1,4 @@
-import { makeRng } from "../../models/rng";
+import { makeRng } from "../../models/numeric/rng";
 
 /**
  * A synthetic SaaS book from a KNOWN logistic truth on the account-level

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeRng } from "../../models/rng";
+import { makeRng } from "../../models/numeric/rng";
 import { call, createWorkspace, type ErrorJson } from "./helpers";
 import { seedDataset } from "./linking-seed";
 

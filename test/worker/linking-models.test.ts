@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from "vitest";
-import { runScenario } from "../../models/scenario";
+import { runScenario } from "../../models/scenario/scenario";
 import { call, createWorkspace, tokenFor, type ErrorJson } from "./helpers";
 import { seedDataset } from "./linking-seed";
 import { syntheticBook, TRUTH } from "./linking-book";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { fitRegression } from "../../models/regression";
+import { fitRegression } from "../../models/regression/fit";
 // The seeded synthetic book with a KNOWN logistic truth (scripts/synthetic-book.mjs, typed by its .d.mts).
 import * as generator from "../../scripts/synthetic-book.mjs";
 import { call, createWorkspace, upload } from "./helpers";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeRng } from "../../models/rng";
+import { makeRng } from "../../models/numeric/rng";
 import { csvCell } from "../../worker/linking/csv";
 import { call, createWorkspace, tokenFor } from "./helpers";
 import { seedDataset } from "./linking-seed";

@@ -11,7 +11,7 @@ type M = {
 type MetricsJson = { overall: M; groups: ({ key: string } & M)[]; benchmarks: { npsIndustryAverages: Record<string, number>; csatBand: string | null } };
 
 /*
- * Independent computation, written here apart from models/survey.ts and worker/metrics:
+ * Independent computation, written here apart from models/survey/metrics.ts and worker/metrics:
  * plain loops over the rows and the textbook formulas (NPS variance from DOMAIN.md/API.md,
  * Wilson 1927, Student t with quantiles from a 40-digit mpmath root of the t CDF).
  */

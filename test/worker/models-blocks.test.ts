@@ -6,7 +6,7 @@ import { syntheticBook } from "./linking-book";
 import { seedDataset } from "./linking-seed";
 
 /**
- * POST .../models above MODEL_BLOCK_CELLS builds and fits the design in row blocks (models/regression-blocks.ts,
+ * POST .../models above MODEL_BLOCK_CELLS builds and fits the design in row blocks (models/regression/fit-blocks.ts,
  * the translation and the holdout too). The worker is called with a tiny MODEL_BLOCK_CELLS (same D1 / R2, as in
  * reliability-limits.test.ts), so a 3,000-account book goes through 12 blocks of 256 rows, and the response must
  * equal the in-memory one (default threshold) on every field but the id and the time. The in-memory path is checked

@@ -1,9 +1,9 @@
 /**
- * The browser's what-if: the same models/scenario.ts the worker runs, on the model's per-account design
+ * The browser's what-if: the same models/scenario/scenario.ts the worker runs, on the model's per-account design
  * (GET .../models/:id/accounts). Point estimates run on the main thread on every slider move; the 95% band
  * (seeded draws of β) runs in a Web Worker (whatif-worker.js) so the page never stalls.
  */
-import { runScenario, type ScenarioInput, type ScenarioResult } from "../../models/scenario";
+import { runScenario, type ScenarioInput, type ScenarioResult } from "../../models/scenario/scenario";
 import type { ModelAccounts } from "./model-types";
 
 export interface WhatIfParams {
@@ -40,7 +40,7 @@ function mask(book: Book, segment: string): Uint8Array | undefined {
   return m;
 }
 
-/** The ScenarioInput of models/scenario.ts for these slider values. */
+/** The ScenarioInput of models/scenario/scenario.ts for these slider values. */
 export function scenarioInput(book: Book, p: WhatIfParams, draws: number): ScenarioInput {
   return {
     terms: book.terms, beta: book.beta, cov: book.cov, X: book.X, arr: book.arr,

@@ -1,4 +1,4 @@
-import { RfmAccumulator } from "../../models/rfm-blocks";
+import { RfmAccumulator } from "../../models/clv/rfm-blocks";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import type { Block } from "./blocks";
@@ -6,7 +6,7 @@ import { type DatasetMeta, readBlocks } from "./datasets";
 import { IdTable } from "./id-table";
 
 /**
- * The RFM summary (models/rfm.ts conventions, API.md "CLV on transactions") of a transactions dataset,
+ * The RFM summary (models/clv/rfm.ts conventions, API.md "CLV on transactions") of a transactions dataset,
  * read block by block from R2 (issue 8: ten million transactions on a 128 MB Worker). Each block's
  * customer_id dictionary is mapped to dense integer codes through one compact id table (id-table.ts; a
  * Map<string, number> of a million ids plus their strings takes over twice the memory), in order of first

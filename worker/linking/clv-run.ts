@@ -1,5 +1,5 @@
-import { clvColumns, type ClvColumns, customerClv } from "../../models/clv-transactions";
-import { ModelError } from "../../models/errors";
+import { clvColumns, type ClvColumns, customerClv } from "../../models/clv/transactions-clv";
+import { ModelError } from "../../models/numeric/errors";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";

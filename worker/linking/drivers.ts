@@ -1,6 +1,6 @@
-import { ModelError } from "../../models/errors";
-import { fitRegression } from "../../models/regression";
-import { relativeWeights } from "../../models/relative-weights";
+import { ModelError } from "../../models/numeric/errors";
+import { fitRegression } from "../../models/regression/fit";
+import { relativeWeights } from "../../models/regression/relative-weights";
 import type { JoinedAccounts, ResponseColumns } from "../data/join";
 
 /**

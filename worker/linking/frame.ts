@@ -1,6 +1,6 @@
-import { buildDesign, type Column, designBlock, planDesign } from "../../models/design";
-import type { TranslateBlock } from "../../models/translate";
-import { DEFAULT_CLIP } from "../../models/scenario";
+import { buildDesign, type Column, designBlock, planDesign } from "../../models/regression/design";
+import type { TranslateBlock } from "../../models/regression/translation";
+import { DEFAULT_CLIP } from "../../models/scenario/scenario";
 import type { JoinedAccounts } from "../data/join";
 import { type Env, limit } from "../env";
 

@@ -1,6 +1,6 @@
-import { ModelError } from "../../models/errors";
-import { fitSbgCohorts, sbgDerl, sbgProjection } from "../../models/sbg-cohorts";
-import { csatBand, npsGroup } from "../../models/segments";
+import { ModelError } from "../../models/numeric/errors";
+import { fitSbgCohorts, sbgDerl, sbgProjection } from "../../models/clv/sbg-cohorts";
+import { csatBand, npsGroup } from "../../models/clv/value-segments";
 import type { JoinedAccounts } from "../data/join";
 import { ApiError } from "../errors";
 

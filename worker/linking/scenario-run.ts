@@ -1,4 +1,4 @@
-import { runScenario, runScenarioBlocks, type ScenarioResult } from "../../models/scenario";
+import { runScenario, runScenarioBlocks, type ScenarioResult } from "../../models/scenario/scenario";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";

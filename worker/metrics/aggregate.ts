@@ -6,12 +6,12 @@ import {
   csatFromCounts,
   type NpsSummary,
   npsFromCounts,
-} from "../../models/survey";
+} from "../../models/survey/metrics";
 
 /**
  * Partial survey aggregates: counts and sums that add up over blocks (the scale
  * issue serves metrics from stored per-block partials), turned into NPS / CSAT /
- * CES summaries by models/survey.ts only at the end.
+ * CES summaries by models/survey/metrics.ts only at the end.
  */
 export interface Partial {
   promoters: number;

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { fitBgnbd } from "../../models/bgnbd";
-import { churnRate, programRoi, renewalUplift, roi, sampleSize, simpleClv } from "../../models/calculators";
-import { fitGammaGamma } from "../../models/gamma-gamma";
-import { fitRegression } from "../../models/regression";
-import { fitSbg } from "../../models/sbg";
-import { csatSummary, npsFromCounts, npsSummary } from "../../models/survey";
+import { fitBgnbd } from "../../models/clv/bgnbd";
+import { churnRate, programRoi, renewalUplift, roi, sampleSize, simpleClv } from "../../models/scenario/calculators";
+import { fitGammaGamma } from "../../models/clv/gamma-gamma";
+import { fitRegression } from "../../models/regression/fit";
+import { fitSbg } from "../../models/clv/sbg";
+import { csatSummary, npsFromCounts, npsSummary } from "../../models/survey/metrics";
 import { newRouter } from "../app";
 import { errorResponses as errors } from "./schemas";
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { logistic, shiftValue } from "../../models/scenario";
+import { logistic, shiftValue } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";

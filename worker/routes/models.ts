@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { DEFAULT_HOLDOUT_SEED, validateHoldout } from "../../models/holdout";
-import { fitRegression } from "../../models/regression";
-import { fitRegressionBlocks } from "../../models/regression-blocks";
-import { translateEffects } from "../../models/translate";
+import { DEFAULT_HOLDOUT_SEED, validateHoldout } from "../../models/regression/holdout";
+import { fitRegression } from "../../models/regression/fit";
+import { fitRegressionBlocks } from "../../models/regression/fit-blocks";
+import { translateEffects } from "../../models/regression/translation";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
@@ -175,7 +175,7 @@ models.openapi(
     method: "get",
     path: "/api/workspaces/{ws}/models/{id}/accounts",
     tags: ["models"],
-    summary: "The model's design rows on the current accounts, for instant what-ifs in the browser (models/scenario.ts)",
+    summary: "The model's design rows on the current accounts, for instant what-ifs in the browser (models/scenario/scenario.ts)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: { params: WsIdParams },

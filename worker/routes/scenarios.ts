@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { DEFAULT_SEED } from "../../models/scenario";
+import { DEFAULT_SEED } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { ApiError, notFound } from "../errors";

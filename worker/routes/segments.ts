@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { csatBand, npsGroup, segmentAccounts } from "../../models/segments";
+import { csatBand, npsGroup, segmentAccounts } from "../../models/clv/value-segments";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";

@@ -1,7 +1,7 @@
 /**
  * What-if: sliders for the NPS / CSAT change, segment, investment, horizon, margin and discount rate.
  * ROI / NPV / payback and the revenue chart update on every input event (point estimate in the browser with
- * models/scenario.ts); the 95% band and intervals are recomputed in a Web Worker, debounced.
+ * models/scenario/scenario.ts); the 95% band and intervals are recomputed in a Web Worker, debounced.
  * Save → POST .../scenarios (save: true).
  */
 import { api, wsPath } from "../api";

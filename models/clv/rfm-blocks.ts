@@ -1,0 +1,122 @@
+/**
+ * The RFM summary of `summariseTransactions` (lifetimes' conventions: whole days, same-day purchases
+ * one purchase, frequency = purchase days − 1, recency = last − first day, T = end − first day,
+ * monetary = mean amount of the repeat purchase days) built in one pass over transaction blocks in
+ * date order, with O(customers) state: first day, last day, purchase days and repeat amount per
+ * customer code. Nothing is sorted and no transaction is kept, so 10M transactions cost one scan.
+ * Logs not in date order per customer are reported (`inOrder` false) so the caller can fall back to
+ * the in-memory summary.
+ */
+import { ModelError } from "../numeric/errors";
+import type { RfmSummary } from "./rfm";
+
+/** `summariseTransactions`' summary with customer codes (as given to `add`, ascending) in place of ids. */
+export type RfmBlockSummary = Omit<RfmSummary, "customerId"> & { customer: Int32Array };
+
+export class RfmAccumulator {
+  private first = new Float64Array(1024).fill(NaN);
+  private last = new Float64Array(1024);
+  private days = new Float64Array(1024);
+  private repeat = new Float64Array(1024);
+  private size = 0;
+  private maxDay = -Infinity;
+  private excluded = 0;
+  private consumed = false;
+  /** False once some customer's days went backwards: the summary would be wrong. */
+  inOrder = true;
+
+  /** @param observationEnd last day counted (inclusive); default the latest day seen */
+  constructor(private readonly observationEnd?: number) {}
+
+  private grow(c: number): void {
+    let cap = this.first.length;
+    while (cap <= c) cap *= 2;
+    const widen = (a: Float64Array, fill = 0) => {
+      const b = new Float64Array(cap).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.first = widen(this.first, NaN);
+    this.last = widen(this.last);
+    this.days = widen(this.days);
+    this.repeat = widen(this.repeat);
+  }
+
+  /**
+   * Adds n transactions: customer code (0, 1, 2, …), day (fractions floored) and amount.
+   * @throws ModelError invalid_input for a missing day or amount or a negative code
+   */
+  add(customer: ArrayLike<number>, day: ArrayLike<number>, amount: ArrayLike<number>, n = customer.length): void {
+    if (this.consumed) throw new Error("RfmAccumulator.add() after summary()");
+    const end = this.observationEnd ?? Infinity;
+    for (let i = 0; i < n; i++) {
+      const c = customer[i];
+      const d = Math.floor(day[i]);
+      const a = amount[i];
+      if (!(c >= 0) || !Number.isFinite(d) || !Number.isFinite(a))
+        throw new ModelError("invalid_input", `transaction ${i + 1} of the block: the customer, date or amount is missing or invalid.`);
+      if (d > end) {
+        this.excluded++;
+        continue;
+      }
+      if (d > this.maxDay) this.maxDay = d;
+      if (c >= this.first.length) this.grow(c);
+      if (c >= this.size) this.size = c + 1;
+      const f = this.first[c];
+      if (Number.isNaN(f)) {
+        this.first[c] = d;
+        this.last[c] = d;
+        this.days[c] = 1;
+      } else if (d !== this.last[c]) {
+        if (d < this.last[c]) this.inOrder = false;
+        this.days[c]++;
+        this.last[c] = d;
+        this.repeat[c] += a;
+      } else if (this.days[c] > 1) this.repeat[c] += a; // same repeat day: one purchase, amounts summed
+    }
+  }
+
+  /**
+   * The summary. It takes over the accumulator's own arrays where it can (every code below the largest has
+   * a purchase on or before the end, the usual case): only T and the codes are new, so a million customers
+   * need 12 MB more, not 44 MB. Call it once, after the last `add`.
+   * @throws ModelError no_transactions when no purchase falls on or before the end
+   */
+  summary(): RfmBlockSummary {
+    if (this.consumed) throw new Error("RfmAccumulator.summary() was already called");
+    this.consumed = true;
+    const end = Math.floor(this.observationEnd ?? this.maxDay);
+    let k = 0;
+    for (let c = 0; c < this.size; c++) if (!Number.isNaN(this.first[c])) k++;
+    if (k === 0) throw new ModelError("no_transactions", `There are no transactions on or before the observation end (day ${end}).`);
+    const n = this.size;
+    const inPlace = k === n;
+    const out: RfmBlockSummary = {
+      customer: new Int32Array(k),
+      frequency: inPlace ? this.days.subarray(0, n) : new Float64Array(k),
+      recency: inPlace ? this.last.subarray(0, n) : new Float64Array(k),
+      T: new Float64Array(k),
+      monetary: inPlace ? this.repeat.subarray(0, n) : new Float64Array(k),
+      firstDay: inPlace ? this.first.subarray(0, n) : new Float64Array(k),
+      observationEnd: end,
+      excludedTransactions: this.excluded,
+    };
+    // In place, each output entry j = c is written after its inputs at c are read.
+    let j = 0;
+    for (let c = 0; c < n; c++) {
+      const f0 = this.first[c];
+      if (Number.isNaN(f0)) continue;
+      const f = this.days[c] - 1;
+      const rec = this.last[c] - f0;
+      const mon = f > 0 ? this.repeat[c] / f : 0;
+      out.customer[j] = c;
+      out.frequency[j] = f;
+      out.recency[j] = rec;
+      out.T[j] = end - f0;
+      out.monetary[j] = mon;
+      out.firstDay[j] = f0;
+      j++;
+    }
+    return out;
+  }
+}

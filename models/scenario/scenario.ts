@@ -1,0 +1,408 @@
+import { ModelError } from "../numeric/errors";
+import { discountFactors, moneyFromYears, type Money } from "./money";
+import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../numeric/rng";
+
+/**
+ * What-if scenarios on a fitted logistic renewal model (API.md "Scenarios").
+ * For each row i, p_i = logistic(x_i·β) and p'_i = logistic(x'_i·β) where x'_i
+ * is x_i with the change added to the named columns, clipped to their scale.
+ * Year t revenue = Σ arr_i · p_i^(t−1) / (1 + d)^(t−1) (year 1 already
+ * contracted). The interval comes from seeded draws β ~ N(β̂, Σ̂).
+ */
+
+export interface ScenarioInput {
+  terms: string[];
+  beta: number[];
+  cov: number[][];
+  /** n x p row-major baseline design rows (as the fit built them). */
+  X: Float64Array;
+  /** ARR per row. */
+  arr: Float64Array;
+  /** Points to add, by term/column name, e.g. { nps: 5 }. */
+  change: Record<string, number>;
+  /** Scale bounds per column; defaults in DEFAULT_CLIP. */
+  clip?: Record<string, [number, number]>;
+  /** 1 = the change applies to this row (segment filter); default all rows. */
+  rowMask?: Uint8Array;
+  horizonYears: number;
+  annualDiscountRate: number;
+  grossMargin: number;
+  investment: number;
+  /** Number of draws of β for the interval (default 1000); 0 = point estimate only. */
+  draws?: number;
+  /** Seed of the draws (default DEFAULT_SEED). */
+  seed?: number;
+}
+
+export interface ScenarioSide {
+  /** Mean predicted renewal probability over all rows. */
+  renewalRate: number;
+  /** Σ_t revenueByYear[t]. */
+  revenue: number;
+  /** Discounted revenue of year t (index 0 = year 1). */
+  revenueByYear: number[];
+}
+
+export interface ScenarioResult extends Omit<Money, "roi"> {
+  baseline: ScenarioSide;
+  scenario: ScenarioSide;
+  roi: number | null;
+  ci95: {
+    revenueGain: [number, number];
+    marginGain: [number, number];
+    npv: [number, number];
+    roi: [number, number] | null;
+  } | null;
+  /** 95% band of the scenario's revenue by year from the draws. */
+  bandByYear?: { lo: number[]; hi: number[] };
+  /** 95% band of the baseline's revenue by year from the draws. */
+  baselineBandByYear?: { lo: number[]; hi: number[] };
+  draws: number;
+  seed: number;
+  /** Rows in the book and rows the change applies to. */
+  rows: number;
+  changedRows: number;
+}
+
+/** Scale bounds used when the caller gives none: NPS 0-10, CSAT 1-5, CES 1-7. */
+export const DEFAULT_CLIP: Record<string, [number, number]> = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
+export const DEFAULT_DRAWS = 1000;
+export const DEFAULT_SEED = 20240601;
+
+/** Numerically stable logistic function. */
+export function logistic(eta: number): number {
+  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
+  const e = Math.exp(eta);
+  return e / (1 + e);
+}
+
+/**
+ * The shifted value of one feature: x + change clipped to [lo, hi], but never
+ * moved against the change (a value already outside the scale stays put).
+ * @example shiftValue(9, 5, 0, 10) // => 10
+ */
+export function shiftValue(x: number, change: number, lo: number, hi: number): number {
+  const y = x + change;
+  if (change >= 0) return Math.max(x, Math.min(y, hi));
+  return Math.min(x, Math.max(y, lo));
+}
+
+/** Rows of a book (all of them, or one block of a book too large to hold whole). */
+export interface ScenarioRows {
+  /** n x p row-major design rows. */
+  X: Float64Array;
+  /** ARR per row. */
+  arr: Float64Array;
+  /** 1 = the change applies to this row; default all rows. */
+  rowMask?: Uint8Array;
+}
+
+/** A scenario over a book given as blocks of rows (read in order, once): the same answer as over the whole book. */
+export interface ScenarioBlocksInput extends Omit<ScenarioInput, "X" | "arr" | "rowMask"> {
+  blocks: () => Iterable<ScenarioRows>;
+}
+
+interface Prepared {
+  p: number;
+  H: number;
+  cols: Int32Array;
+  delta: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  disc: Float64Array;
+}
+
+function prepare(input: ScenarioBlocksInput): Prepared {
+  const { terms, beta, change } = input;
+  const p = terms.length;
+  if (beta.length !== p) throw new ModelError("invalid_input", `beta has ${beta.length} entries for ${p} terms`);
+  const H = input.horizonYears;
+  if (!Number.isInteger(H) || H < 1 || H > 100) {
+    throw new ModelError("invalid_input", `horizonYears must be a whole number from 1 to 100 (got ${H})`);
+  }
+  if (!(input.annualDiscountRate > -1) || !Number.isFinite(input.annualDiscountRate)) {
+    throw new ModelError("invalid_input", `annualDiscountRate must be above -1 (got ${input.annualDiscountRate})`);
+  }
+  for (const [name, v] of [["grossMargin", input.grossMargin], ["investment", input.investment]] as const) {
+    if (!Number.isFinite(v) || v < 0) throw new ModelError("invalid_input", `${name} must be a number >= 0 (got ${v})`);
+  }
+  const keys = Object.keys(change).filter((k) => change[k] !== 0);
+  const cols = new Int32Array(keys.length);
+  const delta = new Float64Array(keys.length);
+  const lo = new Float64Array(keys.length);
+  const hi = new Float64Array(keys.length);
+  keys.forEach((k, j) => {
+    const idx = terms.indexOf(k);
+    if (idx < 0 || k === "Intercept") {
+      throw new ModelError("invalid_input", `change names "${k}", which is not a numeric predictor of the model (terms: ${terms.join(", ")})`, [k]);
+    }
+    if (!Number.isFinite(change[k])) throw new ModelError("invalid_input", `change of "${k}" is not a number`, [k]);
+    const bounds = input.clip?.[k] ?? DEFAULT_CLIP[k] ?? [-Infinity, Infinity];
+    cols[j] = idx;
+    delta[j] = change[k];
+    lo[j] = bounds[0];
+    hi[j] = bounds[1];
+  });
+  return { p, H, cols, delta, lo, hi, disc: discountFactors(H, input.annualDiscountRate) };
+}
+
+/** Checks one block's shapes and ARR; `rowBase` numbers its rows in the book. */
+function checkRows(rows: ScenarioRows, p: number, rowBase: number): number {
+  const n = rows.arr.length;
+  if (rows.X.length !== n * p) throw new ModelError("invalid_input", `X has ${rows.X.length} entries; expected ${n} rows x ${p} terms`);
+  if (rows.rowMask && rows.rowMask.length !== n) {
+    throw new ModelError("invalid_input", `rowMask has ${rows.rowMask.length} entries for ${n} rows`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(rows.arr[i])) throw new ModelError("invalid_input", `arr of row ${rowBase + i + 1} is not a number`);
+  }
+  return n;
+}
+
+/**
+ * One pass over a block's rows for coefficients b: adds arr_i·p_i^(t−1) into base[t] and arr_i·p'_i^(t−1) into
+ * scen[t] (undiscounted), and Σp, Σp' into sums[0], sums[1]. The running sums go on from block to block, so the
+ * blocks of a book give bit for bit the sums of the whole book. No allocation per row.
+ */
+function accumulate(
+  rows: ScenarioRows,
+  prep: Prepared,
+  b: Float64Array,
+  base: Float64Array,
+  scen: Float64Array,
+  sums: Float64Array,
+  shifts: Float64Array | null,
+): void {
+  const { X, arr, rowMask } = rows;
+  const { p, H, cols, delta, lo, hi } = prep;
+  const n = arr.length;
+  const k = cols.length;
+  let sp = sums[0];
+  let sp2 = sums[1];
+  for (let i = 0; i < n; i++) {
+    const off = i * p;
+    let eta = 0;
+    for (let j = 0; j < p; j++) eta += X[off + j] * b[j];
+    let eta2 = eta;
+    if (shifts !== null) {
+      // Precomputed x' − x of the changed columns (0 where the change does not apply).
+      for (let j = 0; j < k; j++) eta2 += shifts[i * k + j] * b[cols[j]];
+    } else if (k > 0 && (!rowMask || rowMask[i] === 1)) {
+      for (let j = 0; j < k; j++) {
+        const c = cols[j];
+        const x = X[off + c];
+        eta2 += (shiftValue(x, delta[j], lo[j], hi[j]) - x) * b[c];
+      }
+    }
+    const p1 = logistic(eta);
+    const p2 = eta2 === eta ? p1 : logistic(eta2);
+    sp += p1;
+    sp2 += p2;
+    const a = arr[i];
+    let pb = a;
+    let ps = a;
+    for (let t = 0; t < H; t++) {
+      base[t] += pb;
+      scen[t] += ps;
+      pb *= p1;
+      ps *= p2;
+    }
+  }
+  sums[0] = sp;
+  sums[1] = sp2;
+}
+
+/** x' − x of each changed column per row (n x k), once for all draws. */
+function shiftTable(rows: ScenarioRows, prep: Prepared): Float64Array {
+  const { X, rowMask } = rows;
+  const { p, cols, delta, lo, hi } = prep;
+  const n = rows.arr.length;
+  const k = cols.length;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    if (rowMask && rowMask[i] !== 1) continue;
+    for (let j = 0; j < k; j++) {
+      const x = X[i * p + cols[j]];
+      out[i * k + j] = shiftValue(x, delta[j], lo[j], hi[j]) - x;
+    }
+  }
+  return out;
+}
+
+function side(byYearRaw: Float64Array, disc: Float64Array, rate: number): ScenarioSide {
+  const revenueByYear = Array.from(byYearRaw, (v, t) => v * disc[t]);
+  return { renewalRate: rate, revenue: revenueByYear.reduce((s, v) => s + v, 0), revenueByYear };
+}
+
+const interval = (values: Float64Array): [number, number] => {
+  const s = Float64Array.from(values).sort();
+  return [quantileSorted(s, 0.025), quantileSorted(s, 0.975)];
+};
+
+/**
+ * Runs a what-if on a fitted logistic renewal model: baseline and scenario
+ * renewal rate and revenue by year, revenue and margin gain, ROI, NPV,
+ * payback, and a 95% percentile interval from `draws` seeded draws of β.
+ * @throws ModelError("invalid_input") for mismatched shapes, an unknown changed column or bad money inputs.
+ * @example runScenario({ terms: ["Intercept", "nps"], beta: [0, 0.2], cov: [[0.01, 0], [0, 0.001]],
+ *   X: new Float64Array([1, 5, 1, 8]), arr: new Float64Array([1000, 2000]), change: { nps: 1 },
+ *   horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 100, draws: 0 })
+ */
+export function runScenario(input: ScenarioInput): ScenarioResult {
+  const { X, arr, rowMask, ...rest } = input;
+  return runScenarioBlocks({ ...rest, blocks: () => [{ X, arr, rowMask }] });
+}
+
+/**
+ * `runScenario` over a book given as blocks of rows, read once in order: all draws of β are made first (the
+ * same seeded sequence), and each block adds its rows to every draw's sums, so the answer is the whole book's
+ * bit for bit while only one block of design rows is held.
+ * @example runScenarioBlocks({ ...request, blocks: () => bookBlocks(...)() })
+ */
+export function runScenarioBlocks(input: ScenarioBlocksInput): ScenarioResult {
+  const prep = prepare(input);
+  const { p, H, disc } = prep;
+  const draws = input.draws ?? DEFAULT_DRAWS;
+  const seed = input.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(draws) || draws < 0) throw new ModelError("invalid_input", `draws must be a whole number >= 0 (got ${draws})`);
+  const betas = new Float64Array(draws * p);
+  if (draws > 0) {
+    if (input.cov.length !== p) throw new ModelError("invalid_input", `cov is ${input.cov.length} x ? for ${p} terms`);
+    const L = covarianceFactor(input.cov);
+    const rng = makeRng(seed);
+    const z = new Float64Array(p);
+    const b = new Float64Array(p);
+    for (let d = 0; d < draws; d++) {
+      drawMvn(rng, input.beta, L, z, b);
+      betas.set(b, d * p);
+    }
+  }
+  const beta = Float64Array.from(input.beta);
+  const base = new Float64Array(H);
+  const scen = new Float64Array(H);
+  const sums = new Float64Array(2);
+  const drawBase = new Float64Array(draws * H);
+  const drawScen = new Float64Array(draws * H);
+  const drawSums = new Float64Array(2 * draws);
+  let n = 0;
+  let changedRows = 0;
+  for (const rows of input.blocks()) {
+    const nb = checkRows(rows, p, n);
+    accumulate(rows, prep, beta, base, scen, sums, null);
+    if (prep.cols.length > 0) {
+      if (!rows.rowMask) changedRows += nb;
+      else for (let i = 0; i < nb; i++) changedRows += rows.rowMask[i] === 1 ? 1 : 0;
+    }
+    if (draws > 0) {
+      const shifts = shiftTable(rows, prep);
+      for (let d = 0; d < draws; d++) {
+        const at = d * H;
+        accumulate(rows, prep, betas.subarray(d * p, d * p + p), drawBase.subarray(at, at + H), drawScen.subarray(at, at + H), drawSums.subarray(2 * d, 2 * d + 2), shifts);
+      }
+    }
+    n += nb;
+  }
+  const baseline = side(base, disc, n > 0 ? sums[0] / n : 0);
+  const scenario = side(scen, disc, n > 0 ? sums[1] / n : 0);
+  const money = moneyFromYears(baseline.revenueByYear, scenario.revenueByYear, input);
+  const result: ScenarioResult = { baseline, scenario, ...money, ci95: null, draws, seed, rows: n, changedRows };
+  if (draws === 0) return result;
+
+  const gains = new Float64Array(draws);
+  const scenYears = new Float64Array(draws * H);
+  const baseYears = new Float64Array(draws * H);
+  for (let d = 0; d < draws; d++) {
+    let g = 0;
+    for (let t = 0; t < H; t++) {
+      const bv = drawBase[d * H + t] * disc[t];
+      const sv = drawScen[d * H + t] * disc[t];
+      baseYears[t * draws + d] = bv;
+      scenYears[t * draws + d] = sv;
+      g += sv - bv;
+    }
+    gains[d] = g;
+  }
+  const gm = input.grossMargin;
+  const inv = input.investment;
+  const gi = interval(gains);
+  // Margin gain, NPV and ROI are increasing affine maps of the revenue gain, so their percentiles map too.
+  result.ci95 = {
+    revenueGain: gi,
+    marginGain: [gm * gi[0], gm * gi[1]],
+    npv: [gm * gi[0] - inv, gm * gi[1] - inv],
+    roi: inv > 0 ? [(gm * gi[0] - inv) / inv, (gm * gi[1] - inv) / inv] : null,
+  };
+  const band = (years: Float64Array) => {
+    const lo: number[] = [];
+    const hi: number[] = [];
+    for (let t = 0; t < H; t++) {
+      const [l, h] = interval(years.subarray(t * draws, (t + 1) * draws));
+      lo.push(l);
+      hi.push(h);
+    }
+    return { lo, hi };
+  };
+  result.bandByYear = band(scenYears);
+  result.baselineBandByYear = band(baseYears);
+  return result;
+}
+
+export interface EffectScenarioInput {
+  /** Number of accounts (when arr is one figure per account for all) — or per-account arrays. */
+  accounts?: number;
+  /** ARR per account: one number for all accounts, or one per account. */
+  arr: number | Float64Array;
+  /** Baseline renewal rate (fraction), one for all or one per account. */
+  baselineRenewal: number | Float64Array;
+  /** Renewal-rate lift as a fraction (+6 points = 0.06); the new rate is clipped to [0, 1]. */
+  renewalLift: number;
+  horizonYears: number;
+  annualDiscountRate: number;
+  grossMargin: number;
+  investment: number;
+}
+
+/**
+ * A scenario with the effect given directly (not fitted): every account's
+ * renewal rate moves from r to r + lift (DOMAIN.md worked example 7).
+ * @example runEffectScenario({ accounts: 10000, arr: 12000, baselineRenewal: 0.85, renewalLift: 0.06,
+ *   horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 2_000_000 }).revenueGain // => 19_872_000
+ */
+export function runEffectScenario(input: EffectScenarioInput): Omit<ScenarioResult, "ci95" | "draws" | "seed" | "changedRows"> {
+  const H = input.horizonYears;
+  if (!Number.isInteger(H) || H < 1 || H > 100) {
+    throw new ModelError("invalid_input", `horizonYears must be a whole number from 1 to 100 (got ${H})`);
+  }
+  const n = typeof input.arr !== "number" ? input.arr.length
+    : typeof input.baselineRenewal !== "number" ? input.baselineRenewal.length : input.accounts ?? 1;
+  if (!Number.isInteger(n) || n < 0) throw new ModelError("invalid_input", `accounts must be a whole number (got ${n})`);
+  const arrAt = (i: number) => (typeof input.arr === "number" ? input.arr : input.arr[i]);
+  const rAt = (i: number) => (typeof input.baselineRenewal === "number" ? input.baselineRenewal : input.baselineRenewal[i]);
+  const disc = discountFactors(H, input.annualDiscountRate);
+  const base = new Float64Array(H);
+  const scen = new Float64Array(H);
+  let sr = 0;
+  let sr2 = 0;
+  // With one ARR and one rate for all, one account stands for all (times n): exact and O(H).
+  const uniform = typeof input.arr === "number" && typeof input.baselineRenewal === "number";
+  const m = uniform ? Math.min(n, 1) : n;
+  const weight = uniform ? n : 1;
+  for (let i = 0; i < m; i++) {
+    const r = rAt(i);
+    if (!(r >= 0 && r <= 1)) throw new ModelError("invalid_input", `baselineRenewal must be in [0, 1] (got ${r})`);
+    // The new rate as r + lift, not rounded: worked example 7 needs (0.91 − 0.85) = 0.06 from the lift itself.
+    const r2 = Math.min(1, Math.max(0, r + input.renewalLift));
+    sr += r * weight;
+    sr2 += r2 * weight;
+    const a = arrAt(i) * weight;
+    for (let t = 0; t < H; t++) {
+      base[t] += a * Math.pow(r, t);
+      scen[t] += a * Math.pow(r2, t);
+    }
+  }
+  const baseline = side(base, disc, n > 0 ? sr / n : 0);
+  const scenario = side(scen, disc, n > 0 ? sr2 / n : 0);
+  // Gains are computed from the differences per year (r'^k − r^k), which is how the example is written.
+  const money = moneyFromYears(baseline.revenueByYear, scenario.revenueByYear, input);
+  return { baseline, scenario, ...money, rows: n };
+}
