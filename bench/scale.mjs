@@ -22,7 +22,7 @@
 //      SCALE_CLV_CUSTOMERS (1000000; about 9.3 transactions each),
 //      SCALE_ONLY (comma list of the names above, prefixes allowed).
 import autocannon from "autocannon";
-import { execFileSync, execSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -314,7 +314,10 @@ try {
     for (let shown = Date.now(); ; await new Promise((r) => setTimeout(r, 250))) {
       meta = await json(await fetch(`${base}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
       if (meta.status !== "processing") break;
-      if (Date.now() - shown > 5000) (shown = Date.now()), console.log(`# job progress ${JSON.stringify(meta.progress)}`);
+      if (Date.now() - shown > 5000) {
+        shown = Date.now();
+        console.log(`# job progress ${JSON.stringify(meta.progress)}`);
+      }
     }
     return { meta, partsS, completeS };
   };

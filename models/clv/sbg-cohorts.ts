@@ -125,8 +125,14 @@ export function survivorsToAccounts(survivors: readonly number[]): { periods: nu
   const periods: number[] = [];
   const churned: number[] = [];
   const T = survivors.length - 1;
-  for (let t = 1; t <= T; t++) for (let k = 0; k < survivors[t - 1] - survivors[t]; k++) (periods.push(t), churned.push(1));
-  for (let k = 0; k < survivors[T]; k++) (periods.push(T), churned.push(0));
+  for (let t = 1; t <= T; t++) for (let k = 0; k < survivors[t - 1] - survivors[t]; k++) {
+      periods.push(t);
+      churned.push(1);
+    }
+  for (let k = 0; k < survivors[T]; k++) {
+    periods.push(T);
+    churned.push(0);
+  }
   return { periods, churned };
 }
 

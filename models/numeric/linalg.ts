@@ -51,7 +51,7 @@ export function qrPivoted(a: Float64Array, n: number, p: number, tol: number): P
         a[ok + i] = a[ob + i];
         a[ob + i] = t;
       }
-      let t = perm[k]; perm[k] = perm[best]; perm[best] = t;
+      const t = perm[k]; perm[k] = perm[best]; perm[best] = t;
       let u = norms[k]; norms[k] = norms[best]; norms[best] = u;
       u = norms0[k]; norms0[k] = norms0[best]; norms0[best] = u;
     }

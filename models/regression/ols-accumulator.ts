@@ -5,7 +5,6 @@
  * forming XᵀX or holding more than one block. The outcome's mean and spread are merged per block
  * (Chan et al.) for R². Agrees with `fitOls` (the in-memory QR) to rounding.
  */
-import { ModelError } from "../numeric/errors";
 import { tsqr } from "./tsqr";
 
 /** One block of rows: X row-major n × p, y length n. */

@@ -129,7 +129,7 @@ describe("linear over blocks", () => {
       const om = (e / (1 - h)) ** 2;
       for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) meat[a][b] += om * x[a] * x[b];
     });
-    const cov = inv.map((row, a) => inv.map((_, b) => row.reduce((s, v, k) => s + v * meat[k].reduce((t, m, l) => t + m * inv[l][b], 0), 0)));
+    const cov = inv.map((row) => inv.map((_, b) => row.reduce((s, v, k) => s + v * meat[k].reduce((t, m, l) => t + m * inv[l][b], 0), 0)));
     expect(r.terms).toEqual(["Intercept", "gre", "admit", "rank[T.2]", "rank[T.3]", "rank[T.4]"]);
     r.coefficients.forEach((c, j) => {
       expect(Math.abs(c.estimate - beta[j]) / Math.abs(beta[j])).toBeLessThan(1e-9);

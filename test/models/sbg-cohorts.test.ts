@@ -17,7 +17,7 @@ describe("fitSbgCohorts", () => {
   it("censoring: logLik equals the Beta-function likelihood written here, and is maximal there", () => {
     // Three cohorts joined 1, 2 and 4 periods ago (active accounts censored at their own tenure).
     const periods: number[] = [], churned: number[] = [];
-    const add = (t: number, c: number, k: number) => { for (let i = 0; i < k; i++) (periods.push(t), churned.push(c)); };
+    const add = (t: number, c: number, k: number) => { for (let i = 0; i < k; i++) { periods.push(t); churned.push(c); } };
     add(1, 1, 30); add(1, 0, 70);              // cohort A: 1 period observed
     add(1, 1, 25); add(2, 1, 12); add(2, 0, 63); // cohort B: 2 periods
     add(1, 1, 28); add(2, 1, 14); add(3, 1, 9); add(4, 1, 6); add(4, 0, 43); // cohort C: 4 periods

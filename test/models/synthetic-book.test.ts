@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { fitRegression } from "../../models/regression/fit";
-// @ts-ignore — plain ESM with JSDoc types
 import { syntheticBook, TRUTH } from "../../scripts/synthetic-book.mjs";
 
 describe("scripts/synthetic-book.mjs", () => {

@@ -12,7 +12,6 @@ import { readChecked } from "./support/json-check";
  * upload size, rows, columns, cell length, JSON body size, predictors per model,
  * draws per scenario. Rejected uploads must store nothing.
  */
-const enc = new TextEncoder();
 let ws: { id: string; token: string };
 let modelId: string | undefined;
 

@@ -69,7 +69,10 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   if (req.segment) {
     rowMask = new Uint8Array(book.n);
     let hits = 0;
-    for (let i = 0; i < book.n; i++) if (segmentOf(i) === req.segment) (rowMask[i] = 1), hits++;
+    for (let i = 0; i < book.n; i++) if (segmentOf(i) === req.segment) {
+        rowMask[i] = 1;
+        hits++;
+      }
     if (hits === 0) {
       const known = [...new Set(Array.from(book.rows, (_, i) => segmentOf(i)).filter((v): v is string => v !== null))].sort();
       throw new ApiError(422, "unknown_segment", `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`, [

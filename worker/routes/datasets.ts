@@ -70,7 +70,6 @@ datasets.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const ws = c.var.workspaceId;
     const mapping = parseMappingParam(q.mapping);
     const csatScale = q.csatScale ? Number(q.csatScale) : 5;
     const spec = { kind: q.kind, name: q.name, mapping, sheet: q.sheet, csatScale, dryRun: q.dryRun === "true" };

@@ -73,7 +73,10 @@ segments.openapi(
       let matched = 0;
       for (let i = 0; i < joined.n; i++) {
         const v = ids[i] === null ? undefined : byId.get(ids[i] as string);
-        if (v !== undefined && v !== null) (clv[i] = v), matched++;
+        if (v !== undefined && v !== null) {
+          clv[i] = v;
+          matched++;
+        }
       }
       if (matched === 0) {
         throw new ApiError(422, "no_transactions", "No account_id matches a customer_id of the transactions: CLV from transactions needs the same ids.", [

@@ -9,7 +9,7 @@ export function bins(values: number[], k = 20, cap = 1): { labels: string[]; cou
   const v = values.filter(Number.isFinite);
   if (!v.length) return { labels: [], counts: [], edges: [] };
   const sorted = [...v].sort((a, b) => a - b);
-  let lo = sorted[0];
+  const lo = sorted[0];
   let hi = sorted[Math.min(sorted.length - 1, Math.floor(cap * (sorted.length - 1)))];
   const capped = hi < sorted[sorted.length - 1];
   if (hi === lo) hi = lo + 1;
