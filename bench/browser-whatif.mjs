@@ -51,61 +51,90 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.setContent(`<!doctype html><html><body><div style="position:relative;height:380px;width:900px"><canvas id="c"></canvas></div></body></html>`);
+  await page.setContent(
+    `<!doctype html><html><body><div style="position:relative;height:380px;width:900px"><canvas id="c"></canvas></div></body></html>`,
+  );
   await page.addScriptTag({ content: bundle.outputFiles[0].text });
-  const r = await page.evaluate(({ N, MOVES }) => {
-    const { pointEstimate, renderRevenue, updateRevenue } = window.__bench;
-    // Seeded book: Intercept, nps (0-10), csat (1-5), log_arr, segment[T.Mid], segment[T.SMB].
-    let a = 12345;
-    const u = () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-    const terms = ["Intercept", "nps", "csat", "log_arr", "segment[T.Mid-Market]", "segment[T.SMB]"];
-    const p = terms.length;
-    const beta = [-2.5, 0.35, 0.2, 0.05, -0.1, -0.3];
-    const cov = terms.map((_, i) => terms.map((__, j) => (i === j ? 0.001 : 0)));
-    const X = new Float64Array(N * p);
-    const arr = new Float64Array(N);
-    const segment = new Array(N);
-    for (let i = 0; i < N; i++) {
-      const s = Math.floor(u() * 3);
-      arr[i] = Math.round(5000 + u() * 80000);
-      X.set([1, Math.round(u() * 10), 1 + Math.round(u() * 4), Math.log(arr[i]), s === 1 ? 1 : 0, s === 2 ? 1 : 0], i * p);
-      segment[i] = ["Enterprise", "Mid-Market", "SMB"][s];
-    }
-    const book = { terms, beta, cov, X, arr, segment, masks: new Map() };
-    const params = (nps) => ({ nps, csat: 0, segment: "", investment: 1e6, horizonYears: 3, grossMargin: 0.8, annualDiscountRate: 0.1 });
-    // Naive reference (API.md formula), for maxRelDiff.
-    const naive = (dNps) => {
-      let g = 0;
+  const r = await page.evaluate(
+    ({ N, MOVES }) => {
+      const { pointEstimate, renderRevenue, updateRevenue } = window.__bench;
+      // Seeded book: Intercept, nps (0-10), csat (1-5), log_arr, segment[T.Mid], segment[T.SMB].
+      let a = 12345;
+      const u = () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      const terms = ["Intercept", "nps", "csat", "log_arr", "segment[T.Mid-Market]", "segment[T.SMB]"];
+      const p = terms.length;
+      const beta = [-2.5, 0.35, 0.2, 0.05, -0.1, -0.3];
+      const cov = terms.map((_, i) => terms.map((__, j) => (i === j ? 0.001 : 0)));
+      const X = new Float64Array(N * p);
+      const arr = new Float64Array(N);
+      const segment = new Array(N);
       for (let i = 0; i < N; i++) {
-        let eta = 0;
-        for (let k = 0; k < p; k++) eta += X[i * p + k] * beta[k];
-        const x = X[i * p + 1];
-        const eta2 = eta + (Math.min(10, Math.max(0, x + dNps)) - x) * beta[1];
-        const p1 = 1 / (1 + Math.exp(-eta)), p2 = 1 / (1 + Math.exp(-eta2));
-        for (let t = 1; t <= 3; t++) g += (arr[i] * (p2 ** (t - 1) - p1 ** (t - 1))) / 1.1 ** (t - 1);
+        const s = Math.floor(u() * 3);
+        arr[i] = Math.round(5000 + u() * 80000);
+        X.set([1, Math.round(u() * 10), 1 + Math.round(u() * 4), Math.log(arr[i]), s === 1 ? 1 : 0, s === 2 ? 1 : 0], i * p);
+        segment[i] = ["Enterprise", "Mid-Market", "SMB"][s];
       }
-      return g;
-    };
-    const first = pointEstimate(book, params(0.1));
-    const chart = renderRevenue(document.getElementById("c"), { baseline: first.baseline.revenueByYear, scenario: first.scenario.revenueByYear, lo: null, hi: null });
-    const total = [], compute = [];
-    let maxRel = 0;
-    for (let m = 0; m < MOVES + 5; m++) {
-      const nps = Math.round((0.1 + (2.9 * m) / (MOVES + 4)) * 10) / 10; // the slider's 0.1 steps
-      const t0 = performance.now();
-      const res = pointEstimate(book, params(nps));
-      const t1 = performance.now();
-      updateRevenue(chart, { baseline: res.baseline.revenueByYear, scenario: res.scenario.revenueByYear, lo: null, hi: null });
-      const t2 = performance.now();
-      if (m >= 5) { total.push(t2 - t0); compute.push(t1 - t0); }
-      if (m % 10 === 0) { const ref = naive(nps); maxRel = Math.max(maxRel, Math.abs(res.revenueGain - ref) / Math.abs(ref)); }
-    }
-    const q = (xs, f) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(f * s.length))]; };
-    return { median: q(total, 0.5), p95: q(total, 0.95), computeMedian: q(compute, 0.5), maxRel };
-  }, { N, MOVES });
+      const book = { terms, beta, cov, X, arr, segment, masks: new Map() };
+      const params = (nps) => ({ nps, csat: 0, segment: "", investment: 1e6, horizonYears: 3, grossMargin: 0.8, annualDiscountRate: 0.1 });
+      // Naive reference (API.md formula), for maxRelDiff.
+      const naive = (dNps) => {
+        let g = 0;
+        for (let i = 0; i < N; i++) {
+          let eta = 0;
+          for (let k = 0; k < p; k++) eta += X[i * p + k] * beta[k];
+          const x = X[i * p + 1];
+          const eta2 = eta + (Math.min(10, Math.max(0, x + dNps)) - x) * beta[1];
+          const p1 = 1 / (1 + Math.exp(-eta)),
+            p2 = 1 / (1 + Math.exp(-eta2));
+          for (let t = 1; t <= 3; t++) g += (arr[i] * (p2 ** (t - 1) - p1 ** (t - 1))) / 1.1 ** (t - 1);
+        }
+        return g;
+      };
+      const first = pointEstimate(book, params(0.1));
+      const chart = renderRevenue(document.getElementById("c"), {
+        baseline: first.baseline.revenueByYear,
+        scenario: first.scenario.revenueByYear,
+        lo: null,
+        hi: null,
+      });
+      const total = [],
+        compute = [];
+      let maxRel = 0;
+      for (let m = 0; m < MOVES + 5; m++) {
+        const nps = Math.round((0.1 + (2.9 * m) / (MOVES + 4)) * 10) / 10; // the slider's 0.1 steps
+        const t0 = performance.now();
+        const res = pointEstimate(book, params(nps));
+        const t1 = performance.now();
+        updateRevenue(chart, { baseline: res.baseline.revenueByYear, scenario: res.scenario.revenueByYear, lo: null, hi: null });
+        const t2 = performance.now();
+        if (m >= 5) {
+          total.push(t2 - t0);
+          compute.push(t1 - t0);
+        }
+        if (m % 10 === 0) {
+          const ref = naive(nps);
+          maxRel = Math.max(maxRel, Math.abs(res.revenueGain - ref) / Math.abs(ref));
+        }
+      }
+      const q = (xs, f) => {
+        const s = [...xs].sort((x, y) => x - y);
+        return s[Math.min(s.length - 1, Math.floor(f * s.length))];
+      };
+      return { median: q(total, 0.5), p95: q(total, 0.95), computeMedian: q(compute, 0.5), maxRel };
+    },
+    { N, MOVES },
+  );
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   const s = (ms) => (ms / 1000).toFixed(6);
-  console.log(`BENCH whatif_${Math.round(N / 1000)}k ours=${s(r.median)} peer=n/a ratio=n/a maxRelDiff=${r.maxRel.toExponential(2)} p95=${s(r.p95)} computeOnly=${s(r.computeMedian)} target=0.016`);
+  console.log(
+    `BENCH whatif_${Math.round(N / 1000)}k ours=${s(r.median)} peer=n/a ratio=n/a maxRelDiff=${r.maxRel.toExponential(2)} p95=${s(r.p95)} computeOnly=${s(r.computeMedian)} target=0.016`,
+  );
   if (r.median > 16) console.log(`# over the 16 ms target: median ${r.median.toFixed(2)} ms per slider move`);
   if (process.env.BENCH_WHATIF_UI !== "0") await benchInApp(browser);
 } finally {
@@ -116,36 +145,79 @@ try {
 async function benchInApp(browser) {
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
   const state = mkdtempSync(path.join(tmpdir(), "cx-bench-whatif-"));
-  const port = await new Promise((res) => { const srv = createServer(); srv.listen(0, "127.0.0.1", () => { const p = srv.address().port; srv.close(() => res(p)); }); });
+  const port = await new Promise((res) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const p = srv.address().port;
+      srv.close(() => res(p));
+    });
+  });
   spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: root, env, stdio: "ignore" });
   // A frozen copy of the worker (edits elsewhere in the checkout must not restart it mid-benchmark).
   const config = snapshotWorker(path.join(state, "app"));
   const persist = path.join(state, "data");
   migrate(persist, config);
-  const dev = spawn("npx", ["wrangler", "dev", "-c", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false"],
-    { cwd: root, env, detached: true, stdio: "ignore" });
+  const dev = spawn(
+    "npx",
+    [
+      "wrangler",
+      "dev",
+      "-c",
+      config,
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--persist-to",
+      persist,
+      "--show-interactive-dev-session=false",
+    ],
+    { cwd: root, env, detached: true, stdio: "ignore" },
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
-    for (let t0 = Date.now(); ; ) {
-      try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* not up yet */ }
+    for (let t0 = Date.now(); ;) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        /* not up yet */
+      }
       if (Date.now() - t0 > 120_000) throw new Error("wrangler dev did not start");
       await new Promise((r) => setTimeout(r, 300));
     }
     const book = syntheticBook({ accounts: N, seed: 42 });
-    const ws = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) })).json();
+    const ws = await (
+      await fetch(`${base}/api/workspaces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "bench" }),
+      })
+    ).json();
     const auth = { authorization: `Bearer ${ws.token}` };
-    for (const [kind, body] of [["accounts", book.accountsCsv], ["responses", book.responsesCsv]]) {
-      const r = await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}`, { method: "POST", headers: { ...auth, "content-type": "text/csv" }, body });
+    for (const [kind, body] of [
+      ["accounts", book.accountsCsv],
+      ["responses", book.responsesCsv],
+    ]) {
+      const r = await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "text/csv" },
+        body,
+      });
       if (r.status !== 201) throw new Error(`upload ${kind}: ${r.status} ${(await r.text()).slice(0, 300)}`);
     }
-    const fit = await fetch(`${base}/api/workspaces/${ws.id}/models`, { method: "POST", headers: { ...auth, "content-type": "application/json" },
-      body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] }) });
+    const fit = await fetch(`${base}/api/workspaces/${ws.id}/models`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] }),
+    });
     const model = await fit.json();
     if (fit.status !== 201) throw new Error(`fit: ${fit.status} ${JSON.stringify(model).slice(0, 300)}`);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     await page.goto(`${base}/#/w/${ws.id}/whatif?model=${model.id}&token=${ws.token}`);
     await page.locator("#whatif-kpis .kpi").first().waitFor({ timeout: 120_000 });
     // Let the first 95% band finish in its Web Worker, so it does not compete for the CPU during the moves.
@@ -154,7 +226,9 @@ async function benchInApp(browser) {
     // next animation frame). Work = input handler + the frame's recompute (point estimate, KPI texts, chart update).
     const { work, latency, compute } = await page.evaluate(async (moves) => {
       const slider = document.getElementById("whatif-nps");
-      const work = [], latency = [], compute = [];
+      const work = [],
+        latency = [],
+        compute = [];
       for (let m = 0; m < moves + 5; m++) {
         slider.value = String(Math.round((0.1 + (2.9 * m) / (moves + 4)) * 10) / 10);
         const done = new Promise((res) => document.addEventListener("whatif:updated", (e) => res(e.detail), { once: true }));
@@ -162,7 +236,11 @@ async function benchInApp(browser) {
         slider.dispatchEvent(new Event("input", { bubbles: true }));
         const handler = performance.now() - t0;
         const d = await done;
-        if (m >= 5) { work.push(handler + d.ms); latency.push(performance.now() - t0); compute.push(d.computeMs); }
+        if (m >= 5) {
+          work.push(handler + d.ms);
+          latency.push(performance.now() - t0);
+          compute.push(d.computeMs);
+        }
       }
       return { work, latency, compute };
     }, MOVES);
@@ -174,9 +252,15 @@ async function benchInApp(browser) {
     const sorted = [...times].sort((a, b) => a - b);
     const q = (f) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
     const s = (ms) => (ms / 1000).toFixed(6);
-    console.log(`BENCH whatif_${Math.round(N / 1000)}k_ui ours=${s(q(0.5))} peer=n/a ratio=n/a maxRelDiff=n/a p95=${s(q(0.95))} latencyToFrame=${s(lat[Math.floor(lat.length / 2)])} computeOnly=${s(comp[Math.floor(comp.length / 2)])} accounts=${model.nObs} target=0.016`);
+    console.log(
+      `BENCH whatif_${Math.round(N / 1000)}k_ui ours=${s(q(0.5))} peer=n/a ratio=n/a maxRelDiff=n/a p95=${s(q(0.95))} latencyToFrame=${s(lat[Math.floor(lat.length / 2)])} computeOnly=${s(comp[Math.floor(comp.length / 2)])} accounts=${model.nObs} target=0.016`,
+    );
   } finally {
-    try { process.kill(-dev.pid, "SIGTERM"); } catch { /* gone */ }
+    try {
+      process.kill(-dev.pid, "SIGTERM");
+    } catch {
+      /* gone */
+    }
     rmSync(state, { recursive: true, force: true });
   }
 }

@@ -17,23 +17,31 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "cx-clv-heap-"));
 try {
   const W = await importTs(
     `export { summariseTransactionBlocks } from "./worker/data/transactions-rfm"; export { encodeBlock, encodeText } from "./worker/data/blocks"; export { clvColumns } from "./models/clv/transactions-clv";`,
-    dir, "clv.mjs",
+    dir,
+    "clv.mjs",
   );
   // Transactions (r 0.5, α 12 days, a 0.8, b 6; last day 730) as bench/scale.mjs draws them, date order, written as blocks.
-  const u = makeRandom(4242).uniform, END = 730, DAY0 = Date.UTC(2023, 0, 1) / 86_400_000;
+  const u = makeRandom(4242).uniform,
+    END = 730,
+    DAY0 = Date.UTC(2023, 0, 1) / 86_400_000;
   let { cust, day, n } = simulatePurchases(u, C, END);
   let order = dateOrder(day, n, END);
   let blockCount = 0;
   for (let s = 0; s < n; s += 65536) {
     const idx = order.subarray(s, Math.min(n, s + 65536));
     const { codes, dict } = W.encodeText(Array.from(idx, (i) => `C${cust[i]}`));
-    writeFileSync(path.join(dir, `${blockCount++}.bin`), W.encodeBlock({
-      rows: idx.length, firstRow: s, columns: [
-        { name: "customer_id", storage: "text", codes, dict },
-        { name: "date", storage: "date", values: Float64Array.from(idx, (i) => DAY0 + day[i]) },
-        { name: "amount", storage: "num", values: Float64Array.from(idx, () => 5 + Math.floor(u() * 10000) / 100) },
-      ],
-    }));
+    writeFileSync(
+      path.join(dir, `${blockCount++}.bin`),
+      W.encodeBlock({
+        rows: idx.length,
+        firstRow: s,
+        columns: [
+          { name: "customer_id", storage: "text", codes, dict },
+          { name: "date", storage: "date", values: Float64Array.from(idx, (i) => DAY0 + day[i]) },
+          { name: "amount", storage: "num", values: Float64Array.from(idx, () => 5 + Math.floor(u() * 10000) / 100) },
+        ],
+      }),
+    );
   }
   cust = day = order = null;
   const env = {
@@ -57,10 +65,20 @@ try {
   t0 = performance.now();
   const c = W.clvColumns(s, { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 });
   const clvSeconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({
-    transactions: n, customers: s.customer.length, blocks: blockCount, summarySeconds, clvSeconds, r: c.bgnbd.r, alpha: c.bgnbd.alpha,
-    baseRssMB: Math.round(base), peakExtraRssSummaryMB: Math.round(peakSummary), peakExtraRssMB: Math.round(kb("VmHWM") - base),
-  }));
+  console.log(
+    JSON.stringify({
+      transactions: n,
+      customers: s.customer.length,
+      blocks: blockCount,
+      summarySeconds,
+      clvSeconds,
+      r: c.bgnbd.r,
+      alpha: c.bgnbd.alpha,
+      baseRssMB: Math.round(base),
+      peakExtraRssSummaryMB: Math.round(peakSummary),
+      peakExtraRssMB: Math.round(kb("VmHWM") - base),
+    }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,7 +15,8 @@ const accounts = Number(process.argv[3] ?? 200_000);
 const dir = mkdtempSync(path.join(os.tmpdir(), "cx-heap-"));
 const { ingestStream, DatasetWriter, RollupBuilder, AccountRollupBuilder } = await importTs(
   `export { ingestStream } from "./worker/intake/stream"; export { DatasetWriter } from "./worker/data/dataset-writer"; export { RollupBuilder } from "./worker/metrics/rollup"; export { AccountRollupBuilder } from "./worker/data/account-rollup";`,
-  dir, "intake.mjs",
+  dir,
+  "intake.mjs",
 );
 rmSync(dir, { recursive: true, force: true });
 
@@ -62,7 +63,8 @@ const stream = new ReadableStream({
   },
 });
 
-let peakHeap = 0, peakRss = 0;
+let peakHeap = 0,
+  peakRss = 0;
 const sample = () => {
   const m = process.memoryUsage();
   peakHeap = Math.max(peakHeap, m.heapUsed + m.external); // external includes ArrayBuffers
@@ -94,4 +96,15 @@ const accountBytes = perAccount.toBytes()?.byteLength ?? 0;
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(timer);
 sample();
-console.log(JSON.stringify({ rows: result.rows, accounts, accountBytes, seconds, peakHeapMB: peakHeap / 2 ** 20, peakRssMB: peakRss / 2 ** 20, blocks, rawBytes }));
+console.log(
+  JSON.stringify({
+    rows: result.rows,
+    accounts,
+    accountBytes,
+    seconds,
+    peakHeapMB: peakHeap / 2 ** 20,
+    peakRssMB: peakRss / 2 ** 20,
+    blocks,
+    rawBytes,
+  }),
+);

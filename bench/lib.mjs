@@ -12,14 +12,22 @@ const root = path.resolve(import.meta.dirname, "..");
  */
 export async function importTs(contents, dir, file = "bundle.mjs") {
   const out = path.join(dir, file);
-  await build({ stdin: { contents, resolveDir: root, loader: "ts" }, bundle: true, format: "esm", platform: "node", outfile: out, logLevel: "error" });
+  await build({
+    stdin: { contents, resolveDir: root, loader: "ts" },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    outfile: out,
+    logLevel: "error",
+  });
   return import(pathToFileURL(out).href);
 }
 
 /** Marsaglia–Tsang gamma(shape, 1) from a uniform source (shape < 1 by the u^(1/shape) boost). */
 export function gamma(u, shape) {
   if (shape < 1) return gamma(u, shape + 1) * Math.pow(u(), 1 / shape);
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  const d = shape - 1 / 3,
+    c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x, v;
     do {
@@ -40,19 +48,27 @@ export function gamma(u, shape) {
  */
 export function simulatePurchases(u, C, end) {
   let cap = Math.ceil(C * 11);
-  let cust = new Int32Array(cap), day = new Int32Array(cap);
+  let cust = new Int32Array(cap),
+    day = new Int32Array(cap);
   let n = 0;
   const push = (c, d) => {
     if (n === cap) {
       cap *= 2;
-      const c2 = new Int32Array(cap); c2.set(cust); cust = c2;
-      const d2 = new Int32Array(cap); d2.set(day); day = d2;
+      const c2 = new Int32Array(cap);
+      c2.set(cust);
+      cust = c2;
+      const d2 = new Int32Array(cap);
+      d2.set(day);
+      day = d2;
     }
-    cust[n] = c; day[n] = d; n++;
+    cust[n] = c;
+    day[n] = d;
+    n++;
   };
   for (let c = 0; c < C; c++) {
     const lambda = gamma(u, 0.5) / 12;
-    const ga = gamma(u, 0.8), gb = gamma(u, 6);
+    const ga = gamma(u, 0.8),
+      gb = gamma(u, 6);
     const p = ga / (ga + gb);
     let t = Math.floor(u() * 365);
     push(c, t);

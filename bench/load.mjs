@@ -62,7 +62,9 @@ async function json(res, what) {
 async function sampleErrors(opts) {
   const answers = await Promise.all(
     Array.from({ length: connections * 2 }, () =>
-      fetch(opts.url, { method: opts.method ?? "GET", headers: opts.headers, body: opts.body }).then(async (r) => `${r.status} ${(await r.text()).slice(0, 300)}`),
+      fetch(opts.url, { method: opts.method ?? "GET", headers: opts.headers, body: opts.body }).then(
+        async (r) => `${r.status} ${(await r.text()).slice(0, 300)}`,
+      ),
     ),
   );
   for (const a of new Set(answers.filter((x) => !x.startsWith("2")))) console.log(`# non-2xx sample: ${a}`);
@@ -82,7 +84,11 @@ function line({ name, result }) {
   const rps = result.requests.average;
   return {
     bad: errors + result.non2xx,
-    text: `BENCH ${name} requests=${result.requests.total} rps=${rps.toFixed(1)} p50=${result.latency.p50} p99=${result.latency.p99} errors=${errors} non2xx=${result.non2xx} codes=${Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => `${k}:${v.count}`).join(",")} connections=${connections} duration=${duration}s responses=${nResponses}`,
+    text: `BENCH ${name} requests=${result.requests.total} rps=${rps.toFixed(1)} p50=${result.latency.p50} p99=${result.latency.p99} errors=${errors} non2xx=${result.non2xx} codes=${Object.entries(
+      result.statusCodeStats ?? {},
+    )
+      .map(([k, v]) => `${k}:${v.count}`)
+      .join(",")} connections=${connections} duration=${duration}s responses=${nResponses}`,
   };
 }
 
@@ -95,15 +101,26 @@ try {
   migrate(path.join(state, "data"), config);
   server = await startDev({ port, persistTo: path.join(state, "data"), config });
   const ws = await json(
-    await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Bench" }) }),
+    await fetch(`${base}/api/workspaces`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Bench" }),
+    }),
     "create workspace",
   );
   const auth = { Authorization: `Bearer ${ws.token}` };
   const { accounts, responses } = generate();
-  for (const [kind, body] of [["accounts", accounts], ["responses", responses]]) {
+  for (const [kind, body] of [
+    ["accounts", accounts],
+    ["responses", responses],
+  ]) {
     const t0 = Date.now();
     const d = await json(
-      await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}&name=${kind}`, { method: "POST", headers: { ...auth, "Content-Type": "text/csv" }, body }),
+      await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}&name=${kind}`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "text/csv" },
+        body,
+      }),
       `upload ${kind}`,
     );
     console.log(`# uploaded ${kind}: ${d.rows} rows in ${Date.now() - t0} ms`);
@@ -126,12 +143,22 @@ try {
     );
     for (const draws of [0, 200]) {
       const body = JSON.stringify({
-        name: "bench what-if", modelId: model.id, change: { nps: 1 }, horizonYears: 3, annualDiscountRate: 0.1,
-        grossMargin: 0.8, investment: 100000, save: false, draws, seed: 1,
+        name: "bench what-if",
+        modelId: model.id,
+        change: { nps: 1 },
+        horizonYears: 3,
+        annualDiscountRate: 0.1,
+        grossMargin: 0.8,
+        investment: 100000,
+        save: false,
+        draws,
+        seed: 1,
       });
       const url = `${base}/api/workspaces/${ws.id}/scenarios`;
       await json(await fetch(url, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }), "what-if warm-up");
-      runs.push(await run(`load_whatif_draws${draws}`, { url, method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }));
+      runs.push(
+        await run(`load_whatif_draws${draws}`, { url, method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }),
+      );
     }
   } else {
     console.log("# no models/scenarios routes yet: what-if runs skipped");

@@ -29,7 +29,11 @@ function ensurePython() {
 
 /** models/ bundled once with esbuild so Node runs the same TypeScript the worker does. */
 const loadModels = (dir) =>
-  importTs(`export { fitLogit } from "./models/regression/logistic"; export { fitOls } from "./models/regression/ols"; export { fitBgnbd } from "./models/clv/bgnbd";`, dir, "models.mjs");
+  importTs(
+    `export { fitLogit } from "./models/regression/logistic"; export { fitOls } from "./models/regression/ols"; export { fitBgnbd } from "./models/clv/bgnbd";`,
+    dir,
+    "models.mjs",
+  );
 
 /** Seeded uniforms (mulberry32 of scripts/synthetic-book.mjs), Box–Muller normals and gammas: every run benches the same data. */
 function rng(seed) {
@@ -77,19 +81,30 @@ function genOls(n) {
 /** Customers simulated from the BG/NBD process itself (r 0.25, α 30 days, a 0.8, b 2.5), whole days, T 1..365. */
 function genBgnbd(n) {
   const g = rng(33);
-  const x = new Float64Array(n), tx = new Float64Array(n), T = new Float64Array(n);
-  const r = 0.25, alpha = 30, a = 0.8, b = 2.5;
+  const x = new Float64Array(n),
+    tx = new Float64Array(n),
+    T = new Float64Array(n);
+  const r = 0.25,
+    alpha = 30,
+    a = 0.8,
+    b = 2.5;
   for (let i = 0; i < n; i++) {
     const Ti = 1 + Math.floor(g.u() * 365);
     const lambda = g.gamma(r) / alpha;
-    const ga = g.gamma(a), gb = g.gamma(b);
+    const ga = g.gamma(a),
+      gb = g.gamma(b);
     const p = ga / (ga + gb);
-    let t = 0, count = 0, last = 0;
+    let t = 0,
+      count = 0,
+      last = 0;
     for (;;) {
       t += -Math.log(1 - g.u()) / lambda;
       if (t > Ti) break;
       const day = Math.floor(t);
-      if (day > last || count === 0) { count++; last = day; }
+      if (day > last || count === 0) {
+        count++;
+        last = day;
+      }
       if (g.u() < p) break; // drops out after this purchase
     }
     x[i] = count;
@@ -140,7 +155,9 @@ function maxRelDiff(ours, theirs) {
 
 function line(name, ours, peerSeconds, diff, wall) {
   if (wall) console.log(`# ${name}: wall ours=${wall.ours.toFixed(4)} peer=${wall.peer.toFixed(4)}`);
-  console.log(`BENCH ${name} ours=${ours.toFixed(4)} peer=${peerSeconds.toFixed(4)} ratio=${(peerSeconds / ours).toFixed(2)} maxRelDiff=${diff.toExponential(2)}`);
+  console.log(
+    `BENCH ${name} ours=${ours.toFixed(4)} peer=${peerSeconds.toFixed(4)} ratio=${(peerSeconds / ours).toFixed(2)} maxRelDiff=${diff.toExponential(2)}`,
+  );
 }
 
 /** A fixed amount of dependent arithmetic: on an idle 3 GHz core about 0.12 s; more means the CPU is shared. */
@@ -159,7 +176,9 @@ function calibrate() {
 
 ensurePython();
 const cal = calibrate();
-console.log(`# calibration: 90M dependent multiply-adds took ${cal.seconds.toFixed(3)} s of CPU (a reference for comparing runs: more means a busier CPU); load average ${(await import("node:os")).loadavg()[0].toFixed(1)}`);
+console.log(
+  `# calibration: 90M dependent multiply-adds took ${cal.seconds.toFixed(3)} s of CPU (a reference for comparing runs: more means a busier CPU); load average ${(await import("node:os")).loadavg()[0].toFixed(1)}`,
+);
 const dir = mkdtempSync(path.join(tmpdir(), "cx-bench-"));
 try {
   const m = await loadModels(dir);
@@ -172,7 +191,10 @@ try {
     const pr = peer("logit_statsmodels.py", [dir, String(N), String(P)]);
     const est = ours.result.coefficients.map((c) => c.estimate);
     const se = ours.result.coefficients.map((c) => c.stdError);
-    line(`logit_${N}x${P}_with_se`, ours.seconds, pr.seconds, Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)), { ours: ours.wall, peer: pr.wall });
+    line(`logit_${N}x${P}_with_se`, ours.seconds, pr.seconds, Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)), {
+      ours: ours.wall,
+      peer: pr.wall,
+    });
   }
   if (ONLY.has("ols")) {
     const { X, y } = genOls(N);
@@ -182,7 +204,10 @@ try {
     const pr = peer("ols_statsmodels.py", [dir, String(N), String(P)]);
     const est = ours.result.coefficients.map((c) => c.estimate);
     const se = ours.result.coefficients.map((c) => c.stdError);
-    line(`ols_hc3_${N}x${P}`, ours.seconds, pr.seconds, Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)), { ours: ours.wall, peer: pr.wall });
+    line(`ols_hc3_${N}x${P}`, ours.seconds, pr.seconds, Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)), {
+      ours: ours.wall,
+      peer: pr.wall,
+    });
   }
   if (ONLY.has("bgnbd")) {
     const { x, tx, T } = genBgnbd(N);
@@ -192,8 +217,13 @@ try {
     const ours = timeIt(() => m.fitBgnbd({ frequency: x, recency: tx, T }));
     const pr = peer("bgnbd_scipy.py", [dir, String(N)]);
     const o = ours.result;
-    console.log(`# bgnbd: ${o.nPatterns} distinct patterns; ours r ${o.r.toFixed(5)} alpha ${o.alpha.toFixed(4)} a ${o.a.toFixed(5)} b ${o.b.toFixed(5)} LL ${o.logLik.toFixed(3)}; peer LL ${pr.ll.toFixed(3)} converged ${pr.converged}`);
-    line(`bgnbd_${N}_customers`, ours.seconds, pr.seconds, maxRelDiff([o.r, o.alpha, o.a, o.b], pr.params), { ours: ours.wall, peer: pr.wall });
+    console.log(
+      `# bgnbd: ${o.nPatterns} distinct patterns; ours r ${o.r.toFixed(5)} alpha ${o.alpha.toFixed(4)} a ${o.a.toFixed(5)} b ${o.b.toFixed(5)} LL ${o.logLik.toFixed(3)}; peer LL ${pr.ll.toFixed(3)} converged ${pr.converged}`,
+    );
+    line(`bgnbd_${N}_customers`, ours.seconds, pr.seconds, maxRelDiff([o.r, o.alpha, o.a, o.b], pr.params), {
+      ours: ours.wall,
+      peer: pr.wall,
+    });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,19 @@
 //      SCALE_ONLY (comma list of the names above, prefixes allowed).
 import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -163,21 +175,27 @@ t2 = time.perf_counter()
 print(json.dumps({"seconds": t2 - t, "fitSeconds": t2 - t1, "n": int(len(df)), "params": {k: float(v) for k, v in fit.params.items()}}))
 `;
 
-
 /**
  * 1M customers' transactions from the BG/NBD process (r 0.5, α 12 days, a 0.8, b 6; first purchases over the first
  * year, observation end day 730), about 10M in all, put in date order by a counting sort; then, timed: the one-pass
  * summary over 65,536-row blocks (models/clv/rfm-blocks.ts), the pattern collapse and the fit (models/clv/bgnbd.ts).
  */
 async function benchBgnbd(dir) {
-  const { fitBgnbd, RfmAccumulator } = await importTs(`export { fitBgnbd } from "./models/clv/bgnbd"; export { RfmAccumulator } from "./models/clv/rfm-blocks";`, dir, "models-scale.mjs");
-  const C = 1_000_000, END = 730;
+  const { fitBgnbd, RfmAccumulator } = await importTs(
+    `export { fitBgnbd } from "./models/clv/bgnbd"; export { RfmAccumulator } from "./models/clv/rfm-blocks";`,
+    dir,
+    "models-scale.mjs",
+  );
+  const C = 1_000_000,
+    END = 730;
   const u = rng(99);
   let t0 = performance.now();
   const { cust, day, n } = simulatePurchases(u, C, END);
   // The log in date order, as an export would be.
   const order = dateOrder(day, n, END);
-  const sc = new Int32Array(n), sd = new Float64Array(n), amount = new Float64Array(n);
+  const sc = new Int32Array(n),
+    sd = new Float64Array(n),
+    amount = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     sc[k] = cust[order[k]];
     sd[k] = day[order[k]];
@@ -203,16 +221,30 @@ async function benchBgnbd(dir) {
   writeFileSync(path.join(dir, "bg_x.f64"), new Uint8Array(data.frequency.buffer));
   writeFileSync(path.join(dir, "bg_tx.f64"), new Uint8Array(data.recency.buffer));
   writeFileSync(path.join(dir, "bg_T.f64"), new Uint8Array(data.T.buffer));
-  let peer = null, diff = null;
+  let peer = null,
+    diff = null;
   try {
-    const pr = JSON.parse(execFileSync(PY, [path.join(root, "bench/peers/bgnbd_scipy.py"), dir, String(keep.length)], { cwd: path.join(root, "bench/peers"), encoding: "utf8" }).trim().split("\n").pop());
+    const pr = JSON.parse(
+      execFileSync(PY, [path.join(root, "bench/peers/bgnbd_scipy.py"), dir, String(keep.length)], {
+        cwd: path.join(root, "bench/peers"),
+        encoding: "utf8",
+      })
+        .trim()
+        .split("\n")
+        .pop(),
+    );
     peer = pr.wall;
     diff = Math.max(...[fit.r, fit.alpha, fit.a, fit.b].map((v, i) => relDiff(v, pr.params[i])));
   } catch (e) {
     console.log(`# scipy peer failed: ${String(e).slice(0, 300)}`);
   }
-  line(`bgnbd_${C}_customers_from_${n}_transactions`, ours, peer, diff,
-    `summary=${tSummary.toFixed(3)}s fit=${tFit.toFixed(3)}s customers=${keep.length} r=${fit.r.toFixed(4)} alpha=${fit.alpha.toFixed(3)} a=${fit.a.toFixed(4)} b=${fit.b.toFixed(4)} target=2s (peer: scipy on the summary, wall)`);
+  line(
+    `bgnbd_${C}_customers_from_${n}_transactions`,
+    ours,
+    peer,
+    diff,
+    `summary=${tSummary.toFixed(3)}s fit=${tFit.toFixed(3)}s customers=${keep.length} r=${fit.r.toFixed(4)} alpha=${fit.alpha.toFixed(3)} a=${fit.a.toFixed(4)} b=${fit.b.toFixed(4)} target=2s (peer: scipy on the summary, wall)`,
+  );
 }
 
 /**
@@ -221,9 +253,10 @@ async function benchBgnbd(dir) {
  * sort). Returns the number of transactions.
  */
 async function genTransactions(file, C) {
-  const u = rng(4242), END = 730;
+  const u = rng(4242),
+    END = 730;
   const { cust, day, n } = simulatePurchases(u, C, END);
-  const spend = Float64Array.from({ length: C }, () => 5 + 60 * gamma(u, 2) / 2);
+  const spend = Float64Array.from({ length: C }, () => 5 + (60 * gamma(u, 2)) / 2);
   const order = dateOrder(day, n, END);
   const iso = Array.from({ length: END + 1 }, (_, d) => new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
   await writeFile(file, async (w) => {
@@ -251,23 +284,43 @@ try {
   console.log(`# generated ${ACCOUNTS} accounts and ${ROWS} responses in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   // BG/NBD runs models/ in this process (no server needed).
-  if (want("bgnbd")) await benchBgnbd(state).catch((e) => {
-    console.log(`# bgnbd bench failed: ${String(e).slice(0, 300)}`);
-    exitCode = 1;
-  });
+  if (want("bgnbd"))
+    await benchBgnbd(state).catch((e) => {
+      console.log(`# bgnbd bench failed: ${String(e).slice(0, 300)}`);
+      exitCode = 1;
+    });
   if (want("ingest_heap")) {
     // The intake's own memory (no simulators in the process): Node with a 128 MB old-space limit, 5M rows.
-    const r = JSON.parse(execFileSync(process.execPath, ["--max-old-space-size=128", path.join(root, "bench/ingest-heap.mjs"), String(E2E_ROWS)], { encoding: "utf8" }).trim().split("\n").pop());
-    line(`ingest_heap_${r.rows}`, r.seconds, null, null, `peakHeapMB=${r.peakHeapMB.toFixed(0)} (heap+external) accounts=${r.accounts} peakRssMB=${r.peakRssMB.toFixed(0)} blocks=${r.blocks} limit=--max-old-space-size=128 target=128MB`);
+    const r = JSON.parse(
+      execFileSync(process.execPath, ["--max-old-space-size=128", path.join(root, "bench/ingest-heap.mjs"), String(E2E_ROWS)], {
+        encoding: "utf8",
+      })
+        .trim()
+        .split("\n")
+        .pop(),
+    );
+    line(
+      `ingest_heap_${r.rows}`,
+      r.seconds,
+      null,
+      null,
+      `peakHeapMB=${r.peakHeapMB.toFixed(0)} (heap+external) accounts=${r.accounts} peakRssMB=${r.peakRssMB.toFixed(0)} blocks=${r.blocks} limit=--max-old-space-size=128 target=128MB`,
+    );
   }
   if (ONLY && ONLY.every((o) => o.startsWith("bgnbd") || o.startsWith("ingest_heap"))) throw "done";
   const config = snapshotWorker(path.join(state, "worker"));
   migrate(path.join(state, "data"), config);
   server = await startDev({ port, persistTo: path.join(state, "data"), config });
   let pids = workerdPids(server.child.pid);
-  console.log(`# wrangler dev on ${base}, workerd pid(s) ${pids.join(",")}, baseline RSS ${pids.map((p) => (statusKb(p, "VmRSS") / 1024).toFixed(0)).join(",")} MB`);
+  console.log(
+    `# wrangler dev on ${base}, workerd pid(s) ${pids.join(",")}, baseline RSS ${pids.map((p) => (statusKb(p, "VmRSS") / 1024).toFixed(0)).join(",")} MB`,
+  );
   const ws = await json(
-    await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Scale" }) }),
+    await fetch(`${base}/api/workspaces`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Scale" }),
+    }),
     "create workspace",
   );
   const auth = { Authorization: `Bearer ${ws.token}` };
@@ -301,14 +354,21 @@ try {
       const part = Buffer.alloc(len);
       readSync(fd, part, 0, len, off);
       await json(
-        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, { method: "PUT", headers: { ...auth, "Content-Length": String(len) }, body: part }),
+        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, {
+          method: "PUT",
+          headers: { ...auth, "Content-Length": String(len) },
+          body: part,
+        }),
         `${kind} part ${n}`,
       );
     }
     closeSync(fd);
     const partsS = (performance.now() - start) / 1000;
     const tc = performance.now();
-    const done = await json(await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }), `complete ${kind}`);
+    const done = await json(
+      await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }),
+      `complete ${kind}`,
+    );
     const completeS = (performance.now() - tc) / 1000;
     let meta;
     for (let shown = Date.now(); ; await new Promise((r) => setTimeout(r, 250))) {
@@ -339,20 +399,34 @@ try {
     } catch (e) {
       console.log(`# pandas peer failed: ${String(e).slice(0, 200)}`);
     }
-    line(`ingest_responses_${ROWS}`, ours, peer, diff, `rows=${d.rows} fileMB=${mb.toFixed(1)} rss=${peakMb.toFixed(0)}${reset ? "" : "(peak since start)"} target=10s`);
+    line(
+      `ingest_responses_${ROWS}`,
+      ours,
+      peer,
+      diff,
+      `rows=${d.rows} fileMB=${mb.toFixed(1)} rss=${peakMb.toFixed(0)}${reset ? "" : "(peak since start)"} target=10s`,
+    );
   }
 
   if (want("logit")) {
     const body = JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] });
     const fit = async () =>
-      json(await fetch(`${base}/api/workspaces/${ws.id}/models`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }), "fit");
+      json(
+        await fetch(`${base}/api/workspaces/${ws.id}/models`, {
+          method: "POST",
+          headers: { ...auth, "Content-Type": "application/json" },
+          body,
+        }),
+        "fit",
+      );
     t0 = performance.now();
     const first = await fit();
     const cold = (performance.now() - t0) / 1000;
     t0 = performance.now();
     const m = await fit();
     const warm = (performance.now() - t0) / 1000;
-    let peer = null, diff = null;
+    let peer = null,
+      diff = null;
     try {
       const pr = python(PEER_LOGIT, [accFile, respFile]);
       peer = pr.seconds;
@@ -365,7 +439,13 @@ try {
     } catch (e) {
       console.log(`# statsmodels peer failed: ${String(e).slice(0, 300)}`);
     }
-    line(`logit_${ACCOUNTS}_accounts_from_${ROWS}_responses`, cold, peer, diff, `warm=${warm.toFixed(3)} nObs=${first.nObs} target=1s (peer: read both CSVs, join, fit)`);
+    line(
+      `logit_${ACCOUNTS}_accounts_from_${ROWS}_responses`,
+      cold,
+      peer,
+      diff,
+      `warm=${warm.toFixed(3)} nObs=${first.nObs} target=1s (peer: read both CSVs, join, fit)`,
+    );
   }
 
   if (want("metrics")) {
@@ -385,10 +465,15 @@ try {
       // The floor of this machine: GET /api/health (one D1 query, no work) under the same load.
       const floor = await load(`${wbase}/api/health`, 50, 10, {});
       const one = await load(`${wbase}${path_}`, 1, 5); // service time: one connection
-      line("metrics_p99_50conns", result.latency.p99 / 1000, null, null,
+      line(
+        "metrics_p99_50conns",
+        result.latency.p99 / 1000,
+        null,
+        null,
         `p50=${result.latency.p50}ms p99=${result.latency.p99}ms rps=${result.requests.average.toFixed(0)} non2xx=${result.non2xx} errors=${result.errors} ` +
           `responses=${warm.overall.nps.n} oneConnP50=${one.latency.p50}ms oneConnP99=${one.latency.p99}ms healthP99_50conns=${floor.latency.p99}ms ` +
-          `healthRps=${floor.requests.average.toFixed(0)} wranglerDevP99=${dev.latency.p99}ms wranglerDevRps=${dev.requests.average.toFixed(0)} target=50ms`);
+          `healthRps=${floor.requests.average.toFixed(0)} wranglerDevP99=${dev.latency.p99}ms wranglerDevRps=${dev.requests.average.toFixed(0)} target=50ms`,
+      );
     } finally {
       await wd.stop();
     }
@@ -405,7 +490,9 @@ try {
     console.log(`# generated ${E2E_ROWS} responses (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     pids.forEach(resetPeak);
     // A keep-alive socket left idle while the file was generated may have been closed by the server.
-    await fetch(`${base}/api/health`).then((r) => r.text()).catch(() => null);
+    await fetch(`${base}/api/health`)
+      .then((r) => r.text())
+      .catch(() => null);
     const start = performance.now();
     const { meta, partsS, completeS } = await chunkedUpload(file, "responses", "5M");
     const ingest = (performance.now() - start) / 1000;
@@ -426,8 +513,13 @@ try {
     const fitS = (performance.now() - t0) / 1000;
     const total = ingest + metricsS + fitS;
     const peak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
-    line(`end_to_end_${E2E_ROWS}`, total, null, null,
-      `rows=${meta.rows} npsN=${m.overall.nps.n} ingest=${ingest.toFixed(1)}s(parts=${partsS.toFixed(1)}s complete=${completeS.toFixed(1)}s job=${(ingest - partsS - completeS).toFixed(1)}s) metrics=${metricsS.toFixed(3)}s fit=${fitS.toFixed(2)}s nObs=${fit.nObs} rssIngest=${ingestPeak.toFixed(0)} rss=${peak.toFixed(0)} status=${meta.status}`);
+    line(
+      `end_to_end_${E2E_ROWS}`,
+      total,
+      null,
+      null,
+      `rows=${meta.rows} npsN=${m.overall.nps.n} ingest=${ingest.toFixed(1)}s(parts=${partsS.toFixed(1)}s complete=${completeS.toFixed(1)}s job=${(ingest - partsS - completeS).toFixed(1)}s) metrics=${metricsS.toFixed(3)}s fit=${fitS.toFixed(2)}s nObs=${fit.nObs} rssIngest=${ingestPeak.toFixed(0)} rss=${peak.toFixed(0)} status=${meta.status}`,
+    );
   }
 
   if (want("clv_route")) {
@@ -435,8 +527,12 @@ try {
     t0 = Date.now();
     const nTx = await genTransactions(file, CLV_CUSTOMERS);
     const size = statSync(file).size;
-    console.log(`# generated ${nTx} transactions of ${CLV_CUSTOMERS} customers (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    await fetch(`${base}/api/health`).then((r) => r.text()).catch(() => null);
+    console.log(
+      `# generated ${nTx} transactions of ${CLV_CUSTOMERS} customers (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    await fetch(`${base}/api/health`)
+      .then((r) => r.text())
+      .catch(() => null);
     // Over the body limit: the chunked upload and its queued parse job.
     const start = performance.now();
     const { meta } = await chunkedUpload(file, "transactions", "10M");
@@ -446,7 +542,9 @@ try {
     t0 = performance.now();
     const r = await json(
       await fetch(`${base}/api/workspaces/${ws.id}/clv`, {
-        method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify({ method: "bgnbd-gg", horizonMonths: 12 }),
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({ method: "bgnbd-gg", horizonMonths: 12 }),
       }),
       "clv",
     );
@@ -459,11 +557,17 @@ try {
     let lines = 0;
     for await (const chunk of res.body) for (const b of chunk) if (b === 10) lines++;
     const exportS = (performance.now() - t0) / 1000;
-    const b = r.bgnbd, g = r.gammaGamma;
-    line(`clv_route_${nTx}_transactions`, clvS, null, null,
+    const b = r.bgnbd,
+      g = r.gammaGamma;
+    line(
+      `clv_route_${nTx}_transactions`,
+      clvS,
+      null,
+      null,
       `customers=${r.customersTotal} listed=${r.customers.length} truncated=${r.customersTruncated} excludedNew=${r.excludedNewCustomers} ` +
         `r=${b.r.toFixed(4)} alpha=${b.alpha.toFixed(3)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} gamma=${g.gamma.toFixed(3)} ` +
-        `rss=${clvPeak.toFixed(0)}${reset ? "" : "(peak since start)"} export=${exportS.toFixed(1)}s exportRows=${lines - 1} ingest=${ingestS.toFixed(1)}s blocks=${Math.ceil(meta.rows / 65536)}`);
+        `rss=${clvPeak.toFixed(0)}${reset ? "" : "(peak since start)"} export=${exportS.toFixed(1)}s exportRows=${lines - 1} ingest=${ingestS.toFixed(1)}s blocks=${Math.ceil(meta.rows / 65536)}`,
+    );
   }
 } catch (e) {
   if (e !== "done") {

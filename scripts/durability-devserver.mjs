@@ -104,7 +104,18 @@ function stopGroup(child) {
 
 /** `wrangler dev` on 127.0.0.1:port with local state in persistTo (DEV_LOG_LEVEL=debug for workerd diagnostics). */
 export function startDev({ port, persistTo, vars = {}, log = false, config }) {
-  const args = ["dev", ...(config ? ["-c", config] : []), ...(process.env.DEV_LOG_LEVEL ? ["--log-level", process.env.DEV_LOG_LEVEL] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  const args = [
+    "dev",
+    ...(config ? ["-c", config] : []),
+    ...(process.env.DEV_LOG_LEVEL ? ["--log-level", process.env.DEV_LOG_LEVEL] : []),
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+  ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   return startProcess(wranglerBin, args, { readyUrl: `http://127.0.0.1:${port}/api/health`, log });
 }
@@ -119,7 +130,7 @@ export function startDev({ port, persistTo, vars = {}, log = false, config }) {
 export async function startWorkerd({ dir, persistTo, port }) {
   const { Miniflare } = await import("miniflare");
   const toml = readFileSync(path.join(dir, "wrangler.toml"), "utf8");
-  const setting = (re, dflt) => (re.exec(toml)?.[1] ?? dflt);
+  const setting = (re, dflt) => re.exec(toml)?.[1] ?? dflt;
   const bindings = {};
   const vars = /\[vars\]([\s\S]*?)(\n\[|$)/.exec(toml)?.[1] ?? "";
   for (const m of vars.matchAll(/^(\w+)\s*=\s*"([^"]*)"/gm)) bindings[m[1]] = m[2];
@@ -143,7 +154,10 @@ export async function startWorkerd({ dir, persistTo, port }) {
 /** Stops a dev server (if any); after a failure, first prints the lines of its log that say why (limits, restarts, errors). */
 export async function stopDev(server, failed) {
   if (failed && server) {
-    const notes = server.output().split("\n").filter((l) => /exceed|memory|restart|limit|error/i.test(l));
+    const notes = server
+      .output()
+      .split("\n")
+      .filter((l) => /exceed|memory|restart|limit|error/i.test(l));
     for (const l of [...new Set(notes)].slice(0, 10)) console.log(`# wrangler: ${l.slice(0, 300)}`);
   }
   await server?.stop();

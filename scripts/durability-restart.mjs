@@ -36,7 +36,13 @@ const t0 = Date.now();
 let code = 0;
 try {
   server = await start();
-  const ws = await (await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Durable" }) })).json();
+  const ws = await (
+    await fetch(`${base}/api/workspaces`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Durable" }),
+    })
+  ).json();
   if (!ws.token) fail(`no workspace created: ${JSON.stringify(ws)}`);
   for (const kind of ["accounts", "responses"]) {
     const res = await fetch(`${base}/api/workspaces/${ws.id}/datasets?kind=${kind}&name=${kind}`, {

@@ -95,7 +95,9 @@ async function api(method, url, { token, body, contentType } = {}) {
 
 /** CDNOW_sample.txt (id, sample id, YYYYMMDD, cds, dollars) → customer_id,date,amount CSV. */
 function cdnowTransactions(file) {
-  const lines = readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "");
   const out = ["customer_id,date,amount"];
   for (const l of lines) {
     const [, sampleId, ymd, , dollars] = l.trim().split(/\s+/);

@@ -19,10 +19,7 @@ export function newRouter() {
           column: i.path.join(".") || undefined,
           message: i.message,
         }));
-        return c.json(
-          errorBody("invalid_request", "The request is not valid: see details for each field at fault.", details),
-          400,
-        );
+        return c.json(errorBody("invalid_request", "The request is not valid: see details for each field at fault.", details), 400);
       }
     },
   });
@@ -32,7 +29,14 @@ export function newRouter() {
 export function onError(err: Error, c: Parameters<Parameters<OpenAPIHono<AppEnv>["onError"]>[0]>[1]) {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof ModelError) {
-    return c.json(errorBody(err.code, err.message, err.terms.map((t) => ({ column: t, message: err.message }))), 422);
+    return c.json(
+      errorBody(
+        err.code,
+        err.message,
+        err.terms.map((t) => ({ column: t, message: err.message })),
+      ),
+      422,
+    );
   }
   if (err instanceof HTTPException) {
     const status = err.status;

@@ -27,10 +27,8 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, details: ErrorDetail[] = []) =>
-  new ApiError(400, "bad_request", message, details);
-export const notFound = (what = "resource") =>
-  new ApiError(404, "not_found", `No such ${what} in this workspace.`);
+export const badRequest = (message: string, details: ErrorDetail[] = []) => new ApiError(400, "bad_request", message, details);
+export const notFound = (what = "resource") => new ApiError(404, "not_found", `No such ${what} in this workspace.`);
 
 /** The JSON body of an error response. */
 export function errorBody(code: string, message: string, details: ErrorDetail[] = [], extra: Record<string, unknown> = {}) {

@@ -57,7 +57,8 @@ function anyNonFinite(value: unknown, depth = 0): boolean {
   }
   const withToJSON = value as { toJSON?: () => unknown };
   if (typeof withToJSON.toJSON === "function") return anyNonFinite(withToJSON.toJSON(), depth + 1);
-  for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k) && anyNonFinite((value as Record<string, unknown>)[k], depth + 1)) return true;
+  for (const k in value)
+    if (Object.prototype.hasOwnProperty.call(value, k) && anyNonFinite((value as Record<string, unknown>)[k], depth + 1)) return true;
   return false;
 }
 

@@ -56,7 +56,9 @@ app.doc31("/api/openapi.json", {
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
 
-app.notFound(async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404));
+app.notFound(
+  async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404),
+);
 app.onError(onError);
 
 // The Queue consumer of chunked uploads' parse jobs sits beside fetch on the default export, and the

@@ -50,11 +50,16 @@ function validate(d: RfmColumns): { n: number; scan: PatternScan } {
   const n = d.frequency.length;
   const scanner = new PatternScanner();
   if (d.recency.length !== n || d.T.length !== n || (d.weights && d.weights.length !== n))
-    throw new ModelError("invalid_input", `frequency, recency and T must have the same length (got ${n}, ${d.recency.length}, ${d.T.length}).`);
+    throw new ModelError(
+      "invalid_input",
+      `frequency, recency and T must have the same length (got ${n}, ${d.recency.length}, ${d.T.length}).`,
+    );
   if (n === 0) throw new ModelError("no_transactions", "There are no customers to fit: upload transactions first.");
   let repeat = 0;
   for (let i = 0; i < n; i++) {
-    const x = d.frequency[i], tx = d.recency[i], T = d.T[i];
+    const x = d.frequency[i],
+      tx = d.recency[i],
+      T = d.T[i];
     const bad = (message: string, column: string) => new ModelError("invalid_input", `customer ${i + 1}: ${message}`, [column]);
     if (!(Number.isInteger(x) && x >= 0)) throw bad(`frequency must be a whole number ≥ 0 (got ${x}).`, "frequency");
     if (!(T > 0 && Number.isFinite(T))) throw bad(`T must be > 0 (got ${T}).`, "T");
@@ -65,7 +70,10 @@ function validate(d: RfmColumns): { n: number; scan: PatternScan } {
     scanner.add(x, tx, T);
   }
   if (repeat === 0)
-    throw new ModelError("no_repeat_buyers", "No customer has made a repeat purchase, so the BG/NBD dropout process cannot be estimated: wait for more history.");
+    throw new ModelError(
+      "no_repeat_buyers",
+      "No customer has made a repeat purchase, so the BG/NBD dropout process cannot be estimated: wait for more history.",
+    );
   return { n, scan: scanner.result() };
 }
 
@@ -148,15 +156,32 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     const [r, al, a, b] = phi;
     const lnal = Math.log(al);
     let f = 0;
-    let grr = 0, gral = 0, galal = 0, gaa = 0, gab = 0, gbb = 0;
+    let grr = 0,
+      gral = 0,
+      galal = 0,
+      gaa = 0,
+      gab = 0,
+      gbb = 0;
     // Cross terms of (r, α) with (a, b) as scalars, not typed-array slots: keyed stores after the loop that
     // never ran before the loop was optimised made V8 deoptimise each call (and rerun the loop unoptimised).
-    let hra = 0, hrb = 0, hala = 0, halb = 0;
-    let ga = 0, gb = 0, gr = 0, gal = 0;
+    let hra = 0,
+      hrb = 0,
+      hala = 0,
+      halb = 0;
+    let ga = 0,
+      gb = 0,
+      gr = 0,
+      gal = 0;
     for (let j = 0; j < nx; j++) {
-      const x = xs[j], w = wx[j];
+      const x = xs[j],
+        w = wx[j];
       f += w * (r * lnal);
-      if (deriv) { gr += w * lnal; gal += (w * r) / al; gral += w / al; galal -= (w * r) / (al * al); }
+      if (deriv) {
+        gr += w * lnal;
+        gal += (w * r) / al;
+        gral += w / al;
+        galal -= (w * r) / (al * al);
+      }
       if (x === 0) continue;
       lnbx[j] = Math.log(b + x - 1);
       invbx[j] = 1 / (b + x - 1);
@@ -255,7 +280,10 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     penalizer = PENALIZER;
     ml = maximiseLogParams(penalised(objective, penalizer), start, 200);
     if (!ml.converged)
-      throw new ModelError("not_converged", `The BG/NBD fit did not converge after ${ml.iterations} iterations, even with a penalty on extreme parameters: check that recency and T are in the same time unit, and that customers have enough purchase history.`);
+      throw new ModelError(
+        "not_converged",
+        `The BG/NBD fit did not converge after ${ml.iterations} iterations, even with a penalty on extreme parameters: check that recency and T are in the same time unit, and that customers have enough purchase history.`,
+      );
     warnings.push(
       `The unpenalised BG/NBD likelihood has no finite maximum (the history shows little sign of customers dropping out), so the parameters were estimated with a penalty ${penalizer}·Σ(ln θ)² on the log parameters (in the spirit of lifetimes' penalizer_coef); treat P(alive) and long-horizon CLV as optimistic and collect more history.`,
     );
@@ -312,7 +340,9 @@ function penalised(objective: Parameters<typeof maximiseLogParams>[0], lambda: n
 function subsampleStart(d: RfmColumns, n: number): BgnbdParams | null {
   const k = Math.floor(n / 25_000);
   const m = Math.floor(n / k);
-  const frequency = new Float64Array(m), recency = new Float64Array(m), T = new Float64Array(m);
+  const frequency = new Float64Array(m),
+    recency = new Float64Array(m),
+    T = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     frequency[i] = d.frequency[i * k];
     recency[i] = d.recency[i * k];

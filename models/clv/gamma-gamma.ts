@@ -41,7 +41,8 @@ export function fitGammaGamma(data: { frequency: ArrayLike<number>; monetary: Ar
   const xs: number[] = [];
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = data.frequency[i], m = data.monetary[i];
+    const x = data.frequency[i],
+      m = data.monetary[i];
     if (!Number.isFinite(x) || !Number.isFinite(m))
       throw new ModelError("invalid_input", `customer ${i + 1}: frequency and monetary must be numbers (got ${x}, ${m}).`);
     if (x > 0 && m > 0) {
@@ -51,7 +52,10 @@ export function fitGammaGamma(data: { frequency: ArrayLike<number>; monetary: Ar
   }
   const k = xs.length;
   if (k === 0)
-    throw new ModelError("no_repeat_buyers", "No customer has a repeat purchase with a positive amount, so spend per transaction cannot be modelled.");
+    throw new ModelError(
+      "no_repeat_buyers",
+      "No customer has a repeat purchase with a positive amount, so spend per transaction cannot be modelled.",
+    );
   if (k < 3) throw new ModelError("too_few_rows", `The Gamma-Gamma model needs at least 3 repeat customers (got ${k}).`);
   let mean = 0;
   for (const m of ms) mean += m;
@@ -63,33 +67,43 @@ export function fitGammaGamma(data: { frequency: ArrayLike<number>; monetary: Ar
     sumXlnXm += xs[i] * Math.log(xs[i] * ms[i]);
     sumLnM += Math.log(ms[i]);
   }
-  const ml = maximiseLogParams((phi, deriv) => {
-    const [p, q, g] = phi;
-    let f = k * (q * Math.log(g) - lnGamma(q)) + p * sumXlnXm - sumLnM;
-    let gp = sumXlnXm, gq = k * (Math.log(g) - digamma(q)), gg = (k * q) / g;
-    let hpp = 0, hpq = 0, hpg = 0, hqq = -k * trigamma(q), hqg = k / g, hgg = (-k * q) / (g * g);
-    for (let i = 0; i < k; i++) {
-      const x = xs[i];
-      const px = p * x;
-      const lnD = Math.log(g + ms[i] * x);
-      f += lnGamma(px + q) - lnGamma(px) - (px + q) * lnD;
-      if (!deriv) continue;
-      const iD = 1 / (g + ms[i] * x);
-      const d1 = digamma(px + q);
-      const t1 = trigamma(px + q);
-      gp += x * (d1 - digamma(px) - lnD);
-      gq += d1 - lnD;
-      gg -= (px + q) * iD;
-      hpp += x * x * (t1 - trigamma(px));
-      hpq += x * t1;
-      hpg -= x * iD;
-      hqq += t1;
-      hqg -= iD;
-      hgg += (px + q) * iD * iD;
-    }
-    if (!deriv) return { f };
-    return { f, g: Float64Array.of(gp, gq, gg), h: Float64Array.of(hpp, hpq, hpg, hpq, hqq, hqg, hpg, hqg, hgg) };
-  }, Float64Array.of(1, 1, mean));
+  const ml = maximiseLogParams(
+    (phi, deriv) => {
+      const [p, q, g] = phi;
+      let f = k * (q * Math.log(g) - lnGamma(q)) + p * sumXlnXm - sumLnM;
+      let gp = sumXlnXm,
+        gq = k * (Math.log(g) - digamma(q)),
+        gg = (k * q) / g;
+      let hpp = 0,
+        hpq = 0,
+        hpg = 0,
+        hqq = -k * trigamma(q),
+        hqg = k / g,
+        hgg = (-k * q) / (g * g);
+      for (let i = 0; i < k; i++) {
+        const x = xs[i];
+        const px = p * x;
+        const lnD = Math.log(g + ms[i] * x);
+        f += lnGamma(px + q) - lnGamma(px) - (px + q) * lnD;
+        if (!deriv) continue;
+        const iD = 1 / (g + ms[i] * x);
+        const d1 = digamma(px + q);
+        const t1 = trigamma(px + q);
+        gp += x * (d1 - digamma(px) - lnD);
+        gq += d1 - lnD;
+        gg -= (px + q) * iD;
+        hpp += x * x * (t1 - trigamma(px));
+        hpq += x * t1;
+        hpg -= x * iD;
+        hqq += t1;
+        hqg -= iD;
+        hgg += (px + q) * iD * iD;
+      }
+      if (!deriv) return { f };
+      return { f, g: Float64Array.of(gp, gq, gg), h: Float64Array.of(hpp, hpq, hpg, hpq, hqq, hqg, hpg, hqg, hgg) };
+    },
+    Float64Array.of(1, 1, mean),
+  );
   if (!ml.converged) throw new ModelError("not_converged", `The Gamma-Gamma fit did not converge after ${ml.iterations} iterations.`);
   const [p, q, gamma] = ml.phi;
   return {

@@ -71,7 +71,8 @@ export class PatternScanner {
     else if (t > this.maxT) this.maxT = t;
     if (a !== 0 || b !== 0) {
       this.others++;
-      if (this.packable && !(Number.isInteger(a) && a >= 0 && a < 1 << 12 && Number.isInteger(b) && b >= 0 && b < 1 << 20)) this.packable = false;
+      if (this.packable && !(Number.isInteger(a) && a >= 0 && a < 1 << 12 && Number.isInteger(b) && b >= 0 && b < 1 << 20))
+        this.packable = false;
     }
   }
 
@@ -105,7 +106,9 @@ export function collapsePatterns(
   const { px, ptx, pT, pw, index } = patternColumns(cap, n);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const a = x[i], b = tx[i], c = T[i];
+    const a = x[i],
+      b = tx[i],
+      c = T[i];
     const wi = weights ? weights[i] : 1;
     if (zeroSlot && a === 0 && b === 0) {
       let e = zeroSlot[c];
@@ -147,8 +150,12 @@ export function collapsePatterns(
  * comparison and one cache line per probe, the key stored beside its pattern index.
  */
 function collapsePacked(
-  x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>, weights: ArrayLike<number> | undefined,
-  maxT: number, others: number,
+  x: ArrayLike<number>,
+  tx: ArrayLike<number>,
+  T: ArrayLike<number>,
+  weights: ArrayLike<number> | undefined,
+  maxT: number,
+  others: number,
 ): Patterns {
   const n = x.length;
   const zeroSlot = new Int32Array(maxT + 1).fill(-1);
@@ -161,7 +168,9 @@ function collapsePacked(
   const { px, ptx, pT, pw, index } = patternColumns(cap, n);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const a = x[i], b = tx[i], c = T[i];
+    const a = x[i],
+      b = tx[i],
+      c = T[i];
     const wi = weights ? weights[i] : 1;
     let e: number;
     if (a === 0 && b === 0) {
@@ -205,7 +214,13 @@ function collapsePacked(
 
 /** Output columns for up to `cap` patterns of `n` customers. */
 function patternColumns(cap: number, n: number) {
-  return { px: new Float64Array(cap), ptx: new Float64Array(cap), pT: new Float64Array(cap), pw: new Float64Array(cap), index: new Int32Array(n) };
+  return {
+    px: new Float64Array(cap),
+    ptx: new Float64Array(cap),
+    pT: new Float64Array(cap),
+    pw: new Float64Array(cap),
+    index: new Int32Array(n),
+  };
 }
 
 /** The first `count` patterns of the output columns. */

@@ -39,15 +39,20 @@ export function summariseTransactions(
 ): RfmSummary {
   const n = customerId.length;
   if (day.length !== n || amount.length !== n)
-    throw new ModelError("invalid_input", `customerId, day and amount must have the same length (got ${n}, ${day.length}, ${amount.length}).`);
+    throw new ModelError(
+      "invalid_input",
+      `customerId, day and amount must have the same length (got ${n}, ${day.length}, ${amount.length}).`,
+    );
   let end = observationEnd ?? -Infinity;
   const ids = new Map<string, number>();
   const cust = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const id = customerId[i];
-    if (id === null || id === "") throw new ModelError("invalid_input", `transaction ${i + 1}: the customer id is missing.`, ["customer_id"]);
+    if (id === null || id === "")
+      throw new ModelError("invalid_input", `transaction ${i + 1}: the customer id is missing.`, ["customer_id"]);
     if (!Number.isFinite(day[i])) throw new ModelError("invalid_input", `transaction ${i + 1}: the date is missing or invalid.`, ["date"]);
-    if (!Number.isFinite(amount[i])) throw new ModelError("invalid_input", `transaction ${i + 1}: the amount is missing or invalid.`, ["amount"]);
+    if (!Number.isFinite(amount[i]))
+      throw new ModelError("invalid_input", `transaction ${i + 1}: the amount is missing or invalid.`, ["amount"]);
     let k = ids.get(id);
     if (k === undefined) {
       k = ids.size;
@@ -94,7 +99,8 @@ export function summariseTransactions(
   const names = [...ids.keys()];
   const kept: number[] = [];
   for (let c = 0; c < m; c++) if (!Number.isNaN(first[c])) kept.push(c);
-  if (kept.length === 0) throw new ModelError("no_transactions", `There are no transactions on or before the observation end (day ${end}).`);
+  if (kept.length === 0)
+    throw new ModelError("no_transactions", `There are no transactions on or before the observation end (day ${end}).`);
   const k = kept.length;
   const out: RfmSummary = {
     customerId: kept.map((c) => names[c]),

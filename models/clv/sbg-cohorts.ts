@@ -46,12 +46,14 @@ const GEOMETRIC_SCALE = 1e6;
  */
 export function fitSbgCohorts(input: SbgCohortInput): SbgCohortResult {
   const n = input.periods.length;
-  if (input.churned.length !== n) throw new ModelError("invalid_input", `periods and churned differ in length (${n} and ${input.churned.length}).`);
+  if (input.churned.length !== n)
+    throw new ModelError("invalid_input", `periods and churned differ in length (${n} and ${input.churned.length}).`);
   if (n === 0) throw new ModelError("too_few_rows", "The sBG model needs at least one account with a tenure and a renewal outcome.");
   let T = 0;
   for (let i = 0; i < n; i++) {
     const t = input.periods[i];
-    if (!(Number.isInteger(t) && t >= 1)) throw new ModelError("invalid_input", `account ${i + 1}: periods must be a whole number ≥ 1 (got ${t}).`, ["tenure_months"]);
+    if (!(Number.isInteger(t) && t >= 1))
+      throw new ModelError("invalid_input", `account ${i + 1}: periods must be a whole number ≥ 1 (got ${t}).`, ["tenure_months"]);
     const c = input.churned[i];
     if (c !== 0 && c !== 1) throw new ModelError("invalid_input", `account ${i + 1}: churned must be 0 or 1 (got ${c}).`, ["renewed"]);
     T = Math.max(T, t);
@@ -103,7 +105,8 @@ export function fitSbgCohorts(input: SbgCohortInput): SbgCohortResult {
       ],
     };
   }
-  if (!ml.converged) throw new ModelError("not_converged", "The sBG fit did not converge: the churn pattern may not follow a beta-geometric curve.");
+  if (!ml.converged)
+    throw new ModelError("not_converged", "The sBG fit did not converge: the churn pattern may not follow a beta-geometric curve.");
   return {
     ...base,
     alpha: ml.phi[0],
@@ -125,7 +128,8 @@ export function survivorsToAccounts(survivors: readonly number[]): { periods: nu
   const periods: number[] = [];
   const churned: number[] = [];
   const T = survivors.length - 1;
-  for (let t = 1; t <= T; t++) for (let k = 0; k < survivors[t - 1] - survivors[t]; k++) {
+  for (let t = 1; t <= T; t++)
+    for (let k = 0; k < survivors[t - 1] - survivors[t]; k++) {
       periods.push(t);
       churned.push(1);
     }

@@ -62,7 +62,8 @@ export function fitSbg(survivors: readonly number[], opts: SbgOptions = {}): Sbg
     B[k] += nT;
   }
   const ml = maximiseLogParams(sbgLogLikelihood(C, A, B), Float64Array.of(1, 1));
-  if (!ml.converged) throw new ModelError("not_converged", "The sBG fit did not converge: check that the survivor counts come from one cohort.");
+  if (!ml.converged)
+    throw new ModelError("not_converged", "The sBG fit did not converge: check that the survivor counts come from one cohort.");
   const [alpha, beta] = ml.phi;
   const horizon = Math.max(opts.horizon ?? T + 5, 0);
   const { retention, survival } = sbgProjection(alpha, beta, horizon);
@@ -82,14 +83,19 @@ export function fitSbg(survivors: readonly number[], opts: SbgOptions = {}): Sbg
 }
 
 function validate(s: readonly number[]): void {
-  if (s.length < 3) throw new ModelError("too_few_rows", `The sBG model needs survivor counts for at least 2 periods after the start (got ${s.length - 1}).`);
+  if (s.length < 3)
+    throw new ModelError(
+      "too_few_rows",
+      `The sBG model needs survivor counts for at least 2 periods after the start (got ${s.length - 1}).`,
+    );
   for (let t = 0; t < s.length; t++) {
     if (!Number.isFinite(s[t]) || s[t] < 0) throw new ModelError("invalid_input", `survivors[${t}] must be a count ≥ 0 (got ${s[t]}).`);
     if (t > 0 && s[t] > s[t - 1])
       throw new ModelError("invalid_input", `survivors must not increase: period ${t} has ${s[t]} after ${s[t - 1]}.`);
   }
   if (!(s[0] > 0)) throw new ModelError("invalid_input", "The cohort must start with at least one customer (survivors[0] > 0).");
-  if (s[s.length - 1] === s[0]) throw new ModelError("no_variance", "Nobody churned in the observed periods: churn cannot be estimated yet.");
+  if (s[s.length - 1] === s[0])
+    throw new ModelError("no_variance", "Nobody churned in the observed periods: churn cannot be estimated yet.");
   if (s[1] === 0) throw new ModelError("no_variance", "Everybody churned at the first renewal: there is no retention to model.");
 }
 
@@ -116,7 +122,8 @@ export function sbgProjection(alpha: number, beta: number, horizon: number): { r
  * @example sbgDerl(0.704, 1.182, 0.1, 0) // => 2.9647 (regular cohort, 10% per year)
  */
 export function sbgDerl(alpha: number, beta: number, discountRatePerPeriod: number, renewalsMade = 0): number {
-  if (!(discountRatePerPeriod > 0)) throw new ModelError("invalid_input", `DERL needs a discount rate per period > 0 (got ${discountRatePerPeriod}).`);
+  if (!(discountRatePerPeriod > 0))
+    throw new ModelError("invalid_input", `DERL needs a discount rate per period > 0 (got ${discountRatePerPeriod}).`);
   const n = renewalsMade + 1;
   const z = 1 / (1 + discountRatePerPeriod);
   let term = (beta + n - 1) / (alpha + beta + n - 1);
@@ -140,7 +147,11 @@ export function sbgLogLikelihood(C: number, A: Float64Array, B: Float64Array): O
   return (phi, derivatives) => {
     const [a, b] = phi;
     let f = C * Math.log(a);
-    let ga = C / a, gb = 0, haa = -C / (a * a), hbb = 0, hab = 0;
+    let ga = C / a,
+      gb = 0,
+      haa = -C / (a * a),
+      hbb = 0,
+      hab = 0;
     for (let k = 0; k < T; k++) {
       const u = b + k;
       const v = a + b + k;

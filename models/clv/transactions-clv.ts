@@ -95,7 +95,8 @@ export function clvColumns(
     throw new ModelError("invalid_input", `horizonMonths must be a whole number from 1 to 600 (got ${opts.horizonMonths}).`);
   if (!(opts.annualDiscountRate > -1 && opts.annualDiscountRate < 10))
     throw new ModelError("invalid_input", `annualDiscountRate must be a fraction such as 0.1 (got ${opts.annualDiscountRate}).`);
-  if (!(opts.margin >= 0 && opts.margin <= 1)) throw new ModelError("invalid_input", `margin must be between 0 and 1 (got ${opts.margin}).`);
+  if (!(opts.margin >= 0 && opts.margin <= 1))
+    throw new ModelError("invalid_input", `margin must be between 0 and 1 (got ${opts.margin}).`);
   const bgnbd = fitBgnbd({ frequency: s.frequency, recency: s.recency, T: s.T });
   const gammaGamma = fitGammaGamma({ frequency: s.frequency, monetary: s.monetary });
   // Customers with the same (x, tₓ, T) share their purchase forecast.
@@ -114,7 +115,8 @@ export function clvColumns(
   const total = new Float64Array(pat.count);
   const alive = new Float64Array(pat.count);
   for (let k = 0; k < pat.count; k++) {
-    const x = pat.x[k], T = pat.T[k];
+    const x = pat.x[k],
+      T = pat.T[k];
     let byT = byXT.get(x);
     if (!byT) byXT.set(x, (byT = new Map()));
     let g = byT.get(T);
@@ -138,8 +140,13 @@ export function clvColumns(
   }
   const n = s.frequency.length;
   const out: ClvColumns = {
-    bgnbd, gammaGamma, pAlive: new Float64Array(n), expectedPurchases: new Float64Array(n), expectedAvgValue: new Float64Array(n),
-    clv: new Float64Array(n), totals: { customers: n, expectedPurchases: 0, clv: 0 },
+    bgnbd,
+    gammaGamma,
+    pAlive: new Float64Array(n),
+    expectedPurchases: new Float64Array(n),
+    expectedAvgValue: new Float64Array(n),
+    clv: new Float64Array(n),
+    totals: { customers: n, expectedPurchases: 0, clv: 0 },
   };
   let sumE = 0;
   let sumClv = 0;
@@ -165,7 +172,13 @@ export function clvColumns(
  * @example clvTable(summariseTransactions(ids, days, amounts), { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 }).totals.clv
  */
 export function clvTable(
-  s: { customerId: readonly string[]; frequency: ArrayLike<number>; recency: ArrayLike<number>; T: ArrayLike<number>; monetary: ArrayLike<number> },
+  s: {
+    customerId: readonly string[];
+    frequency: ArrayLike<number>;
+    recency: ArrayLike<number>;
+    T: ArrayLike<number>;
+    monetary: ArrayLike<number>;
+  },
   opts: ClvOptions,
 ): ClvTable {
   const c = clvColumns(s, opts);

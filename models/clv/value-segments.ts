@@ -122,9 +122,15 @@ export function segmentAccounts(input: SegmentInput): SegmentResult {
     if (Number.isFinite(satisfaction[i]) && Number.isFinite(value[i]) && Number.isFinite(arr[i])) matched.push(i);
   }
   if (matched.length < tiers) {
-    throw new ModelError("too_few_rows", `Segmenting into ${tiers} value tiers needs at least ${tiers} accounts with ${by} responses and a value (got ${matched.length}).`);
+    throw new ModelError(
+      "too_few_rows",
+      `Segmenting into ${tiers} value tiers needs at least ${tiers} accounts with ${by} responses and a value (got ${matched.length}).`,
+    );
   }
-  const edges = tierEdges(matched.map((i) => value[i]), tiers);
+  const edges = tierEdges(
+    matched.map((i) => value[i]),
+    tiers,
+  );
   const cellAcc = new Map<string, Acc>();
   const groupAcc = new Map<string, Acc>(groups.map((g) => [g, emptyAcc()]));
   const tierAcc = new Map<number, Acc>();

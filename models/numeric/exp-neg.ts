@@ -9,7 +9,7 @@
 
 const K = 64 / Math.LN2;
 /** ln 2 = LN2_HI + LN2_LO, LN2_HI with 32 trailing zero bits (fdlibm's constants), each divided by 64. */
-const L_HI = 6.93147180369123816490e-1 / 64;
+const L_HI = 6.9314718036912381649e-1 / 64;
 const L_LO = 1.90821492927058770002e-10 / 64;
 /** 2^(−k) for k = 0 … 1099 (the last ones subnormal or zero). */
 const POW2 = new Float64Array(1100);

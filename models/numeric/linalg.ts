@@ -51,9 +51,15 @@ export function qrPivoted(a: Float64Array, n: number, p: number, tol: number): P
         a[ok + i] = a[ob + i];
         a[ob + i] = t;
       }
-      const t = perm[k]; perm[k] = perm[best]; perm[best] = t;
-      let u = norms[k]; norms[k] = norms[best]; norms[best] = u;
-      u = norms0[k]; norms0[k] = norms0[best]; norms0[best] = u;
+      const t = perm[k];
+      perm[k] = perm[best];
+      perm[best] = t;
+      let u = norms[k];
+      norms[k] = norms[best];
+      norms[best] = u;
+      u = norms0[k];
+      norms0[k] = norms0[best];
+      norms0[best] = u;
     }
     const ok = k * n;
     let s = 0;
@@ -186,7 +192,10 @@ export function cholInverse(l: Float64Array, p: number): Float64Array {
  * @example dot(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, 2) // => 11
  */
 export function dot(a: Float64Array, oa: number, b: Float64Array, ob: number, n: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     s0 += a[oa + i] * b[ob + i];

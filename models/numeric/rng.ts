@@ -33,7 +33,10 @@ function splitmix32(seed: number): () => number {
  */
 export function makeRng(seed: number): Rng {
   const sm = splitmix32(Number.isFinite(seed) ? Math.trunc(seed) : 0);
-  let a = sm(), b = sm(), c = sm(), d = sm();
+  let a = sm(),
+    b = sm(),
+    c = sm(),
+    d = sm();
   if ((a | b | c | d) === 0) a = 1;
   const next = (): number => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;

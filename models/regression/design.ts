@@ -95,8 +95,7 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
     nRows = col.length;
   }
   if (nRows < 0) nRows = 0;
-  if (new Set(predictors).size !== predictors.length)
-    throw new ModelError("invalid_input", "A predictor is listed twice.", predictors);
+  if (new Set(predictors).size !== predictors.length) throw new ModelError("invalid_input", "A predictor is listed twice.", predictors);
 
   const numeric = predictors.filter((p) => !(opts.levels && opts.levels[p]) && !isTextColumn(data[p]));
   const categorical = predictors.filter((p) => !numeric.includes(p));
@@ -108,9 +107,23 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
   const levels: Record<string, string[]> = {};
   for (let i = 0; i < nRows; i++) {
     let ok = 1;
-    for (const name of numeric) if (!Number.isFinite(numAt(data[name], i))) { ok = 0; break; }
-    if (ok) for (const name of required) if (!Number.isFinite(numAt(data[name], i))) { ok = 0; break; }
-    if (ok) for (const name of categorical) if (textAt(data[name], i) === null) { ok = 0; break; }
+    for (const name of numeric)
+      if (!Number.isFinite(numAt(data[name], i))) {
+        ok = 0;
+        break;
+      }
+    if (ok)
+      for (const name of required)
+        if (!Number.isFinite(numAt(data[name], i))) {
+          ok = 0;
+          break;
+        }
+    if (ok)
+      for (const name of categorical)
+        if (textAt(data[name], i) === null) {
+          ok = 0;
+          break;
+        }
     keep[i] = ok;
   }
   for (const name of categorical) {
@@ -122,16 +135,24 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
     }
     levels[name] = lv;
     levelIndex[name] = new Map(lv.map((l, k) => [l, k]));
-    if (opts.levels?.[name])
-      for (let i = 0; i < nRows; i++) if (keep[i] && !levelIndex[name].has(textAt(data[name], i)!)) keep[i] = 0;
+    if (opts.levels?.[name]) for (let i = 0; i < nRows; i++) if (keep[i] && !levelIndex[name].has(textAt(data[name], i)!)) keep[i] = 0;
   }
 
   const terms: string[] = [];
   const sources: string[] = [];
-  if (intercept) { terms.push("Intercept"); sources.push("Intercept"); }
-  for (const name of numeric) { terms.push(name); sources.push(name); }
+  if (intercept) {
+    terms.push("Intercept");
+    sources.push("Intercept");
+  }
+  for (const name of numeric) {
+    terms.push(name);
+    sources.push(name);
+  }
   for (const name of categorical)
-    for (const l of levels[name].slice(1)) { terms.push(`${name}[T.${l}]`); sources.push(name); }
+    for (const l of levels[name].slice(1)) {
+      terms.push(`${name}[T.${l}]`);
+      sources.push(name);
+    }
 
   let n = 0;
   for (let i = 0; i < nRows; i++) n += keep[i];

@@ -8,16 +8,19 @@ import { type Column, type DesignPlan, designBlock, designRowsAt, planDesign } f
 import { fitLogitOverBlocks } from "./logistic-blocks";
 import { fitOlsOverBlocks } from "./ols-blocks";
 import type { RowBlock } from "./ols-accumulator";
-import {
-  checkDesign, checkRegressionInput, linearResult, logisticResult, outcomeRows, type RegressionInput, sharedResult,
-} from "./fit";
+import { checkDesign, checkRegressionInput, linearResult, logisticResult, outcomeRows, type RegressionInput, sharedResult } from "./fit";
 import type { RegressionResult } from "./result";
 
 /**
  * The design rows in blocks of `blockRows`, each with its outcome values (a fresh generator per call).
  * @example for (const b of designBlocks(plan, data, y, 65536)()) use(b.X, b.y, b.n);
  */
-export function designBlocks(plan: DesignPlan, data: Record<string, Column>, y: Float64Array | null, blockRows: number): () => Iterable<RowBlock> {
+export function designBlocks(
+  plan: DesignPlan,
+  data: Record<string, Column>,
+  y: Float64Array | null,
+  blockRows: number,
+): () => Iterable<RowBlock> {
   const size = Math.max(1, Math.floor(blockRows));
   return function* () {
     for (let from = 0; from < plan.n; from += size) {

@@ -36,7 +36,11 @@ export interface RegressionInput {
  */
 export function fitRegression(input: RegressionInput): RegressionResult {
   const covarianceType = checkRegressionInput(input);
-  const d = buildDesign(input.data, input.predictors, { levels: input.levels, intercept: input.intercept ?? true, required: [input.outcome] });
+  const d = buildDesign(input.data, input.predictors, {
+    levels: input.levels,
+    intercept: input.intercept ?? true,
+    required: [input.outcome],
+  });
   checkDesign(d, input);
   const y = outcomeRows(input.data[input.outcome], d.rows);
   const shared = sharedResult(input, d, covarianceType);
@@ -52,13 +56,19 @@ export function fitRegression(input: RegressionInput): RegressionResult {
 export function checkRegressionInput(input: RegressionInput): "nonrobust" | "HC3" {
   const { kind, data, outcome, predictors } = input;
   const covarianceType = input.covariance ?? "nonrobust";
-  if (kind !== "linear" && kind !== "logistic") throw new ModelError("invalid_input", `kind must be "linear" or "logistic" (got ${String(kind)}).`);
+  if (kind !== "linear" && kind !== "logistic")
+    throw new ModelError("invalid_input", `kind must be "linear" or "logistic" (got ${String(kind)}).`);
   if (!data[outcome]) throw new ModelError("invalid_input", `No column named "${outcome}" in the data.`, [outcome]);
   if (isTextColumn(data[outcome]))
-    throw new ModelError("invalid_input", `The outcome ${outcome} must be numeric${kind === "logistic" ? " (0/1)" : ""}; it holds text.`, [outcome]);
+    throw new ModelError("invalid_input", `The outcome ${outcome} must be numeric${kind === "logistic" ? " (0/1)" : ""}; it holds text.`, [
+      outcome,
+    ]);
   if (predictors.includes(outcome)) throw new ModelError("invalid_input", `${outcome} is both the outcome and a predictor.`, [outcome]);
   if (kind === "logistic" && covarianceType !== "nonrobust")
-    throw new ModelError("invalid_input", "HC3 covariance applies to linear models; logistic models use the observed information (nonrobust).");
+    throw new ModelError(
+      "invalid_input",
+      "HC3 covariance applies to linear models; logistic models use the observed information (nonrobust).",
+    );
   return covarianceType;
 }
 
@@ -72,7 +82,11 @@ export function checkDesign(d: Omit<DesignPlan, "intercept" | "numeric" | "categ
   if (d.p === 0) throw new ModelError("invalid_input", "The model has no terms: add a predictor or the intercept.");
   for (const [name, lv] of Object.entries(d.levels))
     if (lv.length < 2)
-      throw new ModelError("no_variance", `${name} has a single value (${lv[0] ?? "none"}) in every row used, so its effect cannot be estimated: remove it.`, [name]);
+      throw new ModelError(
+        "no_variance",
+        `${name} has a single value (${lv[0] ?? "none"}) in every row used, so its effect cannot be estimated: remove it.`,
+        [name],
+      );
   if (d.n <= d.p)
     throw new ModelError(
       "too_few_rows",
@@ -96,7 +110,11 @@ export interface SharedResult {
 }
 
 /** The result fields set by the data and the request. @example sharedResult(input, d, "nonrobust").base.nObs */
-export function sharedResult(input: RegressionInput, d: { n: number; excluded: number; terms: string[]; levels: Record<string, string[]> }, covarianceType: "nonrobust" | "HC3"): SharedResult {
+export function sharedResult(
+  input: RegressionInput,
+  d: { n: number; excluded: number; terms: string[]; levels: Record<string, string[]> },
+  covarianceType: "nonrobust" | "HC3",
+): SharedResult {
   const { kind, outcome, predictors } = input;
   const base = {
     model: kind,
@@ -109,7 +127,8 @@ export function sharedResult(input: RegressionInput, d: { n: number; excluded: n
     covarianceType,
     design: { levels: d.levels },
   };
-  const excludedNote = d.excluded > 0 ? [`${d.excluded} rows were left out for a missing ${[outcome, ...predictors].join(" / ")} value.`] : [];
+  const excludedNote =
+    d.excluded > 0 ? [`${d.excluded} rows were left out for a missing ${[outcome, ...predictors].join(" / ")} value.`] : [];
   return { base, excludedNote };
 }
 
@@ -120,13 +139,18 @@ export function linearResult(s: SharedResult, r: Pick<OlsResult, "coefficients" 
     coefficients: r.coefficients,
     covariance: r.covariance,
     fit: r.fit,
-    marginalEffects: r.coefficients.filter((c) => c.term !== "Intercept").map((c) => ({ term: c.term, dydx: c.estimate, stdError: c.stdError })),
+    marginalEffects: r.coefficients
+      .filter((c) => c.term !== "Intercept")
+      .map((c) => ({ term: c.term, dydx: c.estimate, stdError: c.stdError })),
     warnings: [...s.excludedNote, ...r.warnings],
   };
 }
 
 /** A logistic model's result from its fit. @example logisticResult(sharedResult(input, d, "nonrobust"), fitLogit(...)) */
-export function logisticResult(s: SharedResult, r: Pick<LogitResult, "coefficients" | "covariance" | "fit" | "marginalEffects" | "warnings">): RegressionResult {
+export function logisticResult(
+  s: SharedResult,
+  r: Pick<LogitResult, "coefficients" | "covariance" | "fit" | "marginalEffects" | "warnings">,
+): RegressionResult {
   return {
     ...s.base,
     coefficients: r.coefficients,

@@ -114,7 +114,9 @@ export function calibrationTable(predicted: ArrayLike<number>, outcome: ArrayLik
  * Bins whose E_g (1 − E_g/n_g) is 0 are skipped. null with no usable bin.
  * @example hosmerLemeshow([{ n: 10, meanPredicted: 0.5, observedRate: 0.7 }, ...])
  */
-export function hosmerLemeshow(table: Pick<CalibrationBin, "n" | "meanPredicted" | "observedRate">[]): { statistic: number; df: number; pValue: number } | null {
+export function hosmerLemeshow(
+  table: Pick<CalibrationBin, "n" | "meanPredicted" | "observedRate">[],
+): { statistic: number; df: number; pValue: number } | null {
   let c = 0;
   let df = 0;
   for (const b of table) {

@@ -31,14 +31,28 @@ export interface BlockSource {
  *   perfect_separation (naming the predictor), not_converged
  * @example fitLogitOverBlocks(src, p, terms, sources, "renewed").coefficients
  */
-export function fitLogitOverBlocks(src: BlockSource, p: number, terms: string[], sources: string[], outcome: string, maxIterations = 50): LogitResult {
-  return fitLogitFrom({
-    y: src.y,
-    passes: blockPasses(src, p),
-    rowsAt: src.rowsAt,
-    rankCheck: () => rankOverBlocks(src, p, src.y.length, terms),
-    separationCheck: () => separationOverBlocks(src, p, terms, sources, outcome),
-  }, p, terms, sources, outcome, maxIterations);
+export function fitLogitOverBlocks(
+  src: BlockSource,
+  p: number,
+  terms: string[],
+  sources: string[],
+  outcome: string,
+  maxIterations = 50,
+): LogitResult {
+  return fitLogitFrom(
+    {
+      y: src.y,
+      passes: blockPasses(src, p),
+      rowsAt: src.rowsAt,
+      rankCheck: () => rankOverBlocks(src, p, src.y.length, terms),
+      separationCheck: () => separationOverBlocks(src, p, terms, sources, outcome),
+    },
+    p,
+    terms,
+    sources,
+    outcome,
+    maxIterations,
+  );
 }
 
 /** Likelihood passes that add up each block's totals into `st` (the light pass leaves st.hess alone, as logitGradPass does). */
@@ -103,7 +117,11 @@ function rankOverBlocks(src: BlockSource, p: number, n: number, terms: string[])
   }
   for (let j = 0; j < p; j++)
     if (!(ss[j] > 0) || (hasIntercept && j > 0 && min[j] === max[j]))
-      throw new ModelError("no_variance", `${terms[j]} has the same value (${min[j]}) in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
+      throw new ModelError(
+        "no_variance",
+        `${terms[j]} has the same value (${min[j]}) in every row used, so its effect cannot be estimated: remove it.`,
+        [terms[j]],
+      );
   rankOfTriangle(acc.R, p + 1, p, n, terms, () => null);
 }
 
@@ -113,8 +131,10 @@ function rankOverBlocks(src: BlockSource, p: number, n: number, terms: string[])
  * @throws ModelError perfect_separation
  */
 function separationOverBlocks(src: BlockSource, p: number, terms: string[], sources: string[], outcome: string): void {
-  const min0 = new Float64Array(p).fill(Infinity), max0 = new Float64Array(p).fill(-Infinity);
-  const min1 = new Float64Array(p).fill(Infinity), max1 = new Float64Array(p).fill(-Infinity);
+  const min0 = new Float64Array(p).fill(Infinity),
+    max0 = new Float64Array(p).fill(-Infinity);
+  const min1 = new Float64Array(p).fill(Infinity),
+    max1 = new Float64Array(p).fill(-Infinity);
   for (const b of src.blocks())
     for (let i = 0; i < b.n; i++) {
       const lo = b.y[i] === 1 ? min1 : min0;

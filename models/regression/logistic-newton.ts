@@ -61,8 +61,16 @@ export function nearSingular(h: Float64Array, p: number): boolean {
  * is given); stops when the error left after the last step is below `tol` (relative).
  * @example const run = newtonLoop(passes, p, beta, st, null, 50, 1e-5);
  */
-export function newtonLoop(passes: Passes, p: number, beta: Float64Array, st: PassState,
-  hess: Float64Array | null, maxIter: number, tol: number, onExtreme?: () => void): NewtonRun {
+export function newtonLoop(
+  passes: Passes,
+  p: number,
+  beta: Float64Array,
+  st: PassState,
+  hess: Float64Array | null,
+  maxIter: number,
+  tol: number,
+  onExtreme?: () => void,
+): NewtonRun {
   let H = hess ?? Float64Array.from(st.hess);
   let fresh = hess === null;
   let prevRel = Infinity;

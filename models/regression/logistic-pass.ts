@@ -31,8 +31,17 @@ export interface PassState {
 /** Work buffers for `logitPass` with p columns. @example const st = passState(8); */
 export function passState(p: number): PassState {
   return {
-    ll: 0, grad: new Float64Array(p), hess: new Float64Array(p * p), wsum: 0, wdx: new Float64Array(p), extreme: 0,
-    cols: new Float64Array(p * BLOCK), w: new Float64Array(BLOCK), r: new Float64Array(BLOCK), wd: new Float64Array(BLOCK), tmp: new Float64Array(BLOCK),
+    ll: 0,
+    grad: new Float64Array(p),
+    hess: new Float64Array(p * p),
+    wsum: 0,
+    wdx: new Float64Array(p),
+    extreme: 0,
+    cols: new Float64Array(p * BLOCK),
+    w: new Float64Array(BLOCK),
+    r: new Float64Array(BLOCK),
+    wd: new Float64Array(BLOCK),
+    tmp: new Float64Array(BLOCK),
   };
 }
 
@@ -40,7 +49,15 @@ export function passState(p: number): PassState {
  * Fills `st` with the log-likelihood, score and information of the logit model at β.
  * @example const st = passState(p); logitPass(X, y, n, p, beta, st, false); // st.ll, st.grad, st.hess
  */
-export function logitPass(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, st: PassState, marginal: boolean): void {
+export function logitPass(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  beta: Float64Array,
+  st: PassState,
+  marginal: boolean,
+): void {
   const { grad, hess, wdx, cols, w, r, wd, tmp } = st;
   grad.fill(0);
   hess.fill(0);

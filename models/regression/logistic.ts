@@ -46,17 +46,24 @@ export function fitLogit(
   outcome: string,
   opts: LogitOptions = {},
 ): LogitResult {
-  return fitLogitFrom({
-    y,
-    passes: inMemoryPasses(X, y, n, p),
-    rowsAt: (idx) => {
-      const xs = new Float64Array(idx.length * p);
-      for (let i = 0; i < idx.length; i++) for (let j = 0; j < p; j++) xs[i * p + j] = X[idx[i] * p + j];
-      return xs;
+  return fitLogitFrom(
+    {
+      y,
+      passes: inMemoryPasses(X, y, n, p),
+      rowsAt: (idx) => {
+        const xs = new Float64Array(idx.length * p);
+        for (let i = 0; i < idx.length; i++) for (let j = 0; j < p; j++) xs[i * p + j] = X[idx[i] * p + j];
+        return xs;
+      },
+      rankCheck: opts.skipRankCheck ? undefined : () => scaledQr(X, n, p, terms),
+      separationCheck: () => checkSeparation(X, y, n, p, terms, sources, outcome),
     },
-    rankCheck: opts.skipRankCheck ? undefined : () => scaledQr(X, n, p, terms),
-    separationCheck: () => checkSeparation(X, y, n, p, terms, sources, outcome),
-  }, p, terms, sources, outcome, opts.maxIterations ?? 50);
+    p,
+    terms,
+    sources,
+    outcome,
+    opts.maxIterations ?? 50,
+  );
 }
 
 /** Where a logistic fit reads its rows: held whole (fitLogit) or in blocks (fitLogitOverBlocks). */
@@ -78,7 +85,14 @@ export interface LogitSource {
  * from a 1-in-k subsample fit), the named errors, covariance, marginal effects and fit statistics.
  * @example fitLogitFrom(src, p, terms, sources, "renewed", 50).coefficients
  */
-export function fitLogitFrom(src: LogitSource, p: number, terms: string[], sources: string[], outcome: string, maxIterations: number): LogitResult {
+export function fitLogitFrom(
+  src: LogitSource,
+  p: number,
+  terms: string[],
+  sources: string[],
+  outcome: string,
+  maxIterations: number,
+): LogitResult {
   const { y, passes } = src;
   const n = y.length;
   let ones = 0;
@@ -143,16 +157,24 @@ export function fitLogitFrom(src: LogitSource, p: number, terms: string[], sourc
         list,
       );
     }
-    throw new ModelError("not_converged", `The logistic fit did not converge in ${iterations} Newton iterations: try fewer predictors or rescale them.`, terms);
+    throw new ModelError(
+      "not_converged",
+      `The logistic fit did not converge in ${iterations} Newton iterations: try fewer predictors or rescale them.`,
+      terms,
+    );
   }
 
   const l = cholesky(st.hess, p);
-  if (!l) throw new ModelError("not_converged", "The information matrix at the estimate is singular: the predictors are nearly collinear.", terms);
+  if (!l)
+    throw new ModelError(
+      "not_converged",
+      "The information matrix at the estimate is singular: the predictors are nearly collinear.",
+      terms,
+    );
   const cov = cholInverse(l, p);
   const covRows = toRows(cov, p);
   const warnings: string[] = [];
-  if (st.extreme > 0)
-    warnings.push(`${st.extreme} rows have fitted probabilities within 1e-13 of 0 or 1: check for near-separation.`);
+  if (st.extreme > 0) warnings.push(`${st.extreme} rows have fitted probabilities within 1e-13 of 0 or 1: check for near-separation.`);
 
   // Average marginal effects: dydx_j = β_j · mean(w); J_jk = δ_jk mean(w) + β_j mean(w(1−2p) x_k).
   const mw = st.wsum / n;

@@ -28,7 +28,8 @@ export class OlsAccumulator {
 
   /** Folds a block in: QR of [R; block]. */
   add(b: RowBlock): void {
-    const p = this.p, q = p + 1;
+    const p = this.p,
+      q = p + 1;
     const m = q + b.n;
     const X = new Float64Array(m * p);
     const y = new Float64Array(m);

@@ -18,7 +18,12 @@ import { constantColumnError, rankOfTriangle } from "./rank";
  * @throws ModelError too_few_rows (n ≤ p, or an HC3 leverage of 1), no_variance, collinear_predictors
  * @example fitOlsOverBlocks(() => blocks, p, terms, "HC3").coefficients
  */
-export function fitOlsOverBlocks(blocks: () => Iterable<RowBlock>, p: number, terms: string[], covarianceType: "nonrobust" | "HC3" = "nonrobust"): OlsResult {
+export function fitOlsOverBlocks(
+  blocks: () => Iterable<RowBlock>,
+  p: number,
+  terms: string[],
+  covarianceType: "nonrobust" | "HC3" = "nonrobust",
+): OlsResult {
   const hasIntercept = terms[0] === "Intercept";
   // Pass 1: the triangle, the outcome's range and sum, and which columns ever differ from the first row.
   const acc = new OlsAccumulator(p);
@@ -42,7 +47,8 @@ export function fitOlsOverBlocks(blocks: () => Iterable<RowBlock>, p: number, te
     acc.add(b);
     n += b.n;
   }
-  if (n <= p) throw new ModelError("too_few_rows", `A linear model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
+  if (n <= p)
+    throw new ModelError("too_few_rows", `A linear model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
   if (ymin === ymax) throw new ModelError("no_variance", `The outcome is ${ymin} in every row used: there is nothing to explain.`);
   // Two rows with the same constant columns as the design (the varying ones NaN in the second): constantColumnError
   // on them names the same column, with the same value, as on the whole design.

@@ -17,7 +17,15 @@ const BLOCK = 256;
  * blocks of 256 so that the meat's entries are register dot products. `rowBase` numbers the rows in errors.
  * @example const ws = hc3Work(p, sol); const ssr = hc3Rows(X, y, n, p, sol, ws, 0);
  */
-export function hc3Rows(X: Float64Array, y: Float64Array, n: number, p: number, sol: TriangleSolution, ws: Hc3Work, rowBase: number): number {
+export function hc3Rows(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  sol: TriangleSolution,
+  ws: Hc3Work,
+  rowBase: number,
+): number {
   let ssr = 0;
   // One call per block: V8 optimises the kernel as a function instead of on-stack-replacing a loop whose
   // wrap-up code has no type feedback yet (which deoptimised on every fit).
@@ -54,8 +62,18 @@ export interface Hc3Work {
 }
 
 /** Adds one block's ωᵢ zᵢzᵢᵀ to the meat's lower triangle; returns the block's Σ eᵢ². */
-function hc3Block(X: Float64Array, y: Float64Array, beta: Float64Array, start: number, nb: number, p: number,
-  perm: Int32Array, w: Float64Array, ws: Hc3Work, rowBase: number): number {
+function hc3Block(
+  X: Float64Array,
+  y: Float64Array,
+  beta: Float64Array,
+  start: number,
+  nb: number,
+  p: number,
+  perm: Int32Array,
+  w: Float64Array,
+  ws: Hc3Work,
+  rowBase: number,
+): number {
   const { meat, xc, zc, om, hh, tmp, inv } = ws;
   let ssr = 0;
   for (let i = 0; i < nb; i++) {
@@ -243,7 +261,8 @@ export function sandwich(meat: Float64Array, w: Float64Array, p: number, perm: I
     for (let j = 0; j <= i; j++) {
       let s = 0;
       for (let b = j; b < p; b++) s += wm[i * p + b] * w[j * p + b];
-      const pi = perm[i], pj = perm[j];
+      const pi = perm[i],
+        pj = perm[j];
       out[pi * p + pj] = out[pj * p + pi] = s / (scale[pi] * scale[pj]);
     }
 }

@@ -100,7 +100,15 @@ export function solveTriangle(Rxy: Float64Array, f: PivotedQr, scale: Float64Arr
  * covariance, t inference, R², adjusted R², F (Wald F with HC3, as statsmodels), logLik, AIC, BIC, warnings.
  * @example olsResult(sol, null, ssr, tss, n, p, terms)
  */
-export function olsResult(sol: TriangleSolution, meat: Float64Array | null, ssr: number, tss: number, n: number, p: number, terms: string[]): OlsResult {
+export function olsResult(
+  sol: TriangleSolution,
+  meat: Float64Array | null,
+  ssr: number,
+  tss: number,
+  n: number,
+  p: number,
+  terms: string[],
+): OlsResult {
   const { beta, g, condition } = sol;
   const hasIntercept = terms[0] === "Intercept";
   const cov = new Float64Array(p * p);
@@ -120,11 +128,14 @@ export function olsResult(sol: TriangleSolution, meat: Float64Array | null, ssr:
   const rSquared = 1 - ssr / tss;
   const adjRSquared = 1 - ((n - kConst) / dfResid) * (1 - rSquared);
   let fStatistic = NaN;
-  if (dfModel > 0) fStatistic = meat ? waldF(beta, cov, p, kConst) : ((tss - ssr) / dfModel) / sigma2;
+  if (dfModel > 0) fStatistic = meat ? waldF(beta, cov, p, kConst) : (tss - ssr) / dfModel / sigma2;
   const logLik = -0.5 * n * (Math.log(2 * Math.PI) + Math.log(ssr / n) + 1);
-  if (ssr === 0 || sigma2 < 1e-30 * tss) warnings.push("The model fits the data exactly (residual variance 0): standard errors and tests are not meaningful.");
+  if (ssr === 0 || sigma2 < 1e-30 * tss)
+    warnings.push("The model fits the data exactly (residual variance 0): standard errors and tests are not meaningful.");
   if (condition > 1e8)
-    warnings.push(`The predictors are nearly collinear (condition number about ${condition.toExponential(1)} after scaling): the estimates may have only ${Math.max(0, Math.floor(16 - Math.log10(condition)))} correct digits.`);
+    warnings.push(
+      `The predictors are nearly collinear (condition number about ${condition.toExponential(1)} after scaling): the estimates may have only ${Math.max(0, Math.floor(16 - Math.log10(condition)))} correct digits.`,
+    );
 
   const covRows = toRows(cov, p);
   const fit: LinearFit = {

@@ -37,7 +37,11 @@ export function scaledQr(X: Float64Array, n: number, p: number, terms: string[])
       if (v > max) max = v;
     }
     if (!(s > 0) || (hasIntercept && j > 0 && min === max))
-      throw new ModelError("no_variance", `${terms[j]} has the same value (${min}) in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
+      throw new ModelError(
+        "no_variance",
+        `${terms[j]} has the same value (${min}) in every row used, so its effect cannot be estimated: remove it.`,
+        [terms[j]],
+      );
     scale[j] = Math.sqrt(s);
   }
   for (let j = 0; j < p; j++) {
@@ -94,7 +98,12 @@ export function constantColumnError(X: Float64Array, n: number, p: number, terms
     const v0 = X[j];
     let same = true;
     for (let i = 1; i < n && same; i++) if (X[i * p + j] !== v0) same = false;
-    if (same) return new ModelError("no_variance", `${terms[j]} has the same value (${v0}) in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
+    if (same)
+      return new ModelError(
+        "no_variance",
+        `${terms[j]} has the same value (${v0}) in every row used, so its effect cannot be estimated: remove it.`,
+        [terms[j]],
+      );
   }
   return null;
 }
@@ -106,14 +115,21 @@ export function constantColumnError(X: Float64Array, n: number, p: number, terms
  * @throws ModelError no_variance (an all-zero or constant column) or collinear_predictors
  * @example const { f, scale } = rankOfTriangle(R, p + 1, p, n, terms, X);
  */
-export function rankOfTriangle(R: Float64Array, ld: number, p: number, n: number, terms: string[],
-  X: Float64Array | (() => ModelError | null)): { f: PivotedQr; scale: Float64Array } {
+export function rankOfTriangle(
+  R: Float64Array,
+  ld: number,
+  p: number,
+  n: number,
+  terms: string[],
+  X: Float64Array | (() => ModelError | null),
+): { f: PivotedQr; scale: Float64Array } {
   const scale = new Float64Array(p);
   const a = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
     let s = 0;
     for (let i = 0; i <= j; i++) s += R[i * ld + j] * R[i * ld + j];
-    if (!(s > 0)) throw new ModelError("no_variance", `${terms[j]} is 0 in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
+    if (!(s > 0))
+      throw new ModelError("no_variance", `${terms[j]} is 0 in every row used, so its effect cannot be estimated: remove it.`, [terms[j]]);
     scale[j] = Math.sqrt(s);
     for (let i = 0; i <= j; i++) a[j * p + i] = R[i * ld + j] / scale[j];
   }

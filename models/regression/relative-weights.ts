@@ -91,7 +91,11 @@ export function relativeWeights(input: RelativeWeightsInput): RelativeWeightsRes
   for (let k = 0; k < p; k++)
     if (!(values[k] > 1e-12 * maxEv)) {
       const involved = terms.filter((_, j) => Math.abs(vectors[j * p + k]) > 1e-6);
-      throw new ModelError("collinear_predictors", `The predictors ${involved.join(", ")} are collinear: relative weights need each to carry its own information. Remove one of them.`, involved);
+      throw new ModelError(
+        "collinear_predictors",
+        `The predictors ${involved.join(", ")} are collinear: relative weights need each to carry its own information. Remove one of them.`,
+        involved,
+      );
     }
   // Λ = R_xx^{1/2} = V diag(√λ) Vᵀ and Λ⁻¹ = V diag(1/√λ) Vᵀ.
   const half = new Float64Array(p * p);

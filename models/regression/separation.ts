@@ -23,8 +23,10 @@ export function checkSeparation(
 ): void {
   if (terms[0] !== "Intercept") return;
   // One row-major pass: the range of each column among y = 0 and among y = 1.
-  const min0 = new Float64Array(p).fill(Infinity), max0 = new Float64Array(p).fill(-Infinity);
-  const min1 = new Float64Array(p).fill(Infinity), max1 = new Float64Array(p).fill(-Infinity);
+  const min0 = new Float64Array(p).fill(Infinity),
+    max0 = new Float64Array(p).fill(-Infinity);
+  const min1 = new Float64Array(p).fill(Infinity),
+    max1 = new Float64Array(p).fill(-Infinity);
   for (let i = 0; i < n; i++) {
     const o = i * p;
     const lo = y[i] === 1 ? min1 : min0;
@@ -45,16 +47,19 @@ export function checkSeparation(
     if (level !== null && (b1 <= a0 || b0 <= a1)) {
       // A treatment dummy: say it in the category's words.
       const src = sources[j];
-      if (b1 <= a0) msg = b1 === 0 ? `${outcome} is 0 in every row with ${src} = ${level}` : `${outcome} is 1 in every row with ${src} ≠ ${level}`;
+      if (b1 <= a0)
+        msg = b1 === 0 ? `${outcome} is 0 in every row with ${src} = ${level}` : `${outcome} is 1 in every row with ${src} ≠ ${level}`;
       else msg = b0 === 0 ? `${outcome} is 1 in every row with ${src} = ${level}` : `${outcome} is 0 in every row with ${src} ≠ ${level}`;
     } else if (b1 <= a0) {
-      msg = b1 < a0
-        ? `${outcome} is 1 in every row with ${term} ≤ ${b1} and 0 in every row with ${term} ≥ ${a0} (complete separation)`
-        : `${outcome} is 1 in every row with ${term} < ${b1} and 0 in every row with ${term} > ${b1}; only ${term} = ${b1} has both (quasi-complete separation)`;
+      msg =
+        b1 < a0
+          ? `${outcome} is 1 in every row with ${term} ≤ ${b1} and 0 in every row with ${term} ≥ ${a0} (complete separation)`
+          : `${outcome} is 1 in every row with ${term} < ${b1} and 0 in every row with ${term} > ${b1}; only ${term} = ${b1} has both (quasi-complete separation)`;
     } else if (b0 <= a1) {
-      msg = b0 < a1
-        ? `${outcome} is 0 in every row with ${term} ≤ ${b0} and 1 in every row with ${term} ≥ ${a1} (complete separation)`
-        : `${outcome} is 0 in every row with ${term} < ${b0} and 1 in every row with ${term} > ${b0}; only ${term} = ${b0} has both (quasi-complete separation)`;
+      msg =
+        b0 < a1
+          ? `${outcome} is 0 in every row with ${term} ≤ ${b0} and 1 in every row with ${term} ≥ ${a1} (complete separation)`
+          : `${outcome} is 0 in every row with ${term} < ${b0} and 1 in every row with ${term} > ${b0}; only ${term} = ${b0} has both (quasi-complete separation)`;
     }
     if (msg)
       throw new ModelError(

@@ -60,7 +60,8 @@ export interface Translation {
 
 const fmtMoney = (v: number) => {
   const a = Math.abs(v);
-  const s = a >= 1e9 ? `${(a / 1e9).toFixed(2)}B` : a >= 1e6 ? `${(a / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(a / 1e3).toFixed(1)}K` : a.toFixed(0);
+  const s =
+    a >= 1e9 ? `${(a / 1e9).toFixed(2)}B` : a >= 1e6 ? `${(a / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(a / 1e3).toFixed(1)}K` : a.toFixed(0);
   return `${v < 0 ? "−" : ""}$${s}`;
 };
 const fmtSigned = (v: number, digits: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(digits)}`;
@@ -174,7 +175,13 @@ function linearEffect(input: TranslateInput, name: string, j: number, H: number,
     const rev = arrSum * (Math.exp(b) - 1) * years;
     const revCi: [number, number] = [arrSum * (Math.exp(ci[0]) - 1) * years, arrSum * (Math.exp(ci[1]) - 1) * years];
     return {
-      predictor: name, points: 1, outcomeChange: pct, outcomeChangeCi95: pctCi, revenue: rev, revenueCi95: revCi, horizonYears: H,
+      predictor: name,
+      points: 1,
+      outcomeChange: pct,
+      outcomeChangeCi95: pctCi,
+      revenue: rev,
+      revenueCi95: revCi,
+      horizonYears: H,
       sentence: `Each +1 ${label(name)} point is associated with ${fmtSigned(pct, 2)}% ARR (95% CI ${pctCi[0].toFixed(2)} to ${pctCi[1].toFixed(2)}), about ${fmtMoney(rev)} over ${horizon}.`,
       method: `100·(exp(β) − 1) on log ARR; revenue = Σ arr · (exp(β) − 1) per year over ${H} years discounted at ${d}; interval from β ± 1.96·SE mapped through exp.`,
     };
@@ -182,14 +189,25 @@ function linearEffect(input: TranslateInput, name: string, j: number, H: number,
   if (input.outcome === "expansion") {
     const rev = arrSum * b * years;
     return {
-      predictor: name, points: 1, outcomeChange: 100 * b, outcomeChangeCi95: [100 * ci[0], 100 * ci[1]], revenue: rev,
-      revenueCi95: [arrSum * ci[0] * years, arrSum * ci[1] * years], horizonYears: H,
+      predictor: name,
+      points: 1,
+      outcomeChange: 100 * b,
+      outcomeChangeCi95: [100 * ci[0], 100 * ci[1]],
+      revenue: rev,
+      revenueCi95: [arrSum * ci[0] * years, arrSum * ci[1] * years],
+      horizonYears: H,
       sentence: `Each +1 ${label(name)} point is associated with ${fmtSigned(100 * b, 2)} pp expansion (95% CI ${(100 * ci[0]).toFixed(2)} to ${(100 * ci[1]).toFixed(2)}), about ${fmtMoney(rev)} over ${horizon}.`,
       method: `β of the linear model on expansion (a fraction of ARR); revenue = Σ arr · β per year over ${H} years discounted at ${d}.`,
     };
   }
   return {
-    predictor: name, points: 1, outcomeChange: b, outcomeChangeCi95: ci, revenue: null, revenueCi95: null, horizonYears: H,
+    predictor: name,
+    points: 1,
+    outcomeChange: b,
+    outcomeChangeCi95: ci,
+    revenue: null,
+    revenueCi95: null,
+    horizonYears: H,
     sentence: `Each +1 ${label(name)} point is associated with ${fmtSigned(b, 4)} in ${input.outcome} (95% CI ${ci[0].toFixed(4)} to ${ci[1].toFixed(4)}).`,
     method: `β of the linear model on ${input.outcome} with its 95% interval β ± 1.96·SE; no money for this outcome.`,
   };

@@ -57,7 +57,8 @@ export function tsqr(X: Float64Array, y: Float64Array, n: number, p: number): Fl
       // Column k + 1: update and its new squared norm in one sweep.
       const w1 = tau * (R[k * q + k + 1] + inv * d[k + 1]);
       R[k * q + k + 1] -= w1;
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       let i = 0;
       for (; i + 1 < b; i += 2) {
         const u0 = blk[o1 + i] - w1 * blk[ok + i];
@@ -83,7 +84,8 @@ export function tsqr(X: Float64Array, y: Float64Array, n: number, p: number): Fl
         const v = tau * (R[k * q + j + 1] + inv * d[j + 1]);
         R[k * q + j] -= w;
         R[k * q + j + 1] -= v;
-        let t0 = 0, t1 = 0;
+        let t0 = 0,
+          t1 = 0;
         for (let m = 0; m < b; m++) {
           const hk = blk[ok + m];
           const h1 = blk[o1 + m];
@@ -101,7 +103,8 @@ export function tsqr(X: Float64Array, y: Float64Array, n: number, p: number): Fl
         const oj = j * BLOCK;
         const w = tau * (R[k * q + j] + inv * d[j]);
         R[k * q + j] -= w;
-        let t0 = 0, t1 = 0;
+        let t0 = 0,
+          t1 = 0;
         let m = 0;
         for (; m + 1 < b; m += 2) {
           const u0 = blk[oj + m] - w * blk[ok + m];

@@ -123,7 +123,10 @@ function prepare(input: ScenarioBlocksInput): Prepared {
   if (!(input.annualDiscountRate > -1) || !Number.isFinite(input.annualDiscountRate)) {
     throw new ModelError("invalid_input", `annualDiscountRate must be above -1 (got ${input.annualDiscountRate})`);
   }
-  for (const [name, v] of [["grossMargin", input.grossMargin], ["investment", input.investment]] as const) {
+  for (const [name, v] of [
+    ["grossMargin", input.grossMargin],
+    ["investment", input.investment],
+  ] as const) {
     if (!Number.isFinite(v) || v < 0) throw new ModelError("invalid_input", `${name} must be a number >= 0 (got ${v})`);
   }
   const keys = Object.keys(change).filter((k) => change[k] !== 0);
@@ -134,7 +137,11 @@ function prepare(input: ScenarioBlocksInput): Prepared {
   keys.forEach((k, j) => {
     const idx = terms.indexOf(k);
     if (idx < 0 || k === "Intercept") {
-      throw new ModelError("invalid_input", `change names "${k}", which is not a numeric predictor of the model (terms: ${terms.join(", ")})`, [k]);
+      throw new ModelError(
+        "invalid_input",
+        `change names "${k}", which is not a numeric predictor of the model (terms: ${terms.join(", ")})`,
+        [k],
+      );
     }
     if (!Number.isFinite(change[k])) throw new ModelError("invalid_input", `change of "${k}" is not a number`, [k]);
     const bounds = input.clip?.[k] ?? DEFAULT_CLIP[k] ?? [-Infinity, Infinity];
@@ -297,7 +304,15 @@ export function runScenarioBlocks(input: ScenarioBlocksInput): ScenarioResult {
       const shifts = shiftTable(rows, prep);
       for (let d = 0; d < draws; d++) {
         const at = d * H;
-        accumulate(rows, prep, betas.subarray(d * p, d * p + p), drawBase.subarray(at, at + H), drawScen.subarray(at, at + H), drawSums.subarray(2 * d, 2 * d + 2), shifts);
+        accumulate(
+          rows,
+          prep,
+          betas.subarray(d * p, d * p + p),
+          drawBase.subarray(at, at + H),
+          drawScen.subarray(at, at + H),
+          drawSums.subarray(2 * d, 2 * d + 2),
+          shifts,
+        );
       }
     }
     n += nb;
@@ -373,8 +388,12 @@ export function runEffectScenario(input: EffectScenarioInput): Omit<ScenarioResu
   if (!Number.isInteger(H) || H < 1 || H > 100) {
     throw new ModelError("invalid_input", `horizonYears must be a whole number from 1 to 100 (got ${H})`);
   }
-  const n = typeof input.arr !== "number" ? input.arr.length
-    : typeof input.baselineRenewal !== "number" ? input.baselineRenewal.length : input.accounts ?? 1;
+  const n =
+    typeof input.arr !== "number"
+      ? input.arr.length
+      : typeof input.baselineRenewal !== "number"
+        ? input.baselineRenewal.length
+        : (input.accounts ?? 1);
   if (!Number.isInteger(n) || n < 0) throw new ModelError("invalid_input", `accounts must be a whole number (got ${n})`);
   const arrAt = (i: number) => (typeof input.arr === "number" ? input.arr : input.arr[i]);
   const rAt = (i: number) => (typeof input.baselineRenewal === "number" ? input.baselineRenewal : input.baselineRenewal[i]);

@@ -54,7 +54,11 @@ export interface CsatOptions {
  * @example npsFromCounts(200, 300, 500).score // => -30 (DOMAIN.md worked example 1)
  */
 export function npsFromCounts(promoters: number, passives: number, detractors: number): NpsSummary {
-  for (const [name, v] of [["promoters", promoters], ["passives", passives], ["detractors", detractors]] as const) {
+  for (const [name, v] of [
+    ["promoters", promoters],
+    ["passives", passives],
+    ["detractors", detractors],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) {
       throw new ModelError("invalid_input", `${name} must be a whole number ≥ 0 (got ${v}).`, [name]);
     }
@@ -76,7 +80,9 @@ export function npsFromCounts(promoters: number, passives: number, detractors: n
  * @example npsSummary([10, 9, 8, 3]).score // => 25
  */
 export function npsSummary(scores: ArrayLike<number>): NpsSummary {
-  let pr = 0, pa = 0, de = 0;
+  let pr = 0,
+    pa = 0,
+    de = 0;
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
     if (Number.isNaN(s)) continue;
@@ -129,7 +135,9 @@ export function csatSummary(scores: ArrayLike<number>, options: CsatOptions = {}
   if (!(positiveFrom >= 1 && positiveFrom <= scale)) {
     throw new ModelError("invalid_input", `positiveFrom must lie in 1..${scale} (got ${positiveFrom}).`, ["positiveFrom"]);
   }
-  let n = 0, positive = 0, sum = 0;
+  let n = 0,
+    positive = 0,
+    sum = 0;
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
     if (Number.isNaN(s)) continue;
@@ -157,8 +165,13 @@ export function cesFromMoments(n: number, mean: number, m2: number): CesSummary 
 
 /** Moments of one sample (two-pass, for accuracy), for `cesFromMoments` / `combineMoments`. */
 export function moments(scores: ArrayLike<number>): { n: number; mean: number; m2: number } {
-  let n = 0, sum = 0;
-  for (let i = 0; i < scores.length; i++) if (!Number.isNaN(scores[i])) { n++; sum += scores[i]; }
+  let n = 0,
+    sum = 0;
+  for (let i = 0; i < scores.length; i++)
+    if (!Number.isNaN(scores[i])) {
+      n++;
+      sum += scores[i];
+    }
   const mean = n ? sum / n : 0;
   let m2 = 0;
   for (let i = 0; i < scores.length; i++) if (!Number.isNaN(scores[i])) m2 += (scores[i] - mean) ** 2;

@@ -37,14 +37,20 @@ export async function openSession(viewport = { width: 1280, height: 900 }): Prom
     if (m.type() !== "error") return;
     const text = m.text();
     const status = Number(/status of (\d{3})/.exec(text)?.[1]);
-    if ((allowed.get(status) ?? 0) > 0) { allowed.set(status, allowed.get(status)! - 1); return; }
+    if ((allowed.get(status) ?? 0) > 0) {
+      allowed.set(status, allowed.get(status)! - 1);
+      return;
+    }
     errors.push(`console: ${text} @ ${m.location().url}`);
   });
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   if (process.env.E2E_DEBUG) page.on("response", (r) => console.log(`[browser net] ${r.status()} ${r.request().method()} ${r.url()}`));
   mkdirSync(SHOTS, { recursive: true });
   return {
-    browser, context, page, errors,
+    browser,
+    context,
+    page,
+    errors,
     async expectingStatus(status, fn) {
       allowed.set(status, (allowed.get(status) ?? 0) + 1);
       return fn();
@@ -54,20 +60,28 @@ export async function openSession(viewport = { width: 1280, height: 900 }): Prom
       await page.screenshot({ path: file, fullPage });
       return file;
     },
-    async close() { await browser.close(); },
+    async close() {
+      await browser.close();
+    },
   };
 }
 
 /** Form controls on the page without an accessible name (no label, aria-label or aria-labelledby). */
 export async function unlabelledControls(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll("input, select, textarea, button")]
-    .filter((el) => {
-      const c = el as HTMLInputElement;
-      if (c.type === "hidden" || c.closest(".hidden")) return false;
-      const named = (c.labels?.length ?? 0) > 0 || c.getAttribute("aria-label") || c.getAttribute("aria-labelledby") || (c.tagName === "BUTTON" && c.textContent?.trim());
-      return !named;
-    })
-    .map((el) => el.outerHTML.slice(0, 120)));
+  return page.evaluate(() =>
+    [...document.querySelectorAll("input, select, textarea, button")]
+      .filter((el) => {
+        const c = el as HTMLInputElement;
+        if (c.type === "hidden" || c.closest(".hidden")) return false;
+        const named =
+          (c.labels?.length ?? 0) > 0 ||
+          c.getAttribute("aria-label") ||
+          c.getAttribute("aria-labelledby") ||
+          (c.tagName === "BUTTON" && c.textContent?.trim());
+        return !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
 }
 
 /** Horizontal overflow of the page in CSS pixels (0 = fits the viewport width). */
@@ -75,6 +89,10 @@ export const overflowX = (page: Page) => page.evaluate(() => document.documentEl
 
 /** Creates a workspace through the API (as a script or another client would). @example const w = await createWorkspace(base, "Acme"); */
 export async function createWorkspace(base: string, name: string): Promise<{ id: string; token: string }> {
-  const res = await fetch(`${base}/api/workspaces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  const res = await fetch(`${base}/api/workspaces`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
   return (await res.json()) as { id: string; token: string };
 }

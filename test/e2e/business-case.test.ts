@@ -48,12 +48,21 @@ beforeAll(async () => {
   const w = await createWorkspace(base, "Board case");
   ws = w.id;
   token = w.token;
-  for (const [kind, body] of [["accounts", book.accountsCsv], ["responses", book.responsesCsv]] as const) {
-    await apiJson(`/api/workspaces/${ws}/datasets?kind=${kind}&name=${kind}.csv`, { method: "POST", headers: { "content-type": "text/csv" }, body });
+  for (const [kind, body] of [
+    ["accounts", book.accountsCsv],
+    ["responses", book.responsesCsv],
+  ] as const) {
+    await apiJson(`/api/workspaces/${ws}/datasets?kind=${kind}&name=${kind}.csv`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body,
+    });
   }
   s = await openSession();
 });
-afterAll(async () => { await s?.close(); });
+afterAll(async () => {
+  await s?.close();
+});
 
 describe("business case: model → what-if → scenarios → print", () => {
   let modelId = "";
@@ -69,13 +78,19 @@ describe("business case: model → what-if → scenarios → print", () => {
     modelId = new URLSearchParams(s.page.url().split("?")[1]).get("id")!;
     const head = await s.page.locator("table.coef").nth(1).locator("thead th").allTextContents();
     expect(head).toEqual(["", "coef", "std err", "z", "P>|z|", "[0.025", "0.975]"]);
-    const rows = await s.page.locator("table.coef").nth(1).locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    const rows = await s.page
+      .locator("table.coef")
+      .nth(1)
+      .locator("tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
     expect(rows.map((r) => r[0])).toEqual(["Intercept", "nps", "segment[T.Mid-Market]", "segment[T.SMB]"]);
     const nps = rows.find((r) => r[0] === "nps")!;
     // The generator's true NPS effect 0.45 lies inside the displayed 95% interval.
     expect(Number(nps[5])).toBeLessThan(0.45);
     expect(Number(nps[6])).toBeGreaterThan(0.45);
-    expect(await s.page.locator("#translation li").first().textContent()).toMatch(/Each \+1 NPS point is associated with \+[\d.]+ pp renewal/);
+    expect(await s.page.locator("#translation li").first().textContent()).toMatch(
+      /Each \+1 NPS point is associated with \+[\d.]+ pp renewal/,
+    );
     expect(await s.page.locator('#validation [data-kpi="Holdout AUC"]').textContent()).toMatch(/^0\.\d{3}$/);
     await s.page.locator("#validation canvas").waitFor();
     await s.page.waitForTimeout(300);
@@ -109,12 +124,14 @@ describe("business case: model → what-if → scenarios → print", () => {
   it("moves the what-if sliders by keyboard and ROI follows, matching an independent computation", async () => {
     await s.page.goto(`${base}/#/w/${ws}/whatif?model=${modelId}`);
     await s.page.locator("#whatif-kpis .kpi").first().waitFor();
-    const raw = async (label: string) => Number(await s.page.locator(`#whatif-kpis .kpi:has([data-kpi="${label}"])`).getAttribute("data-raw"));
+    const raw = async (label: string) =>
+      Number(await s.page.locator(`#whatif-kpis .kpi:has([data-kpi="${label}"])`).getAttribute("data-raw"));
     // The page recomputes once per animation frame and records the inputs it computed with on #whatif-kpis.
-    const computedWith = (want: Record<string, unknown>) => s.page.waitForFunction((w) => {
-      const got = JSON.parse(document.getElementById("whatif-kpis")?.dataset.inputs ?? "{}");
-      return Object.entries(w).every(([k, v]) => got[k] === v);
-    }, want);
+    const computedWith = (want: Record<string, unknown>) =>
+      s.page.waitForFunction((w) => {
+        const got = JSON.parse(document.getElementById("whatif-kpis")?.dataset.inputs ?? "{}");
+        return Object.entries(w).every(([k, v]) => got[k] === v);
+      }, want);
     await computedWith({ nps: 1 });
     const roi0 = await raw("ROI");
     const text0 = await s.page.locator('#whatif-kpis [data-kpi="ROI"]').textContent();
@@ -129,7 +146,7 @@ describe("business case: model → what-if → scenarios → print", () => {
     const accounts = await apiJson(`/api/workspaces/${ws}/models/${modelId}/accounts`);
     const expected = revenueGain(accounts, 1.5, 3, 0.1);
     expect(Math.abs((await raw("Revenue gain")) - expected) / expected).toBeLessThan(1e-9);
-    await s.page.locator('#whatif-band-note[data-ready]').waitFor();
+    await s.page.locator("#whatif-band-note[data-ready]").waitFor();
     expect(await s.page.locator("#whatif-kpis .kpi").first().textContent()).toContain("95% CI [");
     await s.shot("08-whatif");
     // Applying the change to one segment only changes that segment's accounts.
@@ -161,7 +178,7 @@ describe("business case: model → what-if → scenarios → print", () => {
   });
 
   it("saves two scenarios, compares them and combines them into a programme", async () => {
-    await s.page.locator('#whatif-band-note[data-ready]').waitFor();
+    await s.page.locator("#whatif-band-note[data-ready]").waitFor();
     const uiRoiCi = await s.page.locator('#whatif-kpis .kpi:has([data-kpi="ROI"]) .ci').textContent();
     await s.page.locator("#whatif-name").fill("NPS +1.5 programme");
     await s.page.getByRole("button", { name: "Save scenario" }).click();

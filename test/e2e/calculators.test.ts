@@ -5,8 +5,12 @@ import { openSession, type Session } from "./browser";
 const base = inject("baseUrl");
 let s: Session;
 
-beforeAll(async () => { s = await openSession(); });
-afterAll(async () => { await s?.close(); });
+beforeAll(async () => {
+  s = await openSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
 
 async function calc(id: string, values: Record<string, string>, resultLabel: string): Promise<string> {
   const form = s.page.locator(`#calc-${id}`);
@@ -33,7 +37,9 @@ describe("calculators page", () => {
     expect(await calc("clv", { arpuMonthly: "100", monthsRetained: "36", cac: "600", crc: "200" }, "CLV")).toBe("$2,800");
     // Non-subscription: 2 purchases/month × $50 × 30% margin × 24 months = 720 (hand computation).
     await s.page.locator("#calc-clv [name=kind]").selectOption("transactional");
-    expect(await calc("clv", { transactionsPerMonth: "2", averageOrderValue: "50", grossMargin: "30", lifespanMonths: "24" }, "CLV")).toBe("$720");
+    expect(await calc("clv", { transactionsPerMonth: "2", averageOrderValue: "50", grossMargin: "30", lifespanMonths: "24" }, "CLV")).toBe(
+      "$720",
+    );
     // Worked example 5: 400 customers, 380 still there → churn 5%.
     expect(await calc("churn", { start: "400", retained: "380" }, "Churn")).toBe("5.0%");
     // Worked example 6: $100K portal saving $150K → ROI 50%.

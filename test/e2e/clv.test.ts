@@ -14,7 +14,9 @@ let token = "";
 /** CDNOW_sample.txt (id, id2, YYYYMMDD, cds, dollars; whitespace-separated, no header) as customer_id,date,amount CSV. */
 function cdnowCsv(): string {
   const raw = readFileSync("/work/shared/datasets/cdnow/CDNOW_sample.txt", "latin1").trim().split(/\r?\n/);
-  const rows = raw.map((l) => l.trim().split(/\s+/)).map(([id, , d, , amt]) => `${id},${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)},${amt}`);
+  const rows = raw
+    .map((l) => l.trim().split(/\s+/))
+    .map(([id, , d, , amt]) => `${id},${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)},${amt}`);
   return ["customer_id,date,amount", ...rows].join("\n") + "\n";
 }
 
@@ -24,7 +26,9 @@ beforeAll(async () => {
   token = w.token;
   s = await openSession();
 });
-afterAll(async () => { await s?.close(); });
+afterAll(async () => {
+  await s?.close();
+});
 
 describe("CLV on transactions", () => {
   it("takes an Excel file dropped on the upload zone", async () => {
@@ -34,7 +38,9 @@ describe("CLV on transactions", () => {
     await s.page.locator("#drop-zone").waitFor();
     await s.page.evaluate((b) => {
       const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(b)], "accounts.xlsx", { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
+      dt.items.add(
+        new File([new Uint8Array(b)], "accounts.xlsx", { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }),
+      );
       document.getElementById("drop-zone")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, bytes);
     await s.page.locator("#upload-commit").waitFor();
@@ -50,7 +56,10 @@ describe("CLV on transactions", () => {
     // 160,000 responses (~4.6 MB, over the UI's 4 MB preview sample): the dry run sees the first rows only.
     const tps = ["onboarding", "support", "billing", "renewal"];
     const lines = ["account_id,date,nps,csat,ces,touchpoint"];
-    for (let i = 0; i < 160_000; i++) lines.push(`A${1 + (i % 4)},2025-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${i % 11},${1 + (i % 5)},${1 + (i % 7)},${tps[i % 4]}`);
+    for (let i = 0; i < 160_000; i++)
+      lines.push(
+        `A${1 + (i % 4)},2025-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${i % 11},${1 + (i % 5)},${1 + (i % 7)},${tps[i % 4]}`,
+      );
     const csv = lines.join("\n") + "\n";
     expect(csv.length).toBeGreaterThan(4 * 1024 * 1024);
     await s.page.goto(`${base}/#/w/${ws}/upload`);
@@ -75,15 +84,23 @@ describe("CLV on transactions", () => {
       bytes += line.length + 1;
     }
     const rows = lines.length - 1;
-    await s.page.evaluate(() => { localStorage.setItem("cxr.chunkThreshold", "1000000"); localStorage.setItem("cxr.partBytes", "600000"); });
+    await s.page.evaluate(() => {
+      localStorage.setItem("cxr.chunkThreshold", "1000000");
+      localStorage.setItem("cxr.partBytes", "600000");
+    });
     await s.page.goto(`${base}/#/w/${ws}/upload`);
     await s.page.locator("#upload-kind").selectOption("transactions");
-    await s.page.locator("#upload-file").setInputFiles({ name: "big-transactions.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
+    await s.page
+      .locator("#upload-file")
+      .setInputFiles({ name: "big-transactions.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
     await s.page.locator("#upload-commit").click();
     await s.page.locator("#upload-done").waitFor({ timeout: 120_000 });
     expect(await s.page.locator("#upload-done").textContent()).toContain(`${rows.toLocaleString("en-US")} rows`);
     expect(await s.page.locator("#progress-processing").evaluate((e: HTMLProgressElement) => e.value)).toBe(100);
-    await s.page.evaluate(() => { localStorage.removeItem("cxr.chunkThreshold"); localStorage.removeItem("cxr.partBytes"); });
+    await s.page.evaluate(() => {
+      localStorage.removeItem("cxr.chunkThreshold");
+      localStorage.removeItem("cxr.partBytes");
+    });
     expect(s.errors).toEqual([]);
   });
 
@@ -91,7 +108,9 @@ describe("CLV on transactions", () => {
     await s.page.goto(`${base}/#/w/${ws}/upload`);
     await s.page.locator("#drop-zone").waitFor();
     await s.page.locator("#upload-kind").selectOption("transactions");
-    await s.page.locator("#upload-file").setInputFiles({ name: "cdnow-transactions.csv", mimeType: "text/csv", buffer: Buffer.from(cdnowCsv()) });
+    await s.page
+      .locator("#upload-file")
+      .setInputFiles({ name: "cdnow-transactions.csv", mimeType: "text/csv", buffer: Buffer.from(cdnowCsv()) });
     await s.page.locator("#upload-commit").click();
     await s.page.locator("#upload-done").waitFor();
     expect(await s.page.locator("#upload-done").textContent()).toContain("6,919 rows");
@@ -100,8 +119,13 @@ describe("CLV on transactions", () => {
     await s.page.locator("#clv-end").fill("1997-09-30");
     await s.page.locator("#clv-form button[type=submit]").click();
     await s.page.locator("table.clv-params").waitFor({ timeout: 60_000 });
-    const params = new Map((await s.page.locator("table.clv-params tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? ""))))
-      .map(([model, name, value]) => [`${model} ${name}`, Number(value.replace("−", "-").replace(/,/g, ""))]));
+    const params = new Map(
+      (
+        await s.page
+          .locator("table.clv-params tbody tr")
+          .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? "")))
+      ).map(([model, name, value]) => [`${model} ${name}`, Number(value.replace("−", "-").replace(/,/g, ""))]),
+    );
     const cell = async (param: string) => params.get(`BG/NBD ${param}`)!;
     // Fader, Hardie & Lee (2005) / lifetimes on cdnow_customers_summary.csv: r = 0.2426, α = 4.4135 weeks = 30.8945 days,
     // a = 0.7929, b = 2.4259 (API.md "CLV on transactions": the sample with observationEnd 1997-09-30 gives that summary in days).
@@ -133,8 +157,10 @@ describe("CLV on transactions", () => {
     const iso = (d: number) => new Date(day0 + d * 86_400_000).toISOString().slice(0, 10);
     const lines = ["customer_id,date,amount"];
     for (let c = 0; c < 10_050; c++) {
-      const rate = 0.01 + 0.08 * u(), p = 0.01 + 0.1 * u(), spend = 5 + 200 * u() * u();
-      for (let t = Math.floor(u() * 400); ; ) {
+      const rate = 0.01 + 0.08 * u(),
+        p = 0.01 + 0.1 * u(),
+        spend = 5 + 200 * u() * u();
+      for (let t = Math.floor(u() * 400); ;) {
         lines.push(`K${c},${iso(t)},${(spend * (0.5 + u())).toFixed(2)}`);
         t += Math.floor(-Math.log(1 - u()) / rate);
         if (t > 760 || u() < p) break;
@@ -143,7 +169,9 @@ describe("CLV on transactions", () => {
     lines.push(`K0,${iso(761)},10.00`); // the latest date, after every first purchase
     const w = await createWorkspace(base, "Big shop");
     const up = await fetch(`${base}/api/workspaces/${w.id}/datasets?kind=transactions&name=big`, {
-      method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${w.token}` }, body: lines.join("\n") + "\n",
+      method: "POST",
+      headers: { "content-type": "text/csv", authorization: `Bearer ${w.token}` },
+      body: lines.join("\n") + "\n",
     });
     expect(up.status, await up.clone().text()).toBe(201);
     await s.page.goto(`${base}/#/w/${w.id}/clv?token=${w.token}`);

@@ -9,7 +9,14 @@ import { makeRandom } from "../../scripts/synthetic-book.mjs";
 /** Seeded uniforms: the mulberry32 generator of scripts/synthetic-book.mjs. */
 const mulberry32 = (seed: number) => makeRandom(seed).uniform;
 
-export interface Book { accountsCsv: string; responsesCsv: string; accounts: number; responses: number; orphans: number; silentAccounts: number }
+export interface Book {
+  accountsCsv: string;
+  responsesCsv: string;
+  accounts: number;
+  responses: number;
+  orphans: number;
+  silentAccounts: number;
+}
 
 /**
  * Truth: logit P(renew) = −2 + 0.45·meanNPS(0-10) + 0.3·[Enterprise].
@@ -39,7 +46,9 @@ export function makeBook(nAccounts = 300, seed = 7, separating = false): Book {
       const ces = Math.max(1, Math.min(7, Math.round(7 - loyalty * 5 + (rnd() - 0.5) * 2)));
       const month = 1 + Math.floor(rnd() * 12);
       const day = 1 + Math.floor(rnd() * 28);
-      resp.push(`${id},2025-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")},${nps},${csat},${ces},${touchpoints[Math.floor(rnd() * 4)]}`);
+      resp.push(
+        `${id},2025-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")},${nps},${csat},${ces},${touchpoints[Math.floor(rnd() * 4)]}`,
+      );
       responses++;
       sum += nps;
     }
@@ -49,6 +58,16 @@ export function makeBook(nAccounts = 300, seed = 7, separating = false): Book {
     acc.push(`${id},${arr},${renewed},${seg},${tenure}${separating ? `,${renewed * 10}` : ""}`);
   }
   const orphans = 5;
-  for (let j = 0; j < orphans; j++) { resp.push(`Z${900 + j},2025-06-15,3,2,6,support`); responses++; }
-  return { accountsCsv: acc.join("\n") + "\n", responsesCsv: resp.join("\n") + "\n", accounts: nAccounts, responses, orphans, silentAccounts: silent };
+  for (let j = 0; j < orphans; j++) {
+    resp.push(`Z${900 + j},2025-06-15,3,2,6,support`);
+    responses++;
+  }
+  return {
+    accountsCsv: acc.join("\n") + "\n",
+    responsesCsv: resp.join("\n") + "\n",
+    accounts: nAccounts,
+    responses,
+    orphans,
+    silentAccounts: silent,
+  };
 }

@@ -17,7 +17,9 @@ import type { TestProject } from "vitest/node";
 import { migrate, snapshotWorker } from "../../scripts/durability-devserver.mjs";
 
 declare module "vitest" {
-  export interface ProvidedContext { baseUrl: string }
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
 }
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -41,7 +43,9 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
     try {
       const r = await fetch(`${url}/api/health`);
       if (r.ok) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`wrangler dev did not answer /api/health within ${timeoutMs} ms:\n${log()}`);
@@ -56,19 +60,46 @@ export default async function setup(project: TestProject) {
   migrate(persist, config);
   const port = await freePort();
   let out = "";
-  const child = spawn("npx", ["wrangler", "dev", "-c", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist,
-    "--show-interactive-dev-session=false"], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.on("data", (d) => { out += d; });
-  child.stderr?.on("data", (d) => { out += d; });
+  const child = spawn(
+    "npx",
+    [
+      "wrangler",
+      "dev",
+      "-c",
+      config,
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--persist-to",
+      persist,
+      "--show-interactive-dev-session=false",
+    ],
+    { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", (d) => {
+    out += d;
+  });
+  child.stderr?.on("data", (d) => {
+    out += d;
+  });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => {
     if (child.pid && child.exitCode === null) {
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
     }
     rmSync(state, { recursive: true, force: true });
   };
   // Also when the run is interrupted (Ctrl-C, a timeout's SIGTERM): never leave a wrangler dev behind.
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => { stop(); process.exit(130); });
+  for (const sig of ["SIGINT", "SIGTERM"] as const)
+    process.once(sig, () => {
+      stop();
+      process.exit(130);
+    });
   try {
     await waitForHealth(url, child, () => out.slice(-4000));
   } catch (e) {

@@ -17,7 +17,9 @@ beforeAll(async () => {
   token = w.token;
   s = await openSession();
 });
-afterAll(async () => { await s?.close(); });
+afterAll(async () => {
+  await s?.close();
+});
 
 describe("chunked upload cancel", () => {
   it("Cancel upload during part 2 deletes the upload on the server", async () => {
@@ -29,10 +31,15 @@ describe("chunked upload cancel", () => {
       bytes += line.length + 1;
     }
     await s.page.goto(`${base}/#/w/${ws}/upload?token=${token}`);
-    await s.page.evaluate(() => { localStorage.setItem("cxr.chunkThreshold", "1000000"); localStorage.setItem("cxr.partBytes", "600000"); });
+    await s.page.evaluate(() => {
+      localStorage.setItem("cxr.chunkThreshold", "1000000");
+      localStorage.setItem("cxr.partBytes", "600000");
+    });
     await s.page.goto(`${base}/#/w/${ws}/upload`);
     await s.page.locator("#upload-kind").selectOption("responses");
-    await s.page.locator("#upload-file").setInputFiles({ name: "cancel-me.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
+    await s.page
+      .locator("#upload-file")
+      .setInputFiles({ name: "cancel-me.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
     // Part 2 is held (never answered) so the upload is mid-transfer when Cancel is clicked.
     let heldRoute: Route | null = null;
     let partHeld!: () => void;
@@ -50,13 +57,19 @@ describe("chunked upload cancel", () => {
     expect((await deleted).status()).toBe(204);
     expect(await s.page.locator("#upload-result").textContent()).toContain("cancelled");
     // Gone on the server: deleting it again is a 404, and no dataset was created.
-    const again = await fetch(`${base}/api/workspaces/${ws}/uploads/${uploadId}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+    const again = await fetch(`${base}/api/workspaces/${ws}/uploads/${uploadId}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(again.status).toBe(404);
     const list = await (await fetch(`${base}/api/workspaces/${ws}/datasets`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(JSON.stringify(list)).not.toContain("cancel-me");
     await (heldRoute as Route | null)?.abort().catch(() => undefined);
     await s.page.unroute("**/uploads/*/parts/2");
-    await s.page.evaluate(() => { localStorage.removeItem("cxr.chunkThreshold"); localStorage.removeItem("cxr.partBytes"); });
+    await s.page.evaluate(() => {
+      localStorage.removeItem("cxr.chunkThreshold");
+      localStorage.removeItem("cxr.partBytes");
+    });
     expect(s.errors).toEqual([]);
   });
 });

@@ -15,18 +15,33 @@ let token = "";
 function workbook(rows: (string | number)[][]): Buffer {
   const shared: string[] = [];
   const sst = (v: string) => (shared.includes(v) ? shared.indexOf(v) : shared.push(v) - 1);
-  const cells = rows.map((r, i) => `<row r="${i + 1}">${r.map((v, j) => {
-    const ref = `${String.fromCharCode(65 + j)}${i + 1}`;
-    return typeof v === "number" ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="s"><v>${sst(v)}</v></c>`;
-  }).join("")}</row>`).join("");
+  const cells = rows
+    .map(
+      (r, i) =>
+        `<row r="${i + 1}">${r
+          .map((v, j) => {
+            const ref = `${String.fromCharCode(65 + j)}${i + 1}`;
+            return typeof v === "number" ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="s"><v>${sst(v)}</v></c>`;
+          })
+          .join("")}</row>`,
+    )
+    .join("");
   const ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-  return Buffer.from(zipSync({
-    "[Content_Types].xml": strToU8(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`),
-    "xl/workbook.xml": strToU8(`<?xml version="1.0"?><workbook xmlns="${ns}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Book" sheetId="1" r:id="rId1"/></sheets></workbook>`),
-    "xl/_rels/workbook.xml.rels": strToU8(`<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`),
-    "xl/worksheets/sheet1.xml": strToU8(`<?xml version="1.0"?><worksheet xmlns="${ns}"><sheetData>${cells}</sheetData></worksheet>`),
-    "xl/sharedStrings.xml": strToU8(`<?xml version="1.0"?><sst xmlns="${ns}">${shared.map((v) => `<si><t>${v}</t></si>`).join("")}</sst>`),
-  }));
+  return Buffer.from(
+    zipSync({
+      "[Content_Types].xml": strToU8(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`),
+      "xl/workbook.xml": strToU8(
+        `<?xml version="1.0"?><workbook xmlns="${ns}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Book" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+      "xl/_rels/workbook.xml.rels": strToU8(
+        `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ),
+      "xl/worksheets/sheet1.xml": strToU8(`<?xml version="1.0"?><worksheet xmlns="${ns}"><sheetData>${cells}</sheetData></worksheet>`),
+      "xl/sharedStrings.xml": strToU8(
+        `<?xml version="1.0"?><sst xmlns="${ns}">${shared.map((v) => `<si><t>${v}</t></si>`).join("")}</sst>`,
+      ),
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -35,15 +50,28 @@ beforeAll(async () => {
   token = w.token;
   s = await openSession();
 });
-afterAll(async () => { await s?.close(); });
+afterAll(async () => {
+  await s?.close();
+});
 
 describe("xlsx upload with unknown headers", () => {
   it("offers the workbook's own headers for mapping, then stores the file", async () => {
-    const xlsx = workbook([["Client ref", "Contract value", "Kept"], ["K1", 12000, 1], ["K2", 5400, 0], ["K3", 88000, 1]]);
+    const xlsx = workbook([
+      ["Client ref", "Contract value", "Kept"],
+      ["K1", 12000, 1],
+      ["K2", 5400, 0],
+      ["K3", 88000, 1],
+    ]);
     await s.page.goto(`${base}/#/w/${ws}/upload?token=${token}`);
     await s.page.locator("#upload-kind").selectOption("accounts");
     await s.expectingStatus(422, async () => {
-      await s.page.locator("#upload-file").setInputFiles({ name: "renewals.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: xlsx });
+      await s.page
+        .locator("#upload-file")
+        .setInputFiles({
+          name: "renewals.xlsx",
+          mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          buffer: xlsx,
+        });
       await s.page.locator("#map-account_id").waitFor();
     });
     // The choices are the workbook's header cells (written above), read by the server.

@@ -12,12 +12,22 @@ const book = makeBook(300, 7);
 let s: Session;
 let ws = "";
 
-beforeAll(async () => { s = await openSession(); });
-afterAll(async () => { await s?.close(); });
+beforeAll(async () => {
+  s = await openSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
 
 /** NPS of the responses CSV, computed here independently of the API: %promoters(9-10) − %detractors(0-6). */
 function npsOf(csv: string, from = "", to = "9999"): number {
-  const rows = csv.trim().split("\n").slice(1).map((l) => l.split(",")).filter((c) => c[1] >= from && c[1] <= to).map((c) => Number(c[2]));
+  const rows = csv
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(","))
+    .filter((c) => c[1] >= from && c[1] <= to)
+    .map((c) => Number(c[2]));
   const p = rows.filter((x) => x >= 9).length;
   const d = rows.filter((x) => x <= 6).length;
   return (100 * (p - d)) / rows.length;
@@ -70,7 +80,9 @@ describe("workspace: create, upload, dashboard, share", () => {
       await pick("survey-responses-bad.csv", lines.join("\n") + "\n");
       await s.page.locator("table.bad-rows").waitFor();
     });
-    const cells = await s.page.locator("table.bad-rows tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    const cells = await s.page
+      .locator("table.bad-rows tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
     expect(cells.some((r) => r[0] === "5" && r[1] === "nps")).toBe(true);
     expect(cells.some((r) => r[0] === "7" && r[1] === "csat")).toBe(true);
     await s.shot("03-upload-bad-rows");
@@ -97,7 +109,9 @@ describe("workspace: create, upload, dashboard, share", () => {
     expect(await join.locator('[data-kpi="Orphan responses"]').textContent()).toBe(String(book.orphans));
     expect(await join.locator('[data-kpi="Accounts without responses"]').textContent()).toBe(String(book.silentAccounts));
     // Three segments, plus "(none)": the orphan responses, whose account is not in the accounts file.
-    const segRows = await s.page.locator("#by-segment tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    const segRows = await s.page
+      .locator("#by-segment tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
     expect(segRows.map((r) => r[0]).sort()).toEqual(["(none)", "Enterprise", "Mid-Market", "SMB"]);
     expect(segRows.find((r) => r[0] === "(none)")![1]).toBe(String(book.orphans));
     expect(await s.page.locator("#by-touchpoint tbody tr").count()).toBe(4);
@@ -121,7 +135,9 @@ describe("workspace: create, upload, dashboard, share", () => {
     await s.page.locator("#range-clear").waitFor();
     await s.page.locator("#kpis").waitFor();
     // NPS of the responses dated 2025-07-01..2025-12-31, counted in this test from the CSV.
-    expect(await s.page.locator('[data-kpi="NPS"]').textContent()).toBe(npsOf(book.responsesCsv, "2025-07-01", "2025-12-31").toFixed(1).replace("-", "−"));
+    expect(await s.page.locator('[data-kpi="NPS"]').textContent()).toBe(
+      npsOf(book.responsesCsv, "2025-07-01", "2025-12-31").toFixed(1).replace("-", "−"),
+    );
     await s.page.locator("#range-clear").click();
     await s.page.locator("#range-form").waitFor();
     await s.page.waitForFunction(() => !document.getElementById("range-clear"));
@@ -138,7 +154,9 @@ describe("workspace: create, upload, dashboard, share", () => {
     const other = await s.browser.newContext();
     const p2 = await other.newPage();
     const errs: string[] = [];
-    p2.on("console", (m) => { if (m.type() === "error") errs.push(m.text()); });
+    p2.on("console", (m) => {
+      if (m.type() === "error") errs.push(m.text());
+    });
     p2.on("pageerror", (e) => errs.push(e.message));
     await p2.goto(link);
     await p2.locator("#kpis").waitFor();

@@ -42,7 +42,16 @@ describe("DOMAIN.md worked examples", () => {
     expect(roi({ kind: "cost", gain: 150_000, investment: 100_000 }).roi).toBe(0.5);
   });
   it("7: +6 renewal points on 10,000 × $12,000 → $19,872,000 revenue, $15,897,600 margin, ROI 694.88%", () => {
-    const r = renewalUplift({ accounts: 10_000, arr: 12_000, baselineRenewal: 0.85, renewalLift: 0.06, horizonYears: 3, grossMargin: 0.8, discountRate: 0, investment: 2_000_000 });
+    const r = renewalUplift({
+      accounts: 10_000,
+      arr: 12_000,
+      baselineRenewal: 0.85,
+      renewalLift: 0.06,
+      horizonYears: 3,
+      grossMargin: 0.8,
+      discountRate: 0,
+      investment: 2_000_000,
+    });
     // Exactly, as DOMAIN.md prints them (outputs are tidied to 12 significant digits: models/numeric/precision.ts).
     expect(r.revenueGain).toBe(19_872_000);
     expect(r.marginGain).toBe(15_897_600);
@@ -61,17 +70,33 @@ describe("other calculators", () => {
     expect(s.clv).toBe(1900);
     expect(s.clvToCac!).toBeCloseTo(1900 / 300, 10); // 12 significant digits (models/numeric/precision.ts)
     // 2 transactions/month × $50 × 40% × 24 months = 960.
-    expect(simpleClv({ kind: "transactional", transactionsPerMonth: 2, averageOrderValue: 50, grossMargin: 0.4, lifespanMonths: 24 }).clv).toBe(960);
+    expect(
+      simpleClv({ kind: "transactional", transactionsPerMonth: 2, averageOrderValue: 50, grossMargin: 0.4, lifespanMonths: 24 }).clv,
+    ).toBe(960);
   });
   it("programme ROI with overlap: gain (1 − overlap)·Σgain, investment Σinvestment", () => {
-    const r = programRoi([{ name: "portal", gain: 150_000, investment: 100_000 }, { name: "training", gain: 90_000, investment: 50_000 }], 0.2);
+    const r = programRoi(
+      [
+        { name: "portal", gain: 150_000, investment: 100_000 },
+        { name: "training", gain: 90_000, investment: 50_000 },
+      ],
+      0.2,
+    );
     expect(r.initiatives.map((i) => i.roi)).toEqual([0.5, 0.8]);
     expect(r.program.gain).toBe(192_000);
     expect(r.program.investment).toBe(150_000);
     expect(r.program.roi).toBe(0.28);
   });
   it("discounting lowers NPV; payback is null when the horizon does not recover the investment", () => {
-    const base = { accounts: 10_000, arr: 12_000, baselineRenewal: 0.85, renewalLift: 0.06, horizonYears: 3, grossMargin: 0.8, investment: 2_000_000 };
+    const base = {
+      accounts: 10_000,
+      arr: 12_000,
+      baselineRenewal: 0.85,
+      renewalLift: 0.06,
+      horizonYears: 3,
+      grossMargin: 0.8,
+      investment: 2_000_000,
+    };
     const d = renewalUplift({ ...base, discountRate: 0.1 });
     // Year 2 gain 5,760,000 / 1.1 and year 3 gain 10,137,600 / 1.21, by hand.
     expect(d.marginGain).toBeCloseTo(5_760_000 / 1.1 + (0.8 * 120_000_000 * (0.91 ** 2 - 0.85 ** 2)) / 1.21, 4);
@@ -82,6 +107,19 @@ describe("other calculators", () => {
     expect(code(() => churnRate({ start: 10, retained: 11 }))).toBe("invalid_input");
     expect(code(() => roi({ kind: "revenue", gain: 1, investment: 0 }))).toBe("invalid_input");
     expect(code(() => programRoi([], 0))).toBe("invalid_input");
-    expect(code(() => renewalUplift({ accounts: 1, arr: 1, baselineRenewal: 0.99, renewalLift: 0.05, horizonYears: 3, grossMargin: 0.8, discountRate: 0, investment: 1 }))).toBe("invalid_input");
+    expect(
+      code(() =>
+        renewalUplift({
+          accounts: 1,
+          arr: 1,
+          baselineRenewal: 0.99,
+          renewalLift: 0.05,
+          horizonYears: 3,
+          grossMargin: 0.8,
+          discountRate: 0,
+          investment: 1,
+        }),
+      ),
+    ).toBe("invalid_input");
   });
 });

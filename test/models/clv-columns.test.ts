@@ -10,7 +10,11 @@ import { clvColumns, clvTable, discountedClv } from "../../models/clv/transactio
 
 const CDNOW = "/work/shared/datasets/cdnow";
 // cdnow_customers_summary_with_transactions.csv: ID, x, t_x, T (weeks), zbar (PROVENANCE.md "cdnow").
-const rows = readFileSync(`${CDNOW}/cdnow_customers_summary_with_transactions.csv`, "utf8").trim().split(/\r?\n/).slice(1).map((l) => l.split(",").map(Number));
+const rows = readFileSync(`${CDNOW}/cdnow_customers_summary_with_transactions.csv`, "utf8")
+  .trim()
+  .split(/\r?\n/)
+  .slice(1)
+  .map((l) => l.split(",").map(Number));
 const s = {
   customerId: rows.map((r) => String(r[0])),
   frequency: rows.map((r) => r[1]),
@@ -30,10 +34,18 @@ describe("clvColumns", () => {
       let worst = 0;
       let sumClv = 0;
       for (let j = 0; j < rows.length; j++) {
-        const x = s.frequency[j], tx = s.recency[j], T = s.T[j], m = s.monetary[j];
+        const x = s.frequency[j],
+          tx = s.recency[j],
+          T = s.T[j],
+          m = s.monetary[j];
         const ref = discountedClv(c.bgnbd, c.gammaGamma, x, tx, T, m, opts);
-        worst = Math.max(worst, rel(c.clv[j], ref.clv), rel(c.expectedPurchases[j], ref.expectedPurchases), rel(c.expectedAvgValue[j], ref.expectedAvgValue),
-          rel(c.pAlive[j], bgnbdPAlive(c.bgnbd, x, tx, T)));
+        worst = Math.max(
+          worst,
+          rel(c.clv[j], ref.clv),
+          rel(c.expectedPurchases[j], ref.expectedPurchases),
+          rel(c.expectedAvgValue[j], ref.expectedAvgValue),
+          rel(c.pAlive[j], bgnbdPAlive(c.bgnbd, x, tx, T)),
+        );
         sumClv += ref.clv;
       }
       expect(worst).toBeLessThan(1e-12);

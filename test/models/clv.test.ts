@@ -10,7 +10,11 @@ import { summariseTransactions } from "../../models/clv/rfm";
 
 const CDNOW = "/work/shared/datasets/cdnow";
 const csv = (file: string) =>
-  readFileSync(`${CDNOW}/${file}`, "utf8").trim().split(/\r?\n/).slice(1).map((l) => l.split(",").map(Number));
+  readFileSync(`${CDNOW}/${file}`, "utf8")
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(",").map(Number));
 const summary = csv("cdnow_customers_summary.csv"); // ID,frequency,recency,T (weeks)
 const withSpend = csv("cdnow_customers_summary_with_transactions.csv"); // ID,x,t_x,T,zbar
 const cdnow = { frequency: summary.map((r) => r[1]), recency: summary.map((r) => r[2]), T: summary.map((r) => r[3]) };
@@ -44,7 +48,9 @@ describe("BG/NBD (Fader, Hardie & Lee 2005) on CDNOW", () => {
     // 365 days (seeded LCG). The unpenalised BG/NBD likelihood then rises towards a → 0 (no dropout).
     let seed = 12345;
     const u = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
-    const frequency: number[] = [], recency: number[] = [], T: number[] = [];
+    const frequency: number[] = [],
+      recency: number[] = [],
+      T: number[] = [];
     for (let i = 0; i < 200; i++) {
       const days: number[] = [];
       for (let t = -30 * Math.log(u()); t < 365; t += -30 * Math.log(u())) days.push(Math.floor(t));
@@ -79,7 +85,12 @@ describe("BG/NBD (Fader, Hardie & Lee 2005) on CDNOW", () => {
     expect(days.logLik + 2457 * Math.log(7)).toBeCloseTo(r.logLik, 6); // LL shifts by Σx·ln 7 (sum of frequency 2,457)
   });
   it("collapsed weights give the same fit as one row per customer", () => {
-    const w = fitBgnbd({ frequency: [...cdnow.frequency, 0], recency: [...cdnow.recency, 0], T: [...cdnow.T, 38.86], weights: [...cdnow.frequency.map(() => 2), 0] });
+    const w = fitBgnbd({
+      frequency: [...cdnow.frequency, 0],
+      recency: [...cdnow.recency, 0],
+      T: [...cdnow.T, 38.86],
+      weights: [...cdnow.frequency.map(() => 2), 0],
+    });
     expect(w.r).toBeCloseTo(r.r, 8);
     expect(w.logLik).toBeCloseTo(2 * r.logLik, 5);
   });
@@ -111,7 +122,11 @@ describe("pattern collapsing", () => {
     // CDNOW in whole days (packed keys) against the same values + 0.25 (not whole: the generic hash path).
     const days = { x: cdnow.frequency, tx: cdnow.recency.map((v) => Math.round(v * 7)), T: cdnow.T.map((v) => Math.round(v * 7)) };
     const a = collapsePatterns(days.x, days.tx, days.T);
-    const b = collapsePatterns(days.x, days.tx.map((v) => v + 0.25), days.T.map((v) => v + 0.25));
+    const b = collapsePatterns(
+      days.x,
+      days.tx.map((v) => v + 0.25),
+      days.T.map((v) => v + 0.25),
+    );
     expect(a.count).toBe(b.count);
     expect(a.w.reduce((s, v) => s + v, 0)).toBe(2357);
     for (let i = 0; i < 2357; i++) {
@@ -176,7 +191,10 @@ describe("discounted CLV (API.md monthly formula)", () => {
 
 describe("RFM summary from raw transactions (lifetimes conventions)", () => {
   // CDNOW_sample.txt: master id, sample id, YYYYMMDD, CDs, dollars; calibration end 1997-09-30.
-  const lines = readFileSync(`${CDNOW}/CDNOW_sample.txt`, "utf8").trim().split(/\r?\n/).map((l) => l.trim().split(/\s+/));
+  const lines = readFileSync(`${CDNOW}/CDNOW_sample.txt`, "utf8")
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim().split(/\s+/));
   const ids = lines.map((l) => String(Number(l[1])));
   const dayOf = (s: string) => Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8)) / 86_400_000;
   const days = lines.map((l) => dayOf(l[2]));

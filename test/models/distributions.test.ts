@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
-  betaInc, chi2Sf, digamma, trigamma, fSf, gammaP, gammaQ, lnGamma, normalCdf, normalQuantile, normalTwoSided, tQuantile, tTwoSided,
+  betaInc,
+  chi2Sf,
+  digamma,
+  trigamma,
+  fSf,
+  gammaP,
+  gammaQ,
+  lnGamma,
+  normalCdf,
+  normalQuantile,
+  normalTwoSided,
+  tQuantile,
+  tTwoSided,
 } from "../../models/numeric/distributions";
 
 // Every expected value below was computed independently with scipy 1.10 (Debian python3-scipy):

@@ -40,7 +40,10 @@ describe("models/holdout", () => {
   it("Hosmer–Lemeshow on two bins, by hand", () => {
     // Bin 1: n 10, E = 2, O = 4 → (4−2)²/(2·0.8) = 2.5; bin 2: n 10, E = 8, O = 7 → 1/(8·0.2) = 0.625. C = 3.125,
     // df = 2 (validation sample), p = exp(−C/2) for χ² with 2 df = 0.2096...
-    const r = hosmerLemeshow([{ n: 10, meanPredicted: 0.2, observedRate: 0.4 }, { n: 10, meanPredicted: 0.8, observedRate: 0.7 }])!;
+    const r = hosmerLemeshow([
+      { n: 10, meanPredicted: 0.2, observedRate: 0.4 },
+      { n: 10, meanPredicted: 0.8, observedRate: 0.7 },
+    ])!;
     expect(r.statistic).toBeCloseTo(3.125, 12);
     expect(r.df).toBe(2);
     expect(r.pValue).toBeCloseTo(Math.exp(-3.125 / 2), 10);

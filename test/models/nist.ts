@@ -29,7 +29,10 @@ export function readNist(name: string): NistCase {
   let fStatistic = NaN;
   for (const line of lines.slice(+cert[1] - 1, +cert[2])) {
     const b = /^\s*B\d+\s+(\S+)\s+(\S+)/.exec(line);
-    if (b) { estimates.push(Number(b[1])); stdDevs.push(Number(b[2])); }
+    if (b) {
+      estimates.push(Number(b[1]));
+      stdDevs.push(Number(b[2]));
+    }
     const sd = /Standard Deviation\s+(\S+)/.exec(line);
     if (sd && !/Parameter|of Estimate/.test(line)) residualSd = Number(sd[1]);
     const r2 = /R-Squared\s+(\S+)/.exec(line);

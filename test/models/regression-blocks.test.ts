@@ -11,7 +11,6 @@ import { DATA, num, readCsv, UCLA_LOGIT, ucla } from "./published-data";
 // values and against the in-memory fitRegression, which test/models/regression-logit.test.ts and
 // regression-nist.test.ts check independently against UCLA, statsmodels and NIST.
 
-
 /** Every field equal: strings, booleans and null exactly, numbers to 1e-9 relative (1e-12 absolute near 0). */
 function expectSame(a: unknown, b: unknown, path = "result", rel = 1e-9): void {
   if (typeof a === "number" && typeof b === "number") {
@@ -101,14 +100,22 @@ describe("linear over blocks", () => {
     expectSame(fitRegression(input), r, "Longley nonrobust", 1e-8);
     const hc3 = fitRegressionBlocks({ ...input, covariance: "HC3" }, 5);
     // statsmodels 0.13.5 HC3 bse and F (Wald), as in regression-logit.test.ts "OLS with HC3 covariance".
-    const se = [1.799477229537e6, 9.111938645586e1, 5.562398829749e-2, 8.221335008291e-1, 2.987892575682e-1, 3.249058208701e-1, 9.228078411854e2];
+    const se = [
+      1.799477229537e6, 9.111938645586e1, 5.562398829749e-2, 8.221335008291e-1, 2.987892575682e-1, 3.249058208701e-1, 9.228078411854e2,
+    ];
     hc3.coefficients.forEach((co, j) => expect(Math.abs(co.stdError! - se[j]) / se[j]).toBeLessThan(1e-8));
     expect(Math.abs((hc3.fit as LinearFit).fStatistic! - 227.5718446652812) / 227.5718446652812).toBeLessThan(1e-8);
     expectSame(fitRegression({ ...input, covariance: "HC3" }), hc3, "Longley HC3", 1e-8);
   });
 
   it("categorical predictor (gpa ~ gre + admit + C(rank)), HC3: equals the in-memory fit and a textbook computation", () => {
-    const input: RegressionInput = { kind: "linear", data: ucla(), outcome: "gpa", predictors: ["gre", "admit", "rank"], covariance: "HC3" };
+    const input: RegressionInput = {
+      kind: "linear",
+      data: ucla(),
+      outcome: "gpa",
+      predictors: ["gre", "admit", "rank"],
+      covariance: "HC3",
+    };
     const r = fitRegressionBlocks(input, 23);
     expectSame(fitRegression(input), r);
     expectSame(fitRegression({ ...input, covariance: "nonrobust" }), fitRegressionBlocks({ ...input, covariance: "nonrobust" }, 23));
@@ -147,12 +154,41 @@ describe("linear over blocks", () => {
     // By construction: 2 rows for 2 terms; a constant x; x2 = 2·x1; a category with one row under HC3.
     expect(same({ kind: "linear", data: { y: [1, 2], x: [1, 3] }, outcome: "y", predictors: ["x"] })).toBe("too_few_rows");
     expect(same({ kind: "linear", data: { y: [1, 2, 4, 3], x: [5, 5, 5, 5] }, outcome: "y", predictors: ["x"] })).toBe("no_variance");
-    expect(same({ kind: "linear", data: { y: [1, 2, 4, 3, 7], x1: [1, 2, 3, 4, 6], x2: [2, 4, 6, 8, 12] }, outcome: "y", predictors: ["x1", "x2"] })).toBe("collinear_predictors");
-    expect(same({ kind: "linear", data: { y: [1, 2, 4, 3, 7], g: ["a", "a", "a", "a", "b"] }, outcome: "y", predictors: ["g"], covariance: "HC3" })).toBe("too_few_rows");
-    expect(same({ kind: "logistic", data: { y: [1, 0, 1, 0, 1, 1], x1: [1, 2, 3, 4, 6, 1], x2: [2, 4, 6, 8, 12, 2] }, outcome: "y", predictors: ["x1", "x2"] })).toBe("collinear_predictors");
+    expect(
+      same({
+        kind: "linear",
+        data: { y: [1, 2, 4, 3, 7], x1: [1, 2, 3, 4, 6], x2: [2, 4, 6, 8, 12] },
+        outcome: "y",
+        predictors: ["x1", "x2"],
+      }),
+    ).toBe("collinear_predictors");
+    expect(
+      same({
+        kind: "linear",
+        data: { y: [1, 2, 4, 3, 7], g: ["a", "a", "a", "a", "b"] },
+        outcome: "y",
+        predictors: ["g"],
+        covariance: "HC3",
+      }),
+    ).toBe("too_few_rows");
+    expect(
+      same({
+        kind: "logistic",
+        data: { y: [1, 0, 1, 0, 1, 1], x1: [1, 2, 3, 4, 6, 1], x2: [2, 4, 6, 8, 12, 2] },
+        outcome: "y",
+        predictors: ["x1", "x2"],
+      }),
+    ).toBe("collinear_predictors");
     expect(same({ kind: "logistic", data: { y: [1, 0, 2, 0], x: [1, 2, 3, 4] }, outcome: "y", predictors: ["x"] })).toBe("invalid_input");
     // A constant x beside a varying z; a category whose rows are all 1 (separation named by its level).
-    expect(same({ kind: "logistic", data: { y: [1, 0, 1, 0, 1, 0], x: [2, 2, 2, 2, 2, 2], z: [1, 3, 2, 5, 4, 4] }, outcome: "y", predictors: ["x", "z"] })).toBe("no_variance");
+    expect(
+      same({
+        kind: "logistic",
+        data: { y: [1, 0, 1, 0, 1, 0], x: [2, 2, 2, 2, 2, 2], z: [1, 3, 2, 5, 4, 4] },
+        outcome: "y",
+        predictors: ["x", "z"],
+      }),
+    ).toBe("no_variance");
     const sep = { y: [1, 1, 1, 0, 1, 0, 0, 1], z: [1, 3, 2, 5, 4, 4, 2, 3], g: ["b", "b", "b", "a", "a", "a", "a", "a"] };
     expect(same({ kind: "logistic", data: sep, outcome: "y", predictors: ["z", "g"] })).toBe("perfect_separation");
   });
@@ -162,7 +198,10 @@ describe("separation over blocks: Telco satisfaction predicts churn (PROVENANCE.
   it("perfect_separation naming csat, with the in-memory message", () => {
     const c = readCsv(`${DATA}/telco/telco_cx.csv`);
     const data = {
-      renewed: c.churn_value.map((v) => 1 - Number(v)), csat: num(c.satisfaction_score), segment: c.contract, tenure_months: num(c.tenure_months),
+      renewed: c.churn_value.map((v) => 1 - Number(v)),
+      csat: num(c.satisfaction_score),
+      segment: c.contract,
+      tenure_months: num(c.tenure_months),
     };
     const input: RegressionInput = { kind: "logistic", data, outcome: "renewed", predictors: ["csat", "segment", "tenure_months"] };
     const e = modelError(() => fitRegressionBlocks(input, 1000));
@@ -179,7 +218,9 @@ describe("large n: the subsample warm start and chord steps run the same way ove
   it("250,000 rows of a known logistic model: same result as in memory, truth inside the intervals", () => {
     const rng = makeRng(7);
     const n = 250_000;
-    const x = new Float64Array(n), z = new Float64Array(n), y = new Float64Array(n);
+    const x = new Float64Array(n),
+      z = new Float64Array(n),
+      y = new Float64Array(n);
     const g: string[] = [];
     for (let i = 0; i < n; i++) {
       x[i] = rng.normal();

@@ -52,8 +52,20 @@ describe("logistic regression: UCLA admissions (admit ~ gre + gpa + C(rank))", (
     // Null model in closed form: 127 of 400 admitted (statsmodels fits it numerically: -249.98825881, same to 1e-7).
     expect(f.llNull).toBeCloseTo(127 * Math.log(127 / 400) + 273 * Math.log(273 / 400), 10);
     expect(f.llNull).toBeCloseTo(-249.98825881093052, 6);
-    const dydx = { gre: 0.000440567895, gpa: 0.156433976761, "rank[T.2]": -0.131414538277, "rank[T.3]": -0.260750792685, "rank[T.4]": -0.301853604968 };
-    const se = { gre: 0.00020911596, gpa: 0.06296203582, "rank[T.2]": 0.06016352947, "rank[T.3]": 0.062435068645, "rank[T.4]": 0.076310025275 };
+    const dydx = {
+      gre: 0.000440567895,
+      gpa: 0.156433976761,
+      "rank[T.2]": -0.131414538277,
+      "rank[T.3]": -0.260750792685,
+      "rank[T.4]": -0.301853604968,
+    };
+    const se = {
+      gre: 0.00020911596,
+      gpa: 0.06296203582,
+      "rank[T.2]": 0.06016352947,
+      "rank[T.3]": 0.062435068645,
+      "rank[T.4]": 0.076310025275,
+    };
     expect(r.marginalEffects.map((m) => m.term)).toEqual(Object.keys(dydx));
     for (const m of r.marginalEffects) {
       expect(m.dydx).toBeCloseTo(dydx[m.term as keyof typeof dydx], 9);
@@ -61,7 +73,13 @@ describe("logistic regression: UCLA admissions (admit ~ gre + gpa + C(rank))", (
     }
   });
   it("reuses fixed levels and is JSON-safe", () => {
-    const again = fitRegression({ kind: "logistic", data: ucla(), outcome: "admit", predictors: ["gre", "gpa", "rank"], levels: r.design.levels });
+    const again = fitRegression({
+      kind: "logistic",
+      data: ucla(),
+      outcome: "admit",
+      predictors: ["gre", "gpa", "rank"],
+      levels: r.design.levels,
+    });
     expect(again.coefficients).toEqual(r.coefficients);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
@@ -71,14 +89,23 @@ describe("named errors", () => {
   it("IBM Telco: satisfaction_score separates churn_value (quasi-complete separation)", () => {
     // PROVENANCE.md: satisfaction 1-2 always churn, 4-5 never; only 3 has both outcomes.
     const c = readCsv(`${DATA}/telco/telco_cx.csv`);
-    const data = { churn_value: num(c.churn_value), satisfaction_score: num(c.satisfaction_score), tenure_months: num(c.tenure_months), contract: c.contract };
-    const e = expectModelError(() => fitRegression({ kind: "logistic", data, outcome: "churn_value", predictors: ["satisfaction_score"] }), "perfect_separation");
+    const data = {
+      churn_value: num(c.churn_value),
+      satisfaction_score: num(c.satisfaction_score),
+      tenure_months: num(c.tenure_months),
+      contract: c.contract,
+    };
+    const e = expectModelError(
+      () => fitRegression({ kind: "logistic", data, outcome: "churn_value", predictors: ["satisfaction_score"] }),
+      "perfect_separation",
+    );
     expect(e.terms).toEqual(["satisfaction_score"]);
     expect(e.message).toMatch(/satisfaction_score/);
     expect(e.message).toMatch(/quasi-complete/);
     // With controls the same predictor is named.
     const e2 = expectModelError(
-      () => fitRegression({ kind: "logistic", data, outcome: "churn_value", predictors: ["tenure_months", "contract", "satisfaction_score"] }),
+      () =>
+        fitRegression({ kind: "logistic", data, outcome: "churn_value", predictors: ["tenure_months", "contract", "satisfaction_score"] }),
       "perfect_separation",
     );
     expect(e2.terms).toEqual(["satisfaction_score"]);
@@ -88,22 +115,37 @@ describe("named errors", () => {
     const x1 = [-3, -1, 2, 4, -2, 1, 3, -4, 0.5, -0.5];
     const x2 = [1, 2, -1, -3, 3, 0.2, -1, 5, 1, -1];
     const y = x1.map((v, i) => (v + x2[i] > 0 ? 1 : 0));
-    const e = expectModelError(() => fitRegression({ kind: "logistic", data: { y, x1, x2 }, outcome: "y", predictors: ["x1", "x2"] }), "perfect_separation");
+    const e = expectModelError(
+      () => fitRegression({ kind: "logistic", data: { y, x1, x2 }, outcome: "y", predictors: ["x1", "x2"] }),
+      "perfect_separation",
+    );
     expect(e.terms.sort()).toEqual(["x1", "x2"]);
   });
   it("a category whose rows all share one outcome is named with its level", () => {
     // g = c: y is 1 in both rows, so the g[T.c] coefficient diverges (quasi-complete separation by a dummy).
     const e = expectModelError(
-      () => fitRegression({ kind: "logistic", data: { y: [0, 1, 0, 1, 1, 1, 0, 0], g: ["a", "a", "b", "b", "c", "c", "a", "b"] }, outcome: "y", predictors: ["g"] }),
+      () =>
+        fitRegression({
+          kind: "logistic",
+          data: { y: [0, 1, 0, 1, 1, 1, 0, 0], g: ["a", "a", "b", "b", "c", "c", "a", "b"] },
+          outcome: "y",
+          predictors: ["g"],
+        }),
       "perfect_separation",
     );
     expect(e.terms).toEqual(["g"]);
     expect(e.message).toMatch(/y is 1 in every row with g = c/);
   });
   it("a categorical predictor with one level is no_variance; all rows missing is too_few_rows with the count", () => {
-    const e = expectModelError(() => fitRegression({ kind: "linear", data: { y: [1, 2, 3, 4], g: ["a", "a", "a", "a"] }, outcome: "y", predictors: ["g"] }), "no_variance");
+    const e = expectModelError(
+      () => fitRegression({ kind: "linear", data: { y: [1, 2, 3, 4], g: ["a", "a", "a", "a"] }, outcome: "y", predictors: ["g"] }),
+      "no_variance",
+    );
     expect(e.terms).toEqual(["g"]);
-    const f = expectModelError(() => fitRegression({ kind: "linear", data: { y: [1, 2, 3], x: [NaN, NaN, NaN] }, outcome: "y", predictors: ["x"] }), "too_few_rows");
+    const f = expectModelError(
+      () => fitRegression({ kind: "linear", data: { y: [1, 2, 3], x: [NaN, NaN, NaN] }, outcome: "y", predictors: ["x"] }),
+      "too_few_rows",
+    );
     expect(f.message).toMatch(/3 were left out/);
   });
   it("collinear_predictors names the terms", () => {
@@ -111,18 +153,42 @@ describe("named errors", () => {
     const x2 = [2, 1, 4, 3, 6, 5, 8, 9];
     const x3 = x1.map((v, i) => 2 * v - x2[i] + 3);
     const y = [1, 3, 2, 5, 4, 6, 8, 7];
-    const e = expectModelError(() => fitRegression({ kind: "linear", data: { y, x1, x2, x3 }, outcome: "y", predictors: ["x1", "x2", "x3"] }), "collinear_predictors");
+    const e = expectModelError(
+      () => fitRegression({ kind: "linear", data: { y, x1, x2, x3 }, outcome: "y", predictors: ["x1", "x2", "x3"] }),
+      "collinear_predictors",
+    );
     expect(e.terms.sort()).toEqual(["Intercept", "x1", "x2", "x3"]);
     const yb = [0, 1, 0, 1, 1, 0, 1, 0];
-    expectModelError(() => fitRegression({ kind: "logistic", data: { y: yb, x1, x2, x3 }, outcome: "y", predictors: ["x1", "x2", "x3"] }), "collinear_predictors");
+    expectModelError(
+      () => fitRegression({ kind: "logistic", data: { y: yb, x1, x2, x3 }, outcome: "y", predictors: ["x1", "x2", "x3"] }),
+      "collinear_predictors",
+    );
   });
   it("too_few_rows, no_variance, invalid_input", () => {
-    expectModelError(() => fitRegression({ kind: "linear", data: { y: [1, 2], x: [1, 3] }, outcome: "y", predictors: ["x"] }), "too_few_rows");
-    expectModelError(() => fitRegression({ kind: "linear", data: { y: [1, 2, 3, 4], x: [5, 5, 5, 5] }, outcome: "y", predictors: ["x"] }), "no_variance");
-    expectModelError(() => fitRegression({ kind: "linear", data: { y: [2, 2, 2, 2], x: [1, 2, 3, 5] }, outcome: "y", predictors: ["x"] }), "no_variance");
-    expectModelError(() => fitRegression({ kind: "logistic", data: { y: [0, 0, 0, 0], x: [1, 2, 3, 5] }, outcome: "y", predictors: ["x"] }), "no_variance");
-    expectModelError(() => fitRegression({ kind: "logistic", data: { y: [0, 2, 1, 0], x: [1, 2, 3, 5] }, outcome: "y", predictors: ["x"] }), "invalid_input");
-    expectModelError(() => fitRegression({ kind: "linear", data: { y: [0, 2, 1, 0] }, outcome: "y", predictors: ["nope"] }), "invalid_input");
+    expectModelError(
+      () => fitRegression({ kind: "linear", data: { y: [1, 2], x: [1, 3] }, outcome: "y", predictors: ["x"] }),
+      "too_few_rows",
+    );
+    expectModelError(
+      () => fitRegression({ kind: "linear", data: { y: [1, 2, 3, 4], x: [5, 5, 5, 5] }, outcome: "y", predictors: ["x"] }),
+      "no_variance",
+    );
+    expectModelError(
+      () => fitRegression({ kind: "linear", data: { y: [2, 2, 2, 2], x: [1, 2, 3, 5] }, outcome: "y", predictors: ["x"] }),
+      "no_variance",
+    );
+    expectModelError(
+      () => fitRegression({ kind: "logistic", data: { y: [0, 0, 0, 0], x: [1, 2, 3, 5] }, outcome: "y", predictors: ["x"] }),
+      "no_variance",
+    );
+    expectModelError(
+      () => fitRegression({ kind: "logistic", data: { y: [0, 2, 1, 0], x: [1, 2, 3, 5] }, outcome: "y", predictors: ["x"] }),
+      "invalid_input",
+    );
+    expectModelError(
+      () => fitRegression({ kind: "linear", data: { y: [0, 2, 1, 0] }, outcome: "y", predictors: ["nope"] }),
+      "invalid_input",
+    );
   });
   it("rows with missing values are excluded and counted", () => {
     const d = ucla();
@@ -131,7 +197,12 @@ describe("named errors", () => {
     gpa[5] = NaN;
     const rank: (string | null)[] = [...d.rank];
     rank[7] = "";
-    const r = fitRegression({ kind: "logistic", data: { ...d, gpa: gpa as number[], rank }, outcome: "admit", predictors: ["gre", "gpa", "rank"] });
+    const r = fitRegression({
+      kind: "logistic",
+      data: { ...d, gpa: gpa as number[], rank },
+      outcome: "admit",
+      predictors: ["gre", "gpa", "rank"],
+    });
     expect([r.nObs, r.excluded]).toEqual([397, 3]);
   });
 });
@@ -142,7 +213,9 @@ describe("OLS with HC3 covariance", () => {
     const c = readCsv(`${DATA}/nist/longley.csv`);
     const data = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, num(v)]));
     const r = fitRegression({ kind: "linear", data, outcome: "y", predictors: ["x1", "x2", "x3", "x4", "x5", "x6"], covariance: "HC3" });
-    const se = [1.799477229537e6, 9.111938645586e1, 5.562398829749e-2, 8.221335008291e-1, 2.987892575682e-1, 3.249058208701e-1, 9.228078411854e2];
+    const se = [
+      1.799477229537e6, 9.111938645586e1, 5.562398829749e-2, 8.221335008291e-1, 2.987892575682e-1, 3.249058208701e-1, 9.228078411854e2,
+    ];
     r.coefficients.forEach((co, j) => expect(Math.abs(co.stdError! - se[j]) / se[j]).toBeLessThan(1e-8));
     expect(Math.abs((r.fit as LinearFit).fStatistic! - 227.5718446652812) / 227.5718446652812).toBeLessThan(1e-8);
     expect(r.covarianceType).toBe("HC3");

@@ -12,10 +12,17 @@ function fitNist(name: string) {
   const data: Record<string, number[]> = { y: c.y };
   const predictors: string[] = [];
   const noIntercept = name.startsWith("NoInt");
-  if (c.x.length > 1) c.x.forEach((col, j) => { data[`x${j + 1}`] = col; predictors.push(`x${j + 1}`); });
+  if (c.x.length > 1)
+    c.x.forEach((col, j) => {
+      data[`x${j + 1}`] = col;
+      predictors.push(`x${j + 1}`);
+    });
   else {
     const degree = noIntercept ? 1 : c.estimates.length - 1;
-    for (let k = 1; k <= degree; k++) { data[`x^${k}`] = c.x[0].map((v) => v ** k); predictors.push(`x^${k}`); }
+    for (let k = 1; k <= degree; k++) {
+      data[`x^${k}`] = c.x[0].map((v) => v ** k);
+      predictors.push(`x^${k}`);
+    }
   }
   return { c, fit: () => fitRegression({ kind: "linear", data, outcome: "y", predictors, intercept: !noIntercept }) };
 }
@@ -57,7 +64,10 @@ describe("OLS reproduces NIST StRD certified values", () => {
 
   // Filip and Wampler5 are the hardest: either an answer with the digits double precision allows
   // (and a warning about conditioning when it is poor), or a named collinear_predictors error.
-  for (const [name, minDigits] of [["Filip", 6], ["Wampler5", 5]] as const) {
+  for (const [name, minDigits] of [
+    ["Filip", 6],
+    ["Wampler5", 5],
+  ] as const) {
     it(`${name}: correct to ${minDigits}+ digits or a clear collinearity error`, () => {
       const { c, fit } = fitNist(name);
       let r;

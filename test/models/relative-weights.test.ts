@@ -39,9 +39,16 @@ describe("Johnson's relative weights", () => {
     const y = [3, 1, 2, -1, 4, 0, 1, -2];
     const r = relativeWeights({ data: { y, x1, x2 }, outcome: "y", predictors: ["x1", "x2"] });
     const corr = (a: number[], b: number[]) => {
-      const ma = a.reduce((s, v) => s + v) / a.length, mb = b.reduce((s, v) => s + v) / b.length;
-      let sab = 0, saa = 0, sbb = 0;
-      a.forEach((v, i) => { sab += (v - ma) * (b[i] - mb); saa += (v - ma) ** 2; sbb += (b[i] - mb) ** 2; });
+      const ma = a.reduce((s, v) => s + v) / a.length,
+        mb = b.reduce((s, v) => s + v) / b.length;
+      let sab = 0,
+        saa = 0,
+        sbb = 0;
+      a.forEach((v, i) => {
+        sab += (v - ma) * (b[i] - mb);
+        saa += (v - ma) ** 2;
+        sbb += (b[i] - mb) ** 2;
+      });
       return sab / Math.sqrt(saa * sbb);
     };
     expect(r.weights[0].weight).toBeCloseTo(corr(x1, y) ** 2, 14);

@@ -16,18 +16,36 @@ describe("fitSbgCohorts", () => {
   });
   it("censoring: logLik equals the Beta-function likelihood written here, and is maximal there", () => {
     // Three cohorts joined 1, 2 and 4 periods ago (active accounts censored at their own tenure).
-    const periods: number[] = [], churned: number[] = [];
-    const add = (t: number, c: number, k: number) => { for (let i = 0; i < k; i++) { periods.push(t); churned.push(c); } };
-    add(1, 1, 30); add(1, 0, 70);              // cohort A: 1 period observed
-    add(1, 1, 25); add(2, 1, 12); add(2, 0, 63); // cohort B: 2 periods
-    add(1, 1, 28); add(2, 1, 14); add(3, 1, 9); add(4, 1, 6); add(4, 0, 43); // cohort C: 4 periods
+    const periods: number[] = [],
+      churned: number[] = [];
+    const add = (t: number, c: number, k: number) => {
+      for (let i = 0; i < k; i++) {
+        periods.push(t);
+        churned.push(c);
+      }
+    };
+    add(1, 1, 30);
+    add(1, 0, 70); // cohort A: 1 period observed
+    add(1, 1, 25);
+    add(2, 1, 12);
+    add(2, 0, 63); // cohort B: 2 periods
+    add(1, 1, 28);
+    add(2, 1, 14);
+    add(3, 1, 9);
+    add(4, 1, 6);
+    add(4, 0, 43); // cohort C: 4 periods
     const r = fitSbgCohorts({ periods, churned });
     // Fader & Hardie (2007) eqs. 3-4 with B(a, b) = Γ(a)Γ(b)/Γ(a+b): P(T=t) = B(α+1, β+t−1)/B(α,β), S(t) = B(α, β+t)/B(α,β).
     const lnB = (a: number, b: number) => lnGamma(a) + lnGamma(b) - lnGamma(a + b);
-    const ll = (a: number, b: number) => periods.reduce((s, t, i) =>
-      s + (churned[i] ? lnB(a + 1, b + t - 1) : lnB(a, b + t)) - lnB(a, b), 0);
+    const ll = (a: number, b: number) =>
+      periods.reduce((s, t, i) => s + (churned[i] ? lnB(a + 1, b + t - 1) : lnB(a, b + t)) - lnB(a, b), 0);
     expect(r.logLik).toBeCloseTo(ll(r.alpha, r.beta), 6);
-    for (const [da, db] of [[1.01, 1], [0.99, 1], [1, 1.01], [1, 0.99]]) {
+    for (const [da, db] of [
+      [1.01, 1],
+      [0.99, 1],
+      [1, 1.01],
+      [1, 0.99],
+    ]) {
       expect(ll(r.alpha * da, r.beta * db)).toBeLessThan(r.logLik);
     }
   });

@@ -61,7 +61,12 @@ describe("models over blocks", () => {
     const mem = fitOls(d.X, d.y, d.n, d.p, d.terms, "nonrobust");
     expect(blocks.fit.dfResid).toBe(d.n - d.p);
     expect(maxRel(blocks.beta, mem.beta)).toBeLessThan(1e-9);
-    expect(maxRel(blocks.coefficients.map((c) => c.stdError!), mem.coefficients.map((c) => c.stdError!))).toBeLessThan(1e-9);
+    expect(
+      maxRel(
+        blocks.coefficients.map((c) => c.stdError!),
+        mem.coefficients.map((c) => c.stdError!),
+      ),
+    ).toBeLessThan(1e-9);
     expect(rel(blocks.fit.rSquared, mem.fit.rSquared)).toBeLessThan(1e-9);
     expect(rel(blocks.fit.ssr, mem.fit.ssr)).toBeLessThan(1e-9);
   });
@@ -77,24 +82,41 @@ describe("models over blocks", () => {
     const mem = fitLogit(d.X, d.yb, d.n, d.p, d.terms, d.terms, "y");
     expect(b.fit.dfResid).toBe(d.n - d.p);
     expect(maxRel(b.beta, mem.beta)).toBeLessThan(1e-9);
-    expect(maxRel(b.coefficients.map((c) => c.stdError!), mem.coefficients.map((c) => c.stdError!))).toBeLessThan(1e-9);
+    expect(
+      maxRel(
+        b.coefficients.map((c) => c.stdError!),
+        mem.coefficients.map((c) => c.stdError!),
+      ),
+    ).toBeLessThan(1e-9);
     expect(rel(b.fit.logLik, mem.fit.logLik)).toBeLessThan(1e-12);
   });
 
   it("the one-pass RFM summary of CDNOW's transaction log in date order equals the sort-based summary, and so does BG/NBD on it", () => {
     // CDNOW_sample.txt: customer, id2, YYYYMMDD, quantity, amount; observation end 1997-09-30 (API.md).
-    const rows = readFileSync("/work/shared/datasets/cdnow/CDNOW_sample.txt", "utf8").trim().split(/\r?\n/).map((l) => l.trim().split(/\s+/));
+    const rows = readFileSync("/work/shared/datasets/cdnow/CDNOW_sample.txt", "utf8")
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.trim().split(/\s+/));
     const dayOf = (s: string) => Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8)) / 86400000;
     const tx = rows.map((r) => ({ id: r[0], day: dayOf(r[2]), amount: Number(r[4]) })).sort((a, b) => a.day - b.day);
     const end = dayOf("19970930");
-    const mem = summariseTransactions(tx.map((t) => t.id), tx.map((t) => t.day), tx.map((t) => t.amount), end);
+    const mem = summariseTransactions(
+      tx.map((t) => t.id),
+      tx.map((t) => t.day),
+      tx.map((t) => t.amount),
+      end,
+    );
     // Codes in order of first appearance, fed in blocks of 1,000 transactions.
     const code = new Map<string, number>();
     const codes = Int32Array.from(tx, (t) => code.get(t.id) ?? (code.set(t.id, code.size), code.size - 1));
     const acc = new RfmAccumulator(end);
     for (let s = 0; s < tx.length; s += 1000) {
       const e = Math.min(tx.length, s + 1000);
-      acc.add(codes.subarray(s, e), tx.slice(s, e).map((t) => t.day), tx.slice(s, e).map((t) => t.amount));
+      acc.add(
+        codes.subarray(s, e),
+        tx.slice(s, e).map((t) => t.day),
+        tx.slice(s, e).map((t) => t.amount),
+      );
     }
     expect(acc.inOrder).toBe(true);
     const blk = acc.summary();
@@ -103,9 +125,15 @@ describe("models over blocks", () => {
     expect(Array.from(blk.frequency)).toEqual(Array.from(mem.frequency));
     expect(Array.from(blk.recency)).toEqual(Array.from(mem.recency));
     expect(Array.from(blk.T)).toEqual(Array.from(mem.T));
-    expect(maxRel(blk.monetary.filter((_, i) => blk.frequency[i] > 0), mem.monetary.filter((_, i) => mem.frequency[i] > 0))).toBeLessThan(1e-12);
+    expect(
+      maxRel(
+        blk.monetary.filter((_, i) => blk.frequency[i] > 0),
+        mem.monetary.filter((_, i) => mem.frequency[i] > 0),
+      ),
+    ).toBeLessThan(1e-12);
     expect(blk.excludedTransactions).toBe(mem.excludedTransactions);
-    const a = fitBgnbd(blk), b = fitBgnbd(mem);
+    const a = fitBgnbd(blk),
+      b = fitBgnbd(mem);
     expect(maxRel([a.r, a.alpha, a.a, a.b], [b.r, b.alpha, b.a, b.b])).toBeLessThan(1e-9);
     // And the published fit (FHL 2005, weeks; alpha in days = 7 × 4.4135): r 0.2426, a 0.7929, b 2.4258.
     expect(a.r).toBeCloseTo(0.2426, 3);

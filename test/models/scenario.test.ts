@@ -6,8 +6,14 @@ import { runEffectScenario, runScenario, runScenarioBlocks, type ScenarioInput }
 describe("runEffectScenario: DOMAIN.md worked example 7", () => {
   // DOMAIN.md worked example 7: 10,000 accounts x $12,000, r 0.85 -> 0.91, 3 years, no discounting, margin 80%, $2M.
   const r = runEffectScenario({
-    accounts: 10_000, arr: 12_000, baselineRenewal: 0.85, renewalLift: 0.06,
-    horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 2_000_000,
+    accounts: 10_000,
+    arr: 12_000,
+    baselineRenewal: 0.85,
+    renewalLift: 0.06,
+    horizonYears: 3,
+    annualDiscountRate: 0,
+    grossMargin: 0.8,
+    investment: 2_000_000,
   });
   it("revenue gain $19,872,000 and margin gain $15,897,600", () => {
     expect(r.revenueGain).toBeCloseTo(19_872_000, 4);
@@ -28,8 +34,13 @@ describe("runEffectScenario: DOMAIN.md worked example 7", () => {
   });
   it("the same answer with per-account arrays", () => {
     const r2 = runEffectScenario({
-      arr: new Float64Array(10_000).fill(12_000), baselineRenewal: 0.85, renewalLift: 0.06,
-      horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 2_000_000,
+      arr: new Float64Array(10_000).fill(12_000),
+      baselineRenewal: 0.85,
+      renewalLift: 0.06,
+      horizonYears: 3,
+      annualDiscountRate: 0,
+      grossMargin: 0.8,
+      investment: 2_000_000,
     });
     expect(r2.revenueGain).toBeCloseTo(19_872_000, 2);
   });
@@ -72,8 +83,18 @@ describe("runScenario equals an independent computation of the API.md formula", 
   const { terms, X, arr, beta, cov, p } = book(500, 7);
   const mask = new Uint8Array(500).map((_, i) => (i % 3 === 0 ? 1 : 0));
   const input: ScenarioInput = {
-    terms, beta, cov, X, arr, change: { nps: 2, csat: 1 }, rowMask: mask,
-    horizonYears: 4, annualDiscountRate: 0.08, grossMargin: 0.7, investment: 300_000, draws: 0,
+    terms,
+    beta,
+    cov,
+    X,
+    arr,
+    change: { nps: 2, csat: 1 },
+    rowMask: mask,
+    horizonYears: 4,
+    annualDiscountRate: 0.08,
+    grossMargin: 0.7,
+    investment: 300_000,
+    draws: 0,
   };
   it("revenue gain, margin gain, ROI, NPV, payback", () => {
     // Independent computation written here with plain loops (API.md "Scenarios"):
@@ -131,7 +152,8 @@ describe("runScenario equals an independent computation of the API.md formula", 
     const gainAt = (b: number[]) => {
       let g = 0;
       for (let i = 0; i < 500; i++) {
-        let e1 = 0, e2 = 0;
+        let e1 = 0,
+          e2 = 0;
         for (let j = 0; j < p; j++) {
           const x = X[i * p + j];
           let x2 = x;
@@ -140,15 +162,18 @@ describe("runScenario equals an independent computation of the API.md formula", 
           e1 += x * b[j];
           e2 += x2 * b[j];
         }
-        const p1 = 1 / (1 + Math.exp(-e1)), p2 = 1 / (1 + Math.exp(-e2));
+        const p1 = 1 / (1 + Math.exp(-e1)),
+          p2 = 1 / (1 + Math.exp(-e2));
         for (let t = 1; t <= 4; t++) g += (arr[i] * (p2 ** (t - 1) - p1 ** (t - 1))) / 1.08 ** (t - 1);
       }
       return g;
     };
     const grad = beta.map((_, j) => {
       const h = 1e-5;
-      const up = beta.slice(); up[j] += h;
-      const dn = beta.slice(); dn[j] -= h;
+      const up = beta.slice();
+      up[j] += h;
+      const dn = beta.slice();
+      dn[j] -= h;
       return (gainAt(up) - gainAt(dn)) / (2 * h);
     });
     let v = 0;
@@ -162,9 +187,20 @@ describe("runScenario equals an independent computation of the API.md formula", 
   });
   it("clips to the scale and never moves a value against the change", () => {
     const r = runScenario({
-      terms: ["Intercept", "nps"], beta: [0, 1], cov: [[0, 0], [0, 0]],
-      X: new Float64Array([1, 9.5, 1, 10, 1, 12]), arr: new Float64Array([1, 1, 1]), change: { nps: 5 },
-      horizonYears: 2, annualDiscountRate: 0, grossMargin: 1, investment: 0, draws: 0,
+      terms: ["Intercept", "nps"],
+      beta: [0, 1],
+      cov: [
+        [0, 0],
+        [0, 0],
+      ],
+      X: new Float64Array([1, 9.5, 1, 10, 1, 12]),
+      arr: new Float64Array([1, 1, 1]),
+      change: { nps: 5 },
+      horizonYears: 2,
+      annualDiscountRate: 0,
+      grossMargin: 1,
+      investment: 0,
+      draws: 0,
     });
     // Hand-computed: only the first row moves, 9.5 -> 10: gain = logistic(10) - logistic(9.5).
     const lg = (e: number) => 1 / (1 + Math.exp(-e));
@@ -180,8 +216,11 @@ describe("runScenarioBlocks: a book read in blocks", () => {
   it("gives the whole book's answer bit for bit (point, draws, bands, segment mask)", () => {
     // runScenario on the whole book is checked against an independent loop above; the blocks must not change a bit.
     const rng = makeRng(99).uniform;
-    const n = 2_345, p = 3;
-    const X = new Float64Array(n * p), arr = new Float64Array(n), rowMask = new Uint8Array(n);
+    const n = 2_345,
+      p = 3;
+    const X = new Float64Array(n * p),
+      arr = new Float64Array(n),
+      rowMask = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       X[i * p] = 1;
       X[i * p + 1] = Math.floor(rng() * 11);
@@ -190,8 +229,21 @@ describe("runScenarioBlocks: a book read in blocks", () => {
       rowMask[i] = i % 3 === 0 ? 1 : 0;
     }
     const common: Omit<ScenarioInput, "X" | "arr"> = {
-      terms: ["Intercept", "nps", "csat"], beta: [-1.2, 0.3, 0.2], cov: [[0.02, -0.001, -0.002], [-0.001, 0.0004, 0], [-0.002, 0, 0.001]],
-      change: { nps: 2, csat: 0.5 }, rowMask, horizonYears: 4, annualDiscountRate: 0.08, grossMargin: 0.7, investment: 250_000, draws: 300, seed: 5,
+      terms: ["Intercept", "nps", "csat"],
+      beta: [-1.2, 0.3, 0.2],
+      cov: [
+        [0.02, -0.001, -0.002],
+        [-0.001, 0.0004, 0],
+        [-0.002, 0, 0.001],
+      ],
+      change: { nps: 2, csat: 0.5 },
+      rowMask,
+      horizonYears: 4,
+      annualDiscountRate: 0.08,
+      grossMargin: 0.7,
+      investment: 250_000,
+      draws: 300,
+      seed: 5,
     };
     const whole = runScenario({ ...common, X, arr });
     const blocks = runScenarioBlocks({

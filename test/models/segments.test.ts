@@ -4,7 +4,9 @@ import { csatBand, npsGroup, segmentAccounts, tierEdges } from "../../models/clv
 
 function accounts(n: number) {
   const rng = makeRng(4);
-  const sat = new Float64Array(n), arr = new Float64Array(n), renewed = new Float64Array(n);
+  const sat = new Float64Array(n),
+    arr = new Float64Array(n),
+    renewed = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     sat[i] = i % 17 === 0 ? NaN : Math.round(rng.uniform() * 100) / 10;
     arr[i] = 1000 + Math.round(rng.uniform() * 90_000);
@@ -27,11 +29,28 @@ describe("segmentAccounts", () => {
     expect(r.cells).toHaveLength(9);
   });
   it("groups and renewal rates counted independently here", () => {
-    let nPro = 0, renPro = 0, nRenPro = 0, nDet = 0, renDet = 0, nRenDet = 0;
+    let nPro = 0,
+      renPro = 0,
+      nRenPro = 0,
+      nDet = 0,
+      renDet = 0,
+      nRenDet = 0;
     for (let i = 0; i < 1000; i++) {
       if (Number.isNaN(sat[i])) continue;
-      if (sat[i] >= 9) { nPro++; if (!Number.isNaN(renewed[i])) { nRenPro++; renPro += renewed[i]; } }
-      if (sat[i] < 7) { nDet++; if (!Number.isNaN(renewed[i])) { nRenDet++; renDet += renewed[i]; } }
+      if (sat[i] >= 9) {
+        nPro++;
+        if (!Number.isNaN(renewed[i])) {
+          nRenPro++;
+          renPro += renewed[i];
+        }
+      }
+      if (sat[i] < 7) {
+        nDet++;
+        if (!Number.isNaN(renewed[i])) {
+          nRenDet++;
+          renDet += renewed[i];
+        }
+      }
     }
     const pro = r.byGroup.find((c) => c.group === "promoter")!;
     const det = r.byGroup.find((c) => c.group === "detractor")!;
@@ -40,7 +59,8 @@ describe("segmentAccounts", () => {
     expect(pro.renewalRate).toBeCloseTo(renPro / nRenPro, 12);
     const d = renPro / nRenPro - renDet / nRenDet;
     // Wald interval for a difference of proportions.
-    const p1 = renPro / nRenPro, p2 = renDet / nRenDet;
+    const p1 = renPro / nRenPro,
+      p2 = renDet / nRenDet;
     const se = Math.sqrt((p1 * (1 - p1)) / nRenPro + (p2 * (1 - p2)) / nRenDet);
     expect(r.gap.renewalRateDiff!.estimate).toBeCloseTo(d, 12);
     expect(r.gap.renewalRateDiff!.ci95[0]).toBeCloseTo(d - 1.959964 * se, 5);

@@ -79,7 +79,9 @@ describe("CSAT with the Wilson interval", () => {
   });
   it("computes the Wilson interval from its textbook formula (independent hand computation)", () => {
     // Wilson (1927): (p + z²/2n ± z√(p(1−p)/n + z²/4n²)) / (1 + z²/n), with k = 37, n = 50.
-    const z = 1.959963984540054, n = 50, p = 37 / 50;
+    const z = 1.959963984540054,
+      n = 50,
+      p = 37 / 50;
     const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
     const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
     const [lo, hi] = wilson(37, 50);
@@ -123,7 +125,8 @@ describe("CES with the Student-t interval", () => {
   });
   it("combines per-block moments into the same summary as one pass", () => {
     // Chan et al. parallel update vs the direct two-pass moments of the concatenation.
-    const a = [1, 2, 2, 7], b = [3, 3, 6, 5, 4];
+    const a = [1, 2, 2, 7],
+      b = [3, 3, 6, 5, 4];
     const m = combineMoments(moments(a), moments(b));
     const direct = moments([...a, ...b]);
     close(m.mean, direct.mean);

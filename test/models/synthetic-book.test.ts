@@ -26,7 +26,9 @@ describe("scripts/synthetic-book.mjs", () => {
     for (const r of book.responses) {
       expect(r.nps >= 0 && r.nps <= 10 && r.csat >= 1 && r.csat <= 5 && r.ces >= 1 && r.ces <= 7).toBe(true);
     }
-    expect(new Set(book.responses.map((r: { touchpoint: string }) => r.touchpoint))).toEqual(new Set(["onboarding", "support", "billing", "renewal"]));
+    expect(new Set(book.responses.map((r: { touchpoint: string }) => r.touchpoint))).toEqual(
+      new Set(["onboarding", "support", "billing", "renewal"]),
+    );
   });
 
   it("draws renewals from the published truth: a logistic fit on the joined means covers it with 95% intervals", () => {
@@ -37,7 +39,9 @@ describe("scripts/synthetic-book.mjs", () => {
     const sum = new Map<string, { n: number; nps: number; csat: number }>();
     for (const r of book.responses) {
       const s = sum.get(r.account_id) ?? { n: 0, nps: 0, csat: 0 };
-      s.n++; s.nps += r.nps; s.csat += r.csat;
+      s.n++;
+      s.nps += r.nps;
+      s.csat += r.csat;
       sum.set(r.account_id, s);
     }
     const acc = book.accounts as { account_id: string; arr: number; renewed: number; segment: string }[];

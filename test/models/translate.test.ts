@@ -13,7 +13,17 @@ function book(n: number) {
     X[i * 3 + 2] = rng.uniform() * 60;
     arr[i] = 5000 + rng.uniform() * 20000;
   }
-  return { terms, X, arr, beta: [-0.5, 0.2, 0.01], cov: [[0.05, -0.004, -0.0002], [-0.004, 0.0006, 0], [-0.0002, 0, 0.00001]] };
+  return {
+    terms,
+    X,
+    arr,
+    beta: [-0.5, 0.2, 0.01],
+    cov: [
+      [0.05, -0.004, -0.0002],
+      [-0.004, 0.0006, 0],
+      [-0.0002, 0, 0.00001],
+    ],
+  };
 }
 
 describe("translateEffects", () => {
@@ -22,12 +32,14 @@ describe("translateEffects", () => {
   // Independent computation written here: mean over rows of logistic(x'β) − logistic(xβ), nps + 1 capped at 10;
   // revenue Σ arr (p' − p) + arr (p'^2 − p^2) for a 3-year horizon without discounting.
   const stats = (beta: number[]) => {
-    let dp = 0, rev = 0;
+    let dp = 0,
+      rev = 0;
     for (let i = 0; i < 300; i++) {
       const x = [1, b.X[i * 3 + 1], b.X[i * 3 + 2]];
       const x2 = [1, Math.min(10, x[1] + 1), x[2]];
       const l = (v: number[]) => 1 / (1 + Math.exp(-(v[0] * beta[0] + v[1] * beta[1] + v[2] * beta[2])));
-      const p = l(x), p2 = l(x2);
+      const p = l(x),
+        p2 = l(x2);
       dp += p2 - p;
       rev += b.arr[i] * (p2 - p + p2 * p2 - p * p);
     }
@@ -42,11 +54,15 @@ describe("translateEffects", () => {
   });
   it("delta-method intervals match a numerical gradient written here", () => {
     const h = 1e-6;
-    const grads = [0, 1].map((which) => b.beta.map((_, k) => {
-      const up = b.beta.slice(); up[k] += h;
-      const dn = b.beta.slice(); dn[k] -= h;
-      return (stats(up)[which] - stats(dn)[which]) / (2 * h);
-    }));
+    const grads = [0, 1].map((which) =>
+      b.beta.map((_, k) => {
+        const up = b.beta.slice();
+        up[k] += h;
+        const dn = b.beta.slice();
+        dn[k] -= h;
+        return (stats(up)[which] - stats(dn)[which]) / (2 * h);
+      }),
+    );
     const se = grads.map((g) => Math.sqrt(g.reduce((s, gi, i) => s + g.reduce((s2, gj, j) => s2 + gi * b.cov[i][j] * gj, 0), 0)));
     expect((t.renewalPpCi95![1] - t.renewalPpCi95![0]) / (2 * 1.96 * se[0])).toBeCloseTo(1, 3);
     expect((t.revenueCi95![1] - t.revenueCi95![0]) / (2 * 1.96 * se[1])).toBeCloseTo(1, 3);

@@ -132,7 +132,7 @@ async function sendChunked(op: string, path: string, token: string | null): Prom
 beforeAll(async () => {
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a) ?? String(a))).join(" "));
+      logged.push(args.map((a) => (typeof a === "string" ? a : (JSON.stringify(a) ?? String(a)))).join(" "));
     });
   }
   A = await newWorkspace("Matrix A");
@@ -176,14 +176,16 @@ describe("access matrix", () => {
       for (const method of Object.keys(item).filter((m) => ["get", "post", "put", "patch", "delete"].includes(m))) {
         const M = method.toUpperCase();
         const op = `${M} ${path}`;
-        if (op === "POST /api/workspaces/{ws}/scenarios") ops.push({ op: `${op}#unsaved`, method: M, path }, { op: `${op}#save`, method: M, path });
+        if (op === "POST /api/workspaces/{ws}/scenarios")
+          ops.push({ op: `${op}#unsaved`, method: M, path }, { op: `${op}#save`, method: M, path });
         else ops.push({ op, method: M, path });
       }
     }
     expect(ops.length).toBeGreaterThanOrEqual(3);
     // The seeded workspace must have a model and a saved scenario when those routes exist,
     // so that their routes are checked for 2xx, not just for "not 401/403".
-    if (ops.some((o) => o.path.startsWith("/api/workspaces/{ws}/models"))) expect(ids.model, "model fitted on the good fixtures").toBeDefined();
+    if (ops.some((o) => o.path.startsWith("/api/workspaces/{ws}/models")))
+      expect(ids.model, "model fitted on the good fixtures").toBeDefined();
     if (ops.some((o) => o.path.startsWith("/api/workspaces/{ws}/scenarios"))) expect(ids.scenario, "scenario saved").toBeDefined();
     const failures: string[] = [];
     const callers: { who: string; token: string | null; role?: Role; foreign?: boolean }[] = [
@@ -241,12 +243,18 @@ describe("access matrix", () => {
     expect(new Set(tokens).size).toBe(tokens.length);
     // Independent hash with Web Crypto; the tokens table must hold exactly it.
     const hex = async (s: string) =>
-      [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+      [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)))]
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
     for (const t of tokens) {
-      const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM tokens WHERE hash = ?").bind(await hex(t)).first<{ n: number }>();
+      const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM tokens WHERE hash = ?")
+        .bind(await hex(t))
+        .first<{ n: number }>();
       expect(row?.n).toBe(1);
     }
-    const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all<{ name: string }>();
+    const { results } = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    ).all<{ name: string }>();
     for (const { name } of results) {
       const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
       const dump = JSON.stringify(rows.results);
@@ -262,7 +270,11 @@ describe("access matrix", () => {
     const create = (token?: string) =>
       app.request(
         "/api/workspaces",
-        { method: "POST", headers: { "Content-Type": "application/json", ...(token ? auth(token) : {}) }, body: JSON.stringify({ name: "Gated" }) },
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...(token ? auth(token) : {}) },
+          body: JSON.stringify({ name: "Gated" }),
+        },
         cfg,
       );
     expect((await create()).status).toBe(401);

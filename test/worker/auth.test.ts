@@ -7,7 +7,9 @@ describe("workspaces and tokens", () => {
   it("creates a workspace with a 256-bit owner token stored only as its SHA-256", async () => {
     const ws = await createWorkspace("Acme");
     expect(ws.token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 bytes base64url
-    const rows = await env.DB.prepare("SELECT hash, role FROM tokens WHERE workspace_id = ?").bind(ws.id).all<{ hash: string; role: string }>();
+    const rows = await env.DB.prepare("SELECT hash, role FROM tokens WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<{ hash: string; role: string }>();
     expect(rows.results).toHaveLength(1);
     expect(rows.results[0].role).toBe("owner");
     // Independent hash of the token with WebCrypto: the stored value is its hex SHA-256, never the token.

@@ -34,25 +34,64 @@ describe("columnar blocks", () => {
     const ws = await createWorkspace("blocks");
     const ids = ["A", "B", "C"];
     await storeDataset(env, {
-      id: "d_acc", workspaceId: ws.id, kind: "accounts", name: "acc", rows: 3,
+      id: "d_acc",
+      workspaceId: ws.id,
+      kind: "accounts",
+      name: "acc",
+      rows: 3,
       columns: [
         { name: "account_id", type: "text", source: "account_id", storage: "text" },
         { name: "arr", type: "money", source: "arr", storage: "num" },
       ],
-      warnings: [], options: {}, blockRows: 2, raw: new TextEncoder().encode("raw"), contentType: "text/csv",
+      warnings: [],
+      options: {},
+      blockRows: 2,
+      raw: new TextEncoder().encode("raw"),
+      contentType: "text/csv",
       blocks: [
-        { rows: 2, firstRow: 0, columns: [{ name: "account_id", storage: "text", ...encodeText(ids.slice(0, 2)) }, { name: "arr", storage: "num", values: Float64Array.from([100, 0]) }] },
-        { rows: 1, firstRow: 2, columns: [{ name: "account_id", storage: "text", ...encodeText(ids.slice(2)) }, { name: "arr", storage: "num", values: Float64Array.from([Math.E]) }] },
+        {
+          rows: 2,
+          firstRow: 0,
+          columns: [
+            { name: "account_id", storage: "text", ...encodeText(ids.slice(0, 2)) },
+            { name: "arr", storage: "num", values: Float64Array.from([100, 0]) },
+          ],
+        },
+        {
+          rows: 1,
+          firstRow: 2,
+          columns: [
+            { name: "account_id", storage: "text", ...encodeText(ids.slice(2)) },
+            { name: "arr", storage: "num", values: Float64Array.from([Math.E]) },
+          ],
+        },
       ],
     });
     await storeDataset(env, {
-      id: "d_resp", workspaceId: ws.id, kind: "responses", name: "resp", rows: 4,
+      id: "d_resp",
+      workspaceId: ws.id,
+      kind: "responses",
+      name: "resp",
+      rows: 4,
       columns: [
         { name: "account_id", type: "text", source: "account_id", storage: "text" },
         { name: "nps", type: "integer", source: "nps", storage: "num" },
       ],
-      warnings: [], options: { csatScale: 10 }, blockRows: 65536, raw: new TextEncoder().encode("raw"), contentType: "text/csv",
-      blocks: [{ rows: 4, firstRow: 0, columns: [{ name: "account_id", storage: "text", ...encodeText(["A", "A", "Z", "C"]) }, { name: "nps", storage: "num", values: Float64Array.from([10, 7, 3, NaN]) }] }],
+      warnings: [],
+      options: { csatScale: 10 },
+      blockRows: 65536,
+      raw: new TextEncoder().encode("raw"),
+      contentType: "text/csv",
+      blocks: [
+        {
+          rows: 4,
+          firstRow: 0,
+          columns: [
+            { name: "account_id", storage: "text", ...encodeText(["A", "A", "Z", "C"]) },
+            { name: "nps", storage: "num", values: Float64Array.from([10, 7, 3, NaN]) },
+          ],
+        },
+      ],
     });
     const acc = await readColumns(env, (await latestDataset(env, ws.id, "accounts"))!);
     expect(acc.text.account_id).toEqual(ids);

@@ -13,7 +13,12 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
   });
   return { status: res.status, body: await res.json<Json>() };
 }
-const rows = (text: string) => text.trim().split(/\r?\n/).slice(1).map((l) => l.split(","));
+const rows = (text: string) =>
+  text
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(","));
 
 describe("/api/calc inside workerd: the same published results as in Node", () => {
   it("regression: UCLA admissions logit (admit ~ gre + gpa + C(rank))", async () => {
@@ -48,7 +53,14 @@ describe("/api/calc inside workerd: the same published results as in Node", () =
   });
   it("renewal-uplift: DOMAIN.md worked example 7", async () => {
     const { status, body } = await post("renewal-uplift", {
-      accounts: 10000, arr: 12000, baselineRenewal: 0.85, renewalLift: 0.06, horizonYears: 3, grossMargin: 0.8, discountRate: 0, investment: 2000000,
+      accounts: 10000,
+      arr: 12000,
+      baselineRenewal: 0.85,
+      renewalLift: 0.06,
+      horizonYears: 3,
+      grossMargin: 0.8,
+      discountRate: 0,
+      investment: 2000000,
     });
     expect(status).toBe(200);
     // Exactly the figures DOMAIN.md prints, not merely close.
@@ -71,7 +83,13 @@ describe("/api/calc inside workerd: the same published results as in Node", () =
     expect((await post("churn", { start: 400, retained: 380 })).body.churnRate).toBe(0.05);
     expect((await post("roi", { kind: "cost", gain: 150000, investment: 100000 })).body.roi).toBe(0.5);
     expect((await post("clv", { kind: "subscription", arpuMonthly: 100, monthsRetained: 24, cac: 300, crc: 200 })).body.clv).toBe(1900);
-    const p = await post("program", { initiatives: [{ name: "a", gain: 150000, investment: 100000 }, { name: "b", gain: 90000, investment: 50000 }], overlap: 0.2 });
+    const p = await post("program", {
+      initiatives: [
+        { name: "a", gain: 150000, investment: 100000 },
+        { name: "b", gain: 90000, investment: 50000 },
+      ],
+      overlap: 0.2,
+    });
     expect(p.body.program.roi).toBeCloseTo(0.28, 12);
     const csat = await post("csat", { scores: [5, 4, 3, 5], scale: 5 });
     expect(csat.status).toBe(200);
@@ -89,20 +107,43 @@ describe("/api/calc errors: 400 for a malformed request, 422 for data that canno
     expect((await post("bgnbd", "{not json")).status).toBe(400);
   });
   it("422 with the named model error", async () => {
-    const sep = await post("regression", { kind: "logistic", data: { y: [0, 0, 1, 1, 0, 1], x: [1, 2, 3, 4, 2, 5] }, outcome: "y", predictors: ["x"] });
+    const sep = await post("regression", {
+      kind: "logistic",
+      data: { y: [0, 0, 1, 1, 0, 1], x: [1, 2, 3, 4, 2, 5] },
+      outcome: "y",
+      predictors: ["x"],
+    });
     expect(sep.status).toBe(422);
     expect(sep.body.error.code).toBe("perfect_separation");
     expect(sep.body.error.details[0].column).toBe("x");
     const none = await post("bgnbd", { frequency: [0, 0], recency: [0, 0], T: [3, 4] });
     expect([none.status, none.body.error.code]).toEqual([422, "no_repeat_buyers"]);
-    const col = await post("regression", { kind: "linear", data: { y: [1, 2, 3, 4], x: [1, 2, 3, 4], z: [2, 4, 6, 8] }, outcome: "y", predictors: ["x", "z"] });
+    const col = await post("regression", {
+      kind: "linear",
+      data: { y: [1, 2, 3, 4], x: [1, 2, 3, 4], z: [2, 4, 6, 8] },
+      outcome: "y",
+      predictors: ["x", "z"],
+    });
     expect([col.status, col.body.error.code]).toEqual([422, "collinear_predictors"]);
     const churn = await post("churn", { start: 10, retained: 11 });
     expect([churn.status, churn.body.error.code]).toEqual([422, "invalid_input"]);
   });
   it("every calculator is in the OpenAPI document", async () => {
     const doc = await (await exports.default.fetch("http://x/api/openapi.json")).json<{ paths: Record<string, unknown> }>();
-    for (const p of ["nps", "csat", "sample-size", "churn", "roi", "clv", "renewal-uplift", "sbg", "regression", "bgnbd", "gamma-gamma", "program"])
+    for (const p of [
+      "nps",
+      "csat",
+      "sample-size",
+      "churn",
+      "roi",
+      "clv",
+      "renewal-uplift",
+      "sbg",
+      "regression",
+      "bgnbd",
+      "gamma-gamma",
+      "program",
+    ])
       expect(Object.keys(doc.paths)).toContain(`/api/calc/${p}`);
   });
 });

@@ -9,11 +9,27 @@ const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) / 8640000
 describe("cell parsers (expected values written by hand)", () => {
   it("reads money and numbers as finance exports write them", () => {
     const cases: [string, typeof us, number][] = [
-      ["$12,000.00", us, 12000], ["12000", us, 12000], ["12,000", us, 12000], ["1,234,567.5", us, 1234567.5],
-      ["(1,200)", us, -1200], ["-$12.50", us, -12.5], ["$-12.50", us, -12.5], ["USD 1,000", us, 1000], ["1 000 000", us, 1e6],
-      ["1.234,56", eu, 1234.56], ["1234,56", eu, 1234.56], ["1.234.567", eu, 1234567], ["1.234", eu, 1234], ["12,5", eu, 12.5],
-      ["€ 1.200,00", eu, 1200], ["(1.200,00)", eu, -1200], ["0.5", eu, 0.5], ["1'234.50", us, 1234.5], ["1,200-", us, -1200],
-      [".5", us, 0.5], ["1e3", us, 1000],
+      ["$12,000.00", us, 12000],
+      ["12000", us, 12000],
+      ["12,000", us, 12000],
+      ["1,234,567.5", us, 1234567.5],
+      ["(1,200)", us, -1200],
+      ["-$12.50", us, -12.5],
+      ["$-12.50", us, -12.5],
+      ["USD 1,000", us, 1000],
+      ["1 000 000", us, 1e6],
+      ["1.234,56", eu, 1234.56],
+      ["1234,56", eu, 1234.56],
+      ["1.234.567", eu, 1234567],
+      ["1.234", eu, 1234],
+      ["12,5", eu, 12.5],
+      ["€ 1.200,00", eu, 1200],
+      ["(1.200,00)", eu, -1200],
+      ["0.5", eu, 0.5],
+      ["1'234.50", us, 1234.5],
+      ["1,200-", us, -1200],
+      [".5", us, 0.5],
+      ["1e3", us, 1000],
     ];
     for (const [raw, opts, want] of cases) expect(parseNumber(raw, opts), raw).toBe(want);
     expect(parseNumber("12%", { decimalComma: false, percent: true })).toBeCloseTo(0.12, 15);
@@ -53,7 +69,11 @@ describe("cell parsers (expected values written by hand)", () => {
   it("maps headers by synonym, case-insensitively, and keeps the rest as extra columns", () => {
     const { columns, warnings } = mapHeaders("accounts", ["Customer ID", "Annual Revenue", "RENEWED?", "Tier", "Monthly Charge ($)"], {});
     expect(columns.map((c) => [c.name, c.source])).toEqual([
-      ["account_id", "Customer ID"], ["arr", "Annual Revenue"], ["renewed", "RENEWED?"], ["segment", "Tier"], ["monthly_charge", "Monthly Charge ($)"],
+      ["account_id", "Customer ID"],
+      ["arr", "Annual Revenue"],
+      ["renewed", "RENEWED?"],
+      ["segment", "Tier"],
+      ["monthly_charge", "Monthly Charge ($)"],
     ]);
     expect(warnings).toHaveLength(1);
     const r = mapHeaders("responses", ["Account", "Likelihood to recommend", "Journey Stage", "Survey Date"], {});

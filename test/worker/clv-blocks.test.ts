@@ -18,7 +18,11 @@ const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 1
 /** Observation end of the calibration-period requests: 60 days before the last generated purchase day. */
 const END = DAY0 + 700;
 
-interface Tx { id: string[]; day: number[]; amount: number[] }
+interface Tx {
+  id: string[];
+  day: number[];
+  amount: number[];
+}
 
 /** A seeded log (LCG): 8,500 customers buying at their own rate and typical spend until they drop out, 15% same-day repeats. */
 function generate(): Tx {
@@ -43,7 +47,14 @@ function generate(): Tx {
   // Edge customers: first purchase on the observation end (T = 0), only purchases after it, same-day rows on
   // the first and on a repeat day.
   rows.push(["NEW", END, 10], ["NEW", END + 3, 11], ["LATE", END + 1, 12], ["LATE", END + 9, 13]);
-  rows.push(["SAME", DAY0 + 10, 1], ["SAME", DAY0 + 10, 2], ["SAME", DAY0 + 10, 4], ["SAME", DAY0 + 50, 8], ["SAME", DAY0 + 50, 16], ["SAME", DAY0 + 90, 32]);
+  rows.push(
+    ["SAME", DAY0 + 10, 1],
+    ["SAME", DAY0 + 10, 2],
+    ["SAME", DAY0 + 10, 4],
+    ["SAME", DAY0 + 50, 8],
+    ["SAME", DAY0 + 50, 16],
+    ["SAME", DAY0 + 90, 32],
+  );
   // Date order (stable), as an export would be: customers' purchases then span all the blocks.
   const order = rows.map((_, i) => i).sort((a, b) => rows[a][1] - rows[b][1] || a - b);
   return { id: order.map((i) => rows[i][0]), day: order.map((i) => rows[i][1]), amount: order.map((i) => rows[i][2]) };
@@ -61,20 +72,41 @@ function shuffled(tx: Tx): Tx {
   return { id: idx.map((i) => tx.id[i]), day: idx.map((i) => tx.day[i]), amount: idx.map((i) => tx.amount[i]) };
 }
 
-const csv = (tx: Tx) => ["customer_id,date,amount", ...tx.id.map((id, i) => `${id},${iso(tx.day[i])},${tx.amount[i].toFixed(2)}`)].join("\n") + "\n";
+const csv = (tx: Tx) =>
+  ["customer_id,date,amount", ...tx.id.map((id, i) => `${id},${iso(tx.day[i])},${tx.amount[i].toFixed(2)}`)].join("\n") + "\n";
 
 /** The in-memory summary without the T = 0 customers, as the route's API.md semantics ask. */
 function kept(s: RfmSummary) {
   const keep = s.customerId.map((_, i) => i).filter((i) => s.T[i] > 0);
   const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-  return { customerId: keep.map((i) => s.customerId[i]), frequency: pick(s.frequency), recency: pick(s.recency), T: pick(s.T), monetary: pick(s.monetary), dropped: s.customerId.length - keep.length };
+  return {
+    customerId: keep.map((i) => s.customerId[i]),
+    frequency: pick(s.frequency),
+    recency: pick(s.recency),
+    T: pick(s.T),
+    monetary: pick(s.monetary),
+    dropped: s.customerId.length - keep.length,
+  };
 }
 
-type Customer = { customerId: string; frequency: number; recency: number; T: number; monetary: number; pAlive: number | null; clv: number | null };
+type Customer = {
+  customerId: string;
+  frequency: number;
+  recency: number;
+  T: number;
+  monetary: number;
+  pAlive: number | null;
+  clv: number | null;
+};
 type ClvJson = {
-  observationEnd: string; excludedTransactions: number; excludedNewCustomers: number;
-  bgnbd: { r: number; alpha: number; a: number; b: number }; gammaGamma: { p: number; q: number; gamma: number };
-  customers: Customer[]; customersTotal: number; customersTruncated: boolean;
+  observationEnd: string;
+  excludedTransactions: number;
+  excludedNewCustomers: number;
+  bgnbd: { r: number; alpha: number; a: number; b: number };
+  gammaGamma: { p: number; q: number; gamma: number };
+  customers: Customer[];
+  customersTotal: number;
+  customersTruncated: boolean;
   totals: { customers: number; expectedPurchases: number; clv: number };
 };
 
@@ -110,7 +142,10 @@ describe("CLV over transaction blocks", () => {
     expect(tx.id.length).toBeGreaterThan(2 * 65_536); // three blocks
     ordered = await createWorkspace("Tx in date order");
     unordered = await createWorkspace("Tx shuffled");
-    for (const [ws, t] of [[ordered, tx], [unordered, mixed]] as const) {
+    for (const [ws, t] of [
+      [ordered, tx],
+      [unordered, mixed],
+    ] as const) {
       const res = await upload(ws, "kind=transactions&name=tx", csv(t));
       expect(res.status, await res.clone().text()).toBe(201);
       expect((await latestDataset(env, ws.id, "transactions"))!.blockCount).toBe(3);
@@ -118,7 +153,10 @@ describe("CLV over transaction blocks", () => {
   });
 
   const clv = (ws: { id: string; token: string }, body: Record<string, unknown>) =>
-    call(`/api/workspaces/${ws.id}/clv`, { ...json({ method: "bgnbd-gg", horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3, ...body }), token: ws.token });
+    call(`/api/workspaces/${ws.id}/clv`, {
+      ...json({ method: "bgnbd-gg", horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3, ...body }),
+      token: ws.token,
+    });
 
   it("date-ordered file, explicit observationEnd: equals the in-memory summary (exclusions, T = 0, same-day merges)", async () => {
     const res = await clv(ordered, { observationEnd: iso(END), limit: 100_000 });

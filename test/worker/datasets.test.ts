@@ -5,9 +5,18 @@ import { readColumns, latestDataset } from "../../worker/data/datasets";
 import { loadResponses, loadTransactions } from "../../worker/data/join";
 import { call, createWorkspace, tokenFor, upload, type ErrorJson, r2Keys } from "./helpers";
 
-type DatasetJson = { id: string | null; kind: string; name: string; rows: number; columns: { name: string; type: string; source: string | null }[]; warnings: string[]; preview?: { headers: string[]; rows: string[][] } };
+type DatasetJson = {
+  id: string | null;
+  kind: string;
+  name: string;
+  rows: number;
+  columns: { name: string; type: string; source: string | null }[];
+  warnings: string[];
+  preview?: { headers: string[]; rows: string[][] };
+};
 
-const ACCOUNTS = "account_id,arr,renewed,segment,region,tenure_months,renewal_date,expansion\n" +
+const ACCOUNTS =
+  "account_id,arr,renewed,segment,region,tenure_months,renewal_date,expansion\n" +
   "A1,12000,1,SMB,EMEA,12,2025-01-31,0.1\n" +
   "A2,50000,0,Enterprise,NA,30,2025-03-01,0\n" +
   "A3,8000,1,SMB,APAC,5,2025-06-15,\n";
@@ -20,8 +29,14 @@ describe("dataset intake: good files", () => {
     const body = (await res.json()) as DatasetJson;
     expect(body).toMatchObject({ kind: "accounts", name: "book", rows: 3, warnings: [] });
     expect(body.columns.map((c) => [c.name, c.type])).toEqual([
-      ["account_id", "text"], ["arr", "money"], ["renewed", "0/1"], ["segment", "text"], ["region", "text"],
-      ["tenure_months", "number"], ["renewal_date", "date"], ["expansion", "fraction"],
+      ["account_id", "text"],
+      ["arr", "money"],
+      ["renewed", "0/1"],
+      ["segment", "text"],
+      ["region", "text"],
+      ["tenure_months", "number"],
+      ["renewal_date", "date"],
+      ["expansion", "fraction"],
     ]);
     const meta = (await latestDataset(env, ws.id, "accounts"))!;
     const cols = await readColumns(env, meta);
@@ -30,8 +45,8 @@ describe("dataset intake: good files", () => {
     expect(cols.numeric.renewal_date[0]).toBe(Date.UTC(2025, 0, 31) / 86400000);
     expect(Number.isNaN(cols.numeric.expansion[2])).toBe(true);
     // Raw file and one block in R2 under the agreed keys.
-    expect((await r2Keys(`raw/${ws.id}/`))).toEqual([`raw/${ws.id}/${body.id}`]);
-    expect((await r2Keys(`cols/${ws.id}/`))).toEqual([`cols/${ws.id}/${body.id}/0.bin`]);
+    expect(await r2Keys(`raw/${ws.id}/`)).toEqual([`raw/${ws.id}/${body.id}`]);
+    expect(await r2Keys(`cols/${ws.id}/`)).toEqual([`cols/${ws.id}/${body.id}/0.bin`]);
     const list = (await (await call(`/api/workspaces/${ws.id}/datasets`, { token: ws.token })).json()) as { datasets: DatasetJson[] };
     expect(list.datasets.map((d) => d.id)).toEqual([body.id]);
     const one = await call(`/api/workspaces/${ws.id}/datasets/${body.id}`, { token: ws.token });
@@ -40,10 +55,11 @@ describe("dataset intake: good files", () => {
 
   it("reads a European Excel export: BOM, `;`, CRLF, decimal commas, quoted newline, synonyms, blank trailing rows", async () => {
     const ws = await createWorkspace();
-    const csv = "\uFEFFCustomer ID;Annual Revenue;Renewal;Notes\r\n" +
-      "C1;\"1.234,56\";yes;\"line one\r\nline two\"\r\n" +
+    const csv =
+      "\uFEFFCustomer ID;Annual Revenue;Renewal;Notes\r\n" +
+      'C1;"1.234,56";yes;"line one\r\nline two"\r\n' +
       "C2;12000;Churned;ok\r\n" +
-      "C3;\"(1.200,00)\";no;neg\r\n" +
+      'C3;"(1.200,00)";no;neg\r\n' +
       ";;;\r\n\r\n";
     const res = await upload(ws, "kind=accounts", csv);
     // C3 is on file line 5: header 1, C1 spans lines 2-3 (quoted newline), C2 line 4. Its ARR is negative.
@@ -64,10 +80,11 @@ describe("dataset intake: good files", () => {
 
   it("parses money, percentages, accounting negatives, Excel serials and M/D/YYYY in a comma file", async () => {
     const ws = await createWorkspace();
-    const csv = 'account_id,arr,expansion,renewal_date,renewed\n' +
+    const csv =
+      "account_id,arr,expansion,renewal_date,renewed\n" +
       'X1,"$12,000.00",12%,45688,TRUE\n' +
       'X2,"12,500",-5%,1/31/2025,false\n' +
-      'X3,0,0.25,2025-01-31,Renewed\n';
+      "X3,0,0.25,2025-01-31,Renewed\n";
     const res = await upload(ws, "kind=accounts", csv);
     expect(res.status).toBe(201);
     const cols = await readColumns(env, (await latestDataset(env, ws.id, "accounts"))!);
@@ -85,7 +102,11 @@ describe("dataset intake: good files", () => {
     const form = new FormData();
     form.append("file", new File([csv], "survey.csv", { type: "text/csv" }));
     const mapping = encodeURIComponent(JSON.stringify({ account_id: "Who", date: "When", nps: "LTR", csat: "Sat", touchpoint: "Stage" }));
-    const res = await call(`/api/workspaces/${ws.id}/datasets?kind=responses&csatScale=10&mapping=${mapping}`, { method: "POST", token: ws.token, body: form });
+    const res = await call(`/api/workspaces/${ws.id}/datasets?kind=responses&csatScale=10&mapping=${mapping}`, {
+      method: "POST",
+      token: ws.token,
+      body: form,
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as DatasetJson;
     expect(body.name).toBe("survey.csv");
@@ -99,10 +120,18 @@ describe("dataset intake: good files", () => {
 
   it("reads an xlsx made in the test: first sheet or sheet=, shared strings, numbers, date-styled cells", async () => {
     const ws = await createWorkspace();
-    const xlsx = makeXlsx({
-      Notes: [["just a note"]],
-      Tx: [["Customer ID", "Order Date", "Amount"], ["c1", 45688, 10.5], ["c1", "2025-02-01", 20], ["c2", 45690, 0]],
-    }, { dateColumn: 1 });
+    const xlsx = makeXlsx(
+      {
+        Notes: [["just a note"]],
+        Tx: [
+          ["Customer ID", "Order Date", "Amount"],
+          ["c1", 45688, 10.5],
+          ["c1", "2025-02-01", 20],
+          ["c2", 45690, 0],
+        ],
+      },
+      { dateColumn: 1 },
+    );
     const first = await upload(ws, "kind=transactions", xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     expect(first.status).toBe(422); // the first sheet has no customer_id/date/amount
     const res = await upload(ws, "kind=transactions&sheet=Tx", xlsx, "application/octet-stream");
@@ -120,7 +149,15 @@ describe("dataset intake: good files", () => {
   it("a file that lacks required columns gets its header row back with the 422 (xlsx and CSV), so the UI can offer a mapping", async () => {
     const ws = await createWorkspace();
     // The header rows are the ones written into the files here.
-    const xlsx = makeXlsx({ Tx: [["Customer ID", "Order Date", "Amount"], ["c1", 45688, 10.5]] }, { dateColumn: 1 });
+    const xlsx = makeXlsx(
+      {
+        Tx: [
+          ["Customer ID", "Order Date", "Amount"],
+          ["c1", 45688, 10.5],
+        ],
+      },
+      { dateColumn: 1 },
+    );
     const res = await upload(ws, "kind=accounts&dryRun=true", xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     expect(res.status).toBe(422);
     const body = (await res.json()) as ErrorJson & { error: { headers?: string[] } };
@@ -141,7 +178,7 @@ describe("dataset intake: good files", () => {
     expect(body.rows).toBe(3);
     expect(body.preview!.headers[0]).toBe("account_id");
     expect(body.preview!.rows[1][0]).toBe("A2");
-    expect((await r2Keys(`raw/${ws.id}/`))).toEqual([]);
+    expect(await r2Keys(`raw/${ws.id}/`)).toEqual([]);
     const list = (await (await call(`/api/workspaces/${ws.id}/datasets`, { token: ws.token })).json()) as { datasets: unknown[] };
     expect(list.datasets).toEqual([]);
   });
@@ -181,7 +218,11 @@ describe("dataset intake: bad files", () => {
     const err = (await res.json()) as ErrorJson;
     // Lines: header 1; "A\r\n1" spans 2-3; A2 on 4; duplicate A2 on 5; blank id on 6.
     expect(err.error.details.map((d) => [d.row, d.column])).toEqual([
-      [2, "arr"], [2, "renewed"], [4, "arr"], [5, "account_id"], [6, "account_id"],
+      [2, "arr"],
+      [2, "renewed"],
+      [4, "arr"],
+      [5, "account_id"],
+      [6, "account_id"],
     ]);
     expect(err.error.details[3].message).toMatch(/duplicate account_id "A2" \(first on row 4\)/);
   });
@@ -234,24 +275,46 @@ function makeXlsx(sheets: Record<string, (string | number)[][]>, opts: { dateCol
   const shared: string[] = [];
   const sst = (s: string) => {
     let i = shared.indexOf(s);
-    if (i < 0) { shared.push(s); i = shared.length - 1; }
+    if (i < 0) {
+      shared.push(s);
+      i = shared.length - 1;
+    }
     return i;
   };
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const files: Record<string, Uint8Array> = {};
   names.forEach((name, k) => {
-    const rows = sheets[name].map((r, i) => `<row r="${i + 1}">${r.map((v, j) => {
-      const ref = `${String.fromCharCode(65 + j)}${i + 1}`;
-      if (typeof v === "number") return `<c r="${ref}"${j === opts.dateColumn && i > 0 ? ' s="1"' : ""}><v>${v}</v></c>`;
-      return `<c r="${ref}" t="s"><v>${sst(v)}</v></c>`;
-    }).join("")}</row>`).join("");
-    files[`xl/worksheets/sheet${k + 1}.xml`] = strToU8(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`);
+    const rows = sheets[name]
+      .map(
+        (r, i) =>
+          `<row r="${i + 1}">${r
+            .map((v, j) => {
+              const ref = `${String.fromCharCode(65 + j)}${i + 1}`;
+              if (typeof v === "number") return `<c r="${ref}"${j === opts.dateColumn && i > 0 ? ' s="1"' : ""}><v>${v}</v></c>`;
+              return `<c r="${ref}" t="s"><v>${sst(v)}</v></c>`;
+            })
+            .join("")}</row>`,
+      )
+      .join("");
+    files[`xl/worksheets/sheet${k + 1}.xml`] = strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`,
+    );
   });
-  files["xl/workbook.xml"] = strToU8(`<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${names.map((n, k) => `<sheet name="${esc(n)}" sheetId="${k + 1}" r:id="rId${k + 1}"/>`).join("")}</sheets></workbook>`);
-  files["xl/_rels/workbook.xml.rels"] = strToU8(`<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${names.map((_, k) => `<Relationship Id="rId${k + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${k + 1}.xml"/>`).join("")}</Relationships>`);
-  files["xl/sharedStrings.xml"] = strToU8(`<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${shared.map((s) => `<si><t>${esc(s)}</t></si>`).join("")}</sst>`);
-  files["xl/styles.xml"] = strToU8(`<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>`);
-  files["[Content_Types].xml"] = strToU8(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`);
+  files["xl/workbook.xml"] = strToU8(
+    `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${names.map((n, k) => `<sheet name="${esc(n)}" sheetId="${k + 1}" r:id="rId${k + 1}"/>`).join("")}</sheets></workbook>`,
+  );
+  files["xl/_rels/workbook.xml.rels"] = strToU8(
+    `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${names.map((_, k) => `<Relationship Id="rId${k + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${k + 1}.xml"/>`).join("")}</Relationships>`,
+  );
+  files["xl/sharedStrings.xml"] = strToU8(
+    `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${shared.map((s) => `<si><t>${esc(s)}</t></si>`).join("")}</sst>`,
+  );
+  files["xl/styles.xml"] = strToU8(
+    `<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>`,
+  );
+  files["[Content_Types].xml"] = strToU8(
+    `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+  );
   return zipSync(files);
 }
 
@@ -268,19 +331,31 @@ const workbook = (name: string) => {
 describe("xlsx written by openpyxl", () => {
   it("reads the named sheet with synonyms, date styles and percentages", async () => {
     const ws = await createWorkspace();
-    const res = await upload(ws, "kind=accounts&sheet=Renewals", workbook("openpyxl-renewals.xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const res = await upload(
+      ws,
+      "kind=accounts&sheet=Renewals",
+      workbook("openpyxl-renewals.xlsx"),
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
     expect(res.status).toBe(201);
     const body = (await res.json()) as DatasetJson;
     expect(body.rows).toBe(3);
     expect(body.columns.map((c) => [c.name, c.source])).toEqual([
-      ["account_id", "Customer ID"], ["arr", "Annual Revenue"], ["renewed", "Renewal Status"], ["segment", "Segment"],
-      ["renewal_date", "Contract End"], ["expansion", "Expansion"], ["notes", "Notes"],
+      ["account_id", "Customer ID"],
+      ["arr", "Annual Revenue"],
+      ["renewed", "Renewal Status"],
+      ["segment", "Segment"],
+      ["renewal_date", "Contract End"],
+      ["expansion", "Expansion"],
+      ["notes", "Notes"],
     ]);
     const cols = await readColumns(env, (await latestDataset(env, ws.id, "accounts"))!);
     // The values the Python script wrote: 12000, 50000.5, 8000; Renewed/Churned; 2025-01-31, 2025-03-01, 2025-06-15; 0.12, -0.05, 0.
     expect(Array.from(cols.numeric.arr)).toEqual([12000, 50000.5, 8000]);
     expect(Array.from(cols.numeric.renewed)).toEqual([1, 0, 1]);
-    expect(Array.from(cols.numeric.renewal_date)).toEqual([Date.UTC(2025, 0, 31), Date.UTC(2025, 2, 1), Date.UTC(2025, 5, 15)].map((t) => t / 86400000));
+    expect(Array.from(cols.numeric.renewal_date)).toEqual(
+      [Date.UTC(2025, 0, 31), Date.UTC(2025, 2, 1), Date.UTC(2025, 5, 15)].map((t) => t / 86400000),
+    );
     expect(Array.from(cols.numeric.expansion)).toEqual([0.12, -0.05, 0]);
   });
 

@@ -11,7 +11,8 @@ describe("IdTable", () => {
     const ids: string[] = [];
     for (let i = 0; i < 300_000; i++) ids.push(i % 7 === 0 ? `C${i % 1000}` : `C${i}`);
     ids.push("Zoë", "客户-42", "😀x", "😀y", "x".repeat(10_000), "x".repeat(9_999) + "y", " ", "C0 ");
-    const got: number[] = [], want: number[] = [];
+    const got: number[] = [],
+      want: number[] = [];
     for (const id of ids) {
       if (!ref.has(id)) ref.set(id, ref.size);
       got.push(t.add(id));

@@ -27,7 +27,8 @@ export function syntheticBook(nAccounts: number, seed: number) {
     arr[i] = Math.round((smb ? 5000 : 40000) * Math.exp(0.5 * rng.normal()));
     const k = 1 + rng.int(3);
     const level = rng.uniform();
-    let sn = 0, sc = 0;
+    let sn = 0,
+      sc = 0;
     for (let r = 0; r < k; r++) {
       const nps = Math.min(10, Math.max(0, Math.round(level * 10 + 2 * rng.normal())));
       const csat = Math.min(5, Math.max(1, Math.round(1 + level * 4 + 0.8 * rng.normal())));

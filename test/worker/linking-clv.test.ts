@@ -22,7 +22,8 @@ describe("CLV on CDNOW transactions through the API", () => {
 
   it("BG/NBD and Gamma-Gamma as published (FHL 2005; alpha in days = 7 × 4.4135)", async () => {
     const res = await call(`/api/workspaces/${ws.id}/clv`, {
-      ...json({ method: "bgnbd-gg", horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3, observationEnd: "1997-09-30" }), token: ws.token,
+      ...json({ method: "bgnbd-gg", horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3, observationEnd: "1997-09-30" }),
+      token: ws.token,
     });
     expect(res.status).toBe(200);
     const r = await res.json<{
@@ -56,7 +57,11 @@ describe("CLV on CDNOW transactions through the API", () => {
     expect((await upload(ws, "kind=responses&name=r", resp)).status).toBe(201);
     const res = await call(`/api/workspaces/${ws.id}/segments?value=clv&clvSource=transactions&tiers=3`, { token: ws.token });
     expect(res.status, await res.clone().text()).toBe(200);
-    const s = await res.json<{ cells: { accounts: number; revenueShare: number; meanClv: number | null }[]; totals: { accounts: number }; howComputed: { meanClv: string } }>();
+    const s = await res.json<{
+      cells: { accounts: number; revenueShare: number; meanClv: number | null }[];
+      totals: { accounts: number };
+      howComputed: { meanClv: string };
+    }>();
     expect(s.totals.accounts).toBe(2357);
     expect(s.cells.reduce((t, c) => t + c.accounts, 0)).toBe(2357);
     expect(s.cells.reduce((t, c) => t + c.revenueShare, 0)).toBeCloseTo(1, 12);

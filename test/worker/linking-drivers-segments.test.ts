@@ -9,8 +9,13 @@ const TPS = ["billing", "onboarding", "support"];
 /** Accounts answering CSAT (1-5) at three touchpoints; renewal driven by support (strongly) and onboarding (weakly), not billing. */
 function journeyBook(n: number) {
   const rng = makeRng(99);
-  const ids: string[] = [], arr = new Float64Array(n), renewed = new Float64Array(n);
-  const rid: string[] = [], tp: string[] = [], csat: number[] = [], nps: number[] = [];
+  const ids: string[] = [],
+    arr = new Float64Array(n),
+    renewed = new Float64Array(n);
+  const rid: string[] = [],
+    tp: string[] = [],
+    csat: number[] = [],
+    nps: number[] = [];
   const perTp: Record<string, Float64Array> = Object.fromEntries(TPS.map((t) => [t, new Float64Array(n)]));
   for (let i = 0; i < n; i++) {
     ids.push(`c${i}`);
@@ -18,7 +23,10 @@ function journeyBook(n: number) {
     for (const t of TPS) {
       const v = 1 + rng.int(5);
       perTp[t][i] = v;
-      rid.push(`c${i}`); tp.push(t); csat.push(v); nps.push(rng.int(11));
+      rid.push(`c${i}`);
+      tp.push(t);
+      csat.push(v);
+      nps.push(rng.int(11));
     }
     const eta = -2.5 + 0.8 * perTp.support[i] + 0.25 * perTp.onboarding[i];
     renewed[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
@@ -26,11 +34,21 @@ function journeyBook(n: number) {
   return {
     accounts: { account_id: ids, arr, renewed },
     responses: { account_id: rid, touchpoint: tp, csat: Float64Array.from(csat), nps: Float64Array.from(nps) },
-    perTp, arr,
+    perTp,
+    arr,
   };
 }
 
-type Tp = { touchpoint: string; accounts: number; meanScore: number; importance: number; arrAtRisk: number; atRiskAccounts: number; priority: number; rank: number };
+type Tp = {
+  touchpoint: string;
+  accounts: number;
+  meanScore: number;
+  importance: number;
+  arrAtRisk: number;
+  atRiskAccounts: number;
+  priority: number;
+  rank: number;
+};
 
 describe("drivers and segments", () => {
   let ws: { id: string; token: string };
@@ -51,10 +69,15 @@ describe("drivers and segments", () => {
     expect(by.onboarding.importance).toBeGreaterThan(by.billing.importance);
     expect(by.support.rank).toBe(1);
     // Independent: ARR of accounts with CSAT < 3 (1-2 on 1-5) at support.
-    let risk = 0, cnt = 0, mean = 0;
+    let risk = 0,
+      cnt = 0,
+      mean = 0;
     for (let i = 0; i < 1500; i++) {
       mean += b.perTp.support[i];
-      if (b.perTp.support[i] < 3) { risk += b.arr[i]; cnt++; }
+      if (b.perTp.support[i] < 3) {
+        risk += b.arr[i];
+        cnt++;
+      }
     }
     expect(by.support.arrAtRisk).toBe(risk);
     expect(by.support.atRiskAccounts).toBe(cnt);
@@ -64,8 +87,9 @@ describe("drivers and segments", () => {
   });
 
   it("drivers by per-touchpoint coefficient rank support first too", async () => {
-    const d = await (await call(`/api/workspaces/${ws.id}/drivers`, { ...json({ metric: "csat", method: "coefficient" }), token: ws.token }))
-      .json<{ method: string; touchpoints: Tp[] }>();
+    const d = await (
+      await call(`/api/workspaces/${ws.id}/drivers`, { ...json({ metric: "csat", method: "coefficient" }), token: ws.token })
+    ).json<{ method: string; touchpoints: Tp[] }>();
     expect(d.method).toBe("coefficient");
     expect(d.touchpoints[0].touchpoint).toBe("support");
   });

@@ -18,15 +18,25 @@ describe("linking routes on awkward input: a clear 4xx, never a 500", () => {
 
   it("no accounts dataset: 422 no_accounts", async () => {
     const other = await createWorkspace("Empty");
-    const res = await call(`/api/workspaces/${other.id}/models`, { ...json({ kind: "logistic", predictors: ["nps"] }), token: other.token });
+    const res = await call(`/api/workspaces/${other.id}/models`, {
+      ...json({ kind: "logistic", predictors: ["nps"] }),
+      token: other.token,
+    });
     expect(res.status).toBe(422);
     expect(await code(res)).toBe("no_accounts");
   });
 
   it("accounts without responses: CX predictors leave no rows (422 too_few_rows)", async () => {
     const other = await createWorkspace("Silent");
-    await seedDataset(other.id, "accounts", { account_id: ["a", "b", "c"], arr: new Float64Array([1, 2, 3]), renewed: new Float64Array([1, 0, 1]) });
-    const res = await call(`/api/workspaces/${other.id}/models`, { ...json({ kind: "logistic", predictors: ["nps"] }), token: other.token });
+    await seedDataset(other.id, "accounts", {
+      account_id: ["a", "b", "c"],
+      arr: new Float64Array([1, 2, 3]),
+      renewed: new Float64Array([1, 0, 1]),
+    });
+    const res = await call(`/api/workspaces/${other.id}/models`, {
+      ...json({ kind: "logistic", predictors: ["nps"] }),
+      token: other.token,
+    });
     expect(res.status).toBe(422);
     expect(await code(res)).toBe("too_few_rows");
   });
@@ -58,7 +68,11 @@ describe("linking routes on awkward input: a clear 4xx, never a 500", () => {
   it("a linear model on log_arr: holdout R² and a % of ARR translation; scenarios refuse it", async () => {
     const res = await post("/models", { kind: "linear", outcome: "log_arr", predictors: ["nps", "csat", "segment"], covariance: "HC3" });
     expect(res.status).toBe(201);
-    const m = await res.json<{ id: string; validation: { holdoutRSquared: number | null }; translation: { predictor: string; outcomeChange: number; revenue: number }[] }>();
+    const m = await res.json<{
+      id: string;
+      validation: { holdoutRSquared: number | null };
+      translation: { predictor: string; outcomeChange: number; revenue: number }[];
+    }>();
     expect(typeof m.validation.holdoutRSquared).toBe("number");
     expect(m.translation.map((t) => t.predictor)).toEqual(["nps", "csat"]);
     const s = await post("/scenarios", { modelId: m.id, change: { nps: 1 } });
@@ -69,7 +83,9 @@ describe("linking routes on awkward input: a clear 4xx, never a 500", () => {
   it("scenario limits and defaults: too many draws is 422 (limits answer 413 or 422), no investment gives roi null", async () => {
     const m = await (await post("/models", { kind: "logistic", predictors: ["nps"] })).json<{ id: string }>();
     expect((await post("/scenarios", { modelId: m.id, change: { nps: 1 }, draws: 10_001 })).status).toBe(422);
-    const s = await (await post("/scenarios", { modelId: m.id, change: { nps: 1 }, draws: 0 })).json<{ roi: number | null; ci95: unknown; paybackYears: number }>();
+    const s = await (
+      await post("/scenarios", { modelId: m.id, change: { nps: 1 }, draws: 0 })
+    ).json<{ roi: number | null; ci95: unknown; paybackYears: number }>();
     expect(s.roi).toBeNull();
     expect(s.ci95).toBeNull();
     expect(s.paybackYears).toBe(0);

@@ -11,7 +11,10 @@ interface Book {
   accountsCsv: string;
   responsesCsv: string;
 }
-const { syntheticBook, TRUTH } = generator as { syntheticBook: (o: { accounts: number; seed: number }) => Book; TRUTH: Record<string, number> };
+const { syntheticBook, TRUTH } = generator as {
+  syntheticBook: (o: { accounts: number; seed: number }) => Book;
+  TRUTH: Record<string, number>;
+};
 type Coef = { term: string; estimate: number; stdError: number; ci95: [number, number] };
 
 describe("proof: the synthetic book uploaded through the API", () => {
@@ -26,7 +29,10 @@ describe("proof: the synthetic book uploaded through the API", () => {
     expect(a.status, await a.clone().text()).toBe(201);
     const r = await upload(ws, "kind=responses&name=responses.csv", book.responsesCsv);
     expect(r.status, await r.clone().text()).toBe(201);
-    const res = await call(`/api/workspaces/${ws.id}/models`, { ...json({ kind: "logistic", outcome: "renewed", predictors }), token: ws.token });
+    const res = await call(`/api/workspaces/${ws.id}/models`, {
+      ...json({ kind: "logistic", outcome: "renewed", predictors }),
+      token: ws.token,
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     model = await res.json();
   });
@@ -45,17 +51,30 @@ describe("proof: the synthetic book uploaded through the API", () => {
     const sums = new Map<string, { n: number; nps: number; csat: number }>();
     for (const r of book.responses) {
       const s = sums.get(r.account_id) ?? { n: 0, nps: 0, csat: 0 };
-      s.n++; s.nps += r.nps; s.csat += r.csat;
+      s.n++;
+      s.nps += r.nps;
+      s.csat += r.csat;
       sums.set(r.account_id, s);
     }
     const accs = book.accounts;
-    const nps = accs.map((a) => { const s = sums.get(a.account_id); return s ? s.nps / s.n : NaN; });
-    const csat = accs.map((a) => { const s = sums.get(a.account_id); return s ? s.csat / s.n : NaN; });
+    const nps = accs.map((a) => {
+      const s = sums.get(a.account_id);
+      return s ? s.nps / s.n : NaN;
+    });
+    const csat = accs.map((a) => {
+      const s = sums.get(a.account_id);
+      return s ? s.csat / s.n : NaN;
+    });
     const direct = fitRegression({
-      kind: "logistic", outcome: "renewed", predictors,
+      kind: "logistic",
+      outcome: "renewed",
+      predictors,
       data: {
-        renewed: accs.map((a) => a.renewed), nps, csat,
-        log_arr: accs.map((a) => Math.log(a.arr)), segment: accs.map((a) => a.segment),
+        renewed: accs.map((a) => a.renewed),
+        nps,
+        csat,
+        log_arr: accs.map((a) => Math.log(a.arr)),
+        segment: accs.map((a) => a.segment),
       },
     });
     expect(model.nObs).toBe(direct.nObs);
@@ -72,18 +91,31 @@ describe("proof: the synthetic book uploaded through the API", () => {
     const sums = new Map<string, { n: number; nps: number; csat: number }>();
     for (const r of book.responses) {
       const s = sums.get(r.account_id) ?? { n: 0, nps: 0, csat: 0 };
-      s.n++; s.nps += r.nps; s.csat += r.csat;
+      s.n++;
+      s.nps += r.nps;
+      s.csat += r.csat;
       sums.set(r.account_id, s);
     }
     const accs = book.accounts;
-    const mean = (a: { account_id: string }, k: "nps" | "csat") => { const s = sums.get(a.account_id); return s ? s[k] / s.n : null; };
-    const res = await call("/api/calc/regression", json({
-      kind: "logistic", outcome: "renewed", predictors,
-      data: {
-        renewed: accs.map((a) => a.renewed), nps: accs.map((a) => mean(a, "nps")), csat: accs.map((a) => mean(a, "csat")),
-        log_arr: accs.map((a) => Math.log(a.arr)), segment: accs.map((a) => a.segment),
-      },
-    }));
+    const mean = (a: { account_id: string }, k: "nps" | "csat") => {
+      const s = sums.get(a.account_id);
+      return s ? s[k] / s.n : null;
+    };
+    const res = await call(
+      "/api/calc/regression",
+      json({
+        kind: "logistic",
+        outcome: "renewed",
+        predictors,
+        data: {
+          renewed: accs.map((a) => a.renewed),
+          nps: accs.map((a) => mean(a, "nps")),
+          csat: accs.map((a) => mean(a, "csat")),
+          log_arr: accs.map((a) => Math.log(a.arr)),
+          segment: accs.map((a) => a.segment),
+        },
+      }),
+    );
     expect(res.status).toBe(200);
     const calc = await res.json<{ nObs: number; terms: string[]; coefficients: Coef[] }>();
     expect(calc.nObs).toBe(model.nObs);

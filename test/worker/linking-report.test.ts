@@ -10,7 +10,12 @@ const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "a
 function hostileBook(n: number) {
   const rng = makeRng(3);
   const segs = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "<script>alert(1)</script>", "+plain", "-minus", "Normal, with comma"];
-  const ids: string[] = [], seg: string[] = [], arr = new Float64Array(n), renewed = new Float64Array(n), rid: string[] = [], nps: number[] = [];
+  const ids: string[] = [],
+    seg: string[] = [],
+    arr = new Float64Array(n),
+    renewed = new Float64Array(n),
+    rid: string[] = [],
+    nps: number[] = [];
   for (let i = 0; i < n; i++) {
     ids.push(`a${i}`);
     seg.push(segs[i % segs.length]);
@@ -33,9 +38,20 @@ describe("report and accounts export", () => {
     const b = hostileBook(600);
     await seedDataset(ws.id, "accounts", b.accounts);
     await seedDataset(ws.id, "responses", b.responses);
-    const m = await (await call(`/api/workspaces/${ws.id}/models`, { ...json({ kind: "logistic", predictors: ["nps"] }), token: ws.token })).json<{ id: string }>();
+    const m = await (
+      await call(`/api/workspaces/${ws.id}/models`, { ...json({ kind: "logistic", predictors: ["nps"] }), token: ws.token })
+    ).json<{ id: string }>();
     const s = await call(`/api/workspaces/${ws.id}/scenarios`, {
-      ...json({ name: "<img src=x onerror=alert(1)> lift", modelId: m.id, change: { nps: 1 }, segment: "<script>alert(1)</script>", grossMargin: 0.8, investment: 1000, draws: 100, save: true }),
+      ...json({
+        name: "<img src=x onerror=alert(1)> lift",
+        modelId: m.id,
+        change: { nps: 1 },
+        segment: "<script>alert(1)</script>",
+        grossMargin: 0.8,
+        investment: 1000,
+        draws: 100,
+        save: true,
+      }),
       token: ws.token,
     });
     expect(s.status).toBe(201);
@@ -79,12 +95,17 @@ describe("report and accounts export", () => {
       expect(seg).not.toMatch(/^[=+\-@]/);
     }
     // Only the chosen segment changes.
-    const changed = lines.slice(1).filter((l) => l.includes("<script>")).every((l) => l.split(",").at(-2) === "1");
+    const changed = lines
+      .slice(1)
+      .filter((l) => l.includes("<script>"))
+      .every((l) => l.split(",").at(-2) === "1");
     expect(changed).toBe(true);
   });
 
   it("accounts.csv of a model with segment as a predictor lists segment once", async () => {
-    const m = await (await call(`/api/workspaces/${ws.id}/models`, { ...json({ kind: "logistic", predictors: ["nps", "segment"] }), token: ws.token })).json<{ id: string }>();
+    const m = await (
+      await call(`/api/workspaces/${ws.id}/models`, { ...json({ kind: "logistic", predictors: ["nps", "segment"] }), token: ws.token })
+    ).json<{ id: string }>();
     const res = await call(`/api/workspaces/${ws.id}/export/accounts.csv?model=${m.id}`, { token: viewer });
     expect((await res.text()).split("\r\n")[0]).toBe("account_id,segment,arr,nps,renewed,p");
   });

@@ -24,9 +24,18 @@ export async function seedDataset(
   const block: Block = { rows, firstRow: 0, columns: blockCols };
   const id = `d_seed_${kind}_${Math.random().toString(36).slice(2)}`;
   await storeDataset(env, {
-    id, workspaceId, kind, name: `seed ${kind}`, rows,
+    id,
+    workspaceId,
+    kind,
+    name: `seed ${kind}`,
+    rows,
     columns: blockCols.map((c) => ({ name: c.name, type: c.storage === "num" ? "number" : "text", source: c.name, storage: c.storage })),
-    warnings: [], options, blocks: [block], blockRows: 65536, raw: new Uint8Array(0), contentType: "text/csv",
+    warnings: [],
+    options,
+    blocks: [block],
+    blockRows: 65536,
+    raw: new Uint8Array(0),
+    contentType: "text/csv",
   });
   // created_at has millisecond resolution: keep "newest" unambiguous for back-to-back seeds.
   await new Promise((r) => setTimeout(r, 5));

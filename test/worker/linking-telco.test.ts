@@ -14,7 +14,9 @@ describe("Telco: satisfaction separates churn (PROVENANCE.md known quirk)", () =
     const acc = ["customer_id,arr,renewed,segment,tenure_months"];
     const resp = ["account_id,csat"];
     for (const r of rows) {
-      acc.push([r.customer_id, (12 * Number(r.monthly_charge)).toFixed(2), 1 - Number(r.churn_value), r.contract, r.tenure_months].join(","));
+      acc.push(
+        [r.customer_id, (12 * Number(r.monthly_charge)).toFixed(2), 1 - Number(r.churn_value), r.contract, r.tenure_months].join(","),
+      );
       resp.push(`${r.customer_id},${r.satisfaction_score}`);
     }
     ws = await createWorkspace("Telco");
@@ -26,7 +28,8 @@ describe("Telco: satisfaction separates churn (PROVENANCE.md known quirk)", () =
 
   it("with satisfaction: 422 perfect_separation naming csat", async () => {
     const res = await call(`/api/workspaces/${ws.id}/models`, {
-      ...json({ kind: "logistic", outcome: "renewed", predictors: ["csat", "segment", "tenure_months"] }), token: ws.token,
+      ...json({ kind: "logistic", outcome: "renewed", predictors: ["csat", "segment", "tenure_months"] }),
+      token: ws.token,
     });
     expect(res.status).toBe(422);
     const e = await res.json<ErrorJson>();
@@ -37,7 +40,8 @@ describe("Telco: satisfaction separates churn (PROVENANCE.md known quirk)", () =
 
   it("without satisfaction it fits, on all 7,043 accounts", async () => {
     const res = await call(`/api/workspaces/${ws.id}/models`, {
-      ...json({ kind: "logistic", outcome: "renewed", predictors: ["segment", "tenure_months", "log_arr"] }), token: ws.token,
+      ...json({ kind: "logistic", outcome: "renewed", predictors: ["segment", "tenure_months", "log_arr"] }),
+      token: ws.token,
     });
     expect(res.status).toBe(201);
     const m = await res.json<{ nObs: number; terms: string[]; validation: { auc: number } }>();

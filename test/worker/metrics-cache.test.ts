@@ -14,7 +14,11 @@ describe("metrics cache", () => {
   it("repeats, then follows a new upload and a deletion", async () => {
     const ws = await createWorkspace("cache");
     // 2 promoters, 1 passive, 1 detractor: NPS = (2 − 1)/4 = 25.
-    const first = await upload(ws, "kind=responses", "account_id,date,nps\nA,2025-01-05,10\nB,2025-01-06,9\nC,2025-02-01,7\nD,2025-02-02,3\n");
+    const first = await upload(
+      ws,
+      "kind=responses",
+      "account_id,date,nps\nA,2025-01-05,10\nB,2025-01-06,9\nC,2025-02-01,7\nD,2025-02-02,3\n",
+    );
     expect(first.status).toBe(201);
     const a = await get(ws, "?by=month");
     expect(a.overall.nps).toMatchObject({ score: 25, n: 4 });

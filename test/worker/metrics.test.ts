@@ -8,7 +8,11 @@ type M = {
   csat: { score: number | null; mean: number | null; n: number; ci95: Interval };
   ces: { mean: number | null; n: number; ci95: Interval };
 };
-type MetricsJson = { overall: M; groups: ({ key: string } & M)[]; benchmarks: { npsIndustryAverages: Record<string, number>; csatBand: string | null } };
+type MetricsJson = {
+  overall: M;
+  groups: ({ key: string } & M)[];
+  benchmarks: { npsIndustryAverages: Record<string, number>; csatBand: string | null };
+};
 
 /*
  * Independent computation, written here apart from models/survey/metrics.ts and worker/metrics:
@@ -58,8 +62,14 @@ function book() {
     ces: 1 + ((i * 5) % 7),
     tp: tps[i % 4],
   }));
-  const accounts = "account_id,arr,segment\n" + Array.from({ length: 8 }, (_, k) => `A${k},${1000 * (k + 1)},${k < 4 ? "SMB" : "Enterprise"}`).join("\n") + "\n";
-  const responses = "account_id,date,nps,csat,ces,touchpoint\n" + rows.map((r) => `${r.account},${r.date},${r.nps},${r.csat},${r.ces},${r.tp}`).join("\n") + "\n";
+  const accounts =
+    "account_id,arr,segment\n" +
+    Array.from({ length: 8 }, (_, k) => `A${k},${1000 * (k + 1)},${k < 4 ? "SMB" : "Enterprise"}`).join("\n") +
+    "\n";
+  const responses =
+    "account_id,date,nps,csat,ces,touchpoint\n" +
+    rows.map((r) => `${r.account},${r.date},${r.nps},${r.csat},${r.ces},${r.tp}`).join("\n") +
+    "\n";
   return { rows, accounts, responses };
 }
 
@@ -84,7 +94,10 @@ describe("metrics against an independent computation (to 1e-9)", () => {
       near(got.nps.ci95![0], nps.lo);
       near(got.nps.ci95![1], nps.hi);
       expect(got.nps.n).toBe(rows.length);
-      const csat = expectedCsat(rows.map((r) => r.csat), 5);
+      const csat = expectedCsat(
+        rows.map((r) => r.csat),
+        5,
+      );
       near(got.csat.score, csat.score);
       near(got.csat.mean, csat.mean);
       near(got.csat.ci95![0], csat.lo);
@@ -99,24 +112,42 @@ describe("metrics against an independent computation (to 1e-9)", () => {
     };
     check(m.overall, all);
     expect(m.groups.map((g) => g.key)).toEqual(["billing", "onboarding", "renewal", "support"]);
-    for (const g of m.groups) check(g, all.filter((r) => r.tp === g.key));
+    for (const g of m.groups)
+      check(
+        g,
+        all.filter((r) => r.tp === g.key),
+      );
     expect(m.benchmarks.npsIndustryAverages.software).toBe(34); // DOMAIN.md benchmarks
 
     const q = (await (await call(`/api/workspaces/${ws.id}/metrics?by=quarter`, { token: ws.token })).json()) as MetricsJson;
     expect(q.groups.map((g) => g.key)).toEqual(["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]);
     const quarterOf = (d: string) => `2024-Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`;
-    for (const g of q.groups) check(g, all.filter((r) => quarterOf(r.date) === g.key));
+    for (const g of q.groups)
+      check(
+        g,
+        all.filter((r) => quarterOf(r.date) === g.key),
+      );
 
     const s = (await (await call(`/api/workspaces/${ws.id}/metrics?by=segment`, { token: ws.token })).json()) as MetricsJson;
     expect(s.groups.map((g) => g.key)).toEqual(["Enterprise", "SMB", "(none)"]);
     const seg = (a: string) => (a === "ORPHAN" ? "(none)" : Number(a.slice(1)) < 4 ? "SMB" : "Enterprise");
-    for (const g of s.groups) check(g, all.filter((r) => seg(r.account) === g.key));
+    for (const g of s.groups)
+      check(
+        g,
+        all.filter((r) => seg(r.account) === g.key),
+      );
 
-    const f = (await (await call(`/api/workspaces/${ws.id}/metrics?by=month&from=2024-03-01&to=2024-05-31`, { token: ws.token })).json()) as MetricsJson;
+    const f = (await (
+      await call(`/api/workspaces/${ws.id}/metrics?by=month&from=2024-03-01&to=2024-05-31`, { token: ws.token })
+    ).json()) as MetricsJson;
     const inRange = all.filter((r) => r.date >= "2024-03-01" && r.date <= "2024-05-31");
     expect(inRange.length).toBe(13);
     check(f.overall, inRange);
-    expect(f.groups.map((g) => [g.key, g.nps.n])).toEqual([["2024-03", 4], ["2024-04", 4], ["2024-05", 5]]);
+    expect(f.groups.map((g) => [g.key, g.nps.n])).toEqual([
+      ["2024-03", 4],
+      ["2024-04", 4],
+      ["2024-05", 5],
+    ]);
 
     expect((await call(`/api/workspaces/${ws.id}/metrics?by=week`, { token: ws.token })).status).toBe(400);
     expect((await call(`/api/workspaces/${ws.id}/metrics?from=2024-02-30`, { token: ws.token })).status).toBe(400);
@@ -125,13 +156,19 @@ describe("metrics against an independent computation (to 1e-9)", () => {
   it("combines blocks: 70,000 responses over two blocks match the one-pass computation", async () => {
     const ws = await createWorkspace();
     const n = 70000;
-    const nps: number[] = [], csat: number[] = [], ces: number[] = [];
+    const nps: number[] = [],
+      csat: number[] = [],
+      ces: number[] = [];
     let text = "account_id,nps,csat,ces\n";
     let x = 12345;
     for (let i = 0; i < n; i++) {
       x = (x * 1103515245 + 12345) % 2147483648; // a fixed LCG, only to spread the scores
-      const a = x % 11, b = 1 + (x % 10), c = 1 + (x % 7);
-      nps.push(a); csat.push(b); ces.push(c);
+      const a = x % 11,
+        b = 1 + (x % 10),
+        c = 1 + (x % 7);
+      nps.push(a);
+      csat.push(b);
+      ces.push(c);
       text += `A${i % 500},${a},${b},${c}\n`;
     }
     const up = await upload(ws, "kind=responses&csatScale=10", text);

@@ -89,7 +89,11 @@ describe("models over blocks (MODEL_BLOCK_CELLS) answer as the in-memory fit", (
   it("GET .../models/:id/accounts (the design for the browser) answers 422 too_large above the threshold, 200 below", async () => {
     const made = await fit({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat"] });
     const get = (vars: Record<string, string>) =>
-      app.request(`/api/workspaces/${ws.id}/models/${made.json.id}/accounts`, { headers: { Authorization: `Bearer ${ws.token}` } }, { ...env, ...vars });
+      app.request(
+        `/api/workspaces/${ws.id}/models/${made.json.id}/accounts`,
+        { headers: { Authorization: `Bearer ${ws.token}` } },
+        { ...env, ...vars },
+      );
     const ok = await get({});
     expect(ok.status).toBe(200);
     // The design counts one row per joined account (3,000 seeded above) times 3 terms: over 1,000 cells.
@@ -106,8 +110,18 @@ describe("models over blocks (MODEL_BLOCK_CELLS) answer as the in-memory fit", (
       const res = await app.request(
         `/api/workspaces/${ws.id}/scenarios`,
         {
-          method: "POST", headers: { Authorization: `Bearer ${ws.token}`, "Content-Type": "application/json" },
-          body: JSON.stringify({ modelId: made.json.id, change: { nps: 1.5 }, draws: 200, seed: 7, save: false, horizonYears: 3, investment: 50_000, ...(segment ? { segment } : {}) }),
+          method: "POST",
+          headers: { Authorization: `Bearer ${ws.token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({
+            modelId: made.json.id,
+            change: { nps: 1.5 },
+            draws: 200,
+            seed: 7,
+            save: false,
+            horizonYears: 3,
+            investment: 50_000,
+            ...(segment ? { segment } : {}),
+          }),
         },
         { ...env, ...vars },
       );
@@ -130,12 +144,22 @@ describe("models over blocks (MODEL_BLOCK_CELLS) answer as the in-memory fit", (
     const made = await fit({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "segment"] });
     const scen = await app.request(
       `/api/workspaces/${ws.id}/scenarios`,
-      { method: "POST", headers: { Authorization: `Bearer ${ws.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ modelId: made.json.id, change: { nps: 1 }, segment: "SMB", draws: 0, save: true }) },
+      {
+        method: "POST",
+        headers: { Authorization: `Bearer ${ws.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ modelId: made.json.id, change: { nps: 1 }, segment: "SMB", draws: 0, save: true }),
+      },
       env,
     );
     const scenarioId = ((await scen.json()) as { id: string }).id;
     const csv = async (vars: Record<string, string>) =>
-      (await app.request(`/api/workspaces/${ws.id}/export/accounts.csv?scenario=${scenarioId}`, { headers: { Authorization: `Bearer ${ws.token}` } }, { ...env, ...vars })).text();
+      (
+        await app.request(
+          `/api/workspaces/${ws.id}/export/accounts.csv?scenario=${scenarioId}`,
+          { headers: { Authorization: `Bearer ${ws.token}` } },
+          { ...env, ...vars },
+        )
+      ).text();
     const whole = await csv({});
     const blocks = await csv(tiny); // 256-row blocks
     expect(blocks).toBe(whole);

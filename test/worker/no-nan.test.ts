@@ -51,13 +51,22 @@ describe("finite guard", () => {
 
 /** CDNOW summary (Fader, Hardie & Lee 2005; PROVENANCE.md): the data lifetimes' BG/NBD example converges on. */
 function bgnbdSample() {
-  const rows = cdnowSummary.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  const rows = cdnowSummary
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",").map(Number));
   return { frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]) };
 }
 
 /** CDNOW repeat buyers (x > 0) with their mean spend zbar: the published Gamma-Gamma example. */
 function gammaGammaSample() {
-  const rows = cdnowZbar.trim().split("\n").slice(1).map((l) => l.split(",").map(Number)).filter((r) => r[1] > 0);
+  const rows = cdnowZbar
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",").map(Number))
+    .filter((r) => r[1] > 0);
   return { frequency: rows.map((r) => r[1]), monetary: rows.map((r) => r[4]) };
 }
 
@@ -73,20 +82,63 @@ const CALC_BODIES: Record<string, unknown[]> = {
     { kind: "transactional", transactionsPerMonth: 2, averageOrderValue: 40, grossMargin: 0.3, lifespanMonths: 36 },
   ],
   "/api/calc/renewal-uplift": [
-    { accounts: 1000, arr: 50000, baselineRenewal: 0.85, renewalLift: 0.02, horizonYears: 3, grossMargin: 0.8, discountRate: 0.1, investment: 500000 },
+    {
+      accounts: 1000,
+      arr: 50000,
+      baselineRenewal: 0.85,
+      renewalLift: 0.02,
+      horizonYears: 3,
+      grossMargin: 0.8,
+      discountRate: 0.1,
+      investment: 500000,
+    },
   ],
   "/api/calc/sbg": [{ survivors: [1000, 631, 468, 382, 326, 289, 262, 241], horizon: 12 }],
   "/api/calc/regression": [
-    { kind: "linear", data: { y: [1, 3, 2, 5, 4, 6, 8, 7], x: [1, 2, 3, 4, 5, 6, 7, 8] }, outcome: "y", predictors: ["x"], covariance: "nonrobust" },
+    {
+      kind: "linear",
+      data: { y: [1, 3, 2, 5, 4, 6, 8, 7], x: [1, 2, 3, 4, 5, 6, 7, 8] },
+      outcome: "y",
+      predictors: ["x"],
+      covariance: "nonrobust",
+    },
     { kind: "logistic", data: { y: [0, 0, 1, 0, 1, 1, 0, 1, 1, 1], x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, outcome: "y", predictors: ["x"] },
   ],
   "/api/calc/bgnbd": [bgnbdSample()],
   "/api/calc/gamma-gamma": [gammaGammaSample()],
-  "/api/calc/program": [{ initiatives: [{ name: "a", gain: 100, investment: 50 }, { name: "b", gain: 10, investment: 20 }], overlap: 0.2 }],
+  "/api/calc/program": [
+    {
+      initiatives: [
+        { name: "a", gain: 100, investment: 50 },
+        { name: "b", gain: 10, investment: 20 },
+      ],
+      overlap: 0.2,
+    },
+  ],
 };
 
 /** JSON texts of extreme numbers; 1e309 and -1e309 parse to ±Infinity in the worker. */
-const EXTREMES = ["0", "-0", "-1", "1e308", "-1e308", "1e309", "-1e309", "5e-324", "1e-300", "0.5", "2147483648", "9007199254740993", "null", '"NaN"', '"Infinity"', '"12"', "[]", "{}", "true"];
+const EXTREMES = [
+  "0",
+  "-0",
+  "-1",
+  "1e308",
+  "-1e308",
+  "1e309",
+  "-1e309",
+  "5e-324",
+  "1e-300",
+  "0.5",
+  "2147483648",
+  "9007199254740993",
+  "null",
+  '"NaN"',
+  '"Infinity"',
+  '"12"',
+  "[]",
+  "{}",
+  "true",
+];
 
 /** Seeded uniforms: the mulberry32 generator of scripts/synthetic-book.mjs. */
 const mulberry32 = (seed: number) => makeRandom(seed).uniform;
@@ -96,7 +148,10 @@ function mutate(body: unknown, r: () => number, rate: number): string {
   const walk = (v: unknown): string => {
     if (typeof v === "number") return r() < rate ? EXTREMES[Math.floor(r() * EXTREMES.length)] : JSON.stringify(v);
     if (Array.isArray(v)) return `[${v.map(walk).join(",")}]`;
-    if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${walk(x)}`).join(",")}}`;
+    if (v && typeof v === "object")
+      return `{${Object.entries(v)
+        .map(([k, x]) => `${JSON.stringify(k)}:${walk(x)}`)
+        .join(",")}}`;
     return JSON.stringify(v);
   };
   return walk(body);
@@ -129,7 +184,8 @@ describe("calculators under extreme numbers", () => {
             if (res.status >= 500) failures.push(`${path} ${text} -> ${res.status} ${JSON.stringify(json)}`);
             else if (res.status >= 400 && !(json as { error?: { code?: string } })?.error?.code)
               failures.push(`${path} ${text} -> ${res.status} without an error code`);
-            else if (text === texts[0] && res.status !== 200) failures.push(`${path} valid body ${text} -> ${res.status} ${JSON.stringify(json)}`);
+            else if (text === texts[0] && res.status !== 200)
+              failures.push(`${path} valid body ${text} -> ${res.status} ${JSON.stringify(json)}`);
           } catch (e) {
             failures.push((e as Error).message.slice(0, 400));
           }
@@ -154,12 +210,20 @@ describe("workspace computations under edge-of-range inputs", () => {
     const { goodBytes } = await import("./support/fixtures");
     const { cdnowTransactionsCsv } = await import("./support/cdnow");
     const ws = await newWorkspace("Edges");
-    for (const [kind, body] of [["accounts", goodBytes("accounts.csv")], ["responses", goodBytes("responses.csv")], ["transactions", cdnowTransactionsCsv()]] as const) {
+    for (const [kind, body] of [
+      ["accounts", goodBytes("accounts.csv")],
+      ["responses", goodBytes("responses.csv")],
+      ["transactions", cdnowTransactionsCsv()],
+    ] as const) {
       const r = await upload(ws.id, ws.token, body, { kind });
       expect(r.status, await r.text()).toBe(201);
     }
     const post = (path: string, body: unknown) =>
-      call(`/api/workspaces/${ws.id}${path}`, { method: "POST", headers: { ...auth(ws.token), "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      call(`/api/workspaces/${ws.id}${path}`, {
+        method: "POST",
+        headers: { ...auth(ws.token), "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const get = (path: string) => call(`/api/workspaces/${ws.id}${path}`, { headers: auth(ws.token) });
     const fit = await post("/models", { kind: "logistic", outcome: "renewed", predictors: ["nps", "log_arr", "segment"] });
     const { json: model } = await readChecked(fit, "fit");
@@ -167,12 +231,17 @@ describe("workspace computations under edge-of-range inputs", () => {
     const modelId = (model as { id: string }).id;
 
     const r = mulberry32(2026);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-    const some = <T,>(xs: readonly T[]): T[] => xs.filter(() => r() < 0.4);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+    const some = <T>(xs: readonly T[]): T[] => xs.filter(() => r() < 0.4);
     const predictors = ["nps", "csat", "ces", "log_arr", "arr", "segment", "region", "tenure_months", "responses", "expansion"] as const;
     const requests: { label: string; send: () => Promise<Response> }[] = [];
     for (let i = 0; i < 20; i++) {
-      const body = { kind: pick(["linear", "logistic"] as const), outcome: pick(["renewed", "arr", "nps", "tenure_months", "expansion", "segment"]), predictors: some(predictors), covariance: pick(["nonrobust", "HC3"]) };
+      const body = {
+        kind: pick(["linear", "logistic"] as const),
+        outcome: pick(["renewed", "arr", "nps", "tenure_months", "expansion", "segment"]),
+        predictors: some(predictors),
+        covariance: pick(["nonrobust", "HC3"]),
+      };
       requests.push({ label: `models ${JSON.stringify(body)}`, send: () => post("/models", body) });
     }
     for (let i = 0; i < 30; i++) {
@@ -191,11 +260,22 @@ describe("workspace computations under edge-of-range inputs", () => {
       requests.push({ label: `scenarios ${JSON.stringify(body)}`, send: () => post("/scenarios", body) });
     }
     for (let i = 0; i < 12; i++) {
-      const body = { metric: pick([undefined, "nps", "csat", "ces"]), method: pick(["relative-weights", "coefficient"]), outcome: pick(["renewed", "arr", "expansion", "nope"]), minAccounts: pick([5, 30, 100000]) };
+      const body = {
+        metric: pick([undefined, "nps", "csat", "ces"]),
+        method: pick(["relative-weights", "coefficient"]),
+        outcome: pick(["renewed", "arr", "expansion", "nope"]),
+        minAccounts: pick([5, 30, 100000]),
+      };
       requests.push({ label: `drivers ${JSON.stringify(body)}`, send: () => post("/drivers", body) });
     }
     for (let i = 0; i < 6; i++) {
-      const body = { method: "bgnbd-gg", horizonMonths: pick([1, 12, 600]), annualDiscountRate: pick([0, 0.1, 1]), margin: pick([0, 0.3, 1]), observationEnd: pick([undefined, "1997-01-02", "1997-09-30", "1998-06-30", "2030-01-01"]) };
+      const body = {
+        method: "bgnbd-gg",
+        horizonMonths: pick([1, 12, 600]),
+        annualDiscountRate: pick([0, 0.1, 1]),
+        margin: pick([0, 0.3, 1]),
+        observationEnd: pick([undefined, "1997-01-02", "1997-09-30", "1998-06-30", "2030-01-01"]),
+      };
       requests.push({ label: `clv ${JSON.stringify(body)}`, send: () => post("/clv", body) });
     }
     for (let i = 0; i < 10; i++) {
@@ -207,7 +287,11 @@ describe("workspace computations under edge-of-range inputs", () => {
       requests.push({ label: `clv/sbg ${q}`, send: () => get(`/clv/sbg?${q}`) });
     }
     for (let i = 0; i < 12; i++) {
-      const parts = [r() < 0.7 ? `by=${pick(["month", "quarter", "touchpoint", "segment"])}` : "", r() < 0.5 ? `from=${pick(["2025-01-01", "2025-06-30", "2030-01-01"])}` : "", r() < 0.5 ? `to=${pick(["2024-12-31", "2025-03-31", "2025-12-31"])}` : ""];
+      const parts = [
+        r() < 0.7 ? `by=${pick(["month", "quarter", "touchpoint", "segment"])}` : "",
+        r() < 0.5 ? `from=${pick(["2025-01-01", "2025-06-30", "2030-01-01"])}` : "",
+        r() < 0.5 ? `to=${pick(["2024-12-31", "2025-03-31", "2025-12-31"])}` : "",
+      ];
       const q = parts.filter(Boolean).join("&");
       requests.push({ label: `metrics ${q}`, send: () => get(`/metrics?${q}`) });
     }
@@ -219,7 +303,8 @@ describe("workspace computations under edge-of-range inputs", () => {
       try {
         const { json } = await readChecked(res, label);
         if (res.status >= 500) failures.push(`${label} -> ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-        else if (res.status >= 400 && !(json as { error?: { code?: string } })?.error?.code) failures.push(`${label} -> ${res.status} without an error code`);
+        else if (res.status >= 400 && !(json as { error?: { code?: string } })?.error?.code)
+          failures.push(`${label} -> ${res.status} without an error code`);
       } catch (e) {
         failures.push((e as Error).message.slice(0, 500));
       }

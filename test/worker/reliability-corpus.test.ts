@@ -15,7 +15,6 @@ import { readChecked } from "./support/json-check";
  */
 type ErrBody = { error: { code: string; message: string; details: { row?: number; column?: string; message: string }[] } };
 
-
 function bodyFor(c: BadCase, bytes: Uint8Array) {
   if (c.body === "raw") return { body: bytes as BodyInit, multipartField: undefined };
   return { body: bytes as BodyInit, multipartField: c.body === "multipart" ? "file" : "attachment" };
@@ -33,9 +32,31 @@ describe("bad-input corpus", () => {
   it("has at least 40 cases covering issue 7's list", () => {
     expect(badCases.length).toBeGreaterThanOrEqual(40);
     const names = badCases.map((c) => c.file).join(" ");
-    for (const must of ["empty", "header-only", "binary-garbage", "zip-renamed", "wrong-delimiter", "unclosed-quote", "ragged", "sixty-mb",
-      "ten-thousand-columns", "duplicate-headers", "nps-11", "xlsx-merged-header", "csat-0", "negative-arr", "text-in-money", "duplicate-account-ids",
-      "unknown-kind", "mapping-missing-header", "31-02-2025", "1e309", "utf16", "xlsx-formula", "xlsx-merged"]) {
+    for (const must of [
+      "empty",
+      "header-only",
+      "binary-garbage",
+      "zip-renamed",
+      "wrong-delimiter",
+      "unclosed-quote",
+      "ragged",
+      "sixty-mb",
+      "ten-thousand-columns",
+      "duplicate-headers",
+      "nps-11",
+      "xlsx-merged-header",
+      "csat-0",
+      "negative-arr",
+      "text-in-money",
+      "duplicate-account-ids",
+      "unknown-kind",
+      "mapping-missing-header",
+      "31-02-2025",
+      "1e309",
+      "utf16",
+      "xlsx-formula",
+      "xlsx-merged",
+    ]) {
       expect(names, must).toContain(must);
     }
   });
@@ -62,7 +83,10 @@ describe("bad-input corpus", () => {
       expect(typeof err.message).toBe("string");
       expect(err.message.length).toBeGreaterThan(10);
       const ok = matches(res.status, err, c.expect) || (c.expect.orCells !== undefined && matches(res.status, err, c.expect.orCells));
-      expect(ok, `${c.file}: expected ${JSON.stringify(c.expect)}, got ${res.status} ${JSON.stringify({ code: err.code, message: err.message, details: err.details.slice(0, 5) })}`).toBe(true);
+      expect(
+        ok,
+        `${c.file}: expected ${JSON.stringify(c.expect)}, got ${res.status} ${JSON.stringify({ code: err.code, message: err.message, details: err.details.slice(0, 5) })}`,
+      ).toBe(true);
 
       // The same file as a dry run (the UI's mapping preview) gets the same answer, and stores nothing either.
       const dry = await upload(ws.id, ws.token, body, {

@@ -93,7 +93,12 @@ describe("concurrent uploads to one workspace", () => {
       upload(w.id, w.token, b, { kind: "responses", fileName: "b" }),
       upload(w.id, w.token, c, { kind: "accounts", fileName: "c" }),
     ]);
-    const answers = await Promise.all([ra, rb, rc].map(async (r, i) => ({ status: r.status, json: (await readChecked(r, `upload ${i}`)).json as { id?: string; rows?: number; error?: { code: string } } })));
+    const answers = await Promise.all(
+      [ra, rb, rc].map(async (r, i) => ({
+        status: r.status,
+        json: (await readChecked(r, `upload ${i}`)).json as { id?: string; rows?: number; error?: { code: string } },
+      })),
+    );
     const expectedRows = [3000, new TextDecoder().decode(b).trim().split("\n").length - 1, 1500];
     const landed: string[] = [];
     answers.forEach((ans, i) => {
@@ -124,7 +129,9 @@ describe("concurrent uploads to one workspace", () => {
     const w = await newWorkspace("Burst");
     const files = Array.from({ length: 10 }, (_, i) => accountsCsv(200 + 37 * i, `B${i}_`));
     const res = await Promise.all(files.map((f, i) => upload(w.id, w.token, f, { kind: "accounts", fileName: `f${i}` })));
-    const out = await Promise.all(res.map(async (r, i) => ({ i, status: r.status, json: (await readChecked(r, `burst ${i}`)).json as { id?: string; rows?: number } })));
+    const out = await Promise.all(
+      res.map(async (r, i) => ({ i, status: r.status, json: (await readChecked(r, `burst ${i}`)).json as { id?: string; rows?: number } })),
+    );
     const ok = out.filter((o) => o.status === 201);
     for (const o of out) expect([201, 409]).toContain(o.status);
     for (const o of ok) expect(o.json.rows).toBe(200 + 37 * o.i);

@@ -23,15 +23,13 @@ function parseCsv(text: string): string[][] {
       if (ch === '"' && text[i + 1] === '"') {
         cell += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ",") {
       row.push(cell);
       cell = "";
-    }
-    else if (ch === "\n" || ch === "\r") {
+    } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
       row.push(cell);
       rows.push(row);
@@ -62,7 +60,10 @@ describe("CSV exports neutralise formula-like text", () => {
       acc.push(`${q(id)},${1000 + i * 10},${i % 3 === 0 ? 0 : 1},${q(HOSTILE[i % HOSTILE.length])}`);
       res.push(`${q(id)},${i % 11}`);
     }
-    for (const [kind, body] of [["accounts", acc], ["responses", res]] as const) {
+    for (const [kind, body] of [
+      ["accounts", acc],
+      ["responses", res],
+    ] as const) {
       const r = await upload(ws.id, ws.token, body.join("\n") + "\n", { kind });
       const { text } = await readChecked(r, kind);
       expect(r.status, text).toBe(201);
@@ -74,15 +75,18 @@ describe("CSV exports neutralise formula-like text", () => {
     });
     const { json, text } = await readChecked(fit, "fit");
     expect(fit.status, text).toBe(201);
-    const exp = await call(`/api/workspaces/${ws.id}/export/accounts.csv?model=${(json as { id: string }).id}`, { headers: auth(ws.token) });
+    const exp = await call(`/api/workspaces/${ws.id}/export/accounts.csv?model=${(json as { id: string }).id}`, {
+      headers: auth(ws.token),
+    });
     expect(exp.status).toBe(200);
     const rows = parseCsv(await exp.text());
     expect(rows.length).toBe(41);
     const seen = new Set<string>();
-    for (const row of rows) for (const cell of row) {
-      expect(dangerous(cell), `export cell ${JSON.stringify(cell)}`).toBe(false);
-      seen.add(cell);
-    }
+    for (const row of rows)
+      for (const cell of row) {
+        expect(dangerous(cell), `export cell ${JSON.stringify(cell)}`).toBe(false);
+        seen.add(cell);
+      }
     // The hostile values are still there, neutralised with a leading quote, not dropped.
     // Intake trims surrounding whitespace, so "\t=1+1" arrives as "=1+1".
     for (const h of HOSTILE) expect(seen.has(`'${h.trim()}`), `'${h.trim()} in the export`).toBe(true);
@@ -99,10 +103,11 @@ describe("CSV exports neutralise formula-like text", () => {
     expect(exp.status, body).toBe(200);
     const rows = parseCsv(body);
     const seen = new Set<string>();
-    for (const row of rows) for (const cell of row) {
-      expect(dangerous(cell), `export cell ${JSON.stringify(cell)}`).toBe(false);
-      seen.add(cell);
-    }
+    for (const row of rows)
+      for (const cell of row) {
+        expect(dangerous(cell), `export cell ${JSON.stringify(cell)}`).toBe(false);
+        seen.add(cell);
+      }
     // Intake trims surrounding whitespace, so "\t=1+1" arrives as "=1+1".
     for (const h of HOSTILE) expect(seen.has(`'${h.trim()}`), `'${h.trim()} in the export`).toBe(true);
   });

@@ -15,12 +15,57 @@ import { readChecked } from "./support/json-check";
  * Seeds are fixed so a failure reproduces; fast-check prints the shrunk mutant.
  */
 const NASTY_CELLS = [
-  "", " ", "NaN", "nan", "Infinity", "-Infinity", "1e309", "-1e309", "1e-400", "-1", "-0", "0", "11", "10", "5", "7.5",
-  "1,5", "1.234,56", "$12,000.00", "(1,200)", "12%", "%", "=1+1", "+1", "@SUM(A1)", "\"", "\"\"", "'", "\u0000", "\ufeff",
-  "٣", "１０", "0x10", "1_000", "true", "yes", "maybe", "31/02/2025", "2025-02-30", "2025-13-01", "45000", "99999999",
-  "x".repeat(300), "é", "\u202e", "null", "undefined", "A0001", " A0001 ",
+  "",
+  " ",
+  "NaN",
+  "nan",
+  "Infinity",
+  "-Infinity",
+  "1e309",
+  "-1e309",
+  "1e-400",
+  "-1",
+  "-0",
+  "0",
+  "11",
+  "10",
+  "5",
+  "7.5",
+  "1,5",
+  "1.234,56",
+  "$12,000.00",
+  "(1,200)",
+  "12%",
+  "%",
+  "=1+1",
+  "+1",
+  "@SUM(A1)",
+  '"',
+  '""',
+  "'",
+  "\u0000",
+  "\ufeff",
+  "٣",
+  "１０",
+  "0x10",
+  "1_000",
+  "true",
+  "yes",
+  "maybe",
+  "31/02/2025",
+  "2025-02-30",
+  "2025-13-01",
+  "45000",
+  "99999999",
+  "x".repeat(300),
+  "é",
+  "\u202e",
+  "null",
+  "undefined",
+  "A0001",
+  " A0001 ",
 ];
-const NASTY_CHARS = [",", ";", "\t", "\"", "\n", "\r", "\r\n", "\u0000", "\ufeff", "-", "e", "9", "$", "%", "(", " ", "|", "\\", "é"];
+const NASTY_CHARS = [",", ";", "\t", '"', "\n", "\r", "\r\n", "\u0000", "\ufeff", "-", "e", "9", "$", "%", "(", " ", "|", "\\", "é"];
 
 type Mutation =
   | { op: "cell"; line: number; col: number; value: number }
@@ -38,14 +83,20 @@ type Mutation =
 
 const idx = fc.nat({ max: 10_000 });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant("cell" as const), line: idx, col: idx, value: fc.nat({ max: NASTY_CELLS.length - 1 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ op: fc.constant("cell" as const), line: idx, col: idx, value: fc.nat({ max: NASTY_CELLS.length - 1 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("insertChar" as const), pos: idx, ch: fc.nat({ max: NASTY_CHARS.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("deleteChar" as const), pos: idx }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("dupLine" as const), line: idx }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("dropLine" as const), line: idx }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("swapLines" as const), a: idx, b: idx }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("truncate" as const), pos: idx }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("renameHeader" as const), col: idx, value: fc.nat({ max: NASTY_CELLS.length - 1 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant("renameHeader" as const), col: idx, value: fc.nat({ max: NASTY_CELLS.length - 1 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("addColumn" as const), value: fc.nat({ max: NASTY_CELLS.length - 1 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("dropColumn" as const), col: idx }) },
   { weight: 1, arbitrary: fc.constant({ op: "crlf" as const }) },
@@ -76,7 +127,12 @@ export function applyMutations(text: string, muts: Mutation[]): string {
       case "truncate": {
         const t = lines.join("\n");
         const p = m.pos % (t.length + 1);
-        const out = m.op === "insertChar" ? t.slice(0, p) + NASTY_CHARS[m.ch] + t.slice(p) : m.op === "deleteChar" ? t.slice(0, p) + t.slice(p + 1) : t.slice(0, p);
+        const out =
+          m.op === "insertChar"
+            ? t.slice(0, p) + NASTY_CHARS[m.ch] + t.slice(p)
+            : m.op === "deleteChar"
+              ? t.slice(0, p) + t.slice(p + 1)
+              : t.slice(0, p);
         lines = out.split("\n");
         break;
       }
@@ -99,7 +155,12 @@ export function applyMutations(text: string, muts: Mutation[]): string {
         break;
       case "dropColumn": {
         const c = m.col % Math.max(lines[0].split(",").length, 1);
-        lines = lines.map((l) => l.split(",").filter((_, j) => j !== c).join(","));
+        lines = lines.map((l) =>
+          l
+            .split(",")
+            .filter((_, j) => j !== c)
+            .join(","),
+        );
         break;
       }
       case "crlf":
@@ -172,10 +233,14 @@ async function checkOne(bytes: Uint8Array, kind: string, contentType: string, li
   stats.codes.set(err!.code!, (stats.codes.get(err!.code!) ?? 0) + 1);
   for (const d of err?.details ?? []) {
     if (d.row !== undefined) {
-      expect(Number.isInteger(d.row) && d.row >= 1 && d.row <= lineCount + 1, `${label}: detail row ${d.row} within the file's ${lineCount} lines`).toBe(true);
+      expect(
+        Number.isInteger(d.row) && d.row >= 1 && d.row <= lineCount + 1,
+        `${label}: detail row ${d.row} within the file's ${lineCount} lines`,
+      ).toBe(true);
     }
   }
-  if (mode === "store" || stats.uploads % 10 === 0) expectSame(await storageSnapshot(ws.id), before, `${label}: rejected upload leaves nothing`);
+  if (mode === "store" || stats.uploads % 10 === 0)
+    expectSame(await storageSnapshot(ws.id), before, `${label}: rejected upload leaves nothing`);
 }
 
 /** Storage equality with a readable difference (tables whose counts moved, R2 keys added / removed). */
@@ -227,11 +292,27 @@ describe("fuzzed uploads", () => {
       ws = await newWorkspace(`Fuzz ${kind}`);
       baseline = await storageSnapshot(ws.id);
       const arb = fc.array(mutation, { minLength: 1, maxLength: 4 });
-      for (const [mode, runs, seed] of [["dry", dry, 4242 + kind.length], ["store", store, 5353 + kind.length]] as const) {
-        await bounded(arb, async (muts) => {
-          const text = applyMutations(base, muts);
-          await checkOne(enc.encode(text), kind, "text/csv", text.split(/\r\n|\n|\r/).length, `${kind} ${mode} ${JSON.stringify(muts)}`, mode);
-        }, seed, runs, 15_000);
+      for (const [mode, runs, seed] of [
+        ["dry", dry, 4242 + kind.length],
+        ["store", store, 5353 + kind.length],
+      ] as const) {
+        await bounded(
+          arb,
+          async (muts) => {
+            const text = applyMutations(base, muts);
+            await checkOne(
+              enc.encode(text),
+              kind,
+              "text/csv",
+              text.split(/\r\n|\n|\r/).length,
+              `${kind} ${mode} ${JSON.stringify(muts)}`,
+              mode,
+            );
+          },
+          seed,
+          runs,
+          15_000,
+        );
       }
     }, 120_000);
   }
@@ -244,14 +325,25 @@ describe("fuzzed uploads", () => {
       fc.array(fc.record({ pos: fc.nat({ max: base.length - 1 }), byte: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 6 }),
       fc.option(fc.nat({ max: base.length }), { freq: 4 }),
     );
-    for (const [mode, runs, seed] of [["dry", 300, 99], ["store", 100, 199]] as const) {
-      await bounded(arb, async ([flips, cut]) => {
-        const b = base.slice(0, cut ?? base.length);
-        for (const f of flips) if (f.pos < b.length) b[f.pos] = f.byte;
-        await checkOne(b, "accounts", XLSX, 10, `xlsx ${mode} ${JSON.stringify({ flips, cut })}`, mode);
-      }, seed, runs, 15_000);
+    for (const [mode, runs, seed] of [
+      ["dry", 300, 99],
+      ["store", 100, 199],
+    ] as const) {
+      await bounded(
+        arb,
+        async ([flips, cut]) => {
+          const b = base.slice(0, cut ?? base.length);
+          for (const f of flips) if (f.pos < b.length) b[f.pos] = f.byte;
+          await checkOne(b, "accounts", XLSX, 10, `xlsx ${mode} ${JSON.stringify({ flips, cut })}`, mode);
+        },
+        seed,
+        runs,
+        15_000,
+      );
     }
-    console.info(`fuzz: ${stats.uploads} of ${planned} planned uploads, ${stats.accepted} accepted, ${stats.rejected} rejected; codes ${JSON.stringify([...stats.codes])}; slowest ${JSON.stringify(slowest)}`);
+    console.info(
+      `fuzz: ${stats.uploads} of ${planned} planned uploads, ${stats.accepted} accepted, ${stats.rejected} rejected; codes ${JSON.stringify([...stats.codes])}; slowest ${JSON.stringify(slowest)}`,
+    );
     expect(planned).toBe(2000);
     expect(stats.uploads, "at least a quarter of the plan ran within the time limits").toBeGreaterThanOrEqual(500);
   }, 120_000);

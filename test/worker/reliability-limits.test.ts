@@ -22,7 +22,11 @@ function withVars(vars: Record<string, string>) {
 async function send(path: string, init: RequestInit, vars: Record<string, string>) {
   const res = await app.request(path, init, withVars(vars));
   const { json, text } = await readChecked(res, path);
-  return { status: res.status, json: json as { error?: { code: string; message: string; details?: { row?: number; column?: string }[] }; id?: string }, text };
+  return {
+    status: res.status,
+    json: json as { error?: { code: string; message: string; details?: { row?: number; column?: string }[] }; id?: string },
+    text,
+  };
 }
 
 function csvUpload(kind: string, body: string | Uint8Array, extraHeaders: Record<string, string> = {}): RequestInit {
@@ -43,7 +47,11 @@ beforeAll(async () => {
   }
   const fit = await send(
     `/api/workspaces/${ws.id}/models`,
-    { method: "POST", headers: { ...auth(ws.token), "Content-Type": "application/json" }, body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "log_arr"] }) },
+    {
+      method: "POST",
+      headers: { ...auth(ws.token), "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "log_arr"] }),
+    },
     {},
   );
   if (fit.status === 201) modelId = fit.json.id;
@@ -53,7 +61,9 @@ describe("limits", () => {
   it("MAX_UPLOAD_BYTES: a file over the limit gets 413 and nothing is stored", async () => {
     const before = await storageSnapshot(ws.id);
     const body = goodBytes("accounts.csv"); // ~3 KB
-    const r = await send(`/api/workspaces/${ws.id}/datasets?kind=accounts&name=big`, csvUpload("accounts", body), { MAX_UPLOAD_BYTES: "1000" });
+    const r = await send(`/api/workspaces/${ws.id}/datasets?kind=accounts&name=big`, csvUpload("accounts", body), {
+      MAX_UPLOAD_BYTES: "1000",
+    });
     expect(r.status, r.text).toBe(413);
     expectLimit(r, "1000", "upload size");
     // Same with a streamed body of unknown length (no Content-Length to trust).
@@ -71,7 +81,9 @@ describe("limits", () => {
     const before = await storageSnapshot(ws.id);
     const lines = ["account_id,arr,renewed"];
     for (let i = 0; i < 20; i++) lines.push(`R${i},100,1`);
-    const r = await send(`/api/workspaces/${ws.id}/datasets?kind=accounts&name=rows`, csvUpload("accounts", lines.join("\n")), { MAX_ROWS: "10" });
+    const r = await send(`/api/workspaces/${ws.id}/datasets?kind=accounts&name=rows`, csvUpload("accounts", lines.join("\n")), {
+      MAX_ROWS: "10",
+    });
     expectLimit(r, "10", "rows");
     expect(await storageSnapshot(ws.id)).toEqual(before);
   });
@@ -95,7 +107,10 @@ describe("limits", () => {
       { MAX_CELL_CHARS: "20" },
     );
     expectLimit(r, "20", "cell length");
-    expect(r.json.error?.details?.some((d) => d.row === 3 && d.column === "segment"), JSON.stringify(r.json.error?.details)).toBe(true);
+    expect(
+      r.json.error?.details?.some((d) => d.row === 3 && d.column === "segment"),
+      JSON.stringify(r.json.error?.details),
+    ).toBe(true);
     expect(await storageSnapshot(ws.id)).toEqual(before);
   });
 
@@ -110,7 +125,11 @@ describe("limits", () => {
     expectLimit(r, "500", "JSON body");
     const calc = await send(
       "/api/calc/nps",
-      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ scores: Array.from({ length: 400 }, (_, i) => i % 11) }) },
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ scores: Array.from({ length: 400 }, (_, i) => i % 11) }),
+      },
       { MAX_JSON_BYTES: "500" },
     );
     expect(calc.status, calc.text).toBe(413);
@@ -119,7 +138,11 @@ describe("limits", () => {
   it("MAX_PREDICTORS: 3 predictors over a limit of 2", async () => {
     const r = await send(
       `/api/workspaces/${ws.id}/models`,
-      { method: "POST", headers: { ...auth(ws.token), "Content-Type": "application/json" }, body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr"] }) },
+      {
+        method: "POST",
+        headers: { ...auth(ws.token), "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr"] }),
+      },
       { MAX_PREDICTORS: "2" },
     );
     expectLimit(r, "2", "predictors");
@@ -132,7 +155,17 @@ describe("limits", () => {
       {
         method: "POST",
         headers: { ...auth(ws.token), "Content-Type": "application/json" },
-        body: JSON.stringify({ name: "d", modelId, change: { nps: 1 }, horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 1000, save: false, draws: 500 }),
+        body: JSON.stringify({
+          name: "d",
+          modelId,
+          change: { nps: 1 },
+          horizonYears: 3,
+          annualDiscountRate: 0,
+          grossMargin: 0.8,
+          investment: 1000,
+          save: false,
+          draws: 500,
+        }),
       },
       { MAX_DRAWS: "100" },
     );

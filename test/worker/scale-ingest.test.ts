@@ -62,14 +62,22 @@ function* responses(bad?: Map<number, string>) {
 describe("streaming upload", () => {
   it("parses 200,000 responses sent in 16 KB chunks into blocks equal to the rows generated", async () => {
     const ws = await createWorkspace("stream");
-    const res = await upload(ws, "kind=responses&name=big", streamOf(() => responses()));
+    const res = await upload(
+      ws,
+      "kind=responses&name=big",
+      streamOf(() => responses()),
+    );
     const body = (await res.json()) as { id: string; rows: number };
     expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(201);
     expect(body.rows).toBe(N);
     const meta = (await getDataset(env, ws.id, body.id))!;
     expect(meta.blockCount).toBe(Math.ceil(N / 65536));
     const cols = await readColumns(env, meta);
-    let npsSum = 0, daySum = 0, npsRead = 0, dayRead = 0, multi = 0;
+    let npsSum = 0,
+      daySum = 0,
+      npsRead = 0,
+      dayRead = 0,
+      multi = 0;
     for (let i = 0; i < N; i++) {
       npsSum += npsOf(i);
       daySum += dayOf(i);
@@ -95,9 +103,16 @@ describe("streaming upload", () => {
     const ws = await createWorkspace("stream-bad");
     // Rows 150,000 and 199,998 (0-based) get nps 11 and "x". Their file lines: 1 (header) + 1 + i
     // + one extra line for each multi-line touchpoint before them (rows 999, 1999, …: ⌊(i + 1) / 1000⌋).
-    const bad = new Map([[150_000, "11"], [199_998, "x"]]);
+    const bad = new Map([
+      [150_000, "11"],
+      [199_998, "x"],
+    ]);
     const lineOf = (i: number) => i + 2 + Math.floor((i + 1) / 1000);
-    const res = await upload(ws, "kind=responses", streamOf(() => responses(bad)));
+    const res = await upload(
+      ws,
+      "kind=responses",
+      streamOf(() => responses(bad)),
+    );
     expect(res.status).toBe(422);
     const err = (await res.json()) as ErrorJson;
     expect(err.error.code).toBe("invalid_file");
@@ -112,7 +127,11 @@ describe("streaming upload", () => {
     const ws = await createWorkspace("stream-many-bad");
     const bad = new Map<number, string>();
     for (let i = 0; i < N; i += 100) bad.set(i, "12");
-    const res = await upload(ws, "kind=responses", streamOf(() => responses(bad)));
+    const res = await upload(
+      ws,
+      "kind=responses",
+      streamOf(() => responses(bad)),
+    );
     expect(res.status).toBe(422);
     const err = (await res.json()) as ErrorJson;
     expect(err.error.message).toContain(`${N / 100} bad cells`);

@@ -33,8 +33,10 @@ function rows() {
 
 type Nps = { promoters: number; passives: number; detractors: number; n: number; score: number; ci95: [number, number] };
 const tally = (scores: number[]) => {
-  const p = scores.filter((s) => s >= 9).length, d = scores.filter((s) => s <= 6).length, n = scores.length;
-  const score = 100 * (p - d) / n;
+  const p = scores.filter((s) => s >= 9).length,
+    d = scores.filter((s) => s <= 6).length,
+    n = scores.length;
+  const score = (100 * (p - d)) / n;
   const se = 100 * Math.sqrt((p / n + d / n - ((p - d) / n) ** 2) / n);
   return { promoters: p, passives: n - p - d, detractors: d, n, score, lo: score - Z * se, hi: score + Z * se };
 };
@@ -48,7 +50,10 @@ function same(got: Nps, want: ReturnType<typeof tally>) {
 
 describe("metrics and join over blocks", () => {
   const data = rows();
-  const csv = ["account_id,date,nps,csat,ces,touchpoint", ...data.map((r) => `${r.acct},${r.day},${r.nps},${r.csat},${r.ces},${r.tp ?? ""}`)].join("\n");
+  const csv = [
+    "account_id,date,nps,csat,ces,touchpoint",
+    ...data.map((r) => `${r.acct},${r.day},${r.nps},${r.csat},${r.ces},${r.tp ?? ""}`),
+  ].join("\n");
   let ws: { id: string; token: string };
 
   it("stores a rollup at ingest, and GET metrics by month / touchpoint / from-to equals the row-by-row tally", async () => {
@@ -57,10 +62,11 @@ describe("metrics and join over blocks", () => {
     const { id } = (await res.json()) as { id: string };
     expect(res.status).toBe(201);
     expect(await env.FILES.head(`agg/${ws.id}/${id}.json`)).not.toBeNull();
-    const get = async (q: string) => (await (await call(`/api/workspaces/${ws.id}/metrics${q}`, { token: ws.token })).json()) as {
-      overall: { nps: Nps; csat: { n: number; mean: number }; ces: { n: number; mean: number } };
-      groups: { key: string; nps: Nps }[];
-    };
+    const get = async (q: string) =>
+      (await (await call(`/api/workspaces/${ws.id}/metrics${q}`, { token: ws.token })).json()) as {
+        overall: { nps: Nps; csat: { n: number; mean: number }; ces: { n: number; mean: number } };
+        groups: { key: string; nps: Nps }[];
+      };
     const all = await get("");
     same(all.overall.nps, tally(data.map((r) => r.nps)));
     close(all.overall.csat.mean, data.reduce((s, r) => s + r.csat, 0) / N);
@@ -88,7 +94,8 @@ describe("metrics and join over blocks", () => {
     const acc = ["account_id,arr,renewed", ...Array.from({ length: 3000 }, (_, i) => `A${i},${1000 + i},${i % 2}`)].join("\n");
     expect((await upload(ws, "kind=accounts", acc)).status).toBe(201);
     const j = await loadJoinedAccounts(env, ws.id);
-    const sum = new Float64Array(3000), cnt = new Float64Array(3000);
+    const sum = new Float64Array(3000),
+      cnt = new Float64Array(3000);
     let orphans = 0;
     for (const r of data) {
       if (r.acct.startsWith("ORPHAN")) {
@@ -111,6 +118,12 @@ describe("metrics and join over blocks", () => {
     for (const k of ["nps", "csat", "ces", "responses"]) expect(Array.from(fromBlocks.numeric[k])).toEqual(Array.from(j.numeric[k]));
     expect(fromBlocks.report).toEqual(j.report);
     const matched = cnt.filter((c) => c > 0).length; // 2,700: accounts A0, A10, … only get the orphan rows' turns
-    expect(j.report).toEqual({ accounts: 3000, responses: N, matchedAccounts: matched, orphanResponses: orphans, accountsWithoutResponses: 3000 - matched });
+    expect(j.report).toEqual({
+      accounts: 3000,
+      responses: N,
+      matchedAccounts: matched,
+      orphanResponses: orphans,
+      accountsWithoutResponses: 3000 - matched,
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDataset, readColumns } from "../../worker/data/datasets";
@@ -111,7 +117,10 @@ describe("complete is atomic", () => {
     } as Env;
     const answers = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const req = new Request(`http://x/api/workspaces/${ws.id}/uploads/${id}/complete`, { method: "POST", headers: { authorization: `Bearer ${ws.token}` } });
+        const req = new Request(`http://x/api/workspaces/${ws.id}/uploads/${id}/complete`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ws.token}` },
+        });
         const res = await worker.fetch(req, slow, createExecutionContext());
         return { status: res.status, body: (await res.json()) as Record<string, unknown> & ErrorJson };
       }),
@@ -142,13 +151,22 @@ describe("complete when the Queue is down", () => {
     const ws = await createWorkspace("queue-down");
     const { bytes, npsSum } = responsesFile(1000);
     const id = await uploadParts(ws, bytes);
-    const down = { ...env, JOBS: { send: async () => Promise.reject(new Error("queue down")), sendBatch: async () => Promise.reject(new Error("queue down")) } } as unknown as Env;
-    const req = new Request(`http://x/api/workspaces/${ws.id}/uploads/${id}/complete`, { method: "POST", headers: { authorization: `Bearer ${ws.token}` } });
+    const down = {
+      ...env,
+      JOBS: { send: async () => Promise.reject(new Error("queue down")), sendBatch: async () => Promise.reject(new Error("queue down")) },
+    } as unknown as Env;
+    const req = new Request(`http://x/api/workspaces/${ws.id}/uploads/${id}/complete`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ws.token}` },
+    });
     const res = await worker.fetch(req, down, createExecutionContext());
     expect(res.status).toBe(503);
     expect(((await res.json()) as ErrorJson).error.code).toBe("queue_unavailable");
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM datasets WHERE workspace_id = ?").bind(ws.id).first("n")).toBe(0);
-    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(id).first()).toEqual({ status: "open", dataset_id: null });
+    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(id).first()).toEqual({
+      status: "open",
+      dataset_id: null,
+    });
     const again = await json(`/api/workspaces/${ws.id}/uploads/${id}/complete`, ws.token, { method: "POST" });
     expect(again.status).toBe(202);
     const meta = await waitForJob(ws, again.body.datasetId as string);
@@ -220,7 +238,9 @@ describe("expiry sweep (UPLOAD_EXPIRY_HOURS = 24 in wrangler.toml)", () => {
     const d = await uploadParts(ws, small); // completed, dataset ready, but the parts were never removed
     const fresh = await uploadParts(ws, small); // completed recently: its job may still come
     await env.DB.batch([
-      env.DB.prepare("UPDATE uploads SET created_at = '2026-01-01T00:00:00.000Z', last_part_at = '2026-01-02T00:00:00.000Z' WHERE id = ?").bind(a),
+      env.DB.prepare(
+        "UPDATE uploads SET created_at = '2026-01-01T00:00:00.000Z', last_part_at = '2026-01-02T00:00:00.000Z' WHERE id = ?",
+      ).bind(a),
       env.DB.prepare("UPDATE uploads SET created_at = '2026-01-02T06:00:00.000Z', last_part_at = NULL WHERE id = ?").bind(b),
     ]);
     await queueByHand(ws, c, "d_stuck", small.byteLength, 50);
@@ -235,13 +255,20 @@ describe("expiry sweep (UPLOAD_EXPIRY_HOURS = 24 in wrangler.toml)", () => {
     ]);
     // What a dead attempt of the stuck job left: a block.
     await env.FILES.put(`cols/${ws.id}/d_stuck/0.bin`, "partial");
-    const status = async (id: string) => (await env.DB.prepare("SELECT status FROM uploads WHERE id = ?").bind(id).first<string>("status")) ?? "removed";
+    const status = async (id: string) =>
+      (await env.DB.prepare("SELECT status FROM uploads WHERE id = ?").bind(id).first<string>("status")) ?? "removed";
 
     // 1 s before a's 24 h are up.
     let r = await sweepUploads(env, new Date("2026-01-02T23:59:59.000Z"));
     expect(r).toEqual({ expired: 0, stuckJobs: 1, leftovers: 1, retired: 0 });
     // c and d are kept as `done` rows naming their datasets until 24 h after their last part (real time here).
-    expect([await status(a), await status(b), await status(c), await status(d), await status(fresh)]).toEqual(["open", "open", "done", "done", "queued"]);
+    expect([await status(a), await status(b), await status(c), await status(d), await status(fresh)]).toEqual([
+      "open",
+      "open",
+      "done",
+      "done",
+      "queued",
+    ]);
     const stuck = await json(`/api/workspaces/${ws.id}/datasets/d_stuck`, ws.token);
     expect(stuck.body.status).toBe("failed");
     expect((stuck.body.error as unknown as { code: string; message: string }).code).toBe("job_failed");
@@ -280,9 +307,24 @@ describe("expiry sweep (UPLOAD_EXPIRY_HOURS = 24 in wrangler.toml)", () => {
       env.DB.prepare("UPDATE uploads SET last_part_at = '2025-06-01T09:00:00.000Z' WHERE id = ?").bind(finished),
     ]);
     const twoHours = { ...env, UPLOAD_EXPIRY_HOURS: "2" } as Env;
-    expect(await sweepUploads(twoHours, new Date("2025-06-01T10:59:00.000Z"))).toEqual({ expired: 0, stuckJobs: 0, leftovers: 0, retired: 0 });
-    expect(await sweepUploads(twoHours, new Date("2025-06-01T11:01:00.000Z"))).toEqual({ expired: 0, stuckJobs: 0, leftovers: 0, retired: 1 });
-    expect(await sweepUploads(twoHours, new Date("2025-06-01T12:01:00.000Z"))).toEqual({ expired: 1, stuckJobs: 0, leftovers: 0, retired: 0 });
+    expect(await sweepUploads(twoHours, new Date("2025-06-01T10:59:00.000Z"))).toEqual({
+      expired: 0,
+      stuckJobs: 0,
+      leftovers: 0,
+      retired: 0,
+    });
+    expect(await sweepUploads(twoHours, new Date("2025-06-01T11:01:00.000Z"))).toEqual({
+      expired: 0,
+      stuckJobs: 0,
+      leftovers: 0,
+      retired: 1,
+    });
+    expect(await sweepUploads(twoHours, new Date("2025-06-01T12:01:00.000Z"))).toEqual({
+      expired: 1,
+      stuckJobs: 0,
+      leftovers: 0,
+      retired: 0,
+    });
     expect(await keys(`uploads/${ws.id}/${a}/`)).toEqual([]);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM uploads WHERE workspace_id = ?").bind(ws.id).first("n")).toBe(0);
     // The dataset itself is untouched.
@@ -318,12 +360,16 @@ describe("parse jobs survive redelivery", () => {
     await env.FILES.put(`cols/${ws.id}/d_partial/999.bin`, "stray");
     await env.FILES.put(`agg/${ws.id}/d_partial.json`, "{}");
     await env.FILES.put(`raw/${ws.id}/d_partial`, "half a file");
-    await env.DB.prepare("UPDATE datasets SET progress = '{\"rowsDone\":12000,\"rowsTotal\":30000,\"errorsSoFar\":0}' WHERE id = 'd_partial'").run();
+    await env.DB.prepare(
+      'UPDATE datasets SET progress = \'{"rowsDone":12000,"rowsTotal":30000,"errorsSoFar":0}\' WHERE id = \'d_partial\'',
+    ).run();
     await env.DB.prepare("UPDATE uploads SET job_token = 'dead-attempt' WHERE id = ?").bind(id).run();
     expect(await runParseJob(env, msg)).toBe("ready");
     const got = await storedNpsSum(ws, "d_partial");
     expect(got).toMatchObject({ rows: 30_000, sum: npsSum });
-    expect(await keys(`cols/${ws.id}/d_partial/`)).toEqual(Array.from({ length: got.blocks }, (_, k) => `cols/${ws.id}/d_partial/${k}.bin`).sort());
+    expect(await keys(`cols/${ws.id}/d_partial/`)).toEqual(
+      Array.from({ length: got.blocks }, (_, k) => `cols/${ws.id}/d_partial/${k}.bin`).sort(),
+    );
     expect((await env.FILES.head(`raw/${ws.id}/d_partial`))!.size).toBe(bytes.byteLength);
     // The rollup is the rerun's: metrics count every row once.
     const m = await json(`/api/workspaces/${ws.id}/metrics`, ws.token);
@@ -349,7 +395,9 @@ describe("parse jobs survive redelivery", () => {
     expect(await Promise.all([older, newer])).toEqual(["superseded", "ready"]);
     const got = await storedNpsSum(ws, "d_overlap");
     expect(got).toMatchObject({ rows: 200_000, sum: npsSum });
-    expect(await keys(`cols/${ws.id}/d_overlap/`)).toEqual(Array.from({ length: got.blocks }, (_, k) => `cols/${ws.id}/d_overlap/${k}.bin`).sort());
+    expect(await keys(`cols/${ws.id}/d_overlap/`)).toEqual(
+      Array.from({ length: got.blocks }, (_, k) => `cols/${ws.id}/d_overlap/${k}.bin`).sort(),
+    );
   });
 
   it("retries a job that failed on our side, and the last delivery (max_retries = 2) marks the dataset failed and leaves nothing", async () => {
@@ -369,7 +417,9 @@ describe("parse jobs survive redelivery", () => {
       }),
     } as Env;
     const deliver = async (attempts: number, e: Env) => {
-      const batch = createMessageBatch<ParseJobMessage>("cx-revenue-jobs", [{ id: `m${attempts}`, timestamp: new Date(), attempts, body: msg }]);
+      const batch = createMessageBatch<ParseJobMessage>("cx-revenue-jobs", [
+        { id: `m${attempts}`, timestamp: new Date(), attempts, body: msg },
+      ]);
       const ctx = createExecutionContext();
       await worker.queue(batch, e);
       return getQueueResult(batch, ctx);
@@ -390,7 +440,10 @@ describe("parse jobs survive redelivery", () => {
     expect(await keys(`cols/${ws.id}/d_broken/`)).toEqual([]);
     expect(await keys(`raw/${ws.id}/d_broken`)).toEqual([]);
     expect(await keys(`uploads/${ws.id}/`)).toEqual([]);
-    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(id).first()).toEqual({ status: "done", dataset_id: "d_broken" });
+    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(id).first()).toEqual({
+      status: "done",
+      dataset_id: "d_broken",
+    });
     // Completing it again names the failed dataset.
     const again = await json(`/api/workspaces/${ws.id}/uploads/${id}/complete`, ws.token, { method: "POST" });
     expect(again.status).toBe(409);

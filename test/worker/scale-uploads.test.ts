@@ -92,7 +92,10 @@ describe("chunked upload", () => {
     // (removed by the sweep UPLOAD_EXPIRY_HOURS after its last part).
     expect((await env.FILES.head(`raw/${ws.id}/${datasetId}`))?.size).toBe(bytes.byteLength);
     expect(await r2Keys(`uploads/${ws.id}/`)).toEqual([]);
-    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(uploadId).first()).toEqual({ status: "done", dataset_id: datasetId });
+    expect(await env.DB.prepare("SELECT status, dataset_id FROM uploads WHERE id = ?").bind(uploadId).first()).toEqual({
+      status: "done",
+      dataset_id: datasetId,
+    });
     // The metrics of the chunked dataset come from its rollup and count every row.
     const m = await json(`/api/workspaces/${ws.id}/metrics`, ws.token);
     const nps = (m.body.overall as { nps: { n: number } }).nps;
@@ -131,7 +134,12 @@ describe("chunked upload", () => {
       body: JSON.stringify({ kind: "responses", totalBytes: small.byteLength }),
     });
     const id = start.body.uploadId as string;
-    await call(`/api/workspaces/${ws.id}/uploads/${id}/parts/1`, { method: "PUT", token: ws.token, headers: { "content-length": String(small.byteLength) }, body: small });
+    await call(`/api/workspaces/${ws.id}/uploads/${id}/parts/1`, {
+      method: "PUT",
+      token: ws.token,
+      headers: { "content-length": String(small.byteLength) },
+      body: small,
+    });
     // The row as complete would write it, without sending to the queue: this test is the consumer.
     await env.DB.batch([
       env.DB.prepare(
@@ -169,7 +177,11 @@ describe("chunked upload", () => {
     expect((inc.body as unknown as ErrorJson).error.details).toEqual([{ column: "part 1", message: "missing" }]);
     // 104,857,600 bytes is MAX_UPLOAD_BYTES in wrangler.toml: a declared length above it is refused unread.
     expect((await put(1, enc.encode("x"), "104857601")).status).toBe(413);
-    const viewer = await call(`/api/workspaces/${ws.id}/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const viewer = await call(`/api/workspaces/${ws.id}/uploads`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(viewer.status).toBe(401);
   });
 });

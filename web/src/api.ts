@@ -1,7 +1,11 @@
 /** The HTTP client of the UI: JSON calls with the workspace token, and uploads with real progress. */
 import { tokenFor } from "./store";
 
-export interface ErrorDetail { row?: number; column?: string; message: string }
+export interface ErrorDetail {
+  row?: number;
+  column?: string;
+  message: string;
+}
 
 /** An error answered by the API in its `{"error": {code, message, details}}` shape. */
 export class HttpError extends Error {
@@ -30,13 +34,26 @@ function qs(query?: Query): string {
 
 async function toError(res: Response): Promise<HttpError> {
   let body: any = null;
-  try { body = await res.json(); } catch { /* not JSON */ }
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON */
+  }
   const e = body?.error;
-  return new HttpError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `The server answered ${res.status}.`, e?.details ?? [], e?.headers ?? []);
+  return new HttpError(
+    res.status,
+    e?.code ?? `http_${res.status}`,
+    e?.message ?? `The server answered ${res.status}.`,
+    e?.details ?? [],
+    e?.headers ?? [],
+  );
 }
 
 /** Calls a JSON route. Workspace routes get the stored token for `ws`. */
-export async function api<T = any>(path: string, opts: { method?: string; body?: unknown; query?: Query; ws?: string; token?: string; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T = any>(
+  path: string,
+  opts: { method?: string; body?: unknown; query?: Query; ws?: string; token?: string; signal?: AbortSignal } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   const token = opts.token ?? (opts.ws ? tokenFor(opts.ws) : null);
   if (token) headers.authorization = `Bearer ${token}`;
@@ -86,14 +103,25 @@ export async function download(path: string, ws: string, filename: string): Prom
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export interface UploadProgress { phase: "transfer" | "processing" | "done"; loaded: number; total: number }
+export interface UploadProgress {
+  phase: "transfer" | "processing" | "done";
+  loaded: number;
+  total: number;
+}
 
 /**
  * Uploads a file with XMLHttpRequest so the transfer has real progress events.
  * Resolves with the JSON answer (201, or 200 for dryRun); rejects with HttpError.
  */
-export function uploadFile(path: string, ws: string, file: Blob, contentType: string, query: Query,
-  onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<any> {
+export function uploadFile(
+  path: string,
+  ws: string,
+  file: Blob,
+  contentType: string,
+  query: Query,
+  onProgress: (p: UploadProgress) => void,
+  signal?: AbortSignal,
+): Promise<any> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     signal?.addEventListener("abort", () => xhr.abort(), { once: true });
@@ -104,24 +132,43 @@ export function uploadFile(path: string, ws: string, file: Blob, contentType: st
     xhr.responseType = "text";
     xhr.upload.onprogress = (e) => onProgress({ phase: "transfer", loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
     xhr.upload.onload = () => onProgress({ phase: "processing", loaded: file.size, total: file.size });
-    xhr.onerror = () => reject(new HttpError(0, "network_error", "The upload was interrupted (network error). Check the connection and try again."));
+    xhr.onerror = () =>
+      reject(new HttpError(0, "network_error", "The upload was interrupted (network error). Check the connection and try again."));
     xhr.onabort = () => reject(new HttpError(0, "aborted", "The upload was cancelled."));
     xhr.onload = () => {
       let body: any = null;
-      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress({ phase: "done", loaded: file.size, total: file.size });
         resolve(body);
       } else {
         const e = body?.error;
-        reject(new HttpError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? `The server answered ${xhr.status}.`, e?.details ?? [], e?.headers ?? []));
+        reject(
+          new HttpError(
+            xhr.status,
+            e?.code ?? `http_${xhr.status}`,
+            e?.message ?? `The server answered ${xhr.status}.`,
+            e?.details ?? [],
+            e?.headers ?? [],
+          ),
+        );
       }
     };
     xhr.send(file);
   });
 }
 
-export interface ChunkedSpec { kind: string; name?: string; mapping?: Record<string, string>; csatScale?: number; contentType: string }
+export interface ChunkedSpec {
+  kind: string;
+  name?: string;
+  mapping?: Record<string, string>;
+  csatScale?: number;
+  contentType: string;
+}
 
 /**
  * Uploads a file in parts (POST .../uploads, PUT .../uploads/:id/parts/:n, POST .../complete), for files over the
@@ -129,9 +176,18 @@ export interface ChunkedSpec { kind: string; name?: string; mapping?: Record<str
  * of the queued parse job, whose progress the caller polls on GET .../datasets/:id. If a part fails or `signal`
  * cancels the upload, the upload is deleted on the server (its parts go) before the error is passed on.
  */
-export async function uploadChunked(ws: string, file: Blob, spec: ChunkedSpec, onProgress: (p: UploadProgress) => void,
-  signal?: AbortSignal, maxPartBytes = 16 * 1024 * 1024): Promise<{ datasetId: string; status: string; rowsTotal: number }> {
-  const start = await api<{ uploadId: string; partBytes: number }>(wsPath(ws, "/uploads"), { ws, body: { ...spec, totalBytes: file.size } });
+export async function uploadChunked(
+  ws: string,
+  file: Blob,
+  spec: ChunkedSpec,
+  onProgress: (p: UploadProgress) => void,
+  signal?: AbortSignal,
+  maxPartBytes = 16 * 1024 * 1024,
+): Promise<{ datasetId: string; status: string; rowsTotal: number }> {
+  const start = await api<{ uploadId: string; partBytes: number }>(wsPath(ws, "/uploads"), {
+    ws,
+    body: { ...spec, totalBytes: file.size },
+  });
   const part = Math.max(1, Math.min(start.partBytes, maxPartBytes));
   let done = 0;
   try {
@@ -141,7 +197,9 @@ export async function uploadChunked(ws: string, file: Blob, spec: ChunkedSpec, o
     // the server's expiry sweep removes them anyway after UPLOAD_EXPIRY_HOURS.
     const token = tokenFor(ws);
     await fetch(wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}`), {
-      method: "DELETE", keepalive: true, headers: token ? { authorization: `Bearer ${token}` } : {},
+      method: "DELETE",
+      keepalive: true,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
     }).catch(() => undefined);
     throw err;
   }
@@ -160,13 +218,28 @@ export async function uploadChunked(ws: string, file: Blob, spec: ChunkedSpec, o
         if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
         xhr.setRequestHeader("content-type", "application/octet-stream");
         xhr.upload.onprogress = (e) => onProgress({ phase: "transfer", loaded: done + e.loaded, total: file.size });
-        xhr.onerror = () => reject(new HttpError(0, "network_error", `Part ${n} of the upload was interrupted. Check the connection and try again.`));
+        xhr.onerror = () =>
+          reject(new HttpError(0, "network_error", `Part ${n} of the upload was interrupted. Check the connection and try again.`));
         xhr.onabort = () => reject(new HttpError(0, "aborted", "The upload was cancelled."));
         xhr.onload = () => {
-          if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
+          if (xhr.status >= 200 && xhr.status < 300) {
+            resolve();
+            return;
+          }
           let body: any = null;
-          try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
-          reject(new HttpError(xhr.status, body?.error?.code ?? `http_${xhr.status}`, body?.error?.message ?? `Part ${n}: the server answered ${xhr.status}.`, body?.error?.details ?? []));
+          try {
+            body = JSON.parse(xhr.responseText);
+          } catch {
+            /* not JSON */
+          }
+          reject(
+            new HttpError(
+              xhr.status,
+              body?.error?.code ?? `http_${xhr.status}`,
+              body?.error?.message ?? `Part ${n}: the server answered ${xhr.status}.`,
+              body?.error?.details ?? [],
+            ),
+          );
         };
         xhr.send(blob);
       });

@@ -11,13 +11,21 @@ import { WORKSPACE_SCREENS } from "./views/screens";
 let generation = 0;
 
 function nav(route: Route): HTMLElement {
-  const items: [string, string][] = [["#/", "Workspaces"], ["#/calc", "Calculators"]];
+  const items: [string, string][] = [
+    ["#/", "Workspaces"],
+    ["#/calc", "Calculators"],
+  ];
   const ws = route.parts[0] === "w" ? route.parts[1] : null;
   const viewer = ws ? workspaceRecord(ws)?.role === "viewer" : false;
   if (ws) for (const s of WORKSPACE_SCREENS.filter((s) => s.nav && !(viewer && s.editor))) items.push([wsHash(ws, s.path), s.title]);
   const here = location.hash.split("?")[0] || "#/";
-  return h("ul", {}, items.map(([href, label]) => h("li", {},
-    h("a", { href, "aria-current": (href === here || (href === "#/" && here === "")) ? "page" : false }, label))));
+  return h(
+    "ul",
+    {},
+    items.map(([href, label]) =>
+      h("li", {}, h("a", { href, "aria-current": href === here || (href === "#/" && here === "") ? "page" : false }, label)),
+    ),
+  );
 }
 
 /** After navigating, move focus to the new screen's heading so keyboard and screen-reader users start there. */
@@ -54,8 +62,17 @@ async function render(navigated = false): Promise<void> {
     else if (route.parts[0] === "w" && route.parts[1]) {
       const ws = route.parts[1];
       if (!tokenFor(ws)) {
-        replace(view, h("h1", {}, "No access token"), h("p", {}, "This browser has no token for this workspace. Open the link you were given (it contains ?token=…), or ",
-          h("a", { href: "#/" }, "create a workspace"), "."));
+        replace(
+          view,
+          h("h1", {}, "No access token"),
+          h(
+            "p",
+            {},
+            "This browser has no token for this workspace. Open the link you were given (it contains ?token=…), or ",
+            h("a", { href: "#/" }, "create a workspace"),
+            ".",
+          ),
+        );
         return;
       }
       const screen = WORKSPACE_SCREENS.find((s) => s.path === (route.parts[2] ?? "")) ?? WORKSPACE_SCREENS[0];
@@ -72,5 +89,7 @@ async function render(navigated = false): Promise<void> {
   }
 }
 
-window.addEventListener("hashchange", () => { void render(true); });
+window.addEventListener("hashchange", () => {
+  void render(true);
+});
 void render();

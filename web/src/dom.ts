@@ -77,11 +77,14 @@ export function help(text: string | Node, summary = "What is this?"): HTMLDetail
 
 /** A key figure with its interval and help text. */
 export function kpi(label: string, value: string, ci: string | null, helpText: string, attrs: Attrs = {}): HTMLDivElement {
-  return h("div", { class: "kpi", ...attrs },
+  return h(
+    "div",
+    { class: "kpi", ...attrs },
     h("span", { class: "label" }, label),
     h("span", { class: "value", "data-kpi": label }, value),
     ci ? h("span", { class: "ci" }, ci) : null,
-    help(helpText));
+    help(helpText),
+  );
 }
 
 /** A notice box; kind "error" is announced to screen readers. */
@@ -90,11 +93,41 @@ export function notice(text: string | Node, kind: "" | "error" | "ok" = ""): HTM
 }
 
 /** A simple table from headers and rows; `num` marks numeric columns (right-aligned). */
-export function table(headers: string[], rows: (string | number | Node)[][], opts: { num?: number[]; caption?: string; cls?: string; noHead?: boolean } = {}): HTMLDivElement {
+export function table(
+  headers: string[],
+  rows: (string | number | Node)[][],
+  opts: { num?: number[]; caption?: string; cls?: string; noHead?: boolean } = {},
+): HTMLDivElement {
   const num = new Set(opts.num ?? []);
-  return h("div", { class: "table-wrap" },
-    h("table", { class: opts.cls ?? "" },
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: opts.cls ?? "" },
       opts.caption ? h("caption", { class: "muted small" }, opts.caption) : null,
-      opts.noHead ? null : h("thead", {}, h("tr", {}, headers.map((t, i) => h("th", { scope: "col", class: num.has(i) ? "num" : "" }, t)))),
-      h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c, i) => h("td", { class: num.has(i) ? "num" : "" }, c)))))));
+      opts.noHead
+        ? null
+        : h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              headers.map((t, i) => h("th", { scope: "col", class: num.has(i) ? "num" : "" }, t)),
+            ),
+          ),
+      h(
+        "tbody",
+        {},
+        rows.map((r) =>
+          h(
+            "tr",
+            {},
+            r.map((c, i) => h("td", { class: num.has(i) ? "num" : "" }, c)),
+          ),
+        ),
+      ),
+    ),
+  );
 }

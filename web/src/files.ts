@@ -41,7 +41,10 @@ export async function csvHeaders(file: File): Promise<string[]> {
   const text = (await file.slice(0, 65536).text()).replace(/^\uFEFF/, "");
   const line = text.split(/\r?\n/)[0] ?? "";
   const delim = [",", ";", "\t"].reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best), ",");
-  return line.split(delim).map((x) => x.trim().replace(/^"(.*)"$/, "$1")).filter(Boolean);
+  return line
+    .split(delim)
+    .map((x) => x.trim().replace(/^"(.*)"$/, "$1"))
+    .filter(Boolean);
 }
 
 /** Above this size a CSV is previewed from its beginning only (the whole file is checked on upload). */
@@ -66,7 +69,6 @@ export function guessKind(name: string): string | null {
   if (/(account|customer|renewal|arr|contract)/.test(n)) return "accounts";
   return null;
 }
-
 
 /**
  * Files larger than this go up in parts with a background parse job (POST .../uploads): 32 MB by default, well

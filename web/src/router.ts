@@ -1,6 +1,9 @@
 /** Hash routing: `#/calc`, `#/w/<id>`, `#/w/<id>/<screen>?a=b`. */
 
-export interface Route { parts: string[]; query: URLSearchParams }
+export interface Route {
+  parts: string[];
+  query: URLSearchParams;
+}
 
 /** Parses `location.hash` into path parts and a query. */
 export function parseHash(hash: string): Route {
@@ -8,7 +11,10 @@ export function parseHash(hash: string): Route {
   const q = raw.indexOf("?");
   const path = q >= 0 ? raw.slice(0, q) : raw;
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : "");
-  const parts = path.split("/").filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = path
+    .split("/")
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   return { parts, query };
 }
 

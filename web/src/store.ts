@@ -1,6 +1,12 @@
 /** Workspace tokens and small per-workspace preferences kept in localStorage (this browser only). */
 
-export interface SavedWorkspace { id: string; name: string; token: string; role?: string; openedAt: string }
+export interface SavedWorkspace {
+  id: string;
+  name: string;
+  token: string;
+  role?: string;
+  openedAt: string;
+}
 
 const KEY = "cxr.workspaces";
 

@@ -7,18 +7,38 @@ import { runScenario, type ScenarioInput, type ScenarioResult } from "../../mode
 import type { ModelAccounts } from "./model-types";
 
 export interface WhatIfParams {
-  nps: number; csat: number; segment: string; investment: number;
-  horizonYears: number; grossMargin: number; annualDiscountRate: number;
+  nps: number;
+  csat: number;
+  segment: string;
+  investment: number;
+  horizonYears: number;
+  grossMargin: number;
+  annualDiscountRate: number;
 }
 
 export interface Book {
-  terms: string[]; beta: number[]; cov: number[][]; X: Float64Array; arr: Float64Array;
-  segment: (string | null)[]; clip?: Record<string, [number, number]>; masks: Map<string, Uint8Array>;
+  terms: string[];
+  beta: number[];
+  cov: number[][];
+  X: Float64Array;
+  arr: Float64Array;
+  segment: (string | null)[];
+  clip?: Record<string, [number, number]>;
+  masks: Map<string, Uint8Array>;
 }
 
 /** Typed arrays from the JSON answer (done once per model). */
 export function toBook(a: ModelAccounts): Book {
-  return { terms: a.terms, beta: a.beta, cov: a.cov, X: Float64Array.from(a.X), arr: Float64Array.from(a.arr), segment: a.segment ?? [], clip: a.clip, masks: new Map() };
+  return {
+    terms: a.terms,
+    beta: a.beta,
+    cov: a.cov,
+    X: Float64Array.from(a.X),
+    arr: Float64Array.from(a.arr),
+    segment: a.segment ?? [],
+    clip: a.clip,
+    masks: new Map(),
+  };
 }
 
 /** The change dictionary for the model's terms (only CX terms the model has, only non-zero). */
@@ -43,10 +63,19 @@ function mask(book: Book, segment: string): Uint8Array | undefined {
 /** The ScenarioInput of models/scenario/scenario.ts for these slider values. */
 export function scenarioInput(book: Book, p: WhatIfParams, draws: number): ScenarioInput {
   return {
-    terms: book.terms, beta: book.beta, cov: book.cov, X: book.X, arr: book.arr,
-    change: changeOf(book, p), clip: book.clip, rowMask: mask(book, p.segment),
-    horizonYears: p.horizonYears, annualDiscountRate: p.annualDiscountRate, grossMargin: p.grossMargin,
-    investment: p.investment, draws,
+    terms: book.terms,
+    beta: book.beta,
+    cov: book.cov,
+    X: book.X,
+    arr: book.arr,
+    change: changeOf(book, p),
+    clip: book.clip,
+    rowMask: mask(book, p.segment),
+    horizonYears: p.horizonYears,
+    annualDiscountRate: p.annualDiscountRate,
+    grossMargin: p.grossMargin,
+    investment: p.investment,
+    draws,
   };
 }
 

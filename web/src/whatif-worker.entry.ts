@@ -7,7 +7,10 @@ let book: Book | null = null;
 
 self.onmessage = (e: MessageEvent) => {
   const msg = e.data as { type: "init"; accounts: ModelAccounts } | { type: "run"; seq: number; params: WhatIfParams; draws: number };
-  if (msg.type === "init") { book = toBook(msg.accounts); return; }
+  if (msg.type === "init") {
+    book = toBook(msg.accounts);
+    return;
+  }
   if (!book) return;
   try {
     const t0 = performance.now();

@@ -38,7 +38,9 @@ export class AccountRollupBuilder {
       const c = col(name);
       return c && c.storage !== "text" ? c.values : null;
     };
-    const nps = num("nps"), csat = num("csat"), ces = num("ces");
+    const nps = num("nps"),
+      csat = num("csat"),
+      ces = num("ces");
     const dict = id && id.storage === "text" ? id.dict : [];
     const codes = id && id.storage === "text" ? id.codes : null;
     const to = new Int32Array(dict.length + 1);
@@ -62,9 +64,18 @@ export class AccountRollupBuilder {
     for (let i = 0; i < block.rows; i++) {
       const r = codes ? to[codes[i]] : 0;
       count[r]++;
-      if (nps && !Number.isNaN(nps[i])) { npsSum[r] += nps[i]; npsN[r]++; }
-      if (csat && !Number.isNaN(csat[i])) { csatSum[r] += csat[i]; csatN[r]++; }
-      if (ces && !Number.isNaN(ces[i])) { cesSum[r] += ces[i]; cesN[r]++; }
+      if (nps && !Number.isNaN(nps[i])) {
+        npsSum[r] += nps[i];
+        npsN[r]++;
+      }
+      if (csat && !Number.isNaN(csat[i])) {
+        csatSum[r] += csat[i];
+        csatN[r]++;
+      }
+      if (ces && !Number.isNaN(ces[i])) {
+        cesSum[r] += ces[i];
+        cesN[r]++;
+      }
     }
   }
 

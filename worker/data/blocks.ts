@@ -23,8 +23,7 @@ export type Storage = "num" | "date" | "text";
 
 /** One column of a block, decoded. */
 export type BlockColumn =
-  | { name: string; storage: "num" | "date"; values: Float64Array }
-  | { name: string; storage: "text"; codes: Uint32Array; dict: string[] };
+  { name: string; storage: "num" | "date"; values: Float64Array } | { name: string; storage: "text"; codes: Uint32Array; dict: string[] };
 
 export interface Block {
   rows: number;

@@ -147,8 +147,14 @@ export class DatasetWriter {
       await this.env.FILES.put(key, body);
     }
     const args = [
-      f.rows, JSON.stringify(f.columns), JSON.stringify(f.warnings), JSON.stringify(f.options),
-      this.blockCount, f.blockRows, this.rawBytes, f.contentType,
+      f.rows,
+      JSON.stringify(f.columns),
+      JSON.stringify(f.warnings),
+      JSON.stringify(f.options),
+      this.blockCount,
+      f.blockRows,
+      this.rawBytes,
+      f.contentType,
     ];
     if (existingRow) {
       await this.env.DB.prepare(

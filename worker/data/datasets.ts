@@ -98,9 +98,7 @@ export const blockKey = (ws: string, id: string, blockNo: number) => `cols/${ws}
 
 /** All ready datasets of a workspace, newest first. */
 export async function listDatasets(env: Env, workspaceId: string): Promise<DatasetMeta[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT * FROM datasets WHERE workspace_id = ? ORDER BY created_at DESC, rowid DESC",
-  )
+  const { results } = await env.DB.prepare("SELECT * FROM datasets WHERE workspace_id = ? ORDER BY created_at DESC, rowid DESC")
     .bind(workspaceId)
     .all<DatasetRow>();
   return results.map(toMeta);
@@ -108,9 +106,7 @@ export async function listDatasets(env: Env, workspaceId: string): Promise<Datas
 
 /** One dataset of the workspace, or null (also for another workspace's id). */
 export async function getDataset(env: Env, workspaceId: string, id: string): Promise<DatasetMeta | null> {
-  const r = await env.DB.prepare("SELECT * FROM datasets WHERE workspace_id = ? AND id = ?")
-    .bind(workspaceId, id)
-    .first<DatasetRow>();
+  const r = await env.DB.prepare("SELECT * FROM datasets WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).first<DatasetRow>();
   return r ? toMeta(r) : null;
 }
 
@@ -153,7 +149,11 @@ export async function readColumns(env: Env, meta: DatasetMeta, only?: readonly s
     if (c.storage === "text") text[c.name] = new Array<string | null>(n).fill(null);
     else numeric[c.name] = new Float64Array(n).fill(NaN);
   }
-  for await (const block of readBlocks(env, meta, wanted.map((c) => c.name))) {
+  for await (const block of readBlocks(
+    env,
+    meta,
+    wanted.map((c) => c.name),
+  )) {
     for (const col of block.columns) copyColumn(col, block, numeric, text);
   }
   return { n, numeric, text };

@@ -87,7 +87,8 @@ export class IdTable {
 
   /** The id of code c. */
   name(c: number): string {
-    const a = this.start[c], b = this.start[c + 1];
+    const a = this.start[c],
+      b = this.start[c + 1];
     let out = "";
     for (let i = a; i < b; i += 4096) out += String.fromCharCode(...this.chars.subarray(i, Math.min(b, i + 4096)));
     return out;

@@ -33,8 +33,15 @@ export async function aggregateResponses(
   withScores = true,
 ): Promise<ResponseAggregates> {
   const a: ResponseAggregates = {
-    count: new Float64Array(n), npsSum: new Float64Array(n), npsN: new Float64Array(n), csatSum: new Float64Array(n),
-    csatN: new Float64Array(n), cesSum: new Float64Array(n), cesN: new Float64Array(n), responses: 0, orphans: 0,
+    count: new Float64Array(n),
+    npsSum: new Float64Array(n),
+    npsN: new Float64Array(n),
+    csatSum: new Float64Array(n),
+    csatN: new Float64Array(n),
+    cesSum: new Float64Array(n),
+    cesN: new Float64Array(n),
+    responses: 0,
+    orphans: 0,
   };
   // The per-account rollup stored at ingest: one object instead of every block.
   const rolled = await env.FILES.get(accountRollupKey(meta.workspaceId, meta.id));
@@ -50,9 +57,12 @@ export async function aggregateResponses(
         continue;
       }
       a.count[k] = c;
-      a.npsSum[k] = cols.nps_sum[r]; a.npsN[k] = cols.nps_n[r];
-      a.csatSum[k] = cols.csat_sum[r]; a.csatN[k] = cols.csat_n[r];
-      a.cesSum[k] = cols.ces_sum[r]; a.cesN[k] = cols.ces_n[r];
+      a.npsSum[k] = cols.nps_sum[r];
+      a.npsN[k] = cols.nps_n[r];
+      a.csatSum[k] = cols.csat_sum[r];
+      a.csatN[k] = cols.csat_n[r];
+      a.cesSum[k] = cols.ces_sum[r];
+      a.cesN[k] = cols.ces_n[r];
     }
     return a;
   }
@@ -71,7 +81,9 @@ export async function aggregateResponses(
       const c = block.columns.find((x) => x.name === name);
       return c && c.storage !== "text" ? c.values : null;
     };
-    const nps = withScores ? num("nps") : null, csat = withScores ? num("csat") : null, ces = withScores ? num("ces") : null;
+    const nps = withScores ? num("nps") : null,
+      csat = withScores ? num("csat") : null,
+      ces = withScores ? num("ces") : null;
     const codes = idCol.codes;
     for (let i = 0; i < block.rows; i++) {
       const k = to[codes[i]];
@@ -80,9 +92,18 @@ export async function aggregateResponses(
         continue;
       }
       a.count[k]++;
-      if (nps && !Number.isNaN(nps[i])) { a.npsSum[k] += nps[i]; a.npsN[k]++; }
-      if (csat && !Number.isNaN(csat[i])) { a.csatSum[k] += csat[i]; a.csatN[k]++; }
-      if (ces && !Number.isNaN(ces[i])) { a.cesSum[k] += ces[i]; a.cesN[k]++; }
+      if (nps && !Number.isNaN(nps[i])) {
+        a.npsSum[k] += nps[i];
+        a.npsN[k]++;
+      }
+      if (csat && !Number.isNaN(csat[i])) {
+        a.csatSum[k] += csat[i];
+        a.csatN[k]++;
+      }
+      if (ces && !Number.isNaN(ces[i])) {
+        a.cesSum[k] += ces[i];
+        a.cesN[k]++;
+      }
     }
   }
   return a;

@@ -136,7 +136,11 @@ export async function loadJoinedAccounts(env: Env, workspaceId: string): Promise
   for (const k of ["arr", "renewed", "tenure_months", "expansion", "renewal_date"]) numeric[k] ??= nanArray(n);
   for (const k of ["segment", "region"]) text[k] ??= new Array(n).fill(null);
 
-  const nps = nanArray(n), csat = nanArray(n), ces = nanArray(n), count = new Float64Array(n), logArr = nanArray(n);
+  const nps = nanArray(n),
+    csat = nanArray(n),
+    ces = nanArray(n),
+    count = new Float64Array(n),
+    logArr = nanArray(n);
   for (let i = 0; i < n; i++) {
     if (agg && agg.count[i] > 0) {
       count[i] = agg.count[i];

@@ -63,7 +63,9 @@ class CustomerCodes {
 }
 
 const invalid = (row: number, column: string, what: string) =>
-  new ApiError(422, "invalid_input", `Transaction row ${row}: the ${what} is missing or invalid.`, [{ row, column, message: `${what} missing or invalid` }]);
+  new ApiError(422, "invalid_input", `Transaction row ${row}: the ${what} is missing or invalid.`, [
+    { row, column, message: `${what} missing or invalid` },
+  ]);
 
 /**
  * Decodes a block's customer codes (assigning new codes when `assign`), days and amounts.
@@ -127,7 +129,7 @@ export async function summariseTransactionBlocks(
     const end = observationEnd ?? Math.floor(maxDay);
     acc = new RfmAccumulator(end);
     const m = codes.ids.size;
-    for (let lo = 0; lo < m; ) {
+    for (let lo = 0; lo < m;) {
       let hi = lo;
       let rows = 0;
       while (hi < m && (hi === lo || rows + codes.count[hi] <= rowBudget)) rows += codes.count[hi++];

@@ -30,7 +30,9 @@ export async function readUploadBody(c: Context<AppEnv>, maxBytes: number): Prom
     }
     const file = form.get("file") as unknown as File | string | null;
     if (!file || typeof file === "string") {
-      throw new ApiError(400, "bad_request", "The multipart body needs a file field named `file`.", [{ column: "file", message: "missing" }]);
+      throw new ApiError(400, "bad_request", "The multipart body needs a file field named `file`.", [
+        { column: "file", message: "missing" },
+      ]);
     }
     out = { bytes: new Uint8Array(await file.arrayBuffer()), contentType: file.type || null, filename: file.name || null };
   } else {
@@ -44,7 +46,11 @@ export async function readUploadBody(c: Context<AppEnv>, maxBytes: number): Prom
   }
   if (out.bytes.byteLength > maxBytes) throw tooLarge(out.bytes.byteLength);
   if (out.bytes.byteLength === 0) {
-    throw new ApiError(422, "invalid_file", "The upload is empty: send the CSV or xlsx file as the body, or as the multipart field `file`.");
+    throw new ApiError(
+      422,
+      "invalid_file",
+      "The upload is empty: send the CSV or xlsx file as the body, or as the multipart field `file`.",
+    );
   }
   return out;
 }

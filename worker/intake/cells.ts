@@ -125,7 +125,9 @@ export type DateOrder = "mdy" | "dmy";
  * D/M/YYYY (when some first number exceeds 12 and no second one does).
  */
 export function detectDateOrder(values: Iterable<string>): DateOrder {
-  let firstBig = false, secondBig = false, dots = false;
+  let firstBig = false,
+    secondBig = false,
+    dots = false;
   for (const v of values) {
     const m = /^\s*(\d{1,2})([/.-])(\d{1,2})\2\d{2,4}/.exec(v);
     if (!m) continue;

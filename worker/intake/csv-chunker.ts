@@ -7,7 +7,10 @@
  * must be followed (after optional spaces) by the delimiter or a line break.
  */
 
-const FIELD_START = 0, UNQUOTED = 1, QUOTED = 2, AFTER_QUOTE = 3;
+const FIELD_START = 0,
+  UNQUOTED = 1,
+  QUOTED = 2,
+  AFTER_QUOTE = 3;
 
 /** Pieces of at least this many characters are handed on (fewer calls into papaparse). */
 const PIECE_CHARS = 1 << 18;
@@ -89,7 +92,8 @@ export class CsvChunker {
           if (c === 34) st = AFTER_QUOTE;
           break;
         case AFTER_QUOTE:
-          if (c === 34) st = QUOTED; // "" = an escaped quote
+          if (c === 34)
+            st = QUOTED; // "" = an escaped quote
           else if (c === delim) st = FIELD_START;
           else if (c === lb) {
             st = FIELD_START;

@@ -60,10 +60,12 @@ export function parseCsv(text: string, sink: RowSink, delimiter?: string, at?: C
       lastCursor = cursor;
       const fatal = res.errors.find((e) => e.code !== "UndetectableDelimiter");
       if (fatal && first) {
-        throw new ApiError(422, "invalid_file", "The header row is malformed (an unmatched quote?).", [{ row: line, message: fatal.message }]);
+        throw new ApiError(422, "invalid_file", "The header row is malformed (an unmatched quote?).", [
+          { row: line, message: fatal.message },
+        ]);
       }
       if (fatal) {
-        sink.rowError(line, fatal.code === "MissingQuotes" ? "a quoted field is never closed (unmatched \")" : fatal.message);
+        sink.rowError(line, fatal.code === "MissingQuotes" ? 'a quoted field is never closed (unmatched ")' : fatal.message);
         return;
       }
       if (first) {

@@ -36,8 +36,9 @@ export function encodingOf(head: Uint8Array): Encoding {
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
   if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
   const h = head.subarray(0, HEAD_BYTES);
-  let nulEven = 0, nulOdd = 0;
-  for (let i = 0; i < h.length; i++) if (h[i] === 0) (i % 2 === 0 ? nulEven++ : nulOdd++);
+  let nulEven = 0,
+    nulOdd = 0;
+  for (let i = 0; i < h.length; i++) if (h[i] === 0) i % 2 === 0 ? nulEven++ : nulOdd++;
   if (nulEven + nulOdd > 0) {
     // ASCII text in UTF-16 without a BOM has a NUL in every other byte.
     if (nulOdd > h.length * 0.4 && nulEven === 0) return "utf-16le";
@@ -64,5 +65,4 @@ export function checkBinary(text: string): void {
   if (control > 0 && control > n * 0.001) throw binary();
 }
 
-const binary = () =>
-  new ApiError(422, "invalid_file", "The file is binary, not CSV or xlsx text; export the data as CSV (UTF-8) or xlsx.");
+const binary = () => new ApiError(422, "invalid_file", "The file is binary, not CSV or xlsx text; export the data as CSV (UTF-8) or xlsx.");

@@ -60,18 +60,26 @@ export function mapHeaders(
       details.push({ row: 1, column: headers[i], message: `duplicate header: "${headers[i]}" also appears as column ${seen.get(h)! + 1}` });
     } else seen.set(h, i);
   });
-  if (details.length) throw new ApiError(422, "invalid_file", "The header row has duplicate column names; rename them and upload again.", details);
+  if (details.length)
+    throw new ApiError(422, "invalid_file", "The header row has duplicate column names; rename them and upload again.", details);
 
   const used = new Set<number>();
   const byName = new Map<string, number>();
   for (const [canonName, header] of Object.entries(explicit)) {
     if (!canon.some((c) => c.name === canonName)) {
-      details.push({ column: canonName, message: `"${canonName}" is not a column of ${kind} (use one of ${canon.map((c) => c.name).join(", ")})` });
+      details.push({
+        column: canonName,
+        message: `"${canonName}" is not a column of ${kind} (use one of ${canon.map((c) => c.name).join(", ")})`,
+      });
       continue;
     }
     const i = norm.indexOf(normalizeHeader(header));
     if (i < 0) {
-      details.push({ row: 1, column: header, message: `mapping names header "${header}" for ${canonName}, but the file has no such header` });
+      details.push({
+        row: 1,
+        column: header,
+        message: `mapping names header "${header}" for ${canonName}, but the file has no such header`,
+      });
       continue;
     }
     byName.set(canonName, i);
@@ -108,7 +116,9 @@ export function mapHeaders(
   // The header row goes with the error, so that a client (the UI's mapping card) can offer a mapping for an xlsx
   // file too, whose headers it cannot read itself.
   if (details.length)
-    throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details, { headers });
+    throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details, {
+      headers,
+    });
 
   const columns: MappedColumn[] = canon
     .filter((c) => byName.has(c.name))

@@ -77,7 +77,11 @@ async function* bytesOf(
       if (!chunk.byteLength) continue;
       count.bytes += chunk.byteLength;
       if (count.bytes > o.maxBytes) {
-        throw new ApiError(413, "too_large", `The upload is more than ${o.maxBytes} bytes; the limit is ${o.maxBytes} bytes (MAX_UPLOAD_BYTES). Split the file.`);
+        throw new ApiError(
+          413,
+          "too_large",
+          `The upload is more than ${o.maxBytes} bytes; the limit is ${o.maxBytes} bytes (MAX_UPLOAD_BYTES). Split the file.`,
+        );
       }
       if (writeRaw && o.writer) await o.writer.writeRaw(chunk as Uint8Array<ArrayBuffer>);
       yield chunk;
@@ -115,7 +119,11 @@ export async function ingestStream(stream: ReadableStream<Uint8Array>, o: Stream
     headBytes += r.value.byteLength;
   }
   if (headBytes === 0) {
-    throw new ApiError(422, "invalid_file", "The upload is empty: send the CSV or xlsx file as the body, or as the multipart field `file`.");
+    throw new ApiError(
+      422,
+      "invalid_file",
+      "The upload is empty: send the CSV or xlsx file as the body, or as the multipart field `file`.",
+    );
   }
   const first = concat(head, headBytes);
   if (sniffFormat(first) === "xlsx") {
@@ -170,7 +178,15 @@ function xlsxPass(bytes: Uint8Array, o: StreamIntakeOptions): StreamIntakeResult
   };
   const { sheet } = parseXlsx(bytes, o.sheet, table, o.limits.maxColumns);
   const out = table.finish();
-  return { rows: table.rows, columns: out.columns, warnings: out.warnings, format: "xlsx", sheet, preview: { headers: table.headers, rows: table.preview }, blockRows };
+  return {
+    rows: table.rows,
+    columns: out.columns,
+    warnings: out.warnings,
+    format: "xlsx",
+    sheet,
+    preview: { headers: table.headers, rows: table.preview },
+    blockRows,
+  };
 }
 
 async function csvPass(
@@ -263,7 +279,8 @@ async function csvPass(
     if (!chunker) {
       text += tail;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.trim() === "") throw new ApiError(422, "invalid_file", "The file is empty: it needs a header row and at least one data row.");
+      if (text.trim() === "")
+        throw new ApiError(422, "invalid_file", "The file is empty: it needs a header row and at least one data row.");
       start(text);
       tail = text;
       text = "";

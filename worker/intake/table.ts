@@ -134,7 +134,12 @@ export class TableIntake implements RowSink {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const s = raw[i].trim();
-      const v = s === "" ? NaN : t === "date" ? parseDate(s, this.dateOrder.get(c.name)!) : parseNumber(s, { decimalComma: this.opts.decimalComma, percent: true });
+      const v =
+        s === ""
+          ? NaN
+          : t === "date"
+            ? parseDate(s, this.dateOrder.get(c.name)!)
+            : parseNumber(s, { decimalComma: this.opts.decimalComma, percent: true });
       if (v instanceof CellError) {
         values[i] = NaN;
         this.extraFallbacks.set(c.name, (this.extraFallbacks.get(c.name) ?? 0) + 1);
@@ -154,7 +159,8 @@ export class TableIntake implements RowSink {
         if (s === "" && def.required) this.bad({ row: line(i), column: def.name, message: `${def.name} is required${where}` });
         if (s !== "" && def.name === "account_id" && this.opts.kind === "accounts") {
           const first = this.ids.get(s);
-          if (first !== undefined) this.bad({ row: line(i), column: def.name, message: `duplicate account_id "${s}" (first on row ${first})` });
+          if (first !== undefined)
+            this.bad({ row: line(i), column: def.name, message: `duplicate account_id "${s}" (first on row ${first})` });
           else this.ids.set(s, line(i));
         }
       }
@@ -172,14 +178,22 @@ export class TableIntake implements RowSink {
       }
       let v: number | CellError;
       switch (def.type) {
-        case "date": v = parseDate(s, this.dateOrder.get(def.name)!); break;
-        case "0/1": v = parseBool(s); break;
-        case "fraction": v = parseNumber(s, { decimalComma: this.opts.decimalComma, percent: true }); break;
-        default: v = parseNumber(s, { decimalComma: this.opts.decimalComma });
+        case "date":
+          v = parseDate(s, this.dateOrder.get(def.name)!);
+          break;
+        case "0/1":
+          v = parseBool(s);
+          break;
+        case "fraction":
+          v = parseNumber(s, { decimalComma: this.opts.decimalComma, percent: true });
+          break;
+        default:
+          v = parseNumber(s, { decimalComma: this.opts.decimalComma });
       }
       if (!(v instanceof CellError)) {
         if (def.type === "integer" && !Number.isInteger(v)) v = new CellError(`${s} is not a whole number`);
-        else if (def.min !== undefined && max !== undefined && (v < def.min || v > max)) v = new CellError(`${s} is outside ${def.min}-${max}`);
+        else if (def.min !== undefined && max !== undefined && (v < def.min || v > max))
+          v = new CellError(`${s} is outside ${def.min}-${max}`);
         else if (def.min !== undefined && v < def.min) v = new CellError(`${s} is negative; ${def.name} must be ≥ ${def.min}`);
       }
       if (v instanceof CellError) {
@@ -215,7 +229,9 @@ export class TableIntake implements RowSink {
     }
     if (this.rows === 0) throw new ApiError(422, "invalid_file", "The file has a header but no data rows.");
     for (const [name, k] of this.extraFallbacks) {
-      this.warnings.push(`extra column ${name}: ${k} value(s) that are not ${this.extraType.get(name) === "date" ? "dates" : "numbers"} were stored as missing`);
+      this.warnings.push(
+        `extra column ${name}: ${k} value(s) that are not ${this.extraType.get(name) === "date" ? "dates" : "numbers"} were stored as missing`,
+      );
     }
     const columns: DatasetColumn[] = this.columns.map((c) => {
       const storage: Storage = this.storage.get(c.name)!;
@@ -228,7 +244,9 @@ export class TableIntake implements RowSink {
 
 /** An extra column is numeric when every non-blank value parses as a number, a date when every one is an ISO date. */
 function inferType(raw: string[], decimalComma: boolean): "number" | "date" | "text" {
-  let any = false, numeric = true, iso = true;
+  let any = false,
+    numeric = true,
+    iso = true;
   for (const r of raw) {
     const s = r.trim();
     if (s === "") continue;

@@ -75,7 +75,11 @@ export async function handleUpload(
   } else {
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      throw new ApiError(413, "too_large", `The upload is ${declared} bytes; the limit is ${maxBytes} bytes (MAX_UPLOAD_BYTES). Split the file.`);
+      throw new ApiError(
+        413,
+        "too_large",
+        `The upload is ${declared} bytes; the limit is ${maxBytes} bytes (MAX_UPLOAD_BYTES). Split the file.`,
+      );
     }
     stream = c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() });
     reopen = async () => {

@@ -29,7 +29,11 @@ function unzipParts(bytes: Uint8Array, want: (name: string) => boolean): Record<
     });
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    throw new ApiError(422, "invalid_file", "The file looks like a zip/xlsx but cannot be unpacked; save it again from Excel as .xlsx or CSV.");
+    throw new ApiError(
+      422,
+      "invalid_file",
+      "The file looks like a zip/xlsx but cannot be unpacked; save it again from Excel as .xlsx or CSV.",
+    );
   }
 }
 
@@ -84,7 +88,8 @@ function readSharedStrings(xml: Uint8Array | undefined): string[] {
   if (!xml) return [];
   const out: string[] = [];
   let cur = "";
-  let inT = false, inPhonetic = false;
+  let inT = false,
+    inPhonetic = false;
   sax(xml, (p) => {
     p.on("opentag", (t) => {
       const n = local(t.name);
@@ -145,7 +150,10 @@ function columnOf(ref: string): number {
  * @throws ApiError 422 invalid_file when the zip is not a workbook or the sheet does not exist
  */
 export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: RowSink, maxColumns: number): { sheet: string } {
-  const meta = unzipParts(bytes, (n) => n === "xl/workbook.xml" || n === "xl/_rels/workbook.xml.rels" || n === "xl/sharedStrings.xml" || n === "xl/styles.xml");
+  const meta = unzipParts(
+    bytes,
+    (n) => n === "xl/workbook.xml" || n === "xl/_rels/workbook.xml.rels" || n === "xl/sharedStrings.xml" || n === "xl/styles.xml",
+  );
   if (!meta["xl/workbook.xml"]) {
     throw new ApiError(422, "invalid_file", "The file is a zip archive but not an Excel workbook (.xlsx); upload CSV or xlsx.");
   }
@@ -157,9 +165,12 @@ export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: Ro
     const byNumber = /^\d+$/.test(sheet) ? sheets[Number(sheet) - 1] : undefined;
     const found = byName ?? byNumber;
     if (!found) {
-      throw new ApiError(422, "invalid_file", `The workbook has no sheet "${sheet}"; its sheets are ${sheets.map((s) => `"${s.name}"`).join(", ")}.`, [
-        { column: "sheet", message: `no sheet "${sheet}"` },
-      ]);
+      throw new ApiError(
+        422,
+        "invalid_file",
+        `The workbook has no sheet "${sheet}"; its sheets are ${sheets.map((s) => `"${s.name}"`).join(", ")}.`,
+        [{ column: "sheet", message: `no sheet "${sheet}"` }],
+      );
     }
     chosen = found;
   }
@@ -172,7 +183,12 @@ export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: Ro
   let width = 0;
   let rowNo = 0;
   let cells: string[] = [];
-  let col = 0, type = "n", style = 0, value = "", inValue = false, inInline = false;
+  let col = 0,
+    type = "n",
+    style = 0,
+    value = "",
+    inValue = false,
+    inInline = false;
   const emit = () => {
     if (!cells.some((c) => c !== undefined && c.trim() !== "")) return; // blank (maybe formatted) rows are skipped
     for (let i = 0; i < cells.length; i++) cells[i] ??= "";

@@ -89,11 +89,17 @@ export function jobStoppedError(runs: number) {
  * Marks a job's dataset `failed` with `error` when it is still processing, deletes whatever an attempt
  * wrote and the upload's parts. Used when the job is given up (retries spent, or stuck past the expiry).
  */
-export async function giveUpJob(env: Env, msg: ParseJobMessage, error: { code: string; message: string; details: unknown[] }): Promise<boolean> {
+export async function giveUpJob(
+  env: Env,
+  msg: ParseJobMessage,
+  error: { code: string; message: string; details: unknown[] },
+): Promise<boolean> {
   const { workspaceId: ws, uploadId, datasetId } = msg;
   // Take the job from any attempt still running: its next progress write finds the token changed and stops.
   await env.DB.prepare("UPDATE uploads SET job_token = 'given-up' WHERE id = ? AND dataset_id = ?").bind(uploadId, datasetId).run();
-  const r = await env.DB.prepare("UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'")
+  const r = await env.DB.prepare(
+    "UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'",
+  )
     .bind(JSON.stringify(error), datasetId, ws)
     .run();
   const failed = r.meta.changes > 0;
@@ -129,7 +135,11 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
   }
   if (!up || !ours) {
     // A processing dataset whose upload is gone: nothing left to parse.
-    await giveUpJob(env, msg, { code: "job_failed", message: "The parts of this upload are gone; nothing was stored. Upload the file again.", details: [] });
+    await giveUpJob(env, msg, {
+      code: "job_failed",
+      message: "The parts of this upload are gone; nothing was stored. Upload the file again.",
+      details: [],
+    });
     return "failed";
   }
   const token = crypto.randomUUID();
@@ -140,7 +150,9 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
   // Start from nothing: blocks, raw file and rollups of an earlier attempt that died go first.
   await deleteDatasetObjects(env, ws, datasetId);
   const spec = uploadSpec(up);
-  const { results: parts } = await env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n").bind(uploadId).all<PartRow>();
+  const { results: parts } = await env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n")
+    .bind(uploadId)
+    .all<PartRow>();
   const rowsTotal = (JSON.parse(row.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
   const writer = new DatasetWriter(env, ws, datasetId, spec.contentType);
   const rollup = spec.kind === "responses" ? new RollupBuilder(spec.csatScale) : null;
@@ -191,8 +203,14 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     await progress(result.rows, 0, result.rows);
     await writer.commit(
       {
-        kind: spec.kind, name: up.name, rows: result.rows, columns: result.columns, warnings: result.warnings,
-        options: uploadOptions(spec, result), blockRows: result.blockRows, contentType: spec.contentType,
+        kind: spec.kind,
+        name: up.name,
+        rows: result.rows,
+        columns: result.columns,
+        warnings: result.warnings,
+        options: uploadOptions(spec, result),
+        blockRows: result.blockRows,
+        contentType: spec.contentType,
       },
       true,
     );
@@ -210,7 +228,9 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       throw err;
     }
     const error = { code: err.code, message: err.message, details: err.details ?? [], ...err.extra };
-    await env.DB.prepare("UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'")
+    await env.DB.prepare(
+      "UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'",
+    )
       .bind(JSON.stringify(error), datasetId, ws)
       .run();
     outcome = "failed";

@@ -56,11 +56,15 @@ export async function sweepUploads(env: Env, now: Date): Promise<SweepResult> {
     .bind(cutoff, BATCH)
     .all<{ id: string; workspace_id: string; upload_id: string | null }>();
   for (const d of stuck.results) {
-    const failed = await giveUpJob(env, { workspaceId: d.workspace_id, uploadId: d.upload_id ?? "", datasetId: d.id }, {
-      code: "job_failed",
-      message: `The parse job did not finish within ${hours} hours of the upload (UPLOAD_EXPIRY_HOURS); nothing was stored. Upload the file again.`,
-      details: [],
-    });
+    const failed = await giveUpJob(
+      env,
+      { workspaceId: d.workspace_id, uploadId: d.upload_id ?? "", datasetId: d.id },
+      {
+        code: "job_failed",
+        message: `The parse job did not finish within ${hours} hours of the upload (UPLOAD_EXPIRY_HOURS); nothing was stored. Upload the file again.`,
+        details: [],
+      },
+    );
     if (failed) out.stuckJobs++;
   }
 

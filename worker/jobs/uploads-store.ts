@@ -14,8 +14,7 @@ import { rollupKey } from "../metrics/rollup";
 export const partKey = (ws: string, uploadId: string, n: number) => `uploads/${ws}/${uploadId}/${n}`;
 
 /** A fresh key for the bytes of part `n`: each PUT writes its own object, so bytes once listed never change. */
-export const newPartKey = (ws: string, uploadId: string, n: number) =>
-  `uploads/${ws}/${uploadId}/${n}.${crypto.randomUUID()}`;
+export const newPartKey = (ws: string, uploadId: string, n: number) => `uploads/${ws}/${uploadId}/${n}.${crypto.randomUUID()}`;
 
 /** The prefix holding every R2 object of an upload. */
 export const uploadPrefix = (ws: string, uploadId: string) => `uploads/${ws}/${uploadId}/`;
@@ -62,7 +61,15 @@ export interface StoredSpec {
 /** The intake spec of an upload row (never a dry run). */
 export function uploadSpec(up: UploadRow): UploadSpec & { contentType: string | null } {
   const s = JSON.parse(up.spec) as StoredSpec;
-  return { kind: up.kind, name: up.name, mapping: s.mapping, sheet: s.sheet, csatScale: s.csatScale, dryRun: false, contentType: s.contentType };
+  return {
+    kind: up.kind,
+    name: up.name,
+    mapping: s.mapping,
+    sheet: s.sheet,
+    csatScale: s.csatScale,
+    dryRun: false,
+    contentType: s.contentType,
+  };
 }
 
 /** Deletes every R2 object whose key starts with `prefix` (listed page by page). */
@@ -99,7 +106,10 @@ export async function retireUpload(env: Env, ws: string, uploadId: string): Prom
   await deletePrefix(env, uploadPrefix(ws, uploadId));
   await env.DB.batch([
     env.DB.prepare("DELETE FROM upload_parts WHERE upload_id = ?").bind(uploadId),
-    env.DB.prepare("UPDATE uploads SET status = 'done', job_token = NULL WHERE id = ? AND workspace_id = ? AND status = 'queued'").bind(uploadId, ws),
+    env.DB.prepare("UPDATE uploads SET status = 'done', job_token = NULL WHERE id = ? AND workspace_id = ? AND status = 'queued'").bind(
+      uploadId,
+      ws,
+    ),
   ]);
 }
 

@@ -24,15 +24,21 @@ export function revenueChartSvg(
   const ticks = 4;
   const grid = Array.from({ length: ticks + 1 }, (_, k) => {
     const v = min + ((max - min) * k) / ticks;
-    return `<line x1="${pad.l}" x2="${width - pad.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>` +
-      `<text x="${pad.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${esc(money(v))}</text>`;
+    return (
+      `<line x1="${pad.l}" x2="${width - pad.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>` +
+      `<text x="${pad.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${esc(money(v))}</text>`
+    );
   }).join("");
-  const xl = baseline.map((_, t) => `<text x="${x(t).toFixed(1)}" y="${height - pad.b + 16}" text-anchor="middle" font-size="11">Year ${t + 1}</text>`).join("");
+  const xl = baseline
+    .map((_, t) => `<text x="${x(t).toFixed(1)}" y="${height - pad.b + 16}" text-anchor="middle" font-size="11">Year ${t + 1}</text>`)
+    .join("");
   const area = band
     ? `<path d="${line(band.hi)} ${band.lo.map((v, t) => `L${x(H - 1 - t).toFixed(1)},${y(band.lo[H - 1 - t]).toFixed(1)}`).join(" ")} Z" fill="#1f6feb" fill-opacity="0.15" stroke="none"/>`
     : "";
-  const dots = (vals: number[], color: string) => vals.map((v, t) => `<circle cx="${x(t).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}"/>`).join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Revenue by year: baseline and scenario">` +
+  const dots = (vals: number[], color: string) =>
+    vals.map((v, t) => `<circle cx="${x(t).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}"/>`).join("");
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Revenue by year: baseline and scenario">` +
     `${grid}${area}` +
     `<path d="${line(baseline)}" fill="none" stroke="#6e7781" stroke-width="2" stroke-dasharray="5 4"/>${dots(baseline, "#6e7781")}` +
     `<path d="${line(scenario)}" fill="none" stroke="#1f6feb" stroke-width="2.5"/>${dots(scenario, "#1f6feb")}` +
@@ -42,5 +48,6 @@ export function revenueChartSvg(
     `<text x="${pad.l + 26}" y="14">Baseline</text>` +
     `<line x1="${pad.l + 92}" x2="${pad.l + 114}" y1="10" y2="10" stroke="#1f6feb" stroke-width="2.5"/>` +
     `<text x="${pad.l + 118}" y="14">Scenario${band ? " (band: 95% interval)" : ""}</text></g>` +
-    `</svg>`;
+    `</svg>`
+  );
 }

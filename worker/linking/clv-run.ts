@@ -24,7 +24,9 @@ export function dayOf(iso: string, field = "observationEnd"): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
   if (!m || !Number.isFinite(t) || new Date(t).getUTCDate() !== Number(m[3])) {
-    throw new ApiError(400, "invalid_request", `${field} must be a date YYYY-MM-DD (got ${iso}).`, [{ column: field, message: "not a date" }]);
+    throw new ApiError(400, "invalid_request", `${field} must be a date YYYY-MM-DD (got ${iso}).`, [
+      { column: field, message: "not a date" },
+    ]);
   }
   return t / DAY_MS;
 }
@@ -54,7 +56,10 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
   const end = req.observationEnd ? dayOf(req.observationEnd) : undefined;
   const meta = await latestDataset(env, ws, "transactions");
   if (!meta || meta.rows === 0) {
-    throw new ModelError("no_transactions", "This workspace has no transactions: upload a transactions dataset (customer_id, date, amount) first.");
+    throw new ModelError(
+      "no_transactions",
+      "This workspace has no transactions: upload a transactions dataset (customer_id, date, amount) first.",
+    );
   }
   const summary = await summariseTransactionBlocks(env, meta, end);
   // Customers whose first purchase falls on the observation end have T = 0: no time observed, no
@@ -72,7 +77,13 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
     monetary[k] = monetary[i];
     k++;
   }
-  const kept = { customer: customer.subarray(0, k), frequency: frequency.subarray(0, k), recency: recency.subarray(0, k), T: T.subarray(0, k), monetary: monetary.subarray(0, k) };
+  const kept = {
+    customer: customer.subarray(0, k),
+    frequency: frequency.subarray(0, k),
+    recency: recency.subarray(0, k),
+    T: T.subarray(0, k),
+    monetary: monetary.subarray(0, k),
+  };
   const values = clvColumns(kept, { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin });
   return {
     observationEnd: isoOf(summary.observationEnd),
@@ -139,7 +150,17 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
 }
 
 /** Header of GET .../export/clv.csv. */
-export const CLV_CSV_HEADER = ["customer_id", "frequency", "recency", "T", "monetary", "p_alive", "expected_purchases", "expected_avg_value", "clv"];
+export const CLV_CSV_HEADER = [
+  "customer_id",
+  "frequency",
+  "recency",
+  "T",
+  "monetary",
+  "p_alive",
+  "expected_purchases",
+  "expected_avg_value",
+  "clv",
+];
 
 /**
  * Every customer row of a CLV run as a CSV stream (CRLF line ends, cells as `csvCell`), produced a
@@ -164,9 +185,20 @@ export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uin
       const stop = Math.min(n, next + rowsPerChunk);
       let s = "";
       for (let j = next; j < stop; j++) {
-        s += [r.ids.name(r.customer[j]), r.frequency[j], r.recency[j], r.T[j], r.monetary[j], v.pAlive[j], v.expectedPurchases[j], v.expectedAvgValue[j], v.clv[j]]
-          .map(csvCell)
-          .join(",") + "\r\n";
+        s +=
+          [
+            r.ids.name(r.customer[j]),
+            r.frequency[j],
+            r.recency[j],
+            r.T[j],
+            r.monetary[j],
+            v.pAlive[j],
+            v.expectedPurchases[j],
+            v.expectedAvgValue[j],
+            v.clv[j],
+          ]
+            .map(csvCell)
+            .join(",") + "\r\n";
       }
       next = stop;
       controller.enqueue(enc.encode(s));

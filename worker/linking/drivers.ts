@@ -74,7 +74,11 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
     t.responses++;
   }
   if (byTp.size === 0) {
-    throw new ModelError("invalid_input", `No ${o.metric} responses with a touchpoint match an account: upload responses with a touchpoint column.`, ["touchpoint"]);
+    throw new ModelError(
+      "invalid_input",
+      `No ${o.metric} responses with a touchpoint match an account: upload responses with a touchpoint column.`,
+      ["touchpoint"],
+    );
   }
   const arr = joined.numeric.arr;
   const y = joined.numeric[o.outcome];
@@ -84,7 +88,12 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
   const rows: TouchpointDriver[] = names.map((tp, k) => {
     const t = byTp.get(tp)!;
     const m = new Float64Array(n).fill(NaN);
-    let accounts = 0, sum = 0, cnt = 0, revenue = 0, risk = 0, riskArr = 0;
+    let accounts = 0,
+      sum = 0,
+      cnt = 0,
+      revenue = 0,
+      risk = 0,
+      riskArr = 0;
     for (let i = 0; i < n; i++) {
       if (t.cnt[i] === 0) continue;
       m[i] = t.sum[i] / t.cnt[i];
@@ -100,19 +109,32 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
     }
     means[`tp${k}`] = m;
     return {
-      touchpoint: tp, responses: t.responses, accounts, meanScore: sum / cnt, gap: 0, importance: null, importanceShare: null,
-      coefficient: null, revenue, atRiskAccounts: risk, arrAtRisk: riskArr, priority: null, rank: null,
+      touchpoint: tp,
+      responses: t.responses,
+      accounts,
+      meanScore: sum / cnt,
+      gap: 0,
+      importance: null,
+      importanceShare: null,
+      coefficient: null,
+      revenue,
+      atRiskAccounts: risk,
+      arrAtRisk: riskArr,
+      priority: null,
+      rank: null,
     };
   });
   const best = o.metric === "ces" ? Math.min(...rows.map((r) => r.meanScore)) : Math.max(...rows.map((r) => r.meanScore));
   for (const r of rows) r.gap = Math.abs(best - r.meanScore);
 
   const warnings: string[] = [];
-  const eligible = rows.map((r, k) => ({ r, key: `tp${k}` })).filter(({ r }) => {
-    if (r.accounts >= o.minAccounts) return true;
-    r.note = `Only ${r.accounts} accounts answered here (minimum ${o.minAccounts}): not scored.`;
-    return false;
-  });
+  const eligible = rows
+    .map((r, k) => ({ r, key: `tp${k}` }))
+    .filter(({ r }) => {
+      if (r.accounts >= o.minAccounts) return true;
+      r.note = `Only ${r.accounts} accounts answered here (minimum ${o.minAccounts}): not scored.`;
+      return false;
+    });
   let method = o.method;
   let completeCases: number | null = null;
   if (method === "relative-weights" && eligible.length > 0) {
@@ -125,7 +147,9 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
     completeCases = complete;
     const need = Math.max(30, 10 * eligible.length);
     if (complete < need) {
-      warnings.push(`Only ${complete} accounts answered at every scored touchpoint (relative weights need ${need}); importance falls back to the per-touchpoint coefficient.`);
+      warnings.push(
+        `Only ${complete} accounts answered at every scored touchpoint (relative weights need ${need}); importance falls back to the per-touchpoint coefficient.`,
+      );
       method = "coefficient";
     } else {
       const rw = relativeWeights({ data, outcome: o.outcome, predictors: eligible.map((e) => e.key) });
@@ -136,7 +160,9 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
         e.r.importance = helps ? w.weight : 0;
         e.r.importanceShare = w.share;
       }
-      warnings.push(`Relative weights on ${rw.nObs} accounts that answered at every scored touchpoint; R² ${rw.rSquared.toFixed(4)} (linear probability).`);
+      warnings.push(
+        `Relative weights on ${rw.nObs} accounts that answered at every scored touchpoint; R² ${rw.rSquared.toFixed(4)} (linear probability).`,
+      );
     }
   }
   for (const { r, key } of eligible) {

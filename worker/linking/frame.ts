@@ -82,7 +82,11 @@ export function bookInBlocks(j: JoinedAccounts, recipe: ModelRecipe, opts: { req
   const plan = planDesign(data, recipe.predictors, { levels: recipe.levels, required });
   const size = Math.max(1, Math.floor(blockRows));
   return {
-    n: plan.n, p: plan.p, terms: plan.terms, rows: plan.rows, excluded: plan.excluded,
+    n: plan.n,
+    p: plan.p,
+    terms: plan.terms,
+    rows: plan.rows,
+    excluded: plan.excluded,
     blocks: function* () {
       for (let from = 0; from < plan.n; from += size) {
         const to = Math.min(plan.n, from + size);
@@ -95,7 +99,12 @@ export function bookInBlocks(j: JoinedAccounts, recipe: ModelRecipe, opts: { req
 }
 
 /** The blocks of `bookInBlocks` alone (for `translateEffects({ blocks })`). */
-export function bookBlocks(j: JoinedAccounts, recipe: ModelRecipe, opts: { requireOutcome?: boolean }, blockRows: number): () => Iterable<TranslateBlock> {
+export function bookBlocks(
+  j: JoinedAccounts,
+  recipe: ModelRecipe,
+  opts: { requireOutcome?: boolean },
+  blockRows: number,
+): () => Iterable<TranslateBlock> {
   return bookInBlocks(j, recipe, opts, blockRows).blocks;
 }
 

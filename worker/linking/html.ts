@@ -14,7 +14,8 @@ export function esc(v: unknown): string {
 export function money(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "n/a";
   const a = Math.abs(v);
-  const s = a >= 1e9 ? `${(a / 1e9).toFixed(2)}B` : a >= 1e6 ? `${(a / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(a / 1e3).toFixed(1)}K` : a.toFixed(0);
+  const s =
+    a >= 1e9 ? `${(a / 1e9).toFixed(2)}B` : a >= 1e6 ? `${(a / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(a / 1e3).toFixed(1)}K` : a.toFixed(0);
   return `${v < 0 ? "−" : ""}$${s}`;
 }
 

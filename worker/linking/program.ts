@@ -32,7 +32,10 @@ export function combineProgram(initiatives: Initiative[], overlap: number) {
       npv: gain - investment,
       overlap,
       gainCi95: lo !== null && hi !== null ? ([lo, hi] as [number, number]) : null,
-      roiCi95: lo !== null && hi !== null && investment > 0 ? ([(lo - investment) / investment, (hi - investment) / investment] as [number, number]) : null,
+      roiCi95:
+        lo !== null && hi !== null && investment > 0
+          ? ([(lo - investment) / investment, (hi - investment) / investment] as [number, number])
+          : null,
     },
     method:
       "gain = margin gain of each saved scenario; programme gain = (1 − overlap) · Σ gain, investment = Σ investment, " +

@@ -4,16 +4,38 @@ import type { StoredModel, StoredScenario } from "./store";
 
 type Side = { renewalRate: number; revenue: number; revenueByYear: number[] };
 interface ScenarioBody {
-  name: string; segment: string | null;
-  request: { change: Record<string, number>; horizonYears: number; annualDiscountRate: number; grossMargin: number; investment: number; draws: number; seed: number };
-  baseline: Side; scenario: Side; revenueGain: number; marginGain: number; roi: number | null; npv: number; paybackYears: number | null;
+  name: string;
+  segment: string | null;
+  request: {
+    change: Record<string, number>;
+    horizonYears: number;
+    annualDiscountRate: number;
+    grossMargin: number;
+    investment: number;
+    draws: number;
+    seed: number;
+  };
+  baseline: Side;
+  scenario: Side;
+  revenueGain: number;
+  marginGain: number;
+  roi: number | null;
+  npv: number;
+  paybackYears: number | null;
   ci95: { revenueGain: [number, number]; marginGain?: [number, number]; npv?: [number, number]; roi: [number, number] | null } | null;
   bandByYear?: { lo: number[]; hi: number[] };
-  accounts: number; excludedAccounts: number; changedRows: number; assumptions: string[];
+  accounts: number;
+  excludedAccounts: number;
+  changedRows: number;
+  assumptions: string[];
   data: { datasets: { accounts: string; responses: string | null }; dataChangedSinceFit: boolean };
 }
 interface ModelBody {
-  nObs: number; excluded: number; outcome: string; terms: string[]; warnings: string[];
+  nObs: number;
+  excluded: number;
+  outcome: string;
+  terms: string[];
+  warnings: string[];
   coefficients: { term: string; estimate: number; stdError: number | null; pValue: number | null; ci95: [number | null, number | null] }[];
   translation: { predictor: string; sentence: string }[];
   validation: { auc?: number | null; holdoutRSquared?: number | null; nTest: number; error?: { message: string } };
@@ -31,17 +53,30 @@ export function renderReport(workspaceName: string, stored: StoredScenario, mode
   const s = stored.result as unknown as ScenarioBody;
   const m = model.result as unknown as ModelBody;
   const r = s.request;
-  const changes = Object.entries(r.change).map(([k, v]) => `${v >= 0 ? "+" : ""}${v} ${k.toUpperCase()} points`).join(" and ") || "no change";
+  const changes =
+    Object.entries(r.change)
+      .map(([k, v]) => `${v >= 0 ? "+" : ""}${v} ${k.toUpperCase()} points`)
+      .join(" and ") || "no change";
   const who = s.segment ? `the ${s.segment} segment (${s.changedRows} accounts)` : `all ${s.accounts} accounts`;
   const question = `If we invest ${money(r.investment)} to lift satisfaction by ${changes} for ${who}, what do we gain over ${r.horizonYears} year${r.horizonYears === 1 ? "" : "s"}?`;
   const effectRows = m.coefficients
     .filter((c) => Object.keys(r.change).includes(c.term))
-    .map((c) => `<tr><td>${esc(c.term)}</td><td>${num(c.estimate, 4)}</td><td>${num(c.stdError, 4)}</td><td>${num(c.ci95[0], 4)} to ${num(c.ci95[1], 4)}</td><td>${c.pValue === null ? "n/a" : c.pValue < 0.001 ? "&lt; 0.001" : num(c.pValue, 3)}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.term)}</td><td>${num(c.estimate, 4)}</td><td>${num(c.stdError, 4)}</td><td>${num(c.ci95[0], 4)} to ${num(c.ci95[1], 4)}</td><td>${c.pValue === null ? "n/a" : c.pValue < 0.001 ? "&lt; 0.001" : num(c.pValue, 3)}</td></tr>`,
+    )
     .join("");
-  const sentences = m.translation.filter((t) => Object.keys(r.change).includes(t.predictor)).map((t) => `<p>${esc(t.sentence)}</p>`).join("");
-  const yearRows = s.baseline.revenueByYear.map((b, t) =>
-    `<tr><td>Year ${t + 1}</td><td>${money(b)}</td><td>${money(s.scenario.revenueByYear[t])}</td><td>${money(s.scenario.revenueByYear[t] - b)}</td>` +
-    `<td>${s.bandByYear ? `${money(s.bandByYear.lo[t])} to ${money(s.bandByYear.hi[t])}` : "n/a"}</td></tr>`).join("");
+  const sentences = m.translation
+    .filter((t) => Object.keys(r.change).includes(t.predictor))
+    .map((t) => `<p>${esc(t.sentence)}</p>`)
+    .join("");
+  const yearRows = s.baseline.revenueByYear
+    .map(
+      (b, t) =>
+        `<tr><td>Year ${t + 1}</td><td>${money(b)}</td><td>${money(s.scenario.revenueByYear[t])}</td><td>${money(s.scenario.revenueByYear[t] - b)}</td>` +
+        `<td>${s.bandByYear ? `${money(s.bandByYear.lo[t])} to ${money(s.bandByYear.hi[t])}` : "n/a"}</td></tr>`,
+    )
+    .join("");
   const join = m.data?.join;
   const validation = m.validation.error
     ? `Holdout check not available: ${esc(m.validation.error.message)}`

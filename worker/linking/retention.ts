@@ -65,25 +65,30 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
   const horizon = Math.round((req.horizonYears * 12) / months);
   const d = Math.pow(1 + req.annualDiscountRate, months / 12) - 1;
   const order = ["all", "promoter", "passive", "detractor", "satisfied", "neutral", "dissatisfied"];
-  const out = [...groups.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b)).map((name) => {
-    const g = groups.get(name)!;
-    try {
-      const fit = fitSbgCohorts({ periods: g.periods, churned: g.churned });
-      const { retention, survival } = sbgProjection(fit.alpha, fit.beta, horizon);
-      let residual = 0;
-      if (d > 0) for (const a of g.active) residual += a.arr * sbgDerl(fit.alpha, fit.beta, d, a.renewals);
-      return {
-        group: name, ...fit, retention, survival,
-        derlNewCustomer: d > 0 ? sbgDerl(fit.alpha, fit.beta, d, 0) : null,
-        activeAccounts: g.active.length,
-        residualValue: d > 0 ? residual : null,
-        error: null,
-      };
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      return { group: name, accounts: g.periods.length, activeAccounts: g.active.length, error: { code: e.code, message: e.message } };
-    }
-  });
+  const out = [...groups.keys()]
+    .sort((a, b) => order.indexOf(a) - order.indexOf(b))
+    .map((name) => {
+      const g = groups.get(name)!;
+      try {
+        const fit = fitSbgCohorts({ periods: g.periods, churned: g.churned });
+        const { retention, survival } = sbgProjection(fit.alpha, fit.beta, horizon);
+        let residual = 0;
+        if (d > 0) for (const a of g.active) residual += a.arr * sbgDerl(fit.alpha, fit.beta, d, a.renewals);
+        return {
+          group: name,
+          ...fit,
+          retention,
+          survival,
+          derlNewCustomer: d > 0 ? sbgDerl(fit.alpha, fit.beta, d, 0) : null,
+          activeAccounts: g.active.length,
+          residualValue: d > 0 ? residual : null,
+          error: null,
+        };
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        return { group: name, accounts: g.periods.length, activeAccounts: g.active.length, error: { code: e.code, message: e.message } };
+      }
+    });
   return {
     periodMonths: months,
     splitBy: req.splitBy,
@@ -95,7 +100,10 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
       fit: "sBG (Fader & Hardie 2007) by maximum likelihood with censoring: P(T = t) = B(α+1, β+t−1)/B(α, β) for churned, S(t) = B(α, β+t)/B(α, β) for active.",
       retention: `r_t = (β + t − 1)/(α + β + t − 1) and S(t) for t = 1..${horizon} periods.`,
       residualValue: `Σ over active accounts of ARR × DERL(α, β, d = ${d.toFixed(6)} per period, renewals made) (Fader & Hardie 2010): discounted expected payments from the next renewal on.`,
-      groups: req.splitBy === "none" ? "No split." : `Split by the account's mean ${req.splitBy} (NPS: promoter ≥ 9, passive 7 to < 9, detractor < 7).`,
+      groups:
+        req.splitBy === "none"
+          ? "No split."
+          : `Split by the account's mean ${req.splitBy} (NPS: promoter ≥ 9, passive 7 to < 9, detractor < 7).`,
     },
   };
 }

@@ -35,21 +35,29 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   const model = await getModel(env, ws, req.modelId);
   if (!model) throw notFound("model");
   if (model.kind !== "logistic") {
-    throw new ApiError(422, "scenario_needs_logistic", "Scenarios project renewals: pick a logistic model of renewed (this one is linear).", [
-      { column: "modelId", message: `model ${model.id} is linear on ${model.outcome}` },
-    ]);
+    throw new ApiError(
+      422,
+      "scenario_needs_logistic",
+      "Scenarios project renewals: pick a logistic model of renewed (this one is linear).",
+      [{ column: "modelId", message: `model ${model.id} is linear on ${model.outcome}` }],
+    );
   }
   const maxDraws = limit(env, "MAX_DRAWS", 10_000);
   if (req.draws > maxDraws) {
-    throw new ApiError(422, "too_many_draws", `draws may be at most ${maxDraws} (got ${req.draws}).`, [{ column: "draws", message: `> ${maxDraws}` }]);
+    throw new ApiError(422, "too_many_draws", `draws may be at most ${maxDraws} (got ${req.draws}).`, [
+      { column: "draws", message: `> ${maxDraws}` },
+    ]);
   }
   const terms = model.result.terms;
   const numericPredictors = new Set(model.result.predictors.filter((p) => terms.includes(p)));
   for (const k of Object.keys(req.change)) {
     if (!numericPredictors.has(k)) {
-      throw new ApiError(422, "unknown_change", `The change names "${k}", which is not a numeric predictor of model ${model.id} (its numeric predictors: ${[...numericPredictors].join(", ") || "none"}).`, [
-        { column: `change.${k}`, message: "not a numeric predictor of the model" },
-      ]);
+      throw new ApiError(
+        422,
+        "unknown_change",
+        `The change names "${k}", which is not a numeric predictor of model ${model.id} (its numeric predictors: ${[...numericPredictors].join(", ") || "none"}).`,
+        [{ column: `change.${k}`, message: "not a numeric predictor of the model" }],
+      );
     }
   }
   const joined = await loadJoinedAccounts(env, ws);
@@ -60,41 +68,56 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   if (book.n === 0) throw new ApiError(422, "too_few_rows", "No account has all the model's predictors and ARR: nothing to project.");
   // A budget on the work of the interval: rows × draws × terms (a worker has limited CPU time).
   if (book.n * req.draws * book.p > 2e9) {
-    throw new ApiError(422, "too_large", `${book.n} accounts × ${req.draws} draws is too much work for one request: lower draws (e.g. ${Math.max(100, Math.floor(2e9 / (book.n * book.p)))}).`, [
-      { column: "draws", message: "too many for this book" },
-    ]);
+    throw new ApiError(
+      422,
+      "too_large",
+      `${book.n} accounts × ${req.draws} draws is too much work for one request: lower draws (e.g. ${Math.max(100, Math.floor(2e9 / (book.n * book.p)))}).`,
+      [{ column: "draws", message: "too many for this book" }],
+    );
   }
   const segmentOf = (i: number): string | null => joined.text.segment?.[book.rows[i]] ?? null;
   let rowMask: Uint8Array | undefined;
   if (req.segment) {
     rowMask = new Uint8Array(book.n);
     let hits = 0;
-    for (let i = 0; i < book.n; i++) if (segmentOf(i) === req.segment) {
+    for (let i = 0; i < book.n; i++)
+      if (segmentOf(i) === req.segment) {
         rowMask[i] = 1;
         hits++;
       }
     if (hits === 0) {
       const known = [...new Set(Array.from(book.rows, (_, i) => segmentOf(i)).filter((v): v is string => v !== null))].sort();
-      throw new ApiError(422, "unknown_segment", `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`, [
-        { column: "segment", message: "no account of this segment" },
-      ]);
+      throw new ApiError(
+        422,
+        "unknown_segment",
+        `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`,
+        [{ column: "segment", message: "no account of this segment" }],
+      );
     }
   }
   const coefficients = model.result.coefficients as { estimate: number }[];
   const common = {
-    terms: book.terms, beta: coefficients.map((c) => c.estimate), cov: model.result.covariance as number[][],
-    change: req.change, clip: clipFor(joined.csatScale),
-    horizonYears: req.horizonYears, annualDiscountRate: req.annualDiscountRate, grossMargin: req.grossMargin,
-    investment: req.investment, draws: req.draws, seed: req.seed,
+    terms: book.terms,
+    beta: coefficients.map((c) => c.estimate),
+    cov: model.result.covariance as number[][],
+    change: req.change,
+    clip: clipFor(joined.csatScale),
+    horizonYears: req.horizonYears,
+    annualDiscountRate: req.annualDiscountRate,
+    grossMargin: req.grossMargin,
+    investment: req.investment,
+    draws: req.draws,
+    seed: req.seed,
   };
-  const result = "X" in book
-    ? runScenario({ ...common, X: book.X, arr: book.arr, rowMask })
-    : runScenarioBlocks({
-      ...common,
-      blocks: function* () {
-        for (const b of book.blocks()) yield { X: b.X, arr: b.arr, rowMask: rowMask?.subarray(b.from, b.from + b.n) };
-      },
-    });
+  const result =
+    "X" in book
+      ? runScenario({ ...common, X: book.X, arr: book.arr, rowMask })
+      : runScenarioBlocks({
+          ...common,
+          blocks: function* () {
+            for (const b of book.blocks()) yield { X: b.X, arr: b.arr, rowMask: rowMask?.subarray(b.from, b.from + b.n) };
+          },
+        });
   const { save: _save, ...request } = req;
   const body = {
     name: req.name,
@@ -105,13 +128,20 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     accounts: book.n,
     excludedAccounts: book.excluded,
     assumptions: assumptions(req, model, joined.csatScale),
-    data: { datasets: joined.datasets, modelDatasets: model.datasets, dataChangedSinceFit: joined.datasets.accounts !== model.datasets.accounts || joined.datasets.responses !== model.datasets.responses },
+    data: {
+      datasets: joined.datasets,
+      modelDatasets: model.datasets,
+      dataChangedSinceFit: joined.datasets.accounts !== model.datasets.accounts || joined.datasets.responses !== model.datasets.responses,
+    },
   };
   return { model, book, rowMask, result, body };
 }
 
 function assumptions(req: ScenarioRequest, model: StoredModel, csatScale: number): string[] {
-  const changes = Object.entries(req.change).map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v} points`).join(", ") || "no change";
+  const changes =
+    Object.entries(req.change)
+      .map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v} points`)
+      .join(", ") || "no change";
   return [
     `Change: ${changes}${req.segment ? ` for segment ${req.segment} only` : " for every account"}, clipped to the scale (NPS 0-10, CSAT 1-${csatScale}, CES 1-7).`,
     `Renewal probability of each account from the logistic model ${model.id} (outcome ${model.outcome}); each year the account renews with that probability.`,

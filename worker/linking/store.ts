@@ -15,19 +15,31 @@ export interface StoredModel {
 }
 
 interface ModelRow {
-  id: string; kind: "linear" | "logistic"; outcome: string; spec: string; result: string; datasets: string; created_at: string;
+  id: string;
+  kind: "linear" | "logistic";
+  outcome: string;
+  spec: string;
+  result: string;
+  datasets: string;
+  created_at: string;
 }
 
 const modelOf = (r: ModelRow): StoredModel => ({
-  id: r.id, kind: r.kind, outcome: r.outcome, spec: JSON.parse(r.spec), result: JSON.parse(r.result),
-  datasets: JSON.parse(r.datasets), createdAt: r.created_at,
+  id: r.id,
+  kind: r.kind,
+  outcome: r.outcome,
+  spec: JSON.parse(r.spec),
+  result: JSON.parse(r.result),
+  datasets: JSON.parse(r.datasets),
+  createdAt: r.created_at,
 });
 
 export async function insertModel(env: Env, ws: string, m: Omit<StoredModel, "id" | "createdAt">): Promise<StoredModel> {
   const id = newId("m");
   const row = await env.DB.prepare(
     "INSERT INTO models (id, workspace_id, kind, outcome, spec, result, datasets) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING created_at",
-  ).bind(id, ws, m.kind, m.outcome, JSON.stringify(m.spec), JSON.stringify(m.result), JSON.stringify(m.datasets))
+  )
+    .bind(id, ws, m.kind, m.outcome, JSON.stringify(m.spec), JSON.stringify(m.result), JSON.stringify(m.datasets))
     .first<{ created_at: string }>();
   return { ...m, id, createdAt: row?.created_at ?? new Date().toISOString() };
 }
@@ -40,7 +52,8 @@ export async function getModel(env: Env, ws: string, id: string): Promise<Stored
 
 export async function listModels(env: Env, ws: string): Promise<StoredModel[]> {
   const { results } = await env.DB.prepare("SELECT * FROM models WHERE workspace_id = ? ORDER BY created_at DESC, id")
-    .bind(ws).all<ModelRow>();
+    .bind(ws)
+    .all<ModelRow>();
   return results.map(modelOf);
 }
 
@@ -53,17 +66,31 @@ export interface StoredScenario {
   createdAt: string;
 }
 
-interface ScenarioRow { id: string; model_id: string; name: string; request: string; result: string; created_at: string }
+interface ScenarioRow {
+  id: string;
+  model_id: string;
+  name: string;
+  request: string;
+  result: string;
+  created_at: string;
+}
 
 const scenarioOf = (r: ScenarioRow): StoredScenario => ({
-  id: r.id, modelId: r.model_id, name: r.name, request: JSON.parse(r.request), result: JSON.parse(r.result), createdAt: r.created_at,
+  id: r.id,
+  modelId: r.model_id,
+  name: r.name,
+  request: JSON.parse(r.request),
+  result: JSON.parse(r.result),
+  createdAt: r.created_at,
 });
 
 export async function insertScenario(env: Env, ws: string, s: Omit<StoredScenario, "id" | "createdAt">): Promise<StoredScenario> {
   const id = newId("s");
   const row = await env.DB.prepare(
     "INSERT INTO scenarios (id, workspace_id, model_id, name, request, result) VALUES (?, ?, ?, ?, ?, ?) RETURNING created_at",
-  ).bind(id, ws, s.modelId, s.name, JSON.stringify(s.request), JSON.stringify(s.result)).first<{ created_at: string }>();
+  )
+    .bind(id, ws, s.modelId, s.name, JSON.stringify(s.request), JSON.stringify(s.result))
+    .first<{ created_at: string }>();
   return { ...s, id, createdAt: row?.created_at ?? new Date().toISOString() };
 }
 
@@ -74,6 +101,7 @@ export async function getScenario(env: Env, ws: string, id: string): Promise<Sto
 
 export async function listScenarios(env: Env, ws: string): Promise<StoredScenario[]> {
   const { results } = await env.DB.prepare("SELECT * FROM scenarios WHERE workspace_id = ? ORDER BY created_at DESC, id")
-    .bind(ws).all<ScenarioRow>();
+    .bind(ws)
+    .all<ScenarioRow>();
   return results.map(scenarioOf);
 }

@@ -25,7 +25,13 @@ export interface Partial {
 }
 
 export const emptyPartial = (): Partial => ({
-  promoters: 0, passives: 0, detractors: 0, csatN: 0, csatPositive: 0, csatSum: 0, ces: { n: 0, mean: 0, m2: 0 },
+  promoters: 0,
+  passives: 0,
+  detractors: 0,
+  csatN: 0,
+  csatPositive: 0,
+  csatSum: 0,
+  ces: { n: 0, mean: 0, m2: 0 },
 });
 
 /** Adds one response to a partial. NaN scores are missing. */

@@ -94,14 +94,20 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
         const c = col(name);
         return c && c.storage !== "text" ? c.values : null;
       };
-      const date = num("date"), nps = num("nps"), csat = num("csat"), ces = num("ces");
-      const id = col("account_id"), tp = col("touchpoint");
+      const date = num("date"),
+        nps = num("nps"),
+        csat = num("csat"),
+        ces = num("ces");
+      const id = col("account_id"),
+        tp = col("touchpoint");
       const blockOverall = emptyPartial();
       const blockGroups = new Map<string, Partial>();
       for (let i = 0; i < block.rows; i++) {
         const d = date ? date[i] : NaN;
         if (filtered && !(d >= lo && d <= hi)) continue;
-        const a = nps ? nps[i] : NaN, b = csat ? csat[i] : NaN, e = ces ? ces[i] : NaN;
+        const a = nps ? nps[i] : NaN,
+          b = csat ? csat[i] : NaN,
+          e = ces ? ces[i] : NaN;
         addResponse(blockOverall, a, b, e, positiveFrom);
         if (!q.by) continue;
         let key: string;

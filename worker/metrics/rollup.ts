@@ -38,7 +38,10 @@ export class RollupBuilder {
       const c = col(name);
       return c && c.storage !== "text" ? c.values : null;
     };
-    const date = num("date"), nps = num("nps"), csat = num("csat"), ces = num("ces");
+    const date = num("date"),
+      nps = num("nps"),
+      csat = num("csat"),
+      ces = num("ces");
     const tp = col("touchpoint");
     const codes = tp && tp.storage === "text" ? tp.codes : null;
     const dict = tp && tp.storage === "text" ? tp.dict : [];

@@ -35,16 +35,29 @@ function post<Req extends z.ZodType, Res extends z.ZodType>(path: string, summar
   });
 }
 
-const NpsResult = z.object({
-  score: z.number().nullable(), promoters: Count, passives: Count, detractors: Count, n: Count, ci95: Interval,
-}).openapi("CalcNpsResult");
+const NpsResult = z
+  .object({
+    score: z.number().nullable(),
+    promoters: Count,
+    passives: Count,
+    detractors: Count,
+    n: Count,
+    ci95: Interval,
+  })
+  .openapi("CalcNpsResult");
 calc.openapi(
-  post("nps", "NPS from counts or 0-10 scores", "NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (DOMAIN.md).",
-    z.union([
-      z.object({ promoters: Count, passives: Count, detractors: Count }),
-      z.object({ scores: z.array(z.number().int().min(0).max(10)).max(1_000_000) }),
-    ]).openapi("CalcNpsRequest"),
-    NpsResult),
+  post(
+    "nps",
+    "NPS from counts or 0-10 scores",
+    "NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (DOMAIN.md).",
+    z
+      .union([
+        z.object({ promoters: Count, passives: Count, detractors: Count }),
+        z.object({ scores: z.array(z.number().int().min(0).max(10)).max(1_000_000) }),
+      ])
+      .openapi("CalcNpsRequest"),
+    NpsResult,
+  ),
   (c) => {
     const b = c.req.valid("json");
     return c.json("scores" in b ? npsSummary(b.scores) : npsFromCounts(b.promoters, b.passives, b.detractors), 200);
@@ -52,13 +65,19 @@ calc.openapi(
 );
 
 calc.openapi(
-  post("csat", "CSAT from scores", "Share of top-two-box answers in % (Wilson 95% interval) and the mean score; `scale` is the top of the scale (5 or 10).",
-    z.object({
-      scores: z.array(z.number()).max(1_000_000),
-      scale: z.number().int().min(2).max(100).default(5),
-      positiveFrom: z.number().optional(),
-    }).openapi("CalcCsatRequest"),
-    z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: Count, ci95: Interval }).openapi("CalcCsatResult")),
+  post(
+    "csat",
+    "CSAT from scores",
+    "Share of top-two-box answers in % (Wilson 95% interval) and the mean score; `scale` is the top of the scale (5 or 10).",
+    z
+      .object({
+        scores: z.array(z.number()).max(1_000_000),
+        scale: z.number().int().min(2).max(100).default(5),
+        positiveFrom: z.number().optional(),
+      })
+      .openapi("CalcCsatRequest"),
+    z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: Count, ci95: Interval }).openapi("CalcCsatResult"),
+  ),
   (c) => {
     const b = c.req.valid("json");
     return c.json(csatSummary(b.scores, { scale: b.scale, positiveFrom: b.positiveFrom }), 200);
@@ -66,60 +85,128 @@ calc.openapi(
 );
 
 calc.openapi(
-  post("sample-size", "Responses needed for a mean score", "n = ⌈(z·σ/ε)²⌉ with z from the confidence level (or given); independent of the customer count.",
-    z.object({
-      sigma: z.number().positive(), margin: z.number().positive(),
-      confidence: z.number().gt(0).lt(1).default(0.95), z: z.number().positive().optional(),
-    }).openapi("CalcSampleSizeRequest"),
-    z.object({ n: z.number().int(), z: z.number(), exact: z.number() }).openapi("CalcSampleSizeResult")),
+  post(
+    "sample-size",
+    "Responses needed for a mean score",
+    "n = ⌈(z·σ/ε)²⌉ with z from the confidence level (or given); independent of the customer count.",
+    z
+      .object({
+        sigma: z.number().positive(),
+        margin: z.number().positive(),
+        confidence: z.number().gt(0).lt(1).default(0.95),
+        z: z.number().positive().optional(),
+      })
+      .openapi("CalcSampleSizeRequest"),
+    z.object({ n: z.number().int(), z: z.number(), exact: z.number() }).openapi("CalcSampleSizeResult"),
+  ),
   (c) => c.json(sampleSize(c.req.valid("json")), 200),
 );
 
 calc.openapi(
-  post("churn", "Churn rate for a period", "(customers at start − those of them retained at the end) / customers at start.",
+  post(
+    "churn",
+    "Churn rate for a period",
+    "(customers at start − those of them retained at the end) / customers at start.",
     z.object({ start: z.number().positive(), retained: z.number().min(0) }).openapi("CalcChurnRequest"),
-    z.object({ churnRate: z.number(), retentionRate: z.number(), churned: z.number() }).openapi("CalcChurnResult")),
+    z.object({ churnRate: z.number(), retentionRate: z.number(), churned: z.number() }).openapi("CalcChurnResult"),
+  ),
   (c) => c.json(churnRate(c.req.valid("json")), 200),
 );
 
 calc.openapi(
-  post("roi", "Net ROI", "(gain − investment) / investment for cost reduction, revenue growth or CLV gains.",
-    z.object({ kind: z.enum(["cost", "revenue", "clv"]).default("revenue"), gain: z.number(), investment: z.number().positive() }).openapi("CalcRoiRequest"),
-    z.object({ kind: z.enum(["cost", "revenue", "clv"]), roi: z.number(), net: z.number() }).openapi("CalcRoiResult")),
+  post(
+    "roi",
+    "Net ROI",
+    "(gain − investment) / investment for cost reduction, revenue growth or CLV gains.",
+    z
+      .object({ kind: z.enum(["cost", "revenue", "clv"]).default("revenue"), gain: z.number(), investment: z.number().positive() })
+      .openapi("CalcRoiRequest"),
+    z.object({ kind: z.enum(["cost", "revenue", "clv"]), roi: z.number(), net: z.number() }).openapi("CalcRoiResult"),
+  ),
   (c) => c.json(roi(c.req.valid("json")), 200),
 );
 
 calc.openapi(
-  post("clv", "Simple CLV", "Subscription: ARPU × months retained − (CAC + CRC). Transactional: transactions/month × AOV × gross margin × lifespan (months).",
-    z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("subscription"), arpuMonthly: z.number().min(0), monthsRetained: z.number().min(0), cac: z.number().min(0).default(0), crc: z.number().min(0).default(0) }),
-      z.object({ kind: z.literal("transactional"), transactionsPerMonth: z.number().min(0), averageOrderValue: z.number().min(0), grossMargin: Fraction, lifespanMonths: z.number().min(0) }),
-    ]).openapi("CalcClvRequest"),
-    z.object({ kind: z.enum(["subscription", "transactional"]), clv: z.number(), clvToCac: z.number().nullable() }).openapi("CalcClvResult")),
+  post(
+    "clv",
+    "Simple CLV",
+    "Subscription: ARPU × months retained − (CAC + CRC). Transactional: transactions/month × AOV × gross margin × lifespan (months).",
+    z
+      .discriminatedUnion("kind", [
+        z.object({
+          kind: z.literal("subscription"),
+          arpuMonthly: z.number().min(0),
+          monthsRetained: z.number().min(0),
+          cac: z.number().min(0).default(0),
+          crc: z.number().min(0).default(0),
+        }),
+        z.object({
+          kind: z.literal("transactional"),
+          transactionsPerMonth: z.number().min(0),
+          averageOrderValue: z.number().min(0),
+          grossMargin: Fraction,
+          lifespanMonths: z.number().min(0),
+        }),
+      ])
+      .openapi("CalcClvRequest"),
+    z
+      .object({ kind: z.enum(["subscription", "transactional"]), clv: z.number(), clvToCac: z.number().nullable() })
+      .openapi("CalcClvResult"),
+  ),
   (c) => c.json(simpleClv(c.req.valid("json")), 200),
 );
 
 calc.openapi(
-  post("renewal-uplift", "Money from a renewal-rate lift", "Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per API.md (DOMAIN.md worked example 7).",
-    z.object({
-      accounts: z.number().int().min(0), arr: z.number().min(0), baselineRenewal: Fraction, renewalLift: z.number().min(-1).max(1),
-      horizonYears: z.number().int().min(1).max(100).default(3), grossMargin: Fraction.default(1), discountRate: z.number().min(0).max(1).default(0),
-      investment: z.number().min(0),
-    }).openapi("CalcRenewalUpliftRequest"),
-    z.looseObject({ revenueGain: z.number(), marginGain: z.number(), roi: z.number().nullable(), npv: z.number(), paybackYears: z.number().nullable() }).openapi("CalcRenewalUpliftResult")),
+  post(
+    "renewal-uplift",
+    "Money from a renewal-rate lift",
+    "Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per API.md (DOMAIN.md worked example 7).",
+    z
+      .object({
+        accounts: z.number().int().min(0),
+        arr: z.number().min(0),
+        baselineRenewal: Fraction,
+        renewalLift: z.number().min(-1).max(1),
+        horizonYears: z.number().int().min(1).max(100).default(3),
+        grossMargin: Fraction.default(1),
+        discountRate: z.number().min(0).max(1).default(0),
+        investment: z.number().min(0),
+      })
+      .openapi("CalcRenewalUpliftRequest"),
+    z
+      .looseObject({
+        revenueGain: z.number(),
+        marginGain: z.number(),
+        roi: z.number().nullable(),
+        npv: z.number(),
+        paybackYears: z.number().nullable(),
+      })
+      .openapi("CalcRenewalUpliftResult"),
+  ),
   (c) => c.json(renewalUplift(c.req.valid("json")), 200),
 );
 
 calc.openapi(
-  post("program", "ROI of a programme of initiatives", "Each initiative's ROI and the programme's: gain = (1 − overlap) · Σ gain, investment = Σ investment.",
-    z.object({
-      initiatives: z.array(z.object({ name: z.string().max(200), gain: z.number(), investment: z.number().positive() })).min(1).max(100),
-      overlap: z.number().min(0).lt(1).default(0),
-    }).openapi("CalcProgramRequest"),
-    z.object({
-      initiatives: z.array(z.object({ name: z.string(), gain: z.number(), investment: z.number(), roi: z.number() })),
-      program: z.object({ gain: z.number(), investment: z.number(), roi: z.number(), overlap: z.number() }),
-    }).openapi("CalcProgramResult")),
+  post(
+    "program",
+    "ROI of a programme of initiatives",
+    "Each initiative's ROI and the programme's: gain = (1 − overlap) · Σ gain, investment = Σ investment.",
+    z
+      .object({
+        initiatives: z
+          .array(z.object({ name: z.string().max(200), gain: z.number(), investment: z.number().positive() }))
+          .min(1)
+          .max(100),
+        overlap: z.number().min(0).lt(1).default(0),
+      })
+      .openapi("CalcProgramRequest"),
+    z
+      .object({
+        initiatives: z.array(z.object({ name: z.string(), gain: z.number(), investment: z.number(), roi: z.number() })),
+        program: z.object({ gain: z.number(), investment: z.number(), roi: z.number(), overlap: z.number() }),
+      })
+      .openapi("CalcProgramResult"),
+  ),
   (c) => {
     const b = c.req.valid("json");
     return c.json(programRoi(b.initiatives, b.overlap), 200);
@@ -127,16 +214,28 @@ calc.openapi(
 );
 
 calc.openapi(
-  post("sbg", "Shifted-beta-geometric retention fit", "Fader & Hardie (2007) on survivor counts [n₀, n₁, …] (one cohort, start of each period): α, β with Hessian SEs, retention r_t and survival S(t) to `horizon`; DERL when `discountRate` is given.",
-    z.object({
-      survivors: z.array(z.number().min(0)).min(3).max(1000),
-      horizon: z.number().int().min(1).max(1000).optional(),
-      discountRate: z.number().gt(0).max(10).optional(),
-    }).openapi("CalcSbgRequest"),
-    z.looseObject({
-      alpha: z.number(), beta: z.number(), stdErrors: z.object({ alpha: z.number().nullable(), beta: z.number().nullable() }),
-      logLik: z.number(), retention: z.array(z.number()), survival: z.array(z.number()),
-    }).openapi("CalcSbgResult")),
+  post(
+    "sbg",
+    "Shifted-beta-geometric retention fit",
+    "Fader & Hardie (2007) on survivor counts [n₀, n₁, …] (one cohort, start of each period): α, β with Hessian SEs, retention r_t and survival S(t) to `horizon`; DERL when `discountRate` is given.",
+    z
+      .object({
+        survivors: z.array(z.number().min(0)).min(3).max(1000),
+        horizon: z.number().int().min(1).max(1000).optional(),
+        discountRate: z.number().gt(0).max(10).optional(),
+      })
+      .openapi("CalcSbgRequest"),
+    z
+      .looseObject({
+        alpha: z.number(),
+        beta: z.number(),
+        stdErrors: z.object({ alpha: z.number().nullable(), beta: z.number().nullable() }),
+        logLik: z.number(),
+        retention: z.array(z.number()),
+        survival: z.array(z.number()),
+      })
+      .openapi("CalcSbgResult"),
+  ),
   (c) => {
     const b = c.req.valid("json");
     return c.json(fitSbg(b.survivors, { horizon: b.horizon, discountRatePerPeriod: b.discountRate }), 200);
@@ -145,25 +244,43 @@ calc.openapi(
 
 const Cell = z.union([z.number(), z.string(), z.null()]);
 calc.openapi(
-  post("regression", "Linear or logistic regression on data sent", "Same result object as a workspace model. Text columns are categorical (`col[T.level]`, alphabetically first level as reference); null / \"\" = missing (row excluded and counted).",
-    z.object({
-      kind: z.enum(["linear", "logistic"]),
-      data: z.record(z.string(), z.array(Cell).max(1_000_000)),
-      outcome: z.string().min(1),
-      predictors: z.array(z.string().min(1)).min(1).max(100),
-      covariance: z.enum(["nonrobust", "HC3"]).default("nonrobust"),
-      intercept: z.boolean().default(true),
-    }).openapi("CalcRegressionRequest"),
-    z.looseObject({
-      kind: z.enum(["linear", "logistic"]), nObs: z.number(), excluded: z.number(), terms: z.array(z.string()),
-      coefficients: z.array(z.object({
-        term: z.string(), estimate: z.number(), stdError: z.number().nullable(), statistic: z.number().nullable(),
-        pValue: z.number().nullable(), ci95: Interval,
-      })),
-      covariance: z.array(z.array(z.number())), fit: z.record(z.string(), z.unknown()),
-      marginalEffects: z.array(z.object({ term: z.string(), dydx: z.number(), stdError: z.number().nullable() })),
-      warnings: z.array(z.string()),
-    }).openapi("CalcRegressionResult")),
+  post(
+    "regression",
+    "Linear or logistic regression on data sent",
+    'Same result object as a workspace model. Text columns are categorical (`col[T.level]`, alphabetically first level as reference); null / "" = missing (row excluded and counted).',
+    z
+      .object({
+        kind: z.enum(["linear", "logistic"]),
+        data: z.record(z.string(), z.array(Cell).max(1_000_000)),
+        outcome: z.string().min(1),
+        predictors: z.array(z.string().min(1)).min(1).max(100),
+        covariance: z.enum(["nonrobust", "HC3"]).default("nonrobust"),
+        intercept: z.boolean().default(true),
+      })
+      .openapi("CalcRegressionRequest"),
+    z
+      .looseObject({
+        kind: z.enum(["linear", "logistic"]),
+        nObs: z.number(),
+        excluded: z.number(),
+        terms: z.array(z.string()),
+        coefficients: z.array(
+          z.object({
+            term: z.string(),
+            estimate: z.number(),
+            stdError: z.number().nullable(),
+            statistic: z.number().nullable(),
+            pValue: z.number().nullable(),
+            ci95: Interval,
+          }),
+        ),
+        covariance: z.array(z.array(z.number())),
+        fit: z.record(z.string(), z.unknown()),
+        marginalEffects: z.array(z.object({ term: z.string(), dydx: z.number(), stdError: z.number().nullable() })),
+        warnings: z.array(z.string()),
+      })
+      .openapi("CalcRegressionResult"),
+  ),
   (c) => {
     const b = c.req.valid("json");
     // A column of numbers and nulls is numeric (null = missing); any string makes it categorical.
@@ -177,27 +294,49 @@ calc.openapi(
 );
 
 calc.openapi(
-  post("bgnbd", "BG/NBD fit on (frequency, recency, T)", "Fader, Hardie & Lee (2005) in lifetimes' summary convention (recency and T in one time unit; alpha in that unit). Identical customers are collapsed into weights.",
-    z.object({
-      frequency: Nums(2_000_000), recency: Nums(2_000_000), T: Nums(2_000_000),
-      weights: z.array(z.number().min(0)).max(2_000_000).optional(),
-    }).openapi("CalcBgnbdRequest"),
-    z.looseObject({
-      r: z.number(), alpha: z.number(), a: z.number(), b: z.number(),
-      stdErrors: z.object({ r: z.number().nullable(), alpha: z.number().nullable(), a: z.number().nullable(), b: z.number().nullable() }),
-      logLik: z.number(), converged: z.boolean(),
-    }).openapi("CalcBgnbdResult")),
+  post(
+    "bgnbd",
+    "BG/NBD fit on (frequency, recency, T)",
+    "Fader, Hardie & Lee (2005) in lifetimes' summary convention (recency and T in one time unit; alpha in that unit). Identical customers are collapsed into weights.",
+    z
+      .object({
+        frequency: Nums(2_000_000),
+        recency: Nums(2_000_000),
+        T: Nums(2_000_000),
+        weights: z.array(z.number().min(0)).max(2_000_000).optional(),
+      })
+      .openapi("CalcBgnbdRequest"),
+    z
+      .looseObject({
+        r: z.number(),
+        alpha: z.number(),
+        a: z.number(),
+        b: z.number(),
+        stdErrors: z.object({ r: z.number().nullable(), alpha: z.number().nullable(), a: z.number().nullable(), b: z.number().nullable() }),
+        logLik: z.number(),
+        converged: z.boolean(),
+      })
+      .openapi("CalcBgnbdResult"),
+  ),
   (c) => c.json(fitBgnbd(c.req.valid("json")), 200),
 );
 
 calc.openapi(
-  post("gamma-gamma", "Gamma-Gamma spend model", "Fader & Hardie's Gamma-Gamma on (frequency, mean repeat spend) of customers with frequency > 0 (others are left out and counted).",
+  post(
+    "gamma-gamma",
+    "Gamma-Gamma spend model",
+    "Fader & Hardie's Gamma-Gamma on (frequency, mean repeat spend) of customers with frequency > 0 (others are left out and counted).",
     z.object({ frequency: Nums(2_000_000), monetary: Nums(2_000_000) }).openapi("CalcGammaGammaRequest"),
-    z.looseObject({
-      p: z.number(), q: z.number(), gamma: z.number(),
-      stdErrors: z.object({ p: z.number().nullable(), q: z.number().nullable(), gamma: z.number().nullable() }),
-      logLik: z.number(),
-    }).openapi("CalcGammaGammaResult")),
+    z
+      .looseObject({
+        p: z.number(),
+        q: z.number(),
+        gamma: z.number(),
+        stdErrors: z.object({ p: z.number().nullable(), q: z.number().nullable(), gamma: z.number().nullable() }),
+        logLik: z.number(),
+      })
+      .openapi("CalcGammaGammaResult"),
+  ),
   (c) => c.json(fitGammaGamma(c.req.valid("json")), 200),
 );
 

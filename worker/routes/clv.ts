@@ -10,33 +10,64 @@ import { errorResponses as errors } from "./schemas";
 /** POST .../clv: BG/NBD + Gamma-Gamma customer lifetime value on the newest transactions dataset. */
 const clv = newRouter();
 
-export const ClvRequest = z.object({
-  method: z.literal("bgnbd-gg").default("bgnbd-gg"),
-  horizonMonths: z.number().int().min(1).max(600).default(12),
-  annualDiscountRate: z.number().min(0).max(1).default(0.1),
-  margin: z.number().min(0).max(1).default(0.3),
-  observationEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().openapi({ description: "Default: the latest date in the dataset" }),
-  limit: z.number().int().min(0).max(CLV_LIMIT_MAX).default(CLV_LIMIT_DEFAULT).openapi({
-    description: `Most customers listed in \`customers\` (default ${CLV_LIMIT_DEFAULT}, max ${CLV_LIMIT_MAX}). Totals and the fits always cover all customers; GET .../export/clv.csv gives every row.`,
-  }),
-}).openapi("ClvRequest");
+export const ClvRequest = z
+  .object({
+    method: z.literal("bgnbd-gg").default("bgnbd-gg"),
+    horizonMonths: z.number().int().min(1).max(600).default(12),
+    annualDiscountRate: z.number().min(0).max(1).default(0.1),
+    margin: z.number().min(0).max(1).default(0.3),
+    observationEnd: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .openapi({ description: "Default: the latest date in the dataset" }),
+    limit: z
+      .number()
+      .int()
+      .min(0)
+      .max(CLV_LIMIT_MAX)
+      .default(CLV_LIMIT_DEFAULT)
+      .openapi({
+        description: `Most customers listed in \`customers\` (default ${CLV_LIMIT_DEFAULT}, max ${CLV_LIMIT_MAX}). Totals and the fits always cover all customers; GET .../export/clv.csv gives every row.`,
+      }),
+  })
+  .openapi("ClvRequest");
 
 const Num = z.number().nullable();
-const ClvSchema = z.looseObject({
-  method: z.literal("bgnbd-gg"),
-  observationEnd: z.string(),
-  bgnbd: z.looseObject({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLik: z.number(), converged: z.boolean() }),
-  gammaGamma: z.looseObject({ p: z.number(), q: z.number(), gamma: z.number(), logLik: z.number() }),
-  customers: z.array(z.object({
-    customerId: z.string(), frequency: z.number(), recency: z.number(), T: z.number(), monetary: z.number(),
-    pAlive: Num, expectedPurchases: Num, expectedAvgValue: Num, clv: Num,
-  })).openapi({
-    description: "Customers in order of their first transaction row in the file. When there are more than `limit`, only the `limit` customers with the highest CLV (null last, ties to the earlier customer), still in file order; `customersTruncated` is then true.",
-  }),
-  customersTotal: z.number().int().openapi({ description: "All customers valued (T > 0), listed or not; equals totals.customers and the rows of export/clv.csv." }),
-  customersTruncated: z.boolean().openapi({ description: "True when `customers` lists fewer than `customersTotal` (see `limit`)." }),
-  totals: z.object({ customers: z.number(), expectedPurchases: z.number(), clv: z.number() }).openapi({ description: "Over all customers, whatever `limit`." }),
-}).openapi("Clv");
+const ClvSchema = z
+  .looseObject({
+    method: z.literal("bgnbd-gg"),
+    observationEnd: z.string(),
+    bgnbd: z.looseObject({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLik: z.number(), converged: z.boolean() }),
+    gammaGamma: z.looseObject({ p: z.number(), q: z.number(), gamma: z.number(), logLik: z.number() }),
+    customers: z
+      .array(
+        z.object({
+          customerId: z.string(),
+          frequency: z.number(),
+          recency: z.number(),
+          T: z.number(),
+          monetary: z.number(),
+          pAlive: Num,
+          expectedPurchases: Num,
+          expectedAvgValue: Num,
+          clv: Num,
+        }),
+      )
+      .openapi({
+        description:
+          "Customers in order of their first transaction row in the file. When there are more than `limit`, only the `limit` customers with the highest CLV (null last, ties to the earlier customer), still in file order; `customersTruncated` is then true.",
+      }),
+    customersTotal: z
+      .number()
+      .int()
+      .openapi({ description: "All customers valued (T > 0), listed or not; equals totals.customers and the rows of export/clv.csv." }),
+    customersTruncated: z.boolean().openapi({ description: "True when `customers` lists fewer than `customersTotal` (see `limit`)." }),
+    totals: z
+      .object({ customers: z.number(), expectedPurchases: z.number(), clv: z.number() })
+      .openapi({ description: "Over all customers, whatever `limit`." }),
+  })
+  .openapi("Clv");
 
 clv.openapi(
   createRoute({
@@ -48,7 +79,10 @@ clv.openapi(
     middleware: [requireRole("viewer")] as const,
     request: { params: WsParam, body: { required: false, content: { "application/json": { schema: ClvRequest } } } },
     responses: {
-      200: { description: "Fits, per-customer values (up to `limit` customers) and totals over all customers", content: { "application/json": { schema: ClvSchema } } },
+      200: {
+        description: "Fits, per-customer values (up to `limit` customers) and totals over all customers",
+        content: { "application/json": { schema: ClvSchema } },
+      },
       ...errors(400, 401, 403, 404, 422),
     },
   }),
@@ -58,12 +92,14 @@ clv.openapi(
   },
 );
 
-const RetentionRequest = z.object({
-  periodMonths: z.coerce.number().int().min(1).max(60).default(12),
-  horizonYears: z.coerce.number().int().min(1).max(30).default(5),
-  annualDiscountRate: z.coerce.number().min(0).max(1).default(0.1),
-  splitBy: z.enum(["nps", "csat", "none"]).default("nps"),
-}).openapi("RetentionRequest");
+const RetentionRequest = z
+  .object({
+    periodMonths: z.coerce.number().int().min(1).max(60).default(12),
+    horizonYears: z.coerce.number().int().min(1).max(30).default(5),
+    annualDiscountRate: z.coerce.number().min(0).max(1).default(0.1),
+    splitBy: z.enum(["nps", "csat", "none"]).default("nps"),
+  })
+  .openapi("RetentionRequest");
 
 clv.openapi(
   createRoute({
@@ -75,7 +111,10 @@ clv.openapi(
     middleware: [requireRole("viewer")] as const,
     request: { params: WsParam, query: RetentionRequest },
     responses: {
-      200: { description: "α, β, retention curve, DERL and residual value per group", content: { "application/json": { schema: z.looseObject({ groups: z.array(z.looseObject({ group: z.string() })) }) } } },
+      200: {
+        description: "α, β, retention curve, DERL and residual value per group",
+        content: { "application/json": { schema: z.looseObject({ groups: z.array(z.looseObject({ group: z.string() })) }) } },
+      },
       ...errors(400, 401, 403, 404, 422),
     },
   }),

@@ -24,7 +24,10 @@ const UploadQuery = z.object({
     .string()
     .regex(/^(?:[3-9]|10)$/, "csatScale must be a whole number from 3 to 10 (usually 5 or 10)")
     .optional()
-    .openapi({ description: "Responses: top of the CSAT scale (answers 1..csatScale; positive = top two boxes). Default 5.", example: "5" }),
+    .openapi({
+      description: "Responses: top of the CSAT scale (answers 1..csatScale; positive = top two boxes). Default 5.",
+      example: "5",
+    }),
   dryRun: z.enum(["true", "false"]).optional().openapi({
     description: "true: validate and answer 200 with the would-be dataset (id null) and a preview of the first 20 rows; store nothing.",
   }),
@@ -64,7 +67,10 @@ datasets.openapi(
     },
     responses: {
       201: { description: "Stored", content: { "application/json": { schema: UploadResult } } },
-      200: { description: "dryRun=true: validated, nothing stored; with a preview", content: { "application/json": { schema: UploadResult } } },
+      200: {
+        description: "dryRun=true: validated, nothing stored; with a preview",
+        content: { "application/json": { schema: UploadResult } },
+      },
       ...errorResponses(400, 401, 403, 404, 413, 422),
     },
   }),
@@ -78,7 +84,18 @@ datasets.openapi(
       const { result } = out;
       const columns = result.columns.map(({ name, type, source }) => ({ name, type, source }));
       return c.json(
-        { id: null, kind: q.kind, name: out.name, rows: result.rows, columns, warnings: result.warnings, options: uploadOptions(spec, result), status: "preview", createdAt: new Date().toISOString(), preview: result.preview },
+        {
+          id: null,
+          kind: q.kind,
+          name: out.name,
+          rows: result.rows,
+          columns,
+          warnings: result.warnings,
+          options: uploadOptions(spec, result),
+          status: "preview",
+          createdAt: new Date().toISOString(),
+          preview: result.preview,
+        },
         200,
       );
     }

@@ -38,7 +38,8 @@ exportsRouter.openapi(
   async (c) => {
     const ws = c.var.workspaceId;
     const q = c.req.valid("query");
-    if (!q.scenario && !q.model) throw new ApiError(400, "bad_request", "Give ?scenario=<id> or ?model=<id>.", [{ column: "scenario", message: "missing" }]);
+    if (!q.scenario && !q.model)
+      throw new ApiError(400, "bad_request", "Give ?scenario=<id> or ?model=<id>.", [{ column: "scenario", message: "missing" }]);
     const scenario = q.scenario ? await getScenario(c.env, ws, q.scenario) : null;
     if (q.scenario && !scenario) throw notFound("scenario");
     const model = await getModel(c.env, ws, scenario ? scenario.modelId : q.model!);
@@ -68,9 +69,16 @@ exportsRouter.openapi(
         const segment = seg[r] ?? null;
         let eta = 0;
         for (let j = 0; j < p; j++) eta += b.X[k * p + j] * beta[j];
-        const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : joined.text[name]?.[r] ?? null));
+        const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : (joined.text[name]?.[r] ?? null)));
         const y = joined.numeric[model.outcome]?.[r];
-        const row: (string | number | null)[] = [ids[r] ?? null, segment, b.arr[k], ...feats, Number.isFinite(y) ? y : null, logisticModel ? logistic(eta) : eta];
+        const row: (string | number | null)[] = [
+          ids[r] ?? null,
+          segment,
+          b.arr[k],
+          ...feats,
+          Number.isFinite(y) ? y : null,
+          logisticModel ? logistic(eta) : eta,
+        ];
         if (scenario) {
           const applies = !req?.segment || segment === req.segment;
           let eta2 = eta;
@@ -126,7 +134,10 @@ exportsRouter.openapi(
         horizonMonths: z.coerce.number().int().min(1).max(600).default(12),
         annualDiscountRate: z.coerce.number().min(0).max(1).default(0.1),
         margin: z.coerce.number().min(0).max(1).default(0.3),
-        observationEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+        observationEnd: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
       }),
     },
     responses: {

@@ -33,7 +33,7 @@ metrics.openapi(
       "NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a " +
       "Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) " +
       "filter on the response date; undated responses are then left out. Groups without a key (no date, touchpoint or " +
-      "segment, or an unknown account) are reported as \"(none)\".",
+      'segment, or an unknown account) are reported as "(none)".',
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
@@ -67,7 +67,8 @@ metrics.openapi(
     const day = (s: string | undefined, name: string) => {
       if (s === undefined) return undefined;
       const v = parseDate(s, "mdy");
-      if (typeof v !== "number") throw new ApiError(400, "invalid_request", `${name}=${s} is not a real date.`, [{ column: name, message: v.message }]);
+      if (typeof v !== "number")
+        throw new ApiError(400, "invalid_request", `${name}=${s} is not a real date.`, [{ column: name, message: v.message }]);
       return v;
     };
     const from = day(q.from, "from");

@@ -20,20 +20,29 @@ const models = newRouter();
 const MAX_LEVELS = 100;
 const MAX_TERMS = 200;
 
-const FitRequest = z.object({
-  kind: z.enum(["logistic", "linear"]),
-  outcome: z.string().min(1).max(200).default("renewed"),
-  predictors: z.array(z.string().min(1).max(200)).min(1).max(100),
-  covariance: z.enum(["nonrobust", "HC3"]).optional(),
-  name: z.string().max(200).optional(),
-  horizonYears: z.number().int().min(1).max(30).default(3).openapi({ description: "Horizon of the translation's money (years)" }),
-  annualDiscountRate: z.number().min(0).max(1).default(0),
-  validationSeed: z.number().int().min(0).max(2 ** 31).default(DEFAULT_HOLDOUT_SEED),
-}).openapi("FitModelRequest");
+const FitRequest = z
+  .object({
+    kind: z.enum(["logistic", "linear"]),
+    outcome: z.string().min(1).max(200).default("renewed"),
+    predictors: z.array(z.string().min(1).max(200)).min(1).max(100),
+    covariance: z.enum(["nonrobust", "HC3"]).optional(),
+    name: z.string().max(200).optional(),
+    horizonYears: z.number().int().min(1).max(30).default(3).openapi({ description: "Horizon of the translation's money (years)" }),
+    annualDiscountRate: z.number().min(0).max(1).default(0),
+    validationSeed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(DEFAULT_HOLDOUT_SEED),
+  })
+  .openapi("FitModelRequest");
 
 /** The API body of a stored model. */
 export function modelBody(m: StoredModel) {
-  return { id: m.id, name: (m.spec.name as string | undefined) ?? null, ...m.result, createdAt: m.createdAt } as unknown as z.infer<typeof ModelSchema>;
+  return { id: m.id, name: (m.spec.name as string | undefined) ?? null, ...m.result, createdAt: m.createdAt } as unknown as z.infer<
+    typeof ModelSchema
+  >;
 }
 
 models.openapi(
@@ -71,9 +80,12 @@ models.openapi(
     const data = accountFrame(joined);
     for (const name of [req.outcome, ...req.predictors]) {
       if (!(name in data)) {
-        throw new ApiError(422, "unknown_column", `No column "${name}" in the joined accounts. Available: ${Object.keys(data).sort().join(", ")}.`, [
-          { column: name, message: "not a column of the joined accounts" },
-        ]);
+        throw new ApiError(
+          422,
+          "unknown_column",
+          `No column "${name}" in the joined accounts. Available: ${Object.keys(data).sort().join(", ")}.`,
+          [{ column: name, message: "not a column of the joined accounts" }],
+        );
       }
     }
     // A text predictor becomes one dummy per level: an id-like column would make a design of n × n.
@@ -86,16 +98,22 @@ models.openapi(
       }
       const levels = new Set(col.filter((v) => v !== null && v !== "")).size;
       if (levels > MAX_LEVELS) {
-        throw new ApiError(422, "too_many_levels", `${name} is a text column with ${levels} distinct values: as a categorical predictor it would need ${levels - 1} dummy terms (at most ${MAX_LEVELS} levels). Use a grouping column instead.`, [
-          { column: name, message: `${levels} levels > ${MAX_LEVELS}` },
-        ]);
+        throw new ApiError(
+          422,
+          "too_many_levels",
+          `${name} is a text column with ${levels} distinct values: as a categorical predictor it would need ${levels - 1} dummy terms (at most ${MAX_LEVELS} levels). Use a grouping column instead.`,
+          [{ column: name, message: `${levels} levels > ${MAX_LEVELS}` }],
+        );
       }
       terms += Math.max(levels - 1, 0);
     }
     if (terms > MAX_TERMS) {
-      throw new ApiError(422, "too_many_terms", `The model would have ${terms} terms (at most ${MAX_TERMS}): drop a categorical predictor.`, [
-        { column: "predictors", message: `${terms} terms` },
-      ]);
+      throw new ApiError(
+        422,
+        "too_many_terms",
+        `The model would have ${terms} terms (at most ${MAX_TERMS}): drop a categorical predictor.`,
+        [{ column: "predictors", message: `${terms} terms` }],
+      );
     }
     const input = { kind: req.kind, data, outcome: req.outcome, predictors: req.predictors, covariance: req.covariance };
     // A design over MODEL_BLOCK_CELLS cells (accounts × terms) is never held whole: the fit, the translation and
@@ -107,8 +125,15 @@ models.openapi(
       ? { blocks: bookBlocks(joined, recipe, { requireOutcome: true }, blockRows) }
       : (({ X, arr }) => ({ X, arr }))(bookFor(joined, recipe, { requireOutcome: true }));
     const translation = translateEffects({
-      kind: fit.kind, outcome: fit.outcome, terms: fit.terms, beta: fit.coefficients.map((x) => x.estimate), cov: fit.covariance,
-      ...rows, horizonYears: req.horizonYears, annualDiscountRate: req.annualDiscountRate, clip: clipFor(joined.csatScale),
+      kind: fit.kind,
+      outcome: fit.outcome,
+      terms: fit.terms,
+      beta: fit.coefficients.map((x) => x.estimate),
+      cov: fit.covariance,
+      ...rows,
+      horizonYears: req.horizonYears,
+      annualDiscountRate: req.annualDiscountRate,
+      clip: clipFor(joined.csatScale),
     });
     const validation = validateHoldout({ ...input, levels: fit.design.levels }, req.validationSeed, blockRows ? { blockRows } : {});
     const stored = await insertModel(c.env, ws, {
@@ -162,13 +187,22 @@ models.openapi(
   },
 );
 
-const AccountsSchema = z.object({
-  modelId: z.string(), kind: z.enum(["linear", "logistic"]), terms: z.array(z.string()), beta: z.array(z.number()),
-  cov: z.array(z.array(z.number())), n: z.number().int(), arr: z.array(z.number()),
-  X: z.array(z.number()).openapi({ description: "n x p row-major design rows" }),
-  segment: z.array(z.string().nullable()), accountId: z.array(z.string().nullable()),
-  clip: z.record(z.string(), z.tuple([z.number(), z.number()])), excluded: z.number().int(),
-}).openapi("ModelAccounts");
+const AccountsSchema = z
+  .object({
+    modelId: z.string(),
+    kind: z.enum(["linear", "logistic"]),
+    terms: z.array(z.string()),
+    beta: z.array(z.number()),
+    cov: z.array(z.array(z.number())),
+    n: z.number().int(),
+    arr: z.array(z.number()),
+    X: z.array(z.number()).openapi({ description: "n x p row-major design rows" }),
+    segment: z.array(z.string().nullable()),
+    accountId: z.array(z.string().nullable()),
+    clip: z.record(z.string(), z.tuple([z.number(), z.number()])),
+    excluded: z.number().int(),
+  })
+  .openapi("ModelAccounts");
 
 models.openapi(
   createRoute({
@@ -192,17 +226,32 @@ models.openapi(
     const accounts = joined.numeric.arr?.length ?? 0;
     const terms = (m.result.terms as string[] | undefined)?.length ?? 1;
     if (modelBlockRows(c.env, accounts, terms)) {
-      throw new ApiError(422, "too_large", `This model's design is ${accounts.toLocaleString("en-US")} accounts × ${terms} terms, more than the in-browser what-if takes (MODEL_BLOCK_CELLS = ${limit(c.env, "MODEL_BLOCK_CELLS", 4_000_000).toLocaleString("en-US")} cells): run the scenario on the server instead (the Scenarios page, or POST .../scenarios).`, [
-        { column: "accounts", message: `${accounts} × ${terms} cells over the limit` },
-      ]);
+      throw new ApiError(
+        422,
+        "too_large",
+        `This model's design is ${accounts.toLocaleString("en-US")} accounts × ${terms} terms, more than the in-browser what-if takes (MODEL_BLOCK_CELLS = ${limit(c.env, "MODEL_BLOCK_CELLS", 4_000_000).toLocaleString("en-US")} cells): run the scenario on the server instead (the Scenarios page, or POST .../scenarios).`,
+        [{ column: "accounts", message: `${accounts} × ${terms} cells over the limit` }],
+      );
     }
     const book = bookFor(joined, { ...m.result, outcome: m.outcome, levels: m.result.design.levels });
     const coefficients = m.result.coefficients as { estimate: number }[];
-    return c.json({
-      modelId: m.id, kind: m.kind, terms: book.terms, beta: coefficients.map((x) => x.estimate),
-      cov: m.result.covariance as number[][], n: book.n, arr: Array.from(book.arr), X: Array.from(book.X),
-      segment: book.segment, accountId: book.accountId, clip: clipFor(joined.csatScale), excluded: book.excluded,
-    }, 200);
+    return c.json(
+      {
+        modelId: m.id,
+        kind: m.kind,
+        terms: book.terms,
+        beta: coefficients.map((x) => x.estimate),
+        cov: m.result.covariance as number[][],
+        n: book.n,
+        arr: Array.from(book.arr),
+        X: Array.from(book.X),
+        segment: book.segment,
+        accountId: book.accountId,
+        clip: clipFor(joined.csatScale),
+        excluded: book.excluded,
+      },
+      200,
+    );
   },
 );
 

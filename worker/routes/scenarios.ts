@@ -12,21 +12,29 @@ import { errorResponses as errors } from "./schemas";
 /** What-if scenarios on a fitted renewal model (API.md "Scenarios"), saved and combined into programmes. */
 const scenarios = newRouter();
 
-const ScenarioRequest = z.object({
-  name: z.string().trim().min(1).max(200).default("Scenario"),
-  modelId: z.string().min(1).max(100),
-  change: z.record(z.string().min(1).max(200), z.number().min(-100).max(100)).openapi({ example: { nps: 5 } }),
-  horizonYears: z.number().int().min(1).max(30).default(3),
-  annualDiscountRate: z.number().min(0).max(1).default(0),
-  grossMargin: z.number().min(0).max(1).default(1),
-  investment: z.number().min(0).max(1e15).default(0),
-  draws: z.number().int().min(0).default(1000),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(DEFAULT_SEED),
-  segment: z.string().max(200).nullable().optional().openapi({ description: "Apply the change to this segment's accounts only" }),
-  save: z.boolean().default(false).openapi({ description: "Store the scenario (editor); false = an unsaved what-if (viewer)" }),
-}).openapi("ScenarioRequest");
+const ScenarioRequest = z
+  .object({
+    name: z.string().trim().min(1).max(200).default("Scenario"),
+    modelId: z.string().min(1).max(100),
+    change: z.record(z.string().min(1).max(200), z.number().min(-100).max(100)).openapi({ example: { nps: 5 } }),
+    horizonYears: z.number().int().min(1).max(30).default(3),
+    annualDiscountRate: z.number().min(0).max(1).default(0),
+    grossMargin: z.number().min(0).max(1).default(1),
+    investment: z.number().min(0).max(1e15).default(0),
+    draws: z.number().int().min(0).default(1000),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(DEFAULT_SEED),
+    segment: z.string().max(200).nullable().optional().openapi({ description: "Apply the change to this segment's accounts only" }),
+    save: z.boolean().default(false).openapi({ description: "Store the scenario (editor); false = an unsaved what-if (viewer)" }),
+  })
+  .openapi("ScenarioRequest");
 
-const scenarioBody = (s: StoredScenario) => ({ id: s.id, ...s.result, createdAt: s.createdAt }) as unknown as z.infer<typeof ScenarioSchema>;
+const scenarioBody = (s: StoredScenario) =>
+  ({ id: s.id, ...s.result, createdAt: s.createdAt }) as unknown as z.infer<typeof ScenarioSchema>;
 
 scenarios.openapi(
   createRoute({
@@ -54,7 +62,12 @@ scenarios.openapi(
     }
     const run = await runScenarioRequest(c.env, c.var.workspaceId, req);
     if (!req.save) return c.json({ id: null, ...run.body } as unknown as z.infer<typeof ScenarioSchema>, 200);
-    const stored = await insertScenario(c.env, c.var.workspaceId, { modelId: run.model.id, name: req.name, request: req, result: run.body });
+    const stored = await insertScenario(c.env, c.var.workspaceId, {
+      modelId: run.model.id,
+      name: req.name,
+      request: req,
+      result: run.body,
+    });
     return c.json(scenarioBody(stored), 201);
   },
 );
@@ -97,22 +110,39 @@ scenarios.openapi(
   },
 );
 
-const ProgramRequest = z.object({
-  scenarioIds: z.array(z.string().min(1).max(100)).min(1).max(50),
-  overlap: z.number().min(0).max(1).default(0),
-}).openapi("ProgramRequest");
+const ProgramRequest = z
+  .object({
+    scenarioIds: z.array(z.string().min(1).max(100)).min(1).max(50),
+    overlap: z.number().min(0).max(1).default(0),
+  })
+  .openapi("ProgramRequest");
 
 const Interval = z.tuple([z.number(), z.number()]);
-const ProgramSchema = z.object({
-  initiatives: z.array(z.object({
-    id: z.string(), name: z.string(), gain: z.number(), investment: z.number(), gainCi95: Interval.nullable(), roi: z.number().nullable(), npv: z.number(),
-  })),
-  programme: z.object({
-    gain: z.number(), investment: z.number(), roi: z.number().nullable(), npv: z.number(), overlap: z.number(),
-    gainCi95: Interval.nullable(), roiCi95: Interval.nullable(),
-  }),
-  method: z.string(),
-}).openapi("Program");
+const ProgramSchema = z
+  .object({
+    initiatives: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        gain: z.number(),
+        investment: z.number(),
+        gainCi95: Interval.nullable(),
+        roi: z.number().nullable(),
+        npv: z.number(),
+      }),
+    ),
+    programme: z.object({
+      gain: z.number(),
+      investment: z.number(),
+      roi: z.number().nullable(),
+      npv: z.number(),
+      overlap: z.number(),
+      gainCi95: Interval.nullable(),
+      roiCi95: Interval.nullable(),
+    }),
+    method: z.string(),
+  })
+  .openapi("Program");
 
 scenarios.openapi(
   createRoute({
@@ -132,7 +162,10 @@ scenarios.openapi(
     const { scenarioIds, overlap } = c.req.valid("json");
     const found = await Promise.all(scenarioIds.map((id) => getScenario(c.env, c.var.workspaceId, id)));
     const initiatives = found.map((s, k) => {
-      if (!s) throw new ApiError(404, "not_found", `No such scenario in this workspace: ${scenarioIds[k]}.`, [{ column: `scenarioIds.${k}`, message: "not found" }]);
+      if (!s)
+        throw new ApiError(404, "not_found", `No such scenario in this workspace: ${scenarioIds[k]}.`, [
+          { column: `scenarioIds.${k}`, message: "not found" },
+        ]);
       const r = s.result as { marginGain: number; request: { investment: number }; ci95: { marginGain?: [number, number] } | null };
       return { id: s.id, name: s.name, gain: r.marginGain, investment: r.request.investment, gainCi95: r.ci95?.marginGain ?? null };
     });

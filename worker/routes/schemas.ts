@@ -7,19 +7,18 @@ export const ErrorSchema = z
     error: z.object({
       code: z.string(),
       message: z.string(),
-      details: z.array(
-        z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() }),
-      ),
-      headers: z.array(z.string()).optional().openapi({ description: "The file's header row, when an upload lacks required columns (to map them)" }),
+      details: z.array(z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() })),
+      headers: z
+        .array(z.string())
+        .optional()
+        .openapi({ description: "The file's header row, when an upload lacks required columns (to map them)" }),
     }),
   })
   .openapi("Error");
 
 /** `...errorResponses(401, 404)` for a createRoute's `responses`. */
 export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]),
-  );
+  Object.fromEntries(codes.map((c) => [c, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
 
 export const DatasetSchema = z
   .object({
@@ -34,7 +33,10 @@ export const DatasetSchema = z
     progress: z
       .object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() })
       .optional()
-      .openapi({ description: "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far" }),
+      .openapi({
+        description:
+          "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
+      }),
     error: z
       .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
       .optional()

@@ -19,22 +19,36 @@ const Query = z.object({
   annualDiscountRate: z.coerce.number().min(0).max(1).default(0),
   grossMargin: z.coerce.number().min(0).max(1).default(1),
   clvSource: z.enum(["renewal", "transactions"]).default("renewal").openapi({
-    description: "renewal: ARR carried by the group's renewal rate; transactions: BG/NBD + Gamma-Gamma CLV of the transactions whose customer_id is the account_id",
+    description:
+      "renewal: ARR carried by the group's renewal rate; transactions: BG/NBD + Gamma-Gamma CLV of the transactions whose customer_id is the account_id",
   }),
 });
 
 const Cell = z.object({
-  group: z.string(), tier: z.number(), accounts: z.number(), revenue: z.number(), revenueShare: z.number(),
-  renewalRate: z.number().nullable(), renewalN: z.number(), meanClv: z.number().nullable(),
+  group: z.string(),
+  tier: z.number(),
+  accounts: z.number(),
+  revenue: z.number(),
+  revenueShare: z.number(),
+  renewalRate: z.number().nullable(),
+  renewalN: z.number(),
+  meanClv: z.number().nullable(),
 });
 const Est = z.object({ estimate: z.number(), ci95: z.tuple([z.number(), z.number()]) }).nullable();
-const SegmentsSchema = z.object({
-  by: z.enum(["nps", "csat"]), value: z.enum(["arr", "clv"]), groups: z.array(z.string()), tierEdges: z.array(z.number()),
-  cells: z.array(Cell), byGroup: z.array(Cell), byTier: z.array(Cell),
-  totals: z.object({ accounts: z.number(), revenue: z.number(), unmatched: z.number(), renewalRate: z.number().nullable() }),
-  gap: z.object({ high: z.string(), low: z.string(), renewalRateDiff: Est, meanArrDiff: Est, revenueAtStake: Est }),
-  howComputed: z.record(z.string(), z.string()),
-}).openapi("Segments");
+const SegmentsSchema = z
+  .object({
+    by: z.enum(["nps", "csat"]),
+    value: z.enum(["arr", "clv"]),
+    groups: z.array(z.string()),
+    tierEdges: z.array(z.number()),
+    cells: z.array(Cell),
+    byGroup: z.array(Cell),
+    byTier: z.array(Cell),
+    totals: z.object({ accounts: z.number(), revenue: z.number(), unmatched: z.number(), renewalRate: z.number().nullable() }),
+    gap: z.object({ high: z.string(), low: z.string(), renewalRateDiff: Est, meanArrDiff: Est, revenueAtStake: Est }),
+    howComputed: z.record(z.string(), z.string()),
+  })
+  .openapi("Segments");
 
 segments.openapi(
   createRoute({
@@ -57,7 +71,9 @@ segments.openapi(
     const by = q.by ?? (hasNps ? "nps" : "csat");
     const satisfaction = joined.numeric[by];
     if (!satisfaction.some((v) => Number.isFinite(v))) {
-      throw new ApiError(422, "no_responses", `No account has ${by} responses: upload responses that match the accounts' ids.`, [{ column: by, message: "no matched scores" }]);
+      throw new ApiError(422, "no_responses", `No account has ${by} responses: upload responses that match the accounts' ids.`, [
+        { column: by, message: "no matched scores" },
+      ]);
     }
     const arr = joined.numeric.arr;
     const renewed = joined.numeric.renewed;
@@ -67,8 +83,14 @@ segments.openapi(
     const clv = new Float64Array(joined.n).fill(NaN);
     let clvNote = `Renewal-based CLV = ${q.grossMargin} · ARR · Σ_{t=1..${q.horizonYears}} r_g^(t−1) / (1 + ${q.annualDiscountRate})^(t−1), r_g the account's satisfaction group's observed renewal rate.`;
     if (q.clvSource === "transactions") {
-      const r = await runClvColumns(c.env, c.var.workspaceId, { horizonMonths: 12 * q.horizonYears, annualDiscountRate: q.annualDiscountRate, margin: q.grossMargin });
-      const byId = new Map(Array.from(r.customer, (code, j) => [r.ids.name(code), Number.isFinite(r.values.clv[j]) ? r.values.clv[j] : null]));
+      const r = await runClvColumns(c.env, c.var.workspaceId, {
+        horizonMonths: 12 * q.horizonYears,
+        annualDiscountRate: q.annualDiscountRate,
+        margin: q.grossMargin,
+      });
+      const byId = new Map(
+        Array.from(r.customer, (code, j) => [r.ids.name(code), Number.isFinite(r.values.clv[j]) ? r.values.clv[j] : null]),
+      );
       const ids = joined.text.account_id;
       let matched = 0;
       for (let i = 0; i < joined.n; i++) {
@@ -79,9 +101,12 @@ segments.openapi(
         }
       }
       if (matched === 0) {
-        throw new ApiError(422, "no_transactions", "No account_id matches a customer_id of the transactions: CLV from transactions needs the same ids.", [
-          { column: "customer_id", message: "no match with account_id" },
-        ]);
+        throw new ApiError(
+          422,
+          "no_transactions",
+          "No account_id matches a customer_id of the transactions: CLV from transactions needs the same ids.",
+          [{ column: "customer_id", message: "no match with account_id" }],
+        );
       }
       clvNote = `BG/NBD + Gamma-Gamma CLV over ${12 * q.horizonYears} months (margin ${q.grossMargin}, annual discount ${q.annualDiscountRate}) of the transactions whose customer_id is the account_id (${matched} of ${joined.n} accounts matched; the others have no CLV${q.value === "clv" ? " and are left out of the tiers" : ""}).`;
     }
@@ -94,24 +119,34 @@ segments.openapi(
       clv[i] = q.grossMargin * arr[i] * f;
     }
     const result = segmentAccounts({
-      by, satisfaction, arr, value: q.value === "clv" ? clv : arr, renewed, clv, tiers: q.tiers, csatScale: joined.csatScale,
+      by,
+      satisfaction,
+      arr,
+      value: q.value === "clv" ? clv : arr,
+      renewed,
+      clv,
+      tiers: q.tiers,
+      csatScale: joined.csatScale,
     });
-    return c.json({
-      ...result,
-      value: q.value,
-      howComputed: {
-        groups: by === "nps"
-          ? "Account's mean NPS of its responses: promoter ≥ 9, passive 7 to < 9, detractor < 7."
-          : `Account's mean CSAT on 1-${joined.csatScale}: satisfied ≥ ${joined.csatScale - 1} (top two boxes), dissatisfied < ${(1 + joined.csatScale) / 2}, else neutral.`,
-        tiers: `Tertiles (for tiers=3) of ${q.value === "clv" ? "CLV" : "ARR"} among matched accounts, as pandas.qcut: tier k holds values in (edge k−1, edge k].`,
-        revenueShare: "Cell ARR / ARR of all matched accounts (accounts with a satisfaction score); shares add up to 1.",
-        renewalRate: "Renewed accounts / accounts with a known renewal outcome in the cell.",
-        meanClv: clvNote,
-        gap: "High minus low group: renewal rate difference with a Wald 95% interval; mean ARR difference with a Welch (normal) interval; revenue at stake = low group's ARR × renewal-rate difference.",
+    return c.json(
+      {
+        ...result,
+        value: q.value,
+        howComputed: {
+          groups:
+            by === "nps"
+              ? "Account's mean NPS of its responses: promoter ≥ 9, passive 7 to < 9, detractor < 7."
+              : `Account's mean CSAT on 1-${joined.csatScale}: satisfied ≥ ${joined.csatScale - 1} (top two boxes), dissatisfied < ${(1 + joined.csatScale) / 2}, else neutral.`,
+          tiers: `Tertiles (for tiers=3) of ${q.value === "clv" ? "CLV" : "ARR"} among matched accounts, as pandas.qcut: tier k holds values in (edge k−1, edge k].`,
+          revenueShare: "Cell ARR / ARR of all matched accounts (accounts with a satisfaction score); shares add up to 1.",
+          renewalRate: "Renewed accounts / accounts with a known renewal outcome in the cell.",
+          meanClv: clvNote,
+          gap: "High minus low group: renewal rate difference with a Wald 95% interval; mean ARR difference with a Welch (normal) interval; revenue at stake = low group's ARR × renewal-rate difference.",
+        },
       },
-    }, 200);
+      200,
+    );
   },
 );
-
 
 export default segments;

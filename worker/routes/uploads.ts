@@ -30,7 +30,10 @@ const StartBody = z
   .object({
     kind: z.enum(["accounts", "responses", "transactions"]),
     name: z.string().max(200).optional(),
-    mapping: z.record(z.string(), z.string()).optional().openapi({ description: 'As the upload\'s `mapping`: {"canonical_name": "Header In File"}' }),
+    mapping: z
+      .record(z.string(), z.string())
+      .optional()
+      .openapi({ description: 'As the upload\'s `mapping`: {"canonical_name": "Header In File"}' }),
     sheet: z.string().max(200).optional(),
     csatScale: z.number().int().min(3).max(10).optional(),
     contentType: z.string().max(200).optional().openapi({ description: "Content type of the whole file (text/csv, or the xlsx type)" }),
@@ -41,7 +44,10 @@ const StartBody = z
 const StartResult = z
   .object({
     uploadId: z.string(),
-    partBytes: z.number().int().openapi({ description: "Largest part allowed (the body limit); any split works, parts are joined in order" }),
+    partBytes: z
+      .number()
+      .int()
+      .openapi({ description: "Largest part allowed (the body limit); any split works, parts are joined in order" }),
     parts: z.number().int().openapi({ description: "Parts needed at partBytes each" }),
   })
   .openapi("UploadStarted");
@@ -50,7 +56,8 @@ async function findUpload(env: Env, ws: string, id: string): Promise<UploadRow |
   return env.DB.prepare("SELECT * FROM uploads WHERE id = ? AND workspace_id = ?").bind(id, ws).first<UploadRow>();
 }
 
-const gone = (id: string) => new ApiError(404, "not_found", `No such upload in this workspace (${id} may have completed already, or been deleted).`);
+const gone = (id: string) =>
+  new ApiError(404, "not_found", `No such upload in this workspace (${id} may have completed already, or been deleted).`);
 const completed = (id: string, datasetId: string | null) =>
   new ApiError(409, "upload_completed", `Upload ${id} is already complete; its dataset is ${datasetId}.`);
 
@@ -83,7 +90,11 @@ uploads.openapi(
     const b = c.req.valid("json");
     const maxTotal = limit(c.env, "MAX_CHUNKED_BYTES", 2 * 1024 ** 3);
     if (b.totalBytes > maxTotal) {
-      throw new ApiError(413, "too_large", `The file is ${b.totalBytes} bytes; chunked uploads take up to ${maxTotal} bytes (MAX_CHUNKED_BYTES).`);
+      throw new ApiError(
+        413,
+        "too_large",
+        `The file is ${b.totalBytes} bytes; chunked uploads take up to ${maxTotal} bytes (MAX_CHUNKED_BYTES).`,
+      );
     }
     const partBytes = limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
     const id = newId("u");
@@ -110,7 +121,10 @@ uploads.openapi(
       body: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
     },
     responses: {
-      200: { description: "Stored", content: { "application/json": { schema: z.object({ n: z.number().int(), bytes: z.number().int() }) } } },
+      200: {
+        description: "Stored",
+        content: { "application/json": { schema: z.object({ n: z.number().int(), bytes: z.number().int() }) } },
+      },
       ...errorResponses(400, 401, 403, 404, 409, 413),
     },
   }),
@@ -121,7 +135,8 @@ uploads.openapi(
     const maxBytes = limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (!Number.isFinite(declared)) throw new ApiError(400, "length_required", "Send each part with a Content-Length header.");
-    if (declared > maxBytes) throw new ApiError(413, "too_large", `Part ${n} is ${declared} bytes; a part may have at most ${maxBytes} bytes (MAX_UPLOAD_BYTES).`);
+    if (declared > maxBytes)
+      throw new ApiError(413, "too_large", `Part ${n} is ${declared} bytes; a part may have at most ${maxBytes} bytes (MAX_UPLOAD_BYTES).`);
     if (declared === 0 || !c.req.raw.body) throw new ApiError(400, "bad_request", `Part ${n} is empty.`);
     // Each PUT writes its own object; D1 then points part n at it, only while the upload is open. So bytes a
     // completed upload lists never change, and a part sent again replaces the old one whole.
@@ -137,7 +152,9 @@ uploads.openapi(
       await c.env.FILES.delete(key);
       throw new ApiError(400, "bad_request", `Part ${n} was cut off before it was complete; send it again.`);
     }
-    const before = await c.env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? AND n = ?").bind(id, Number(n)).first<PartRow>();
+    const before = await c.env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? AND n = ?")
+      .bind(id, Number(n))
+      .first<PartRow>();
     const [stored] = await c.env.DB.batch([
       c.env.DB.prepare(
         `INSERT OR REPLACE INTO upload_parts (upload_id, n, bytes, key)
@@ -185,7 +202,9 @@ uploads.openapi(
     responses: {
       202: {
         description: "Queued",
-        content: { "application/json": { schema: z.object({ datasetId: z.string(), status: z.literal("processing"), rowsTotal: z.number().int() }) } },
+        content: {
+          "application/json": { schema: z.object({ datasetId: z.string(), status: z.literal("processing"), rowsTotal: z.number().int() }) },
+        },
       },
       ...errorResponses(401, 403, 404, 409, 422, 503),
     },
@@ -196,7 +215,9 @@ uploads.openapi(
     const up = await findUpload(c.env, ws, id);
     if (!up || up.status === "deleting") throw gone(id);
     if (up.status !== "open") return c.json(await alreadyCompleted(c.env, ws, id), 202);
-    const { results } = await c.env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n").bind(id).all<PartRow>();
+    const { results } = await c.env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n")
+      .bind(id)
+      .all<PartRow>();
     const missing: number[] = [];
     let total = 0;
     const last = results.length ? results[results.length - 1].n : 0;
@@ -248,7 +269,11 @@ uploads.openapi(
         c.env.DB.prepare("UPDATE uploads SET status = 'open', dataset_id = NULL WHERE id = ? AND dataset_id = ?").bind(id, datasetId),
         c.env.DB.prepare("DELETE FROM datasets WHERE id = ? AND status = 'processing'").bind(datasetId),
       ]);
-      throw new ApiError(503, "queue_unavailable", "The parse job could not be queued; the parts are kept. Complete the upload again in a moment.");
+      throw new ApiError(
+        503,
+        "queue_unavailable",
+        "The parse job could not be queued; the parts are kept. Complete the upload again in a moment.",
+      );
     }
     return c.json({ datasetId, status: "processing" as const, rowsTotal }, 202);
   },
@@ -262,7 +287,9 @@ async function alreadyCompleted(env: Env, ws: string, id: string): Promise<{ dat
   const up = await findUpload(env, ws, id);
   if (!up || up.status === "deleting") throw gone(id);
   const d = up.dataset_id
-    ? await env.DB.prepare("SELECT status, progress FROM datasets WHERE id = ? AND workspace_id = ?").bind(up.dataset_id, ws).first<{ status: string; progress: string | null }>()
+    ? await env.DB.prepare("SELECT status, progress FROM datasets WHERE id = ? AND workspace_id = ?")
+        .bind(up.dataset_id, ws)
+        .first<{ status: string; progress: string | null }>()
     : null;
   if (!d || d.status !== "processing") throw completed(id, up.dataset_id);
   const rowsTotal = (JSON.parse(d.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
@@ -290,7 +317,9 @@ uploads.openapi(
     const { id } = c.req.valid("param");
     const ws = c.var.workspaceId;
     // Conditional, so that a concurrent complete and this DELETE cannot both win.
-    const r = await c.env.DB.prepare("UPDATE uploads SET status = 'deleting' WHERE id = ? AND workspace_id = ? AND status IN ('open', 'deleting')")
+    const r = await c.env.DB.prepare(
+      "UPDATE uploads SET status = 'deleting' WHERE id = ? AND workspace_id = ? AND status IN ('open', 'deleting')",
+    )
       .bind(id, ws)
       .run();
     if (!r.meta.changes) {

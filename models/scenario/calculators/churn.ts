@@ -14,7 +14,11 @@ export function churnRate(input: { start: number; retained: number }): { churnRa
   const { start, retained } = input;
   if (!(start > 0 && Number.isFinite(start))) throw new ModelError("invalid_input", `start must be a count > 0 (got ${start}).`, ["start"]);
   if (!(retained >= 0 && retained <= start))
-    throw new ModelError("invalid_input", `retained must be between 0 and start = ${start} (got ${retained}): count only customers who were there at the start.`, ["retained"]);
+    throw new ModelError(
+      "invalid_input",
+      `retained must be between 0 and start = ${start} (got ${retained}): count only customers who were there at the start.`,
+      ["retained"],
+    );
   const churned = start - retained;
   return tidyDeep({ churnRate: churned / start, retentionRate: retained / start, churned });
 }

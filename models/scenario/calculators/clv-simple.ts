@@ -38,7 +38,11 @@ export function simpleClv(input: SimpleClvInput): { kind: SimpleClvInput["kind"]
     need("lifespanMonths", lifespanMonths);
     if (!(grossMargin >= 0 && grossMargin <= 1))
       throw new ModelError("invalid_input", `grossMargin must be a fraction between 0 and 1 (got ${grossMargin}).`, ["grossMargin"]);
-    return tidyDeep({ kind: "transactional" as const, clv: transactionsPerMonth * averageOrderValue * grossMargin * lifespanMonths, clvToCac: null });
+    return tidyDeep({
+      kind: "transactional" as const,
+      clv: transactionsPerMonth * averageOrderValue * grossMargin * lifespanMonths,
+      clvToCac: null,
+    });
   }
   throw new ModelError("invalid_input", `kind must be "subscription" or "transactional".`, ["kind"]);
 }

@@ -25,13 +25,17 @@ export interface ProgramResult {
  */
 export function programRoi(initiatives: Initiative[], overlap = 0): ProgramResult {
   if (!initiatives.length) throw new ModelError("invalid_input", "Add at least one initiative.", ["initiatives"]);
-  if (!(overlap >= 0 && overlap < 1)) throw new ModelError("invalid_input", `overlap must be a fraction in [0, 1) (got ${overlap}).`, ["overlap"]);
+  if (!(overlap >= 0 && overlap < 1))
+    throw new ModelError("invalid_input", `overlap must be a fraction in [0, 1) (got ${overlap}).`, ["overlap"]);
   let gain = 0;
   let investment = 0;
   const rows = initiatives.map((it, i) => {
     if (!(it.investment > 0 && Number.isFinite(it.investment)))
-      throw new ModelError("invalid_input", `initiative ${i + 1} (${it.name}): investment must be > 0 (got ${it.investment}).`, [`initiatives.${i}.investment`]);
-    if (!Number.isFinite(it.gain)) throw new ModelError("invalid_input", `initiative ${i + 1} (${it.name}): gain must be a number.`, [`initiatives.${i}.gain`]);
+      throw new ModelError("invalid_input", `initiative ${i + 1} (${it.name}): investment must be > 0 (got ${it.investment}).`, [
+        `initiatives.${i}.investment`,
+      ]);
+    if (!Number.isFinite(it.gain))
+      throw new ModelError("invalid_input", `initiative ${i + 1} (${it.name}): gain must be a number.`, [`initiatives.${i}.gain`]);
     gain += it.gain;
     investment += it.investment;
     return { name: it.name, gain: it.gain, investment: it.investment, roi: (it.gain - it.investment) / it.investment };

@@ -48,15 +48,21 @@ export interface RenewalUpliftResult {
  */
 export function renewalUplift(input: RenewalUpliftInput): RenewalUpliftResult {
   const { accounts, arr, baselineRenewal, renewalLift, grossMargin, discountRate, investment } = input;
-  if (!(Number.isInteger(accounts) && accounts >= 0)) throw new ModelError("invalid_input", `accounts must be a whole number ≥ 0 (got ${accounts}).`, ["accounts"]);
+  if (!(Number.isInteger(accounts) && accounts >= 0))
+    throw new ModelError("invalid_input", `accounts must be a whole number ≥ 0 (got ${accounts}).`, ["accounts"]);
   if (!(arr >= 0 && Number.isFinite(arr))) throw new ModelError("invalid_input", `arr must be ≥ 0 (got ${arr}).`, ["arr"]);
   if (!(baselineRenewal >= 0 && baselineRenewal <= 1))
     throw new ModelError("invalid_input", `baselineRenewal must be a fraction in [0, 1] (got ${baselineRenewal}).`, ["baselineRenewal"]);
   if (!(baselineRenewal + renewalLift >= 0 && baselineRenewal + renewalLift <= 1 + 1e-12))
-    throw new ModelError("invalid_input", `baselineRenewal + renewalLift must stay in [0, 1] (got ${baselineRenewal + renewalLift}).`, ["renewalLift"]);
-  if (!(grossMargin >= 0 && grossMargin <= 1)) throw new ModelError("invalid_input", `grossMargin must be in [0, 1] (got ${grossMargin}).`, ["grossMargin"]);
-  if (!(discountRate > -1 && Number.isFinite(discountRate))) throw new ModelError("invalid_input", `discountRate must be > −1 (got ${discountRate}).`, ["discountRate"]);
-  if (!(investment >= 0 && Number.isFinite(investment))) throw new ModelError("invalid_input", `investment must be ≥ 0 (got ${investment}).`, ["investment"]);
+    throw new ModelError("invalid_input", `baselineRenewal + renewalLift must stay in [0, 1] (got ${baselineRenewal + renewalLift}).`, [
+      "renewalLift",
+    ]);
+  if (!(grossMargin >= 0 && grossMargin <= 1))
+    throw new ModelError("invalid_input", `grossMargin must be in [0, 1] (got ${grossMargin}).`, ["grossMargin"]);
+  if (!(discountRate > -1 && Number.isFinite(discountRate)))
+    throw new ModelError("invalid_input", `discountRate must be > −1 (got ${discountRate}).`, ["discountRate"]);
+  if (!(investment >= 0 && Number.isFinite(investment)))
+    throw new ModelError("invalid_input", `investment must be ≥ 0 (got ${investment}).`, ["investment"]);
   const r = runEffectScenario({
     accounts,
     arr,

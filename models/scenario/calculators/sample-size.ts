@@ -26,8 +26,10 @@ export interface SampleSizeInput {
 export function sampleSize(input: SampleSizeInput): { n: number; z: number; exact: number } {
   const { sigma, margin } = input;
   const confidence = input.confidence ?? 0.95;
-  if (!(sigma > 0 && Number.isFinite(sigma))) throw new ModelError("invalid_input", `sigma must be a number > 0 (got ${sigma}).`, ["sigma"]);
-  if (!(margin > 0 && Number.isFinite(margin))) throw new ModelError("invalid_input", `margin must be a number > 0 (got ${margin}).`, ["margin"]);
+  if (!(sigma > 0 && Number.isFinite(sigma)))
+    throw new ModelError("invalid_input", `sigma must be a number > 0 (got ${sigma}).`, ["sigma"]);
+  if (!(margin > 0 && Number.isFinite(margin)))
+    throw new ModelError("invalid_input", `margin must be a number > 0 (got ${margin}).`, ["margin"]);
   if (input.z === undefined && !(confidence > 0 && confidence < 1))
     throw new ModelError("invalid_input", `confidence must be between 0 and 1, e.g. 0.95 (got ${confidence}).`, ["confidence"]);
   const z = input.z ?? normalQuantile(1 - (1 - confidence) / 2);

@@ -47,7 +47,11 @@ export function upload(
   let payload: BodyInit = body;
   if (opts.multipartField) {
     const fd = new FormData();
-    fd.append(opts.multipartField, new Blob([body as ArrayBuffer], { type: opts.contentType ?? "text/csv" }), opts.fileName ?? "upload.csv");
+    fd.append(
+      opts.multipartField,
+      new Blob([body as ArrayBuffer], { type: opts.contentType ?? "text/csv" }),
+      opts.fileName ?? "upload.csv",
+    );
     payload = fd;
   } else {
     headers["Content-Type"] = opts.contentType ?? "text/csv";
@@ -72,12 +76,17 @@ export async function storageSnapshot(ws: string): Promise<{ tables: Record<stri
     ).all<{ name: string }>();
     tableFilters = [];
     for (const { name } of results) {
-      const cols = (await env.DB.prepare(`PRAGMA table_info("${name.replace(/"/g, '""')}")`).all<{ name: string }>()).results.map((c) => c.name);
+      const cols = (await env.DB.prepare(`PRAGMA table_info("${name.replace(/"/g, '""')}")`).all<{ name: string }>()).results.map(
+        (c) => c.name,
+      );
       const where =
-        name === "workspaces" ? "id = ?1"
-        : cols.includes("workspace_id") ? "workspace_id = ?1"
-        : cols.includes("upload_id") ? "upload_id IN (SELECT id FROM uploads WHERE workspace_id = ?1)"
-        : "?1 IS NOT NULL";
+        name === "workspaces"
+          ? "id = ?1"
+          : cols.includes("workspace_id")
+            ? "workspace_id = ?1"
+            : cols.includes("upload_id")
+              ? "upload_id IN (SELECT id FROM uploads WHERE workspace_id = ?1)"
+              : "?1 IS NOT NULL";
       tableFilters.push({ name, where });
     }
   }

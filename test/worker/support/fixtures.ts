@@ -22,8 +22,14 @@ export interface BadCase {
 export const badCases = (manifestDoc as unknown as { files: BadCase[] }).files;
 
 // Vite inlines each fixture as a base64 data URL, so binary files survive the trip into workerd.
-const badFiles = import.meta.glob("../../fixtures/bad/*.{csv,xlsx}", { query: "?url&inline", import: "default", eager: true }) as Record<string, string>;
-const goodFiles = import.meta.glob("../../fixtures/good/*.{csv,xlsx}", { query: "?url&inline", import: "default", eager: true }) as Record<string, string>;
+const badFiles = import.meta.glob("../../fixtures/bad/*.{csv,xlsx}", { query: "?url&inline", import: "default", eager: true }) as Record<
+  string,
+  string
+>;
+const goodFiles = import.meta.glob("../../fixtures/good/*.{csv,xlsx}", { query: "?url&inline", import: "default", eager: true }) as Record<
+  string,
+  string
+>;
 
 /** The bytes of a bad fixture (the 60 MB line is generated: see `generated`). */
 export function badBytes(c: BadCase): Uint8Array {

@@ -11,11 +11,53 @@
 /** Fields that are always numbers when present (API.md shapes). */
 // roi is absent on purpose: API answers null when the investment is 0 (ratio undefined).
 const NUMERIC_KEYS = new Set([
-  "estimate", "stdError", "statistic", "pValue", "logLik", "aic", "bic", "rSquared", "adjRSquared", "pseudoR2",
-  "dydx", "revenueGain", "marginGain", "npv", "renewalRate", "revenue", "rows", "nObs", "excluded",
-  "churnRate", "clv", "pAlive", "expectedPurchases", "expectedAvgValue", "frequency", "recency", "monetary",
-  "promoters", "passives", "detractors", "n", "accounts", "responses", "matchedAccounts", "orphanResponses",
-  "accountsWithoutResponses", "draws", "iterations", "seed", "alpha", "beta", "r", "a", "b", "p", "q", "gamma",
+  "estimate",
+  "stdError",
+  "statistic",
+  "pValue",
+  "logLik",
+  "aic",
+  "bic",
+  "rSquared",
+  "adjRSquared",
+  "pseudoR2",
+  "dydx",
+  "revenueGain",
+  "marginGain",
+  "npv",
+  "renewalRate",
+  "revenue",
+  "rows",
+  "nObs",
+  "excluded",
+  "churnRate",
+  "clv",
+  "pAlive",
+  "expectedPurchases",
+  "expectedAvgValue",
+  "frequency",
+  "recency",
+  "monetary",
+  "promoters",
+  "passives",
+  "detractors",
+  "n",
+  "accounts",
+  "responses",
+  "matchedAccounts",
+  "orphanResponses",
+  "accountsWithoutResponses",
+  "draws",
+  "iterations",
+  "seed",
+  "alpha",
+  "beta",
+  "r",
+  "a",
+  "b",
+  "p",
+  "q",
+  "gamma",
 ]);
 /** Numeric fields that may be null only when their object's `n` is 0 (e.g. a metric over no responses). */
 const NULL_WHEN_EMPTY = new Set(["score", "mean", "ci95"]);
@@ -33,7 +75,15 @@ function emptyCount(o: Record<string, unknown> | null): boolean {
   return Object.entries(o).some(([k, v]) => v === 0 && /^(n|n[A-Z]\w*|\w+N|accounts|responses)$/.test(k));
 }
 
-function walk(v: unknown, path: string, key: string, parent: Record<string, unknown> | null, out: JsonProblem[], inNumArray: boolean, seOk = false) {
+function walk(
+  v: unknown,
+  path: string,
+  key: string,
+  parent: Record<string, unknown> | null,
+  out: JsonProblem[],
+  inNumArray: boolean,
+  seOk = false,
+) {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) out.push({ path, problem: `non-finite number ${v}` });
     return;
@@ -44,9 +94,12 @@ function walk(v: unknown, path: string, key: string, parent: Record<string, unkn
   }
   if (v === null) {
     if (inNumArray) out.push({ path, problem: "null inside a numeric array" });
-    else if (emptyCount(parent)) return; // a statistic over nothing may be null (e.g. renewalRate with renewalN 0)
-    else if (seOk) return; // a standard error may be null when the Hessian is singular; estimates may not
-    else if (key === "revenue" && parent && "revenueCi95" in parent && parent.revenueCi95 === null) return; // a model translation whose outcome is not money
+    else if (emptyCount(parent))
+      return; // a statistic over nothing may be null (e.g. renewalRate with renewalN 0)
+    else if (seOk)
+      return; // a standard error may be null when the Hessian is singular; estimates may not
+    else if (key === "revenue" && parent && "revenueCi95" in parent && parent.revenueCi95 === null)
+      return; // a model translation whose outcome is not money
     else if (NUMERIC_KEYS.has(key) && key !== "seed") out.push({ path, problem: `null in numeric field ${key}` });
     else if (NULL_WHEN_EMPTY.has(key) && parent && typeof parent.n === "number" && parent.n > 0)
       out.push({ path, problem: `null ${key} with n = ${parent.n}` });
@@ -55,7 +108,9 @@ function walk(v: unknown, path: string, key: string, parent: Record<string, unkn
   if (Array.isArray(v)) {
     const numeric = inNumArray || NUMERIC_ARRAYS.has(key) || key === "ci95";
     // Elements of a non-numeric array carry no field name (a null cell in a preview row is fine).
-    v.forEach((x, i) => walk(x, `${path}[${i}]`, numeric ? key : "", parent, out, numeric && (typeof x === "number" || x === null || Array.isArray(x))));
+    v.forEach((x, i) =>
+      walk(x, `${path}[${i}]`, numeric ? key : "", parent, out, numeric && (typeof x === "number" || x === null || Array.isArray(x))),
+    );
     return;
   }
   if (typeof v === "object") {
@@ -100,7 +155,12 @@ export async function readChecked(res: Response, label = ""): Promise<{ text: st
   }
   problems.push(...jsonProblems(json));
   if (problems.length) {
-    throw new Error(`${label}: JSON has non-finite / null numbers: ${problems.slice(0, 5).map((p) => `${p.path} ${p.problem}`).join("; ")}`);
+    throw new Error(
+      `${label}: JSON has non-finite / null numbers: ${problems
+        .slice(0, 5)
+        .map((p) => `${p.path} ${p.problem}`)
+        .join("; ")}`,
+    );
   }
   return { text, json };
 }

@@ -29,13 +29,19 @@ export const errorBars: Plugin = {
         const cap = 5;
         ctx.beginPath();
         if (horizontal) {
-          ctx.moveTo(a, el.y); ctx.lineTo(b, el.y);
-          ctx.moveTo(a, el.y - cap); ctx.lineTo(a, el.y + cap);
-          ctx.moveTo(b, el.y - cap); ctx.lineTo(b, el.y + cap);
+          ctx.moveTo(a, el.y);
+          ctx.lineTo(b, el.y);
+          ctx.moveTo(a, el.y - cap);
+          ctx.lineTo(a, el.y + cap);
+          ctx.moveTo(b, el.y - cap);
+          ctx.lineTo(b, el.y + cap);
         } else {
-          ctx.moveTo(el.x, a); ctx.lineTo(el.x, b);
-          ctx.moveTo(el.x - cap, a); ctx.lineTo(el.x + cap, a);
-          ctx.moveTo(el.x - cap, b); ctx.lineTo(el.x + cap, b);
+          ctx.moveTo(el.x, a);
+          ctx.lineTo(el.x, b);
+          ctx.moveTo(el.x - cap, a);
+          ctx.lineTo(el.x + cap, a);
+          ctx.moveTo(el.x - cap, b);
+          ctx.lineTo(el.x + cap, b);
         }
         ctx.stroke();
       });

@@ -21,17 +21,30 @@ export function bins(values: number[], k = 20, cap = 1): { labels: string[]; cou
   return { labels, counts, edges };
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 1000 ? Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(x) : Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(2));
+const fmt = (x: number) =>
+  Math.abs(x) >= 1000
+    ? Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(x)
+    : Math.abs(x) >= 10
+      ? x.toFixed(0)
+      : x.toFixed(2);
 
 export function renderHistogram(canvas: HTMLCanvasElement, values: number[], xLabel: string, k = 20, cap = 1): Chart {
   const b = bins(values, k, cap);
-  return track(new Chart(canvas, {
-    type: "bar",
-    data: { labels: b.labels, datasets: [{ label: "Customers", data: b.counts, backgroundColor: "rgba(36,85,195,.75)", barPercentage: 1, categoryPercentage: 1 }] },
-    options: {
-      animation: false,
-      plugins: { legend: { display: false } },
-      scales: { x: { title: { display: true, text: xLabel }, ticks: { maxRotation: 60, autoSkip: true } }, y: { title: { display: true, text: "Customers" } } },
-    },
-  }));
+  return track(
+    new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: b.labels,
+        datasets: [{ label: "Customers", data: b.counts, backgroundColor: "rgba(36,85,195,.75)", barPercentage: 1, categoryPercentage: 1 }],
+      },
+      options: {
+        animation: false,
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { title: { display: true, text: xLabel }, ticks: { maxRotation: 60, autoSkip: true } },
+          y: { title: { display: true, text: "Customers" } },
+        },
+      },
+    }),
+  );
 }

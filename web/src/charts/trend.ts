@@ -20,26 +20,73 @@ const flat = (n: number, v: number | null) => (v === null ? [] : new Array(n).fi
 export function renderTrend(canvas: HTMLCanvasElement, d: TrendData): Chart {
   const n = d.labels.length;
   const datasets: any[] = [
-    { label: "95% interval", data: d.hi, borderWidth: 0, pointRadius: 0, pointStyle: "rect", backgroundColor: "rgba(36,85,195,.15)", fill: "+1" },
+    {
+      label: "95% interval",
+      data: d.hi,
+      borderWidth: 0,
+      pointRadius: 0,
+      pointStyle: "rect",
+      backgroundColor: "rgba(36,85,195,.15)",
+      fill: "+1",
+    },
     { label: "95% interval (low)", data: d.lo, borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(36,85,195,.15)", fill: false },
-    { label: d.metric, data: d.values, borderColor: "#2455c3", backgroundColor: "#2455c3", borderWidth: 2.5, pointRadius: 3, spanGaps: true },
+    {
+      label: d.metric,
+      data: d.values,
+      borderColor: "#2455c3",
+      backgroundColor: "#2455c3",
+      borderWidth: 2.5,
+      pointRadius: 3,
+      spanGaps: true,
+    },
   ];
   const trend = trendLine(d.values);
   if (trend) {
     const sign = trend.slope >= 0 ? "+" : "−";
-    datasets.push({ label: `Trend (${sign}${Math.abs(trend.slope).toFixed(1)} per ${d.period ?? "period"})`, data: trend.points, borderColor: "#7a3fb0", borderDash: [8, 3], borderWidth: 1.5, pointRadius: 0 });
+    datasets.push({
+      label: `Trend (${sign}${Math.abs(trend.slope).toFixed(1)} per ${d.period ?? "period"})`,
+      data: trend.points,
+      borderColor: "#7a3fb0",
+      borderDash: [8, 3],
+      borderWidth: 1.5,
+      pointRadius: 0,
+    });
   }
-  if (d.baseline !== null) datasets.push({ label: `Baseline (${d.baseline.toFixed(1)})`, data: flat(n, d.baseline), borderColor: "#5b6475", borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
-  if (d.goal !== null) datasets.push({ label: `Goal (${d.goal})`, data: flat(n, d.goal), borderColor: "#1b7f4b", borderWidth: 2, pointRadius: 0 });
-  if (d.benchmark) datasets.push({ label: `${d.benchmark.label} (${d.benchmark.value})`, data: flat(n, d.benchmark.value), borderColor: "#a15c07", borderDash: [2, 3], borderWidth: 2, pointRadius: 0 });
-  return track(new Chart(canvas, {
-    type: "line",
-    data: { labels: d.labels, datasets },
-    options: {
-      animation: false,
-      interaction: { mode: "index", intersect: false },
-      plugins: { legend: { position: "bottom", labels: { filter: (item) => item.text !== "95% interval (low)", usePointStyle: true, pointStyle: "line" } } },
-      scales: { y: { title: { display: true, text: d.metric } } },
-    },
-  }));
+  if (d.baseline !== null)
+    datasets.push({
+      label: `Baseline (${d.baseline.toFixed(1)})`,
+      data: flat(n, d.baseline),
+      borderColor: "#5b6475",
+      borderDash: [6, 4],
+      borderWidth: 1.5,
+      pointRadius: 0,
+    });
+  if (d.goal !== null)
+    datasets.push({ label: `Goal (${d.goal})`, data: flat(n, d.goal), borderColor: "#1b7f4b", borderWidth: 2, pointRadius: 0 });
+  if (d.benchmark)
+    datasets.push({
+      label: `${d.benchmark.label} (${d.benchmark.value})`,
+      data: flat(n, d.benchmark.value),
+      borderColor: "#a15c07",
+      borderDash: [2, 3],
+      borderWidth: 2,
+      pointRadius: 0,
+    });
+  return track(
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: d.labels, datasets },
+      options: {
+        animation: false,
+        interaction: { mode: "index", intersect: false },
+        plugins: {
+          legend: {
+            position: "bottom",
+            labels: { filter: (item) => item.text !== "95% interval (low)", usePointStyle: true, pointStyle: "line" },
+          },
+        },
+        scales: { y: { title: { display: true, text: d.metric } } },
+      },
+    }),
+  );
 }

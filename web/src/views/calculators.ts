@@ -4,45 +4,86 @@ import { field, h, help, nextId, numberInput, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, num, pct, years } from "../format";
 
-interface Field { name: string; label: string; value: number | string; percent?: boolean; help?: string; options?: string[]; textarea?: boolean; int?: boolean }
+interface Field {
+  name: string;
+  label: string;
+  value: number | string;
+  percent?: boolean;
+  help?: string;
+  options?: string[];
+  textarea?: boolean;
+  int?: boolean;
+}
 
 interface Calc {
-  id: string; title: string; intro: string; path: string; fields: Field[];
+  id: string;
+  title: string;
+  intro: string;
+  path: string;
+  fields: Field[];
   body?: (v: Record<string, any>) => unknown;
   result: (r: any, v: Record<string, any>) => (Node | string)[];
 }
 
-const scores = (s: string) => s.split(/[\s,;]+/).filter(Boolean).map(Number);
+const scores = (s: string) =>
+  s
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map(Number);
 
 const out = (label: string, value: string, explain: string, extra?: string | null) =>
-  h("div", { class: "kpi" }, h("span", { class: "label" }, label), h("output", { class: "value", "data-result": label }, value),
-    extra ? h("span", { class: "ci" }, extra) : null, help(explain, "How is this computed?"));
+  h(
+    "div",
+    { class: "kpi" },
+    h("span", { class: "label" }, label),
+    h("output", { class: "value", "data-result": label }, value),
+    extra ? h("span", { class: "ci" }, extra) : null,
+    help(explain, "How is this computed?"),
+  );
 
 const CALCS: Calc[] = [
   {
-    id: "nps", title: "Net Promoter Score", path: "/api/calc/nps",
+    id: "nps",
+    title: "Net Promoter Score",
+    path: "/api/calc/nps",
     intro: "Counts of promoters (9-10), passives (7-8) and detractors (0-6).",
     fields: [
       { name: "promoters", label: "Promoters", value: 200, int: true },
       { name: "passives", label: "Passives", value: 300, int: true },
       { name: "detractors", label: "Detractors", value: 500, int: true },
     ],
-    result: (r) => [out("NPS", num(r.score, 1), "NPS = % promoters − % detractors, on −100..100. The 95% interval uses var(NPS/100) = (p + d − (p − d)²) / n.",
-      `${ci(r.ci95, (x) => num(x, 1)) ?? ""} · n = ${int(r.n)}`)],
+    result: (r) => [
+      out(
+        "NPS",
+        num(r.score, 1),
+        "NPS = % promoters − % detractors, on −100..100. The 95% interval uses var(NPS/100) = (p + d − (p − d)²) / n.",
+        `${ci(r.ci95, (x) => num(x, 1)) ?? ""} · n = ${int(r.n)}`,
+      ),
+    ],
   },
   {
-    id: "csat", title: "CSAT", path: "/api/calc/csat",
+    id: "csat",
+    title: "CSAT",
+    path: "/api/calc/csat",
     intro: "Paste individual scores (comma or space separated).",
     fields: [
       { name: "scores", label: "Scores", value: "5 4 4 3 5 2 4 5 1 4", textarea: true },
       { name: "scale", label: "Scale (top score)", value: "5", options: ["5", "7", "10"] },
     ],
     body: (v) => ({ scores: scores(v.scores), scale: Number(v.scale) }),
-    result: (r) => [out("CSAT", `${num(r.score, 1)}%`, "CSAT = share of positive (top-two-box) answers × 100, with the Wilson 95% interval. The mean score is shown beside it.",
-      `${ci(r.ci95, (x) => `${num(x, 1)}%`) ?? ""} · mean ${num(r.mean, 2)} · n = ${int(r.n)}`)],
+    result: (r) => [
+      out(
+        "CSAT",
+        `${num(r.score, 1)}%`,
+        "CSAT = share of positive (top-two-box) answers × 100, with the Wilson 95% interval. The mean score is shown beside it.",
+        `${ci(r.ci95, (x) => `${num(x, 1)}%`) ?? ""} · mean ${num(r.mean, 2)} · n = ${int(r.n)}`,
+      ),
+    ],
   },
   {
-    id: "sample-size", title: "Survey sample size", path: "/api/calc/sample-size",
+    id: "sample-size",
+    title: "Survey sample size",
+    path: "/api/calc/sample-size",
     intro: "Responses needed to estimate a mean score within a margin of error.",
     fields: [
       { name: "sigma", label: "Standard deviation of scores (σ)", value: 1.4 },
@@ -50,20 +91,36 @@ const CALCS: Calc[] = [
       { name: "confidence", label: "Confidence", value: "0.95", options: ["0.9", "0.95", "0.99"] },
     ],
     body: (v) => ({ sigma: v.sigma, margin: v.margin, confidence: Number(v.confidence) }),
-    result: (r) => [out("Responses needed", int(r.n), "n = (z·σ / margin)², rounded up; z = 1.96 at 95%. It does not depend on how many customers you have.")],
+    result: (r) => [
+      out(
+        "Responses needed",
+        int(r.n),
+        "n = (z·σ / margin)², rounded up; z = 1.96 at 95%. It does not depend on how many customers you have.",
+      ),
+    ],
   },
   {
-    id: "churn", title: "Churn rate", path: "/api/calc/churn",
+    id: "churn",
+    title: "Churn rate",
+    path: "/api/calc/churn",
     intro: "Customers at the start of a period and how many of them are still customers at its end.",
     fields: [
       { name: "start", label: "Customers at start", value: 400, int: true },
       { name: "retained", label: "Still customers at end", value: 380, int: true },
     ],
-    result: (r) => [out("Churn", pct(r.churnRate, 1), "Churn = (customers at start − those still there at the end) / customers at start. Renewal rate = 1 − churn.",
-      `Renewal rate ${pct(1 - r.churnRate, 1)}`)],
+    result: (r) => [
+      out(
+        "Churn",
+        pct(r.churnRate, 1),
+        "Churn = (customers at start − those still there at the end) / customers at start. Renewal rate = 1 − churn.",
+        `Renewal rate ${pct(1 - r.churnRate, 1)}`,
+      ),
+    ],
   },
   {
-    id: "clv", title: "Customer lifetime value (simple)", path: "/api/calc/clv",
+    id: "clv",
+    title: "Customer lifetime value (simple)",
+    path: "/api/calc/clv",
     intro: "Subscription: ARPU × months retained − (CAC + CRC). Transactional: purchases/month × order value × margin × lifespan.",
     fields: [
       { name: "kind", label: "Business", value: "subscription", options: ["subscription", "transactional"] },
@@ -76,25 +133,44 @@ const CALCS: Calc[] = [
       { name: "grossMargin", label: "Gross margin (%)", value: 30, percent: true, help: "transactional" },
       { name: "lifespanMonths", label: "Lifespan (months)", value: 24, help: "transactional" },
     ],
-    body: (v) => v.kind === "subscription"
-      ? { kind: v.kind, arpuMonthly: v.arpuMonthly, monthsRetained: v.monthsRetained, cac: v.cac, crc: v.crc }
-      : { kind: v.kind, transactionsPerMonth: v.transactionsPerMonth, averageOrderValue: v.averageOrderValue, grossMargin: v.grossMargin, lifespanMonths: v.lifespanMonths },
-    result: (r, v) => [out("CLV", money(r.clv), v.kind === "subscription"
-      ? "CLV = ARPU × expected months retained − (CAC + CRC). It ignores timing and uncertainty; the CLV screen of a workspace fits BG/NBD + Gamma-Gamma on real transactions."
-      : "CLV = purchases per month × average order value × gross margin × lifespan in months.")],
+    body: (v) =>
+      v.kind === "subscription"
+        ? { kind: v.kind, arpuMonthly: v.arpuMonthly, monthsRetained: v.monthsRetained, cac: v.cac, crc: v.crc }
+        : {
+            kind: v.kind,
+            transactionsPerMonth: v.transactionsPerMonth,
+            averageOrderValue: v.averageOrderValue,
+            grossMargin: v.grossMargin,
+            lifespanMonths: v.lifespanMonths,
+          },
+    result: (r, v) => [
+      out(
+        "CLV",
+        money(r.clv),
+        v.kind === "subscription"
+          ? "CLV = ARPU × expected months retained − (CAC + CRC). It ignores timing and uncertainty; the CLV screen of a workspace fits BG/NBD + Gamma-Gamma on real transactions."
+          : "CLV = purchases per month × average order value × gross margin × lifespan in months.",
+      ),
+    ],
   },
   {
-    id: "roi", title: "ROI", path: "/api/calc/roi",
+    id: "roi",
+    title: "ROI",
+    path: "/api/calc/roi",
     intro: "Net return on an investment: (gain − investment) / investment.",
     fields: [
       { name: "kind", label: "Kind of gain", value: "cost", options: ["cost", "revenue", "clv"] },
       { name: "gain", label: "Gain ($)", value: 150000 },
       { name: "investment", label: "Investment ($)", value: 100000 },
     ],
-    result: (r) => [out("ROI", pct(r.roi, 1), "ROI = (gain − investment) / investment: cost savings, revenue increase or CLV increase, as chosen.")],
+    result: (r) => [
+      out("ROI", pct(r.roi, 1), "ROI = (gain − investment) / investment: cost savings, revenue increase or CLV increase, as chosen."),
+    ],
   },
   {
-    id: "renewal-uplift", title: "Renewal uplift", path: "/api/calc/renewal-uplift",
+    id: "renewal-uplift",
+    title: "Renewal uplift",
+    path: "/api/calc/renewal-uplift",
     intro: "The money in a higher renewal rate, when the effect is known (DOMAIN.md worked example 7 is filled in).",
     fields: [
       { name: "accounts", label: "Accounts", value: 10000, int: true },
@@ -107,25 +183,44 @@ const CALCS: Calc[] = [
       { name: "investment", label: "Investment ($)", value: 2000000 },
     ],
     result: (r) => [
-      out("Revenue gain", money(r.revenueGain), "Σ over years t = 1..H of accounts × ARR × (r′^(t−1) − r^(t−1)) / (1 + d)^(t−1); year 1 is already contracted."),
+      out(
+        "Revenue gain",
+        money(r.revenueGain),
+        "Σ over years t = 1..H of accounts × ARR × (r′^(t−1) − r^(t−1)) / (1 + d)^(t−1); year 1 is already contracted.",
+      ),
       out("Margin gain", money(r.marginGain), "Revenue gain × gross margin."),
       out("ROI", pct(r.roi, 2), "(margin gain − investment) / investment."),
       out("NPV", money(r.npv), "Discounted margin gain − investment."),
-      out("Payback", years(r.paybackYears), "Year t's gain accrues over (t−1, t]; payback is when the cumulative gain reaches the investment."),
+      out(
+        "Payback",
+        years(r.paybackYears),
+        "Year t's gain accrues over (t−1, t]; payback is when the cumulative gain reaches the investment.",
+      ),
     ],
   },
   {
-    id: "program", title: "Programme ROI", path: "/api/calc/program",
+    id: "program",
+    title: "Programme ROI",
+    path: "/api/calc/program",
     intro: "Several initiatives combined; overlap removes the double-counted share of their gains.",
     fields: [
-      { name: "initiatives", label: "Initiatives (one per line: name, gain, investment)", value: "Self-service portal, 150000, 100000\nOnboarding redesign, 400000, 250000", textarea: true },
+      {
+        name: "initiatives",
+        label: "Initiatives (one per line: name, gain, investment)",
+        value: "Self-service portal, 150000, 100000\nOnboarding redesign, 400000, 250000",
+        textarea: true,
+      },
       { name: "overlap", label: "Overlap between gains (%)", value: 20, percent: true },
     ],
     body: (v) => ({
-      initiatives: String(v.initiatives).split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
-        const parts = l.split(",").map((s) => s.trim());
-        return { name: parts[0], gain: Number(parts[1]), investment: Number(parts[2]) };
-      }),
+      initiatives: String(v.initiatives)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((l) => {
+          const parts = l.split(",").map((s) => s.trim());
+          return { name: parts[0], gain: Number(parts[1]), investment: Number(parts[2]) };
+        }),
       overlap: v.overlap,
     }),
     result: (r) => programmeResult(r),
@@ -136,15 +231,51 @@ const CALCS: Calc[] = [
 export function programmeResult(r: any): (Node | string)[] {
   const items: any[] = r.initiatives ?? [];
   const prog = r.programme ?? r.program ?? r;
-  const rows = items.map((i) => h("tr", {}, h("td", {}, String(i.name ?? "")), h("td", { class: "num" }, money(i.gain)),
-    h("td", { class: "num" }, money(i.investment)), h("td", { class: "num" }, pct(i.roi, 1))));
+  const rows = items.map((i) =>
+    h(
+      "tr",
+      {},
+      h("td", {}, String(i.name ?? "")),
+      h("td", { class: "num" }, money(i.gain)),
+      h("td", { class: "num" }, money(i.investment)),
+      h("td", { class: "num" }, pct(i.roi, 1)),
+    ),
+  );
   return [
-    h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, ["Initiative", "Gain", "Investment", "ROI"].map((t, i) => h("th", { scope: "col", class: i ? "num" : "" }, t)))),
-      h("tbody", {}, rows,
-        h("tr", {}, h("th", { scope: "row" }, "Programme"), h("td", { class: "num" }, money(prog.gain)),
-          h("td", { class: "num" }, money(prog.investment)), h("td", { class: "num", "data-result": "Programme ROI" }, pct(prog.roi, 1)))))),
-    help("Programme gain = (1 − overlap) × Σ gains; investment = Σ investments; ROI = (gain − investment) / investment, shown beside each initiative's own ROI.", "How is this computed?"),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        {},
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Initiative", "Gain", "Investment", "ROI"].map((t, i) => h("th", { scope: "col", class: i ? "num" : "" }, t)),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          rows,
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, "Programme"),
+            h("td", { class: "num" }, money(prog.gain)),
+            h("td", { class: "num" }, money(prog.investment)),
+            h("td", { class: "num", "data-result": "Programme ROI" }, pct(prog.roi, 1)),
+          ),
+        ),
+      ),
+    ),
+    help(
+      "Programme gain = (1 − overlap) × Σ gains; investment = Σ investments; ROI = (gain − investment) / investment, shown beside each initiative's own ROI.",
+      "How is this computed?",
+    ),
   ];
 }
 
@@ -154,8 +285,10 @@ function calcCard(c: Calc): HTMLElement {
   const result = h("div", { class: "result", "aria-live": "polite", id: `${c.id}-result` });
   const form = h("form", { id: `calc-${c.id}`, novalidate: true });
   for (const f of c.fields) {
-    const ctl = f.options ? select(f.options, String(f.value), { name: f.name })
-      : f.textarea ? h("textarea", { name: f.name, rows: 3 }, String(f.value))
+    const ctl = f.options
+      ? select(f.options, String(f.value), { name: f.name })
+      : f.textarea
+        ? h("textarea", { name: f.name, rows: 3 }, String(f.value))
         : numberInput(f.value, { name: f.name, step: f.int ? "1" : "any", min: "0" });
     ctl.id = nextId(c.id);
     controls[f.name] = ctl;
@@ -164,9 +297,13 @@ function calcCard(c: Calc): HTMLElement {
   }
   const kind = controls.kind;
   const syncKind = () => {
-    for (const f of c.fields) if (f.help === "subscription" || f.help === "transactional") fieldEls[f.name].classList.toggle("hidden", f.help !== kind.value);
+    for (const f of c.fields)
+      if (f.help === "subscription" || f.help === "transactional") fieldEls[f.name].classList.toggle("hidden", f.help !== kind.value);
   };
-  if (c.id === "clv") { kind.addEventListener("change", syncKind); syncKind(); }
+  if (c.id === "clv") {
+    kind.addEventListener("change", syncKind);
+    syncKind();
+  }
   form.appendChild(h("div", { class: "row" }, h("button", { type: "submit" }, "Calculate")));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -183,14 +320,25 @@ function calcCard(c: Calc): HTMLElement {
       result.replaceChildren(errorBox(err));
     }
   });
-  return h("section", { class: "card", "aria-labelledby": `${c.id}-title` },
-    h("h2", { id: `${c.id}-title` }, c.title), h("p", { class: "muted small" }, c.intro), form, result);
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": `${c.id}-title` },
+    h("h2", { id: `${c.id}-title` }, c.title),
+    h("p", { class: "muted small" }, c.intro),
+    form,
+    result,
+  );
 }
 
 /** The calculators page. */
 export async function calculatorsView(main: HTMLElement): Promise<void> {
   main.replaceChildren(
     h("h1", {}, "Calculators"),
-    h("p", { class: "muted" }, "No data needed: type numbers, get the answer and how it is computed. Each calculator opens with a textbook example filled in."),
-    h("div", { class: "grid" }, CALCS.map(calcCard)));
+    h(
+      "p",
+      { class: "muted" },
+      "No data needed: type numbers, get the answer and how it is computed. Each calculator opens with a textbook example filled in.",
+    ),
+    h("div", { class: "grid" }, CALCS.map(calcCard)),
+  );
 }

@@ -18,24 +18,49 @@ const HELP = {
 };
 
 function kpis(o: M): HTMLElement {
-  return h("div", { class: "kpis", id: "kpis" },
+  return h(
+    "div",
+    { class: "kpis", id: "kpis" },
     kpi("NPS", num(o.nps?.score, 1), `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`, HELP.nps),
-    kpi("CSAT", o.csat?.score == null ? "—" : `${num(o.csat.score, 1)}%`, `${ci(o.csat?.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat?.mean, 2)} · n = ${int(o.csat?.n)}`, HELP.csat),
-    kpi("CES", num(o.ces?.mean, 2), `${ci(o.ces?.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces?.n)}`, HELP.ces));
+    kpi(
+      "CSAT",
+      o.csat?.score == null ? "—" : `${num(o.csat.score, 1)}%`,
+      `${ci(o.csat?.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat?.mean, 2)} · n = ${int(o.csat?.n)}`,
+      HELP.csat,
+    ),
+    kpi("CES", num(o.ces?.mean, 2), `${ci(o.ces?.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces?.n)}`, HELP.ces),
+  );
 }
 
 function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElement {
   const groups = (m?.groups ?? []).filter((g) => (g.nps?.n ?? 0) > 0 || (g.csat?.n ?? 0) > 0);
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
-  if (!groups.length) { card.appendChild(h("p", { class: "muted" }, "No responses to break down yet.")); return card; }
+  if (!groups.length) {
+    card.appendChild(h("p", { class: "muted" }, "No responses to break down yet."));
+    return card;
+  }
   const { box, canvas } = canvasBox(`NPS ${title.toLowerCase()}`, "chart short");
-  card.append(box, table(["Group", "n", "NPS", "CSAT %", "CES"],
-    groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), num(g.csat?.score, 1), num(g.ces?.mean, 2)]), { num: [1, 2, 3, 4] }),
-    help(title === "By segment" ? "Responses grouped by the segment of their account; (none) = responses whose account is not in the accounts file. Whiskers: 95% interval of NPS." : "Responses grouped by touchpoint (journey stage). Whiskers: 95% interval of NPS."));
-  requestAnimationFrame(() => renderBreakdown(canvas, {
-    labels: groups.map((g) => g.key ?? "(none)"), values: groups.map((g) => g.nps?.score ?? null),
-    ci: groups.map((g) => g.nps?.ci95 ?? null), metric: "NPS",
-  }));
+  card.append(
+    box,
+    table(
+      ["Group", "n", "NPS", "CSAT %", "CES"],
+      groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), num(g.csat?.score, 1), num(g.ces?.mean, 2)]),
+      { num: [1, 2, 3, 4] },
+    ),
+    help(
+      title === "By segment"
+        ? "Responses grouped by the segment of their account; (none) = responses whose account is not in the accounts file. Whiskers: 95% interval of NPS."
+        : "Responses grouped by touchpoint (journey stage). Whiskers: 95% interval of NPS.",
+    ),
+  );
+  requestAnimationFrame(() =>
+    renderBreakdown(canvas, {
+      labels: groups.map((g) => g.key ?? "(none)"),
+      values: groups.map((g) => g.nps?.score ?? null),
+      ci: groups.map((g) => g.nps?.ci95 ?? null),
+      metric: "NPS",
+    }),
+  );
   return card;
 }
 
@@ -54,25 +79,71 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   const parts: (Node | string)[] = [heading("Dashboard", w)];
   if (hasResponses) parts.push(rangeForm(ws, from, to));
   if (!w.datasets?.length) {
-    parts.push(h("section", { class: "card" }, h("h2", {}, "Start by uploading your data"),
-      h("p", {}, "Upload an accounts file (ARR, renewed) and a survey responses file (NPS, CSAT, CES). ", h("a", { href: wsHash(ws, "upload"), class: "button" }, "Upload files"))));
+    parts.push(
+      h(
+        "section",
+        { class: "card" },
+        h("h2", {}, "Start by uploading your data"),
+        h(
+          "p",
+          {},
+          "Upload an accounts file (ARR, renewed) and a survey responses file (NPS, CSAT, CES). ",
+          h("a", { href: wsHash(ws, "upload"), class: "button" }, "Upload files"),
+        ),
+      ),
+    );
   }
   if (overall) parts.push(h("section", { class: "card", "aria-label": "Headline scores" }, kpis(overall.overall)));
-  else if (w.datasets?.length) parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
+  else if (w.datasets?.length)
+    parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
 
-  if (byMonth && byMonth.groups?.length) parts.push(trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, () => window.dispatchEvent(new HashChangeEvent("hashchange"))));
-  if (overall) parts.push(h("div", { class: "grid-2" }, breakdownCard("By segment", "by-segment", bySegment), breakdownCard("By touchpoint", "by-touchpoint", byTouchpoint)));
+  if (byMonth && byMonth.groups?.length)
+    parts.push(
+      trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, () =>
+        window.dispatchEvent(new HashChangeEvent("hashchange")),
+      ),
+    );
+  if (overall)
+    parts.push(
+      h(
+        "div",
+        { class: "grid-2" },
+        breakdownCard("By segment", "by-segment", bySegment),
+        breakdownCard("By touchpoint", "by-touchpoint", byTouchpoint),
+      ),
+    );
   parts.push(joinCard(w.join));
   main.replaceChildren(...parts);
 }
 
 function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, reload: () => void): HTMLElement {
-  const periodSel = select([["month", "Month"], ["quarter", "Quarter"]], period, { id: "trend-period" });
-  periodSel.addEventListener("change", () => { setPref(ws, "period", periodSel.value); reload(); });
+  const periodSel = select(
+    [
+      ["month", "Month"],
+      ["quarter", "Quarter"],
+    ],
+    period,
+    { id: "trend-period" },
+  );
+  periodSel.addEventListener("change", () => {
+    setPref(ws, "period", periodSel.value);
+    reload();
+  });
   const groups = [...m.groups].sort((a, b) => String(a.key).localeCompare(String(b.key)));
   const bms = npsBenchmarks(benchmarks);
-  const metric = select([["nps", "NPS"], ["csat", "CSAT %"]], pref(ws, "trendMetric", "nps"), { id: "trend-metric" });
-  const bench = select(bms.map((b) => [b.label, `${b.label} (${b.value})`] as [string, string]), pref(ws, "benchmark", bms.find((b) => /software/i.test(b.label))?.label ?? bms[0]?.label), { id: "trend-benchmark" });
+  const metric = select(
+    [
+      ["nps", "NPS"],
+      ["csat", "CSAT %"],
+    ],
+    pref(ws, "trendMetric", "nps"),
+    { id: "trend-metric" },
+  );
+  const bench = select(
+    bms.map((b) => [b.label, `${b.label} (${b.value})`] as [string, string]),
+    pref(ws, "benchmark", bms.find((b) => /software/i.test(b.label))?.label ?? bms[0]?.label),
+    { id: "trend-benchmark" },
+  );
   const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k]?.score != null)?.[k]?.score ?? null;
   const goal = numberInput(pref<number | string>(ws, "goal", ""), { id: "trend-goal", step: "1", placeholder: "e.g. 40" });
   const { box, canvas } = canvasBox(`Score by ${period} with baseline, goal and benchmark`, "chart tall");
@@ -94,31 +165,93 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
       period,
     });
   };
-  metric.addEventListener("change", () => { setPref(ws, "trendMetric", metric.value); draw(); });
-  bench.addEventListener("change", () => { setPref(ws, "benchmark", bench.value); draw(); });
-  goal.addEventListener("change", () => { setPref(ws, "goal", goal.value === "" ? "" : Number(goal.value)); draw(); });
+  metric.addEventListener("change", () => {
+    setPref(ws, "trendMetric", metric.value);
+    draw();
+  });
+  bench.addEventListener("change", () => {
+    setPref(ws, "benchmark", bench.value);
+    draw();
+  });
+  goal.addEventListener("change", () => {
+    setPref(ws, "goal", goal.value === "" ? "" : Number(goal.value));
+    draw();
+  });
   requestAnimationFrame(draw);
-  return h("section", { class: "card", "aria-labelledby": "trend-title", id: "trend" }, h("h2", { id: "trend-title" }, `Trend by ${period}`),
-    h("div", { class: "row no-print" }, field("By", periodSel), field("Metric", metric), field("Industry benchmark (NPS)", bench), field("Goal", goal)),
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "trend-title", id: "trend" },
+    h("h2", { id: "trend-title" }, `Trend by ${period}`),
+    h(
+      "div",
+      { class: "row no-print" },
+      field("By", periodSel),
+      field("Metric", metric),
+      field("Industry benchmark (NPS)", bench),
+      field("Goal", goal),
+    ),
     box,
-    h("details", { class: "help" }, h("summary", {}, "Show the numbers"),
-      table(["Period", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CSAT 95% interval"], groups.map((g) => [g.key, int(g.nps?.n), num(g.nps?.score, 1),
-        g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—", num(g.csat?.score, 1), g.csat?.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—"]),
-      { num: [1, 2, 3, 4, 5], cls: "trend-table" })),
-    help("Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.", "How to read this chart"));
+    h(
+      "details",
+      { class: "help" },
+      h("summary", {}, "Show the numbers"),
+      table(
+        ["Period", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CSAT 95% interval"],
+        groups.map((g) => [
+          g.key,
+          int(g.nps?.n),
+          num(g.nps?.score, 1),
+          g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
+          num(g.csat?.score, 1),
+          g.csat?.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—",
+        ]),
+        { num: [1, 2, 3, 4, 5], cls: "trend-table" },
+      ),
+    ),
+    help(
+      "Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.",
+      "How to read this chart",
+    ),
+  );
 }
 
 function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
-  const card = h("section", { class: "card", "aria-labelledby": "join-title", id: "join-report" }, h("h2", { id: "join-title" }, "How the files join"));
-  if (!j) { card.appendChild(h("p", { class: "muted" }, "Upload both an accounts file and a responses file to see how they match.")); return card; }
-  card.append(h("div", { class: "kpis" },
-    kpi("Accounts", int(j.accounts), null, "Rows of the newest accounts file."),
-    kpi("Responses", int(j.responses), null, "Rows of the newest responses file."),
-    kpi("Matched accounts", int(j.matchedAccounts), j.accounts ? `${num((100 * j.matchedAccounts) / j.accounts, 1)}% of accounts` : null,
-      "Accounts with at least one survey response (matched on account_id). Their mean NPS / CSAT / CES become the model's features."),
-    kpi("Orphan responses", int(j.orphanResponses), null, "Responses whose account_id is not in the accounts file. They count in the scores above but cannot be linked to revenue: check for id typos or a missing accounts export.",
-      { "data-warn": j.orphanResponses > 0 ? "1" : "0" }),
-    kpi("Accounts without responses", int(j.accountsWithoutResponses), null, "Accounts nobody answered a survey for. Models exclude them when a satisfaction predictor is used (counted as excluded).")));
+  const card = h(
+    "section",
+    { class: "card", "aria-labelledby": "join-title", id: "join-report" },
+    h("h2", { id: "join-title" }, "How the files join"),
+  );
+  if (!j) {
+    card.appendChild(h("p", { class: "muted" }, "Upload both an accounts file and a responses file to see how they match."));
+    return card;
+  }
+  card.append(
+    h(
+      "div",
+      { class: "kpis" },
+      kpi("Accounts", int(j.accounts), null, "Rows of the newest accounts file."),
+      kpi("Responses", int(j.responses), null, "Rows of the newest responses file."),
+      kpi(
+        "Matched accounts",
+        int(j.matchedAccounts),
+        j.accounts ? `${num((100 * j.matchedAccounts) / j.accounts, 1)}% of accounts` : null,
+        "Accounts with at least one survey response (matched on account_id). Their mean NPS / CSAT / CES become the model's features.",
+      ),
+      kpi(
+        "Orphan responses",
+        int(j.orphanResponses),
+        null,
+        "Responses whose account_id is not in the accounts file. They count in the scores above but cannot be linked to revenue: check for id typos or a missing accounts export.",
+        { "data-warn": j.orphanResponses > 0 ? "1" : "0" },
+      ),
+      kpi(
+        "Accounts without responses",
+        int(j.accountsWithoutResponses),
+        null,
+        "Accounts nobody answered a survey for. Models exclude them when a satisfaction predictor is used (counted as excluded).",
+      ),
+    ),
+  );
   return card;
 }
 
@@ -126,15 +259,45 @@ function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
 function rangeForm(ws: string, from: string, to: string): HTMLElement {
   const f = h("input", { type: "date", id: "range-from", value: from });
   const t = h("input", { type: "date", id: "range-to", value: to });
-  const form = h("form", { class: "row no-print", id: "range-form" }, field("Responses from", f), field("to", t),
+  const form = h(
+    "form",
+    { class: "row no-print", id: "range-form" },
+    field("Responses from", f),
+    field("to", t),
     h("button", { type: "submit", class: "secondary" }, "Apply"),
-    from || to ? h("button", { type: "button", class: "secondary", id: "range-clear", onclick: () => { setPref(ws, "from", ""); setPref(ws, "to", ""); window.dispatchEvent(new HashChangeEvent("hashchange")); } }, "All dates") : "");
+    from || to
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            id: "range-clear",
+            onclick: () => {
+              setPref(ws, "from", "");
+              setPref(ws, "to", "");
+              window.dispatchEvent(new HashChangeEvent("hashchange"));
+            },
+          },
+          "All dates",
+        )
+      : "",
+  );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     setPref(ws, "from", f.value);
     setPref(ws, "to", t.value);
     window.dispatchEvent(new HashChangeEvent("hashchange"));
   });
-  return h("section", { class: "card", "aria-label": "Date range" }, form,
-    from || to ? h("p", { class: "small muted" }, `Showing responses ${from ? `from ${from}` : ""} ${to ? `to ${to}` : ""}; the join report below covers the whole files.`) : "");
+  return h(
+    "section",
+    { class: "card", "aria-label": "Date range" },
+    form,
+    from || to
+      ? h(
+          "p",
+          { class: "small muted" },
+          `Showing responses ${from ? `from ${from}` : ""} ${to ? `to ${to}` : ""}; the join report below covers the whole files.`,
+        )
+      : "",
+  );
 }

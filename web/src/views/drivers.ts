@@ -9,22 +9,61 @@ import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
 interface Touchpoint {
-  touchpoint: string; responses: number; accounts: number; meanScore: number; gap: number; importance: number | null; importanceShare: number | null;
-  revenue: number; atRiskAccounts: number; arrAtRisk: number; priority: number | null; rank: number | null; note?: string;
+  touchpoint: string;
+  responses: number;
+  accounts: number;
+  meanScore: number;
+  gap: number;
+  importance: number | null;
+  importanceShare: number | null;
+  revenue: number;
+  atRiskAccounts: number;
+  arrAtRisk: number;
+  priority: number | null;
+  rank: number | null;
+  note?: string;
 }
-interface Drivers { metric: string; outcome: string; method: string; completeCases: number | null; touchpoints: Touchpoint[]; totals: { accounts: number; arr: number; responsesUsed: number }; howComputed: Record<string, string>; warnings: string[] }
+interface Drivers {
+  metric: string;
+  outcome: string;
+  method: string;
+  completeCases: number | null;
+  touchpoints: Touchpoint[];
+  totals: { accounts: number; arr: number; responsesUsed: number };
+  howComputed: Record<string, string>;
+  warnings: string[];
+}
 
 export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
-  const metric = select([["", "Default (NPS if present)"], ["nps", "NPS"], ["csat", "CSAT"], ["ces", "CES"]], "", { id: "drivers-metric" });
-  const method = select([["relative-weights", "Relative weights (joint model)"], ["coefficient", "Per-touchpoint logistic effect"]], "relative-weights", { id: "drivers-method" });
+  const metric = select(
+    [
+      ["", "Default (NPS if present)"],
+      ["nps", "NPS"],
+      ["csat", "CSAT"],
+      ["ces", "CES"],
+    ],
+    "",
+    { id: "drivers-metric" },
+  );
+  const method = select(
+    [
+      ["relative-weights", "Relative weights (joint model)"],
+      ["coefficient", "Per-touchpoint logistic effect"],
+    ],
+    "relative-weights",
+    { id: "drivers-method" },
+  );
   const out = h("div", { id: "drivers-result", "aria-live": "polite" });
   const next = latestGuard();
   async function run() {
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Ranking touchpoints…"));
     try {
-      const d = await api<Drivers>(wsPath(ws, "/drivers"), { ws, body: { ...(metric.value ? { metric: metric.value } : {}), method: method.value } });
+      const d = await api<Drivers>(wsPath(ws, "/drivers"), {
+        ws,
+        body: { ...(metric.value ? { metric: metric.value } : {}), method: method.value },
+      });
       if (current()) render(d);
     } catch (err) {
       if (current()) out.replaceChildren(errorBox(err));
@@ -36,22 +75,101 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     box.style.height = `${Math.max(200, 48 * ranked.length + 90)}px`;
     const hc = d.howComputed ?? {};
     out.replaceChildren(
-      d.warnings?.length ? h("ul", { class: "warn" }, d.warnings.map((x) => h("li", {}, x))) : "",
-      h("section", { class: "card", "aria-labelledby": "prio-title" }, h("h2", { id: "prio-title" }, "Fix first"),
-        ranked[0]?.rank ? h("p", { id: "drivers-top" }, h("strong", {}, ranked[0].touchpoint), ` is priority 1: ${money(ranked[0].arrAtRisk)} of ARR at risk among ${int(ranked[0].atRiskAccounts)} accounts, importance ${pct(ranked[0].importanceShare, 0)} of what ${d.metric.toUpperCase()} explains in ${d.outcome}.`) : "",
-        box),
-      h("section", { class: "card", "aria-labelledby": "tp-title" }, h("h2", { id: "tp-title" }, "Touchpoints"),
-        table(["Rank", "Touchpoint", `Mean ${d.metric.toUpperCase()}`, "Gap to best", "Importance", "Accounts", "At-risk accounts", "ARR at risk", "Priority"],
-          ranked.map((t) => [t.rank ?? "—", t.touchpoint + (t.note ? ` (${t.note})` : ""), num(t.meanScore, 2), num(t.gap, 2), pct(t.importanceShare, 1), int(t.accounts), int(t.atRiskAccounts), money(t.arrAtRisk), money(t.priority)]),
-          { num: [0, 2, 3, 4, 5, 6, 7, 8], cls: "drivers" }),
-        h("details", { class: "help" }, h("summary", {}, "How each number is computed"),
-          h("dl", { class: "small muted" }, Object.entries(hc).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])))));
-    requestAnimationFrame(() => renderPriority(canvas, ranked.map((t) => ({ label: `${t.rank ? `#${t.rank} ` : ""}${t.touchpoint}`, arrAtRisk: t.arrAtRisk, importanceShare: t.importanceShare }))));
+      d.warnings?.length
+        ? h(
+            "ul",
+            { class: "warn" },
+            d.warnings.map((x) => h("li", {}, x)),
+          )
+        : "",
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "prio-title" },
+        h("h2", { id: "prio-title" }, "Fix first"),
+        ranked[0]?.rank
+          ? h(
+              "p",
+              { id: "drivers-top" },
+              h("strong", {}, ranked[0].touchpoint),
+              ` is priority 1: ${money(ranked[0].arrAtRisk)} of ARR at risk among ${int(ranked[0].atRiskAccounts)} accounts, importance ${pct(ranked[0].importanceShare, 0)} of what ${d.metric.toUpperCase()} explains in ${d.outcome}.`,
+            )
+          : "",
+        box,
+      ),
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "tp-title" },
+        h("h2", { id: "tp-title" }, "Touchpoints"),
+        table(
+          [
+            "Rank",
+            "Touchpoint",
+            `Mean ${d.metric.toUpperCase()}`,
+            "Gap to best",
+            "Importance",
+            "Accounts",
+            "At-risk accounts",
+            "ARR at risk",
+            "Priority",
+          ],
+          ranked.map((t) => [
+            t.rank ?? "—",
+            t.touchpoint + (t.note ? ` (${t.note})` : ""),
+            num(t.meanScore, 2),
+            num(t.gap, 2),
+            pct(t.importanceShare, 1),
+            int(t.accounts),
+            int(t.atRiskAccounts),
+            money(t.arrAtRisk),
+            money(t.priority),
+          ]),
+          { num: [0, 2, 3, 4, 5, 6, 7, 8], cls: "drivers" },
+        ),
+        h(
+          "details",
+          { class: "help" },
+          h("summary", {}, "How each number is computed"),
+          h(
+            "dl",
+            { class: "small muted" },
+            Object.entries(hc).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+          ),
+        ),
+      ),
+    );
+    requestAnimationFrame(() =>
+      renderPriority(
+        canvas,
+        ranked.map((t) => ({
+          label: `${t.rank ? `#${t.rank} ` : ""}${t.touchpoint}`,
+          arrAtRisk: t.arrAtRisk,
+          importanceShare: t.importanceShare,
+        })),
+      ),
+    );
   }
-  const form = h("form", { id: "drivers-form", class: "row" }, field("Satisfaction measure", metric), field("Importance", method), h("button", { type: "submit" }, "Rank touchpoints"));
-  form.addEventListener("submit", (e) => { e.preventDefault(); void run(); });
-  main.replaceChildren(heading("Journey stages to fix first", w),
-    h("section", { class: "card" }, form, help("For each touchpoint: its satisfaction, how much it matters for renewal (importance), and the ARR of accounts unhappy there (at risk). Priority = importance × ARR at risk.")),
-    out);
+  const form = h(
+    "form",
+    { id: "drivers-form", class: "row" },
+    field("Satisfaction measure", metric),
+    field("Importance", method),
+    h("button", { type: "submit" }, "Rank touchpoints"),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void run();
+  });
+  main.replaceChildren(
+    heading("Journey stages to fix first", w),
+    h(
+      "section",
+      { class: "card" },
+      form,
+      help(
+        "For each touchpoint: its satisfaction, how much it matters for renewal (importance), and the ARR of accounts unhappy there (at risk). Priority = importance × ARR at risk.",
+      ),
+    ),
+    out,
+  );
   await run();
 }

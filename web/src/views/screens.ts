@@ -11,8 +11,18 @@ import { shareView } from "./share";
 import { uploadView } from "./upload";
 import { whatifView } from "./whatif";
 
-export interface ScreenCtx { ws: string; route: Route; isCurrent: () => boolean }
-export interface Screen { path: string; title: string; nav: boolean; editor?: boolean; view: (main: HTMLElement, ctx: ScreenCtx) => Promise<void> }
+export interface ScreenCtx {
+  ws: string;
+  route: Route;
+  isCurrent: () => boolean;
+}
+export interface Screen {
+  path: string;
+  title: string;
+  nav: boolean;
+  editor?: boolean;
+  view: (main: HTMLElement, ctx: ScreenCtx) => Promise<void>;
+}
 
 export const WORKSPACE_SCREENS: Screen[] = [
   { path: "", title: "Dashboard", nav: true, view: dashboardView },

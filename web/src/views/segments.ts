@@ -6,10 +6,28 @@ import { ci, int, money, pct } from "../format";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
-interface Cell { group: string; tier: number; accounts: number; revenue: number; revenueShare: number; renewalRate: number | null; renewalN: number; meanClv: number | null }
-interface Est { estimate: number; ci95: [number, number] }
+interface Cell {
+  group: string;
+  tier: number;
+  accounts: number;
+  revenue: number;
+  revenueShare: number;
+  renewalRate: number | null;
+  renewalN: number;
+  meanClv: number | null;
+}
+interface Est {
+  estimate: number;
+  ci95: [number, number];
+}
 interface Segments {
-  by: string; value: string; groups: string[]; tierEdges: number[]; cells: Cell[]; byGroup: Cell[]; byTier: Cell[];
+  by: string;
+  value: string;
+  groups: string[];
+  tierEdges: number[];
+  cells: Cell[];
+  byGroup: Cell[];
+  byTier: Cell[];
   totals: { accounts: number; revenue: number; unmatched: number; renewalRate: number | null };
   gap: { high: string; low: string; renewalRateDiff: Est | null; meanArrDiff: Est | null; revenueAtStake: Est | null };
   howComputed: Record<string, string>;
@@ -30,11 +48,27 @@ function shade(t: number): string {
 
 export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
-  const by = select([["", "Default (NPS groups)"], ["nps", "NPS groups"], ["csat", "CSAT bands"]], "", { id: "seg-by" });
+  const by = select(
+    [
+      ["", "Default (NPS groups)"],
+      ["nps", "NPS groups"],
+      ["csat", "CSAT bands"],
+    ],
+    "",
+    { id: "seg-by" },
+  );
   const hasTx = (w.datasets ?? []).some((d) => d.kind === "transactions");
-  const value = select([["arr", "ARR"], ["clv", "CLV (renewal-based)"], ...(hasTx ? [["clv-tx", "CLV (BG/NBD on transactions)"] as [string, string]] : [])], "arr", { id: "seg-value" });
+  const value = select(
+    [["arr", "ARR"], ["clv", "CLV (renewal-based)"], ...(hasTx ? [["clv-tx", "CLV (BG/NBD on transactions)"] as [string, string]] : [])],
+    "arr",
+    { id: "seg-value" },
+  );
   const tiers = select(["2", "3", "4", "5"], "3", { id: "seg-tiers" });
-  const metric = select(Object.entries(METRICS).map(([k, v]) => [k, v.label] as [string, string]), "renewalRate", { id: "seg-metric" });
+  const metric = select(
+    Object.entries(METRICS).map(([k, v]) => [k, v.label] as [string, string]),
+    "renewalRate",
+    { id: "seg-metric" },
+  );
   const out = h("div", { id: "segments-result", "aria-live": "polite" });
   let data: Segments | null = null;
 
@@ -43,7 +77,15 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Segmenting…"));
     try {
-      const d = await api<Segments>(wsPath(ws, "/segments"), { ws, query: { by: by.value || undefined, value: value.value === "clv-tx" ? "clv" : value.value, clvSource: value.value === "clv-tx" ? "transactions" : undefined, tiers: tiers.value } });
+      const d = await api<Segments>(wsPath(ws, "/segments"), {
+        ws,
+        query: {
+          by: by.value || undefined,
+          value: value.value === "clv-tx" ? "clv" : value.value,
+          clvSource: value.value === "clv-tx" ? "transactions" : undefined,
+          tiers: tiers.value,
+        },
+      });
       if (!current()) return;
       data = d;
       draw();
@@ -56,37 +98,114 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     const m = METRICS[metric.value];
     const k = d.tierEdges.length ? d.tierEdges.length - 1 : Math.max(...d.cells.map((c) => c.tier));
     const vals = d.cells.map(m.get).filter((x): x is number => x !== null && Number.isFinite(x));
-    const lo = Math.min(...vals), hi = Math.max(...vals);
-    const tierLabel = (t: number) => d.tierEdges.length > t ? `Tier ${t}: ${money(d.tierEdges[t - 1], true)}–${money(d.tierEdges[t], true)}` : `Tier ${t}`;
-    const heat = h("table", { class: "heatmap", id: "heatmap" },
-      h("caption", { class: "small muted" }, `${m.label} by ${d.by === "nps" ? "NPS group" : "CSAT band"} (rows) and ${d.value.toUpperCase()} tier (columns, low to high)`),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""), Array.from({ length: k }, (_, i) => h("th", { scope: "col", class: "num" }, tierLabel(i + 1))), h("th", { scope: "col", class: "num" }, "All tiers"))),
-      h("tbody", {}, d.groups.map((g) => h("tr", {},
-        h("th", { scope: "row" }, g),
-        Array.from({ length: k }, (_, i) => {
-          const c = d.cells.find((x) => x.group === g && x.tier === i + 1);
-          const v = c ? m.get(c) : null;
-          const td = h("td", { class: "heat", title: c ? `${int(c.accounts)} accounts, ${pct(c.revenueShare, 1)} of revenue, renewal ${pct(c.renewalRate, 0)}` : "" },
-            h("strong", {}, m.fmt(v)), h("br", {}), h("span", { class: "small" }, c ? `${int(c.accounts)} acc.` : "—"));
-          if (v !== null && hi > lo) td.style.backgroundColor = shade((v - lo) / (hi - lo));
-          return td;
-        }),
-        h("td", { class: "num" }, m.fmt(((c) => (c ? m.get(c) : null))(d.byGroup.find((x) => x.group === g))))))));
+    const lo = Math.min(...vals),
+      hi = Math.max(...vals);
+    const tierLabel = (t: number) =>
+      d.tierEdges.length > t ? `Tier ${t}: ${money(d.tierEdges[t - 1], true)}–${money(d.tierEdges[t], true)}` : `Tier ${t}`;
+    const heat = h(
+      "table",
+      { class: "heatmap", id: "heatmap" },
+      h(
+        "caption",
+        { class: "small muted" },
+        `${m.label} by ${d.by === "nps" ? "NPS group" : "CSAT band"} (rows) and ${d.value.toUpperCase()} tier (columns, low to high)`,
+      ),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, ""),
+          Array.from({ length: k }, (_, i) => h("th", { scope: "col", class: "num" }, tierLabel(i + 1))),
+          h("th", { scope: "col", class: "num" }, "All tiers"),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        d.groups.map((g) =>
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, g),
+            Array.from({ length: k }, (_, i) => {
+              const c = d.cells.find((x) => x.group === g && x.tier === i + 1);
+              const v = c ? m.get(c) : null;
+              const td = h(
+                "td",
+                {
+                  class: "heat",
+                  title: c ? `${int(c.accounts)} accounts, ${pct(c.revenueShare, 1)} of revenue, renewal ${pct(c.renewalRate, 0)}` : "",
+                },
+                h("strong", {}, m.fmt(v)),
+                h("br", {}),
+                h("span", { class: "small" }, c ? `${int(c.accounts)} acc.` : "—"),
+              );
+              if (v !== null && hi > lo) td.style.backgroundColor = shade((v - lo) / (hi - lo));
+              return td;
+            }),
+            h("td", { class: "num" }, m.fmt(((c) => (c ? m.get(c) : null))(d.byGroup.find((x) => x.group === g)))),
+          ),
+        ),
+      ),
+    );
     const gap = d.gap;
     out.replaceChildren(
-      h("section", { class: "card", "aria-labelledby": "heat-title" }, h("h2", { id: "heat-title" }, "Satisfaction × value"), h("div", { class: "table-wrap" }, heat),
-        help(`${d.howComputed.groups ?? ""} ${d.howComputed.tiers ?? ""} ${m.label}: ${d.howComputed[metric.value] ?? ""}`)),
-      h("section", { class: "card", "aria-labelledby": "gap-title" }, h("h2", { id: "gap-title" }, `The money in satisfied customers: ${gap.high} vs ${gap.low}`),
-        h("div", { class: "kpis" },
-          kpi("Renewal rate gap", pct(gap.renewalRateDiff?.estimate, 1), ci(gap.renewalRateDiff?.ci95, (x) => pct(x, 1)), `${gap.high} renewal rate minus ${gap.low} renewal rate (Wald interval).`),
-          kpi("Mean ARR gap", money(gap.meanArrDiff?.estimate), ci(gap.meanArrDiff?.ci95, (x) => money(x, true)), "Difference in mean ARR per account (Welch interval)."),
-          kpi("Revenue at stake a year", money(gap.revenueAtStake?.estimate, true), ci(gap.revenueAtStake?.ci95, (x) => money(x, true)), d.howComputed.gap ?? "Low group's ARR × renewal-rate gap."),
-          kpi("Matched accounts", int(d.totals.accounts), `${int(d.totals.unmatched)} without a score`, "Accounts with at least one survey answer; the others are left out of this table."))));
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "heat-title" },
+        h("h2", { id: "heat-title" }, "Satisfaction × value"),
+        h("div", { class: "table-wrap" }, heat),
+        help(`${d.howComputed.groups ?? ""} ${d.howComputed.tiers ?? ""} ${m.label}: ${d.howComputed[metric.value] ?? ""}`),
+      ),
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "gap-title" },
+        h("h2", { id: "gap-title" }, `The money in satisfied customers: ${gap.high} vs ${gap.low}`),
+        h(
+          "div",
+          { class: "kpis" },
+          kpi(
+            "Renewal rate gap",
+            pct(gap.renewalRateDiff?.estimate, 1),
+            ci(gap.renewalRateDiff?.ci95, (x) => pct(x, 1)),
+            `${gap.high} renewal rate minus ${gap.low} renewal rate (Wald interval).`,
+          ),
+          kpi(
+            "Mean ARR gap",
+            money(gap.meanArrDiff?.estimate),
+            ci(gap.meanArrDiff?.ci95, (x) => money(x, true)),
+            "Difference in mean ARR per account (Welch interval).",
+          ),
+          kpi(
+            "Revenue at stake a year",
+            money(gap.revenueAtStake?.estimate, true),
+            ci(gap.revenueAtStake?.ci95, (x) => money(x, true)),
+            d.howComputed.gap ?? "Low group's ARR × renewal-rate gap.",
+          ),
+          kpi(
+            "Matched accounts",
+            int(d.totals.accounts),
+            `${int(d.totals.unmatched)} without a score`,
+            "Accounts with at least one survey answer; the others are left out of this table.",
+          ),
+        ),
+      ),
+    );
   }
   for (const s of [by, value, tiers]) s.addEventListener("change", () => void load());
-  metric.addEventListener("change", () => { if (data) draw(); });
-  main.replaceChildren(heading("Value segments", w),
-    h("section", { class: "card" }, h("div", { class: "row" }, field("Satisfaction", by), field("Value", value), field("Tiers", tiers), field("Colour by", metric))),
-    out);
+  metric.addEventListener("change", () => {
+    if (data) draw();
+  });
+  main.replaceChildren(
+    heading("Value segments", w),
+    h(
+      "section",
+      { class: "card" },
+      h("div", { class: "row" }, field("Satisfaction", by), field("Value", value), field("Tiers", tiers), field("Colour by", metric)),
+    ),
+    out,
+  );
   await load();
 }

@@ -20,7 +20,11 @@ function progressBar(label: string, id: string) {
   return {
     row,
     set(v: number | null, text?: string) {
-      if (v === null) { bar.removeAttribute("value"); pctEl.textContent = text ?? "working…"; return; }
+      if (v === null) {
+        bar.removeAttribute("value");
+        pctEl.textContent = text ?? "working…";
+        return;
+      }
       bar.value = Math.max(0, Math.min(100, v));
       pctEl.textContent = text ?? `${Math.round(bar.value)}%`;
     },
@@ -32,26 +36,57 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
   let file: File | null = null;
   let mapping: Record<string, string> = {};
 
-  const kind = select([["accounts", "Accounts (one row per account: ARR, renewed, segment…)"], ["responses", "Survey responses (NPS, CSAT, CES, touchpoint…)"],
-    ["transactions", "Transactions (customer, date, amount)"]], "accounts", { name: "kind", id: "upload-kind" });
+  const kind = select(
+    [
+      ["accounts", "Accounts (one row per account: ARR, renewed, segment…)"],
+      ["responses", "Survey responses (NPS, CSAT, CES, touchpoint…)"],
+      ["transactions", "Transactions (customer, date, amount)"],
+    ],
+    "accounts",
+    { name: "kind", id: "upload-kind" },
+  );
   const name = h("input", { type: "text", id: "upload-name", name: "name", placeholder: "defaults to the file name" });
-  const csatScale = select([["5", "1-5"], ["7", "1-7"], ["10", "1-10"]], "5", { id: "upload-csat-scale" });
+  const csatScale = select(
+    [
+      ["5", "1-5"],
+      ["7", "1-7"],
+      ["10", "1-10"],
+    ],
+    "5",
+    { id: "upload-csat-scale" },
+  );
   const csatField = field("CSAT scale", csatScale);
   const syncScale = () => csatField.classList.toggle("hidden", kind.value !== "responses");
-  const picker = h("input", { type: "file", id: "upload-file", accept: ".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+  const picker = h("input", {
+    type: "file",
+    id: "upload-file",
+    accept: ".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  });
   const chosen = h("p", { class: "small", id: "upload-chosen", "aria-live": "polite" }, "No file chosen yet.");
-  const drop = h("div", { class: "drop", id: "drop-zone" },
+  const drop = h(
+    "div",
+    { class: "drop", id: "drop-zone" },
     h("p", {}, h("strong", {}, "Drop a CSV or Excel (.xlsx) file here")),
-    h("p", { class: "muted small" }, "or"), field("Choose a file", picker), chosen);
+    h("p", { class: "muted small" }, "or"),
+    field("Choose a file", picker),
+    chosen,
+  );
   const transfer = progressBar("Transfer", "progress-transfer");
   const processing = progressBar("Processing", "progress-processing");
   let inFlight: AbortController | null = null;
-  const cancel = h("button", { type: "button", class: "secondary hidden", id: "upload-cancel", onclick: () => inFlight?.abort() }, "Cancel upload");
+  const cancel = h(
+    "button",
+    { type: "button", class: "secondary hidden", id: "upload-cancel", onclick: () => inFlight?.abort() },
+    "Cancel upload",
+  );
   const progress = h("div", { class: "hidden", id: "upload-progress" }, transfer.row, processing.row, cancel);
   const result = h("div", { id: "upload-result", "aria-live": "polite" });
   const preview = h("div", { id: "upload-preview" });
 
-  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("over");
+  });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
@@ -59,16 +94,27 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     const f = e.dataTransfer?.files?.[0];
     if (f) choose(f);
   });
-  picker.addEventListener("change", () => { if (picker.files?.[0]) choose(picker.files[0]); });
-  kind.addEventListener("change", () => { mapping = {}; syncScale(); if (file) void runPreview(); });
-  csatScale.addEventListener("change", () => { if (file) void runPreview(); });
+  picker.addEventListener("change", () => {
+    if (picker.files?.[0]) choose(picker.files[0]);
+  });
+  kind.addEventListener("change", () => {
+    mapping = {};
+    syncScale();
+    if (file) void runPreview();
+  });
+  csatScale.addEventListener("change", () => {
+    if (file) void runPreview();
+  });
   syncScale();
 
   function choose(f: File) {
     file = f;
     mapping = {};
     const g = guessKind(f.name);
-    if (g && kind.value !== g) { kind.value = g; syncScale(); }
+    if (g && kind.value !== g) {
+      kind.value = g;
+      syncScale();
+    }
     if (!name.value) name.placeholder = f.name;
     chosen.textContent = `${f.name} · ${int(f.size)} bytes`;
     void runPreview();
@@ -114,7 +160,8 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       processing.set(0, "rejected");
       // The server sends the header row when columns are missing (the only way to get an xlsx file's headers);
       // otherwise a CSV's first line is read here.
-      const headers = err instanceof HttpError && err.status === 422 && file ? (err.headers.length ? err.headers : await csvHeaders(file)) : [];
+      const headers =
+        err instanceof HttpError && err.status === 422 && file ? (err.headers.length ? err.headers : await csvHeaders(file)) : [];
       preview.replaceChildren(errorBox(err), headers.length ? mappingCard({ preview: { headers }, columns: [] }) : "");
     }
   }
@@ -128,10 +175,20 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       if (file.size > chunkThreshold()) {
         // Over the threshold: sent in parts, parsed by a background job whose progress is polled below.
         const q = query(false);
-        const started = await uploadChunked(ws, file, {
-          kind: kind.value, name: q.name, contentType: contentType(file),
-          ...(Object.keys(mapping).length ? { mapping } : {}), ...(kind.value === "responses" ? { csatScale: Number(csatScale.value) } : {}),
-        }, onProgress, inFlight.signal, partBytes());
+        const started = await uploadChunked(
+          ws,
+          file,
+          {
+            kind: kind.value,
+            name: q.name,
+            contentType: contentType(file),
+            ...(Object.keys(mapping).length ? { mapping } : {}),
+            ...(kind.value === "responses" ? { csatScale: Number(csatScale.value) } : {}),
+          },
+          onProgress,
+          inFlight.signal,
+          partBytes(),
+        );
         r = { id: started.datasetId, status: started.status, progress: { rowsDone: 0, rowsTotal: started.rowsTotal } };
       } else {
         r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress, inFlight.signal);
@@ -139,10 +196,23 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       r = await followProcessing(r);
       preview.replaceChildren();
       await refreshList();
-      result.replaceChildren(h("div", { class: "notice ok", role: "status", id: "upload-done" },
-        h("strong", {}, `Stored ${r.kind} “${r.name}”: ${int(r.rows)} rows.`), " ",
-        h("a", { href: wsHash(ws) }, "See the dashboard"), " or upload the next file."),
-        r.warnings?.length ? h("ul", { class: "warn" }, r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x)))) : "");
+      result.replaceChildren(
+        h(
+          "div",
+          { class: "notice ok", role: "status", id: "upload-done" },
+          h("strong", {}, `Stored ${r.kind} “${r.name}”: ${int(r.rows)} rows.`),
+          " ",
+          h("a", { href: wsHash(ws) }, "See the dashboard"),
+          " or upload the next file.",
+        ),
+        r.warnings?.length
+          ? h(
+              "ul",
+              { class: "warn" },
+              r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x))),
+            )
+          : "",
+      );
       file = null;
       picker.value = "";
       chosen.textContent = "No file chosen yet.";
@@ -161,8 +231,10 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       const done = Number(cur.progress?.rowsDone ?? cur.rowsDone ?? 0);
       const total = Number(cur.progress?.rowsTotal ?? cur.rowsTotal ?? 0);
       const errs = Number(cur.progress?.errorsSoFar ?? 0);
-      processing.set(total > 0 ? Math.min(99, (100 * done) / total) : null,
-        total > 0 ? `${int(done)} / ~${int(total)} rows${errs ? `, ${int(errs)} bad cells so far` : ""}` : undefined);
+      processing.set(
+        total > 0 ? Math.min(99, (100 * done) / total) : null,
+        total > 0 ? `${int(done)} / ~${int(total)} rows${errs ? `, ${int(errs)} bad cells so far` : ""}` : undefined,
+      );
       await new Promise((res) => setTimeout(res, 500));
       // A poll that gets no answer within 10 s is dropped and asked again (the job goes on regardless).
       try {
@@ -171,7 +243,13 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
         if (!(err instanceof DOMException && (err.name === "TimeoutError" || err.name === "AbortError"))) throw err;
       }
     }
-    if (cur?.status === "failed") throw new HttpError(422, cur.error?.code ?? "invalid_file", cur.error?.message ?? "Processing failed; nothing was stored.", cur.error?.details ?? []);
+    if (cur?.status === "failed")
+      throw new HttpError(
+        422,
+        cur.error?.code ?? "invalid_file",
+        cur.error?.message ?? "Processing failed; nothing was stored.",
+        cur.error?.details ?? [],
+      );
     processing.set(100);
     return cur;
   }
@@ -185,58 +263,160 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       return h("p", { class: "muted small" }, "Once the file can be read, its columns appear here so you can correct the mapping.");
     }
     const rows = canon.map((c) => {
-      const s = select([["", "— not in file —"], ...headers.map((x) => [x, x] as [string, string])], mapping[c.name] ?? detected[c.name] ?? headers.find((x) => x.toLowerCase() === c.name) ?? "",
-        { id: `map-${c.name}`, "data-canonical": c.name });
-      s.addEventListener("change", () => { if (s.value) mapping[c.name] = s.value; else delete mapping[c.name]; });
-      return h("tr", {}, h("td", {}, h("label", { for: s.id }, c.name), c.required ? h("span", { class: "small muted" }, " required") : ""),
-        h("td", { class: "small muted" }, c.note), h("td", {}, s));
+      const s = select(
+        [["", "— not in file —"], ...headers.map((x) => [x, x] as [string, string])],
+        mapping[c.name] ?? detected[c.name] ?? headers.find((x) => x.toLowerCase() === c.name) ?? "",
+        { id: `map-${c.name}`, "data-canonical": c.name },
+      );
+      s.addEventListener("change", () => {
+        if (s.value) mapping[c.name] = s.value;
+        else delete mapping[c.name];
+      });
+      return h(
+        "tr",
+        {},
+        h("td", {}, h("label", { for: s.id }, c.name), c.required ? h("span", { class: "small muted" }, " required") : ""),
+        h("td", { class: "small muted" }, c.note),
+        h("td", {}, s),
+      );
     });
-    const recheck = h("button", { type: "button", class: "secondary", id: "upload-recheck", onclick: () => void runPreview() }, "Check again with this mapping");
-    return h("section", { class: "card", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, "Column mapping"),
-      h("p", { class: "small muted" }, "Detected from the headers (case-insensitive, common synonyms). Correct any that are wrong; other columns are kept as extra columns."),
-      h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Column"), h("th", {}, "Expects"), h("th", {}, "Header in your file"))), h("tbody", {}, rows))),
-      h("div", { class: "row" }, recheck));
+    const recheck = h(
+      "button",
+      { type: "button", class: "secondary", id: "upload-recheck", onclick: () => void runPreview() },
+      "Check again with this mapping",
+    );
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "map-title" },
+      h("h2", { id: "map-title" }, "Column mapping"),
+      h(
+        "p",
+        { class: "small muted" },
+        "Detected from the headers (case-insensitive, common synonyms). Correct any that are wrong; other columns are kept as extra columns.",
+      ),
+      h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          {},
+          h("thead", {}, h("tr", {}, h("th", {}, "Column"), h("th", {}, "Expects"), h("th", {}, "Header in your file"))),
+          h("tbody", {}, rows),
+        ),
+      ),
+      h("div", { class: "row" }, recheck),
+    );
   }
 
   function previewCard(r: any, partial = false): HTMLElement {
     const headers: string[] = r.preview?.headers ?? [];
     const rows: string[][] = r.preview?.rows ?? [];
-    const commitBtn = h("button", { type: "button", id: "upload-commit", onclick: () => void commit() }, partial ? `Upload the whole file (${int(file?.size)} bytes)` : `Upload ${int(r.rows)} rows`);
-    return h("div", {},
-      h("section", { class: "card", "aria-labelledby": "preview-title" }, h("h2", { id: "preview-title" }, "Preview"),
+    const commitBtn = h(
+      "button",
+      { type: "button", id: "upload-commit", onclick: () => void commit() },
+      partial ? `Upload the whole file (${int(file?.size)} bytes)` : `Upload ${int(r.rows)} rows`,
+    );
+    return h(
+      "div",
+      {},
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "preview-title" },
+        h("h2", { id: "preview-title" }, "Preview"),
         partial
-          ? h("p", {}, `The first ${int(r.rows)} rows (the first ${int(PREVIEW_BYTES / 1048576)} MB) read, no bad cells. `, h("span", { class: "muted small" }, `The rest is checked when you upload. Showing the first ${rows.length}.`))
-          : h("p", {}, `${int(r.rows)} rows read, no bad cells. `, h("span", { class: "muted small" }, `Showing the first ${rows.length}.`)),
-        (r.warnings ?? []).length ? h("ul", { class: "warn small" }, r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x)))) : "",
+          ? h(
+              "p",
+              {},
+              `The first ${int(r.rows)} rows (the first ${int(PREVIEW_BYTES / 1048576)} MB) read, no bad cells. `,
+              h("span", { class: "muted small" }, `The rest is checked when you upload. Showing the first ${rows.length}.`),
+            )
+          : h(
+              "p",
+              {},
+              `${int(r.rows)} rows read, no bad cells. `,
+              h("span", { class: "muted small" }, `Showing the first ${rows.length}.`),
+            ),
+        (r.warnings ?? []).length
+          ? h(
+              "ul",
+              { class: "warn small" },
+              r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x))),
+            )
+          : "",
         table(headers, rows, { cls: "preview" }),
         h("h3", {}, "Columns understood"),
-        table(["Column", "Type", "From header"], (r.columns ?? []).map((c: any) => [c.name, c.type, c.source ?? "—"])),
-        h("div", { class: "row" }, commitBtn)),
-      mappingCard(r));
+        table(
+          ["Column", "Type", "From header"],
+          (r.columns ?? []).map((c: any) => [c.name, c.type, c.source ?? "—"]),
+        ),
+        h("div", { class: "row" }, commitBtn),
+      ),
+      mappingCard(r),
+    );
   }
 
   const list = h("div", { id: "dataset-list" });
   async function refreshList() {
     const cur: Workspace = await loadWorkspace(ws);
     const ds = cur.datasets ?? [];
-    list.replaceChildren(ds.length
-      ? table(["Kind", "Name", "Rows", "Columns", ""], ds.map((d) => [d.kind, d.name + (d.status && d.status !== "ready" ? ` (${d.status})` : ""), int(d.rows), (d.columns ?? []).map((c) => c.name).join(", "),
-        h("button", { type: "button", class: "secondary", "aria-label": `Delete ${d.name}`, onclick: async () => {
-          if (!confirm(`Delete ${d.name}?`)) return;
-          try { await api(wsPath(ws, `/datasets/${encodeURIComponent(d.id)}`), { ws, method: "DELETE" }); } catch (err) { list.prepend(errorBox(err)); return; }
-          await refreshList();
-        } }, "Delete")]), { num: [2] })
-      : h("p", { class: "muted" }, "No datasets yet. Start with the accounts file, then the survey responses."));
+    list.replaceChildren(
+      ds.length
+        ? table(
+            ["Kind", "Name", "Rows", "Columns", ""],
+            ds.map((d) => [
+              d.kind,
+              d.name + (d.status && d.status !== "ready" ? ` (${d.status})` : ""),
+              int(d.rows),
+              (d.columns ?? []).map((c) => c.name).join(", "),
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "secondary",
+                  "aria-label": `Delete ${d.name}`,
+                  onclick: async () => {
+                    if (!confirm(`Delete ${d.name}?`)) return;
+                    try {
+                      await api(wsPath(ws, `/datasets/${encodeURIComponent(d.id)}`), { ws, method: "DELETE" });
+                    } catch (err) {
+                      list.prepend(errorBox(err));
+                      return;
+                    }
+                    await refreshList();
+                  },
+                },
+                "Delete",
+              ),
+            ]),
+            { num: [2] },
+          )
+        : h("p", { class: "muted" }, "No datasets yet. Start with the accounts file, then the survey responses."),
+    );
   }
 
-  main.replaceChildren(heading("Upload data", w),
-    h("section", { class: "card", "aria-labelledby": "file-title" }, h("h2", { id: "file-title" }, "1. Choose a file"),
+  main.replaceChildren(
+    heading("Upload data", w),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "file-title" },
+      h("h2", { id: "file-title" }, "1. Choose a file"),
       h("div", { class: "row" }, field("What is in the file?", kind), field("Name (optional)", name), csatField),
-      help("Accounts: one row per account with account_id and arr (and renewed to fit renewal models). Responses: one row per survey answer with account_id and nps, csat or ces. Transactions: customer_id, date, amount for CLV. Money like $12,000.00 or 1.234,56, dates like 2025-03-31, 3/31/2025 or Excel serials are understood.",
-        "Which columns are needed?"),
-      drop, progress),
-    preview, result,
-    h("section", { class: "card", "aria-labelledby": "ds-title" }, h("h2", { id: "ds-title" }, "Datasets in this workspace"),
-      h("p", { class: "small muted" }, "The newest dataset of each kind is the one models use."), list));
+      help(
+        "Accounts: one row per account with account_id and arr (and renewed to fit renewal models). Responses: one row per survey answer with account_id and nps, csat or ces. Transactions: customer_id, date, amount for CLV. Money like $12,000.00 or 1.234,56, dates like 2025-03-31, 3/31/2025 or Excel serials are understood.",
+        "Which columns are needed?",
+      ),
+      drop,
+      progress,
+    ),
+    preview,
+    result,
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "ds-title" },
+      h("h2", { id: "ds-title" }, "Datasets in this workspace"),
+      h("p", { class: "small muted" }, "The newest dataset of each kind is the one models use."),
+      list,
+    ),
+  );
   await refreshList();
 }
