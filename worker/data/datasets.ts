@@ -86,6 +86,7 @@ export function datasetJson(m: DatasetMeta) {
     columns: m.columns.map(({ name, type, source }) => ({ name, type, source })),
     warnings: m.warnings,
     options: m.options,
+    skippedRows: (m.options.skippedRows as { row: number; reason: string; text: string }[] | undefined) ?? [],
     status: m.status,
     ...(m.progress ? { progress: m.progress } : {}),
     ...(m.error ? { error: m.error } : {}),

@@ -1,5 +1,6 @@
 import type { DatasetKind } from "../data/datasets";
 import { ApiError, type ErrorDetail } from "../errors";
+import { DERIVED_COLUMN, QUESTION_KEYWORDS } from "./layouts";
 import { type CanonicalColumn, KINDS, normalizeHeader, snakeName } from "./schema";
 
 /** Where each column of the stored dataset comes from in the file. */
@@ -39,7 +40,9 @@ export function parseMappingParam(raw: string | undefined): Record<string, strin
 /**
  * Maps the file's headers to canonical columns: the explicit mapping first, then an
  * exact (case-insensitive) canonical name, then the synonyms in order. Headers left
- * over are kept as extra columns, each with a warning.
+ * over are kept as extra columns, each with a warning. `labels` (a survey export's question text per column) are
+ * matched too, and for a survey export a question naming its metric ("…recommend…", "…satisfied…", "…effort…")
+ * maps to nps, csat or ces. `seen` says how the file was read (separator or sheet), for the error message.
  * @throws ApiError 422 invalid_mapping (a mapping to a header the file lacks, or to an
  *   unknown canonical name), 422 invalid_file (duplicate or missing required headers)
  */
@@ -47,9 +50,11 @@ export function mapHeaders(
   kind: DatasetKind,
   headers: string[],
   explicit: Record<string, string>,
+  extra: { labels?: string[] | null; survey?: boolean; seen?: string } = {},
 ): { columns: MappedColumn[]; warnings: string[] } {
   const canon = KINDS[kind];
   const norm = headers.map(normalizeHeader);
+  const normLabels = extra.labels?.map(normalizeHeader) ?? null;
   const warnings: string[] = [];
   const details: ErrorDetail[] = [];
 
@@ -91,12 +96,27 @@ export function mapHeaders(
   for (const c of canon) {
     if (byName.has(c.name)) continue;
     const candidates = [normalizeHeader(c.name), ...c.synonyms.map(normalizeHeader)];
-    for (const cand of candidates) {
-      const i = norm.findIndex((h, j) => h === cand && !used.has(j));
+    for (const names of normLabels ? [norm, normLabels] : [norm]) {
+      for (const cand of candidates) {
+        const i = names.findIndex((h, j) => h === cand && !used.has(j));
+        if (i >= 0) {
+          byName.set(c.name, i);
+          used.add(i);
+          break;
+        }
+      }
+      if (byName.has(c.name)) break;
+    }
+  }
+  if (extra.survey && kind === "responses") {
+    for (const [name, re] of Object.entries(QUESTION_KEYWORDS)) {
+      if (byName.has(name)) continue;
+      const text = (j: number) => `${headers[j]} ${extra.labels?.[j] ?? ""}`;
+      const i = headers.findIndex((_, j) => !used.has(j) && re.test(text(j)) && !DERIVED_COLUMN.test(text(j)));
       if (i >= 0) {
-        byName.set(c.name, i);
+        byName.set(name, i);
         used.add(i);
-        break;
+        warnings.push(`"${headers[i]}" read as ${name} (the question names it); map another column if that is wrong`);
       }
     }
   }
@@ -106,19 +126,31 @@ export function mapHeaders(
       details.push({
         row: 1,
         column: c.name,
-        message: `required column ${c.name} is missing (headers found: ${headers.map((h) => `"${h}"`).join(", ")}); rename a header or pass mapping`,
+        message: `required column ${c.name} is missing (headers found: ${headers.map((h) => `"${h}"`).join(", ")}${extra.seen ? `; ${extra.seen}` : ""}); rename a header or pass mapping`,
       });
     }
   }
   if (kind === "responses" && !["nps", "csat", "ces"].some((n) => byName.has(n))) {
-    details.push({ row: 1, column: "nps", message: "a responses file needs at least one of the columns nps, csat, ces" });
+    details.push({
+      row: 1,
+      column: "nps, csat or ces",
+      message: `a responses file needs at least one score column: nps, csat or ces (any one is enough; headers found: ${headers
+        .map((h) => `"${h}"`)
+        .join(", ")}${extra.seen ? `; ${extra.seen}` : ""})`,
+    });
   }
   // The header row goes with the error, so that a client (the UI's mapping card) can offer a mapping for an xlsx
   // file too, whose headers it cannot read itself.
   if (details.length)
-    throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details, {
-      headers,
-    });
+    throw new ApiError(
+      422,
+      "invalid_file",
+      `The file lacks required columns: ${details.map((d) => d.column).join("; ")}.${extra.seen ? ` (${extra.seen}.)` : ""}`,
+      details,
+      {
+        headers,
+      },
+    );
 
   const columns: MappedColumn[] = canon
     .filter((c) => byName.has(c.name))

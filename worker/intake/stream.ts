@@ -5,9 +5,12 @@ import { ApiError } from "../errors";
 import { parseCsv } from "./csv";
 import { CsvChunker, guessLineBreak } from "./csv-chunker";
 import { CHECK_CHARS, checkBinary, type Encoding, encodingOf, HEAD_BYTES, sniffFormat } from "./decode";
-import { guessDelimiter } from "./delimiter";
+import type { SavedMapping } from "../data/mappings-store";
+import { describeSeparator, guessDelimiter, WHITESPACE, whitespaceToTabs } from "./delimiter";
+import type { SurveyLayout } from "./layouts";
+import type { SkippedRow } from "./left-out";
 import { type TableLimits, TableIntake } from "./table";
-import { parseXlsx } from "./xlsx";
+import { listSheets, parseXlsx, type SheetSummary } from "./xlsx";
 
 /**
  * The one intake path: an upload read as a stream of bytes, parsed while it arrives.
@@ -26,6 +29,8 @@ export interface StreamIntakeOptions {
   sheet?: string;
   csatScale: number;
   limits: TableLimits;
+  /** Mappings remembered for this kind (used when `mapping` is empty and the headers match one). */
+  savedMappings?: SavedMapping[];
   /** Bytes allowed in total (413 too_large beyond). */
   maxBytes: number;
   /** Where blocks and the raw file go; null = validate only (dryRun). */
@@ -49,6 +54,27 @@ export interface StreamIntakeResult {
   sheet?: string;
   preview: { headers: string[]; rows: string[][] };
   blockRows: number;
+  /** Totals and notes rows left out (listed up to a limit); `skippedCount` counts all. */
+  skippedRows: SkippedRow[];
+  skippedCount: number;
+  /** The mapping the file was read with (canonical → header) and where it came from. */
+  mapping: Record<string, string>;
+  mappingSource: "request" | "saved" | "detected";
+  /** A survey platform's export layout, when recognised. */
+  layout: SurveyLayout | null;
+  /** xlsx: every sheet with its data rows and header row (dry runs only). */
+  sheets?: SheetSummary[];
+}
+
+/** The parts of a result that come from the table (shared by the CSV and xlsx passes). */
+function tableResult(t: TableIntake) {
+  return {
+    skippedRows: t.skipped,
+    skippedCount: t.skippedCount,
+    mapping: t.resolvedMapping(),
+    mappingSource: t.mappingSource,
+    layout: t.layout,
+  };
 }
 
 /** Text held without a row boundary beyond this means a quote that never closes (a legal row is ≤ columns × cell limit). */
@@ -153,7 +179,7 @@ export async function ingestStream(stream: ReadableStream<Uint8Array>, o: Stream
   return csvPass(again, "windows-1252", o, count, ["the file is not UTF-8; it was read as Windows-1252 (Excel's default on Windows)"]);
 }
 
-function newTable(o: StreamIntakeOptions, decimalComma: boolean): TableIntake {
+function newTable(o: StreamIntakeOptions, decimalComma: boolean, seen: string): TableIntake {
   const writer = o.writer;
   return new TableIntake({
     kind: o.kind,
@@ -161,6 +187,8 @@ function newTable(o: StreamIntakeOptions, decimalComma: boolean): TableIntake {
     csatScale: o.csatScale,
     decimalComma,
     limits: o.limits,
+    savedMappings: o.savedMappings,
+    seen,
     onBlock: (block) => {
       o.onBlock?.(block);
       writer?.addBlock(block);
@@ -170,15 +198,26 @@ function newTable(o: StreamIntakeOptions, decimalComma: boolean): TableIntake {
 
 function xlsxPass(bytes: Uint8Array, o: StreamIntakeOptions): StreamIntakeResult {
   let blockRows = 0;
-  const table = newTable(o, false);
+  // A dry run lists every sheet (also with the error of a sheet that cannot be read), so the user can pick one.
+  const sheets = o.writer ? undefined : listSheets(bytes, o.limits.maxColumns);
+  const table = newTable(o, false, `sheet "${o.sheet ?? sheets?.[0]?.name ?? "1"}" of the workbook`);
   const onBlock = table.opts.onBlock!;
   table.opts.onBlock = (b) => {
     blockRows ||= b.rows;
     onBlock(b);
   };
-  const { sheet } = parseXlsx(bytes, o.sheet, table, o.limits.maxColumns);
-  const out = table.finish();
+  let out: ReturnType<TableIntake["finish"]>;
+  let sheet: string;
+  try {
+    sheet = parseXlsx(bytes, o.sheet, table, o.limits.maxColumns).sheet;
+    out = table.finish();
+  } catch (err) {
+    if (err instanceof ApiError && sheets) Object.assign(err.extra, { sheets });
+    throw err;
+  }
   return {
+    ...tableResult(table),
+    sheets,
     rows: table.rows,
     columns: out.columns,
     warnings: out.warnings,
@@ -208,6 +247,7 @@ async function csvPass(
   let sawText = false;
   let blockRows = 0;
   let stopped = false;
+  let whitespace = false;
 
   const parsePiece = (piece: string) => {
     if (!headerDone && piece.trim() === "") {
@@ -215,18 +255,21 @@ async function csvPass(
       return;
     }
     sawText = true;
-    parseCsv(piece, table!, delimiter, { lineOffset, headerDone });
-    headerDone ||= table!.headers.length > 0;
+    parseCsv(whitespace ? whitespaceToTabs(piece) : piece, table!, delimiter, { lineOffset, headerDone });
+    headerDone ||= table!.headerSeen;
     lineOffset += countOf(piece, lb);
   };
   const start = (t: string) => {
     if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
     checkBinary(t);
-    const firstLine = t.slice(0, Math.max(0, t.search(/\r\n|\n|\r|$/)));
-    delimiter = guessDelimiter(firstLine);
+    const lines = t.slice(0, 1 << 16).split(/\r\n|\n|\r/);
+    const firstLine = lines.find((l) => l.trim() !== "") ?? "";
+    delimiter = guessDelimiter(firstLine, lines.slice(lines.indexOf(firstLine) + 1, lines.indexOf(firstLine) + 6));
+    whitespace = delimiter === WHITESPACE;
+    if (whitespace) delimiter = "\t";
     lb = guessLineBreak(t.slice(0, 1 << 20));
     chunker = new CsvChunker(delimiter, lb);
-    table = newTable(o, delimiter === ";");
+    table = newTable(o, delimiter === ";", describeSeparator(whitespace ? WHITESPACE : delimiter, firstLine));
     const onBlock = table.opts.onBlock!;
     table.opts.onBlock = (b) => {
       blockRows ||= b.rows;
@@ -296,12 +339,14 @@ async function csvPass(
   const t = table!;
   const out = t.finish();
   await o.onProgress?.({ rowsDone: t.rows, errorsSoFar: t.errorCount, bytesDone: count.bytes });
+  if (whitespace) warnings.push("columns separated by runs of spaces (a whitespace-aligned text file)");
   return {
+    ...tableResult(t),
     rows: t.rows,
     columns: out.columns,
     warnings: [...warnings, ...out.warnings],
     format: "csv",
-    delimiter,
+    delimiter: whitespace ? WHITESPACE : delimiter,
     preview: { headers: t.headers, rows: t.preview },
     blockRows,
   };

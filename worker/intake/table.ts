@@ -3,6 +3,9 @@ import type { DatasetColumn, DatasetKind } from "../data/datasets";
 import { ApiError, type ErrorDetail } from "../errors";
 import { CellError, type DateOrder, detectDateOrder, parseBool, parseDate, parseNumber } from "./cells";
 import type { RowSink } from "./csv";
+import { headersKey, type SavedMapping } from "../data/mappings-store";
+import { detectLayout, type SurveyLayout } from "./layouts";
+import { isNoteRow, MAX_SKIPPED_LISTED, rowText, type SkippedRow, TotalsDetector } from "./left-out";
 import { type MappedColumn, mapHeaders } from "./mapping";
 import type { CanonicalColumn } from "./schema";
 
@@ -21,6 +24,10 @@ export interface TableOptions {
   /** Decimal commas: set for `;`-delimited files. */
   decimalComma: boolean;
   limits: TableLimits;
+  /** Mappings remembered for this kind: used when `mapping` is empty and the header row matches one. */
+  savedMappings?: SavedMapping[];
+  /** How the file was read ("separator "," (comma)", "sheet "Accounts""), named in messages about its header. */
+  seen?: string;
   /**
    * Streaming: receives each block as it fills, and the intake keeps none (blocks stays empty).
    * Not called once a bad cell has been seen (the upload will be rejected anyway).
@@ -50,6 +57,20 @@ export class TableIntake implements RowSink {
   errorCount = 0;
   rows = 0;
   readonly preview: string[][] = [];
+  /** Totals and notes rows left out, in file order (the first MAX_SKIPPED_LISTED); `skippedCount` counts all. */
+  readonly skipped: SkippedRow[] = [];
+  skippedCount = 0;
+  /** Where the mapping came from: the request, a mapping saved for these headers, or the headers themselves. */
+  mappingSource: "request" | "saved" | "detected" = "detected";
+  /** The saved mapping used (mappingSource "saved"). */
+  savedMapping: SavedMapping | null = null;
+  layout: SurveyLayout | null = null;
+
+  /** The header row and the rows after it, held until the layout (one header row or a survey export's several) is known. */
+  private pending: { cells: string[]; line: number; rows: [string[], number][] } | null = null;
+  /** Note-like rows held until the end of the file (trailing notes) or until data follows (then they are data). */
+  private heldNotes: [string[], number][] = [];
+  private totals: TotalsDetector | null = null;
 
   private raw: string[][] = [];
   private lines: number[] = [];
@@ -62,17 +83,65 @@ export class TableIntake implements RowSink {
 
   constructor(readonly opts: TableOptions) {}
 
-  header(cells: string[], _line: number): void {
+  header(cells: string[], line: number): void {
     const trimmed = cells.map((c) => c.trim());
     while (trimmed.length && trimmed[trimmed.length - 1] === "") trimmed.pop();
     if (trimmed.length > this.opts.limits.maxColumns) {
       throw new ApiError(422, "too_many_columns", `The file has ${trimmed.length} columns; the limit is ${this.opts.limits.maxColumns}.`);
     }
-    this.headers = trimmed;
-    const mapped = mapHeaders(this.opts.kind, trimmed, this.opts.mapping);
+    this.pending = { cells: trimmed, line, rows: [] };
+  }
+
+  /** Decides the header (one row, or a survey export's two or three), maps it, and replays the rows held. */
+  private resolveHeader(): void {
+    const p = this.pending!;
+    this.pending = null;
+    const lay = detectLayout(
+      p.cells,
+      p.rows.map(([c]) => c),
+    );
+    this.layout = lay.layout;
+    const headers = lay.headers.slice(0, Math.max(p.cells.length, lay.headers.length));
+    while (headers.length && headers[headers.length - 1] === "") headers.pop();
+    this.headers = headers;
+    let mapping = this.opts.mapping;
+    if (Object.keys(mapping).length) this.mappingSource = "request";
+    else {
+      const key = headersKey(headers);
+      const saved = this.opts.savedMappings?.find((m) => headersKey(m.headers) === key);
+      if (saved) {
+        mapping = saved.mapping;
+        this.mappingSource = "saved";
+        this.savedMapping = saved;
+      }
+    }
+    const mapped = mapHeaders(this.opts.kind, headers, mapping, { labels: lay.labels, survey: lay.layout !== null, seen: this.opts.seen });
     this.columns = mapped.columns;
+    if (lay.layout)
+      this.warnings.push(
+        `read as a ${lay.layout === "qualtrics" ? "Qualtrics" : "SurveyMonkey"} export: rows ${p.line + 1}${lay.skip > 1 ? `-${p.line + lay.skip}` : ""} are header rows, not answers`,
+      );
     this.warnings.push(...mapped.warnings);
     this.raw = this.columns.map(() => []);
+    const id = this.columns.find((c) => c.name === "account_id" || c.name === "customer_id");
+    const money = this.columns.find((c) => c.name === "arr" || c.name === "amount");
+    if (id) this.totals = new TotalsDetector(id.index, money?.index ?? null, this.opts.decimalComma);
+    for (const [cells, line] of p.rows.slice(lay.skip)) this.row(cells, line);
+  }
+
+  /** The header row has been read (the rows after it may still be held to decide the layout). */
+  get headerSeen(): boolean {
+    return this.pending !== null || this.headers.length > 0;
+  }
+
+  /** The mapping the dataset was read with: canonical name → header in the file. */
+  resolvedMapping(): Record<string, string> {
+    return Object.fromEntries(this.columns.filter((c) => c.canonical).map((c) => [c.name, c.source]));
+  }
+
+  private skip(cells: string[], line: number, reason: string): void {
+    this.skippedCount++;
+    if (this.skipped.length < MAX_SKIPPED_LISTED) this.skipped.push({ row: line, reason, text: rowText(cells) });
   }
 
   rowError(line: number, message: string): void {
@@ -80,7 +149,33 @@ export class TableIntake implements RowSink {
   }
 
   row(cells: string[], line: number): void {
+    if (this.pending) {
+      this.pending.rows.push([cells, line]);
+      if (this.pending.rows.length >= 2) this.resolveHeader();
+      return;
+    }
     const width = this.headers.length;
+    if (isNoteRow(cells, width)) {
+      this.heldNotes.push([cells, line]);
+      return;
+    }
+    if (this.heldNotes.length) {
+      // Data follows: the rows held were not trailing notes; they are read (and judged) as data.
+      const held = this.heldNotes;
+      this.heldNotes = [];
+      for (const [c, l] of held) this.dataRow(c, l);
+    }
+    this.dataRow(cells, line);
+  }
+
+  private dataRow(cells: string[], line: number): void {
+    const width = this.headers.length;
+    const total = this.totals?.check(cells);
+    if (total) {
+      this.skip(cells, line, total);
+      this.totals!.reset();
+      return;
+    }
     if (cells.length > width && cells.slice(width).some((c) => c.trim() !== "")) {
       this.bad({ row: line, message: `the row has ${cells.length} fields but the header has ${width}` });
       return;
@@ -101,6 +196,7 @@ export class TableIntake implements RowSink {
         ]);
       }
     }
+    this.totals?.keep(cells);
     if (this.preview.length < PREVIEW_ROWS) this.preview.push(cells.slice(0, width));
     for (let k = 0; k < this.columns.length; k++) this.raw[k].push(cells[this.columns[k].index] ?? "");
     this.lines.push(line);
@@ -214,6 +310,9 @@ export class TableIntake implements RowSink {
    * @throws ApiError 422 invalid_file listing every bad cell (first MAX_DETAILS) or when there are no rows
    */
   finish(): { columns: DatasetColumn[]; warnings: string[] } {
+    if (this.pending) this.resolveHeader();
+    for (const [c, l] of this.heldNotes) this.skip(c, l, "a note under the table (one cell of text)");
+    this.heldNotes = [];
     this.flush();
     if (this.errorCount > 0) {
       this.details.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
@@ -228,6 +327,12 @@ export class TableIntake implements RowSink {
       );
     }
     if (this.rows === 0) throw new ApiError(422, "invalid_file", "The file has a header but no data rows.");
+    if (this.skippedCount > 0) {
+      const listed = this.skipped.map((s) => s.row).join(", ");
+      this.warnings.push(
+        `${this.skippedCount} row${this.skippedCount === 1 ? "" : "s"} left out as totals or notes (not stored): row${this.skippedCount === 1 ? "" : "s"} ${listed}${this.skippedCount > this.skipped.length ? ", …" : ""}`,
+      );
+    }
     for (const [name, k] of this.extraFallbacks) {
       this.warnings.push(
         `extra column ${name}: ${k} value(s) that are not ${this.extraType.get(name) === "date" ? "dates" : "numbers"} were stored as missing`,

@@ -4,6 +4,7 @@ import { newId } from "../auth";
 import { type DatasetMeta, type DatasetKind, rawKey } from "../data/datasets";
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
+import { listMappings, saveMapping } from "../data/mappings-store";
 import { limit } from "../env";
 import { ApiError } from "../errors";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
@@ -43,7 +44,20 @@ export function uploadOptions(spec: UploadSpec, result: StreamIntakeResult): Rec
   if (result.sheet) options.sheet = result.sheet;
   if (spec.kind === "responses") options.csatScale = spec.csatScale;
   if (Object.keys(spec.mapping).length) options.mapping = spec.mapping;
+  else if (result.mappingSource === "saved") options.mapping = result.mapping;
+  options.mappingSource = result.mappingSource;
+  if (result.layout) options.layout = result.layout;
+  if (result.skippedCount) {
+    options.skippedRows = result.skippedRows;
+    options.skippedCount = result.skippedCount;
+  }
   return options;
+}
+
+/** After a file is stored with a mapping the request gave, it is remembered for the next file with the same headers. */
+export async function rememberMapping(env: AppEnv["Bindings"], ws: string, kind: DatasetKind, result: StreamIntakeResult): Promise<void> {
+  if (result.mappingSource !== "request") return;
+  await saveMapping(env, ws, kind, result.preview.headers, result.mapping);
 }
 
 /**
@@ -99,6 +113,7 @@ export async function handleUpload(
       sheet: spec.sheet,
       csatScale: spec.csatScale,
       limits: uploadLimits(env),
+      savedMappings: Object.keys(spec.mapping).length ? [] : await listMappings(env, ws, spec.kind),
       maxBytes,
       writer,
       reopen,
@@ -120,6 +135,7 @@ export async function handleUpload(
       blockRows: result.blockRows,
       contentType,
     });
+    await rememberMapping(env, ws, spec.kind, result);
     return { meta, result };
   } catch (err) {
     await writer?.abort();

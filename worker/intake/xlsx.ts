@@ -150,15 +150,8 @@ function columnOf(ref: string): number {
  * @throws ApiError 422 invalid_file when the zip is not a workbook or the sheet does not exist
  */
 export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: RowSink, maxColumns: number): { sheet: string } {
-  const meta = unzipParts(
-    bytes,
-    (n) => n === "xl/workbook.xml" || n === "xl/_rels/workbook.xml.rels" || n === "xl/sharedStrings.xml" || n === "xl/styles.xml",
-  );
-  if (!meta["xl/workbook.xml"]) {
-    throw new ApiError(422, "invalid_file", "The file is a zip archive but not an Excel workbook (.xlsx); upload CSV or xlsx.");
-  }
-  const sheets = readSheets(meta);
-  if (!sheets.length) throw new ApiError(422, "invalid_file", "The workbook has no worksheets.");
+  const wb = openWorkbook(bytes);
+  const { sheets } = wb;
   let chosen = sheets[0];
   if (sheet !== undefined && sheet !== "") {
     const byName = sheets.find((s) => s.name === sheet) ?? sheets.find((s) => s.name.toLowerCase() === sheet.toLowerCase());
@@ -174,10 +167,72 @@ export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: Ro
     }
     chosen = found;
   }
+  streamSheet(bytes, wb, chosen, sink, maxColumns);
+  return { sheet: chosen.name };
+}
+
+/** One sheet of a workbook as a dry run lists it: name, data rows (after the header row), header row, first rows. */
+export interface SheetSummary {
+  name: string;
+  rows: number;
+  headers: string[];
+  firstRows: string[][];
+}
+
+/**
+ * Every sheet of a workbook with its row count, header row and first 3 rows (for choosing the sheet to upload).
+ * @throws ApiError 422 invalid_file when the zip is not a workbook
+ */
+export function listSheets(bytes: Uint8Array, maxColumns: number): SheetSummary[] {
+  const wb = openWorkbook(bytes);
+  return wb.sheets.map((s) => {
+    const out: SheetSummary = { name: s.name, rows: 0, headers: [], firstRows: [] };
+    try {
+      streamSheet(
+        bytes,
+        wb,
+        s,
+        {
+          header: (cells) => void (out.headers = cells.map((c) => c.trim())),
+          row: (cells) => {
+            out.rows++;
+            if (out.firstRows.length < 3) out.firstRows.push(cells);
+          },
+          rowError: () => undefined,
+        },
+        maxColumns,
+      );
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err; // an empty or too wide sheet is listed as it is
+    }
+    return out;
+  });
+}
+
+interface Workbook {
+  sheets: { name: string; path: string }[];
+  strings: string[];
+  dateXf: boolean[];
+}
+
+function openWorkbook(bytes: Uint8Array): Workbook {
+  const meta = unzipParts(
+    bytes,
+    (n) => n === "xl/workbook.xml" || n === "xl/_rels/workbook.xml.rels" || n === "xl/sharedStrings.xml" || n === "xl/styles.xml",
+  );
+  if (!meta["xl/workbook.xml"]) {
+    throw new ApiError(422, "invalid_file", "The file is a zip archive but not an Excel workbook (.xlsx); upload CSV or xlsx.");
+  }
+  const sheets = readSheets(meta);
+  if (!sheets.length) throw new ApiError(422, "invalid_file", "The workbook has no worksheets.");
+  return { sheets, strings: readSharedStrings(meta["xl/sharedStrings.xml"]), dateXf: readStyles(meta["xl/styles.xml"]) };
+}
+
+/** Streams the rows of one sheet to `sink`: the first non-blank row as the header, then the data rows. */
+function streamSheet(bytes: Uint8Array, wb: Workbook, chosen: { name: string; path: string }, sink: RowSink, maxColumns: number): void {
+  const { strings, dateXf } = wb;
   const part = unzipParts(bytes, (n) => n === chosen.path)[chosen.path];
   if (!part) throw new ApiError(422, "invalid_file", `The workbook's sheet "${chosen.name}" is missing from the file.`);
-  const strings = readSharedStrings(meta["xl/sharedStrings.xml"]);
-  const dateXf = readStyles(meta["xl/styles.xml"]);
 
   let headerDone = false;
   let width = 0;
@@ -242,5 +297,4 @@ export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: Ro
     });
   });
   if (!headerDone) throw new ApiError(422, "invalid_file", `The sheet "${chosen.name}" is empty.`);
-  return { sheet: chosen.name };
 }

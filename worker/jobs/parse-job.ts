@@ -4,7 +4,8 @@ import { rawKey } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
 import { ApiError } from "../errors";
 import { ingestStream } from "../intake/stream";
-import { uploadLimits, uploadOptions } from "../intake/upload";
+import { rememberMapping, uploadLimits, uploadOptions } from "../intake/upload";
+import { listMappings } from "../data/mappings-store";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
 import { deleteDatasetObjects, type PartRow, retireUpload, storedPartKey, type UploadRow, uploadSpec } from "./uploads-store";
 
@@ -177,6 +178,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       sheet: spec.sheet,
       csatScale: spec.csatScale,
       limits: { ...uploadLimits(env), maxRows: limit(env, "MAX_JOB_ROWS", 20_000_000) },
+      savedMappings: Object.keys(spec.mapping).length ? [] : await listMappings(env, ws, spec.kind),
       maxBytes: up.total_bytes,
       writer,
       reopen: async () => {
@@ -214,6 +216,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       },
       true,
     );
+    await rememberMapping(env, ws, spec.kind, result);
     outcome = "ready";
   } catch (caught) {
     const err = streamFailure.error ?? caught;

@@ -33,9 +33,26 @@ const UploadQuery = z.object({
   }),
 });
 
+const SheetSchema = z
+  .object({
+    name: z.string(),
+    rows: z.number().int().openapi({ description: "Data rows under the sheet's header row" }),
+    headers: z.array(z.string()).openapi({ description: "The sheet's header row (its first non-blank row)" }),
+    firstRows: z.array(z.array(z.string())).openapi({ description: "Its first 3 data rows" }),
+  })
+  .openapi("Sheet");
+
 const UploadResult = DatasetSchema.extend({
   id: z.string().nullable(),
   preview: z.object({ headers: z.array(z.string()), rows: z.array(z.array(z.string())) }).optional(),
+  sheets: z.array(SheetSchema).optional().openapi({ description: "dryRun of an xlsx: every sheet of the workbook, to pick one (sheet=)" }),
+  mapping: z
+    .record(z.string(), z.string())
+    .optional()
+    .openapi({ description: "dryRun: the mapping the file would be read with (canonical → header)" }),
+  mappingSource: z.enum(["request", "saved", "detected"]).optional().openapi({
+    description: "dryRun: where the mapping came from: the mapping parameter, a mapping saved for these headers, or the headers",
+  }),
 }).openapi("UploadResult");
 
 const binary = { type: "string", format: "binary" } as const;
@@ -50,7 +67,10 @@ datasets.openapi(
       "Body: the file itself (text/csv; xlsx by its bytes), or multipart/form-data with field `file`. CSV: `,` `;` tab or `|` " +
       "delimiters, BOM, CRLF, quoted newlines; `$12,000.00`, `1.234,56` in `;` files, `(1,200)`, `12%`, ISO / M/D/YYYY / Excel " +
       "dates; yes/no, true/false, renewed/churned. Headers are matched case-insensitively with synonyms unless `mapping` says " +
-      "otherwise. A file with bad cells gets 422 invalid_file listing each with its file row (header = 1) and column; nothing is stored.",
+      "otherwise; with no `mapping`, a mapping saved when an earlier file with the same headers was stored is used. Whitespace-aligned " +
+      "text (CDNOW_master.txt), Qualtrics (three header rows) and SurveyMonkey (two header rows) exports are recognised. Totals, " +
+      "subtotals and notes under the table are left out and listed as `skippedRows`. A dryRun of an xlsx lists its `sheets`. " +
+      "A file with bad cells gets 422 invalid_file listing each with its file row (header = 1) and column; nothing is stored.",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
     request: {
@@ -95,6 +115,10 @@ datasets.openapi(
           status: "preview",
           createdAt: new Date().toISOString(),
           preview: result.preview,
+          skippedRows: result.skippedRows,
+          mapping: result.mapping,
+          mappingSource: result.mappingSource,
+          ...(result.sheets ? { sheets: result.sheets } : {}),
         },
         200,
       );

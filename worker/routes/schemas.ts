@@ -12,6 +12,12 @@ export const ErrorSchema = z
         .array(z.string())
         .optional()
         .openapi({ description: "The file's header row, when an upload lacks required columns (to map them)" }),
+      sheets: z
+        .array(
+          z.object({ name: z.string(), rows: z.number().int(), headers: z.array(z.string()), firstRows: z.array(z.array(z.string())) }),
+        )
+        .optional()
+        .openapi({ description: "dryRun of an xlsx that cannot be read as asked: every sheet, to pick another (sheet=)" }),
     }),
   })
   .openapi("Error");
@@ -29,14 +35,15 @@ export const DatasetSchema = z
     columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
-    status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
-    progress: z
-      .object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() })
+    skippedRows: z
+      .array(z.object({ row: z.number().int(), reason: z.string(), text: z.string() }))
       .optional()
-      .openapi({
-        description:
-          "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
-      }),
+      .openapi({ description: "Rows left out as totals, subtotals or notes (file row, header = 1), never stored" }),
+    status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
+    progress: z.object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() }).optional().openapi({
+      description:
+        "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
+    }),
     error: z
       .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
       .optional()
