@@ -64,6 +64,8 @@ export async function api<T = any>(
   }
   const res = await fetch(path + qs(opts.query), { method: opts.method ?? (body ? "POST" : "GET"), headers, body, signal: opts.signal });
   if (!res.ok) throw await toError(res);
+  // 204 No Content (DELETE): success with no body.
+  if (res.status === 204 || res.headers.get("content-length") === "0") return undefined as T;
   return (await res.json()) as T;
 }
 

@@ -20,6 +20,9 @@ export interface MetricsQuery {
   /** Inclusive bounds in days since 1970-01-01; responses without a date are left out when either is set. */
   from?: number;
   to?: number;
+  /** Only responses of accounts in this segment / region (of the newest accounts dataset). */
+  segment?: string;
+  region?: string;
 }
 
 export interface MetricsResult {
@@ -28,6 +31,8 @@ export interface MetricsResult {
   benchmarks: typeof BENCHMARKS & { csatBand: string | null };
   csatScale: number;
   datasetId: string | null;
+  /** The overall counts behind `overall` (for comparing periods); not part of the JSON answer. */
+  partial?: Partial;
 }
 
 const NONE = "(none)";
@@ -41,11 +46,12 @@ const NONE = "(none)";
  */
 export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQuery): Promise<MetricsResult> {
   const meta = await latestDataset(env, workspaceId, "responses");
-  const acc = q.by === "segment" && meta ? await latestDataset(env, workspaceId, "accounts") : null;
+  const filtered = q.segment !== undefined || q.region !== undefined;
+  const acc = (q.by === "segment" || filtered) && meta ? await latestDataset(env, workspaceId, "accounts") : null;
   if (!meta) return compute(env, null, null, q);
   // Datasets never change once ready: the answer for (responses dataset, accounts dataset, query) is cached in
   // this isolate, so repeated dashboard loads cost the two metadata lookups and no block or rollup work.
-  const key = `${meta.id}|${acc?.id ?? ""}|${q.by ?? ""}|${q.from ?? ""}|${q.to ?? ""}`;
+  const key = `${meta.id}|${acc?.id ?? ""}|${q.by ?? ""}|${q.from ?? ""}|${q.to ?? ""}|${q.segment ?? ""}|${q.region ?? ""}`;
   const hit = results.get(key);
   if (hit) {
     results.delete(key); // most recently used last
@@ -68,11 +74,27 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
   let overall = emptyPartial();
   const groups = new Map<string, Partial>();
 
-  const rolled = meta ? await rollupPartials(env, meta, q, positiveFrom) : null; // O(groups) when stored at ingest
+  const byAccount = q.segment !== undefined || q.region !== undefined;
+  // A segment or region filter needs each response's account: the rows are scanned (the rollup has no accounts).
+  const rolled = meta && !byAccount ? await rollupPartials(env, meta, q, positiveFrom) : null; // O(groups) when stored at ingest
   if (rolled) {
     overall = rolled.overall;
     for (const [k, g] of rolled.groups) groups.set(k, g);
   } else if (meta) {
+    let allowed: Set<string> | null = null;
+    if (byAccount) {
+      allowed = new Set();
+      const want = ["account_id", ...(q.segment !== undefined ? ["segment"] : []), ...(q.region !== undefined ? ["region"] : [])];
+      if (acc && want.every((n) => acc.columns.some((c) => c.name === n))) {
+        const cols = await readColumns(env, acc, want);
+        cols.text.account_id.forEach((id, i) => {
+          if (id === null) return;
+          if (q.segment !== undefined && cols.text.segment[i] !== q.segment) return;
+          if (q.region !== undefined && cols.text.region[i] !== q.region) return;
+          allowed!.add(id);
+        });
+      }
+    }
     let segmentOf: Map<string, string> | null = null;
     if (q.by === "segment") {
       segmentOf = new Map();
@@ -105,6 +127,10 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
       for (let i = 0; i < block.rows; i++) {
         const d = date ? date[i] : NaN;
         if (filtered && !(d >= lo && d <= hi)) continue;
+        if (allowed) {
+          const acct = id && id.storage === "text" ? textAt(id, i) : null;
+          if (acct === null || !allowed.has(acct)) continue;
+        }
         const a = nps ? nps[i] : NaN,
           b = csat ? csat[i] : NaN,
           e = ces ? ces[i] : NaN;
@@ -133,5 +159,6 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
     benchmarks: { ...BENCHMARKS, csatBand: csatBand(summary.csat.score) },
     csatScale,
     datasetId: meta?.id ?? null,
+    partial: overall,
   };
 }

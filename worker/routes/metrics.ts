@@ -3,6 +3,8 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { ApiError } from "../errors";
 import { parseDate } from "../intake/cells";
+import { cesDifference, csatDifference, npsDifference } from "../../models/survey/compare";
+import { isoDate } from "../intake/cells";
 import { computeMetrics } from "../metrics/compute";
 import { errorResponses, MetricsSchema } from "./schemas";
 
@@ -12,6 +14,17 @@ const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
   .optional();
+
+const Difference = z
+  .object({
+    current: z.number().nullable(),
+    previous: z.number().nullable(),
+    difference: z.number().nullable().openapi({ description: "current − previous" }),
+    ci95: z.tuple([z.number(), z.number()]).nullable(),
+    verdict: z.enum(["more than noise", "within noise"]).nullable(),
+    statement: z.string().openapi({ description: "The difference in plain words, and whether it is more than noise" }),
+  })
+  .openapi("Difference");
 
 const Benchmarks = z
   .object({
@@ -32,7 +45,8 @@ metrics.openapi(
     description:
       "NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a " +
       "Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) " +
-      "filter on the response date; undated responses are then left out. Groups without a key (no date, touchpoint or " +
+      "filter on the response date; undated responses are then left out. segment / region keep the responses of those accounts. " +
+      "compare=previous|year (with from and to) adds the difference to the period before or a year earlier, with its 95% interval. Groups without a key (no date, touchpoint or " +
       'segment, or an unknown account) are reported as "(none)".',
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
@@ -42,6 +56,16 @@ metrics.openapi(
         by: z.enum(["month", "quarter", "touchpoint", "segment"]).optional(),
         from: isoDay,
         to: isoDay,
+        segment: z.string().max(200).optional().openapi({ description: "Only responses of accounts in this segment (accounts file)" }),
+        region: z.string().max(200).optional().openapi({ description: "Only responses of accounts in this region (accounts file)" }),
+        compare: z
+          .enum(["previous", "year"])
+          .optional()
+          .openapi({
+            description:
+              "With from and to: compare with the period just before (previous: the same number of calendar months when from..to are whole months, else of days) or a year earlier (year). " +
+              "Adds `comparison` with current − previous and its 95% interval per metric.",
+          }),
       }),
     },
     responses: {
@@ -55,6 +79,20 @@ metrics.openapi(
               benchmarks: Benchmarks,
               csatScale: z.number().int(),
               datasetId: z.string().nullable(),
+              comparison: z
+                .object({
+                  current: z.object({ from: z.string(), to: z.string() }),
+                  previous: z.object({ from: z.string(), to: z.string() }),
+                  nps: Difference,
+                  csat: Difference,
+                  ces: Difference,
+                })
+                .optional()
+                .openapi({
+                  description:
+                    "compare=: NPS in NPS points (normal interval from each period's variance), CSAT in percentage points " +
+                    "(Newcombe's hybrid score interval), CES in answer points (Welch). Periods are independent samples.",
+                }),
             }),
           },
         },
@@ -76,7 +114,37 @@ metrics.openapi(
     if (from !== undefined && to !== undefined && from > to) {
       throw new ApiError(400, "invalid_request", "from must not be after to.", [{ column: "from", message: "after to" }]);
     }
-    return c.json(await computeMetrics(c.env, c.var.workspaceId, { by: q.by, from, to }), 200);
+    const filters = { segment: q.segment, region: q.region };
+    const { partial, ...result } = await computeMetrics(c.env, c.var.workspaceId, { by: q.by, from, to, ...filters });
+    if (!q.compare) return c.json(result, 200);
+    if (from === undefined || to === undefined) {
+      throw new ApiError(400, "invalid_request", "compare needs from and to (the current period).", [
+        { column: "from", message: "required with compare" },
+      ]);
+    }
+    const len = to - from + 1;
+    const shiftYear = (d: number) => {
+      const t = new Date(d * 86400000);
+      return Date.UTC(t.getUTCFullYear() - 1, t.getUTCMonth(), t.getUTCDate()) / 86400000;
+    };
+    // Whole calendar months (a month, a quarter, a year): the same number of months before; otherwise the same number of days.
+    const f = new Date(from * 86400000),
+      t = new Date((to + 1) * 86400000);
+    const months = (t.getUTCFullYear() - f.getUTCFullYear()) * 12 + t.getUTCMonth() - f.getUTCMonth();
+    const wholeMonths = f.getUTCDate() === 1 && t.getUTCDate() === 1 && months > 0;
+    const monthsBack = (k: number) => Date.UTC(f.getUTCFullYear(), f.getUTCMonth() - k, 1) / 86400000;
+    const [pFrom, pTo] =
+      q.compare === "year" ? [shiftYear(from), shiftYear(to)] : wholeMonths ? [monthsBack(months), from - 1] : [from - len, from - 1];
+    const prev = (await computeMetrics(c.env, c.var.workspaceId, { from: pFrom, to: pTo, ...filters })).partial!;
+    const cur = partial!;
+    const comparison = {
+      current: { from: isoDate(from), to: isoDate(to) },
+      previous: { from: isoDate(pFrom), to: isoDate(pTo) },
+      nps: npsDifference(cur, prev),
+      csat: csatDifference({ positive: cur.csatPositive, n: cur.csatN }, { positive: prev.csatPositive, n: prev.csatN }),
+      ces: cesDifference(cur.ces, prev.ces),
+    };
+    return c.json({ ...result, comparison }, 200);
   },
 );
 

@@ -52,15 +52,44 @@ export function destroyCharts(): void {
   for (const fn of leaving.splice(0)) fn();
 }
 
-/** A canvas inside a sized box, with an accessible name. */
+/**
+ * A canvas inside a sized box, with an accessible name, and under it a "Download PNG" button (the chart as drawn,
+ * on white, named after the label).
+ */
 export function canvasBox(label: string, cls = "chart"): { box: HTMLDivElement; canvas: HTMLCanvasElement } {
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", label);
+  const sized = document.createElement("div");
+  sized.className = cls;
+  sized.appendChild(canvas);
+  const png = document.createElement("button");
+  png.type = "button";
+  png.className = "link small png-download no-print";
+  png.textContent = "Download PNG";
+  png.setAttribute("aria-label", `Download the chart “${label}” as PNG`);
+  png.addEventListener("click", () => downloadPng(canvas, label));
   const box = document.createElement("div");
-  box.className = cls;
-  box.appendChild(canvas);
+  box.className = "chart-box";
+  box.append(sized, png);
   return { box, canvas };
+}
+
+/** Saves a canvas as a PNG file on a white background. */
+export function downloadPng(canvas: HTMLCanvasElement, label: string): void {
+  const out = document.createElement("canvas");
+  out.width = canvas.width;
+  out.height = canvas.height;
+  const ctx = out.getContext("2d")!;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  const a = document.createElement("a");
+  a.href = out.toDataURL("image/png");
+  a.download = `${label.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "chart"}.png`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }
 
 export { Chart };
