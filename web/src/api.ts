@@ -7,6 +7,14 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** A sheet of an xlsx as a dry run lists it. */
+export interface SheetInfo {
+  name: string;
+  rows: number;
+  headers: string[];
+  firstRows?: string[][];
+}
+
 /** An error answered by the API in its `{"error": {code, message, details}}` shape. */
 export class HttpError extends Error {
   constructor(
@@ -16,6 +24,8 @@ export class HttpError extends Error {
     readonly details: ErrorDetail[] = [],
     /** The file's header row, sent with a 422 for a file that lacks required columns (CSV or xlsx). */
     readonly headers: string[] = [],
+    /** The sheets of an xlsx, sent with a dry run's 422 so another sheet can be picked. */
+    readonly sheets: SheetInfo[] = [],
   ) {
     super(message);
     this.name = "HttpError";
@@ -46,6 +56,7 @@ async function toError(res: Response): Promise<HttpError> {
     e?.message ?? `The server answered ${res.status}.`,
     e?.details ?? [],
     e?.headers ?? [],
+    e?.sheets ?? [],
   );
 }
 
@@ -156,6 +167,7 @@ export function uploadFile(
             e?.message ?? `The server answered ${xhr.status}.`,
             e?.details ?? [],
             e?.headers ?? [],
+            e?.sheets ?? [],
           ),
         );
       }

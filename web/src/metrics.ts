@@ -24,10 +24,25 @@ export interface M {
   csat: CsatM;
   ces: CesM;
 }
+export interface Difference {
+  current: number | null;
+  previous: number | null;
+  difference: number | null;
+  ci95: [number, number] | null;
+  verdict: "more than noise" | "within noise" | null;
+  statement: string;
+}
 export interface Metrics {
   overall: M;
   groups: ({ key: string } & M)[];
   benchmarks?: unknown;
+  comparison?: {
+    current: { from: string; to: string };
+    previous: { from: string; to: string };
+    nps: Difference;
+    csat: Difference;
+    ces: Difference;
+  };
 }
 
 /** Industry NPS averages of DOMAIN.md, used only when the API sends none. */

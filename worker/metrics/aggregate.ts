@@ -85,7 +85,7 @@ export function summarize(p: Partial): Metrics {
 }
 
 /** Grouping of `GET .../metrics?by=`. */
-export type GroupBy = "month" | "quarter" | "touchpoint" | "segment";
+export type GroupBy = "month" | "quarter" | "touchpoint" | "segment" | "region";
 
 /** ISO month / quarter key of days since 1970-01-01. */
 export function periodKey(days: number, by: "month" | "quarter"): string {

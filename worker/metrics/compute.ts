@@ -47,7 +47,7 @@ const NONE = "(none)";
 export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQuery): Promise<MetricsResult> {
   const meta = await latestDataset(env, workspaceId, "responses");
   const filtered = q.segment !== undefined || q.region !== undefined;
-  const acc = (q.by === "segment" || filtered) && meta ? await latestDataset(env, workspaceId, "accounts") : null;
+  const acc = (q.by === "segment" || q.by === "region" || filtered) && meta ? await latestDataset(env, workspaceId, "accounts") : null;
   if (!meta) return compute(env, null, null, q);
   // Datasets never change once ready: the answer for (responses dataset, accounts dataset, query) is cached in
   // this isolate, so repeated dashboard loads cost the two metadata lookups and no block or rollup work.
@@ -96,12 +96,13 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
       }
     }
     let segmentOf: Map<string, string> | null = null;
-    if (q.by === "segment") {
+    const accountKey = q.by === "segment" || q.by === "region" ? q.by : null;
+    if (accountKey) {
       segmentOf = new Map();
-      if (acc && acc.columns.some((c) => c.name === "segment")) {
-        const cols = await readColumns(env, acc, ["account_id", "segment"]);
+      if (acc && acc.columns.some((c) => c.name === accountKey)) {
+        const cols = await readColumns(env, acc, ["account_id", accountKey]);
         cols.text.account_id.forEach((id, i) => {
-          const s = cols.text.segment[i];
+          const s = cols.text[accountKey][i];
           if (id !== null && s !== null) segmentOf!.set(id, s);
         });
       }

@@ -115,7 +115,7 @@ export async function rollupPartials(
   q: { by?: GroupBy; from?: number; to?: number },
   positiveFrom: number,
 ): Promise<{ overall: Partial; groups: Map<string, Partial> } | null> {
-  if (q.by === "segment") return null;
+  if (q.by === "segment" || q.by === "region") return null;
   const r = await loadRollup(env, meta);
   if (!r || r.positiveFrom !== positiveFrom) return null;
   const filtered = q.from !== undefined || q.to !== undefined;

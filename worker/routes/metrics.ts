@@ -53,7 +53,7 @@ metrics.openapi(
     request: {
       params: z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) }),
       query: z.object({
-        by: z.enum(["month", "quarter", "touchpoint", "segment"]).optional(),
+        by: z.enum(["month", "quarter", "touchpoint", "segment", "region"]).optional(),
         from: isoDay,
         to: isoDay,
         segment: z.string().max(200).optional().openapi({ description: "Only responses of accounts in this segment (accounts file)" }),

@@ -3,7 +3,7 @@
  * column mapping the user can correct), then commit. Transfer progress is real (XHR upload events);
  * processing is shown as running until the server answers (or from the dataset's progress when it reports one).
  */
-import { api, HttpError, latestGuard, uploadChunked, uploadFile, wsPath, type UploadProgress } from "../api";
+import { api, HttpError, latestGuard, type SheetInfo, uploadChunked, uploadFile, wsPath, type UploadProgress } from "../api";
 import { field, h, help, select, table } from "../dom";
 import { errorBox } from "../errors";
 import { int } from "../format";
@@ -35,6 +35,8 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
   const w = await loadWorkspace(ws);
   let file: File | null = null;
   let mapping: Record<string, string> = {};
+  /** xlsx: the sheet chosen in the picker (undefined = the first). */
+  let sheet: string | undefined;
 
   const kind = select(
     [
@@ -110,6 +112,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
   function choose(f: File) {
     file = f;
     mapping = {};
+    sheet = undefined;
     const g = guessKind(f.name);
     if (g && kind.value !== g) {
       kind.value = g;
@@ -141,6 +144,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       name: name.value.trim() || file?.name,
       mapping: Object.keys(mapping).length ? JSON.stringify(mapping) : undefined,
       csatScale: kind.value === "responses" ? csatScale.value : undefined,
+      sheet,
       dryRun: dryRun ? "true" : undefined,
     };
   }
@@ -162,7 +166,12 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       // otherwise a CSV's first line is read here.
       const headers =
         err instanceof HttpError && err.status === 422 && file ? (err.headers.length ? err.headers : await csvHeaders(file)) : [];
-      preview.replaceChildren(errorBox(err), headers.length ? mappingCard({ preview: { headers }, columns: [] }) : "");
+      const sheets = err instanceof HttpError ? err.sheets : [];
+      preview.replaceChildren(
+        sheets.length ? sheetPicker(sheets) : "",
+        errorBox(err),
+        headers.length ? mappingCard({ preview: { headers }, columns: [] }) : "",
+      );
     }
   }
 
@@ -183,6 +192,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
             name: q.name,
             contentType: contentType(file),
             ...(Object.keys(mapping).length ? { mapping } : {}),
+            ...(sheet ? { sheet } : {}),
             ...(kind.value === "responses" ? { csatScale: Number(csatScale.value) } : {}),
           },
           onProgress,
@@ -269,6 +279,8 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
         { id: `map-${c.name}`, "data-canonical": c.name },
       );
       s.addEventListener("change", () => {
+        // The first change starts from the whole mapping shown (detected or saved), not from nothing.
+        if (!Object.keys(mapping).length) Object.assign(mapping, r?.mapping ?? detected);
         if (s.value) mapping[c.name] = s.value;
         else delete mapping[c.name];
       });
@@ -308,6 +320,54 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     );
   }
 
+  /** The sheets of a workbook to choose from (the dry run lists them with their rows and header row). */
+  function sheetPicker(sheets: SheetInfo[]): HTMLElement {
+    const current = sheet ?? sheets[0]?.name;
+    const pick = select(
+      sheets.map(
+        (s) =>
+          [s.name, `${s.name} · ${int(s.rows)} rows · ${s.headers.slice(0, 4).join(", ")}${s.headers.length > 4 ? ", …" : ""}`] as [
+            string,
+            string,
+          ],
+      ),
+      current,
+      { id: "upload-sheet" },
+    );
+    pick.addEventListener("change", () => {
+      sheet = pick.value;
+      mapping = {};
+      void runPreview();
+    });
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "sheet-title", id: "sheet-picker" },
+      h("h2", { id: "sheet-title" }, "Which sheet holds the data?"),
+      h("p", { class: "small muted" }, `This workbook has ${sheets.length} sheet${sheets.length === 1 ? "" : "s"}. Reading “${current}”.`),
+      field("Sheet", pick),
+    );
+  }
+
+  function skippedCard(r: any): HTMLElement | string {
+    const skipped: { row: number; reason: string; text: string }[] = r.skippedRows ?? [];
+    if (!skipped.length) return "";
+    return h(
+      "div",
+      { class: "notice", id: "upload-skipped", role: "status" },
+      h("strong", {}, `${int(skipped.length)} row${skipped.length === 1 ? "" : "s"} will be left out (not stored):`),
+      table(
+        ["File row", "Why", "What it holds"],
+        skipped.map((s) => [String(s.row), s.reason, s.text]),
+        { cls: "skipped-rows" },
+      ),
+      h(
+        "p",
+        { class: "small muted" },
+        "Totals, subtotals and notes under the table are not data; if one of these is a real row, rename its id and upload again.",
+      ),
+    );
+  }
+
   function previewCard(r: any, partial = false): HTMLElement {
     const headers: string[] = r.preview?.headers ?? [];
     const rows: string[][] = r.preview?.rows ?? [];
@@ -319,10 +379,18 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     return h(
       "div",
       {},
+      (r.sheets ?? []).length > 1 ? sheetPicker(r.sheets) : "",
       h(
         "section",
         { class: "card", "aria-labelledby": "preview-title" },
         h("h2", { id: "preview-title" }, "Preview"),
+        r.mappingSource === "saved"
+          ? h(
+              "p",
+              { class: "notice ok", id: "mapping-saved" },
+              "Columns mapped as you mapped them for the last file with these headers (saved mapping). Change any below if needed.",
+            )
+          : "",
         partial
           ? h(
               "p",
@@ -343,6 +411,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
               r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x))),
             )
           : "",
+        skippedCard(r),
         table(headers, rows, { cls: "preview" }),
         h("h3", {}, "Columns understood"),
         table(
@@ -383,6 +452,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
                       return;
                     }
                     await refreshList();
+                    list.prepend(h("p", { class: "notice ok", role: "status", id: "dataset-deleted" }, `Deleted ${d.kind} “${d.name}”.`));
                   },
                 },
                 "Delete",
