@@ -90,6 +90,7 @@ export const ScenarioSchema = z
   .looseObject({
     id: z.string().nullable(),
     name: z.string(),
+    note: z.string().nullable().optional().openapi({ description: "Saved scenarios: the team's note (PATCH)" }),
     modelId: z.string(),
     baseline: ScenarioSideSchema,
     scenario: ScenarioSideSchema,

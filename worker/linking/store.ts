@@ -63,6 +63,8 @@ export interface StoredScenario {
   name: string;
   request: Record<string, unknown>;
   result: Record<string, unknown>;
+  /** Free text the team keeps with the scenario (PATCH .../scenarios/:id). */
+  note?: string | null;
   createdAt: string;
 }
 
@@ -72,6 +74,7 @@ interface ScenarioRow {
   name: string;
   request: string;
   result: string;
+  note?: string | null;
   created_at: string;
 }
 
@@ -81,8 +84,30 @@ const scenarioOf = (r: ScenarioRow): StoredScenario => ({
   name: r.name,
   request: JSON.parse(r.request),
   result: JSON.parse(r.result),
+  note: r.note ?? null,
   createdAt: r.created_at,
 });
+
+/** Renames a saved scenario and/or sets its note; null when it is not in this workspace. */
+export async function updateScenario(
+  env: Env,
+  ws: string,
+  id: string,
+  patch: { name?: string; note?: string | null },
+): Promise<StoredScenario | null> {
+  const cur = await getScenario(env, ws, id);
+  if (!cur) return null;
+  const name = patch.name ?? cur.name;
+  const note = patch.note === undefined ? (cur.note ?? null) : patch.note;
+  await env.DB.prepare("UPDATE scenarios SET name = ?, note = ? WHERE id = ? AND workspace_id = ?").bind(name, note, id, ws).run();
+  return { ...cur, name, note };
+}
+
+/** Deletes a saved scenario; false when it is not in this workspace. */
+export async function deleteScenario(env: Env, ws: string, id: string): Promise<boolean> {
+  const r = await env.DB.prepare("DELETE FROM scenarios WHERE id = ? AND workspace_id = ?").bind(id, ws).run();
+  return (r.meta.changes ?? 0) > 0;
+}
 
 export async function insertScenario(env: Env, ws: string, s: Omit<StoredScenario, "id" | "createdAt">): Promise<StoredScenario> {
   const id = newId("s");

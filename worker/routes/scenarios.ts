@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../errors";
 import { combineProgram } from "../linking/program";
 import { runScenarioRequest } from "../linking/scenario-run";
 import { ScenarioSchema, WsIdParams, WsParam } from "../linking/schemas";
-import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../linking/store";
+import { deleteScenario, getScenario, insertScenario, listScenarios, type StoredScenario, updateScenario } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
 
 /** What-if scenarios on a fitted renewal model (API.md "Scenarios"), saved and combined into programmes. */
@@ -34,7 +34,53 @@ const ScenarioRequest = z
   .openapi("ScenarioRequest");
 
 const scenarioBody = (s: StoredScenario) =>
-  ({ id: s.id, ...s.result, createdAt: s.createdAt }) as unknown as z.infer<typeof ScenarioSchema>;
+  ({ id: s.id, ...s.result, name: s.name, note: s.note ?? null, createdAt: s.createdAt }) as unknown as z.infer<typeof ScenarioSchema>;
+
+const ScenarioPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    note: z.string().max(5000).nullable().optional().openapi({ description: "Free text kept with the scenario; null clears it" }),
+  })
+  .refine((p) => p.name !== undefined || p.note !== undefined, { message: "give name or note" })
+  .openapi("ScenarioPatch");
+
+scenarios.openapi(
+  createRoute({
+    method: "patch",
+    path: "/api/workspaces/{ws}/scenarios/{id}",
+    tags: ["scenarios"],
+    summary: "Rename a saved scenario or set its note (editor)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("editor")] as const,
+    request: { params: WsIdParams, body: { required: true, content: { "application/json": { schema: ScenarioPatch } } } },
+    responses: {
+      200: { description: "The scenario", content: { "application/json": { schema: ScenarioSchema } } },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const s = await updateScenario(c.env, c.var.workspaceId, c.req.valid("param").id, c.req.valid("json"));
+    if (!s) throw notFound("scenario");
+    return c.json(scenarioBody(s), 200);
+  },
+);
+
+scenarios.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/workspaces/{ws}/scenarios/{id}",
+    tags: ["scenarios"],
+    summary: "Delete a saved scenario (editor)",
+    security: [{ bearer: [] }],
+    middleware: [requireRole("editor")] as const,
+    request: { params: WsIdParams },
+    responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    if (!(await deleteScenario(c.env, c.var.workspaceId, c.req.valid("param").id))) throw notFound("scenario");
+    return c.body(null, 204);
+  },
+);
 
 scenarios.openapi(
   createRoute({
