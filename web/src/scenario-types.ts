@@ -10,6 +10,8 @@ export interface Scenario {
   modelId: string;
   segment?: string | null;
   createdAt?: string;
+  /** The team's note (PATCH .../scenarios/:id). */
+  note?: string | null;
   request?: {
     change: Record<string, number>;
     horizonYears: number;

@@ -38,6 +38,34 @@ export function slider(
     if (exact) exact.value = input.value;
     for (const fn of listeners) fn();
   });
+  // A click on the track or the thumb keeps the value (the browser would jump to the pointer); dragging moves the value by
+  // the distance dragged, and the keyboard steps as usual.
+  input.addEventListener("pointerdown", (e) => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    input.focus();
+    input.setPointerCapture(e.pointerId);
+    const startX = e.clientX;
+    const startValue = Number(input.value);
+    const width = Math.max(1, input.getBoundingClientRect().width);
+    const move = (m: PointerEvent) => {
+      const raw = startValue + ((m.clientX - startX) / width) * (max - min);
+      const snapped = Math.min(max, Math.max(min, min + Math.round((raw - min) / step) * step));
+      const v = Number(snapped.toFixed(10));
+      if (v === Number(input.value)) return;
+      input.value = String(v);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    };
+    const up = () => {
+      input.removeEventListener("pointermove", move);
+      input.removeEventListener("pointerup", up);
+      input.removeEventListener("pointercancel", up);
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    input.addEventListener("pointermove", move);
+    input.addEventListener("pointerup", up);
+    input.addEventListener("pointercancel", up);
+  });
   exact?.addEventListener("input", () => {
     const v = Number(exact.value);
     if (exact.value === "" || !Number.isFinite(v) || v < 0) return;

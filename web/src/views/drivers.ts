@@ -1,5 +1,5 @@
 /** Drivers: journey stages (touchpoints) ranked by priority = importance for renewal × ARR at risk (POST .../drivers). */
-import { api, latestGuard, wsPath } from "../api";
+import { api, download, latestGuard, wsPath } from "../api";
 import { renderPriority } from "../charts/priority";
 import { canvasBox } from "../charts/registry";
 import { field, h, help, select, table } from "../dom";
@@ -154,6 +154,19 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     field("Satisfaction measure", metric),
     field("Importance", method),
     h("button", { type: "submit" }, "Rank touchpoints"),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "secondary no-print",
+        id: "export-drivers",
+        onclick: () =>
+          void download(wsPath(ws, `/export/drivers.csv${metric.value ? `?metric=${metric.value}` : ""}`), ws, "drivers.csv").catch((e) =>
+            out.prepend(errorBox(e)),
+          ),
+      },
+      "Download drivers (CSV)",
+    ),
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -8,9 +8,15 @@ import { changeText, type Scenario } from "../scenario-types";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
-export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
+export async function scenariosView(main: HTMLElement, ctx: ScreenCtx): Promise<void> {
+  const { ws } = ctx;
   const [w, list] = await Promise.all([loadWorkspace(ws), api<{ scenarios: Scenario[] }>(wsPath(ws, "/scenarios"), { ws })]);
   const all = list.scenarios ?? [];
+  const editor = w.role !== "viewer";
+  const redraw = (message?: string) =>
+    scenariosView(main, ctx).then(() => {
+      if (message) main.querySelector("#list-title")?.after(h("p", { class: "notice ok", role: "status", id: "scenario-status" }, message));
+    });
   if (!all.length) {
     main.replaceChildren(
       heading("Saved scenarios", w),
@@ -31,6 +37,41 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
   const overlap = numberInput(0, { id: "programme-overlap", min: 0, max: 100, step: 1 });
 
   const selected = () => all.filter((_, i) => checks[i].checked);
+
+  /** Rename a scenario or set its note (PATCH), then the list and the comparison are drawn again. */
+  const editBox = h("div", { id: "scenario-edit" });
+  function editRow(s: Scenario) {
+    const name = h("input", { type: "text", id: "edit-name", value: s.name, maxlength: 200 });
+    const note = h("textarea", { id: "edit-note", rows: 2, maxlength: 5000 }, s.note ?? "");
+    const form = h(
+      "form",
+      { class: "card inset", id: "scenario-edit-form" },
+      h("h3", {}, `Edit “${s.name}”`),
+      field("Name", name),
+      field("Note (kept with the scenario, shown in the comparison)", note),
+      h(
+        "div",
+        { class: "row" },
+        h("button", { type: "submit" }, "Save"),
+        h("button", { type: "button", class: "secondary", onclick: () => editBox.replaceChildren() }, "Cancel"),
+      ),
+    );
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await api(wsPath(ws, `/scenarios/${encodeURIComponent(s.id)}`), {
+          ws,
+          method: "PATCH",
+          body: { name: name.value.trim() || s.name, note: note.value.trim() ? note.value.trim() : null },
+        });
+        await redraw(`Saved “${name.value.trim() || s.name}”.`);
+      } catch (err) {
+        form.prepend(errorBox(err));
+      }
+    });
+    editBox.replaceChildren(form);
+    name.focus();
+  }
   function drawCompare() {
     const sel = selected();
     if (!sel.length) {
@@ -43,6 +84,7 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
         ["", ...sel.map((s) => s.name)],
         [
           row("Change", changeText),
+          row("Note", (s) => s.note ?? "—"),
           row("Investment", (s) => money(s.request?.investment)),
           row("Horizon", (s) => `${s.request?.horizonYears ?? s.baseline.revenueByYear.length} years`),
           row("Gross margin", (s) => pct(s.request?.grossMargin, 0)),
@@ -117,10 +159,15 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
       { class: "card", "aria-labelledby": "list-title" },
       h("h2", { id: "list-title" }, "Scenarios"),
       table(
-        ["Compare", "Name", "Change", "Investment", "ROI", "Saved", ""],
+        ["Compare", "Name", "Change", "Investment", "ROI", "Saved", "", ...(editor ? ["", ""] : [])],
         all.map((s, i) => [
           checks[i],
-          s.name,
+          h(
+            "span",
+            {},
+            h("span", { class: "scenario-name" }, s.name),
+            s.note ? h("span", { class: "small muted scenario-note" }, h("br"), s.note) : "",
+          ),
           changeText(s),
           money(s.request?.investment),
           pct(s.roi, 1),
@@ -137,8 +184,47 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
             },
             "Report (HTML)",
           ),
+          ...(editor
+            ? [
+                h("button", { type: "button", class: "secondary", id: `edit-${s.id}`, onclick: () => editRow(s) }, "Rename / note"),
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "secondary danger",
+                    id: `delete-${s.id}`,
+                    onclick: async () => {
+                      if (!confirm(`Delete the scenario “${s.name}”? Programmes built from it are not kept either.`)) return;
+                      try {
+                        await api(wsPath(ws, `/scenarios/${encodeURIComponent(s.id)}`), { ws, method: "DELETE" });
+                        await redraw(`Deleted “${s.name}”.`);
+                      } catch (err) {
+                        compare.prepend(errorBox(err));
+                      }
+                    },
+                  },
+                  "Delete",
+                ),
+              ]
+            : []),
         ]),
         { num: [3, 4] },
+      ),
+      editBox,
+      h(
+        "div",
+        { class: "row no-print" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            id: "export-scenarios",
+            onclick: () =>
+              void download(wsPath(ws, "/export/scenarios.csv"), ws, "scenarios.csv").catch((err) => compare.prepend(errorBox(err))),
+          },
+          "Download all (CSV)",
+        ),
       ),
     ),
     h("section", { class: "card", "aria-labelledby": "cmp-title" }, h("h2", { id: "cmp-title" }, "Side by side"), compare),

@@ -5,6 +5,7 @@ import { dashboardView } from "./dashboard";
 import { driversView } from "./drivers";
 import { modelView } from "./model";
 import { printView } from "./print";
+import { renewalsView } from "./renewals";
 import { scenariosView } from "./scenarios";
 import { segmentsView } from "./segments";
 import { shareView } from "./share";
@@ -28,6 +29,7 @@ export const WORKSPACE_SCREENS: Screen[] = [
   { path: "", title: "Dashboard", nav: true, view: dashboardView },
   { path: "upload", title: "Upload", nav: true, editor: true, view: uploadView },
   { path: "model", title: "Impact model", nav: true, view: modelView },
+  { path: "renewals", title: "Renewals", nav: true, view: renewalsView },
   { path: "drivers", title: "Drivers", nav: true, view: driversView },
   { path: "segments", title: "Segments", nav: true, view: segmentsView },
   { path: "clv", title: "CLV", nav: true, view: clvView },

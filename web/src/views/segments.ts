@@ -1,5 +1,5 @@
 /** Value segments: satisfaction group × value tier heat map (GET .../segments), and the money in satisfied customers. */
-import { api, latestGuard, wsPath } from "../api";
+import { api, download, latestGuard, wsPath } from "../api";
 import { field, h, help, kpi, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, pct } from "../format";
@@ -204,6 +204,21 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
       "section",
       { class: "card" },
       h("div", { class: "row" }, field("Satisfaction", by), field("Value", value), field("Tiers", tiers), field("Colour by", metric)),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary no-print",
+          id: "export-segments",
+          onclick: () => {
+            const q = new URLSearchParams({ tiers: tiers.value, value: value.value === "clv-tx" ? "clv" : value.value });
+            if (by.value) q.set("by", by.value);
+            if (value.value === "clv-tx") q.set("clvSource", "transactions");
+            void download(wsPath(ws, `/export/segments.csv?${q}`), ws, "segments.csv").catch((e) => out.prepend(errorBox(e)));
+          },
+        },
+        "Download segments (CSV)",
+      ),
     ),
     out,
   );
