@@ -1,6 +1,8 @@
 // `npm start`: build the web UI, apply the D1 migrations locally, run `wrangler dev`, and load a
-// demo workspace on first run (a synthetic SaaS book, plus the real CDNOW sample transactions when
-// ../shared/datasets is there). Prints `Demo: <url>` and `Token: <token>`.
+// demo workspace on first run: a synthetic SaaS book whose renewals fall around today, the real CDNOW
+// sample transactions (when ../shared/datasets is there) under the book's account ids, a fitted
+// logistic renewal model, two saved scenarios and a programme of both. Prints `Demo: <url>` (editor),
+// `Viewer: <url>` (read-only, to share) and `Token: <token>`; the home page links to the viewer link.
 //
 //   PORT       port of wrangler dev (default 8787)
 //   STATE_DIR  local D1/R2 state folder (default .wrangler/state); the demo's id and token are kept
@@ -93,15 +95,21 @@ async function api(method, url, { token, body, contentType } = {}) {
   return { status: res.status, json, text };
 }
 
-/** CDNOW_sample.txt (id, sample id, YYYYMMDD, cds, dollars) → customer_id,date,amount CSV. */
-function cdnowTransactions(file) {
+/**
+ * CDNOW_sample.txt (id, sample id, YYYYMMDD, cds, dollars) → customer_id,date,amount CSV. Sample customer k is given
+ * the id of the book's k-th account (ACC-0000k) so CLV by transactions segments the same accounts; the 357 customers
+ * beyond the book's 2,000 accounts keep their own ids (CDNOW-k).
+ */
+function cdnowTransactions(file, accounts) {
   const lines = readFileSync(file, "utf8")
     .split(/\r?\n/)
     .filter((l) => l.trim() !== "");
   const out = ["customer_id,date,amount"];
   for (const l of lines) {
     const [, sampleId, ymd, , dollars] = l.trim().split(/\s+/);
-    out.push(`${sampleId},${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)},${dollars}`);
+    const k = Number(sampleId);
+    const id = k <= accounts ? `ACC-${String(k).padStart(5, "0")}` : `CDNOW-${k}`;
+    out.push(`${id},${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)},${dollars}`);
   }
   return out.join("\n") + "\n";
 }
@@ -125,13 +133,18 @@ async function ensureDemo() {
   });
   if (created.status !== 201) throw new Error(`creating the demo workspace: ${created.status} ${created.text}`);
   const demo = { id: created.json.id, token: created.json.token };
-  const book = syntheticBook({ accounts: 2000, seed: 42 });
+  // Two years of responses ending about 19 months after `start`: renewal dates (start + 550 .. + 915 days) then run
+  // from 30 days ago to 11 months ahead, so "Renewals ahead" has accounts in every window.
+  const today = Math.floor(Date.now() / 86400000);
+  const start = new Date((today - 580) * 86400000).toISOString().slice(0, 10);
+  const book = syntheticBook({ accounts: 2000, seed: 42, start });
   const uploads = [
     ["accounts", "Synthetic SaaS book: accounts (seed 42)", book.accountsCsv],
     ["responses", "Synthetic SaaS book: survey responses (seed 42)", book.responsesCsv],
   ];
   const cdnow = path.resolve(root, "../shared/datasets/cdnow/CDNOW_sample.txt");
-  if (existsSync(cdnow)) uploads.push(["transactions", "CDNOW sample transactions (1997-1998)", cdnowTransactions(cdnow)]);
+  if (existsSync(cdnow))
+    uploads.push(["transactions", "CDNOW sample transactions (1997-1998, ids of the book's accounts)", cdnowTransactions(cdnow, 2000)]);
   else log(`no ${cdnow}: the demo has no transactions dataset`);
   for (const [kind, name, csv] of uploads) {
     const res = await api("POST", `/api/workspaces/${demo.id}/datasets?kind=${kind}&name=${encodeURIComponent(name)}`, {
@@ -142,8 +155,59 @@ async function ensureDemo() {
     if (res.status !== 201) throw new Error(`uploading the demo ${kind}: ${res.status} ${res.text.slice(0, 500)}`);
     log(`demo ${kind}: ${res.json.rows} rows`);
   }
+  await demoModels(demo);
+  const viewer = await api("POST", `/api/workspaces/${demo.id}/tokens`, {
+    token: demo.token,
+    body: JSON.stringify({ role: "viewer" }),
+    contentType: "application/json",
+  });
+  if (viewer.status !== 201) throw new Error(`issuing the demo's viewer token: ${viewer.status} ${viewer.text}`);
+  demo.viewerToken = viewer.json.token;
   writeFileSync(demoFile, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
   return demo;
+}
+
+const json = (token, body) => ({ token, body: JSON.stringify(body), contentType: "application/json" });
+
+/** The demo's fitted renewal model, two saved scenarios and a programme combining them. */
+async function demoModels(demo) {
+  const fit = await api(
+    "POST",
+    `/api/workspaces/${demo.id}/models`,
+    json(demo.token, { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "segment", "tenure_months"] }),
+  );
+  if (fit.status !== 201) throw new Error(`fitting the demo's renewal model: ${fit.status} ${fit.text.slice(0, 500)}`);
+  log(`demo model: logistic renewal model ${fit.json.id}`);
+  const scenarios = [
+    { name: "Support programme: NPS +1 point", change: { nps: 1 }, investment: 250000 },
+    { name: "Onboarding redesign: CSAT +0.5", change: { csat: 0.5 }, investment: 150000 },
+  ];
+  const ids = [];
+  for (const s of scenarios) {
+    const res = await api(
+      "POST",
+      `/api/workspaces/${demo.id}/scenarios`,
+      json(demo.token, { ...s, modelId: fit.json.id, horizonYears: 3, grossMargin: 0.8, annualDiscountRate: 0.08, save: true }),
+    );
+    if (res.status !== 201) throw new Error(`saving the demo scenario "${s.name}": ${res.status} ${res.text.slice(0, 500)}`);
+    ids.push(res.json.id);
+    log(`demo scenario: ${s.name}`);
+  }
+  const prog = await api("POST", `/api/workspaces/${demo.id}/programs`, json(demo.token, { scenarioIds: ids, overlap: 0.2 }));
+  if (prog.status !== 200) throw new Error(`combining the demo programme: ${prog.status} ${prog.text.slice(0, 500)}`);
+  log("demo programme: both scenarios, 20% overlap (Scenarios screen)");
+}
+
+/** Lets the home page link to the demo: its viewer link in D1 (table demo_link, read by GET /api/demo). */
+function publishDemoLink(demo) {
+  if (!demo.viewerToken) return;
+  const sql = `INSERT OR REPLACE INTO demo_link (id, workspace_id, viewer_token) VALUES (1, '${demo.id.replace(/'/g, "")}', '${demo.viewerToken.replace(/'/g, "")}')`;
+  const r = spawnSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--command", sql], {
+    cwd: root,
+    env: { ...env, CI: "true" },
+    stdio: "ignore",
+  });
+  if (r.status !== 0) log("could not publish the demo link for the home page (the printed links still work)");
 }
 
 if (!(await waitForHealth())) {
@@ -152,7 +216,10 @@ if (!(await waitForHealth())) {
 } else {
   try {
     const demo = await ensureDemo();
+    publishDemoLink(demo);
     console.log(`\nDemo: http://localhost:${port}/#/w/${demo.id}?token=${demo.token}`);
+    if (demo.viewerToken)
+      console.log(`Viewer: http://localhost:${port}/#/w/${demo.id}?token=${demo.viewerToken}   (read-only: share this one)`);
     console.log(`Token: ${demo.token}\n`);
     console.log("API docs: http://localhost:" + port + "/api/docs   (Ctrl-C to stop)");
   } catch (err) {

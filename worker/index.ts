@@ -7,6 +7,7 @@ import datasets from "./routes/datasets";
 import uploads from "./routes/uploads";
 import mappings from "./routes/mappings";
 import renewals from "./routes/renewals";
+import demo from "./routes/demo";
 import exportTables from "./routes/export-tables";
 import { handleQueue } from "./jobs/parse-job";
 import { sweepUploads } from "./jobs/upload-sweep";
@@ -35,6 +36,7 @@ app.use("*", finiteJson());
 app.use("*", jsonBodyLimit());
 
 app.route("/", health);
+app.route("/", demo);
 app.route("/", workspaces);
 app.route("/", datasets);
 app.route("/", uploads);

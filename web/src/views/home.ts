@@ -74,6 +74,8 @@ export async function homeView(main: HTMLElement): Promise<void> {
   });
 
   const known = savedWorkspaces();
+  // The demo workspace of `npm start` (read-only link), when this server has one.
+  const demo = await api<{ link: string | null }>("/api/demo").catch(() => ({ link: null }));
   main.replaceChildren(
     h("h1", {}, "CX-to-revenue workspace"),
     h(
@@ -81,6 +83,15 @@ export async function homeView(main: HTMLElement): Promise<void> {
       { class: "muted" },
       "Upload survey responses and revenue data, see what satisfaction is worth in renewals, and build a printable business case.",
     ),
+    demo.link
+      ? h(
+          "p",
+          { class: "notice", id: "demo-link" },
+          "New here? ",
+          h("a", { href: demo.link, class: "button" }, "Open the demo workspace"),
+          " (a generated SaaS book with a fitted renewal model and saved scenarios; read-only).",
+        )
+      : "",
     h(
       "div",
       { class: "grid" },

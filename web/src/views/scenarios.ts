@@ -241,4 +241,6 @@ export async function scenariosView(main: HTMLElement, ctx: ScreenCtx): Promise<
     ),
   );
   drawCompare();
+  // Two or more saved scenarios: their programme is shown straight away (the overlap can then be changed).
+  if (selected().length >= 2) progForm.requestSubmit();
 }

@@ -13,3 +13,10 @@ CREATE TABLE saved_mappings (
   PRIMARY KEY (workspace_id, kind, headers_key)
 );
 ALTER TABLE scenarios ADD COLUMN note TEXT;
+-- The demo workspace of `npm start` (scripts/start.mjs writes it): its viewer link, shown on the home page
+-- (GET /api/demo). Empty in a real deployment.
+CREATE TABLE demo_link (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  viewer_token TEXT NOT NULL
+);
