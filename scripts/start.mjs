@@ -133,10 +133,10 @@ async function ensureDemo() {
   });
   if (created.status !== 201) throw new Error(`creating the demo workspace: ${created.status} ${created.text}`);
   const demo = { id: created.json.id, token: created.json.token };
-  // Two years of responses ending about 19 months after `start`: renewal dates (start + 550 .. + 915 days) then run
-  // from 30 days ago to 11 months ahead, so "Renewals ahead" has accounts in every window.
+  // Two years of responses ending today: renewal dates (start + 550 .. + 915 days) then run from 180 days ago to
+  // 185 days ahead, so "Renewals ahead" has accounts in every window.
   const today = Math.floor(Date.now() / 86400000);
-  const start = new Date((today - 580) * 86400000).toISOString().slice(0, 10);
+  const start = new Date((today - 730) * 86400000).toISOString().slice(0, 10);
   const book = syntheticBook({ accounts: 2000, seed: 42, start });
   const uploads = [
     ["accounts", "Synthetic SaaS book: accounts (seed 42)", book.accountsCsv],
@@ -179,8 +179,8 @@ async function demoModels(demo) {
   if (fit.status !== 201) throw new Error(`fitting the demo's renewal model: ${fit.status} ${fit.text.slice(0, 500)}`);
   log(`demo model: logistic renewal model ${fit.json.id}`);
   const scenarios = [
-    { name: "Support programme: NPS +1 point", change: { nps: 1 }, investment: 250000 },
-    { name: "Onboarding redesign: CSAT +0.5", change: { csat: 0.5 }, investment: 150000 },
+    { name: "Support programme: NPS +1 point", change: { nps: 1 }, investment: 1500000 },
+    { name: "Onboarding redesign: CSAT +0.5", change: { csat: 0.5 }, investment: 1200000 },
   ];
   const ids = [];
   for (const s of scenarios) {
