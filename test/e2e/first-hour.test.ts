@@ -289,8 +289,7 @@ describe("renewals ahead and the scenario workflow", () => {
     expect(await s.page.locator("#compare").textContent()).toContain("Support programme");
     expect(await s.page.locator("#compare").textContent()).toContain("From the Q3 review");
     await s.page.locator("button", { hasText: "Delete" }).last().click();
-    await s.page.locator("#scenario-status").waitFor();
-    expect(await s.page.locator("#scenario-status").textContent()).toMatch(/^Deleted/);
+    await s.page.locator("#scenario-status", { hasText: /^Deleted/ }).waitFor();
     expect(await s.page.locator("button", { hasText: "Rename / note" }).count()).toBe(1);
 
     await s.page.goto(`${base}/#/w/${ws.id}/whatif`);
