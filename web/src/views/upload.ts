@@ -472,7 +472,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       h("h2", { id: "file-title" }, "1. Choose a file"),
       h("div", { class: "row" }, field("What is in the file?", kind), field("Name (optional)", name), csatField),
       help(
-        "Accounts: one row per account with account_id and arr (and renewed to fit renewal models). Responses: one row per survey answer with account_id and nps, csat or ces. Transactions: customer_id, date, amount for CLV. Money like $12,000.00 or 1.234,56, dates like 2025-03-31, 3/31/2025 or Excel serials are understood.",
+        "Accounts: one row per account with account_id and arr (and renewed to fit renewal models). Responses: one row per survey answer with account_id and nps, csat or ces. Transactions: customer_id, date, amount for CLV. Responses need only one of nps, csat, ces (a CSAT-only file is fine). Money like $12,000.00 or 1.234,56, dates like 2025-03-31, 3/31/2025 or Excel serials are understood. Comma, semicolon, tab, pipe and space-aligned text files, Excel workbooks (pick the sheet), and Qualtrics or SurveyMonkey CSV exports are read as they are. Totals, subtotals and notes under the table are shown and left out. A mapping you correct is remembered for the next file with the same headers.",
         "Which columns are needed?",
       ),
       drop,
