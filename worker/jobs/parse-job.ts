@@ -6,7 +6,7 @@ import { ApiError } from "../errors";
 import { ingestStream } from "../intake/stream";
 import { uploadLimits, uploadOptions } from "../intake/upload";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
-import { deleteDatasetObjects, type PartRow, retireUpload, storedPartKey, type UploadRow, uploadSpec } from "./uploads-store";
+import { deleteDatasetObjects, type PartRow, retireUpload, storedPartKey, type UploadRow, uploadSpec } from "../data/uploads-store";
 
 /**
  * The queued parse job of a chunked upload: streams the stored parts, in order, through the same

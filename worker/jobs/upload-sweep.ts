@@ -1,6 +1,6 @@
 import { type Env, limit } from "../env";
 import { giveUpJob } from "./parse-job";
-import { removeUpload, retireUpload } from "./uploads-store";
+import { removeUpload, retireUpload } from "../data/uploads-store";
 
 /**
  * The hourly sweep of chunked uploads (the `scheduled` handler, wrangler.toml [triggers] crons):

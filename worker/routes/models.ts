@@ -10,7 +10,7 @@ import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "../linking/frame";
 import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
-import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
+import { getModel, insertModel, listModels, type StoredModel } from "../data/models-store";
 import { errorResponses as errors } from "./schemas";
 
 /** Models on the workspace's joined accounts (API.md "Models on the workspace's data"). */

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { notFound } from "../errors";
-import { renderReport } from "../linking/report-html";
+import { renderReport } from "../render/report-html";
 import { WsParam } from "../linking/schemas";
-import { getModel, getScenario } from "../linking/store";
+import { getModel, getScenario } from "../data/models-store";
 import { errorResponses as errors } from "./schemas";
 
 /** GET .../report?scenario=:id: the printable one-page business case of a saved scenario. */

@@ -3,7 +3,7 @@ import { newRouter } from "../app";
 import { newId, requireRole } from "../auth";
 import { type Env, limit } from "../env";
 import { ApiError } from "../errors";
-import { newPartKey, type PartRow, removeUpload, storedPartKey, type StoredSpec, type UploadRow } from "../jobs/uploads-store";
+import { newPartKey, type PartRow, removeUpload, storedPartKey, type StoredSpec, type UploadRow } from "../data/uploads-store";
 import { errorResponses } from "./schemas";
 
 /**

@@ -1,5 +1,5 @@
-import { blockKey, type DatasetKind, rawKey } from "../data/datasets";
-import { accountRollupKey } from "../data/account-rollup";
+import { blockKey, type DatasetKind, rawKey } from "./datasets";
+import { accountRollupKey } from "./account-rollup";
 import type { Env } from "../env";
 import type { UploadSpec } from "../intake/upload";
 import { rollupKey } from "../metrics/rollup";
