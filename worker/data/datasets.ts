@@ -228,57 +228,43 @@ export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta
 /** The row fields of a dataset written to R2 (storeDataset, DatasetWriter.commit). */
 export type DatasetRowFields = Omit<NewDataset, "id" | "workspaceId" | "blocks" | "raw">;
 
+/** Where a dataset's blocks and raw file stand once written to R2. */
+interface StoredObjects {
+  blockCount: number;
+  rawBytes: number;
+}
+
+/** The values of a dataset row's data columns, in the order of DATA_COLUMNS. */
+const DATA_COLUMNS = "rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type";
+const dataValues = (f: DatasetRowFields, stored: StoredObjects) => [
+  f.rows,
+  JSON.stringify(f.columns),
+  JSON.stringify(f.warnings),
+  JSON.stringify(f.options),
+  stored.blockCount,
+  f.blockRows,
+  stored.rawBytes,
+  f.contentType,
+];
+
 /** Inserts a dataset's row (status `ready`, the column default). */
 export async function insertDatasetRow(
   env: Env,
   d: DatasetRowFields & { id: string; workspaceId: string },
-  stored: { blockCount: number; rawBytes: number },
+  stored: StoredObjects,
 ): Promise<void> {
-  await env.DB.prepare(
-    `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      d.id,
-      d.workspaceId,
-      d.kind,
-      d.name,
-      d.rows,
-      JSON.stringify(d.columns),
-      JSON.stringify(d.warnings),
-      JSON.stringify(d.options),
-      stored.blockCount,
-      d.blockRows,
-      stored.rawBytes,
-      d.contentType,
-    )
+  await env.DB.prepare(`INSERT INTO datasets (${DATA_COLUMNS}, id, workspace_id, kind, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .bind(...dataValues(d, stored), d.id, d.workspaceId, d.kind, d.name)
     .run();
 }
 
 /** Fills a queued job's `processing` row with the parsed dataset and turns it `ready`. */
-export async function markDatasetReady(
-  env: Env,
-  ws: string,
-  id: string,
-  f: DatasetRowFields,
-  stored: { blockCount: number; rawBytes: number },
-): Promise<void> {
-  await env.DB.prepare(
-    `UPDATE datasets SET rows = ?, columns = ?, warnings = ?, options = ?, block_count = ?, block_rows = ?, raw_bytes = ?,
-           content_type = ?, status = 'ready' WHERE workspace_id = ? AND id = ?`,
-  )
-    .bind(
-      f.rows,
-      JSON.stringify(f.columns),
-      JSON.stringify(f.warnings),
-      JSON.stringify(f.options),
-      stored.blockCount,
-      f.blockRows,
-      stored.rawBytes,
-      f.contentType,
-      ws,
-      id,
-    )
+export async function markDatasetReady(env: Env, ws: string, id: string, f: DatasetRowFields, stored: StoredObjects): Promise<void> {
+  const set = DATA_COLUMNS.split(", ")
+    .map((c) => `${c} = ?`)
+    .join(", ");
+  await env.DB.prepare(`UPDATE datasets SET ${set}, status = 'ready' WHERE workspace_id = ? AND id = ?`)
+    .bind(...dataValues(f, stored), ws, id)
     .run();
 }
 

@@ -1,6 +1,11 @@
 import { z } from "@hono/zod-openapi";
 
-/** Shared OpenAPI schemas of the foundation routes (error shape, datasets, join, metrics). */
+/** Shared OpenAPI schemas of the routes: path params, the error shape, datasets, join, metrics. */
+
+/** The `{ws}` path param of every workspace route. */
+export const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" }, example: "w_abc" }) });
+/** `{ws}` and the `{id}` of a dataset, upload, model or scenario in it. */
+export const WsIdParams = WsParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 
 export const ErrorSchema = z
   .object({

@@ -2,14 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { abortUpload, completeUpload, putUploadPart, startUpload } from "../linking/chunked-upload";
-import { errorResponses } from "./schemas";
+import { errorResponses, WsIdParams, WsParam } from "./schemas";
 
 /** Chunked uploads: the routes of worker/linking/chunked-upload.ts. */
 const uploads = newRouter();
 
-const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) });
-const UploadParam = WsParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const PartParam = UploadParam.extend({
+const PartParam = WsIdParams.extend({
   n: z
     .string()
     .regex(/^[1-9]\d{0,3}$/, "part numbers are 1 to 9999")
@@ -103,7 +101,7 @@ uploads.openapi(
       "naming the dataset.",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: UploadParam },
+    request: { params: WsIdParams },
     responses: {
       202: {
         description: "Queued",
@@ -128,7 +126,7 @@ uploads.openapi(
       "parts then; delete the dataset instead). Uploads left open are removed by themselves UPLOAD_EXPIRY_HOURS after their last part.",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: UploadParam },
+    request: { params: WsIdParams },
     responses: {
       204: { description: "Deleted" },
       ...errorResponses(401, 403, 404, 409),
