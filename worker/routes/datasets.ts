@@ -5,12 +5,12 @@ import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/da
 import { notFound } from "../errors";
 import { parseMappingParam } from "../intake/mapping";
 import { handleUpload, previewJson } from "../intake/upload";
-import { DatasetSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
+import { DatasetKindSchema, DatasetSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
 
 const datasets = newRouter();
 
 const UploadQuery = z.object({
-  kind: z.enum(["accounts", "responses", "transactions"]).openapi({ description: "What the file holds (API.md canonical columns)." }),
+  kind: DatasetKindSchema.openapi({ description: "What the file holds (API.md canonical columns)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
   mapping: z.string().max(10000).optional().openapi({
     description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { runDrivers } from "../linking/drivers";
-import { errorResponses as errors, WsParam } from "./schemas";
+import { errorResponses as errors, OpenInterval, WsParam } from "./schemas";
 
 /** POST .../drivers: journey-stage prioritization (importance × revenue at stake per touchpoint). */
 const drivers = newRouter();
@@ -16,7 +16,6 @@ const DriversRequest = z
   })
   .openapi("DriversRequest");
 
-const Interval = z.tuple([z.number().nullable(), z.number().nullable()]);
 const DriversSchema = z
   .object({
     metric: z.enum(["nps", "csat", "ces"]),
@@ -32,7 +31,7 @@ const DriversSchema = z
         gap: z.number(),
         importance: z.number().nullable(),
         importanceShare: z.number().nullable(),
-        coefficient: z.object({ estimate: z.number(), ci95: Interval, ame: z.number(), ameStdError: z.number().nullable() }).nullable(),
+        coefficient: z.object({ estimate: z.number(), ci95: OpenInterval, ame: z.number(), ameStdError: z.number().nullable() }).nullable(),
         revenue: z.number(),
         atRiskAccounts: z.number(),
         arrAtRisk: z.number(),

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { abortUpload, completeUpload, putUploadPart, startUpload } from "../linking/chunked-upload";
-import { errorResponses, WsIdParams, WsParam } from "./schemas";
+import { DatasetKindSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
 
 /** Chunked uploads: the routes of worker/linking/chunked-upload.ts. */
 const uploads = newRouter();
@@ -16,7 +16,7 @@ const PartParam = WsIdParams.extend({
 
 const StartBody = z
   .object({
-    kind: z.enum(["accounts", "responses", "transactions"]),
+    kind: DatasetKindSchema,
     name: z.string().max(200).optional(),
     mapping: z
       .record(z.string(), z.string())
