@@ -6,7 +6,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 
 /**
- * Journey-stage prioritization (DOMAIN.md method 3): per touchpoint the
+ * Journey-stage prioritization (docs/methods.md#key-drivers): per touchpoint the
  * satisfaction there, its importance for renewal, the ARR of the accounts at
  * risk there, and priority = importance × ARR at risk, ranked.
  */

@@ -10,7 +10,7 @@ import { DatasetKindSchema, DatasetSchema, errorResponses, WsIdParams, WsParam }
 const datasets = newRouter();
 
 const UploadQuery = z.object({
-  kind: DatasetKindSchema.openapi({ description: "What the file holds (API.md canonical columns)." }),
+  kind: DatasetKindSchema.openapi({ description: "What the file holds (docs/api.md#datasets)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
   mapping: z.string().max(10000).optional().openapi({
     description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',

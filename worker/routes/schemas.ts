@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-/** Shared OpenAPI schemas of the routes: path params, the error shape, datasets, join, metrics. */
+/** Shared OpenAPI schemas of the core routes: path params, the error shape, datasets, join, metrics. */
 
 /** The `{ws}` path param of every workspace route. */
 export const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" }, example: "w_abc" }) });
