@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { isoDate } from "../intake/cells";
 import { bookFor } from "./frame";
-import { listModels, type StoredModel } from "./store";
+import { listModels, type StoredModel } from "../data/models-store";
 
 /** One account renewing in the window (GET .../renewals). */
 export interface RenewalRow {

@@ -1,12 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { ApiError } from "../errors";
-import { parseDate } from "../intake/cells";
-import { cesDifference, csatDifference, npsDifference } from "../../models/survey/compare";
-import { isoDate } from "../intake/cells";
-import { computeMetrics } from "../metrics/compute";
-import { errorResponses, MetricsSchema } from "./schemas";
+import { comparePeriods } from "../metrics/compare-periods";
+import { computeMetrics, dayRange } from "../metrics/compute";
+import { errorResponses, MetricsSchema, WsParam } from "./schemas";
 
 const metrics = newRouter();
 
@@ -51,7 +48,7 @@ metrics.openapi(
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
-      params: z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) }),
+      params: WsParam,
       query: z.object({
         by: z.enum(["month", "quarter", "touchpoint", "segment", "region"]).optional(),
         from: isoDay,
@@ -102,49 +99,11 @@ metrics.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const day = (s: string | undefined, name: string) => {
-      if (s === undefined) return undefined;
-      const v = parseDate(s, "mdy");
-      if (typeof v !== "number")
-        throw new ApiError(400, "invalid_request", `${name}=${s} is not a real date.`, [{ column: name, message: v.message }]);
-      return v;
-    };
-    const from = day(q.from, "from");
-    const to = day(q.to, "to");
-    if (from !== undefined && to !== undefined && from > to) {
-      throw new ApiError(400, "invalid_request", "from must not be after to.", [{ column: "from", message: "after to" }]);
-    }
+    const range = dayRange(q.from, q.to);
     const filters = { segment: q.segment, region: q.region };
-    const { partial, ...result } = await computeMetrics(c.env, c.var.workspaceId, { by: q.by, from, to, ...filters });
+    const { partial, ...result } = await computeMetrics(c.env, c.var.workspaceId, { by: q.by, ...range, ...filters });
     if (!q.compare) return c.json(result, 200);
-    if (from === undefined || to === undefined) {
-      throw new ApiError(400, "invalid_request", "compare needs from and to (the current period).", [
-        { column: "from", message: "required with compare" },
-      ]);
-    }
-    const len = to - from + 1;
-    const shiftYear = (d: number) => {
-      const t = new Date(d * 86400000);
-      return Date.UTC(t.getUTCFullYear() - 1, t.getUTCMonth(), t.getUTCDate()) / 86400000;
-    };
-    // Whole calendar months (a month, a quarter, a year): the same number of months before; otherwise the same number of days.
-    const f = new Date(from * 86400000),
-      t = new Date((to + 1) * 86400000);
-    const months = (t.getUTCFullYear() - f.getUTCFullYear()) * 12 + t.getUTCMonth() - f.getUTCMonth();
-    const wholeMonths = f.getUTCDate() === 1 && t.getUTCDate() === 1 && months > 0;
-    const monthsBack = (k: number) => Date.UTC(f.getUTCFullYear(), f.getUTCMonth() - k, 1) / 86400000;
-    const [pFrom, pTo] =
-      q.compare === "year" ? [shiftYear(from), shiftYear(to)] : wholeMonths ? [monthsBack(months), from - 1] : [from - len, from - 1];
-    const prev = (await computeMetrics(c.env, c.var.workspaceId, { from: pFrom, to: pTo, ...filters })).partial!;
-    const cur = partial!;
-    const comparison = {
-      current: { from: isoDate(from), to: isoDate(to) },
-      previous: { from: isoDate(pFrom), to: isoDate(pTo) },
-      nps: npsDifference(cur, prev),
-      csat: csatDifference({ positive: cur.csatPositive, n: cur.csatN }, { positive: prev.csatPositive, n: prev.csatN }),
-      ces: cesDifference(cur.ces, prev.ces),
-    };
-    return c.json({ ...result, comparison }, 200);
+    return c.json({ ...result, comparison: await comparePeriods(c.env, c.var.workspaceId, range, q.compare, filters, partial!) }, 200);
   },
 );
 

@@ -3,9 +3,9 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { ApiError } from "../errors";
 import { parseDate } from "../intake/cells";
-import { toCsv } from "../linking/csv";
+import { toCsv } from "../render/csv";
 import { renewalsAhead } from "../linking/renewals";
-import { WsParam } from "../linking/schemas";
+import { WsParam } from "./schemas";
 import { errorResponses as errors } from "./schemas";
 
 /** Renewals ahead: accounts renewing soon with their predicted renewal probability and ARR at risk. */

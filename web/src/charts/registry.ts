@@ -86,7 +86,12 @@ export function downloadPng(canvas: HTMLCanvasElement, label: string): void {
   ctx.drawImage(canvas, 0, 0);
   const a = document.createElement("a");
   a.href = out.toDataURL("image/png");
-  a.download = `${label.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "chart"}.png`;
+  a.download = `${
+    label
+      .replace(/[^A-Za-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .toLowerCase() || "chart"
+  }.png`;
   document.body.appendChild(a);
   a.click();
   a.remove();

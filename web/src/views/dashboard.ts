@@ -330,7 +330,7 @@ function trendCard(
       ),
     ),
     help(
-      "Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark; CES has no benchmark line. Units: NPS in NPS points (−100..100), CSAT in % positive answers, CES as the mean answer (1-7).",
+      "Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (docs/methods.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark; CES has no benchmark line. Units: NPS in NPS points (−100..100), CSAT in % positive answers, CES as the mean answer (1-7).",
       "How to read this chart",
     ),
   );
