@@ -2,7 +2,7 @@
  * Impact model: choose outcome and predictors, fit (POST .../models), read the coefficients in the
  * statsmodels layout, a forest plot, the plain-language translation, and the holdout validation.
  */
-import { api, wsPath } from "../api";
+import { api, download, wsPath } from "../api";
 import { renderCalibration } from "../charts/calibration";
 import { renderForest } from "../charts/forest";
 import { canvasBox } from "../charts/registry";
@@ -294,6 +294,27 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
       help(
         `coef: the estimated effect of one unit of the term on the ${logistic ? "log-odds of renewal" : m.outcome}; std err: its standard error (${m.covarianceType ?? "nonrobust"}); ${stat} = coef / std err; P>|${stat}|: two-sided p-value; [0.025, 0.975]: the 95% interval. Same layout as statsmodels' summary().`,
       ),
+      m.id
+        ? h(
+            "div",
+            { class: "row no-print" },
+            h(
+              "button",
+              {
+                type: "button",
+                class: "secondary",
+                id: "export-accounts",
+                onclick: () =>
+                  void download(
+                    wsPath(ws, `/export/accounts.csv?model=${encodeURIComponent(m.id)}`),
+                    ws,
+                    `scored-accounts-${m.id}.csv`,
+                  ).catch((e) => out.prepend(errorBox(e))),
+              },
+              `Download scored accounts (CSV: features, ${logistic ? "p" : "predicted"})`,
+            ),
+          )
+        : "",
     ),
     h(
       "section",
