@@ -11,7 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { syntheticBook } from "./synthetic-book.mjs";
+import { createDemo } from "./demo.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT || 8787);
@@ -95,25 +95,6 @@ async function api(method, url, { token, body, contentType } = {}) {
   return { status: res.status, json, text };
 }
 
-/**
- * CDNOW_sample.txt (id, sample id, YYYYMMDD, cds, dollars) → customer_id,date,amount CSV. Sample customer k is given
- * the id of the book's k-th account (ACC-0000k) so CLV by transactions segments the same accounts; the 357 customers
- * beyond the book's 2,000 accounts keep their own ids (CDNOW-k).
- */
-function cdnowTransactions(file, accounts) {
-  const lines = readFileSync(file, "utf8")
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== "");
-  const out = ["customer_id,date,amount"];
-  for (const l of lines) {
-    const [, sampleId, ymd, , dollars] = l.trim().split(/\s+/);
-    const k = Number(sampleId);
-    const id = k <= accounts ? `ACC-${String(k).padStart(5, "0")}` : `CDNOW-${k}`;
-    out.push(`${id},${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)},${dollars}`);
-  }
-  return out.join("\n") + "\n";
-}
-
 async function ensureDemo() {
   const demoFile = path.join(stateDir, "demo.json");
   if (existsSync(demoFile)) {
@@ -126,76 +107,9 @@ async function ensureDemo() {
       log("demo.json is unreadable; creating a new demo workspace");
     }
   }
-  const created = await api("POST", "/api/workspaces", {
-    token: process.env.ADMIN_TOKEN,
-    body: JSON.stringify({ name: "Demo" }),
-    contentType: "application/json",
-  });
-  if (created.status !== 201) throw new Error(`creating the demo workspace: ${created.status} ${created.text}`);
-  const demo = { id: created.json.id, token: created.json.token };
-  // Two years of responses ending today: renewal dates (start + 550 .. + 915 days) then run from 180 days ago to
-  // 185 days ahead, so "Renewals ahead" has accounts in every window.
-  const today = Math.floor(Date.now() / 86400000);
-  const start = new Date((today - 730) * 86400000).toISOString().slice(0, 10);
-  const book = syntheticBook({ accounts: 2000, seed: 42, start });
-  const uploads = [
-    ["accounts", "Synthetic SaaS book: accounts (seed 42)", book.accountsCsv],
-    ["responses", "Synthetic SaaS book: survey responses (seed 42)", book.responsesCsv],
-  ];
-  const cdnow = path.resolve(root, "../shared/datasets/cdnow/CDNOW_sample.txt");
-  if (existsSync(cdnow))
-    uploads.push(["transactions", "CDNOW sample transactions (1997-1998, ids of the book's accounts)", cdnowTransactions(cdnow, 2000)]);
-  else log(`no ${cdnow}: the demo has no transactions dataset`);
-  for (const [kind, name, csv] of uploads) {
-    const res = await api("POST", `/api/workspaces/${demo.id}/datasets?kind=${kind}&name=${encodeURIComponent(name)}`, {
-      token: demo.token,
-      body: csv,
-      contentType: "text/csv",
-    });
-    if (res.status !== 201) throw new Error(`uploading the demo ${kind}: ${res.status} ${res.text.slice(0, 500)}`);
-    log(`demo ${kind}: ${res.json.rows} rows`);
-  }
-  await demoModels(demo);
-  const viewer = await api("POST", `/api/workspaces/${demo.id}/tokens`, {
-    token: demo.token,
-    body: JSON.stringify({ role: "viewer" }),
-    contentType: "application/json",
-  });
-  if (viewer.status !== 201) throw new Error(`issuing the demo's viewer token: ${viewer.status} ${viewer.text}`);
-  demo.viewerToken = viewer.json.token;
+  const demo = await createDemo(base, { adminToken: process.env.ADMIN_TOKEN, datasetsDir: path.resolve(root, "../shared/datasets"), log });
   writeFileSync(demoFile, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
   return demo;
-}
-
-const json = (token, body) => ({ token, body: JSON.stringify(body), contentType: "application/json" });
-
-/** The demo's fitted renewal model, two saved scenarios and a programme combining them. */
-async function demoModels(demo) {
-  const fit = await api(
-    "POST",
-    `/api/workspaces/${demo.id}/models`,
-    json(demo.token, { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "segment", "tenure_months"] }),
-  );
-  if (fit.status !== 201) throw new Error(`fitting the demo's renewal model: ${fit.status} ${fit.text.slice(0, 500)}`);
-  log(`demo model: logistic renewal model ${fit.json.id}`);
-  const scenarios = [
-    { name: "Support programme: NPS +1 point", change: { nps: 1 }, investment: 1500000 },
-    { name: "Onboarding redesign: CSAT +0.5", change: { csat: 0.5 }, investment: 1200000 },
-  ];
-  const ids = [];
-  for (const s of scenarios) {
-    const res = await api(
-      "POST",
-      `/api/workspaces/${demo.id}/scenarios`,
-      json(demo.token, { ...s, modelId: fit.json.id, horizonYears: 3, grossMargin: 0.8, annualDiscountRate: 0.08, save: true }),
-    );
-    if (res.status !== 201) throw new Error(`saving the demo scenario "${s.name}": ${res.status} ${res.text.slice(0, 500)}`);
-    ids.push(res.json.id);
-    log(`demo scenario: ${s.name}`);
-  }
-  const prog = await api("POST", `/api/workspaces/${demo.id}/programs`, json(demo.token, { scenarioIds: ids, overlap: 0.2 }));
-  if (prog.status !== 200) throw new Error(`combining the demo programme: ${prog.status} ${prog.text.slice(0, 500)}`);
-  log("demo programme: both scenarios, 20% overlap (Scenarios screen)");
 }
 
 /** Lets the home page link to the demo: its viewer link in D1 (table demo_link, read by GET /api/demo). */

@@ -56,6 +56,9 @@ describe("whitespace-aligned text: CDNOW_master.txt as distributed", () => {
     const e = await res.json<ErrorJson>();
     expect(e.error.message).toContain('separator "," (comma)');
     expect(e.error.message).toContain('header line seen: "Customer ID~ARR"');
+    // Rows wider than the header: the message says how the file was split.
+    const wide = await (await upload(ws, "kind=accounts&dryRun=true", "account_id;arr\nA1;100;x\n")).json<ErrorJson>();
+    expect(wide.error.message).toContain('separator ";" (semicolon); header line seen: "account_id;arr"');
   });
 });
 

@@ -322,7 +322,9 @@ export class TableIntake implements RowSink {
         "invalid_file",
         `The file has ${this.errorCount} bad cell${this.errorCount === 1 ? "" : "s"}; nothing was stored. ` +
           `First: row ${first.row}${first.column ? `, column ${first.column}` : ""}: ${first.message}.` +
-          (this.errorCount > this.details.length ? ` Only the first ${this.details.length} are listed.` : ""),
+          (this.errorCount > this.details.length ? ` Only the first ${this.details.length} are listed.` : "") +
+          // A field count that does not match the header usually means the separator was guessed wrong: say which one.
+          (this.opts.seen && /fields but the header has/.test(first.message) ? ` (${this.opts.seen}.)` : ""),
         this.details,
       );
     }
