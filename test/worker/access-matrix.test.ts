@@ -67,6 +67,8 @@ function jsonBody(op: string): unknown {
       return { scenarioIds: [ids.scenario], overlap: 0.2 };
     case "POST /api/workspaces/{ws}/drivers":
       return {};
+    case "PATCH /api/workspaces/{ws}/scenarios/{id}":
+      return { note: "matrix" };
     case "POST /api/workspaces/{ws}/clv":
       return { method: "bgnbd-gg", horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 };
     default:
@@ -81,6 +83,13 @@ async function concretePath(path: string, method: string): Promise<string> {
     // Each permitted DELETE needs its own dataset to delete.
     const res = await upload(A.id, A.token, goodBytes("transactions.csv"), { kind: "transactions" });
     const { json } = await readChecked(res, "upload for delete");
+    expect(res.status).toBe(201);
+    return out.replace(/\{[^}]+\}$/, (json as { id: string }).id);
+  }
+  if (method === "DELETE" && /\/scenarios\/\{[^}]+\}$/.test(path) && ids.model) {
+    // Each permitted DELETE needs its own saved scenario to delete.
+    const res = await send("POST /api/workspaces/{ws}/scenarios#save", "POST", `/api/workspaces/${A.id}/scenarios`, A.token);
+    const { json } = await readChecked(res, "scenario for delete");
     expect(res.status).toBe(201);
     return out.replace(/\{[^}]+\}$/, (json as { id: string }).id);
   }
