@@ -12,6 +12,7 @@ import { digamma, lnGamma, trigamma } from "../numeric/distributions";
 import { ModelError } from "../numeric/errors";
 import { expNeg } from "../numeric/exp-neg";
 import { lnHyp2f1 } from "../numeric/hyp2f1";
+import { logistic } from "../numeric/logistic";
 import { maximiseLogParams } from "../numeric/newton";
 import { collapsePatterns, type PatternScan, PatternScanner } from "./patterns";
 
@@ -362,7 +363,7 @@ function subsampleStart(d: RfmColumns, n: number): BgnbdParams | null {
 export function bgnbdPAlive(p: BgnbdParams, x: number, tx: number, T: number): number {
   if (x === 0) return 1;
   const lnOdds = Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * (Math.log(p.alpha + T) - Math.log(p.alpha + tx));
-  return 1 / (1 + Math.exp(lnOdds));
+  return logistic(-lnOdds);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
-import { rawKey } from "../data/datasets";
+import { parseProgress, rawKey } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
 import { ApiError } from "../errors";
 import { ingestStream } from "../intake/stream";
@@ -153,7 +153,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
   const { results: parts } = await env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n")
     .bind(uploadId)
     .all<PartRow>();
-  const rowsTotal = (JSON.parse(row.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
+  const rowsTotal = parseProgress(row.progress)?.rowsTotal ?? 0;
   const writer = new DatasetWriter(env, ws, datasetId, spec.contentType);
   const rollup = spec.kind === "responses" ? new RollupBuilder(spec.csatScale) : null;
   const accounts = rollup ? new AccountRollupBuilder() : null;

@@ -15,7 +15,10 @@ export const CoefficientSchema = z.object({
   stdError: z.number().nullable(),
   statistic: z.number().nullable(),
   pValue: z.number().nullable(),
-  ci95: z.tuple([z.number().nullable(), z.number().nullable()]),
+  ci95: z
+    .tuple([z.number().nullable(), z.number().nullable()])
+    .nullable()
+    .openapi({ description: "null when the standard error is 0 or undefined" }),
 });
 
 export const TranslationSchema = z

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { newId, requireRole } from "../auth";
 import { type Env, limit } from "../env";
+import { parseProgress } from "../data/datasets";
 import { ApiError } from "../errors";
 import { newPartKey, type PartRow, removeUpload, storedPartKey, type StoredSpec, type UploadRow } from "../jobs/uploads-store";
 import { errorResponses } from "./schemas";
@@ -292,7 +293,7 @@ async function alreadyCompleted(env: Env, ws: string, id: string): Promise<{ dat
         .first<{ status: string; progress: string | null }>()
     : null;
   if (!d || d.status !== "processing") throw completed(id, up.dataset_id);
-  const rowsTotal = (JSON.parse(d.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
+  const rowsTotal = parseProgress(d.progress)?.rowsTotal ?? 0;
   return { datasetId: up.dataset_id!, status: "processing", rowsTotal };
 }
 
