@@ -4,7 +4,7 @@
  * - runScenario, runScenarioBlocks (scenario.ts): baseline vs changed renewal and revenue, ROI, NPV, payback, seeded interval.
  * - predictRenewal, shiftPlan, shiftedEta (scenario.ts): each account's p and p' under a change (shift → clip → logistic).
  * - runEffectScenario (scenario.ts): a scenario with the renewal lift given directly, not fitted.
- * - moneyFromYears, discountFactors (money.ts): gains, ROI, NPV and payback from revenue by year.
+ * - moneyFromYears, discountFactors, periodDiscountRate (money.ts): gains, ROI, NPV and payback from revenue by year; discounting.
  * - combineProgram (program.ts): one programme ROI from several initiatives, with overlap.
  * - calculators/ (index.ts there): sample size, churn, ROI, simple CLV, programme ROI, renewal uplift.
  *
@@ -13,7 +13,7 @@
  * runScenario({ terms, beta, cov, X, arr, change: { nps: 5 }, horizonYears: 3, annualDiscountRate: 0.1, grossMargin: 0.8, investment: 1e5 }).roi
  */
 export { churnRate, programRoi, renewalUplift, roi, sampleSize, simpleClv } from "./calculators";
-export { discountFactors, moneyFromYears, type Money } from "./money";
+export { discountFactors, moneyFromYears, periodDiscountRate, type Money } from "./money";
 export { combineProgram, type ProgramInitiative } from "./program";
 export {
   DEFAULT_CLIP,
