@@ -3,7 +3,7 @@
  * horizon by its satisfaction group's observed renewal rate r_g (year 1 is
  * already contracted; each later year the account is still there with
  * probability r_g^(t−1)), discounted and times the gross margin:
- * CLV_i = margin · ARR_i · Σ_{t=1..H} r_g^(t−1) / (1 + d)^(t−1).
+ * CLV_i = margin · ARR_i · Σ_{t=1..H} r_g^(t−1) / (1 + d)^(t−1) (docs/methods.md#renewal-clv).
  */
 import { discountFactors } from "../scenario/money";
 import { csatBand, npsGroup, type SatisfactionBy, segmentAccounts } from "./value-segments";

@@ -3,7 +3,7 @@
  * gains and costs, shown beside each initiative's own; overlap removes the
  * share of the gains that several initiatives claim twice:
  * programme gain = (1 − overlap) · Σ gain, investment = Σ investment,
- * ROI = (gain − investment) / investment, NPV = gain − investment.
+ * ROI = (gain − investment) / investment, NPV = gain − investment (docs/methods.md#programme-roi).
  */
 
 export interface ProgramInitiative {

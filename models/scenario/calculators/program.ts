@@ -1,6 +1,6 @@
 /**
  * The programme ROI calculator (POST /api/calc/program): `combineProgram`
- * (models/scenario/program.ts) on initiatives typed in by hand, with their inputs checked.
+ * (models/scenario/program.ts, docs/methods.md#programme-roi) on initiatives typed in by hand, with their inputs checked.
  */
 import { ModelError } from "../../numeric/errors";
 import { tidyDeep } from "../../numeric/precision";
