@@ -1,4 +1,5 @@
-import { renewalRisk } from "../../models/scenario/renewal-risk";
+import { predict } from "../../models/regression/model";
+import { arrAtRisk } from "../../models/scenario/renewal-risk";
 import { loadJoinedAccounts } from "../data/join";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -59,12 +60,13 @@ export async function renewalsAhead(env: Env, ws: string, asOf: number, withinDa
   const p = new Float64Array(joined.n).fill(NaN);
   const risk = new Float64Array(joined.n).fill(NaN);
   if (model) {
-    const book = bookFor(joined, { ...model.result, outcome: model.outcome, levels: model.result.design.levels });
-    const beta = (model.result.coefficients as { estimate: number }[]).map((x) => x.estimate);
-    const r = renewalRisk(book.X, book.n, book.p, beta, book.arr);
+    const fit = model.result;
+    const book = bookFor(joined, { ...fit, outcome: model.outcome, levels: fit.design.levels });
+    const pr = predict(fit, book.X);
+    const atRisk = arrAtRisk(book.arr, pr);
     for (let i = 0; i < book.n; i++) {
-      p[book.rows[i]] = r.p[i];
-      risk[book.rows[i]] = r.arrAtRisk[i];
+      p[book.rows[i]] = pr[i];
+      risk[book.rows[i]] = atRisk[i];
     }
   } else
     warnings.push(

@@ -147,7 +147,9 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     out,
   );
 
-  const id = route.query.get("id");
+  // Without ?id=, the newest fitted model is shown (a shared link opens on the model, not on an empty screen).
+  const newestModel = [...list].sort((a, b) => String(b.createdAt ?? "").localeCompare(String(a.createdAt ?? "")))[0];
+  const id = route.query.get("id") ?? newestModel?.id ?? null;
   if (id) {
     try {
       renderModel(out, await api<ModelResult>(wsPath(ws, `/models/${encodeURIComponent(id)}`), { ws }), ws);
