@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "web/dist/", "test/fixtures/", "bench/out/"] },
+  { ignores: ["node_modules/", ".wrangler/", "web/dist/", "test/fixtures/", "bench/out/", "web/src/api-schema.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

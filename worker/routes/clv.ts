@@ -73,11 +73,18 @@ clv.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/clv",
+    operationId: "fitClv",
     tags: ["models"],
     summary: "BG/NBD + Gamma-Gamma CLV per customer (lifetimes' conventions, time in days)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: false, content: { "application/json": { schema: ClvRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: false,
+        content: { "application/json": { schema: ClvRequest, example: { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 } } },
+      },
+    },
     responses: {
       200: {
         description: "Fits, per-customer values (up to `limit` customers) and totals over all customers",
@@ -105,6 +112,7 @@ clv.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/clv/sbg",
+    operationId: "fitRetention",
     tags: ["models"],
     summary: "sBG retention from the accounts' tenure and renewals, overall and per satisfaction group (contractual CLV)",
     security: [{ bearer: [] }],

@@ -21,6 +21,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/accounts.csv",
+    operationId: "exportAccountsCsv",
     tags: ["exports"],
     summary: "Accounts with the model's features, p_i and (for a scenario) x'_i and p'_i, as CSV",
     description: "Give `scenario` (a saved scenario) or `model`. Text cells starting with = + - @ are prefixed with a single quote.",
@@ -123,6 +124,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/clv.csv",
+    operationId: "exportClvCsv",
     tags: ["exports"],
     summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
     description: "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.",

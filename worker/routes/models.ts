@@ -49,6 +49,7 @@ models.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/models",
+    operationId: "fitModel",
     tags: ["models"],
     summary: "Fit a linear or logistic model on the joined accounts (editor)",
     description:
@@ -58,7 +59,18 @@ models.openapi(
       "intervals) and `validation` (seeded 80/20 holdout: AUC and decile calibration, or holdout R²).",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: FitRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: FitRequest,
+            example: { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr"] },
+          },
+        },
+      },
+    },
     responses: {
       201: { description: "The fitted model", content: { "application/json": { schema: ModelSchema } } },
       ...errors(400, 401, 403, 404, 422),
@@ -153,6 +165,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models",
+    operationId: "listModels",
     tags: ["models"],
     summary: "The workspace's models, newest first",
     security: [{ bearer: [] }],
@@ -170,6 +183,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models/{id}",
+    operationId: "getModel",
     tags: ["models"],
     summary: "One model",
     security: [{ bearer: [] }],
@@ -208,6 +222,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models/{id}/accounts",
+    operationId: "getModelAccounts",
     tags: ["models"],
     summary: "The model's design rows on the current accounts, for instant what-ifs in the browser (models/scenario/scenario.ts)",
     security: [{ bearer: [] }],

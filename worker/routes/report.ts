@@ -14,6 +14,7 @@ report.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/report",
+    operationId: "getScenarioReport",
     tags: ["scenarios"],
     summary: "Printable one-page business case (HTML with print CSS) of a saved scenario",
     security: [{ bearer: [] }],

@@ -40,6 +40,7 @@ scenarios.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/scenarios",
+    operationId: "createScenario",
     tags: ["scenarios"],
     summary: "Run a what-if on a logistic renewal model; save:true stores it (editor), otherwise viewers may run it",
     description:
@@ -48,7 +49,26 @@ scenarios.openapi(
       "ci95 from `draws` seeded draws of β ~ N(β̂, Σ̂).",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: ScenarioRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: ScenarioRequest,
+            example: {
+              name: "NPS +5",
+              modelId: "m_abc",
+              change: { nps: 5 },
+              horizonYears: 3,
+              grossMargin: 0.8,
+              investment: 250000,
+              save: true,
+            },
+          },
+        },
+      },
+    },
     responses: {
       200: { description: "An unsaved what-if (id null)", content: { "application/json": { schema: ScenarioSchema } } },
       201: { description: "The saved scenario", content: { "application/json": { schema: ScenarioSchema } } },
@@ -76,6 +96,7 @@ scenarios.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/scenarios",
+    operationId: "listScenarios",
     tags: ["scenarios"],
     summary: "Saved scenarios, newest first (side by side: same fields as each scenario)",
     security: [{ bearer: [] }],
@@ -93,6 +114,7 @@ scenarios.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/scenarios/{id}",
+    operationId: "getScenario",
     tags: ["scenarios"],
     summary: "One saved scenario",
     security: [{ bearer: [] }],
@@ -148,11 +170,18 @@ scenarios.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/programs",
+    operationId: "combineScenarios",
     tags: ["scenarios"],
     summary: "Combine saved scenarios into an integrated programme (overlap as in /api/calc/program)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: ProgramRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: { "application/json": { schema: ProgramRequest, example: { scenarioIds: ["s_abc", "s_def"], overlap: 0.2 } } },
+      },
+    },
     responses: {
       200: { description: "Each initiative's ROI and the programme's", content: { "application/json": { schema: ProgramSchema } } },
       ...errors(400, 401, 403, 404),
