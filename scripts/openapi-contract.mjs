@@ -49,7 +49,8 @@ if (errors || warnings) {
 const dir = mkdtempSync(path.join(tmpdir(), "openapi-types-"));
 try {
   const fresh = path.join(dir, "schema.d.ts");
-  const gen = run(bin("openapi-typescript"), [doc, "-o", fresh]);
+  // Fields with a default are optional in a request (the server fills them in), not required.
+  const gen = run(bin("openapi-typescript"), [doc, "-o", fresh, "--default-non-nullable", "false"]);
   if (gen.status !== 0) {
     console.error(gen.stdout + gen.stderr);
     process.exit(1);

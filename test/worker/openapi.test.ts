@@ -48,8 +48,11 @@ describe("/api/openapi.json as a contract for outside clients", () => {
     expect(new Set(ids).size).toBe(ids.length);
     // The public operations (no token): health, the calculators, workspace creation, the document and its docs page.
     const isPublic = (key: string, p: string) =>
-      ["get /api/health", "post /api/workspaces", "get /api/openapi.json", "get /api/docs"].includes(key) || p.startsWith("/api/calc/");
-    for (const { key, p, op } of ops) expect(op.security, key).toEqual(isPublic(key, p) ? [] : [{ bearer: [] }]);
+      ["get /api/health", "get /api/openapi.json", "get /api/docs"].includes(key) || p.startsWith("/api/calc/");
+    // Workspace creation is public too, or takes the deployment's ADMIN_TOKEN when it sets one: optional bearer.
+    const optional = (key: string) => key === "post /api/workspaces";
+    for (const { key, p, op } of ops)
+      expect(op.security, key).toEqual(optional(key) ? [{}, { bearer: [] }] : isPublic(key, p) ? [] : [{ bearer: [] }]);
     // Names an SDK user reads (the examples).
     const byKey = Object.fromEntries(ops.map((o) => [o.key, o.op.operationId]));
     expect(byKey["post /api/workspaces/{ws}/scenarios"]).toBe("createScenario");

@@ -770,7 +770,11 @@ export interface components {
             error?: {
                 code: string;
                 message: string;
-                details: unknown[];
+                details: {
+                    row?: number;
+                    column?: string;
+                    message: string;
+                }[];
             };
             createdAt: string;
         };
@@ -862,6 +866,8 @@ export interface components {
             name: string | null;
             /** @enum {string} */
             kind: "linear" | "logistic";
+            /** @enum {string} */
+            model: "linear" | "logistic";
             outcome: string;
             predictors: string[];
             nObs: number;
@@ -874,13 +880,42 @@ export interface components {
                 statistic: number | null;
                 pValue: number | null;
                 ci95: [
-                    number | null,
-                    number | null
-                ];
+                    number,
+                    number
+                ] | null;
             }[];
             covariance: number[][];
+            /** @enum {string} */
+            covarianceType: "nonrobust" | "HC3";
             fit: {
-                [key: string]: unknown;
+                rSquared: number;
+                adjRSquared: number;
+                fStatistic: number | null;
+                fPValue: number | null;
+                logLik: number | null;
+                aic: number | null;
+                bic: number | null;
+                sigma: number;
+                ssr: number;
+                dfModel: number;
+                dfResid: number;
+                conditionNumber: number;
+                converged: boolean;
+                iterations: number;
+            } | {
+                logLik: number;
+                llNull: number;
+                pseudoR2: number;
+                aic: number;
+                bic: number;
+                deviance: number;
+                nullDeviance: number;
+                llr: number;
+                llrPValue: number;
+                dfModel: number;
+                dfResid: number;
+                converged: boolean;
+                iterations: number;
             };
             marginalEffects: {
                 term: string;
@@ -949,7 +984,7 @@ export interface components {
             /** @enum {string} */
             kind: "logistic" | "linear";
             /** @default renewed */
-            outcome: string;
+            outcome?: string;
             predictors: string[];
             /** @enum {string} */
             covariance?: "nonrobust" | "HC3";
@@ -958,11 +993,11 @@ export interface components {
              * @description Horizon of the translation's money (years)
              * @default 3
              */
-            horizonYears: number;
+            horizonYears?: number;
             /** @default 0 */
-            annualDiscountRate: number;
+            annualDiscountRate?: number;
             /** @default 20240601 */
-            validationSeed: number;
+            validationSeed?: number;
         };
         ModelAccounts: {
             modelId: string;
@@ -989,6 +1024,23 @@ export interface components {
             id: string | null;
             name: string;
             modelId: string;
+            /** @description The segment the change applies to; null = every account */
+            segment: string | null;
+            /** @description The request as run (defaults filled in), without `save` */
+            request: {
+                name: string;
+                modelId: string;
+                change: {
+                    [key: string]: number;
+                };
+                horizonYears: number;
+                annualDiscountRate: number;
+                grossMargin: number;
+                investment: number;
+                draws: number;
+                seed: number;
+                segment?: string | null;
+            };
             baseline: {
                 renewalRate: number;
                 revenue: number;
@@ -1004,8 +1056,18 @@ export interface components {
             roi: number | null;
             npv: number;
             paybackYears: number | null;
-            ci95: ({
+            marginGainByYear: number[];
+            /** @description Percentiles 2.5 and 97.5 of `draws` draws of the coefficients; null when draws = 0 */
+            ci95: {
                 revenueGain: [
+                    number,
+                    number
+                ];
+                marginGain: [
+                    number,
+                    number
+                ];
+                npv: [
                     number,
                     number
                 ];
@@ -1013,21 +1075,37 @@ export interface components {
                     number,
                     number
                 ] | null;
-            } & {
-                [key: string]: unknown;
-            }) | null;
+            } | null;
             bandByYear?: {
+                lo: number[];
+                hi: number[];
+            };
+            baselineBandByYear?: {
                 lo: number[];
                 hi: number[];
             };
             draws: number;
             seed: number;
+            rows: number;
+            changedRows: number;
+            /** @description Accounts projected (all the model's predictors and ARR present) */
+            accounts: number;
+            excludedAccounts: number;
+            assumptions: string[];
+            /** @description Saved scenarios only */
+            createdAt?: string;
         } & {
             [key: string]: unknown;
         };
+        SavedScenario: components["schemas"]["Scenario"] & ({
+            id?: string;
+            createdAt: string;
+        } & {
+            [key: string]: unknown;
+        });
         ScenarioRequest: {
             /** @default Scenario */
-            name: string;
+            name?: string;
             modelId: string;
             /**
              * @example {
@@ -1038,24 +1116,24 @@ export interface components {
                 [key: string]: number;
             };
             /** @default 3 */
-            horizonYears: number;
+            horizonYears?: number;
             /** @default 0 */
-            annualDiscountRate: number;
+            annualDiscountRate?: number;
             /** @default 1 */
-            grossMargin: number;
+            grossMargin?: number;
             /** @default 0 */
-            investment: number;
+            investment?: number;
             /** @default 1000 */
-            draws: number;
+            draws?: number;
             /** @default 20240601 */
-            seed: number;
+            seed?: number;
             /** @description Apply the change to this segment's accounts only */
             segment?: string | null;
             /**
              * @description Store the scenario (editor); false = an unsaved what-if (viewer)
              * @default false
              */
-            save: boolean;
+            save?: boolean;
         };
         Program: {
             initiatives: {
@@ -1090,7 +1168,7 @@ export interface components {
         ProgramRequest: {
             scenarioIds: string[];
             /** @default 0 */
-            overlap: number;
+            overlap?: number;
         };
         Drivers: {
             /** @enum {string} */
@@ -1143,11 +1221,11 @@ export interface components {
              * @default relative-weights
              * @enum {string}
              */
-            method: "relative-weights" | "coefficient";
+            method?: "relative-weights" | "coefficient";
             /** @default renewed */
-            outcome: string;
+            outcome?: string;
             /** @default 30 */
-            minAccounts: number;
+            minAccounts?: number;
         };
         Segments: {
             /** @enum {string} */
@@ -1273,20 +1351,76 @@ export interface components {
              * @default bgnbd-gg
              * @enum {string}
              */
-            method: "bgnbd-gg";
+            method?: "bgnbd-gg";
             /** @default 12 */
-            horizonMonths: number;
+            horizonMonths?: number;
             /** @default 0.1 */
-            annualDiscountRate: number;
+            annualDiscountRate?: number;
             /** @default 0.3 */
-            margin: number;
+            margin?: number;
             /** @description Default: the latest date in the dataset */
             observationEnd?: string;
             /**
              * @description Most customers listed in `customers` (default 10000, max 100000). Totals and the fits always cover all customers; GET .../export/clv.csv gives every row.
              * @default 10000
              */
-            limit: number;
+            limit?: number;
+        };
+        Retention: {
+            periodMonths: number;
+            /** @enum {string} */
+            splitBy: "nps" | "csat" | "none";
+            accountsUsed: number;
+            accountsExcluded: number;
+            groups: {
+                /** @description all, then promoter / passive / detractor (NPS) or satisfied / neutral / dissatisfied (CSAT) */
+                group: string;
+                accounts: number;
+                activeAccounts: number;
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+                /** @description Present when the group's fit succeeded (error null) */
+                alpha?: number;
+                /** @description Present when the group's fit succeeded (error null) */
+                beta?: number;
+                /** @description Present when the group's fit succeeded (error null) */
+                stdErrors?: {
+                    alpha: number | null;
+                    beta: number | null;
+                };
+                /** @description Present when the group's fit succeeded (error null) */
+                logLik?: number;
+                /** @description Present when the group's fit succeeded (error null) */
+                converged?: boolean;
+                /** @description Present when the group's fit succeeded (error null) */
+                iterations?: number;
+                /** @description Present when the group's fit succeeded (error null) */
+                churned?: number;
+                /** @description Present when the group's fit succeeded (error null) */
+                churnedByPeriod?: number[];
+                /** @description Present when the group's fit succeeded (error null) */
+                activeByPeriod?: number[];
+                /**
+                 * @description Present when the group's fit succeeded (error null)
+                 * @enum {string}
+                 */
+                model?: "sbg" | "geometric";
+                /** @description Present when the group's fit succeeded (error null) */
+                warnings?: string[];
+                /** @description Present when the group's fit succeeded (error null) */
+                retention?: number[];
+                /** @description Present when the group's fit succeeded (error null) */
+                survival?: number[];
+                /** @description Present when the group's fit succeeded (error null) */
+                derlNewCustomer?: number | null;
+                /** @description Present when the group's fit succeeded (error null) */
+                residualValue?: number | null;
+            }[];
+            howComputed: {
+                [key: string]: string;
+            };
         };
         CalcNpsResult: {
             score: number | null;
@@ -1318,7 +1452,7 @@ export interface components {
         CalcCsatRequest: {
             scores: number[];
             /** @default 5 */
-            scale: number;
+            scale?: number;
             positiveFrom?: number;
         };
         CalcSampleSizeResult: {
@@ -1330,7 +1464,7 @@ export interface components {
             sigma: number;
             margin: number;
             /** @default 0.95 */
-            confidence: number;
+            confidence?: number;
             z?: number;
         };
         CalcChurnResult: {
@@ -1353,7 +1487,7 @@ export interface components {
              * @default revenue
              * @enum {string}
              */
-            kind: "cost" | "revenue" | "clv";
+            kind?: "cost" | "revenue" | "clv";
             gain: number;
             investment: number;
         };
@@ -1369,9 +1503,9 @@ export interface components {
             arpuMonthly: number;
             monthsRetained: number;
             /** @default 0 */
-            cac: number;
+            cac?: number;
             /** @default 0 */
-            crc: number;
+            crc?: number;
         } | {
             /** @enum {string} */
             kind: "transactional";
@@ -1395,11 +1529,11 @@ export interface components {
             baselineRenewal: number;
             renewalLift: number;
             /** @default 3 */
-            horizonYears: number;
+            horizonYears?: number;
             /** @default 1 */
-            grossMargin: number;
+            grossMargin?: number;
             /** @default 0 */
-            discountRate: number;
+            discountRate?: number;
             investment: number;
         };
         CalcProgramResult: {
@@ -1423,7 +1557,7 @@ export interface components {
                 investment: number;
             }[];
             /** @default 0 */
-            overlap: number;
+            overlap?: number;
         };
         CalcSbgResult: {
             alpha: number;
@@ -1485,9 +1619,9 @@ export interface components {
              * @default nonrobust
              * @enum {string}
              */
-            covariance: "nonrobust" | "HC3";
+            covariance?: "nonrobust" | "HC3";
             /** @default true */
-            intercept: boolean;
+            intercept?: boolean;
         };
         CalcBgnbdResult: {
             r: number;
@@ -2638,7 +2772,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        scenarios: components["schemas"]["Scenario"][];
+                        scenarios: components["schemas"]["SavedScenario"][];
                     };
                 };
             };
@@ -2714,7 +2848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Scenario"];
+                    "application/json": components["schemas"]["SavedScenario"];
                 };
             };
             /** @description Error */
@@ -2782,7 +2916,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Scenario"];
+                    "application/json": components["schemas"]["SavedScenario"];
                 };
             };
             /** @description Error */
@@ -3341,15 +3475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        groups: ({
-                            group: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Retention"];
                 };
             };
             /** @description Error */

@@ -1,4 +1,5 @@
 /** Number formatting for people: money, percentages, NPS points, intervals. Null-safe ("—"). */
+import type { Scenario } from "./api-types";
 
 const dash = "—";
 const ok = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
@@ -32,7 +33,7 @@ export function int(x: number | null | undefined): string {
 }
 
 /** "95% CI [lo, hi]" using a formatter. */
-export function ci(v: readonly [number, number] | null | undefined, f: (x: number) => string): string | null {
+export function ci(v: readonly number[] | null | undefined, f: (x: number) => string): string | null {
   if (!v || !ok(v[0]) || !ok(v[1])) return null;
   return `95% CI [${f(v[0])}, ${f(v[1])}]`;
 }
@@ -55,4 +56,13 @@ export function coef(x: number | null | undefined): string {
 export function years(x: number | null | undefined): string {
   if (!ok(x)) return "not within horizon";
   return `${x.toFixed(2)} years`;
+}
+
+/** "NPS +1, CSAT +0.5 (Enterprise only)": the change of a saved scenario. */
+export function changeText(s: Scenario): string {
+  const c =
+    Object.entries(s.request.change)
+      .map(([k, v]) => `${k.toUpperCase()} ${v >= 0 ? "+" : "−"}${Math.abs(v)}`)
+      .join(", ") || "no change";
+  return s.segment ? `${c} (${s.segment} only)` : c;
 }

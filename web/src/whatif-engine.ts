@@ -4,7 +4,7 @@
  * (seeded draws of β) runs in a Web Worker (whatif-worker.js) so the page never stalls.
  */
 import { runScenario, type ScenarioInput, type ScenarioResult } from "../../models/scenario/scenario";
-import type { ModelAccounts } from "./model-types";
+import type { ModelAccounts } from "./api-types";
 
 export interface WhatIfParams {
   nps: number;
@@ -35,8 +35,9 @@ export function toBook(a: ModelAccounts): Book {
     cov: a.cov,
     X: Float64Array.from(a.X),
     arr: Float64Array.from(a.arr),
-    segment: a.segment ?? [],
-    clip: a.clip,
+    segment: a.segment,
+    // The API's [lo, hi] pairs (number[] in the client's JSON types) as the tuples models/ takes.
+    clip: Object.fromEntries(Object.entries(a.clip).map(([k, [lo, hi]]): [string, [number, number]] => [k, [lo, hi]])),
     masks: new Map(),
   };
 }

@@ -108,6 +108,42 @@ const RetentionRequest = z
   })
   .openapi("RetentionRequest");
 
+const Fitted = { description: "Present when the group's fit succeeded (error null)" };
+const RetentionSchema = z
+  .object({
+    periodMonths: z.number(),
+    splitBy: z.enum(["nps", "csat", "none"]),
+    accountsUsed: z.number(),
+    accountsExcluded: z.number(),
+    groups: z.array(
+      z.object({
+        group: z
+          .string()
+          .openapi({ description: "all, then promoter / passive / detractor (NPS) or satisfied / neutral / dissatisfied (CSAT)" }),
+        accounts: z.number(),
+        activeAccounts: z.number(),
+        error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        alpha: z.number().optional().openapi(Fitted),
+        beta: z.number().optional().openapi(Fitted),
+        stdErrors: z.object({ alpha: z.number().nullable(), beta: z.number().nullable() }).optional().openapi(Fitted),
+        logLik: z.number().optional().openapi(Fitted),
+        converged: z.boolean().optional().openapi(Fitted),
+        iterations: z.number().optional().openapi(Fitted),
+        churned: z.number().optional().openapi(Fitted),
+        churnedByPeriod: z.array(z.number()).optional().openapi(Fitted),
+        activeByPeriod: z.array(z.number()).optional().openapi(Fitted),
+        model: z.enum(["sbg", "geometric"]).optional().openapi(Fitted),
+        warnings: z.array(z.string()).optional().openapi(Fitted),
+        retention: z.array(z.number()).optional().openapi(Fitted),
+        survival: z.array(z.number()).optional().openapi(Fitted),
+        derlNewCustomer: z.number().nullable().optional().openapi(Fitted),
+        residualValue: z.number().nullable().optional().openapi(Fitted),
+      }),
+    ),
+    howComputed: z.record(z.string(), z.string()),
+  })
+  .openapi("Retention");
+
 clv.openapi(
   createRoute({
     method: "get",
@@ -121,7 +157,7 @@ clv.openapi(
     responses: {
       200: {
         description: "α, β, retention curve, DERL and residual value per group",
-        content: { "application/json": { schema: z.looseObject({ groups: z.array(z.looseObject({ group: z.string() })) }) } },
+        content: { "application/json": { schema: RetentionSchema } },
       },
       ...errors(400, 401, 403, 404, 422),
     },

@@ -5,7 +5,7 @@ import { requireRole } from "../auth";
 import { ApiError, notFound } from "../errors";
 import { combineProgram } from "../linking/program";
 import { runScenarioRequest } from "../linking/scenario-run";
-import { ScenarioSchema, WsIdParams, WsParam } from "../linking/schemas";
+import { SavedScenarioSchema, ScenarioSchema, WsIdParams, WsParam } from "../linking/schemas";
 import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
 
@@ -34,7 +34,7 @@ const ScenarioRequest = z
   .openapi("ScenarioRequest");
 
 const scenarioBody = (s: StoredScenario) =>
-  ({ id: s.id, ...s.result, createdAt: s.createdAt }) as unknown as z.infer<typeof ScenarioSchema>;
+  ({ id: s.id, ...s.result, createdAt: s.createdAt }) as unknown as z.infer<typeof SavedScenarioSchema>;
 
 scenarios.openapi(
   createRoute({
@@ -71,7 +71,7 @@ scenarios.openapi(
     },
     responses: {
       200: { description: "An unsaved what-if (id null)", content: { "application/json": { schema: ScenarioSchema } } },
-      201: { description: "The saved scenario", content: { "application/json": { schema: ScenarioSchema } } },
+      201: { description: "The saved scenario", content: { "application/json": { schema: SavedScenarioSchema } } },
       ...errors(400, 401, 403, 404, 422),
     },
   }),
@@ -103,7 +103,7 @@ scenarios.openapi(
     middleware: [requireRole("viewer")] as const,
     request: { params: WsParam },
     responses: {
-      200: { description: "Scenarios", content: { "application/json": { schema: z.object({ scenarios: z.array(ScenarioSchema) }) } } },
+      200: { description: "Scenarios", content: { "application/json": { schema: z.object({ scenarios: z.array(SavedScenarioSchema) }) } } },
       ...errors(401, 403, 404),
     },
   }),
@@ -121,7 +121,7 @@ scenarios.openapi(
     middleware: [requireRole("viewer")] as const,
     request: { params: WsIdParams },
     responses: {
-      200: { description: "The scenario", content: { "application/json": { schema: ScenarioSchema } } },
+      200: { description: "The scenario", content: { "application/json": { schema: SavedScenarioSchema } } },
       ...errors(401, 403, 404),
     },
   }),

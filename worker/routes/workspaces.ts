@@ -13,7 +13,8 @@ workspaces.openapi(
     method: "post",
     path: "/api/workspaces",
     operationId: "createWorkspace",
-    security: [],
+    // Public, unless the deployment sets ADMIN_TOKEN: then the bearer token is that admin token.
+    security: [{}, { bearer: [] }] as Record<string, string[]>[],
     tags: ["workspaces"],
     summary: "Create a workspace; answers its owner token (shown once)",
     description: "Open locally; when the deployment sets ADMIN_TOKEN, send it as the bearer token.",

@@ -6,7 +6,7 @@ import { Chart, track } from "./registry";
 export interface BreakdownData {
   labels: string[];
   values: (number | null)[];
-  ci: ([number, number] | null)[];
+  ci: (readonly number[] | null)[];
   metric: string;
 }
 

@@ -1,11 +1,12 @@
 /** Dashboard: NPS / CSAT / CES with intervals, trend by month, breakdowns, and the join report. */
-import { api, wsPath } from "../api";
+import { client, ok } from "../api";
+import type { JoinReport, Metrics, MetricsAnswer } from "../api-types";
 import { renderBreakdown } from "../charts/breakdown";
 import { canvasBox } from "../charts/registry";
 import { renderTrend } from "../charts/trend";
 import { field, h, help, kpi, numberInput, select, table } from "../dom";
 import { ci, int, num } from "../format";
-import { npsBenchmarks, type M, type Metrics } from "../metrics";
+import { npsBenchmarks } from "../metrics";
 import { wsHash } from "../router";
 import { pref, setPref } from "../store";
 import { heading, loadWorkspace } from "../workspace";
@@ -17,7 +18,7 @@ const HELP = {
   ces: "Customer Effort Score = mean of the 1-7 effort answers; 95% interval from the t distribution.",
 };
 
-function kpis(o: M): HTMLElement {
+function kpis(o: Metrics): HTMLElement {
   return h(
     "div",
     { class: "kpis", id: "kpis" },
@@ -32,7 +33,7 @@ function kpis(o: M): HTMLElement {
   );
 }
 
-function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElement {
+function breakdownCard(title: string, id: string, m: MetricsAnswer | null): HTMLElement {
   const groups = (m?.groups ?? []).filter((g) => (g.nps?.n ?? 0) > 0 || (g.csat?.n ?? 0) > 0);
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
   if (!groups.length) {
@@ -70,7 +71,10 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   // An optional date range (kept in this browser) applies to every figure on the screen.
   const from = pref<string>(ws, "from", "");
   const to = pref<string>(ws, "to", "");
-  const get = (by?: string) => api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by, from, to } }).catch(() => null);
+  const get = (by?: "month" | "quarter" | "segment" | "touchpoint") =>
+    ok(
+      client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by, from: from || undefined, to: to || undefined } } }),
+    ).catch(() => null);
   const period = pref<"month" | "quarter">(ws, "period", "month");
   const [overall, byMonth, bySegment, byTouchpoint] = hasResponses
     ? await Promise.all([get(), get(period), get("segment"), get("touchpoint")])
@@ -98,11 +102,7 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
     parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
 
   if (byMonth && byMonth.groups?.length)
-    parts.push(
-      trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, () =>
-        window.dispatchEvent(new HashChangeEvent("hashchange")),
-      ),
-    );
+    parts.push(trendCard(ws, byMonth, byMonth.benchmarks, period, () => window.dispatchEvent(new HashChangeEvent("hashchange"))));
   if (overall)
     parts.push(
       h(
@@ -116,7 +116,7 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   main.replaceChildren(...parts);
 }
 
-function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, reload: () => void): HTMLElement {
+function trendCard(ws: string, m: MetricsAnswer, benchmarks: MetricsAnswer["benchmarks"], period: string, reload: () => void): HTMLElement {
   const periodSel = select(
     [
       ["month", "Month"],
@@ -215,16 +215,12 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
   );
 }
 
-function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
+function joinCard(j: JoinReport): HTMLElement {
   const card = h(
     "section",
     { class: "card", "aria-labelledby": "join-title", id: "join-report" },
     h("h2", { id: "join-title" }, "How the files join"),
   );
-  if (!j) {
-    card.appendChild(h("p", { class: "muted" }, "Upload both an accounts file and a responses file to see how they match."));
-    return card;
-  }
   card.append(
     h(
       "div",

@@ -2,15 +2,13 @@
  * The one-page business case of a saved scenario, built in the page with print CSS (Ctrl+P gives one A4
  * page). The server's own HTML report (GET .../report?scenario=) can be downloaded from here too.
  */
-import { api, download, wsPath } from "../api";
+import { client, download, ok } from "../api";
 import { canvasBox } from "../charts/registry";
 import { renderRevenue } from "../charts/revenue";
 import { h, kpi } from "../dom";
 import { errorBox } from "../errors";
-import { ci, int, money, pct, years } from "../format";
-import { translationsOf, type ModelResult } from "../model-types";
+import { changeText, ci, int, money, pct, years } from "../format";
 import { wsHash } from "../router";
-import { changeText, type Scenario } from "../scenario-types";
 import { loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
@@ -20,13 +18,14 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     main.replaceChildren(h("p", {}, "No scenario chosen. ", h("a", { href: wsHash(ws, "scenarios") }, "Pick one")));
     return;
   }
-  const [w, s] = await Promise.all([loadWorkspace(ws), api<Scenario>(wsPath(ws, `/scenarios/${encodeURIComponent(id)}`), { ws })]);
-  const m = await api<ModelResult>(wsPath(ws, `/models/${encodeURIComponent(s.modelId)}`), { ws }).catch(() => null);
+  const [w, s] = await Promise.all([
+    loadWorkspace(ws),
+    ok(client.GET("/api/workspaces/{ws}/scenarios/{id}", { params: { path: { ws, id } } })),
+  ]);
+  const m = await ok(client.GET("/api/workspaces/{ws}/models/{id}", { params: { path: { ws, id: s.modelId } } })).catch(() => null);
   const req = s.request;
-  const H = req?.horizonYears ?? s.baseline.revenueByYear.length;
-  const effects = m
-    ? translationsOf(m).filter((t) => Object.keys(req?.change ?? {}).includes(t.predictor) || translationsOf(m).length === 1)
-    : [];
+  const H = req.horizonYears;
+  const effects = m ? m.translation.filter((t) => Object.keys(req.change).includes(t.predictor) || m.translation.length === 1) : [];
   const { box, canvas } = canvasBox("Revenue by year, baseline and scenario with 95% band", "chart");
   const status = h("div", { "aria-live": "polite" });
 
@@ -44,9 +43,10 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
             type: "button",
             class: "secondary",
             onclick: () =>
-              void download(wsPath(ws, `/report?scenario=${encodeURIComponent(s.id)}`), ws, `business-case-${s.id}.html`).catch((e) =>
-                status.replaceChildren(errorBox(e)),
-              ),
+              void download(
+                client.GET("/api/workspaces/{ws}/report", { params: { path: { ws }, query: { scenario: id } }, parseAs: "blob" }),
+                `business-case-${id}.html`,
+              ).catch((e) => status.replaceChildren(errorBox(e))),
           },
           "Download the server report (HTML)",
         ),
@@ -59,7 +59,7 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
         "section",
         { class: "card" },
         h("h2", {}, "The question"),
-        h("p", {}, `If we invest ${money(req?.investment)} to move ${changeText(s)}, what do we gain in renewals over ${H} years?`),
+        h("p", {}, `If we invest ${money(req.investment)} to move ${changeText(s)}, what do we gain in renewals over ${H} years?`),
       ),
       h(
         "section",
@@ -104,7 +104,7 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
             h(
               "ul",
               {},
-              effects.map((t) => h("li", {}, t.sentence ?? "")),
+              effects.map((t) => h("li", {}, t.sentence)),
             ),
           )
         : "",
@@ -115,16 +115,12 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
         h(
           "ul",
           { class: "small" },
-          (
-            s.assumptions ?? [
-              `Gross margin ${pct(req?.grossMargin, 0)}, discount rate ${pct(req?.annualDiscountRate, 1)}, horizon ${H} years.`,
-            ]
-          ).map((a) => h("li", {}, a)),
+          s.assumptions.map((a) => h("li", {}, a)),
           m
             ? h(
                 "li",
                 {},
-                `Model: logistic regression of ${m.outcome} on ${(m.predictors ?? []).join(", ")}; ${int(m.nObs)} accounts (${int(m.excluded)} excluded for missing values).`,
+                `Model: logistic regression of ${m.outcome} on ${m.predictors.join(", ")}; ${int(m.nObs)} accounts (${int(m.excluded)} excluded for missing values).`,
               )
             : "",
         ),
