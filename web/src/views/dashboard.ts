@@ -22,19 +22,19 @@ function kpis(o: Metrics): HTMLElement {
   return h(
     "div",
     { class: "kpis", id: "kpis" },
-    kpi("NPS", num(o.nps?.score, 1), `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`, HELP.nps),
+    kpi("NPS", num(o.nps.score, 1), `${ci(o.nps.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps.n)}`, HELP.nps),
     kpi(
       "CSAT",
-      o.csat?.score == null ? "—" : `${num(o.csat.score, 1)}%`,
-      `${ci(o.csat?.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat?.mean, 2)} · n = ${int(o.csat?.n)}`,
+      o.csat.score == null ? "—" : `${num(o.csat.score, 1)}%`,
+      `${ci(o.csat.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat.mean, 2)} · n = ${int(o.csat.n)}`,
       HELP.csat,
     ),
-    kpi("CES", num(o.ces?.mean, 2), `${ci(o.ces?.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces?.n)}`, HELP.ces),
+    kpi("CES", num(o.ces.mean, 2), `${ci(o.ces.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces.n)}`, HELP.ces),
   );
 }
 
 function breakdownCard(title: string, id: string, m: MetricsAnswer | null): HTMLElement {
-  const groups = (m?.groups ?? []).filter((g) => (g.nps?.n ?? 0) > 0 || (g.csat?.n ?? 0) > 0);
+  const groups = (m?.groups ?? []).filter((g) => (g.nps.n ?? 0) > 0 || (g.csat.n ?? 0) > 0);
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
   if (!groups.length) {
     card.appendChild(h("p", { class: "muted" }, "No responses to break down yet."));
@@ -45,7 +45,7 @@ function breakdownCard(title: string, id: string, m: MetricsAnswer | null): HTML
     box,
     table(
       ["Group", "n", "NPS", "CSAT %", "CES"],
-      groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), num(g.csat?.score, 1), num(g.ces?.mean, 2)]),
+      groups.map((g) => [g.key, int(g.nps.n), num(g.nps.score, 1), num(g.csat.score, 1), num(g.ces.mean, 2)]),
       { num: [1, 2, 3, 4] },
     ),
     help(
@@ -56,9 +56,9 @@ function breakdownCard(title: string, id: string, m: MetricsAnswer | null): HTML
   );
   requestAnimationFrame(() =>
     renderBreakdown(canvas, {
-      labels: groups.map((g) => g.key ?? "(none)"),
-      values: groups.map((g) => g.nps?.score ?? null),
-      ci: groups.map((g) => g.nps?.ci95 ?? null),
+      labels: groups.map((g) => g.key),
+      values: groups.map((g) => g.nps.score ?? null),
+      ci: groups.map((g) => g.nps.ci95 ?? null),
       metric: "NPS",
     }),
   );
@@ -67,7 +67,7 @@ function breakdownCard(title: string, id: string, m: MetricsAnswer | null): HTML
 
 export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
-  const hasResponses = (w.datasets ?? []).some((d) => d.kind === "responses");
+  const hasResponses = w.datasets.some((d) => d.kind === "responses");
   // An optional date range (kept in this browser) applies to every figure on the screen.
   const from = pref<string>(ws, "from", "");
   const to = pref<string>(ws, "to", "");
@@ -82,7 +82,7 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
 
   const parts: (Node | string)[] = [heading("Dashboard", w)];
   if (hasResponses) parts.push(rangeForm(ws, from, to));
-  if (!w.datasets?.length) {
+  if (!w.datasets.length) {
     parts.push(
       h(
         "section",
@@ -98,10 +98,10 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
     );
   }
   if (overall) parts.push(h("section", { class: "card", "aria-label": "Headline scores" }, kpis(overall.overall)));
-  else if (w.datasets?.length)
+  else if (w.datasets.length)
     parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
 
-  if (byMonth && byMonth.groups?.length)
+  if (byMonth && byMonth.groups.length)
     parts.push(trendCard(ws, byMonth, byMonth.benchmarks, period, () => window.dispatchEvent(new HashChangeEvent("hashchange"))));
   if (overall)
     parts.push(
@@ -144,7 +144,7 @@ function trendCard(ws: string, m: MetricsAnswer, benchmarks: MetricsAnswer["benc
     pref(ws, "benchmark", bms.find((b) => /software/i.test(b.label))?.label ?? bms[0]?.label),
     { id: "trend-benchmark" },
   );
-  const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k]?.score != null)?.[k]?.score ?? null;
+  const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k].score != null)?.[k].score ?? null;
   const goal = numberInput(pref<number | string>(ws, "goal", ""), { id: "trend-goal", step: "1", placeholder: "e.g. 40" });
   const { box, canvas } = canvasBox(`Score by ${period} with baseline, goal and benchmark`, "chart tall");
   let chart: { destroy(): void } | null = null;
@@ -155,9 +155,9 @@ function trendCard(ws: string, m: MetricsAnswer, benchmarks: MetricsAnswer["benc
     const g = goal.value === "" ? null : Number(goal.value);
     chart = renderTrend(canvas, {
       labels: groups.map((x) => x.key),
-      values: groups.map((x) => x[k]?.score ?? null),
-      lo: groups.map((x) => x[k]?.ci95?.[0] ?? null),
-      hi: groups.map((x) => x[k]?.ci95?.[1] ?? null),
+      values: groups.map((x) => x[k].score ?? null),
+      lo: groups.map((x) => x[k].ci95?.[0] ?? null),
+      hi: groups.map((x) => x[k].ci95?.[1] ?? null),
       metric: k === "nps" ? "NPS" : "CSAT %",
       baseline: firstScored(k),
       goal: g !== null && Number.isFinite(g) ? g : null,
@@ -199,11 +199,11 @@ function trendCard(ws: string, m: MetricsAnswer, benchmarks: MetricsAnswer["benc
         ["Period", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CSAT 95% interval"],
         groups.map((g) => [
           g.key,
-          int(g.nps?.n),
-          num(g.nps?.score, 1),
-          g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
-          num(g.csat?.score, 1),
-          g.csat?.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—",
+          int(g.nps.n),
+          num(g.nps.score, 1),
+          g.nps.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
+          num(g.csat.score, 1),
+          g.csat.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—",
         ]),
         { num: [1, 2, 3, 4, 5], cls: "trend-table" },
       ),

@@ -50,9 +50,9 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     const ranked = [...d.touchpoints].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9));
     const { box, canvas } = canvasBox("Touchpoints by priority: ARR at risk and importance", "chart");
     box.style.height = `${Math.max(200, 48 * ranked.length + 90)}px`;
-    const hc = d.howComputed ?? {};
+    const hc = d.howComputed;
     out.replaceChildren(
-      d.warnings?.length
+      d.warnings.length
         ? h(
             "ul",
             { class: "warn" },

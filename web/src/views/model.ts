@@ -24,7 +24,7 @@ export function predictorOptions(w: Workspace): { name: string; categorical: boo
     if (!out.some((o) => o.name === name) && !NOT_PREDICTORS.has(name)) out.push({ name, categorical });
   };
   const resp = newest(w, "responses");
-  for (const c of ["nps", "csat", "ces"]) if (!resp || (resp.columns ?? []).some((x) => x.name === c)) add(c, false);
+  for (const c of ["nps", "csat", "ces"]) if (!resp || resp.columns.some((x) => x.name === c)) add(c, false);
   add("log_arr", false);
   if (resp) add("responses", false);
   for (const c of newest(w, "accounts")?.columns ?? []) add(c.name, !NUMERIC_TYPES.test(c.type) && c.name !== "arr");
