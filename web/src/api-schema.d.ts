@@ -463,7 +463,7 @@ export interface paths {
         put?: never;
         /**
          * NPS from counts or 0-10 scores
-         * @description NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (DOMAIN.md).
+         * @description NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (docs/methods.md#nps).
          */
         post: operations["calcNps"];
         delete?: never;
@@ -583,7 +583,7 @@ export interface paths {
         put?: never;
         /**
          * Money from a renewal-rate lift
-         * @description Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per API.md (DOMAIN.md worked example 7).
+         * @description Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per docs/methods.md#payback (worked example 7).
          */
         post: operations["calcRenewalUplift"];
         delete?: never;
@@ -1932,7 +1932,7 @@ export interface operations {
     uploadDataset: {
         parameters: {
             query: {
-                /** @description What the file holds (API.md canonical columns). */
+                /** @description What the file holds (docs/api.md#datasets). */
                 kind: "accounts" | "responses" | "transactions";
                 /** @description Dataset name; default: the file name or the kind and date. */
                 name?: string;
