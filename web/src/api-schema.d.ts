@@ -349,8 +349,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Accounts with the model's features, p_i and (for a scenario) x'_i and p'_i, as CSV
-         * @description Give `scenario` (a saved scenario) or `model`. Text cells starting with = + - @ are prefixed with a single quote.
+         * The joined accounts as CSV; with `model`, its features and p_i; with `scenario`, also x'_i and p'_i
+         * @description Neither `model` nor `scenario`: every joined account with its columns and the mean nps / csat / ces of its responses (renewal_date as YYYY-MM-DD). `model` (a fitted model) or `scenario` (a saved scenario): the accounts the model applies to, with its features and prediction. Text cells starting with = + - @ are prefixed with a single quote.
          */
         get: operations["exportAccountsCsv"];
         put?: never;
@@ -879,9 +879,10 @@ export interface components {
                 stdError: number | null;
                 statistic: number | null;
                 pValue: number | null;
+                /** @description null when the standard error is 0 or undefined */
                 ci95: [
-                    number,
-                    number
+                    number | null,
+                    number | null
                 ] | null;
             }[];
             covariance: number[][];

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Interval } from "../routes/schemas";
+import { Interval, OpenInterval } from "../routes/schemas";
 
 /** OpenAPI schemas of the linking routes (models, scenarios, drivers, segments, CLV). */
 
@@ -9,8 +9,7 @@ export const CoefficientSchema = z.object({
   stdError: z.number().nullable(),
   statistic: z.number().nullable(),
   pValue: z.number().nullable(),
-  /** null when the standard error is 0 or undefined (models/regression/result.ts coefficientTable). */
-  ci95: Interval.nullable(),
+  ci95: OpenInterval.nullable().openapi({ description: "null when the standard error is 0 or undefined" }),
 });
 
 /** The `fit` block of a linear model (statsmodels OLS results' names). */

@@ -184,11 +184,11 @@ export function renderModel(out: HTMLElement, m: Model, ws: string): void {
     ]),
     { num: [1, 2, 3, 4, 5, 6], cls: "coef" },
   );
-  const rows: ForestRow[] = m.coefficients.flatMap(({ term, estimate, ci95 }) =>
-    term !== "Intercept" && ci95 && Number.isFinite(ci95[0]) && Number.isFinite(ci95[1])
-      ? [{ term, estimate, ci95: [ci95[0], ci95[1]] }]
-      : [],
-  );
+  const finite = (x: number | null | undefined): x is number => typeof x === "number" && Number.isFinite(x);
+  const rows: ForestRow[] = m.coefficients.flatMap(({ term, estimate, ci95 }) => {
+    const [lo, hi] = ci95 ?? [];
+    return term !== "Intercept" && finite(lo) && finite(hi) ? [{ term, estimate, ci95: [lo, hi] }] : [];
+  });
   const { box, canvas } = canvasBox("Forest plot of coefficients with 95% intervals", "chart");
   box.style.height = `${Math.max(160, 34 * rows.length + 70)}px`;
 
