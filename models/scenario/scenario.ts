@@ -1,11 +1,12 @@
 import { ModelError } from "../numeric/errors";
 import { discountFactors, moneyFromYears, type Money } from "./money";
 import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../numeric/rng";
+import { type Band, rowDelta } from "./levers";
 
 /**
- * What-if scenarios on a fitted logistic renewal model (API.md "Scenarios").
+ * What-if scenarios on a fitted logistic renewal model (docs: README "Scenarios").
  * For each row i, p_i = logistic(x_i·β) and p'_i = logistic(x'_i·β) where x'_i
- * is x_i with the change added to the named columns, clipped to their scale.
+ * is x_i with the change (and any band moves of levers.ts) added to the named columns, clipped to their scale.
  * Year t revenue = Σ arr_i · p_i^(t−1) / (1 + d)^(t−1) (year 1 already
  * contracted). The interval comes from seeded draws β ~ N(β̂, Σ̂).
  */
@@ -20,6 +21,8 @@ export interface ScenarioInput {
   arr: Float64Array;
   /** Points to add, by term/column name, e.g. { nps: 5 }. */
   change: Record<string, number>;
+  /** Band moves by column (levers.ts: shares of detractors / passives), added to the change; clipped too. */
+  bands?: Record<string, Band[]>;
   /** Scale bounds per column; defaults in DEFAULT_CLIP. */
   clip?: Record<string, [number, number]>;
   /** 1 = the change applies to this row (segment filter); default all rows. */
@@ -107,6 +110,7 @@ interface Prepared {
   H: number;
   cols: Int32Array;
   delta: Float64Array;
+  bands: (Band[] | undefined)[];
   lo: Float64Array;
   hi: Float64Array;
   disc: Float64Array;
@@ -129,7 +133,8 @@ function prepare(input: ScenarioBlocksInput): Prepared {
   ] as const) {
     if (!Number.isFinite(v) || v < 0) throw new ModelError("invalid_input", `${name} must be a number >= 0 (got ${v})`);
   }
-  const keys = Object.keys(change).filter((k) => change[k] !== 0);
+  const keys = [...new Set([...Object.keys(change).filter((k) => change[k] !== 0), ...Object.keys(input.bands ?? {})])];
+  const bands: (Band[] | undefined)[] = keys.map((k) => input.bands?.[k]);
   const cols = new Int32Array(keys.length);
   const delta = new Float64Array(keys.length);
   const lo = new Float64Array(keys.length);
@@ -143,14 +148,14 @@ function prepare(input: ScenarioBlocksInput): Prepared {
         [k],
       );
     }
-    if (!Number.isFinite(change[k])) throw new ModelError("invalid_input", `change of "${k}" is not a number`, [k]);
+    if (!Number.isFinite(change[k] ?? 0)) throw new ModelError("invalid_input", `change of "${k}" is not a number`, [k]);
     const bounds = input.clip?.[k] ?? DEFAULT_CLIP[k] ?? [-Infinity, Infinity];
     cols[j] = idx;
-    delta[j] = change[k];
+    delta[j] = change[k] ?? 0;
     lo[j] = bounds[0];
     hi[j] = bounds[1];
   });
-  return { p, H, cols, delta, lo, hi, disc: discountFactors(H, input.annualDiscountRate) };
+  return { p, H, cols, delta, bands, lo, hi, disc: discountFactors(H, input.annualDiscountRate) };
 }
 
 /** Checks one block's shapes and ARR; `rowBase` numbers its rows in the book. */
@@ -181,7 +186,7 @@ function accumulate(
   shifts: Float64Array | null,
 ): void {
   const { X, arr, rowMask } = rows;
-  const { p, H, cols, delta, lo, hi } = prep;
+  const { p, H, cols, delta, bands, lo, hi } = prep;
   const n = arr.length;
   const k = cols.length;
   let sp = sums[0];
@@ -198,7 +203,7 @@ function accumulate(
       for (let j = 0; j < k; j++) {
         const c = cols[j];
         const x = X[off + c];
-        eta2 += (shiftValue(x, delta[j], lo[j], hi[j]) - x) * b[c];
+        eta2 += (shiftValue(x, rowDelta(x, delta[j], bands[j]), lo[j], hi[j]) - x) * b[c];
       }
     }
     const p1 = logistic(eta);
@@ -222,7 +227,7 @@ function accumulate(
 /** x' − x of each changed column per row (n x k), once for all draws. */
 function shiftTable(rows: ScenarioRows, prep: Prepared): Float64Array {
   const { X, rowMask } = rows;
-  const { p, cols, delta, lo, hi } = prep;
+  const { p, cols, delta, bands, lo, hi } = prep;
   const n = rows.arr.length;
   const k = cols.length;
   const out = new Float64Array(n * k);
@@ -230,7 +235,7 @@ function shiftTable(rows: ScenarioRows, prep: Prepared): Float64Array {
     if (rowMask && rowMask[i] !== 1) continue;
     for (let j = 0; j < k; j++) {
       const x = X[i * p + cols[j]];
-      out[i * k + j] = shiftValue(x, delta[j], lo[j], hi[j]) - x;
+      out[i * k + j] = shiftValue(x, rowDelta(x, delta[j], bands[j]), lo[j], hi[j]) - x;
     }
   }
   return out;

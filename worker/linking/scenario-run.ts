@@ -1,4 +1,14 @@
+import {
+  beyondObservedWarnings,
+  LEVER_KEYS,
+  observedSpread,
+  resolveLevers,
+  type ResolvedLevers,
+  type Warning,
+} from "../../models/scenario/levers";
 import { runScenario, runScenarioBlocks, type ScenarioResult } from "../../models/scenario/scenario";
+import { ModelError } from "../../models/numeric/errors";
+import { bookAnswers } from "../data/answer-counts";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
@@ -50,7 +60,20 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   }
   const terms = model.result.terms;
   const numericPredictors = new Set(model.result.predictors.filter((p) => terms.includes(p)));
+  // A lever in business units needs the predictor it moves.
+  const leverOf: Record<string, string> = { npsScore: "nps", detractorsToPassives: "nps", passivesToPromoters: "nps", csatPp: "csat" };
   for (const k of Object.keys(req.change)) {
+    if ((LEVER_KEYS as readonly string[]).includes(k)) {
+      if (!numericPredictors.has(leverOf[k])) {
+        throw new ApiError(
+          422,
+          "unknown_change",
+          `The change "${k}" moves ${leverOf[k]}, which is not a predictor of model ${model.id} (its numeric predictors: ${[...numericPredictors].join(", ") || "none"}).`,
+          [{ column: `change.${k}`, message: `needs ${leverOf[k]} among the model's predictors` }],
+        );
+      }
+      continue;
+    }
     if (!numericPredictors.has(k)) {
       throw new ApiError(
         422,
@@ -95,12 +118,34 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       );
     }
   }
+  // Levers → per-account changes (models/scenario/levers.ts), on the answers of the accounts changed.
+  const inBook = new Uint8Array(joined.n);
+  const target = new Uint8Array(joined.n);
+  for (let i = 0; i < book.n; i++) {
+    inBook[book.rows[i]] = 1;
+    if (!rowMask || rowMask[i] === 1) target[book.rows[i]] = 1;
+  }
+  const answers = await bookAnswers(env, ws, joined, inBook, target);
+  let levers: ResolvedLevers;
+  try {
+    levers = resolveLevers(req.change, answers.target);
+  } catch (err) {
+    if (err instanceof ModelError) {
+      throw new ApiError(422, err.code === "change_out_of_range" ? "change_out_of_range" : "invalid_change", err.message, [
+        { column: `change.${err.terms[0] ?? "nps"}`, message: err.message },
+      ]);
+    }
+    throw err;
+  }
+  const spread = observedSpread(answers.groups);
+  const warnings: Warning[] = beyondObservedWarnings(levers.scores, spread);
   const coefficients = model.result.coefficients as { estimate: number }[];
   const common = {
     terms: book.terms,
     beta: coefficients.map((c) => c.estimate),
     cov: model.result.covariance as number[][],
-    change: req.change,
+    change: levers.change,
+    bands: levers.bands,
     clip: clipFor(joined.csatScale),
     horizonYears: req.horizonYears,
     annualDiscountRate: req.annualDiscountRate,
@@ -125,9 +170,12 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     segment: req.segment ?? null,
     request,
     ...result,
+    scores: levers.scores,
+    levers: { shift: levers.shift, meanAnswerChange: levers.meanAnswerChange, explained: levers.explained, observedSpread: spread },
+    warnings,
     accounts: book.n,
     excludedAccounts: book.excluded,
-    assumptions: assumptions(req, model, joined.csatScale),
+    assumptions: assumptions(req, model, joined.csatScale, levers),
     data: {
       datasets: joined.datasets,
       modelDatasets: model.datasets,
@@ -137,13 +185,13 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   return { model, book, rowMask, result, body };
 }
 
-function assumptions(req: ScenarioRequest, model: StoredModel, csatScale: number): string[] {
-  const changes =
-    Object.entries(req.change)
-      .map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v} points`)
-      .join(", ") || "no change";
+function assumptions(req: ScenarioRequest, model: StoredModel, csatScale: number, levers: ResolvedLevers): string[] {
+  const other = Object.entries(req.change)
+    .filter(([k, v]) => v !== 0 && !["nps", "csat", ...LEVER_KEYS].includes(k))
+    .map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v}`);
+  const changes = [...levers.explained, ...other].join(" ") || "No change.";
   return [
-    `Change: ${changes}${req.segment ? ` for segment ${req.segment} only` : " for every account"}, clipped to the scale (NPS 0-10, CSAT 1-${csatScale}, CES 1-7).`,
+    `${changes}${req.segment ? ` Segment ${req.segment} only.` : " Every account."} Answers stay on their scale (NPS 0-10, CSAT 1-${csatScale}, CES 1-7).`,
     `Renewal probability of each account from the logistic model ${model.id} (outcome ${model.outcome}); each year the account renews with that probability.`,
     `Year-1 revenue is already contracted; year t revenue = ARR · p^(t−1), discounted by (1 + ${req.annualDiscountRate})^(t−1), over ${req.horizonYears} years.`,
     `Gross margin ${req.grossMargin}; investment ${req.investment}; ROI = (margin gain − investment) / investment; NPV = discounted margin gain − investment.`,

@@ -80,6 +80,12 @@ export const ModelSchema = z
   })
   .openapi("Model");
 
+export const WarningSchema = z
+  .object({ code: z.string(), message: z.string() })
+  .openapi("Warning", { description: "Something the data cannot carry, named, with what to do" });
+
+const ScoreChangeSchema = z.object({ before: z.number().nullable(), after: z.number().nullable() });
+
 export const ScenarioSideSchema = z.object({
   renewalRate: z.number(),
   revenue: z.number(),
@@ -102,5 +108,22 @@ export const ScenarioSchema = z
     bandByYear: z.object({ lo: z.array(z.number()), hi: z.array(z.number()) }).optional(),
     draws: z.number(),
     seed: z.number(),
+    scores: z
+      .object({ nps: ScoreChangeSchema.optional(), csat: ScoreChangeSchema.optional() })
+      .openapi({
+        description: "NPS in score points (−100..100) and CSAT in % satisfied, before → after, of the changed accounts' responses",
+      }),
+    levers: z
+      .looseObject({
+        shift: z
+          .object({ nps: z.number().optional(), csat: z.number().optional() })
+          .openapi({ description: "The uniform shift of every answer in answer points (npsScore / csatPp are solved for it)" }),
+        meanAnswerChange: z
+          .object({ nps: z.number().optional(), csat: z.number().optional() })
+          .openapi({ description: "The mean change of one answer in answer points, after capping at the scale" }),
+        explained: z.array(z.string()),
+      })
+      .optional(),
+    warnings: z.array(WarningSchema),
   })
   .openapi("Scenario");
