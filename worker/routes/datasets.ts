@@ -15,10 +15,16 @@ const WsIdParam = WsParam.extend({ id: z.string().openapi({ param: { name: "id",
 const UploadQuery = z.object({
   kind: z.enum(["accounts", "responses", "transactions"]).openapi({ description: "What the file holds (API.md canonical columns)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
-  mapping: z.string().max(10000).optional().openapi({
-    description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',
-    example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
-  }),
+  mapping: z
+    .string()
+    .max(10000)
+    .optional()
+    .openapi({
+      description:
+        'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it. ' +
+        '"churned" names a churn column (Yes = did not renew), stored as renewed = 1 − churn; churn headers (Churned?, churn, cancelled, lost, closed lost, …) are read so without a mapping.',
+      example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
+    }),
   sheet: z.string().max(200).optional().openapi({ description: "xlsx: sheet name or 1-based number (default: the first sheet)." }),
   csatScale: z
     .string()
@@ -82,7 +88,7 @@ datasets.openapi(
     const out = await handleUpload(c, spec);
     if (!out.meta) {
       const { result } = out;
-      const columns = result.columns.map(({ name, type, source }) => ({ name, type, source }));
+      const columns = result.columns.map(({ name, type, source, readAs }) => ({ name, type, source, ...(readAs ? { readAs } : {}) }));
       return c.json(
         {
           id: null,

@@ -26,17 +26,24 @@ export const DatasetSchema = z
     kind: z.enum(["accounts", "responses", "transactions"]),
     name: z.string(),
     rows: z.number().int(),
-    columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
+    columns: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        source: z.string().nullable(),
+        readAs: z
+          .string()
+          .optional()
+          .openapi({ description: "How the header was read when not as written: a churn header is stored as renewed = 1 − churn" }),
+      }),
+    ),
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
-    progress: z
-      .object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() })
-      .optional()
-      .openapi({
-        description:
-          "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
-      }),
+    progress: z.object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() }).optional().openapi({
+      description:
+        "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
+    }),
     error: z
       .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
       .optional()
