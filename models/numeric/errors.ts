@@ -25,3 +25,9 @@ export class ModelError extends Error {
     this.name = "ModelError";
   }
 }
+
+/** A named warning: what the data cannot carry and what to do, for an answer that is still given. */
+export interface Warning {
+  code: string;
+  message: string;
+}

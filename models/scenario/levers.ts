@@ -1,4 +1,6 @@
-import { ModelError } from "../numeric/errors";
+import { ModelError, type Warning } from "../numeric/errors";
+
+export type { Warning };
 
 /**
  * Levers in the business's units, turned into per-account predictor changes by one deterministic rule
@@ -310,11 +312,6 @@ export function observedSpread(groups: Record<string, AnswerCounts>, minAnswers 
   if (nps) out.nps = nps;
   if (csat) out.csat = csat;
   return out;
-}
-
-export interface Warning {
-  code: string;
-  message: string;
 }
 
 /**

@@ -89,7 +89,7 @@ describe("business case: model → what-if → scenarios → print", () => {
     expect(Number(nps[5])).toBeLessThan(0.45);
     expect(Number(nps[6])).toBeGreaterThan(0.45);
     expect(await s.page.locator("#translation li").first().textContent()).toMatch(
-      /Each \+1 NPS point is associated with \+[\d.]+ pp renewal/,
+      /Each \+1 NPS answer point \(on the 0-10 scale of each answer\) is associated with \+[\d.]+ pp renewal/,
     );
     expect(await s.page.locator('#validation [data-kpi="Holdout AUC"]').textContent()).toMatch(/^0\.\d{3}$/);
     await s.page.locator("#validation canvas").waitFor();

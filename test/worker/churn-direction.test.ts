@@ -10,7 +10,7 @@ import { call, createWorkspace, upload } from "./helpers";
 const book = syntheticBook({ accounts: 600, seed: 7 });
 const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
-function accountsCsv(header: string, cell: (renewed: 0 | 1) => string): string {
+function accountsCsv(header: string, cell: (renewed: number) => string): string {
   const lines = [`account_id,arr,${header},segment`];
   for (const a of book.accounts) lines.push(`${a.account_id},${a.arr},${cell(a.renewed)},${a.segment}`);
   return lines.join("\n") + "\n";
@@ -25,7 +25,7 @@ async function fitOn(accounts: string) {
     token: ws.token,
   });
   expect(res.status).toBe(201);
-  return (await res.json<{ coefficients: { term: string; estimate: number }[]; warnings: unknown[] }>()).coefficients;
+  return res.json<{ coefficients: { term: string; estimate: number }[]; warnings: { code: string; message: string }[] }>();
 }
 
 describe("churn headers are read as churn", () => {
@@ -43,8 +43,8 @@ describe("churn headers are read as churn", () => {
   });
 
   it("Churned? Yes/No gives the same fit as Renewed 1/0 (coefficients to 1e-9)", async () => {
-    const a = await fitOn(accountsCsv("Renewed", (r) => String(r)));
-    const b = await fitOn(accountsCsv("Churned?", (r) => (r === 1 ? "No" : "Yes")));
+    const a = (await fitOn(accountsCsv("Renewed", (r) => String(r)))).coefficients;
+    const b = (await fitOn(accountsCsv("Churned?", (r) => (r === 1 ? "No" : "Yes")))).coefficients;
     expect(b.map((c) => c.term)).toEqual(a.map((c) => c.term));
     for (let k = 0; k < a.length; k++) expect(Math.abs(b[k].estimate - a[k].estimate)).toBeLessThan(1e-9);
   });
@@ -63,8 +63,18 @@ describe("churn headers are read as churn", () => {
       expect(body.columns.find((c) => c.name === "renewed")?.readAs, header).toMatch(/read as churn/);
     }
     // "churned" / "renewed" values under a churn header mean what they say (not flipped twice).
-    const a = await fitOn(accountsCsv("Renewed", (r) => String(r)));
-    const b = await fitOn(accountsCsv("Churn", (r) => (r === 1 ? "renewed" : "churned")));
+    const a = (await fitOn(accountsCsv("Renewed", (r) => String(r)))).coefficients;
+    const b = (await fitOn(accountsCsv("Churn", (r) => (r === 1 ? "renewed" : "churned")))).coefficients;
     for (let k = 0; k < a.length; k++) expect(Math.abs(b[k].estimate - a[k].estimate)).toBeLessThan(1e-9);
+  });
+
+  it("a churn flag uploaded under a renewal header gives a significantly negative NPS effect and a named warning", async () => {
+    // The generator's truth has NPS raising renewal (TRUTH.nps = 0.25 > 0); writing churn as "Renewed" flips it.
+    const right = await fitOn(accountsCsv("Renewed", (r) => String(r)));
+    expect(right.warnings.map((w) => w.code)).not.toContain("satisfaction_effect_reversed");
+    const flipped = await fitOn(accountsCsv("Renewed", (r) => String(1 - r)));
+    const w = flipped.warnings.find((x) => x.code === "satisfaction_effect_reversed");
+    expect(w?.message).toMatch(/NPS .* goes with fewer renewals/);
+    expect(w?.message).toMatch(/Check the direction of "renewed"/);
   });
 });

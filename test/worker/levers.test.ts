@@ -31,7 +31,16 @@ function npsShifted(answers: number[], s: number): number {
 
 describe("scenario levers in business units (demo book)", () => {
   let ws: { id: string; token: string };
-  let model: { id: string; coefficients: { term: string; estimate: number }[] };
+  let model: {
+    id: string;
+    coefficients: { term: string; estimate: number }[];
+    translation: {
+      predictor: string;
+      sentence: string;
+      renewalPp: number;
+      perScorePoint?: { answerPoints: number; renewalPp: number; sentence: string };
+    }[];
+  };
   beforeAll(async () => {
     ws = await createWorkspace("levers");
     expect((await upload(ws, "kind=accounts", book.accountsCsv)).status).toBe(201);
@@ -95,6 +104,19 @@ describe("scenario levers in business units (demo book)", () => {
       gain += a.arr * (p2 - p + p2 * p2 - p * p);
     }
     expect(s.revenueGain).toBeCloseTo(gain, 4);
+  });
+
+  it("the model's translation gives the value per answer point and per NPS score point, each naming its unit", async () => {
+    const t = model.translation.find((x) => x.predictor === "nps")!;
+    expect(t.sentence).toMatch(/^Each \+1 NPS answer point \(on the 0-10 scale of each answer\)/);
+    const accIds = new Set(book.accounts.map((a) => a.account_id));
+    const answers = book.responses.filter((r) => accIds.has(r.account_id)).map((r) => r.nps);
+    // The step is the shift of every raw answer that adds exactly 1 NPS score point (counted here).
+    expect(npsShifted(answers, t.perScorePoint!.answerPoints)).toBeCloseTo(npsShifted(answers, 0) + 1, 6);
+    expect(t.perScorePoint!.sentence).toMatch(/^Each \+1 NPS score point \(on −100\.\.100; about \+0\.0\d\d points on every answer\)/);
+    // A score point is a small fraction of an answer point (about 1/30 on this book).
+    expect(t.perScorePoint!.renewalPp / t.renewalPp).toBeGreaterThan(0.01);
+    expect(t.perScorePoint!.renewalPp / t.renewalPp).toBeLessThan(0.1);
   });
 
   it("shares of detractors to passives: the NPS after is counted from the raw answers; per-answer mean shift stated", async () => {

@@ -9,6 +9,10 @@ export const WsIdParams = WsParam.extend({
 
 const Interval = z.tuple([z.number(), z.number()]);
 
+export const WarningSchema = z
+  .object({ code: z.string(), message: z.string() })
+  .openapi("Warning", { description: "Something the data cannot carry, named, with what to do" });
+
 export const CoefficientSchema = z.object({
   term: z.string(),
   estimate: z.number(),
@@ -31,6 +35,20 @@ export const TranslationSchema = z
     horizonYears: z.number(),
     sentence: z.string(),
     method: z.string(),
+    perScorePoint: z
+      .object({
+        answerPoints: z.number(),
+        renewalPp: z.number(),
+        renewalPpCi95: Interval,
+        revenue: z.number(),
+        revenueCi95: Interval,
+        sentence: z.string(),
+      })
+      .optional()
+      .openapi({
+        description:
+          "The same per +1 NPS score point (−100..100) or +1 pp of satisfied CSAT answers; answerPoints = the equivalent shift of every answer",
+      }),
   })
   .openapi("Translation");
 
@@ -73,16 +91,16 @@ export const ModelSchema = z
     covariance: z.array(z.array(z.number())),
     fit: z.record(z.string(), z.unknown()),
     marginalEffects: z.array(z.object({ term: z.string(), dydx: z.number(), stdError: z.number().nullable() })),
-    warnings: z.array(z.string()),
+    warnings: z.array(WarningSchema).openapi({
+      description:
+        "Named warnings: notes of the fit, and satisfaction_effect_reversed when a satisfaction effect on renewal is significantly reversed",
+    }),
+    notes: z.array(z.string()).optional().openapi({ description: "The fit's notes as plain sentences (also in warnings, with codes)" }),
     translation: z.array(TranslationSchema),
     validation: ValidationSchema,
     createdAt: z.string(),
   })
   .openapi("Model");
-
-export const WarningSchema = z
-  .object({ code: z.string(), message: z.string() })
-  .openapi("Warning", { description: "Something the data cannot carry, named, with what to do" });
 
 const ScoreChangeSchema = z.object({ before: z.number().nullable(), after: z.number().nullable() });
 
@@ -108,11 +126,9 @@ export const ScenarioSchema = z
     bandByYear: z.object({ lo: z.array(z.number()), hi: z.array(z.number()) }).optional(),
     draws: z.number(),
     seed: z.number(),
-    scores: z
-      .object({ nps: ScoreChangeSchema.optional(), csat: ScoreChangeSchema.optional() })
-      .openapi({
-        description: "NPS in score points (−100..100) and CSAT in % satisfied, before → after, of the changed accounts' responses",
-      }),
+    scores: z.object({ nps: ScoreChangeSchema.optional(), csat: ScoreChangeSchema.optional() }).openapi({
+      description: "NPS in score points (−100..100) and CSAT in % satisfied, before → after, of the changed accounts' responses",
+    }),
     levers: z
       .looseObject({
         shift: z

@@ -3,12 +3,15 @@ import { DEFAULT_HOLDOUT_SEED, validateHoldout } from "../../models/regression/h
 import { fitRegression } from "../../models/regression/fit";
 import { fitRegressionBlocks } from "../../models/regression/fit-blocks";
 import { translateEffects } from "../../models/regression/translation";
+import { modelWarnings } from "../../models/regression/warnings";
+import { csatAfterShift, npsAfterShift, solveShift } from "../../models/scenario/levers";
+import { bookAnswers } from "../data/answer-counts";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
-import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "../linking/frame";
+import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
 import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
 import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
@@ -40,9 +43,15 @@ const FitRequest = z
 
 /** The API body of a stored model. */
 export function modelBody(m: StoredModel) {
-  return { id: m.id, name: (m.spec.name as string | undefined) ?? null, ...m.result, createdAt: m.createdAt } as unknown as z.infer<
-    typeof ModelSchema
-  >;
+  const r = m.result as unknown as Parameters<typeof modelWarnings>[0];
+  return {
+    id: m.id,
+    name: (m.spec.name as string | undefined) ?? null,
+    ...m.result,
+    notes: r.warnings,
+    warnings: modelWarnings({ ...r, kind: m.kind as "logistic" | "linear", outcome: m.outcome }),
+    createdAt: m.createdAt,
+  } as unknown as z.infer<typeof ModelSchema>;
 }
 
 models.openapi(
@@ -121,9 +130,27 @@ models.openapi(
     const blockRows = modelBlockRows(c.env, joined.numeric.arr?.length ?? 0, terms);
     const fit = blockRows ? fitRegressionBlocks(input, blockRows) : fitRegression(input);
     const recipe = { ...fit, levels: fit.design.levels };
-    const rows = blockRows
-      ? { blocks: bookBlocks(joined, recipe, { requireOutcome: true }, blockRows) }
-      : (({ X, arr }) => ({ X, arr }))(bookFor(joined, recipe, { requireOutcome: true }));
+    const fitted = blockRows
+      ? bookInBlocks(joined, recipe, { requireOutcome: true }, blockRows)
+      : bookFor(joined, recipe, { requireOutcome: true });
+    const rows = "X" in fitted ? { X: fitted.X, arr: fitted.arr } : { blocks: fitted.blocks };
+    // The per-answer shift worth +1 NPS score point / +1 pp of satisfied CSAT answers on the fitted accounts' answers.
+    const inBook = new Uint8Array(joined.n);
+    for (const r of fitted.rows) inBook[r] = 1;
+    const answers = (await bookAnswers(c.env, ws, joined, inBook, inBook)).target;
+    const step = (score: (x: number) => number | null, span: number) => {
+      const before = score(0);
+      if (before === null) return undefined;
+      try {
+        return solveShift((x) => score(x)!, before, before + 1, span, "score");
+      } catch {
+        return undefined;
+      }
+    };
+    const scoreStep = {
+      nps: step((x) => npsAfterShift(answers.nps, x), 10),
+      csat: step((x) => csatAfterShift(answers.csat, x), answers.csatScale),
+    };
     const translation = translateEffects({
       kind: fit.kind,
       outcome: fit.outcome,
@@ -134,6 +161,7 @@ models.openapi(
       horizonYears: req.horizonYears,
       annualDiscountRate: req.annualDiscountRate,
       clip: clipFor(joined.csatScale),
+      scoreStep,
     });
     const validation = validateHoldout({ ...input, levels: fit.design.levels }, req.validationSeed, blockRows ? { blockRows } : {});
     const stored = await insertModel(c.env, ws, {
