@@ -13,9 +13,10 @@ export type { Warning };
  *   fractional shift moves every answer by ⌊s⌋ and a share s − ⌊s⌋ of them one point further (capped to 0-10);
  *   s is found by bisection (the score is continuous and non-decreasing in s). Then as `nps: s`.
  * - `csatPp` Δ: the same on CSAT answers (1..scale) for the share of satisfied answers (top two boxes).
- * - `detractorsToPassives` f, `passivesToPromoters` g (shares 0-1): a share f of detractor answers (0-6) become
- *   7 and a share g of passive answers (7-8) become 9. An account whose mean answer x is below 7 moves to
- *   x + f·(7 − x); one with 7 ≤ x < 9 moves to x + g·(9 − x) (the expected mean if its answers were all x).
+ * - `detractorsToPassives` f, then `passivesToPromoters` g (shares 0-1): a share f of detractor answers (0-6)
+ *   become 7, then a share g of the passive answers (7-8, including those just moved) become 9, as in
+ *   docs/methods.md example 8. An account whose mean answer x is below 7 moves to x + f·(7 − x) + f·g·2; one with
+ *   7 ≤ x < 9 moves to x + g·(9 − x) (the expected mean of its answers if they were all x).
  *
  * Per metric one kind of lever: answer points, score points or shares (422 otherwise).
  */
@@ -27,12 +28,14 @@ export interface AnswerCounts {
   csatScale: number;
 }
 
-/** A move of accounts in a band of mean answers towards a target: from ≤ x < below → x + share·(to − x). */
+/** A move of accounts in a band of mean answers towards a target: from ≤ x < below → x + share·(to − x) + extra. */
 export interface Band {
   from: number;
   below: number;
   to: number;
   share: number;
+  /** A constant added in the band (detractors moved to 7 who then move on to 9 with the passives). */
+  extra?: number;
 }
 
 /** Lever keys beside the per-answer predictor names. */
@@ -205,7 +208,7 @@ export function resolveLevers(input: Record<string, number>, counts: AnswerCount
   const f2 = input.passivesToPromoters ?? 0;
   if (f1 > 0 || f2 > 0) {
     const list: Band[] = [];
-    if (f1 > 0) list.push({ from: -Infinity, below: 7, to: 7, share: f1 });
+    if (f1 > 0) list.push({ from: 0, below: 7, to: 7, share: f1, extra: f1 * f2 * 2 });
     if (f2 > 0) list.push({ from: 7, below: 9, to: 9, share: f2 });
     bands.nps = list;
     if (f1 > 0)
@@ -236,13 +239,14 @@ export function resolveLevers(input: Record<string, number>, counts: AnswerCount
     let after: number;
     let meanShift: number;
     if (bands.nps) {
-      // Shares of answers: promoters + g·passives, detractors·(1 − f); the mean answer gains f·(7 − a) and g·(9 − a).
+      // Detractors first, then passives (with the moved detractors): promoters + g·(passives + f·detractors),
+      // detractors·(1 − f); the mean answer gains f·(7 − a) + f·g·2 (a ≤ 6) and g·(9 − a) (a = 7, 8).
       let sc = 0;
       let dm = 0;
       counts.nps.forEach((c, a) => {
         if (a <= 6) {
-          sc += c * ((1 - f1) * -100 + f1 * 0);
-          dm += c * f1 * (7 - a);
+          sc += c * ((1 - f1) * -100 + f1 * f2 * 100);
+          dm += c * (f1 * (7 - a) + f1 * f2 * 2);
         } else if (a <= 8) {
           sc += c * f2 * 100;
           dm += c * f2 * (9 - a);
@@ -271,7 +275,7 @@ export function resolveLevers(input: Record<string, number>, counts: AnswerCount
 /** The change of one account's predictor value x under a uniform shift and band moves (before clipping). */
 export function rowDelta(x: number, shift: number, bands: readonly Band[] | undefined): number {
   let d = shift;
-  if (bands) for (const b of bands) if (x >= b.from && x < b.below) d += b.share * (b.to - x);
+  if (bands) for (const b of bands) if (x >= b.from && x < b.below) d += b.share * (b.to - x) + (b.extra ?? 0);
   return d;
 }
 

@@ -160,4 +160,20 @@ describe("scenario levers in business units (demo book)", () => {
       expect(res.status).toBe(422);
     }
   });
+
+  it("a saved npsScore scenario exports the accounts it changed: mean p_scenario is the scenario's renewal rate", async () => {
+    const res = await call(`/api/workspaces/${ws.id}/scenarios`, {
+      ...json({ modelId: model.id, change: { npsScore: 10, csatPp: 2 }, draws: 0, save: true }),
+      token: ws.token,
+    });
+    expect(res.status).toBe(201);
+    const s = await res.json<Scenario & { id: string }>();
+    const csv = await (await call(`/api/workspaces/${ws.id}/export/accounts.csv?scenario=${s.id}`, { token: ws.token })).text();
+    const lines = csv.trim().split(/\r?\n/);
+    const head = lines[0].split(",");
+    expect(head).toContain("nps_scenario");
+    const col = head.indexOf("p_scenario");
+    const ps = lines.slice(1).map((l) => Number(l.split(",")[col]));
+    expect(ps.reduce((a, b) => a + b, 0) / ps.length).toBeCloseTo(s.scenario.renewalRate, 10);
+  });
 });

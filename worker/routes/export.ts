@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { type Band, rowDelta } from "../../models/scenario/levers";
 import { logistic, shiftValue } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
@@ -51,7 +52,13 @@ exportsRouter.openapi(
     const book = bookInBlocks(joined, { ...model.result, outcome: model.outcome, levels: model.result.design.levels }, {}, blockRows);
     const beta = (model.result.coefficients as { estimate: number }[]).map((x) => x.estimate);
     const req = scenario?.request as { change: Record<string, number>; segment?: string | null } | undefined;
-    const change = Object.entries(req?.change ?? {}).filter(([, v]) => v !== 0);
+    // The per-account change the scenario applied (levers in business units resolved to answer points and bands).
+    const applied = (scenario?.result as { levers?: { applied?: { change: Record<string, number>; bands: Record<string, Band[]> } } })
+      ?.levers?.applied;
+    const bands = applied?.bands ?? {};
+    const appliedChange: Record<string, number> = { ...(applied?.change ?? req?.change ?? {}) };
+    for (const k of Object.keys(bands)) appliedChange[k] ??= 0;
+    const change = Object.entries(appliedChange).filter(([k, v]) => v !== 0 || bands[k]);
     const changeCols = change.map(([k]) => book.terms.indexOf(k));
     const clip = clipFor(joined.csatScale);
     // The model's predictors as features, minus those already in the fixed columns.
@@ -86,7 +93,7 @@ exportsRouter.openapi(
             const j = changeCols[c];
             const x = b.X[k * p + j];
             const [lo, hi] = clip[key] ?? [-Infinity, Infinity];
-            const x2 = applies ? shiftValue(x, v, lo, hi) : x;
+            const x2 = applies ? shiftValue(x, rowDelta(x, v, bands[key]), lo, hi) : x;
             eta2 += (x2 - x) * beta[j];
             return x2;
           });
