@@ -191,20 +191,25 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   return { model, book, rowMask, result, body };
 }
 
+const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+const percent = (v: number) => `${Number((100 * v).toFixed(2))}%`;
+
+/** The scenario's assumptions in words, each with its unit (the report and the one-pager list them). */
 function assumptions(req: ScenarioRequest, model: StoredModel, csatScale: number, levers: ResolvedLevers): string[] {
   const other = Object.entries(req.change)
     .filter(([k, v]) => v !== 0 && !["nps", "csat", ...LEVER_KEYS].includes(k))
-    .map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v}`);
+    .map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v}.`);
   const changes = [...levers.explained, ...other].join(" ") || "No change.";
+  const H = req.horizonYears;
   return [
     `${changes}${req.segment ? ` Segment ${req.segment} only.` : " Every account."} Answers stay on their scale (NPS 0-10, CSAT 1-${csatScale}, CES 1-7).`,
-    `Renewal probability of each account from the logistic model ${model.id} (outcome ${model.outcome}); each year the account renews with that probability.`,
-    `Year-1 revenue is already contracted; year t revenue = ARR · p^(t−1), discounted by (1 + ${req.annualDiscountRate})^(t−1), over ${req.horizonYears} years.`,
-    `Gross margin ${req.grossMargin}; investment ${req.investment}; ROI = (margin gain − investment) / investment; NPV = discounted margin gain − investment.`,
-    `Payback: year t's gain accrues over (t−1, t]; null if the investment is not recovered within the horizon.`,
+    `Investment ${usd(req.investment)}, spent at the start; gross margin ${percent(req.grossMargin)} of revenue; discount rate ${percent(req.annualDiscountRate)} a year; horizon ${H} year${H === 1 ? "" : "s"}.`,
+    `Each account renews each year with the probability the renewal model (logistic regression of ${model.outcome}) gives it; year 1's revenue is already contracted, so gains start in year 2.`,
+    "Only today's accounts are counted: no new sales, no price changes, no expansion.",
+    "ROI = (margin gain − investment) / investment; NPV = discounted margin gain − investment; payback counts each year's gain as earned evenly over that year.",
     req.draws > 0
-      ? `95% interval: percentiles of ${req.draws} draws of the coefficients from N(β̂, Σ̂), seed ${req.seed} (the same request gives the same answer).`
-      : "No interval (draws = 0).",
+      ? `95% interval: from ${req.draws.toLocaleString("en-US")} draws of the model's coefficients (repeatable: the same request gives the same answer).`
+      : "No interval was computed (draws = 0).",
     "The model measures association in historical data; it does not prove that lifting satisfaction causes the renewals.",
   ];
 }

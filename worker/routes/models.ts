@@ -4,7 +4,7 @@ import { fitRegression } from "../../models/regression/fit";
 import { fitRegressionBlocks } from "../../models/regression/fit-blocks";
 import { translateEffects } from "../../models/regression/translation";
 import { modelWarnings } from "../../models/regression/warnings";
-import { csatAfterShift, npsAfterShift, solveShift } from "../../models/scenario/levers";
+import { csatAfterShift, npsAfterShift, observedSpread, solveShift } from "../../models/scenario/levers";
 import { bookAnswers } from "../data/answer-counts";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
@@ -215,6 +215,8 @@ models.openapi(
   },
 );
 
+const AnswerCountsSchema = z.object({ nps: z.array(z.number()), csat: z.array(z.number()), csatScale: z.number() });
+
 const AccountsSchema = z
   .object({
     modelId: z.string(),
@@ -229,6 +231,16 @@ const AccountsSchema = z
     accountId: z.array(z.string().nullable()),
     clip: z.record(z.string(), z.tuple([z.number(), z.number()])),
     excluded: z.number().int(),
+    answers: z
+      .object({
+        all: AnswerCountsSchema,
+        bySegment: z.record(z.string(), AnswerCountsSchema),
+        observedSpread: z.looseObject({}),
+      })
+      .openapi({
+        description:
+          "Answer counts of the book's responses (nps[a] for a = 0..10, csat[a − 1] for a = 1..csatScale), all and by segment, and the largest NPS / CSAT gap between segments or quarters: what the levers in business units need",
+      }),
   })
   .openapi("ModelAccounts");
 
@@ -263,6 +275,15 @@ models.openapi(
     }
     const book = bookFor(joined, { ...m.result, outcome: m.outcome, levels: m.result.design.levels });
     const coefficients = m.result.coefficients as { estimate: number }[];
+    // The answers behind the levers in business units (models/scenario/levers.ts), as POST .../scenarios counts them.
+    const inBook = new Uint8Array(joined.n);
+    for (const r of book.rows) inBook[r] = 1;
+    const counted = await bookAnswers(c.env, c.var.workspaceId, joined, inBook, inBook);
+    const bySegment = Object.fromEntries(
+      Object.entries(counted.groups)
+        .filter(([k]) => k.startsWith("segment "))
+        .map(([k, v]) => [k.slice("segment ".length), v]),
+    );
     return c.json(
       {
         modelId: m.id,
@@ -277,6 +298,7 @@ models.openapi(
         accountId: book.accountId,
         clip: clipFor(joined.csatScale),
         excluded: book.excluded,
+        answers: { all: counted.target, bySegment, observedSpread: observedSpread(counted.groups) },
       },
       200,
     );

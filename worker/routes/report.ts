@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { notFound } from "../errors";
-import { renderReport } from "../linking/report-html";
+import { renderReport, REPORT_CSS } from "../linking/report-html";
 import { WsParam } from "../linking/schemas";
 import { getModel, getScenario } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
@@ -34,6 +34,17 @@ report.openapi(
     const html = renderReport(row?.name ?? ws, s, m, new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC");
     return c.html(html, 200);
   },
+);
+
+report.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/report.css",
+    tags: ["scenarios"],
+    summary: "The business case's style sheet (the report embeds it; the UI's print page links it)",
+    responses: { 200: { description: "CSS", content: { "text/css": { schema: z.string() } } } },
+  }),
+  (c) => c.body(REPORT_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }),
 );
 
 export default report;
