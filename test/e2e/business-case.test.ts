@@ -218,7 +218,7 @@ describe("business case: model → what-if → scenarios → print", () => {
 
   it("prints the business case on exactly one page", async () => {
     await s.page.locator("#compare a", { hasText: "One-pager: NPS +1.5 programme" }).click();
-    await s.page.locator("#onepager canvas").waitFor();
+    await s.page.locator("#onepager svg").waitFor();
     await s.page.waitForTimeout(300);
     await s.shot("10-onepager");
     await s.page.emulateMedia({ media: "print" });
