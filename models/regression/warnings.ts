@@ -5,7 +5,7 @@ import type { Warning } from "../numeric/errors";
 interface FittedLike {
   kind: "logistic" | "linear";
   outcome: string;
-  coefficients: { term: string; estimate: number; ci95: [number | null, number | null] }[];
+  coefficients: { term: string; estimate: number; ci95: [number | null, number | null] | null }[];
   /** Notes of the fit (rows left out, near-separation, an exact fit …). */
   warnings: string[];
 }
@@ -37,7 +37,7 @@ export function modelWarnings(m: FittedLike): Warning[] {
   const churnOutcome = /churn/i.test(m.outcome);
   for (const c of m.coefficients) {
     const e = EXPECTED_SIGN[c.term];
-    const [lo, hi] = c.ci95;
+    const [lo, hi] = c.ci95 ?? [null, null];
     if (!e || lo === null || hi === null) continue;
     const sign = e.sign * (churnOutcome ? -1 : 1);
     const reversed = sign > 0 ? hi < 0 : lo > 0;

@@ -6,6 +6,7 @@ import {
   type ResolvedLevers,
   type Warning,
 } from "../../models/scenario/levers";
+import { coefficientEstimates } from "../../models/regression/model";
 import { runScenario, runScenarioBlocks, type ScenarioResult } from "../../models/scenario/scenario";
 import { ModelError } from "../../models/numeric/errors";
 import { bookAnswers } from "../data/answer-counts";
@@ -14,7 +15,7 @@ import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { loadJoinedAccounts } from "../data/join";
 import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
-import { getModel, type StoredModel } from "./store";
+import { getModel, type StoredModel } from "../data/models-store";
 
 /** A scenario request as the API takes it (defaults filled in by the zod schema). */
 export interface ScenarioRequest {
@@ -31,13 +32,39 @@ export interface ScenarioRequest {
   save: boolean;
 }
 
+/** The API body of a scenario (without id and createdAt): what a saved scenario stores as its result. */
+export interface ScenarioBody extends ScenarioResult {
+  name: string;
+  modelId: string;
+  segment: string | null;
+  request: Omit<ScenarioRequest, "save">;
+  accounts: number;
+  excludedAccounts: number;
+  assumptions: string[];
+  /** NPS / CSAT before → after (absent on scenarios saved before levers in business units). */
+  scores?: ResolvedLevers["scores"];
+  levers?: {
+    applied: { change: Record<string, number>; bands: ResolvedLevers["bands"] };
+    shift: ResolvedLevers["shift"];
+    meanAnswerChange: ResolvedLevers["meanAnswerChange"];
+    explained: string[];
+    observedSpread: ReturnType<typeof observedSpread>;
+  };
+  warnings?: Warning[];
+  data: {
+    datasets: { accounts: string; responses: string | null };
+    modelDatasets: { accounts: string; responses: string | null };
+    dataChangedSinceFit: boolean;
+  };
+}
+
 export interface ScenarioRun {
   model: StoredModel;
   /** The book held whole, or (over MODEL_BLOCK_CELLS) its plan and blocks. */
   book: Book | BlockBook;
   rowMask: Uint8Array | undefined;
   result: ScenarioResult;
-  body: Record<string, unknown>;
+  body: ScenarioBody;
 }
 
 /** Loads the model and the book, checks the request against them, and runs the scenario. */
@@ -139,11 +166,10 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   }
   const spread = observedSpread(answers.groups);
   const warnings: Warning[] = beyondObservedWarnings(levers.scores, spread);
-  const coefficients = model.result.coefficients as { estimate: number }[];
   const common = {
     terms: book.terms,
-    beta: coefficients.map((c) => c.estimate),
-    cov: model.result.covariance as number[][],
+    beta: coefficientEstimates(model.result),
+    cov: model.result.covariance,
     change: levers.change,
     bands: levers.bands,
     clip: clipFor(joined.csatScale),
@@ -164,7 +190,7 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
           },
         });
   const { save: _save, ...request } = req;
-  const body = {
+  const body: ScenarioBody = {
     name: req.name,
     modelId: model.id,
     segment: req.segment ?? null,

@@ -1,51 +1,10 @@
 import { modelWarnings } from "../../models/regression/warnings";
 import { revenueChartSvg } from "./chart-svg";
 import { esc, money, num, pct } from "./html";
-import type { StoredModel, StoredScenario } from "./store";
+import type { StoredModel, StoredScenario } from "../data/models-store";
+import type { ScenarioBody } from "../linking/scenario-run";
 
-type Side = { renewalRate: number; revenue: number; revenueByYear: number[] };
 type Score = { before: number | null; after: number | null };
-interface ScenarioBody {
-  name: string;
-  segment: string | null;
-  request: {
-    change: Record<string, number>;
-    horizonYears: number;
-    annualDiscountRate: number;
-    grossMargin: number;
-    investment: number;
-    draws: number;
-    seed: number;
-  };
-  baseline: Side;
-  scenario: Side;
-  revenueGain: number;
-  marginGain: number;
-  roi: number | null;
-  npv: number;
-  paybackYears: number | null;
-  ci95: { revenueGain: [number, number]; marginGain?: [number, number]; npv?: [number, number]; roi: [number, number] | null } | null;
-  bandByYear?: { lo: number[]; hi: number[] };
-  accounts: number;
-  excludedAccounts: number;
-  changedRows: number;
-  assumptions: string[];
-  scores?: { nps?: Score; csat?: Score };
-  levers?: { explained?: string[]; shift?: { nps?: number; csat?: number } };
-  warnings?: { code: string; message: string }[];
-  data: { datasets: { accounts: string; responses: string | null }; dataChangedSinceFit: boolean };
-}
-interface ModelBody {
-  nObs: number;
-  excluded: number;
-  outcome: string;
-  terms: string[];
-  warnings: string[];
-  coefficients: { term: string; estimate: number; stdError: number | null; pValue: number | null; ci95: [number | null, number | null] }[];
-  translation: { predictor: string; sentence: string; perScorePoint?: { sentence: string } }[];
-  validation: { auc?: number | null; holdoutRSquared?: number | null; nTest: number; error?: { message: string } };
-  data?: { join?: { accounts: number; responses: number; matchedAccounts: number; orphanResponses: number } };
-}
 
 /**
  * The business case's style: one page at A4 or Letter, portrait. The report embeds it; the web UI's print page
@@ -117,8 +76,8 @@ function changeWords(s: ScenarioBody): string {
  * internal references last. All user text is escaped.
  */
 export function renderReport(workspaceName: string, stored: StoredScenario, model: StoredModel, generatedAt: string): string {
-  const s = stored.result as unknown as ScenarioBody;
-  const m = model.result as unknown as ModelBody;
+  const s = stored.result;
+  const m = model.result;
   const r = s.request;
   const H = r.horizonYears;
   const yearsText = `${H} year${H === 1 ? "" : "s"}`;
