@@ -48,7 +48,7 @@ describe("/api/openapi.json as a contract for outside clients", () => {
     expect(new Set(ids).size).toBe(ids.length);
     // The public operations (no token): health, the calculators, workspace creation, the document and its docs page.
     const isPublic = (key: string, p: string) =>
-      ["get /api/health", "get /api/openapi.json", "get /api/docs"].includes(key) || p.startsWith("/api/calc/");
+      ["get /api/health", "get /api/openapi.json", "get /api/docs", "get /api/report.css"].includes(key) || p.startsWith("/api/calc/");
     // Workspace creation is public too, or takes the deployment's ADMIN_TOKEN when it sets one: optional bearer.
     const optional = (key: string) => key === "post /api/workspaces";
     for (const { key, p, op } of ops)

@@ -281,7 +281,7 @@ export interface paths {
         put?: never;
         /**
          * Run a what-if on a logistic renewal model; save:true stores it (editor), otherwise viewers may run it
-         * @description p_i = logistic(x_i·β), x'_i = x_i + change (clipped to the scale). revenueGain = Σ_i Σ_t arr_i (p'_i^(t−1) − p_i^(t−1)) / (1+d)^(t−1); marginGain = grossMargin · revenueGain; roi = (marginGain − investment) / investment; npv = marginGain − investment; ci95 from `draws` seeded draws of β ~ N(β̂, Σ̂).
+         * @description p_i = logistic(x_i·β), x'_i = x_i + change (clipped to the scale). revenueGain = Σ_i Σ_t arr_i (p'_i^(t−1) − p_i^(t−1)) / (1+d)^(t−1); marginGain = grossMargin · revenueGain; roi = (marginGain − investment) / investment; npv = marginGain − investment; ci95 from `draws` seeded draws of β ~ N(β̂, Σ̂). Levers, at most one kind per metric. `nps` / `csat` / `ces`: answer points added to every answer and to each account's mean answer (capped to the scale: NPS 0-10, CSAT 1..scale, CES 1-7). `npsScore`: NPS score points (−100..100); the worker finds the uniform per-answer shift s at which the NPS of the changed accounts' responses equals before + npsScore (a fractional s moves every answer by ⌊s⌋ and a share s − ⌊s⌋ one point further), then applies `nps: s`. `csatPp`: percentage points of satisfied (top-two-box) answers, solved the same way on CSAT answers. `detractorsToPassives` f / `passivesToPromoters` g (shares 0-1): a share f of detractor answers (0-6) become 7, a share g of passive answers (7-8) become 9; an account with mean answer x < 7 moves to x + f·(7 − x), one with 7 ≤ x < 9 to x + g·(9 − x). Deterministic: no randomness. `scores` gives NPS (score points) and CSAT (% satisfied) before → after; `levers.shift` the equivalent per-answer shift and `levers.meanAnswerChange` the mean change of an answer after capping; `warnings` flags a change larger than any difference seen between segments or quarters (`nps_beyond_observed`, `csat_beyond_observed`).
          */
         post: operations["createScenario"];
         delete?: never;
@@ -333,6 +333,23 @@ export interface paths {
         };
         /** Printable one-page business case (HTML with print CSS) of a saved scenario */
         get: operations["getScenarioReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/report.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business case's style sheet (the report embeds it; the UI's print page links it) */
+        get: operations["getReportStyles"];
         put?: never;
         post?: never;
         delete?: never;
@@ -753,6 +770,8 @@ export interface components {
                 name: string;
                 type: string;
                 source: string | null;
+                /** @description How the header was read when not as written: a churn header is stored as renewed = 1 − churn */
+                readAs?: string;
             }[];
             warnings: string[];
             options: {
@@ -923,12 +942,20 @@ export interface components {
                 dydx: number;
                 stdError: number | null;
             }[];
-            warnings: string[];
+            /** @description Named warnings: notes of the fit, and satisfaction_effect_reversed when a satisfaction effect on renewal is significantly reversed */
+            warnings: components["schemas"]["Warning"][];
+            /** @description The fit's notes as plain sentences (also in warnings, with codes) */
+            notes?: string[];
             translation: components["schemas"]["Translation"][];
             validation: components["schemas"]["Validation"];
             createdAt: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description Something the data cannot carry, named, with what to do */
+        Warning: {
+            code: string;
+            message: string;
         };
         Translation: {
             predictor: string;
@@ -951,6 +978,21 @@ export interface components {
             horizonYears: number;
             sentence: string;
             method: string;
+            /** @description The same per +1 NPS score point (−100..100) or +1 pp of satisfied CSAT answers; answerPoints = the equivalent shift of every answer */
+            perScorePoint?: {
+                answerPoints: number;
+                renewalPp: number;
+                renewalPpCi95: [
+                    number,
+                    number
+                ];
+                revenue: number;
+                revenueCi95: [
+                    number,
+                    number
+                ];
+                sentence: string;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -1020,6 +1062,34 @@ export interface components {
                 ];
             };
             excluded: number;
+            /** @description Answer counts of the book's responses (nps[a] for a = 0..10, csat[a − 1] for a = 1..csatScale), all and by segment, and the largest NPS / CSAT gap between segments or quarters: what the levers in business units need */
+            answers: {
+                all: {
+                    nps: number[];
+                    csat: number[];
+                    csatScale: number;
+                };
+                bySegment: {
+                    [key: string]: {
+                        nps: number[];
+                        csat: number[];
+                        csatScale: number;
+                    };
+                };
+                /** @description NPS score points / CSAT pp of satisfied answers between the best and the worst group */
+                observedSpread: {
+                    nps?: {
+                        points: number;
+                        best: string;
+                        worst: string;
+                    };
+                    csat?: {
+                        points: number;
+                        best: string;
+                        worst: string;
+                    };
+                };
+            };
         };
         Scenario: {
             id: string | null;
@@ -1095,6 +1165,33 @@ export interface components {
             assumptions: string[];
             /** @description Saved scenarios only */
             createdAt?: string;
+            /** @description NPS in score points (−100..100) and CSAT in % satisfied, before → after, of the changed accounts' responses */
+            scores: {
+                nps?: {
+                    before: number | null;
+                    after: number | null;
+                };
+                csat?: {
+                    before: number | null;
+                    after: number | null;
+                };
+            };
+            levers?: {
+                /** @description The uniform shift of every answer in answer points (npsScore / csatPp are solved for it) */
+                shift: {
+                    nps?: number;
+                    csat?: number;
+                };
+                /** @description The mean change of one answer in answer points, after capping at the scale */
+                meanAnswerChange: {
+                    nps?: number;
+                    csat?: number;
+                };
+                explained: string[];
+            } & {
+                [key: string]: unknown;
+            };
+            warnings: components["schemas"]["Warning"][];
         } & {
             [key: string]: unknown;
         };
@@ -1109,8 +1206,9 @@ export interface components {
             name?: string;
             modelId: string;
             /**
+             * @description Levers, at most one kind per metric. `nps` / `csat` / `ces`: answer points added to every answer and to each account's mean answer (capped to the scale: NPS 0-10, CSAT 1..scale, CES 1-7). `npsScore`: NPS score points (−100..100); the worker finds the uniform per-answer shift s at which the NPS of the changed accounts' responses equals before + npsScore (a fractional s moves every answer by ⌊s⌋ and a share s − ⌊s⌋ one point further), then applies `nps: s`. `csatPp`: percentage points of satisfied (top-two-box) answers, solved the same way on CSAT answers. `detractorsToPassives` f / `passivesToPromoters` g (shares 0-1): a share f of detractor answers (0-6) become 7, a share g of passive answers (7-8) become 9; an account with mean answer x < 7 moves to x + f·(7 − x), one with 7 ≤ x < 9 to x + g·(9 − x). Deterministic: no randomness.
              * @example {
-             *       "nps": 5
+             *       "npsScore": 10
              *     }
              */
             change: {
@@ -1279,26 +1377,28 @@ export interface components {
                     ci95: [
                         number,
                         number
-                    ];
+                    ] | null;
                 } | null;
                 meanArrDiff: {
                     estimate: number;
                     ci95: [
                         number,
                         number
-                    ];
+                    ] | null;
                 } | null;
                 revenueAtStake: {
                     estimate: number;
                     ci95: [
                         number,
                         number
-                    ];
+                    ] | null;
                 } | null;
             };
             howComputed: {
                 [key: string]: string;
             };
+            /** @description renewal_gap_interval_collapsed (both groups at 0% or 100%: the gap's ci95 is null), renewal_rate_at_boundary (one group at 0% or 100%) */
+            warnings: components["schemas"]["Warning"][];
         };
         Clv: {
             /** @enum {string} */
@@ -1344,6 +1444,10 @@ export interface components {
                 expectedPurchases: number;
                 clv: number;
             };
+            /** @description Customers with at least one repeat purchase (frequency > 0) */
+            repeatBuyers: number;
+            /** @description few_repeat_buyers (under 10% or under 100), implausible_spend_parameters (p or q over 10,000, γ under 0.0001), implausible_purchase_parameters, penalised_fit (ridge), p_alive_one_time_buyers */
+            warnings: components["schemas"]["Warning"][];
         } & {
             [key: string]: unknown;
         };
@@ -1937,7 +2041,7 @@ export interface operations {
                 kind: "accounts" | "responses" | "transactions";
                 /** @description Dataset name; default: the file name or the kind and date. */
                 name?: string;
-                /** @description JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it. */
+                /** @description JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it. "churned" names a churn column (Yes = did not renew), stored as renewed = 1 − churn; churn headers (Churned?, churn, cancelled, lost, closed lost, …) are read so without a mapping. */
                 mapping?: string;
                 /** @description xlsx: sheet name or 1-based number (default: the first sheet). */
                 sheet?: string;
@@ -3076,6 +3180,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReportStyles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
                 };
             };
         };

@@ -29,7 +29,7 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
       table(
         [
           "Group",
-          "Renew at first renewal",
+          "Observed rate at first renewal (sBG fit)",
           "Still customers after 5 years",
           "Expected renewals of a new account (discounted)",
           "Active accounts",
@@ -150,10 +150,22 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       h(
         "section",
         { class: "card" },
+        r.warnings.length
+          ? h(
+              "ul",
+              { class: "warn", id: "clv-warnings" },
+              r.warnings.map((w) => h("li", { "data-code": w.code }, w.message)),
+            )
+          : "",
         h(
           "div",
           { class: "kpis" },
-          kpi("Customers", int(r.totals.customers), null, "Customers in the newest transactions file."),
+          kpi(
+            "Customers",
+            int(r.totals.customers),
+            `${int(r.repeatBuyers)} bought more than once`,
+            "Customers in the newest transactions file.",
+          ),
           kpi(
             "Total CLV",
             money(r.totals.clv, true),

@@ -204,7 +204,15 @@ export function renderModel(out: HTMLElement, m: Model, ws: string): void {
         ? h(
             "ul",
             {},
-            tr.map((t) => h("li", { "data-predictor": t.predictor }, h("strong", {}, t.sentence), help(t.method, "How is this computed?"))),
+            tr.map((t) =>
+              h(
+                "li",
+                { "data-predictor": t.predictor },
+                h("strong", {}, t.sentence),
+                t.perScorePoint ? h("div", { class: "score-point" }, t.perScorePoint.sentence) : "",
+                help(t.method, "How is this computed?"),
+              ),
+            ),
           )
         : h(
             "p",
@@ -276,7 +284,7 @@ export function renderModel(out: HTMLElement, m: Model, ws: string): void {
         ? h(
             "ul",
             { class: "warn" },
-            warnings.map((x) => h("li", {}, x)),
+            warnings.map((x) => h("li", { "data-code": x.code }, x.message)),
           )
         : "",
       summary,
