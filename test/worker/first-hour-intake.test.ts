@@ -15,7 +15,7 @@ type Skipped = { row: number; reason: string; text: string };
 type DatasetJson = {
   id: string | null;
   rows: number;
-  columns: { name: string; source: string | null }[];
+  columns: { name: string; source: string | null; readAs?: string }[];
   warnings: string[];
   options: Record<string, unknown>;
   skippedRows: Skipped[];
@@ -171,6 +171,29 @@ describe("mappings remembered", () => {
     // Another kind does not use it.
     const other = await upload(ws, "kind=transactions&dryRun=true", "Kunde,Jahresumsatz,Verlängert\nK1,1000,yes\n");
     expect(other.status).toBe(422);
+  });
+
+  it("a saved mapping keeps a churn column read as churn (Yes = did not renew) on the next file", async () => {
+    // The file's own meaning: "Gekündigt" (cancelled) Yes = the account left, so renewed = 0 for K1 and 1 for K2.
+    const ws = await createWorkspace();
+    const churnFile = "Kunde,Jahresumsatz,Gekündigt\nK1,1000,Yes\nK2,2000,No\n";
+    const churnMapping = JSON.stringify({ account_id: "Kunde", arr: "Jahresumsatz", churned: "Gekündigt" });
+    const first = await upload(ws, "kind=accounts&mapping=" + encodeURIComponent(churnMapping), churnFile);
+    expect(first.status, await first.clone().text()).toBe(201);
+    const list = await (
+      await call(`/api/workspaces/${ws.id}/mappings`, { token: ws.token })
+    ).json<{
+      mappings: { mapping: Record<string, string> }[];
+    }>();
+    expect(list.mappings[0].mapping).toEqual({ account_id: "Kunde", arr: "Jahresumsatz", churned: "Gekündigt" });
+    const res = await upload(ws, "kind=accounts", "Kunde,Jahresumsatz,Gekündigt\nK3,3000,Yes\nK4,4000,No\n");
+    expect(res.status, await res.clone().text()).toBe(201);
+    const stored = await res.json<DatasetJson>();
+    expect(stored.options.mappingSource).toBe("saved");
+    expect(stored.columns.find((c) => c.name === "renewed")?.readAs).toMatch(/read as churn/);
+    const ds = (await latestDataset(env, ws.id, "accounts"))!;
+    const cols = await readColumns(env, ds, ["renewed"]);
+    expect(Array.from(cols.numeric.renewed)).toEqual([0, 1]);
   });
 });
 

@@ -121,7 +121,7 @@ export class TableIntake implements RowSink {
       this.warnings.push(
         `read as a ${lay.layout === "qualtrics" ? "Qualtrics" : "SurveyMonkey"} export: rows ${p.line + 1}${lay.skip > 1 ? `-${p.line + lay.skip}` : ""} are header rows, not answers`,
       );
-    this.warnings.push(...mapped.warnings);
+    this.warnings.push(...mapped.columns.filter((c) => c.inverted).map(invertedNote), ...mapped.warnings);
     this.raw = this.columns.map(() => []);
     const id = this.columns.find((c) => c.name === "account_id" || c.name === "customer_id");
     const money = this.columns.find((c) => c.name === "arr" || c.name === "amount");
@@ -134,9 +134,13 @@ export class TableIntake implements RowSink {
     return this.pending !== null || this.headers.length > 0;
   }
 
-  /** The mapping the dataset was read with: canonical name → header in the file. */
+  /** The mapping the dataset was read with: canonical name → header in the file (an inverted column under its opposite's name). */
   resolvedMapping(): Record<string, string> {
-    return Object.fromEntries(this.columns.filter((c) => c.canonical).map((c) => [c.name, c.source]));
+    return Object.fromEntries(
+      this.columns
+        .filter((c) => c.canonical)
+        .map((c) => [c.inverted && c.canonical?.opposite ? c.canonical.opposite.name : c.name, c.source]),
+    );
   }
 
   private skip(cells: string[], line: number, reason: string): void {
@@ -278,7 +282,7 @@ export class TableIntake implements RowSink {
           v = parseDate(s, this.dateOrder.get(def.name)!);
           break;
         case "0/1":
-          v = parseBool(s);
+          v = parseBool(s, c.inverted === true);
           break;
         case "fraction":
           v = parseNumber(s, { decimalComma: this.opts.decimalComma, percent: true });
@@ -343,10 +347,15 @@ export class TableIntake implements RowSink {
     const columns: DatasetColumn[] = this.columns.map((c) => {
       const storage: Storage = this.storage.get(c.name)!;
       const type = c.canonical ? c.canonical.type : (this.extraType.get(c.name) as string);
-      return { name: c.name, type, source: c.source, storage };
+      return { name: c.name, type, source: c.source, storage, ...(c.inverted ? { readAs: invertedNote(c) } : {}) };
     });
     return { columns, warnings: this.warnings };
   }
+}
+
+/** What an inverted 0/1 column means, in words (the preview shows it). */
+function invertedNote(c: MappedColumn): string {
+  return `"${c.source}" read as churn: stored as ${c.name} = 1 − churn (Yes / 1 / true → did not renew, ${c.name} = 0; No / 0 / false → renewed, ${c.name} = 1; words such as "churned" or "renewed" as they say).`;
 }
 
 /** An extra column is numeric when every non-blank value parses as a number, a date when every one is an ISO date. */

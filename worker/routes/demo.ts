@@ -8,6 +8,8 @@ demo.openapi(
   createRoute({
     method: "get",
     path: "/api/demo",
+    operationId: "getDemoLink",
+    security: [],
     tags: ["meta"],
     summary: "The demo workspace's read-only link, when `npm start` loaded one (null otherwise)",
     responses: {

@@ -32,9 +32,10 @@ async function viaRoute(c: Context<AppEnv>, app: { request: typeof drivers.reque
 const csvResponse = (c: Context<AppEnv>, name: string, csv: string) =>
   c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` });
 
-const route = (path: string, summary: string, query: z.ZodObject = z.object({})) =>
+const route = (operationId: string, path: string, summary: string, query: z.ZodObject = z.object({})) =>
   createRoute({
     method: "get",
+    operationId,
     path: `/api/workspaces/{ws}/export/${path}`,
     tags: ["exports"],
     summary,
@@ -47,6 +48,7 @@ const route = (path: string, summary: string, query: z.ZodObject = z.object({}))
 
 exportTables.openapi(
   route(
+    "exportDriversCsv",
     "drivers.csv",
     "Key drivers by touchpoint as CSV (as POST .../drivers with its defaults, or metric=)",
     z.object({ metric: z.enum(["nps", "csat", "ces"]).optional() }),
@@ -107,6 +109,7 @@ exportTables.openapi(
 
 exportTables.openapi(
   route(
+    "exportSegmentsCsv",
     "segments.csv",
     "Value segments (satisfaction group × value tier) as CSV; the query of GET .../segments",
     z.object({
@@ -144,7 +147,11 @@ exportTables.openapi(
 );
 
 exportTables.openapi(
-  route("scenarios.csv", "Saved scenarios side by side as CSV (name, note, change, revenue and margin gain, ROI, NPV, intervals)"),
+  route(
+    "exportScenariosCsv",
+    "scenarios.csv",
+    "Saved scenarios side by side as CSV (name, note, change, revenue and margin gain, ROI, NPV, intervals)",
+  ),
   async (c) => {
     const ws = c.var.workspaceId;
     const r = await viaRoute(c, scenarios, `/api/workspaces/${ws}/scenarios`);

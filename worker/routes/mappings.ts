@@ -19,6 +19,7 @@ mappings.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/mappings",
+    operationId: "listMappings",
     tags: ["datasets"],
     summary: "Column mappings remembered from stored uploads (per kind and header row), newest first",
     description:

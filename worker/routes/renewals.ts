@@ -57,6 +57,7 @@ renewals.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/renewals",
+    operationId: "listRenewalsAhead",
     tags: ["linking"],
     summary: "Accounts renewing within the next withinDays days, with p(renew) from the newest logistic model and ARR at risk",
     description:
@@ -81,6 +82,7 @@ renewals.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/renewals.csv",
+    operationId: "exportRenewalsCsv",
     tags: ["exports"],
     summary: "The renewals ahead as CSV (same query as GET .../renewals)",
     description: "Text cells starting with = + - @ are prefixed with a single quote.",

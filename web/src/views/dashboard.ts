@@ -1,11 +1,12 @@
 /** Dashboard: NPS / CSAT / CES with intervals, trend by month, breakdowns, and the join report. */
-import { api, wsPath } from "../api";
+import { client, ok } from "../api";
+import type { JoinReport, Metrics, MetricsAnswer, MetricsQuery } from "../api-types";
 import { renderBreakdown } from "../charts/breakdown";
 import { canvasBox } from "../charts/registry";
 import { renderTrend } from "../charts/trend";
 import { field, h, help, kpi, numberInput, select, table } from "../dom";
 import { ci, int, num } from "../format";
-import { npsBenchmarks, type M, type Metrics } from "../metrics";
+import { npsBenchmarks } from "../metrics";
 import { wsHash } from "../router";
 import { pref, setPref } from "../store";
 import { heading, loadWorkspace } from "../workspace";
@@ -21,11 +22,11 @@ type Key = "nps" | "csat" | "ces";
 const KEYS: Key[] = ["nps", "csat", "ces"];
 const LABEL: Record<Key, string> = { nps: "NPS", csat: "CSAT %", ces: "CES" };
 const UNIT: Record<Key, string> = { nps: "NPS points (−100..100)", csat: "% positive answers", ces: "mean answer (1-7)" };
-const nOf = (m: M | undefined, k: Key) => m?.[k]?.n ?? 0;
+const nOf = (m: Metrics | undefined, k: Key) => m?.[k]?.n ?? 0;
 /** The headline value of a metric: NPS and CSAT scores, CES mean. */
-const valueOf = (m: M, k: Key) => (k === "ces" ? m.ces?.mean : m[k]?.score) ?? null;
+const valueOf = (m: Metrics, k: Key) => (k === "ces" ? m.ces?.mean : m[k]?.score) ?? null;
 
-function kpis(o: M, present: Key[]): HTMLElement {
+function kpis(o: Metrics, present: Key[]): HTMLElement {
   const cards: HTMLElement[] = [];
   if (present.includes("nps"))
     cards.push(kpi("NPS", num(o.nps?.score, 1), `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`, HELP.nps));
@@ -55,7 +56,7 @@ function kpis(o: M, present: Key[]): HTMLElement {
   );
 }
 
-function breakdownCard(title: string, id: string, m: Metrics | null, k: Key, what: string): HTMLElement {
+function breakdownCard(title: string, id: string, m: MetricsAnswer | null, k: Key, what: string): HTMLElement {
   const groups = (m?.groups ?? []).filter((g) => nOf(g, k) > 0);
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
   const keyed = groups.filter((g) => g.key !== "(none)");
@@ -106,17 +107,19 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   const region = pref<string>(ws, "region", "");
   const compare = pref<string>(ws, "compare", "");
   const filters = { from, to, segment, region };
-  const get = (by?: string, extra: Record<string, string> = {}) =>
-    api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by, ...filters, ...extra } }).catch(() => null);
+  // Empty filters are left out of the query (the server reads "from=" as a date to parse).
+  const query: MetricsQuery = { from: from || undefined, to: to || undefined, segment: segment || undefined, region: region || undefined };
+  const get = (by?: MetricsQuery["by"], extra: Pick<MetricsQuery, "compare"> = {}) =>
+    ok(client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by, ...query, ...extra } } })).catch(() => null);
   const period = pref<"month" | "quarter">(ws, "period", "month");
   const [overall, byMonth, bySegment, byTouchpoint, segments, regions] = hasResponses
     ? await Promise.all([
-        get(undefined, compare && from && to ? { compare } : {}),
+        get(undefined, (compare === "previous" || compare === "year") && from && to ? { compare } : {}),
         get(period),
         get("segment"),
         get("touchpoint"),
-        api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by: "segment" } }).catch(() => null),
-        api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by: "region" } }).catch(() => null),
+        ok(client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by: "segment" } } })).catch(() => null),
+        ok(client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by: "region" } } })).catch(() => null),
       ])
     : [null, null, null, null, null, null];
   const present = overall ? KEYS.filter((k) => nOf(overall.overall, k) > 0) : [];
@@ -167,9 +170,9 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   main.replaceChildren(...parts);
 }
 
-const keysOf = (m: Metrics | null) => (m?.groups ?? []).map((g) => g.key).filter((k) => k !== "(none)");
+const keysOf = (m: MetricsAnswer | null) => (m?.groups ?? []).map((g) => g.key).filter((k) => k !== "(none)");
 
-type Comparison = NonNullable<Metrics["comparison"]>;
+type Comparison = NonNullable<MetricsAnswer["comparison"]>;
 
 function comparisonCard(c: Comparison, present: Key[]): HTMLElement {
   const digits = (k: Key) => (k === "ces" ? 2 : 1);
@@ -210,8 +213,8 @@ function comparisonCard(c: Comparison, present: Key[]): HTMLElement {
 
 function trendCard(
   ws: string,
-  m: Metrics,
-  benchmarks: unknown,
+  m: MetricsAnswer,
+  benchmarks: MetricsAnswer["benchmarks"],
   period: string,
   present: Key[],
   chosen: Key,
@@ -336,16 +339,12 @@ function trendCard(
   );
 }
 
-function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
+function joinCard(j: JoinReport): HTMLElement {
   const card = h(
     "section",
     { class: "card", "aria-labelledby": "join-title", id: "join-report" },
     h("h2", { id: "join-title" }, "How the files join"),
   );
-  if (!j) {
-    card.appendChild(h("p", { class: "muted" }, "Upload both an accounts file and a responses file to see how they match."));
-    return card;
-  }
   card.append(
     h(
       "div",
@@ -385,7 +384,7 @@ function filterForm(
   regions: string[],
   present: Key[],
   metric: Key,
-  byMonth: Metrics | null,
+  byMonth: MetricsAnswer | null,
 ): HTMLElement {
   const from = h("input", { type: "date", id: "range-from", value: f.from });
   const to = h("input", { type: "date", id: "range-to", value: f.to });

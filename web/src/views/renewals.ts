@@ -2,7 +2,8 @@
  * Renewals ahead: accounts renewing in the next 30 / 90 / 180 days with their predicted renewal probability (newest
  * logistic renewal model), ARR at risk = ARR × (1 − p), satisfaction and responses; sortable, exportable (CSV).
  */
-import { api, download, latestGuard, wsPath } from "../api";
+import { client, download, latestGuard, ok } from "../api";
+import type { Renewals } from "../api-types";
 import { field, h, help, kpi, select } from "../dom";
 import { errorBox } from "../errors";
 import { int, money, num, pct } from "../format";
@@ -11,27 +12,7 @@ import { pref, setPref } from "../store";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
-interface Row {
-  accountId: string;
-  renewalDate: string;
-  daysToRenewal: number;
-  arr: number;
-  segment: string | null;
-  region: string | null;
-  pRenew: number | null;
-  arrAtRisk: number | null;
-  nps: number | null;
-  csat: number | null;
-  responses: number;
-}
-interface Renewals {
-  asOf: string;
-  withinDays: number;
-  model: { id: string; createdAt: string } | null;
-  accounts: Row[];
-  totals: { accounts: number; arr: number; arrAtRisk: number | null; withoutPrediction: number };
-  warnings: string[];
-}
+type Row = Renewals["accounts"][number];
 
 type SortKey = keyof Row;
 const COLUMNS: [SortKey, string, boolean][] = [
@@ -66,14 +47,14 @@ export async function renewalsView(main: HTMLElement, { ws }: ScreenCtx): Promis
   let desc = pref<boolean>(ws, "renewalsDesc", true);
   const next = latestGuard();
 
-  const query = () => ({ withinDays: within.value, asOf: asOf.value || undefined });
+  const query = () => ({ withinDays: Number(within.value), asOf: asOf.value || undefined });
   async function load() {
     const current = next();
     setPref(ws, "renewalsWithin", within.value);
     setPref(ws, "renewalsAsOf", asOf.value);
     out.replaceChildren(h("p", { class: "muted" }, "Loading renewals…"));
     try {
-      const r = await api<Renewals>(wsPath(ws, "/renewals"), { ws, query: query() });
+      const r = await ok(client.GET("/api/workspaces/{ws}/renewals", { params: { path: { ws }, query: query() } }));
       if (!current()) return;
       data = r;
       draw();
@@ -199,9 +180,10 @@ export async function renewalsView(main: HTMLElement, { ws }: ScreenCtx): Promis
       class: "secondary",
       id: "export-renewals",
       onclick: () => {
-        const q = new URLSearchParams({ withinDays: within.value });
-        if (asOf.value) q.set("asOf", asOf.value);
-        void download(wsPath(ws, `/export/renewals.csv?${q}`), ws, `renewals-${within.value}d.csv`).catch((e) => out.prepend(errorBox(e)));
+        void download(
+          client.GET("/api/workspaces/{ws}/export/renewals.csv", { params: { path: { ws }, query: query() }, parseAs: "blob" }),
+          `renewals-${within.value}d.csv`,
+        ).catch((e) => out.prepend(errorBox(e)));
       },
     },
     "Download CSV",
