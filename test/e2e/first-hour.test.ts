@@ -293,7 +293,8 @@ describe("renewals ahead and the scenario workflow", () => {
     expect(await s.page.locator("button", { hasText: "Rename / note" }).count()).toBe(1);
 
     await s.page.goto(`${base}/#/w/${ws.id}/whatif`);
-    const slider = s.page.locator("#whatif-nps");
+    // The default NPS lever (score points); the answer-points slider is hidden until that mode is chosen.
+    const slider = s.page.locator("#whatif-nps-score");
     await slider.waitFor();
     const before = await slider.inputValue();
     const box = (await slider.boundingBox())!;
