@@ -1,6 +1,7 @@
 import { blockKey, type DatasetKind, rawKey } from "./datasets";
 import { accountRollupKey } from "./account-rollup";
 import type { Env } from "../env";
+import type { SurveyType } from "../intake/cells";
 import type { UploadSpec } from "../intake/upload";
 import { rollupKey } from "../metrics/rollup";
 
@@ -57,6 +58,7 @@ export interface StoredSpec {
   mapping: Record<string, string>;
   sheet?: string;
   csatScale: number;
+  surveyType?: SurveyType;
   contentType: string | null;
 }
 
@@ -69,6 +71,7 @@ export function uploadSpec(up: UploadRow): UploadSpec & { contentType: string | 
     mapping: s.mapping,
     sheet: s.sheet,
     csatScale: s.csatScale,
+    surveyType: s.surveyType,
     dryRun: false,
     contentType: s.contentType,
   };

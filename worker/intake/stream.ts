@@ -6,7 +6,8 @@ import { parseCsv } from "./csv";
 import { CsvChunker, guessLineBreak } from "./csv-chunker";
 import { CHECK_CHARS, checkBinary, type Encoding, encodingOf, HEAD_BYTES, sniffFormat } from "./decode";
 import { guessDelimiter } from "./delimiter";
-import { type TableLimits, TableIntake } from "./table";
+import type { SurveyType } from "./cells";
+import { type SurveyTypeCounts, type TableLimits, TableIntake } from "./table";
 import { parseXlsx } from "./xlsx";
 
 /**
@@ -25,6 +26,8 @@ export interface StreamIntakeOptions {
   mapping: Record<string, string>;
   sheet?: string;
   csatScale: number;
+  /** Responses: the survey type of rows that do not say (TableOptions.surveyType). */
+  surveyType?: SurveyType;
   limits: TableLimits;
   /** Bytes allowed in total (413 too_large beyond). */
   maxBytes: number;
@@ -49,6 +52,8 @@ export interface StreamIntakeResult {
   sheet?: string;
   preview: { headers: string[]; rows: string[][] };
   blockRows: number;
+  /** Responses: rows of each survey type. */
+  surveyTypes?: SurveyTypeCounts;
 }
 
 /** Text held without a row boundary beyond this means a quote that never closes (a legal row is ≤ columns × cell limit). */
@@ -159,6 +164,7 @@ function newTable(o: StreamIntakeOptions, decimalComma: boolean): TableIntake {
     kind: o.kind,
     mapping: o.mapping,
     csatScale: o.csatScale,
+    surveyType: o.surveyType,
     decimalComma,
     limits: o.limits,
     onBlock: (block) => {
@@ -186,6 +192,7 @@ function xlsxPass(bytes: Uint8Array, o: StreamIntakeOptions): StreamIntakeResult
     sheet,
     preview: { headers: table.headers, rows: table.preview },
     blockRows,
+    ...(out.surveyTypes ? { surveyTypes: out.surveyTypes } : {}),
   };
 }
 
@@ -304,6 +311,7 @@ async function csvPass(
     delimiter,
     preview: { headers: t.headers, rows: t.preview },
     blockRows,
+    ...(out.surveyTypes ? { surveyTypes: out.surveyTypes } : {}),
   };
 }
 

@@ -171,6 +171,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       mapping: spec.mapping,
       sheet: spec.sheet,
       csatScale: spec.csatScale,
+      surveyType: spec.surveyType,
       limits: { ...uploadLimits(env), maxRows: limit(env, "MAX_JOB_ROWS", 20_000_000) },
       maxBytes: up.total_bytes,
       writer,

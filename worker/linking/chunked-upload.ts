@@ -17,6 +17,8 @@ import {
 } from "../data/uploads-store";
 import { type Env, limit } from "../env";
 import { ApiError } from "../errors";
+import type { SurveyType } from "../intake/cells";
+import { surveyTypeFor } from "../intake/upload";
 
 /**
  * Chunked uploads for files over the body limit (MAX_UPLOAD_BYTES): start, send parts of at most the
@@ -48,6 +50,7 @@ export interface UploadStart {
   mapping?: Record<string, string>;
   sheet?: string;
   csatScale?: number;
+  surveyType?: SurveyType;
   contentType?: string;
   totalBytes: number;
 }
@@ -64,7 +67,14 @@ export async function startUpload(env: Env, ws: string, b: UploadStart): Promise
   }
   const partBytes = limit(env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
   const id = newId("u");
-  const spec: StoredSpec = { mapping: b.mapping ?? {}, sheet: b.sheet, csatScale: b.csatScale ?? 5, contentType: b.contentType ?? null };
+  surveyTypeFor(b.kind, b.surveyType);
+  const spec: StoredSpec = {
+    mapping: b.mapping ?? {},
+    sheet: b.sheet,
+    csatScale: b.csatScale ?? 5,
+    ...(b.surveyType ? { surveyType: b.surveyType } : {}),
+    contentType: b.contentType ?? null,
+  };
   const name = b.name?.trim() || `${b.kind} ${new Date().toISOString().slice(0, 10)}`;
   await insertUpload(env, { id, ws, kind: b.kind, name, spec, totalBytes: b.totalBytes });
   return { uploadId: id, partBytes, parts: Math.ceil(b.totalBytes / partBytes) };

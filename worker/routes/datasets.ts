@@ -4,8 +4,8 @@ import { requireRole } from "../auth";
 import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/datasets";
 import { notFound } from "../errors";
 import { parseMappingParam } from "../intake/mapping";
-import { handleUpload, previewJson } from "../intake/upload";
-import { DatasetKindSchema, DatasetSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
+import { handleUpload, previewJson, surveyTypeFor } from "../intake/upload";
+import { DatasetKindSchema, DatasetSchema, errorResponses, SurveyTypeOption, WsIdParams, WsParam } from "./schemas";
 
 const datasets = newRouter();
 
@@ -25,6 +25,7 @@ const UploadQuery = z.object({
       description: "Responses: top of the CSAT scale (answers 1..csatScale; positive = top two boxes). Default 5.",
       example: "5",
     }),
+  surveyType: SurveyTypeOption,
   dryRun: z.enum(["true", "false"]).optional().openapi({
     description: "true: validate and answer 200 with the would-be dataset (id null) and a preview of the first 20 rows; store nothing.",
   }),
@@ -75,7 +76,8 @@ datasets.openapi(
     const q = c.req.valid("query");
     const mapping = parseMappingParam(q.mapping);
     const csatScale = q.csatScale ? Number(q.csatScale) : 5;
-    const spec = { kind: q.kind, name: q.name, mapping, sheet: q.sheet, csatScale, dryRun: q.dryRun === "true" };
+    const surveyType = surveyTypeFor(q.kind, q.surveyType);
+    const spec = { kind: q.kind, name: q.name, mapping, sheet: q.sheet, csatScale, surveyType, dryRun: q.dryRun === "true" };
     const out = await handleUpload(c, spec);
     if (!out.meta) return c.json(previewJson(spec, out.name, out.result), 200);
     return c.json(datasetJson(out.meta), 201);

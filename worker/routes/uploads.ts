@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { abortUpload, completeUpload, putUploadPart, startUpload } from "../linking/chunked-upload";
-import { DatasetKindSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
+import { DatasetKindSchema, errorResponses, SurveyTypeOption, WsIdParams, WsParam } from "./schemas";
 
 /** Chunked uploads: the routes of worker/linking/chunked-upload.ts. */
 const uploads = newRouter();
@@ -24,6 +24,7 @@ const StartBody = z
       .openapi({ description: 'As the upload\'s `mapping`: {"canonical_name": "Header In File"}' }),
     sheet: z.string().max(200).optional(),
     csatScale: z.number().int().min(3).max(10).optional(),
+    surveyType: SurveyTypeOption,
     contentType: z.string().max(200).optional().openapi({ description: "Content type of the whole file (text/csv, or the xlsx type)" }),
     totalBytes: z.number().int().positive().openapi({ description: "Size of the whole file in bytes" }),
   })

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { call, createWorkspace, type ErrorJson, upload } from "./helpers";
+
+type M = {
+  nps: { score: number | null; promoters: number; passives: number; detractors: number; n: number; ci95: [number, number] | null };
+  csat: { score: number | null; n: number; ci95: [number, number] | null };
+};
+type MetricsJson = { overall: M; groups: ({ key: string } & M)[]; benchmarks: { npsSurveyType: string; note: string } };
+
+const Z = 1.959963984540054; // scipy.stats.norm.ppf(0.975)
+/** NPS interval by hand from the counts (docs/methods.md#nps): score ± z · 100 · √((p + d − (p − d)²)/n). */
+const npsCi = (p: number, d: number, n: number): [number, number] => {
+  const s = 100 * ((p - d) / n);
+  const se = 100 * Math.sqrt((p / n + d / n - ((p - d) / n) ** 2) / n);
+  return [s - Z * se, s + Z * se];
+};
+const near = (a: number | null | undefined, b: number) => expect(Math.abs((a as number) - b)).toBeLessThanOrEqual(1e-9);
+
+/*
+ * 12 responses: 6 relationship (spelled relationship / rNPS / Relationship / r), 5 transactional (transactional /
+ * tNPS / T), 1 with a blank type (unspecified: no upload default). Counted by hand (NPS: promoter 9-10, passive 7-8,
+ * detractor 0-6; CSAT positive = 4 or 5 on 1-5):
+ *   relationship  NPS 10 9 8 6 3 10 → P 3, Pa 1, D 2, n 6 → +16.67;  CSAT 5 4 3 2 1 5 → 3 of 6 positive = 50%
+ *   transactional NPS 4 7 9 2 5     → P 1, Pa 1, D 3, n 5 → −40;     CSAT 2 3 5 1 4   → 2 of 5 positive = 40%
+ *   unspecified   NPS 9             → P 1;                           CSAT 5            → 1 of 1
+ *   pooled (all 12)                 → P 5, Pa 2, D 5, n 12 → 0;      CSAT 6 of 12 positive = 50%
+ * (the pooled NPS 0 is not the mean of the two types' NPS, −11.67: the overall figure is a pooled count).
+ */
+const MIXED =
+  "account_id,date,nps,csat,touchpoint,Survey Type\n" +
+  "A1,2025-01-10,10,5,,relationship\n" +
+  "A2,2025-01-12,9,4,,rNPS\n" +
+  "A3,2025-02-01,8,3,,Relationship\n" +
+  "A4,2025-02-03,6,2,,relationship\n" +
+  "A1,2025-04-01,3,1,,r\n" +
+  "A2,2025-04-02,10,5,,relationship\n" +
+  "A1,2025-01-15,4,2,support,transactional\n" +
+  "A2,2025-02-15,7,3,support,tNPS\n" +
+  "A3,2025-03-15,9,5,onboarding,T\n" +
+  "A4,2025-03-16,2,1,support,transactional\n" +
+  "A1,2025-05-01,5,4,onboarding,transactional\n" +
+  "A3,2025-05-02,9,5,support,\n";
+
+const get = async (ws: { id: string; token: string }, q: string) => {
+  const res = await call(`/api/workspaces/${ws.id}/metrics?${q}`, { token: ws.token });
+  expect(res.status).toBe(200);
+  return (await res.json()) as MetricsJson;
+};
+
+describe("survey type: intake, metrics by survey type", () => {
+  it("per-type NPS, CSAT and counts equal the hand count; the overall figure is the pooled count", async () => {
+    const ws = await createWorkspace();
+    const up = await upload(ws, "kind=responses", MIXED);
+    expect(up.status).toBe(201);
+    const d = (await up.json()) as { columns: { name: string; type: string; source: string }[]; options: Record<string, unknown> };
+    expect(d.columns.find((c) => c.name === "survey_type")).toEqual({ name: "survey_type", type: "survey type", source: "Survey Type" });
+    expect(d.options.surveyTypes).toEqual({ relationship: 6, transactional: 5, unspecified: 1 });
+
+    const m = await get(ws, "by=surveyType");
+    expect(m.groups.map((g) => g.key)).toEqual(["relationship", "transactional", "(none)"]);
+    const [rel, tr, none] = m.groups;
+    expect([rel.nps.promoters, rel.nps.passives, rel.nps.detractors, rel.nps.n]).toEqual([3, 1, 2, 6]);
+    near(rel.nps.score, 100 / 6);
+    near(rel.nps.ci95![0], npsCi(3, 2, 6)[0]);
+    near(rel.nps.ci95![1], npsCi(3, 2, 6)[1]);
+    expect(rel.csat.n).toBe(6);
+    near(rel.csat.score, 50);
+    expect([tr.nps.promoters, tr.nps.passives, tr.nps.detractors, tr.nps.n]).toEqual([1, 1, 3, 5]);
+    near(tr.nps.score, -40);
+    near(tr.nps.ci95![1], npsCi(1, 3, 5)[1]);
+    near(tr.csat.score, 40);
+    expect(none.nps.n).toBe(1);
+    expect([m.overall.nps.promoters, m.overall.nps.passives, m.overall.nps.detractors, m.overall.nps.n]).toEqual([5, 2, 5, 12]);
+    near(m.overall.nps.score, 0);
+    near(m.overall.csat.score, 50);
+    expect(m.overall.csat.n).toBe(12);
+    expect(m.benchmarks.npsSurveyType).toBe("relationship");
+
+    // The surveyType filter: from the rollup (touchpoint) and from the scan (segment needs the accounts join).
+    const t = await get(ws, "by=touchpoint&surveyType=transactional");
+    near(t.overall.nps.score, -40);
+    // support: NPS 4 7 2 → P 0, D 2, n 3 → −66.67; onboarding: 9 5 → P 1, D 1 → 0 (the blank-type support row is left out).
+    expect(t.groups.map((g) => [g.key, g.nps.n])).toEqual([
+      ["onboarding", 2],
+      ["support", 3],
+    ]);
+    near(t.groups[1].nps.score, -200 / 3);
+    expect((await upload(ws, "kind=accounts", "account_id,arr,segment\nA1,10,SMB\nA2,20,SMB\nA3,30,Ent\nA4,40,Ent\n")).status).toBe(201);
+    const s = await get(ws, "by=segment&surveyType=relationship");
+    // relationship by segment: SMB = A1, A2 → NPS 10 9 3 10 (P 3, D 1, n 4 → +50); Ent = A3, A4 → 8 6 (D 1, n 2 → −50).
+    expect(s.groups.map((g) => [g.key, g.nps.n])).toEqual([
+      ["Ent", 2],
+      ["SMB", 4],
+    ]);
+    near(s.groups[0].nps.score, -50);
+    near(s.groups[1].nps.score, 50);
+    near(s.overall.nps.score, 100 / 6);
+  });
+
+  it("a file without the column takes the upload's surveyType (shown in the dry run); blanks take it too, with a warning", async () => {
+    const ws = await createWorkspace();
+    const plain = "account_id,nps\nA1,10\nA2,3\nA3,8\n";
+    const dry = await upload(ws, "kind=responses&dryRun=true&surveyType=transactional", plain);
+    expect(dry.status).toBe(200);
+    const p = (await dry.json()) as { options: Record<string, unknown>; columns: { name: string; source: string | null }[] };
+    expect(p.options.surveyType).toBe("transactional");
+    expect(p.options.surveyTypes).toEqual({ relationship: 0, transactional: 3, unspecified: 0 });
+    expect(p.columns.find((c) => c.name === "survey_type")).toEqual({ name: "survey_type", type: "survey type", source: null });
+    expect((await upload(ws, "kind=responses&surveyType=transactional", plain)).status).toBe(201);
+    const m = await get(ws, "by=surveyType");
+    expect(m.groups.map((g) => [g.key, g.nps.n])).toEqual([["transactional", 3]]);
+
+    const withBlank = await upload(ws, "kind=responses&surveyType=relationship", "account_id,nps,type\nA1,10,tnps\nA2,3,\n");
+    expect(withBlank.status).toBe(201);
+    const w = (await withBlank.json()) as { warnings: string[]; options: Record<string, unknown> };
+    expect(w.options.surveyTypes).toEqual({ relationship: 1, transactional: 1, unspecified: 0 });
+    expect(w.warnings.some((x) => x.includes("1 blank cell(s) took the upload's survey type relationship"))).toBe(true);
+
+    // Without a column or a default: unspecified, counted in the overall figures only.
+    const ws2 = await createWorkspace();
+    const old = await upload(ws2, "kind=responses", plain);
+    expect(((await old.json()) as { options: Record<string, unknown> }).options.surveyTypes).toEqual({
+      relationship: 0,
+      transactional: 0,
+      unspecified: 3,
+    });
+    const m2 = await get(ws2, "by=surveyType");
+    expect(m2.groups.map((g) => [g.key, g.nps.n])).toEqual([["(none)", 3]]);
+    expect(m2.overall.nps.n).toBe(3);
+  });
+
+  it("an unknown survey type is a 422 naming row and column; surveyType on another kind is a 400", async () => {
+    const ws = await createWorkspace();
+    const res = await upload(ws, "kind=responses", "account_id,nps,program\nA1,10,relationship\nA2,3,quarterly pulse\n");
+    expect(res.status).toBe(422);
+    const e = (await res.json()) as ErrorJson;
+    expect(e.error.code).toBe("invalid_file");
+    expect(e.error.details).toEqual([
+      {
+        row: 3,
+        column: "survey_type",
+        message: '"quarterly pulse" is not a survey type (use relationship or transactional; rNPS / tNPS are read too) (header "program")',
+      },
+    ]);
+    const bad = await upload(ws, "kind=responses&surveyType=annual", "account_id,nps\nA1,10\n");
+    expect(bad.status).toBe(400);
+    const acc = await upload(ws, "kind=accounts&surveyType=relationship", "account_id,arr\nA1,10\n");
+    expect(acc.status).toBe(400);
+    expect(((await acc.json()) as ErrorJson).error.details[0].column).toBe("surveyType");
+  });
+});
