@@ -149,3 +149,104 @@ describe("survey type: intake, metrics by survey type", () => {
     expect(((await acc.json()) as ErrorJson).error.details[0].column).toBe("surveyType");
   });
 });
+
+type Model = { surveyType: string; nObs: number; coefficients: { term: string; estimate: number; stdError: number }[] };
+const post = (ws: { id: string; token: string }, path: string, body: unknown) =>
+  call(`/api/workspaces/${ws.id}/${path}`, {
+    method: "POST",
+    token: ws.token,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+/**
+ * 120 accounts, renewal drawn from a logistic in the account's relationship NPS (a fixed LCG, only to spread values);
+ * each account has one relationship response (touchpoint "annual survey") and two transactional ones (support,
+ * onboarding) whose scores are unrelated to renewal.
+ */
+function mixedBook() {
+  let x = 20261205;
+  const u = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let accounts = "account_id,arr,renewed\n";
+  const rel: string[] = [];
+  const tr: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    const nps = Math.floor(u() * 11);
+    const renewed = u() < 1 / (1 + Math.exp(-(-2 + 0.45 * nps))) ? 1 : 0;
+    accounts += `A${i},${1000 + 10 * i},${renewed}\n`;
+    rel.push(`A${i},${nps},${1 + Math.floor(u() * 5)},annual survey,relationship`);
+    for (const tp of ["support", "onboarding"]) tr.push(`A${i},${Math.floor(u() * 11)},${1 + Math.floor(u() * 5)},${tp},transactional`);
+  }
+  const head = "account_id,nps,csat,touchpoint,survey_type\n";
+  // Interleaved as an export would be: each relationship row among the transactional ones.
+  const mixed = rel.flatMap((r, i) => [tr[2 * i], r, tr[2 * i + 1]]);
+  return { accounts, mixed: head + mixed.join("\n") + "\n", relOnly: head + rel.join("\n") + "\n", transactional: tr.length };
+}
+
+describe("survey type: models and drivers", () => {
+  it("a model fitted with surveyType relationship equals the fit on a file of only the relationship responses (1e-9)", async () => {
+    const b = mixedBook();
+    const mixed = await createWorkspace();
+    const only = await createWorkspace();
+    for (const [ws, responses] of [
+      [mixed, b.mixed],
+      [only, b.relOnly],
+    ] as const) {
+      expect((await upload(ws, "kind=accounts", b.accounts)).status).toBe(201);
+      expect((await upload(ws, "kind=responses", responses)).status).toBe(201);
+    }
+    const spec = { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat"] };
+    const fit = async (ws: typeof mixed, extra: object) => {
+      const r = await post(ws, "models", { ...spec, ...extra });
+      expect(r.status).toBe(201);
+      return (await r.json()) as Model;
+    };
+    const a = await fit(mixed, { surveyType: "relationship" });
+    const ref = await fit(only, {});
+    expect(a.surveyType).toBe("relationship");
+    expect(a.nObs).toBe(120);
+    expect(ref.nObs).toBe(120);
+    for (let k = 0; k < ref.coefficients.length; k++) {
+      expect(a.coefficients[k].term).toBe(ref.coefficients[k].term);
+      expect(Math.abs(a.coefficients[k].estimate - ref.coefficients[k].estimate)).toBeLessThanOrEqual(1e-9);
+      expect(Math.abs(a.coefficients[k].stdError - ref.coefficients[k].stdError)).toBeLessThanOrEqual(1e-9);
+    }
+    // The default is relationship when the responses have some, and says so.
+    const dflt = await fit(mixed, {});
+    expect(dflt.surveyType).toBe("relationship");
+    expect(dflt.coefficients.map((c) => c.estimate)).toEqual(a.coefficients.map((c) => c.estimate));
+    // all pools the transactional answers into the account means: a different fit (this test can fail).
+    const all = await fit(mixed, { surveyType: "all" });
+    expect(all.surveyType).toBe("all");
+    expect(Math.abs(all.coefficients[1].estimate - a.coefficients[1].estimate)).toBeGreaterThan(1e-3);
+    // A file that does not say the survey type (as those stored before survey types): the default is all,
+    // and the same responses give the same fit.
+    expect(ref.surveyType).toBe("relationship"); // the relationship-only file says relationship
+    const noType = await createWorkspace();
+    expect((await upload(noType, "kind=accounts", b.accounts)).status).toBe(201);
+    const untyped = b.relOnly.replace(/,survey_type\n/, "\n").replace(/,relationship\n/g, "\n");
+    expect((await upload(noType, "kind=responses", untyped)).status).toBe(201);
+    const n = await fit(noType, {});
+    expect(n.surveyType).toBe("all");
+    for (let k = 0; k < ref.coefficients.length; k++) {
+      expect(Math.abs(n.coefficients[k].estimate - ref.coefficients[k].estimate)).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
+  it("drivers use transactional responses by default; surveyType all adds the relationship touchpoint", async () => {
+    const b = mixedBook();
+    const ws = await createWorkspace();
+    expect((await upload(ws, "kind=accounts", b.accounts)).status).toBe(201);
+    expect((await upload(ws, "kind=responses", b.mixed)).status).toBe(201);
+    const r = await post(ws, "drivers", { metric: "nps" });
+    expect(r.status).toBe(200);
+    const d = (await r.json()) as { surveyType: string; touchpoints: { touchpoint: string }[]; totals: { responsesUsed: number } };
+    expect(d.surveyType).toBe("transactional");
+    expect(d.touchpoints.map((t) => t.touchpoint).sort()).toEqual(["onboarding", "support"]);
+    expect(d.totals.responsesUsed).toBe(b.transactional); // 240 = 120 accounts × 2 transactional responses
+    const all = (await (await post(ws, "drivers", { metric: "nps", surveyType: "all" })).json()) as typeof d;
+    expect(all.surveyType).toBe("all");
+    expect(all.touchpoints.map((t) => t.touchpoint).sort()).toEqual(["annual survey", "onboarding", "support"]);
+    expect(all.totals.responsesUsed).toBe(360);
+  });
+});

@@ -1,5 +1,6 @@
 import { newId } from "../auth";
 import type { Env } from "../env";
+import type { SurveyChoice } from "./join";
 
 /** D1 storage of fitted models and saved scenarios (migrations/0003_models_scenarios.sql). */
 
@@ -12,6 +13,11 @@ export interface StoredModel {
   result: Record<string, unknown> & { terms: string[]; predictors: string[]; design: { levels: Record<string, string[]> } };
   datasets: { accounts: string; responses: string | null };
   createdAt: string;
+}
+
+/** The responses a model's account means were built from; models stored before survey types used all. */
+export function modelSurveyType(m: StoredModel): SurveyChoice {
+  return (m.result.surveyType as SurveyChoice | undefined) ?? "all";
 }
 
 interface ModelRow {

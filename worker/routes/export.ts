@@ -7,7 +7,7 @@ import { ApiError, notFound } from "../errors";
 import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
 import { clvCsvStream, runClvColumns } from "../linking/clv-run";
 import { csvCell } from "../render/csv";
-import { getModel, getScenario } from "../data/models-store";
+import { getModel, getScenario, modelSurveyType } from "../data/models-store";
 import { errorResponses as errors, WsParam } from "./schemas";
 
 /** CSV exports: accounts with their features and predictions (and the CLV export, see clv.ts). */
@@ -43,7 +43,7 @@ exportsRouter.openapi(
     if (q.scenario && !scenario) throw notFound("scenario");
     const model = await getModel(c.env, ws, scenario ? scenario.modelId : q.model!);
     if (!model) throw notFound("model");
-    const joined = await loadJoinedAccounts(c.env, ws);
+    const joined = await loadJoinedAccounts(c.env, ws, modelSurveyType(model));
     // The design a block of rows at a time, and the CSV streamed block by block: never the whole book in memory.
     const terms = (model.result.terms as string[] | undefined)?.length ?? 1;
     const blockRows = modelBlockRows(c.env, joined.numeric.arr?.length ?? 0, terms) || EXPORT_BLOCK_ROWS;

@@ -10,8 +10,8 @@ import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "../linking/frame";
 import { ModelSchema } from "../linking/schemas";
-import { getModel, insertModel, listModels, type StoredModel } from "../data/models-store";
-import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
+import { getModel, insertModel, listModels, modelSurveyType, type StoredModel } from "../data/models-store";
+import { errorResponses as errors, SurveyChoiceSchema, WsIdParams, WsParam } from "./schemas";
 
 /** Models on the workspace's joined accounts (docs/api.md#models). */
 const models = newRouter();
@@ -29,6 +29,11 @@ const FitRequest = z
     name: z.string().max(200).optional(),
     horizonYears: z.number().int().min(1).max(30).default(3).openapi({ description: "Horizon of the translation's money (years)" }),
     annualDiscountRate: z.number().min(0).max(1).default(0),
+    surveyType: SurveyChoiceSchema.optional().openapi({
+      description:
+        "Which responses make each account's mean nps / csat / ces: default relationship when the responses have any " +
+        "(account health), else all. Unspecified responses count only in all. The answer's surveyType says what was used.",
+    }),
     validationSeed: z
       .number()
       .int()
@@ -76,7 +81,7 @@ models.openapi(
       throw new ApiError(400, "duplicate_predictors", "Each predictor may appear once.", [{ column: "predictors", message: "duplicates" }]);
     }
     const ws = c.var.workspaceId;
-    const joined = await loadJoinedAccounts(c.env, ws);
+    const joined = await loadJoinedAccounts(c.env, ws, req.surveyType);
     const data = accountFrame(joined);
     for (const name of [req.outcome, ...req.predictors]) {
       if (!(name in data)) {
@@ -140,7 +145,13 @@ models.openapi(
       kind: fit.kind,
       outcome: fit.outcome,
       spec: req,
-      result: { ...fit, translation, validation, data: { datasets: joined.datasets, join: joined.report, csatScale: joined.csatScale } },
+      result: {
+        ...fit,
+        surveyType: joined.surveyType,
+        translation,
+        validation,
+        data: { datasets: joined.datasets, join: joined.report, csatScale: joined.csatScale },
+      },
       datasets: joined.datasets,
     });
     // Says (outside the body, which is the same either way) that the design was built in blocks of this many rows.
@@ -221,7 +232,7 @@ models.openapi(
   async (c) => {
     const m = await getModel(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!m) throw notFound("model");
-    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
+    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId, modelSurveyType(m));
     // Above MODEL_BLOCK_CELLS the design is never held whole (see POST .../models): it cannot go to a browser either.
     const accounts = joined.numeric.arr?.length ?? 0;
     const terms = (m.result.terms as string[] | undefined)?.length ?? 1;
