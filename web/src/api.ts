@@ -167,6 +167,7 @@ export interface ChunkedSpec {
   name?: string;
   mapping?: Record<string, string>;
   csatScale?: number;
+  surveyType?: string;
   contentType: string;
 }
 

@@ -35,6 +35,8 @@ export interface ModelResult {
   model?: string;
   outcome: string;
   predictors?: string[];
+  /** Responses behind the account means (absent on models fitted before survey types: all). */
+  surveyType?: "relationship" | "transactional" | "all";
   nObs: number;
   excluded: number;
   terms?: string[];

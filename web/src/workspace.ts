@@ -19,6 +19,7 @@ export interface DatasetMeta {
   created_at?: string;
   warnings?: string[];
   status?: string;
+  options?: { surveyType?: string; surveyTypes?: { relationship: number; transactional: number; unspecified: number } };
 }
 export interface JoinReport {
   accounts: number;

@@ -47,6 +47,20 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     "nonrobust",
     { id: "model-cov" },
   );
+  // Account health reads relationship responses when there are some (the API's default, said here and changeable).
+  const counts = newest(w, "responses")?.options?.surveyTypes;
+  const surveyType = select(
+    [
+      ["relationship", `Relationship responses${counts ? ` (${int(counts.relationship)})` : ""}`],
+      ["transactional", `Transactional responses${counts ? ` (${int(counts.transactional)})` : ""}`],
+      [
+        "all",
+        `All responses${counts ? ` (${int(counts.relationship + counts.transactional + counts.unspecified)}, any survey type)` : ""}`,
+      ],
+    ],
+    counts && counts.relationship > 0 ? "relationship" : "all",
+    { id: "model-survey-type" },
+  );
   const defaults = new Set(["nps", "csat", "log_arr", "segment"]);
   const boxes = opts.map((o) => {
     const cb = h("input", { type: "checkbox", id: `pred-${o.name}`, value: o.name, checked: defaults.has(o.name) });
@@ -62,10 +76,10 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   const form = h(
     "form",
     { id: "model-form" },
-    h("div", { class: "row" }, field("Outcome", outcome), field("Standard errors", covariance)),
+    h("div", { class: "row" }, field("Outcome", outcome), field("Standard errors", covariance), field("NPS / CSAT / CES from", surveyType)),
     h("fieldset", {}, h("legend", {}, "Predictors"), h("div", { class: "row" }, boxes)),
     help(
-      "Logistic regression for renewed (0/1), linear otherwise. NPS, CSAT and CES are each account's mean of its survey answers (0-10, 1-5, 1-7); log_arr = ln(ARR) controls for size; text columns such as segment become categories against the alphabetically first level. Accounts missing any chosen value are left out and counted.",
+      "Logistic regression for renewed (0/1), linear otherwise. NPS, CSAT and CES are each account's mean of its survey answers (0-10, 1-5, 1-7), from the survey type chosen: relationship surveys (account health, asked every quarter or year) by default when the responses have some, as they are what links to renewal; transactional answers (after a support case or purchase) would average touchpoint moments into account health. All = every response, including those whose file did not give a survey type. log_arr = ln(ARR) controls for size; text columns such as segment become categories against the alphabetically first level. Accounts missing any chosen value are left out and counted.",
       "What goes into the model?",
     ),
     h("div", { class: "row" }, h("button", { type: "submit", id: "model-fit" }, "Fit model")),
@@ -82,7 +96,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     try {
       const m = await api<ModelResult>(wsPath(ws, "/models"), {
         ws,
-        body: { kind, outcome: outcome.value, predictors, covariance: covariance.value },
+        body: { kind, outcome: outcome.value, predictors, covariance: covariance.value, surveyType: surveyType.value },
       });
       status.replaceChildren();
       history.replaceState(null, "", wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`));
@@ -157,6 +171,12 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   }
 }
 
+const SURVEY_USED: Record<string, string> = {
+  relationship: "relationship (account means of relationship NPS / CSAT / CES)",
+  transactional: "transactional (account means of transactional NPS / CSAT / CES)",
+  all: "all (every response, any survey type)",
+};
+
 /** The summary block, coefficient table, forest plot, translation and validation of one model. */
 export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void {
   const logistic = m.kind === "logistic";
@@ -175,6 +195,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
       ],
       ["Converged:", f.converged === undefined ? "—" : String(f.converged), "Log-Likelihood:", num(f.logLik, 2)],
       ["AIC:", num(f.aic, 2), "BIC:", num(f.bic, 2)],
+      ["Survey responses:", h("span", { id: "model-used-survey-type" }, SURVEY_USED[m.surveyType ?? "all"]), "", ""],
     ],
     { cls: "coef summary", noHead: true },
   );
@@ -203,6 +224,13 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
       "section",
       { class: "card", "aria-labelledby": "tr-title", id: "translation" },
       h("h2", { id: "tr-title" }, "In plain language"),
+      h(
+        "p",
+        { class: "small muted", id: "translation-survey-type" },
+        m.surveyType && m.surveyType !== "all"
+          ? `NPS, CSAT and CES points here are points of each account's mean ${m.surveyType} survey answer (${m.surveyType} NPS 0-10, CSAT, CES).`
+          : "NPS, CSAT and CES points here are points of each account's mean answer over all its responses (any survey type).",
+      ),
       tr.length
         ? h(
             "ul",
