@@ -180,7 +180,13 @@ function mixedBook() {
   const head = "account_id,nps,csat,touchpoint,survey_type\n";
   // Interleaved as an export would be: each relationship row among the transactional ones.
   const mixed = rel.flatMap((r, i) => [tr[2 * i], r, tr[2 * i + 1]]);
-  return { accounts, mixed: head + mixed.join("\n") + "\n", relOnly: head + rel.join("\n") + "\n", transactional: tr.length };
+  return {
+    accounts,
+    mixed: head + mixed.join("\n") + "\n",
+    relOnly: head + rel.join("\n") + "\n",
+    transactional: tr.length,
+    relScores: rel.map((r) => Number(r.split(",")[1])),
+  };
 }
 
 describe("survey type: models and drivers", () => {
@@ -248,5 +254,60 @@ describe("survey type: models and drivers", () => {
     expect(all.surveyType).toBe("all");
     expect(all.touchpoints.map((t) => t.touchpoint).sort()).toEqual(["annual survey", "onboarding", "support"]);
     expect(all.totals.responsesUsed).toBe(360);
+  });
+
+  it("segments group accounts on their relationship answers by default, and say so", async () => {
+    const b = mixedBook();
+    const ws = await createWorkspace();
+    expect((await upload(ws, "kind=accounts", b.accounts)).status).toBe(201);
+    expect((await upload(ws, "kind=responses", b.mixed)).status).toBe(201);
+    const r = await call(`/api/workspaces/${ws.id}/segments?by=nps&tiers=1`, { token: ws.token });
+    expect(r.status).toBe(200);
+    const d = (await r.json()) as { surveyType: string; byGroup: { group: string; accounts: number }[] };
+    expect(d.surveyType).toBe("relationship");
+    // Each account has one relationship answer, so its group is that answer's: counted here from the generated scores.
+    const count = (f: (v: number) => boolean) => b.relScores.filter(f).length;
+    expect(d.byGroup.map((g) => [g.group, g.accounts])).toEqual([
+      ["promoter", count((v) => v >= 9)],
+      ["passive", count((v) => v >= 7 && v < 9)],
+      ["detractor", count((v) => v < 7)],
+    ]);
+  });
+});
+
+describe("survey type: chunked uploads", () => {
+  it("take surveyType for responses (stored with the upload, applied by the parse job) and refuse it for accounts", async () => {
+    const ws = await createWorkspace();
+    const start = (body: object) =>
+      call(`/api/workspaces/${ws.id}/uploads`, {
+        method: "POST",
+        token: ws.token,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await start({ kind: "accounts", surveyType: "relationship", totalBytes: 10 })).status).toBe(400);
+    const bytes = new TextEncoder().encode("account_id,nps\nA1,9\nA2,4\n");
+    const s = await start({ kind: "responses", surveyType: "transactional", totalBytes: bytes.byteLength, contentType: "text/csv" });
+    expect(s.status).toBe(201);
+    const id = ((await s.json()) as { uploadId: string }).uploadId;
+    const put = await call(`/api/workspaces/${ws.id}/uploads/${id}/parts/1`, {
+      method: "PUT",
+      token: ws.token,
+      headers: { "content-type": "application/octet-stream", "content-length": String(bytes.byteLength) },
+      body: bytes,
+    });
+    expect(put.status).toBe(200);
+    const done = await call(`/api/workspaces/${ws.id}/uploads/${id}/complete`, { method: "POST", token: ws.token });
+    expect(done.status).toBe(202);
+    const datasetId = ((await done.json()) as { datasetId: string }).datasetId;
+    let meta: { status: string; options: Record<string, unknown> } | null = null;
+    for (let t = 0; t < 200; t++) {
+      meta = (await (await call(`/api/workspaces/${ws.id}/datasets/${datasetId}`, { token: ws.token })).json()) as typeof meta;
+      if (meta!.status !== "processing") break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(meta!.status).toBe("ready");
+    expect(meta!.options.surveyType).toBe("transactional");
+    expect(meta!.options.surveyTypes).toEqual({ relationship: 0, transactional: 2, unspecified: 0 });
   });
 });

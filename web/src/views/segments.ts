@@ -22,6 +22,8 @@ interface Est {
 }
 interface Segments {
   by: string;
+  /** The responses behind the accounts' mean scores. */
+  surveyType?: string;
   value: string;
   groups: string[];
   tierEdges: number[];
@@ -108,7 +110,7 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
       h(
         "caption",
         { class: "small muted" },
-        `${m.label} by ${d.by === "nps" ? "NPS group" : "CSAT band"} (rows) and ${d.value.toUpperCase()} tier (columns, low to high)`,
+        `${m.label} by ${d.surveyType && d.surveyType !== "all" ? `${d.surveyType} ` : ""}${d.by === "nps" ? "NPS group" : "CSAT band"} (rows) and ${d.value.toUpperCase()} tier (columns, low to high)`,
       ),
       h(
         "thead",
