@@ -3,7 +3,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { CLV_LIMIT_DEFAULT, CLV_LIMIT_MAX, runClv } from "../linking/clv-run";
 import { runRetention } from "../linking/retention";
-import { errorResponses as errors, WsParam } from "./schemas";
+import { errorResponses as errors, SurveyChoiceSchema, WsParam } from "./schemas";
 
 /** POST .../clv: BG/NBD + Gamma-Gamma customer lifetime value on the newest transactions dataset. */
 const clv = newRouter();
@@ -96,6 +96,9 @@ const RetentionRequest = z
     horizonYears: z.coerce.number().int().min(1).max(30).default(5),
     annualDiscountRate: z.coerce.number().min(0).max(1).default(0.1),
     splitBy: z.enum(["nps", "csat", "none"]).default("nps"),
+    surveyType: SurveyChoiceSchema.optional().openapi({
+      description: "Responses behind each account's mean score for the split: default relationship when the responses have any, else all",
+    }),
   })
   .openapi("RetentionRequest");
 

@@ -43,6 +43,8 @@ interface RetentionGroup {
 }
 interface Retention {
   periodMonths: number;
+  /** The responses behind the accounts' NPS groups. */
+  surveyType?: string;
   accountsUsed: number;
   accountsExcluded: number;
   groups: RetentionGroup[];
@@ -59,8 +61,14 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
   try {
     const r = await api<Retention>(wsPath(ws, "/clv/sbg"), { ws, query: { splitBy: "nps", horizonYears: 5 } });
     const ok = r.groups.filter((g) => !g.error && g.survival);
-    const c = canvasBox("Share of accounts still customers after each year, by NPS group", "chart short");
+    const which = r.surveyType && r.surveyType !== "all" ? `${r.surveyType} ` : "";
+    const c = canvasBox(`Share of accounts still customers after each year, by ${which}NPS group`, "chart short");
     card.append(
+      h(
+        "p",
+        { class: "small muted", id: "retention-survey-type" },
+        `Groups by each account's mean ${which ? `${which}NPS answer${r.surveyType === "relationship" ? " (relationship surveys: account health)" : ""}` : "NPS answer over all its responses (any survey type)"}.`,
+      ),
       c.box,
       table(
         [
