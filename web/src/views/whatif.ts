@@ -86,15 +86,18 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
   modelPick.addEventListener("change", () => {
     location.hash = wsHash(ws, "whatif", `model=${encodeURIComponent(modelPick.value)}`);
   });
+  // The model's NPS is the account's mean answer of one survey type (or of all responses): say which.
+  const npsKind =
+    model.surveyType && model.surveyType !== "all" ? `${model.surveyType[0].toUpperCase()}${model.surveyType.slice(1)} NPS` : "NPS";
   const sNps = slider(
     "whatif-nps",
-    "NPS change (points on 0-10)",
+    `${npsKind} change (points on 0-10)`,
     -3,
     3,
     0.1,
     1,
     (v) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(1)}`,
-    "Points added to each account's mean answer to “how likely to recommend” (0-10), clipped to the scale. +1 moves a 7 to an 8.",
+    `Points added to each account's mean answer to “how likely to recommend” (0-10) ${model.surveyType && model.surveyType !== "all" ? `in ${model.surveyType} surveys` : "over all its responses"}, clipped to the scale. +1 moves a 7 to an 8.`,
   );
   const sCsat = slider(
     "whatif-csat",
