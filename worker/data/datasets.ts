@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, type ErrorDetail } from "../errors";
 import { type Block, type BlockColumn, decodeBlock, encodeBlock, type Storage } from "./blocks";
 
 /** Kinds of dataset a workspace holds. */
@@ -12,6 +12,8 @@ export interface DatasetColumn {
   type: string;
   source: string | null;
   storage: Storage;
+  /** How the header was read when not as written (a churn header stored as renewed = 1 − churn). */
+  readAs?: string;
 }
 
 /** Metadata of one dataset (a D1 row of `datasets`, parsed). */
@@ -32,7 +34,7 @@ export interface DatasetMeta {
   /** Queued parse jobs (status processing): rows done, rows expected (estimated from bytes), bad cells so far. */
   progress: DatasetProgress | null;
   /** A failed job's error ({code, message, details}). */
-  error: { code: string; message: string; details: unknown[] } | null;
+  error: { code: string; message: string; details: ErrorDetail[] } | null;
   createdAt: string;
 }
 
@@ -100,7 +102,7 @@ export function datasetJson(m: DatasetMeta) {
     kind: m.kind,
     name: m.name,
     rows: m.rows,
-    columns: m.columns.map(({ name, type, source }) => ({ name, type, source })),
+    columns: m.columns.map(({ name, type, source, readAs }) => ({ name, type, source, ...(readAs ? { readAs } : {}) })),
     warnings: m.warnings,
     options: m.options,
     status: m.status,

@@ -12,10 +12,16 @@ const datasets = newRouter();
 const UploadQuery = z.object({
   kind: DatasetKindSchema.openapi({ description: "What the file holds (docs/api.md#datasets)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
-  mapping: z.string().max(10000).optional().openapi({
-    description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',
-    example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
-  }),
+  mapping: z
+    .string()
+    .max(10000)
+    .optional()
+    .openapi({
+      description:
+        'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it. ' +
+        '"churned" names a churn column (Yes = did not renew), stored as renewed = 1 − churn; churn headers (Churned?, churn, cancelled, lost, closed lost, …) are read so without a mapping.',
+      example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
+    }),
   sheet: z.string().max(200).optional().openapi({ description: "xlsx: sheet name or 1-based number (default: the first sheet)." }),
   csatScale: z
     .string()
@@ -42,6 +48,7 @@ datasets.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/datasets",
+    operationId: "uploadDataset",
     tags: ["datasets"],
     summary: "Upload a CSV or xlsx file as a dataset (editor)",
     description:
@@ -57,7 +64,10 @@ datasets.openapi(
       body: {
         required: true,
         content: {
-          "text/csv": { schema: { type: "string" } },
+          "text/csv": {
+            schema: { type: "string" },
+            example: "account_id,arr,renewed,segment\nA-001,12000,yes,Enterprise\nA-002,4800,no,SMB\n",
+          },
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: binary },
           "multipart/form-data": { schema: { type: "object", properties: { file: binary }, required: ["file"] } },
         },
@@ -88,6 +98,7 @@ datasets.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/datasets",
+    operationId: "listDatasets",
     tags: ["datasets"],
     summary: "List the workspace's datasets, newest first (the newest of each kind is the one models use)",
     security: [{ bearer: [] }],
@@ -105,6 +116,7 @@ datasets.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/datasets/{id}",
+    operationId: "getDataset",
     tags: ["datasets"],
     summary: "One dataset's metadata",
     security: [{ bearer: [] }],
@@ -126,6 +138,7 @@ datasets.openapi(
   createRoute({
     method: "delete",
     path: "/api/workspaces/{ws}/datasets/{id}",
+    operationId: "deleteDataset",
     tags: ["datasets"],
     summary: "Delete a dataset and its stored files (editor)",
     security: [{ bearer: [] }],

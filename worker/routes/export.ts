@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { coefficientEstimates, predict } from "../../models/regression/model";
+import type { Band } from "../../models/scenario/levers";
 import { predictRenewal, shiftPlan } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
@@ -23,6 +24,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/accounts.csv",
+    operationId: "exportAccountsCsv",
     tags: ["exports"],
     summary: "The joined accounts as CSV; with `model`, its features and p_i; with `scenario`, also x'_i and p'_i",
     description:
@@ -116,7 +118,11 @@ function modelAccountsCsv(env: Env, joined: JoinedAccounts, model: StoredModel, 
   const book = bookInBlocks(joined, { ...fit, outcome: model.outcome, levels: fit.design.levels }, {}, blockRows);
   const beta = coefficientEstimates(fit);
   const req = scenario?.request;
-  const plan = scenario ? shiftPlan(book.terms, req?.change ?? {}, clipFor(joined.csatScale)) : null;
+  // The per-account change the scenario applied: levers in business units resolved to answer points and bands.
+  const applied = (
+    scenario?.result as { levers?: { applied?: { change: Record<string, number>; bands: Record<string, Band[]> } } } | undefined
+  )?.levers?.applied;
+  const plan = scenario ? shiftPlan(book.terms, applied?.change ?? req?.change ?? {}, clipFor(joined.csatScale), applied?.bands) : null;
   // The model's predictors as features, minus those already in the fixed columns.
   const preds = fit.predictors.filter((p) => !["account_id", "segment", "arr", model.outcome].includes(p));
   const logisticModel = model.kind === "logistic";
@@ -158,6 +164,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/clv.csv",
+    operationId: "exportClvCsv",
     tags: ["exports"],
     summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
     description: "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.",

@@ -27,6 +27,7 @@ metrics.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/metrics",
+    operationId: "getMetrics",
     tags: ["metrics"],
     summary: "NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint, segment or survey type",
     description:

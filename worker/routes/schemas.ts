@@ -50,7 +50,17 @@ export const DatasetSchema = z
     kind: DatasetKindSchema,
     name: z.string(),
     rows: z.number().int(),
-    columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
+    columns: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        source: z.string().nullable(),
+        readAs: z
+          .string()
+          .optional()
+          .openapi({ description: "How the header was read when not as written: a churn header is stored as renewed = 1 − churn" }),
+      }),
+    ),
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
@@ -59,7 +69,11 @@ export const DatasetSchema = z
         "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
     }),
     error: z
-      .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
+      .object({
+        code: z.string(),
+        message: z.string(),
+        details: z.array(z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() })),
+      })
       .optional()
       .openapi({ description: "status failed: why the job rejected the file (as a 422 upload would say); nothing of it is stored" }),
     createdAt: z.string(),

@@ -1,11 +1,12 @@
 /** Dashboard: NPS / CSAT / CES with intervals, trend by month, breakdowns, and the join report. */
-import { api, wsPath } from "../api";
+import { client, ok } from "../api";
+import type { JoinReport, Metrics, MetricsAnswer } from "../api-types";
 import { renderBreakdown } from "../charts/breakdown";
 import { canvasBox } from "../charts/registry";
 import { renderTrend } from "../charts/trend";
 import { field, h, help, kpi, numberInput, select, table } from "../dom";
 import { ci, int, num } from "../format";
-import { npsBenchmarks, type M, type Metrics } from "../metrics";
+import { npsBenchmarks } from "../metrics";
 import { wsHash } from "../router";
 import { pref, setPref } from "../store";
 import { heading, loadWorkspace } from "../workspace";
@@ -41,28 +42,28 @@ const HELP = {
   ces: "Customer Effort Score = mean of the 1-7 effort answers; 95% interval from the t distribution.",
 };
 
-function kpis(o: M, which: Which, id: string): HTMLElement {
+function kpis(o: Metrics, which: Which, id: string): HTMLElement {
   return h(
     "div",
     { class: "kpis", id },
     kpi(
       WHICH[which].nps,
-      num(o.nps?.score, 1),
-      `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`,
+      num(o.nps.score, 1),
+      `${ci(o.nps.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps.n)}`,
       `${WHICH[which].about} ${HELP.nps}`,
     ),
     kpi(
       "CSAT",
-      o.csat?.score == null ? "—" : `${num(o.csat.score, 1)}%`,
-      `${ci(o.csat?.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat?.mean, 2)} · n = ${int(o.csat?.n)}`,
+      o.csat.score == null ? "—" : `${num(o.csat.score, 1)}%`,
+      `${ci(o.csat.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat.mean, 2)} · n = ${int(o.csat.n)}`,
       HELP.csat,
     ),
-    kpi("CES", num(o.ces?.mean, 2), `${ci(o.ces?.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces?.n)}`, HELP.ces),
+    kpi("CES", num(o.ces.mean, 2), `${ci(o.ces.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces.n)}`, HELP.ces),
   );
 }
 
-function breakdownCard(title: string, id: string, m: Metrics | null, helpText: string): HTMLElement {
-  const groups = (m?.groups ?? []).filter((g) => (g.nps?.n ?? 0) > 0 || (g.csat?.n ?? 0) > 0);
+function breakdownCard(title: string, id: string, m: MetricsAnswer | null, helpText: string): HTMLElement {
+  const groups = (m?.groups ?? []).filter((g) => (g.nps.n ?? 0) > 0 || (g.csat.n ?? 0) > 0);
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
   if (!groups.length) {
     card.appendChild(h("p", { class: "muted" }, "No responses to break down yet."));
@@ -73,16 +74,16 @@ function breakdownCard(title: string, id: string, m: Metrics | null, helpText: s
     box,
     table(
       ["Group", "n", "NPS", "CSAT %", "CES"],
-      groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), num(g.csat?.score, 1), num(g.ces?.mean, 2)]),
+      groups.map((g) => [g.key, int(g.nps.n), num(g.nps.score, 1), num(g.csat.score, 1), num(g.ces.mean, 2)]),
       { num: [1, 2, 3, 4] },
     ),
     help(helpText),
   );
   requestAnimationFrame(() =>
     renderBreakdown(canvas, {
-      labels: groups.map((g) => g.key ?? "(none)"),
-      values: groups.map((g) => g.nps?.score ?? null),
-      ci: groups.map((g) => g.nps?.ci95 ?? null),
+      labels: groups.map((g) => g.key),
+      values: groups.map((g) => g.nps.score ?? null),
+      ci: groups.map((g) => g.nps.ci95 ?? null),
       metric: title.replace(/ by .*$/, ""),
     }),
   );
@@ -91,19 +92,23 @@ function breakdownCard(title: string, id: string, m: Metrics | null, helpText: s
 
 export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
-  const hasResponses = (w.datasets ?? []).some((d) => d.kind === "responses");
+  const hasResponses = w.datasets.some((d) => d.kind === "responses");
   // An optional date range (kept in this browser) applies to every figure on the screen.
   const from = pref<string>(ws, "from", "");
   const to = pref<string>(ws, "to", "");
-  const get = (by?: string, surveyType?: Which) =>
-    api<Metrics>(wsPath(ws, "/metrics"), {
-      ws,
-      query: { by, from, to, surveyType: surveyType === "all" ? undefined : surveyType },
-    }).catch(() => null);
+  const get = (by?: "month" | "quarter" | "segment" | "touchpoint" | "surveyType", which?: Which) =>
+    ok(
+      client.GET("/api/workspaces/{ws}/metrics", {
+        params: {
+          path: { ws },
+          query: { by, from: from || undefined, to: to || undefined, surveyType: which === "all" ? undefined : which },
+        },
+      }),
+    ).catch(() => null);
   const period = pref<"month" | "quarter">(ws, "period", "month");
   // The headline is relationship NPS when the responses have any; touchpoints read transactional NPS when there is some.
   const byType = hasResponses ? await get("surveyType") : null;
-  const typed = (t: Which) => (byType?.groups ?? []).some((g) => g.key === t && (g.nps?.n || g.csat?.n || g.ces?.n));
+  const typed = (t: Which) => (byType?.groups ?? []).some((g) => g.key === t && (g.nps.n || g.csat.n || g.ces.n));
   const head: Which = typed("relationship") ? "relationship" : typed("transactional") ? "transactional" : "all";
   const touch: Which = typed("transactional") ? "transactional" : head;
   const [overall, byMonth, bySegment, byTouchpoint, second] = hasResponses
@@ -118,7 +123,7 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
 
   const parts: (Node | string)[] = [heading("Dashboard", w)];
   if (hasResponses) parts.push(rangeForm(ws, from, to));
-  if (!w.datasets?.length) {
+  if (!w.datasets.length) {
     parts.push(
       h(
         "section",
@@ -152,15 +157,11 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
         ),
       );
     if (byType && head !== "all") parts.push(surveyTypeCard(byType));
-  } else if (w.datasets?.length)
+  } else if (w.datasets.length)
     parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
 
-  if (byMonth && byMonth.groups?.length)
-    parts.push(
-      trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, head, () =>
-        window.dispatchEvent(new HashChangeEvent("hashchange")),
-      ),
-    );
+  if (byMonth && byMonth.groups.length)
+    parts.push(trendCard(ws, byMonth, byMonth.benchmarks, period, head, () => window.dispatchEvent(new HashChangeEvent("hashchange"))));
   if (overall)
     parts.push(
       h(
@@ -185,24 +186,19 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
 }
 
 /** Relationship and transactional side by side, and the responses that say neither. */
-function surveyTypeCard(m: Metrics): HTMLElement {
+function surveyTypeCard(m: MetricsAnswer): HTMLElement {
   const label = (k: string) => (k === "relationship" ? "Relationship" : k === "transactional" ? "Transactional" : "Not given");
-  const rows = (m.groups ?? []).map((g) => [
+  const interval = (c: [number, number] | number[] | null) => (c ? `[${num(c[0], 1)}, ${num(c[1], 1)}]` : "—");
+  const rows = m.groups.map((g) => [
     label(g.key),
-    int(g.nps?.n),
-    num(g.nps?.score, 1),
-    g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
-    num(g.csat?.score, 1),
-    num(g.ces?.mean, 2),
+    int(g.nps.n),
+    num(g.nps.score, 1),
+    interval(g.nps.ci95),
+    num(g.csat.score, 1),
+    num(g.ces.mean, 2),
   ]);
-  rows.push([
-    "All responses (pooled)",
-    int(m.overall.nps?.n),
-    num(m.overall.nps?.score, 1),
-    m.overall.nps?.ci95 ? `[${num(m.overall.nps.ci95[0], 1)}, ${num(m.overall.nps.ci95[1], 1)}]` : "—",
-    num(m.overall.csat?.score, 1),
-    num(m.overall.ces?.mean, 2),
-  ]);
+  const o = m.overall;
+  rows.push(["All responses (pooled)", int(o.nps.n), num(o.nps.score, 1), interval(o.nps.ci95), num(o.csat.score, 1), num(o.ces.mean, 2)]);
   return h(
     "section",
     { class: "card", "aria-labelledby": "by-survey-type-title", id: "by-survey-type" },
@@ -214,7 +210,14 @@ function surveyTypeCard(m: Metrics): HTMLElement {
   );
 }
 
-function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, which: Which, reload: () => void): HTMLElement {
+function trendCard(
+  ws: string,
+  m: MetricsAnswer,
+  benchmarks: MetricsAnswer["benchmarks"],
+  period: string,
+  which: Which,
+  reload: () => void,
+): HTMLElement {
   const periodSel = select(
     [
       ["month", "Month"],
@@ -242,7 +245,7 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
     pref(ws, "benchmark", bms.find((b) => /software/i.test(b.label))?.label ?? bms[0]?.label),
     { id: "trend-benchmark" },
   );
-  const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k]?.score != null)?.[k]?.score ?? null;
+  const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k].score != null)?.[k].score ?? null;
   const goal = numberInput(pref<number | string>(ws, "goal", ""), { id: "trend-goal", step: "1", placeholder: "e.g. 40" });
   const { box, canvas } = canvasBox(`Score by ${period} with baseline, goal and benchmark`, "chart tall");
   let chart: { destroy(): void } | null = null;
@@ -253,9 +256,9 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
     const g = goal.value === "" ? null : Number(goal.value);
     chart = renderTrend(canvas, {
       labels: groups.map((x) => x.key),
-      values: groups.map((x) => x[k]?.score ?? null),
-      lo: groups.map((x) => x[k]?.ci95?.[0] ?? null),
-      hi: groups.map((x) => x[k]?.ci95?.[1] ?? null),
+      values: groups.map((x) => x[k].score ?? null),
+      lo: groups.map((x) => x[k].ci95?.[0] ?? null),
+      hi: groups.map((x) => x[k].ci95?.[1] ?? null),
       metric: k === "nps" ? WHICH[which].nps : "CSAT %",
       baseline: firstScored(k),
       goal: g !== null && Number.isFinite(g) ? g : null,
@@ -297,11 +300,11 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
         ["Period", "Responses", WHICH[which].nps, "NPS 95% interval", "CSAT %", "CSAT 95% interval"],
         groups.map((g) => [
           g.key,
-          int(g.nps?.n),
-          num(g.nps?.score, 1),
-          g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
-          num(g.csat?.score, 1),
-          g.csat?.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—",
+          int(g.nps.n),
+          num(g.nps.score, 1),
+          g.nps.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
+          num(g.csat.score, 1),
+          g.csat.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—",
         ]),
         { num: [1, 2, 3, 4, 5], cls: "trend-table" },
       ),
@@ -313,16 +316,12 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
   );
 }
 
-function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
+function joinCard(j: JoinReport): HTMLElement {
   const card = h(
     "section",
     { class: "card", "aria-labelledby": "join-title", id: "join-report" },
     h("h2", { id: "join-title" }, "How the files join"),
   );
-  if (!j) {
-    card.appendChild(h("p", { class: "muted" }, "Upload both an accounts file and a responses file to see how they match."));
-    return card;
-  }
   card.append(
     h(
       "div",
