@@ -187,6 +187,14 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     rate: kpiCard("Renewal rate", "Mean predicted renewal probability over the model's accounts, before and after the change."),
   };
   kpiBox.append(...Object.values(cards).map((c) => c.el));
+  // Narrow screens: the answer sits below the levers, so a compact copy of it stays at the top while a slider moves.
+  const summary = h(
+    "div",
+    { class: "whatif-summary", id: "whatif-summary", role: "group", "aria-label": "The answer, kept in view" },
+    cards.roi.mirror(),
+    cards.gain.mirror(),
+    cards.rate.mirror(),
+  );
   function showKpis() {
     const r = lastPoint!;
     cards.roi.set(
@@ -338,6 +346,7 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
         "section",
         { class: "card", "aria-labelledby": "levers-title" },
         h("h2", { id: "levers-title" }, "Levers"),
+        summary,
         field("Renewal model", modelPick),
         sNps.el,
         sCsat.el,
