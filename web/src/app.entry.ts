@@ -4,6 +4,7 @@ import { h, replace } from "./dom";
 import { errorBox } from "./errors";
 import { renderNav } from "./nav";
 import { parseHash, wsHash } from "./router";
+import { autoStack } from "./stacked";
 import { saveWorkspace, tokenFor, workspaceRecord } from "./store";
 import { calculatorsView } from "./views/calculators";
 import { homeView } from "./views/home";
@@ -75,4 +76,5 @@ async function render(navigated = false): Promise<void> {
 window.addEventListener("hashchange", () => {
   void render(true);
 });
+autoStack(document.getElementById("view") as HTMLElement);
 void render();

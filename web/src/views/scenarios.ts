@@ -5,7 +5,7 @@ import { errorBox } from "../errors";
 import { ci, money, pct, years } from "../format";
 import { wsHash } from "../router";
 import { changeText, type Scenario } from "../scenario-types";
-import { columnCards, stackRows } from "../stacked";
+import { columnCards } from "../stacked";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
@@ -92,21 +92,19 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
       });
       const p = r.programme;
       progOut.replaceChildren(
-        stackRows(
-          table(
-            ["Initiative", "Margin gain", "Investment", "ROI", "NPV"],
+        table(
+          ["Initiative", "Margin gain", "Investment", "ROI", "NPV"],
+          [
+            ...r.initiatives.map((i: any) => [i.name, money(i.gain), money(i.investment), pct(i.roi, 1), money(i.npv)]),
             [
-              ...r.initiatives.map((i: any) => [i.name, money(i.gain), money(i.investment), pct(i.roi, 1), money(i.npv)]),
-              [
-                h("strong", {}, "Programme"),
-                money(p.gain),
-                money(p.investment),
-                h("strong", { "data-result": "programme-roi" }, pct(p.roi, 1)),
-                money(p.npv),
-              ],
+              h("strong", {}, "Programme"),
+              money(p.gain),
+              money(p.investment),
+              h("strong", { "data-result": "programme-roi" }, pct(p.roi, 1)),
+              money(p.npv),
             ],
-            { num: [1, 2, 3, 4], cls: "programme" },
-          ),
+          ],
+          { num: [1, 2, 3, 4], cls: "programme" },
         ),
         p.roiCi95 ? h("p", { class: "small" }, `Programme ROI ${ci(p.roiCi95, (x) => pct(x, 1))}`) : "",
         help(r.method ?? "Programme gain = (1 − overlap) × Σ margin gains; investment = Σ investments."),
@@ -122,31 +120,29 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
       "section",
       { class: "card", "aria-labelledby": "list-title" },
       h("h2", { id: "list-title" }, "Scenarios"),
-      stackRows(
-        table(
-          ["Compare", "Name", "Change", "Investment", "ROI", "Saved", ""],
-          all.map((s, i) => [
-            checks[i],
-            s.name,
-            changeText(s),
-            money(s.request?.investment),
-            pct(s.roi, 1),
-            (s.createdAt ?? "").slice(0, 16).replace("T", " "),
-            h(
-              "button",
-              {
-                type: "button",
-                class: "secondary",
-                onclick: () =>
-                  void download(wsPath(ws, `/report?scenario=${encodeURIComponent(s.id)}`), ws, `business-case-${s.id}.html`).catch((err) =>
-                    compare.prepend(errorBox(err)),
-                  ),
-              },
-              "Report (HTML)",
-            ),
-          ]),
-          { num: [3, 4] },
-        ),
+      table(
+        ["Compare", "Name", "Change", "Investment", "ROI", "Saved", ""],
+        all.map((s, i) => [
+          checks[i],
+          s.name,
+          changeText(s),
+          money(s.request?.investment),
+          pct(s.roi, 1),
+          (s.createdAt ?? "").slice(0, 16).replace("T", " "),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              onclick: () =>
+                void download(wsPath(ws, `/report?scenario=${encodeURIComponent(s.id)}`), ws, `business-case-${s.id}.html`).catch((err) =>
+                  compare.prepend(errorBox(err)),
+                ),
+            },
+            "Report (HTML)",
+          ),
+        ]),
+        { num: [3, 4] },
       ),
     ),
     h("section", { class: "card", "aria-labelledby": "cmp-title" }, h("h2", { id: "cmp-title" }, "Side by side"), compare),
