@@ -155,6 +155,17 @@ describe("the viewer link on a 390 px phone", () => {
     await s.page.waitForTimeout(200);
     expect(await nps.inputValue()).toBe(v0);
     expect((await inputs()).nps).toBe(Number(v0));
+    // A finger that lands on the thumb still drags it (touch events through the DevTools protocol).
+    const cdp = await s.context.newCDPSession(s.page);
+    const thumbX = nb.x + 14 + ((Number(v0) + 3) / 6) * (nb.width - 28); // value +1 on −3..+3, 28-px thumb (style.css)
+    const y = nb.y + nb.height / 2;
+    const touch = (type: string, x: number) =>
+      cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
+    await touch("touchStart", thumbX);
+    for (let dx = 10; dx <= 60; dx += 10) await touch("touchMove", thumbX + dx);
+    await touch("touchEnd", thumbX + 60);
+    await s.page.waitForFunction((v) => Number((document.getElementById("whatif-nps") as HTMLInputElement).value) > v, Number(v0));
+    await cdp.detach();
     // On a touch screen the NPS lever moves in round steps a finger can hit (−3..+3 in 0.2: 30 positions).
     expect(await nps.getAttribute("step")).toBe("0.2");
     expect(s.errors).toEqual([]);
