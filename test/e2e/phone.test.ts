@@ -87,6 +87,7 @@ describe("the viewer link on a 390 px phone", () => {
     expect(await s.page.locator("#nav-list").isVisible()).toBe(false);
     await toggle.click();
     expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    await s.shot("phone-menu-open", false);
     const labels = (await s.page.locator("#nav-list a").allTextContents()).map((t) => t.trim());
     // A viewer's destinations (the screens of web/src/views/screens.ts without the editing ones); more may come.
     for (const want of ["Workspaces", "Calculators", "Dashboard", "Impact model", "Drivers", "Segments", "CLV", "What-if", "Scenarios"])

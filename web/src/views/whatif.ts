@@ -187,13 +187,15 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     rate: kpiCard("Renewal rate", "Mean predicted renewal probability over the model's accounts, before and after the change."),
   };
   kpiBox.append(...Object.values(cards).map((c) => c.el));
-  // Narrow screens: the answer sits below the levers, so a compact copy of it stays at the top while a slider moves.
+  // Narrow screens: the answer sits below the levers, so a compact copy of it stays at the top while a slider moves:
+  // ROI, revenue gain (with their intervals) and the resulting NPS where the page shows one, else the renewal rate.
+  const resulting = hasNps ? (cards as Record<string, ReturnType<typeof kpiCard>>).nps : undefined;
   const summary = h(
     "div",
     { class: "whatif-summary", id: "whatif-summary", role: "group", "aria-label": "The answer, kept in view" },
     cards.roi.mirror(),
     cards.gain.mirror(),
-    cards.rate.mirror(),
+    (resulting ?? cards.rate).mirror(),
   );
   function showKpis() {
     const r = lastPoint!;
