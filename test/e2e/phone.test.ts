@@ -190,6 +190,20 @@ describe("the viewer link on a 390 px phone", () => {
     expect(s.errors).toEqual([]);
   });
 
+  it("the editor's own screens (upload, share, a fitted model) fit the phone too", async () => {
+    const models = (await apiJson(`/api/workspaces/${ws}/models`)).models as { id: string }[];
+    for (const screen of [`upload?token=${owner}`, "share", `model?id=${models[0].id}`]) {
+      await s.page.goto(`${base}/#/w/${ws}/${screen}`);
+      await settled();
+      expect(await overflowX(s.page), screen).toBeLessThanOrEqual(0);
+      await s.shot(`phone-editor-${screen.split("?")[0]}`);
+    }
+    await s.page.locator("#nav-toggle").click();
+    for (const label of ["Upload", "Share"]) expect(await s.page.locator("#nav-list a", { hasText: label }).isVisible()).toBe(true);
+    await s.page.keyboard.press("Escape");
+    expect(s.errors).toEqual([]);
+  });
+
   it("the same screens at desktop width keep the bar and the tables (screenshots to compare)", async () => {
     await s.page.setViewportSize({ width: 1280, height: 900 });
     for (const screen of ["", "whatif", "scenarios", `print?scenario=${scenarioIds[0]}`]) {

@@ -2,13 +2,13 @@
  * Tables that read on a phone (style.css applies these below 600 px wide):
  * - `autoStack`: a table too wide for its box becomes one small card per row, each cell led by its column's
  *   header (data-label), instead of scrolling sideways; it goes back to a table when its box is wide enough.
- *   Grids that only read as grids (coefficient tables, heat maps, compared columns) keep scrolling.
+ *   Grids that only read as grids (coefficient tables, heat maps, compared columns, a file's preview) keep scrolling.
  * - `columnCards`: a table whose columns are the things compared (a header per item, a label per row)
  *   is also drawn as one card per column, so items are read one after the other instead of side by side.
  */
 import { h } from "./dom";
 
-const KEEP = "table.coef, table.heatmap, table.compare";
+const KEEP = "table.coef, table.heatmap, table.compare, table.preview";
 
 function labelCells(table: HTMLTableElement): void {
   const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent?.trim() ?? "");
