@@ -147,28 +147,28 @@ describe("the viewer link on a 390 px phone", () => {
     expect(await s.page.locator('#whatif-summary [data-summary="Revenue gain"] .ci').textContent()).toMatch(/^95% CI \[/);
     await s.shot("phone-whatif-moving", false);
 
-    // A tap near the right end of the NPS slider's track, far from its thumb (at +1 of −3..+3): no jump.
-    const nps = s.page.locator("#whatif-nps");
-    await nps.scrollIntoViewIfNeeded();
-    const v0 = await nps.inputValue();
-    const nb = (await nps.boundingBox())!;
-    await s.page.touchscreen.tap(nb.x + nb.width - 6, nb.y + nb.height / 2);
+    // A tap near the left end of the gross-margin slider's track, far from its thumb (at 80% of 0-100%): no jump.
+    const margin = s.page.locator("#whatif-margin");
+    await margin.scrollIntoViewIfNeeded();
+    const v0 = await margin.inputValue();
+    const mb = (await margin.boundingBox())!;
+    await s.page.touchscreen.tap(mb.x + 6, mb.y + mb.height / 2);
     await s.page.waitForTimeout(200);
-    expect(await nps.inputValue()).toBe(v0);
-    expect((await inputs()).nps).toBe(Number(v0));
+    expect(await margin.inputValue()).toBe(v0);
+    expect((await inputs()).grossMargin).toBe(Number(v0));
     // A finger that lands on the thumb still drags it (touch events through the DevTools protocol).
     const cdp = await s.context.newCDPSession(s.page);
-    const thumbX = nb.x + 14 + ((Number(v0) + 3) / 6) * (nb.width - 28); // value +1 on −3..+3, 28-px thumb (style.css)
-    const y = nb.y + nb.height / 2;
+    const thumbX = mb.x + 14 + Number(v0) * (mb.width - 28); // value on 0..1, 28-px thumb (style.css)
+    const y = mb.y + mb.height / 2;
     const touch = (type: string, x: number) =>
       cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
     await touch("touchStart", thumbX);
-    for (let dx = 10; dx <= 60; dx += 10) await touch("touchMove", thumbX + dx);
-    await touch("touchEnd", thumbX + 60);
-    await s.page.waitForFunction((v) => Number((document.getElementById("whatif-nps") as HTMLInputElement).value) > v, Number(v0));
+    for (let dx = 10; dx <= 60; dx += 10) await touch("touchMove", thumbX - dx);
+    await touch("touchEnd", thumbX - 60);
+    await s.page.waitForFunction((v) => JSON.parse(document.getElementById("whatif-kpis")!.dataset.inputs!).grossMargin < v, Number(v0));
     await cdp.detach();
-    // On a touch screen the NPS lever moves in round steps a finger can hit (−3..+3 in 0.2: 30 positions).
-    expect(await nps.getAttribute("step")).toBe("0.2");
+    // On a touch screen the lever moves in round steps a finger can hit: 0-100% in 5% steps (20 positions, not 100).
+    expect(await margin.getAttribute("step")).toBe("0.05");
     expect(s.errors).toEqual([]);
   });
 
@@ -183,7 +183,7 @@ describe("the viewer link on a 390 px phone", () => {
     expect(await overflowX(s.page)).toBeLessThanOrEqual(0);
     await s.shot("phone-scenarios");
     await s.page.goto(`${base}/#/w/${ws}/print?scenario=${scenarioIds[0]}`);
-    await s.page.locator("#onepager canvas").waitFor();
+    await s.page.locator("#onepager svg").first().waitFor();
     await settled();
     expect(await overflowX(s.page)).toBeLessThanOrEqual(0);
     await s.shot("phone-business-case");
