@@ -7,7 +7,7 @@ import { CsvChunker, guessLineBreak } from "./csv-chunker";
 import { CHECK_CHARS, checkBinary, type Encoding, encodingOf, HEAD_BYTES, sniffFormat } from "./decode";
 import { guessDelimiter } from "./delimiter";
 import { type TableLimits, TableIntake } from "./table";
-import { parseXlsx } from "./xlsx";
+import { MAX_XLSX_BYTES, parseXlsx } from "./xlsx";
 
 /**
  * The one intake path: an upload read as a stream of bytes, parsed while it arrives.
@@ -16,8 +16,8 @@ import { parseXlsx } from "./xlsx";
  * (`TableIntake`), whose blocks go to R2 as each fills (`DatasetWriter`); the raw
  * bytes go to R2 beside them. Neither the whole text nor row objects are held:
  * at most one block of raw cells, one piece of text and a few blocks in flight.
- * xlsx is read whole (a zip needs its central directory; its size is bounded by the
- * body limit). Encodings: worker/intake/decode.ts.
+ * xlsx is read whole (a zip needs its central directory; at most MAX_XLSX_BYTES), its parts inflated
+ * as streams under one running cap (worker/intake/zip.ts). Encodings: worker/intake/decode.ts.
  */
 
 export interface StreamIntakeOptions {
@@ -128,7 +128,16 @@ export async function ingestStream(stream: ReadableStream<Uint8Array>, o: Stream
   const first = concat(head, headBytes);
   if (sniffFormat(first) === "xlsx") {
     const chunks: Uint8Array[] = [first];
-    for await (const c of src) chunks.push(c);
+    for await (const c of src) {
+      chunks.push(c);
+      if (count.bytes > MAX_XLSX_BYTES) {
+        throw new ApiError(
+          413,
+          "xlsx_too_large",
+          `The xlsx file is over ${MAX_XLSX_BYTES} bytes, more than one request can unpack (a zip is read whole); save the sheet as CSV, which has no such cap.`,
+        );
+      }
+    }
     await o.writer?.finishRaw();
     return xlsxPass(concat(chunks, count.bytes), o);
   }
