@@ -41,11 +41,12 @@ async function json(path: string, token: string, init: RequestInit = {}) {
   return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> & ErrorJson };
 }
 
-async function start(ws: Ws, totalBytes: number) {
+async function start(ws: Ws, totalBytes: number, partBytes = Math.floor(totalBytes / 2) + 3) {
   const r = await json(`/api/workspaces/${ws.id}/uploads`, ws.token, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ kind: "responses", totalBytes, contentType: "text/csv" }),
+    // Two parts (uploadParts cuts just past the middle).
+    body: JSON.stringify({ kind: "responses", totalBytes, contentType: "text/csv", partBytes }),
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.uploadId as string;
@@ -211,7 +212,7 @@ describe("DELETE .../uploads/:id", () => {
   it("a part sent after completion is refused (409) and does not change the stored bytes; a part sent again replaces the old object", async () => {
     const ws = await createWorkspace("late-part");
     const { bytes, npsSum } = responsesFile(1000);
-    const id = await start(ws, bytes.byteLength);
+    const id = await start(ws, bytes.byteLength, bytes.byteLength);
     // Part 1 first sent with wrong bytes of another length, then again with the right ones.
     expect((await putPart(ws, id, 1, enc.encode("account_id,nps\nZ,1\n"))).status).toBe(200);
     expect((await putPart(ws, id, 1, bytes)).status).toBe(200);

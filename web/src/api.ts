@@ -186,7 +186,7 @@ export async function uploadChunked(
 ): Promise<{ datasetId: string; status: string; rowsTotal: number }> {
   const start = await api<{ uploadId: string; partBytes: number }>(wsPath(ws, "/uploads"), {
     ws,
-    body: { ...spec, totalBytes: file.size },
+    body: { ...spec, totalBytes: file.size, partBytes: maxPartBytes },
   });
   const part = Math.max(1, Math.min(start.partBytes, maxPartBytes));
   let done = 0;

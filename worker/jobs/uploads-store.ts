@@ -56,6 +56,8 @@ export interface StoredSpec {
   sheet?: string;
   csatScale: number;
   contentType: string | null;
+  /** Largest part the upload takes (its start answered `partBytes`); absent on uploads started before it was stored. */
+  partBytes?: number;
 }
 
 /** The intake spec of an upload row (never a dry run). */

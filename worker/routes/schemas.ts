@@ -17,7 +17,7 @@ export const ErrorSchema = z
   .openapi("Error");
 
 /** `...errorResponses(401, 404)` for a createRoute's `responses`. */
-export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[]) =>
+export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503)[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
 
 export const DatasetSchema = z
@@ -30,13 +30,10 @@ export const DatasetSchema = z
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
-    progress: z
-      .object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() })
-      .optional()
-      .openapi({
-        description:
-          "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
-      }),
+    progress: z.object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() }).optional().openapi({
+      description:
+        "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
+    }),
     error: z
       .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
       .optional()

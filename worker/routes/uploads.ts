@@ -38,17 +38,20 @@ const StartBody = z
     csatScale: z.number().int().min(3).max(10).optional(),
     contentType: z.string().max(200).optional().openapi({ description: "Content type of the whole file (text/csv, or the xlsx type)" }),
     totalBytes: z.number().int().positive().openapi({ description: "Size of the whole file in bytes" }),
+    partBytes: z.number().int().min(1).optional().openapi({
+      description:
+        "Size of the parts the client will send (default and most: the body limit). The answer's `parts` follows from it; a part number past `parts`, a part over `partBytes`, or parts adding up to more than totalBytes are refused.",
+    }),
   })
   .openapi("UploadStart");
 
 const StartResult = z
   .object({
     uploadId: z.string(),
-    partBytes: z
-      .number()
-      .int()
-      .openapi({ description: "Largest part allowed (the body limit); any split works, parts are joined in order" }),
-    parts: z.number().int().openapi({ description: "Parts needed at partBytes each" }),
+    partBytes: z.number().int().openapi({
+      description: "Largest part allowed (the requested partBytes, at most the body limit); any split works, parts are joined in order",
+    }),
+    parts: z.number().int().openapi({ description: "Parts needed at partBytes each: the highest part number accepted" }),
   })
   .openapi("UploadStarted");
 
@@ -60,6 +63,14 @@ const gone = (id: string) =>
   new ApiError(404, "not_found", `No such upload in this workspace (${id} may have completed already, or been deleted).`);
 const completed = (id: string, datasetId: string | null) =>
   new ApiError(409, "upload_completed", `Upload ${id} is already complete; its dataset is ${datasetId}.`);
+
+const overTotal = (n: number, others: number, bytes: number, total: number) =>
+  new ApiError(
+    422,
+    "parts_exceed_total",
+    `Part ${n} (${bytes} bytes) would take the parts ${Number.isNaN(others) ? "" : `to ${others + bytes} bytes, `}past the upload's totalBytes ${total}. Send the file's own bytes, or start a new upload with the right totalBytes.`,
+    [{ column: "n", message: "parts exceed totalBytes" }],
+  );
 
 /** The upload, if it still takes parts; else 404 (unknown, deleted) or 409 upload_completed. */
 async function openUpload(env: Env, ws: string, id: string): Promise<UploadRow> {
@@ -83,7 +94,7 @@ uploads.openapi(
     request: { params: WsParam, body: { required: true, content: { "application/json": { schema: StartBody } } } },
     responses: {
       201: { description: "Started", content: { "application/json": { schema: StartResult } } },
-      ...errorResponses(400, 401, 403, 404, 413),
+      ...errorResponses(400, 401, 403, 404, 413, 429),
     },
   }),
   async (c) => {
@@ -96,13 +107,31 @@ uploads.openapi(
         `The file is ${b.totalBytes} bytes; chunked uploads take up to ${maxTotal} bytes (MAX_CHUNKED_BYTES).`,
       );
     }
-    const partBytes = limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
+    const partBytes = Math.min(b.partBytes ?? Infinity, limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024));
+    const maxOpen = limit(c.env, "MAX_OPEN_UPLOADS", 20);
     const id = newId("u");
-    const spec: StoredSpec = { mapping: b.mapping ?? {}, sheet: b.sheet, csatScale: b.csatScale ?? 5, contentType: b.contentType ?? null };
+    const spec: StoredSpec = {
+      mapping: b.mapping ?? {},
+      sheet: b.sheet,
+      csatScale: b.csatScale ?? 5,
+      contentType: b.contentType ?? null,
+      partBytes,
+    };
     const name = b.name?.trim() || `${b.kind} ${new Date().toISOString().slice(0, 10)}`;
-    await c.env.DB.prepare("INSERT INTO uploads (id, workspace_id, kind, name, spec, total_bytes) VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(id, c.var.workspaceId, b.kind, name, JSON.stringify(spec), b.totalBytes)
+    // Conditional, so concurrent starts cannot pass the limit together.
+    const r = await c.env.DB.prepare(
+      `INSERT INTO uploads (id, workspace_id, kind, name, spec, total_bytes) SELECT ?, ?, ?, ?, ?, ?
+       WHERE (SELECT COUNT(*) FROM uploads WHERE workspace_id = ? AND status = 'open') < ?`,
+    )
+      .bind(id, c.var.workspaceId, b.kind, name, JSON.stringify(spec), b.totalBytes, c.var.workspaceId, maxOpen)
       .run();
+    if (!r.meta.changes) {
+      throw new ApiError(
+        429,
+        "too_many_uploads",
+        `This workspace has ${maxOpen} chunked uploads open (MAX_OPEN_UPLOADS); complete or delete one (DELETE .../uploads/{id}) first. Idle ones expire after UPLOAD_EXPIRY_HOURS.`,
+      );
+    }
     return c.json({ uploadId: id, partBytes, parts: Math.ceil(b.totalBytes / partBytes) }, 201);
   },
 );
@@ -125,19 +154,37 @@ uploads.openapi(
         description: "Stored",
         content: { "application/json": { schema: z.object({ n: z.number().int(), bytes: z.number().int() }) } },
       },
-      ...errorResponses(400, 401, 403, 404, 409, 413),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 422),
     },
   }),
   async (c) => {
     const { id, n } = c.req.valid("param");
     const ws = c.var.workspaceId;
-    await openUpload(c.env, ws, id);
-    const maxBytes = limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
+    const up = await openUpload(c.env, ws, id);
+    const bodyLimit = limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
+    const maxBytes = Math.min(bodyLimit, (JSON.parse(up.spec) as StoredSpec).partBytes ?? bodyLimit);
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (!Number.isFinite(declared)) throw new ApiError(400, "length_required", "Send each part with a Content-Length header.");
     if (declared > maxBytes)
-      throw new ApiError(413, "too_large", `Part ${n} is ${declared} bytes; a part may have at most ${maxBytes} bytes (MAX_UPLOAD_BYTES).`);
+      throw new ApiError(
+        413,
+        "too_large",
+        `Part ${n} is ${declared} bytes; a part of this upload may have at most ${maxBytes} bytes (partBytes).`,
+      );
     if (declared === 0 || !c.req.raw.body) throw new ApiError(400, "bad_request", `Part ${n} is empty.`);
+    const parts = Math.ceil(up.total_bytes / maxBytes);
+    if (Number(n) > parts) {
+      throw new ApiError(
+        422,
+        "part_out_of_range",
+        `Part ${n} is past the last part: ${up.total_bytes} bytes at ${maxBytes} bytes a part are ${parts} parts.`,
+        [{ column: "n", message: `> ${parts}` }],
+      );
+    }
+    const others = await c.env.DB.prepare("SELECT COALESCE(SUM(bytes), 0) AS b FROM upload_parts WHERE upload_id = ? AND n != ?")
+      .bind(id, Number(n))
+      .first<{ b: number }>();
+    if ((others?.b ?? 0) + declared > up.total_bytes) throw overTotal(Number(n), others?.b ?? 0, declared, up.total_bytes);
     // Each PUT writes its own object; D1 then points part n at it, only while the upload is open. So bytes a
     // completed upload lists never change, and a part sent again replaces the old one whole.
     const key = newPartKey(ws, id, Number(n));
@@ -156,10 +203,13 @@ uploads.openapi(
       .bind(id, Number(n))
       .first<PartRow>();
     const [stored] = await c.env.DB.batch([
+      // Recorded only while the upload is open and the parts stay within totalBytes (checked again here, atomically,
+      // against parts that arrived concurrently).
       c.env.DB.prepare(
         `INSERT OR REPLACE INTO upload_parts (upload_id, n, bytes, key)
-         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ? AND status = 'open')`,
-      ).bind(id, Number(n), obj.size, key, id),
+         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ? AND status = 'open')
+           AND (SELECT COALESCE(SUM(bytes), 0) FROM upload_parts WHERE upload_id = ? AND n != ?) + ? <= ?`,
+      ).bind(id, Number(n), obj.size, key, id, id, Number(n), obj.size, up.total_bytes),
       c.env.DB.prepare("UPDATE uploads SET last_part_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'open'").bind(id),
     ]);
     if (!stored.meta.changes) {
