@@ -18,12 +18,16 @@ import segments from "./routes/segments";
 import clv from "./routes/clv";
 import calc from "./routes/calc";
 import { jsonBodyLimit } from "./body-limit";
+import { drainUnreadBody } from "./drain";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
 const app = newRouter();
 
+// Outermost: a request body the route left unread (an upload refused early) is read to its end before the answer
+// goes out, so the connection stays usable for the next request.
+app.use("*", drainUnreadBody());
 // First: security headers (CSP, nosniff, no framing, CORS only if configured) on every response.
 app.use("*", securityHeaders());
 // No NaN / Infinity in any JSON body: checked before serialisation (422 non_finite_result).

@@ -2,7 +2,7 @@ import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
 import { rawKey } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, boundedError } from "../errors";
 import { ingestStream } from "../intake/stream";
 import { uploadLimits, uploadOptions } from "../intake/upload";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
@@ -227,7 +227,8 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       console.error("parse job attempt failed", err);
       throw err;
     }
-    const error = { code: err.code, message: err.message, details: err.details ?? [], ...err.extra };
+    // Bounded as every error body is (worker/errors.ts), so that it fits in a D1 row whatever the file held.
+    const error = boundedError(err.code, err.message, err.details ?? [], err.extra);
     await env.DB.prepare(
       "UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'",
     )
@@ -248,6 +249,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
 export async function handleQueue(batch: MessageBatch<ParseJobMessage>, env: Env): Promise<void> {
   for (const m of batch.messages) {
     if (m.attempts > JOB_RUNS) {
+      console.error(`parse job ${m.body.datasetId} (upload ${m.body.uploadId}): delivery ${m.attempts}, earlier runs died; giving it up`);
       await giveUpJob(env, m.body, jobStoppedError(m.attempts - 1));
       m.ack();
       continue;
@@ -256,6 +258,7 @@ export async function handleQueue(batch: MessageBatch<ParseJobMessage>, env: Env
       await runParseJob(env, m.body);
       m.ack();
     } catch (err) {
+      console.error(`parse job ${m.body.datasetId} (upload ${m.body.uploadId}) failed on delivery ${m.attempts} of ${JOB_RUNS}`, err);
       if (m.attempts >= JOB_RUNS) {
         await giveUpJob(env, m.body, jobStoppedError(m.attempts));
         m.ack();
