@@ -4,7 +4,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError, notFound } from "../errors";
-import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
+import { bookInBlocks, clipFor, modelBlockRows, ownColumn } from "../linking/frame";
 import { clvCsvStream, runClvColumns } from "../linking/clv-run";
 import { csvCell } from "../linking/csv";
 import { WsParam } from "../linking/schemas";
@@ -69,8 +69,10 @@ exportsRouter.openapi(
         const segment = seg[r] ?? null;
         let eta = 0;
         for (let j = 0; j < p; j++) eta += b.X[k * p + j] * beta[j];
-        const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : (joined.text[name]?.[r] ?? null)));
-        const y = joined.numeric[model.outcome]?.[r];
+        const feats = preds.map((name): string | number | null =>
+          Object.hasOwn(joined.numeric, name) ? joined.numeric[name][r] : (ownColumn(joined.text, name)?.[r] ?? null),
+        );
+        const y = ownColumn(joined.numeric, model.outcome)?.[r] ?? NaN;
         const row: (string | number | null)[] = [
           ids[r] ?? null,
           segment,

@@ -8,7 +8,7 @@ import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
-import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "../linking/frame";
+import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows, ownColumn } from "../linking/frame";
 import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
 import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
@@ -79,7 +79,7 @@ models.openapi(
     const joined = await loadJoinedAccounts(c.env, ws);
     const data = accountFrame(joined);
     for (const name of [req.outcome, ...req.predictors]) {
-      if (!(name in data)) {
+      if (!Object.hasOwn(data, name)) {
         throw new ApiError(
           422,
           "unknown_column",
@@ -91,7 +91,7 @@ models.openapi(
     // A text predictor becomes one dummy per level: an id-like column would make a design of n × n.
     let terms = 1;
     for (const name of req.predictors) {
-      const col = joined.text[name];
+      const col = ownColumn(joined.text, name);
       if (!col) {
         terms++;
         continue;
