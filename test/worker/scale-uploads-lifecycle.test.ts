@@ -249,7 +249,10 @@ describe("expiry sweep (UPLOAD_EXPIRY_HOURS = 24 in wrangler.toml)", () => {
     await queueByHand(ws, fresh, "d_fresh", small.byteLength, 50);
     await env.DB.batch([
       env.DB.prepare("UPDATE datasets SET created_at = '2025-12-01T00:00:00.000Z' WHERE id IN ('d_stuck', 'd_done')"),
-      env.DB.prepare("UPDATE datasets SET created_at = '2026-01-02T12:00:00.000Z' WHERE id = 'd_fresh'"),
+      // d_fresh's job is alive: it wrote progress just now (reading datasets times out jobs silent for 20 minutes, real time).
+      env.DB.prepare("UPDATE datasets SET created_at = '2026-01-02T12:00:00.000Z', progress = ? WHERE id = 'd_fresh'").bind(
+        JSON.stringify({ rowsDone: 0, rowsTotal: 50, errorsSoFar: 0, at: new Date().toISOString() }),
+      ),
       env.DB.prepare("UPDATE uploads SET created_at = '2025-12-01T00:00:00.000Z' WHERE id IN (?, ?)").bind(c, d),
       env.DB.prepare("UPDATE uploads SET created_at = '2026-01-02T12:00:00.000Z' WHERE id = ?").bind(fresh),
       env.DB.prepare("UPDATE datasets SET status = 'ready' WHERE id = 'd_done'"),
@@ -261,7 +264,7 @@ describe("expiry sweep (UPLOAD_EXPIRY_HOURS = 24 in wrangler.toml)", () => {
 
     // 1 s before a's 24 h are up.
     let r = await sweepUploads(env, new Date("2026-01-02T23:59:59.000Z"));
-    expect(r).toEqual({ expired: 0, stuckJobs: 1, leftovers: 1, retired: 0 });
+    expect(r).toEqual({ expired: 0, stuckJobs: 1, leftovers: 1, retired: 0, orphans: expect.any(Number) });
     // c and d are kept as `done` rows naming their datasets until 24 h after their last part (real time here).
     expect([await status(a), await status(b), await status(c), await status(d), await status(fresh)]).toEqual([
       "open",
@@ -282,7 +285,7 @@ describe("expiry sweep (UPLOAD_EXPIRY_HOURS = 24 in wrangler.toml)", () => {
 
     // 1 s after: a goes (parts and row), b (started 6 h later) stays.
     r = await sweepUploads(env, new Date("2026-01-03T00:00:01.000Z"));
-    expect(r).toEqual({ expired: 1, stuckJobs: 0, leftovers: 0, retired: 0 });
+    expect(r).toEqual({ expired: 1, stuckJobs: 0, leftovers: 0, retired: 0, orphans: expect.any(Number) });
     expect([await status(a), await status(b), await status(fresh)]).toEqual(["removed", "open", "queued"]);
     expect(await keys(`uploads/${ws.id}/${a}/`)).toEqual([]);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM upload_parts WHERE upload_id = ?").bind(a).first("n")).toBe(0);
@@ -313,18 +316,21 @@ describe("expiry sweep (UPLOAD_EXPIRY_HOURS = 24 in wrangler.toml)", () => {
       stuckJobs: 0,
       leftovers: 0,
       retired: 0,
+      orphans: expect.any(Number),
     });
     expect(await sweepUploads(twoHours, new Date("2025-06-01T11:01:00.000Z"))).toEqual({
       expired: 0,
       stuckJobs: 0,
       leftovers: 0,
       retired: 1,
+      orphans: expect.any(Number),
     });
     expect(await sweepUploads(twoHours, new Date("2025-06-01T12:01:00.000Z"))).toEqual({
       expired: 1,
       stuckJobs: 0,
       leftovers: 0,
       retired: 0,
+      orphans: expect.any(Number),
     });
     expect(await keys(`uploads/${ws.id}/${a}/`)).toEqual([]);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM uploads WHERE workspace_id = ?").bind(ws.id).first("n")).toBe(0);
@@ -375,7 +381,7 @@ describe("parse jobs survive redelivery", () => {
     // The rollup is the rerun's: metrics count every row once.
     const m = await json(`/api/workspaces/${ws.id}/metrics`, ws.token);
     expect((m.body.overall as { nps: { n: number } }).nps.n).toBe(30_000);
-    expect((await getDataset(env, ws.id, "d_partial"))!.progress).toEqual({ rowsDone: 30_000, rowsTotal: 30_000, errorsSoFar: 0 });
+    expect((await getDataset(env, ws.id, "d_partial"))!.progress).toMatchObject({ rowsDone: 30_000, rowsTotal: 30_000, errorsSoFar: 0 });
     expect(await keys(`uploads/${ws.id}/`)).toEqual([]);
   });
 

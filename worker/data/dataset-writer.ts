@@ -1,6 +1,7 @@
 import type { Env } from "../env";
 import { type Block, encodeBlock } from "./blocks";
-import { blockKey, getDataset, type DatasetMeta, type NewDataset, rawKey } from "./datasets";
+import { ApiError } from "../errors";
+import { blockKey, getDataset, type DatasetMeta, type NewDataset, progressJson, rawKey } from "./datasets";
 
 /**
  * Writes one dataset to R2 while it is being parsed: the raw file through an R2
@@ -41,6 +42,20 @@ export class DatasetWriter {
     readonly id: string,
     private readonly contentType: string | null,
   ) {}
+
+  /**
+   * Inserts the dataset's `processing` row before any object is written, so every object in R2 has a D1 row from
+   * its first byte: an upload killed mid-way leaves a row that names its objects (timed out and cleaned up by
+   * expireStaleDatasets), never objects nobody knows of.
+   */
+  async begin(kind: string, name: string): Promise<void> {
+    await this.env.DB.prepare(
+      `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, block_count, block_rows, raw_bytes, content_type, status, progress)
+       VALUES (?, ?, ?, ?, 0, '[]', 0, 0, 0, ?, 'processing', ?)`,
+    )
+      .bind(this.id, this.workspaceId, kind, name, this.contentType, progressJson(0, 0, 0))
+      .run();
+  }
 
   /** Appends bytes of the raw file. Waits while the previous part is still uploading. */
   async writeRaw(bytes: Uint8Array): Promise<void> {
@@ -157,12 +172,15 @@ export class DatasetWriter {
       f.contentType,
     ];
     if (existingRow) {
-      await this.env.DB.prepare(
+      const r = await this.env.DB.prepare(
         `UPDATE datasets SET rows = ?, columns = ?, warnings = ?, options = ?, block_count = ?, block_rows = ?, raw_bytes = ?,
-           content_type = ?, status = 'ready' WHERE workspace_id = ? AND id = ?`,
+           content_type = ?, status = 'ready' WHERE workspace_id = ? AND id = ? AND status = 'processing'`,
       )
         .bind(...args, this.workspaceId, this.id)
         .run();
+      if (!r.meta.changes) {
+        throw new ApiError(409, "dataset_deleted", "The dataset was deleted (or timed out) while it was being stored; nothing was kept.");
+      }
     } else {
       await this.env.DB.prepare(
         `INSERT INTO datasets (rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type, id, workspace_id, kind, name)

@@ -30,7 +30,7 @@ export interface DatasetMeta {
   contentType: string | null;
   status: string;
   /** Queued parse jobs (status processing): rows done, rows expected (estimated from bytes), bad cells so far. */
-  progress: { rowsDone: number; rowsTotal: number; errorsSoFar: number } | null;
+  progress: { rowsDone: number; rowsTotal: number; errorsSoFar: number; at?: string } | null;
   /** A failed job's error ({code, message, details}). */
   error: { code: string; message: string; details: unknown[] } | null;
   createdAt: string;
@@ -87,11 +87,17 @@ export function datasetJson(m: DatasetMeta) {
     warnings: m.warnings,
     options: m.options,
     status: m.status,
-    ...(m.progress ? { progress: m.progress } : {}),
+    ...(m.progress
+      ? { progress: { rowsDone: m.progress.rowsDone, rowsTotal: m.progress.rowsTotal, errorsSoFar: m.progress.errorsSoFar } }
+      : {}),
     ...(m.error ? { error: m.error } : {}),
     createdAt: m.createdAt,
   };
 }
+
+/** A processing row's progress JSON; `at` (ISO time of the write) tells a live job from a lost one. */
+export const progressJson = (rowsDone: number, rowsTotal: number, errorsSoFar: number) =>
+  JSON.stringify({ rowsDone, rowsTotal, errorsSoFar, at: new Date().toISOString() });
 
 export const rawKey = (ws: string, id: string) => `raw/${ws}/${id}`;
 export const blockKey = (ws: string, id: string, blockNo: number) => `cols/${ws}/${id}/${blockNo}.bin`;
@@ -243,10 +249,23 @@ export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta
   return meta;
 }
 
-/** Deletes a dataset's D1 row, then its R2 objects. */
+/**
+ * Deletes a dataset's D1 row, then its R2 objects: the blocks by prefix (a dataset still processing has
+ * block_count 0 but may have blocks), the raw file and both rollups. The upload of a chunked dataset still
+ * processing is removed by the route (worker/jobs/uploads-store.ts dropDatasetUpload).
+ */
 export async function deleteDataset(env: Env, meta: DatasetMeta): Promise<void> {
   await env.DB.prepare("DELETE FROM datasets WHERE workspace_id = ? AND id = ?").bind(meta.workspaceId, meta.id).run();
-  const keys = [rawKey(meta.workspaceId, meta.id), `agg/${meta.workspaceId}/${meta.id}.json`, `acct/${meta.workspaceId}/${meta.id}.bin`];
-  for (let b = 0; b < meta.blockCount; b++) keys.push(blockKey(meta.workspaceId, meta.id, b));
-  for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
+  await env.FILES.delete([
+    rawKey(meta.workspaceId, meta.id),
+    `agg/${meta.workspaceId}/${meta.id}.json`,
+    `acct/${meta.workspaceId}/${meta.id}.bin`,
+  ]);
+  const prefix = `cols/${meta.workspaceId}/${meta.id}/`;
+  for (let cursor: string | undefined, more = true; more;) {
+    const page = await env.FILES.list({ prefix, cursor });
+    if (page.objects.length) await env.FILES.delete(page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+    more = page.truncated;
+  }
 }

@@ -93,6 +93,7 @@ export async function handleUpload(
   const rollup = spec.kind === "responses" && writer ? new RollupBuilder(spec.csatScale) : null;
   const accounts = rollup ? new AccountRollupBuilder() : null;
   try {
+    await writer?.begin(spec.kind, name);
     const result = await ingestStream(stream, {
       kind: spec.kind,
       mapping: spec.mapping,
@@ -110,19 +111,24 @@ export async function handleUpload(
     if (rolled) writer.setExtra(rollupKey(ws, id), rolled);
     const perAccount = accounts?.toBytes();
     if (perAccount) writer.setExtra(accountRollupKey(ws, id), perAccount);
-    const meta = await writer.commit({
-      kind: spec.kind,
-      name,
-      rows: result.rows,
-      columns: result.columns,
-      warnings: result.warnings,
-      options: uploadOptions(spec, result),
-      blockRows: result.blockRows,
-      contentType,
-    });
+    const meta = await writer.commit(
+      {
+        kind: spec.kind,
+        name,
+        rows: result.rows,
+        columns: result.columns,
+        warnings: result.warnings,
+        options: uploadOptions(spec, result),
+        blockRows: result.blockRows,
+        contentType,
+      },
+      true,
+    );
     return { meta, result };
   } catch (err) {
     await writer?.abort();
+    // The processing row written by begin goes too: a rejected file leaves no D1 row.
+    if (writer) await env.DB.prepare("DELETE FROM datasets WHERE workspace_id = ? AND id = ? AND status = 'processing'").bind(ws, id).run();
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
-import { rawKey } from "../data/datasets";
+import { progressJson, rawKey } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
 import { ApiError, boundedError } from "../errors";
 import { ingestStream } from "../intake/stream";
@@ -85,6 +85,41 @@ export function jobStoppedError(runs: number) {
   };
 }
 
+/** A processing dataset whose last progress write (or start) is older than this is taken as lost. */
+export const STALE_MINUTES = 20;
+
+/**
+ * Times out datasets of a workspace left `processing` with no progress for STALE_MINUTES: a parse job lost
+ * (wrangler dev has no queue redelivery and no cron) or a direct upload whose request was killed. Each turns
+ * `failed` with `job_timeout`, and its objects and upload parts are deleted; the user uploads the file again.
+ * Called when datasets are read (GET .../datasets, GET .../datasets/:id), so no cron is needed.
+ */
+export async function expireStaleDatasets(env: Env, ws: string, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - STALE_MINUTES * 60_000).toISOString();
+  const { results } = await env.DB.prepare(
+    `SELECT d.id, d.progress, d.created_at, u.id AS upload_id FROM datasets d LEFT JOIN uploads u ON u.dataset_id = d.id
+     WHERE d.workspace_id = ? AND d.status = 'processing' AND d.created_at < ?`,
+  )
+    .bind(ws, cutoff)
+    .all<{ id: string; progress: string | null; created_at: string; upload_id: string | null }>();
+  let n = 0;
+  for (const d of results) {
+    const at = (JSON.parse(d.progress ?? "{}") as { at?: string }).at ?? d.created_at;
+    if (at >= cutoff) continue;
+    const failed = await giveUpJob(
+      env,
+      { workspaceId: ws, uploadId: d.upload_id ?? "", datasetId: d.id },
+      {
+        code: "job_timeout",
+        message: `${d.upload_id ? "The parse job" : "The upload"} stopped reporting progress ${STALE_MINUTES} minutes ago (the job or the request was lost); nothing was stored. Upload the file again.`,
+        details: [],
+      },
+    );
+    if (failed) n++;
+  }
+  return n;
+}
+
 /**
  * Marks a job's dataset `failed` with `error` when it is still processing, deletes whatever an attempt
  * wrote and the upload's parts. Used when the job is given up (retries spent, or stuck past the expiry).
@@ -163,7 +198,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     const r = await env.DB.prepare(
       "UPDATE datasets SET progress = ? WHERE id = ? AND workspace_id = ? AND EXISTS (SELECT 1 FROM uploads WHERE id = ? AND job_token = ?)",
     )
-      .bind(JSON.stringify({ rowsDone, rowsTotal: total, errorsSoFar }), datasetId, ws, uploadId, token)
+      .bind(progressJson(rowsDone, total, errorsSoFar), datasetId, ws, uploadId, token)
       .run();
     if (!r.meta.changes) throw new Superseded();
   };
@@ -218,6 +253,15 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
   } catch (caught) {
     const err = streamFailure.error ?? caught;
     // Taken over: the newer attempt owns the same keys and the row; leave both alone.
+    // Taken over by a newer attempt: it owns the same keys, leave them. Taken over by a delete or a timeout (the
+    // row is gone or no longer processing): what this attempt wrote since is nobody's, delete it.
+    const still = await env.DB.prepare("SELECT status FROM datasets WHERE id = ? AND workspace_id = ?")
+      .bind(datasetId, ws)
+      .first<string>("status");
+    if (still !== "processing") {
+      await writer.abort();
+      return "superseded";
+    }
     if (err instanceof Superseded) return "superseded";
     const owner = await env.DB.prepare("SELECT job_token FROM uploads WHERE id = ?").bind(uploadId).first<string | null>("job_token");
     if (owner !== token) return "superseded";

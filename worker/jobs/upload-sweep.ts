@@ -1,6 +1,6 @@
 import { type Env, limit } from "../env";
 import { giveUpJob } from "./parse-job";
-import { removeUpload, retireUpload } from "./uploads-store";
+import { removeUpload, retireUpload, sweepOrphans } from "./uploads-store";
 
 /**
  * The hourly sweep of chunked uploads (the `scheduled` handler, wrangler.toml [triggers] crons):
@@ -10,7 +10,8 @@ import { removeUpload, retireUpload } from "./uploads-store";
  *   delivery died) are given up: the dataset turns `failed` with a message, its objects and parts go;
  * - completed uploads whose job finished but died before deleting the parts lose their parts;
  * - `done` upload rows (kept so that a repeated complete names the dataset) go UPLOAD_EXPIRY_HOURS after
- *   their last part.
+ *   their last part;
+ * - R2 objects of datasets or uploads with no D1 row, an hour old, are deleted (sweepOrphans).
  * Each step takes at most BATCH rows per run; the next run goes on.
  */
 
@@ -21,6 +22,8 @@ export interface SweepResult {
   stuckJobs: number;
   leftovers: number;
   retired: number;
+  /** R2 objects of datasets or uploads without a D1 row, deleted. */
+  orphans: number;
 }
 
 /** Runs one sweep as of `now` (the scheduled time; tests pass a fixed date). */
@@ -28,7 +31,7 @@ export async function sweepUploads(env: Env, now: Date): Promise<SweepResult> {
   const hours = limit(env, "UPLOAD_EXPIRY_HOURS", 24);
   // Timestamps in D1 are ISO strings in UTC with milliseconds (strftime '%Y-%m-%dT%H:%M:%fZ'), as toISOString.
   const cutoff = new Date(now.getTime() - hours * 3_600_000).toISOString();
-  const out: SweepResult = { expired: 0, stuckJobs: 0, leftovers: 0, retired: 0 };
+  const out: SweepResult = { expired: 0, stuckJobs: 0, leftovers: 0, retired: 0, orphans: 0 };
 
   const idle = await env.DB.prepare(
     `SELECT id, workspace_id FROM uploads
@@ -88,5 +91,6 @@ export async function sweepUploads(env: Env, now: Date): Promise<SweepResult> {
     await removeUpload(env, u.workspace_id, u.id);
     out.retired++;
   }
+  out.orphans = await sweepOrphans(env, now);
   return out;
 }

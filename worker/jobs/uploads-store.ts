@@ -123,3 +123,68 @@ export async function deleteDatasetObjects(env: Env, ws: string, datasetId: stri
   await env.FILES.delete([rawKey(ws, datasetId), rollupKey(ws, datasetId), accountRollupKey(ws, datasetId)]);
   await deletePrefix(env, blockKey(ws, datasetId, 0).replace(/0\.bin$/, ""));
 }
+
+/**
+ * Removes the chunked upload behind a dataset that is being deleted: takes its job from any attempt still running
+ * (its next progress write stops it, and it deletes what it wrote since), then the parts and rows.
+ */
+export async function dropDatasetUpload(env: Env, ws: string, datasetId: string): Promise<void> {
+  const { results } = await env.DB.prepare("SELECT id FROM uploads WHERE workspace_id = ? AND dataset_id = ?")
+    .bind(ws, datasetId)
+    .all<{ id: string }>();
+  for (const u of results) {
+    await env.DB.prepare("UPDATE uploads SET job_token = 'deleted', status = 'deleting' WHERE id = ?").bind(u.id).run();
+    await removeUpload(env, ws, u.id);
+  }
+}
+
+/** Where an object of a dataset or an upload lives: [table, workspace, id] from its key, or null for other keys. */
+function ownerOf(key: string): ["datasets" | "uploads", string, string] | null {
+  const m = /^(cols|raw|agg|acct|uploads)\/([^/]+)\/([^/.]+)/.exec(key);
+  if (!m) return null;
+  return [m[1] === "uploads" ? "uploads" : "datasets", m[2], m[3]];
+}
+
+/**
+ * Deletes R2 objects of datasets and uploads that have no D1 row (left by a killed request, or by a job that lost
+ * its dataset), older than `graceMs` (a row is written before an object's first byte, so the grace only covers
+ * clocks). Lists at most `maxPages` pages of 1,000 keys per prefix per run.
+ */
+export async function sweepOrphans(env: Env, now: Date, graceMs = 3_600_000, maxPages = 10): Promise<number> {
+  let deleted = 0;
+  for (const prefix of ["cols/", "raw/", "agg/", "acct/", "uploads/"]) {
+    let cursor: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const list = await env.FILES.list({ prefix, cursor, limit: 1000 });
+      const old = list.objects.filter((o) => now.getTime() - o.uploaded.getTime() > graceMs);
+      const ids = new Map<string, string>();
+      for (const o of old) {
+        const owner = ownerOf(o.key);
+        if (owner) ids.set(owner[2], owner[0]);
+      }
+      const known = new Set<string>();
+      const byTable = (t: string) => [...ids].filter(([, table]) => table === t).map(([id]) => id);
+      for (const table of ["datasets", "uploads"] as const) {
+        const list = byTable(table);
+        for (let i = 0; i < list.length; i += 50) {
+          const chunk = list.slice(i, i + 50);
+          const { results } = await env.DB.prepare(`SELECT id FROM ${table} WHERE id IN (${chunk.map(() => "?").join(",")})`)
+            .bind(...chunk)
+            .all<{ id: string }>();
+          for (const r of results) known.add(r.id);
+        }
+      }
+      const orphans = old.filter((o) => {
+        const owner = ownerOf(o.key);
+        return owner && !known.has(owner[2]);
+      });
+      if (orphans.length) {
+        await env.FILES.delete(orphans.map((o) => o.key));
+        deleted += orphans.length;
+      }
+      if (!list.truncated) break;
+      cursor = list.cursor;
+    }
+  }
+  return deleted;
+}

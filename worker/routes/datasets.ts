@@ -5,6 +5,8 @@ import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/da
 import { ApiError } from "../errors";
 import { parseMappingParam } from "../intake/mapping";
 import { handleUpload, uploadOptions } from "../intake/upload";
+import { expireStaleDatasets } from "../jobs/parse-job";
+import { dropDatasetUpload } from "../jobs/uploads-store";
 import { DatasetSchema, errorResponses } from "./schemas";
 
 const datasets = newRouter();
@@ -118,7 +120,10 @@ datasets.openapi(
       ...errorResponses(401, 403, 404),
     },
   }),
-  async (c) => c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200),
+  async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
+    return c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200);
+  },
 );
 
 datasets.openapi(
@@ -136,6 +141,7 @@ datasets.openapi(
     },
   }),
   async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw new ApiError(404, "not_found", "No such dataset in this workspace.");
     return c.json(datasetJson(meta), 200);
@@ -159,7 +165,11 @@ datasets.openapi(
   async (c) => {
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw new ApiError(404, "not_found", "No such dataset in this workspace.");
+    // A chunked dataset still processing: its job is taken over first, so it stops and cleans what it writes after.
+    if (meta.status === "processing")
+      await c.env.DB.prepare("UPDATE uploads SET job_token = 'deleted' WHERE dataset_id = ?").bind(meta.id).run();
     await deleteDataset(c.env, meta);
+    await dropDatasetUpload(c.env, c.var.workspaceId, meta.id);
     return c.body(null, 204);
   },
 );
