@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { expireStaleDatasets, STALE_MINUTES } from "../../worker/jobs/parse-job";
-import { sweepOrphans } from "../../worker/jobs/uploads-store";
+import { sweepOrphans } from "../../worker/jobs/orphan-sweep";
 import { call, createWorkspace, type ErrorJson, r2Keys } from "./helpers";
 
 // Every R2 object of a dataset has a D1 row from its first byte, and goes with it: deleting a dataset still

@@ -1,7 +1,16 @@
 import type { Env } from "../env";
 import { type Block, encodeBlock } from "./blocks";
 import { ApiError } from "../errors";
-import { blockKey, getDataset, type DatasetMeta, type NewDataset, progressJson, rawKey } from "./datasets";
+import {
+  blockKey,
+  type DatasetMeta,
+  type DatasetRowFields,
+  getDataset,
+  insertDatasetRow,
+  insertProcessingRow,
+  markDatasetReady,
+  rawKey,
+} from "./datasets";
 
 /**
  * Writes one dataset to R2 while it is being parsed: the raw file through an R2
@@ -16,9 +25,6 @@ import { blockKey, getDataset, type DatasetMeta, type NewDataset, progressJson, 
 const PART_BYTES = 8 * 1024 * 1024;
 /** Block puts allowed in flight before the parser waits. */
 const MAX_INFLIGHT = 3;
-
-/** The dataset row's fields a writer commits: those of `storeDataset`'s input but the ids and the data. */
-export type DatasetRowFields = Omit<NewDataset, "id" | "workspaceId" | "blocks" | "raw">;
 
 export class DatasetWriter {
   /** Raw bytes received so far. */
@@ -49,12 +55,7 @@ export class DatasetWriter {
    * expireStaleDatasets), never objects nobody knows of.
    */
   async begin(kind: string, name: string): Promise<void> {
-    await this.env.DB.prepare(
-      `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, block_count, block_rows, raw_bytes, content_type, status, progress)
-       VALUES (?, ?, ?, ?, 0, '[]', 0, 0, 0, ?, 'processing', ?)`,
-    )
-      .bind(this.id, this.workspaceId, kind, name, this.contentType, progressJson(0, 0, 0))
-      .run();
+    await insertProcessingRow(this.env, this.workspaceId, this.id, kind, name, this.contentType);
   }
 
   /** Appends bytes of the raw file. Waits while the previous part is still uploading. */
@@ -161,34 +162,12 @@ export class DatasetWriter {
       this.keys.add(key);
       await this.env.FILES.put(key, body);
     }
-    const args = [
-      f.rows,
-      JSON.stringify(f.columns),
-      JSON.stringify(f.warnings),
-      JSON.stringify(f.options),
-      this.blockCount,
-      f.blockRows,
-      this.rawBytes,
-      f.contentType,
-    ];
+    const stored = { blockCount: this.blockCount, rawBytes: this.rawBytes };
     if (existingRow) {
-      const r = await this.env.DB.prepare(
-        `UPDATE datasets SET rows = ?, columns = ?, warnings = ?, options = ?, block_count = ?, block_rows = ?, raw_bytes = ?,
-           content_type = ?, status = 'ready' WHERE workspace_id = ? AND id = ? AND status = 'processing'`,
-      )
-        .bind(...args, this.workspaceId, this.id)
-        .run();
-      if (!r.meta.changes) {
+      if (!(await markDatasetReady(this.env, this.workspaceId, this.id, f, stored))) {
         throw new ApiError(409, "dataset_deleted", "The dataset was deleted (or timed out) while it was being stored; nothing was kept.");
       }
-    } else {
-      await this.env.DB.prepare(
-        `INSERT INTO datasets (rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type, id, workspace_id, kind, name)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-        .bind(...args, this.id, this.workspaceId, f.kind, f.name)
-        .run();
-    }
+    } else await insertDatasetRow(this.env, { ...f, id: this.id, workspaceId: this.workspaceId }, stored);
     const meta = await getDataset(this.env, this.workspaceId, this.id);
     if (!meta) throw new Error("dataset vanished after insert");
     return meta;

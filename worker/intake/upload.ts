@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import { newId } from "../auth";
-import { type DatasetMeta, type DatasetKind, rawKey } from "../data/datasets";
+import { type DatasetMeta, type DatasetKind, deleteProcessingRow, rawKey } from "../data/datasets";
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
 import { limit } from "../env";
@@ -44,6 +44,22 @@ export function uploadOptions(spec: UploadSpec, result: StreamIntakeResult): Rec
   if (spec.kind === "responses") options.csatScale = spec.csatScale;
   if (Object.keys(spec.mapping).length) options.mapping = spec.mapping;
   return options;
+}
+
+/** The 200 answer of a dry run: the would-be dataset (id null, status preview) and the first rows. */
+export function previewJson(spec: UploadSpec, name: string, result: StreamIntakeResult) {
+  return {
+    id: null,
+    kind: spec.kind,
+    name,
+    rows: result.rows,
+    columns: result.columns.map(({ name, type, source }) => ({ name, type, source })),
+    warnings: result.warnings,
+    options: uploadOptions(spec, result),
+    status: "preview",
+    createdAt: new Date().toISOString(),
+    preview: result.preview,
+  };
 }
 
 /**
@@ -128,7 +144,7 @@ export async function handleUpload(
   } catch (err) {
     await writer?.abort();
     // The processing row written by begin goes too: a rejected file leaves no D1 row.
-    if (writer) await env.DB.prepare("DELETE FROM datasets WHERE workspace_id = ? AND id = ? AND status = 'processing'").bind(ws, id).run();
+    if (writer) await deleteProcessingRow(env, ws, id);
     throw err;
   }
 }

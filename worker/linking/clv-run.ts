@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";
 import { summariseTransactionBlocks, type TransactionSummary } from "../data/transactions-rfm";
-import { csvCell } from "./csv";
+import { csvCell } from "../render/csv";
 
 export interface ClvRequest {
   horizonMonths: number;
@@ -47,7 +47,7 @@ export interface ClvRun extends Pick<TransactionSummary, "customer" | "ids" | "f
 }
 
 /**
- * BG/NBD + Gamma-Gamma CLV on the newest transactions dataset (API.md "CLV on transactions"):
+ * BG/NBD + Gamma-Gamma CLV on the newest transactions dataset (docs/api.md#clv-on-transactions):
  * the RFM summary in lifetimes' conventions (days) built block by block from R2, both fits, per-customer
  * values as columns (no object per customer).
  * @throws ModelError no_transactions, no_repeat_buyers, …; ApiError 400 for a bad observationEnd

@@ -6,10 +6,10 @@ import { fitRegression } from "../../models/regression/fit";
 import { fitSbg } from "../../models/clv/sbg";
 import { csatSummary, npsFromCounts, npsSummary } from "../../models/survey/metrics";
 import { newRouter } from "../app";
-import { errorResponses as errors } from "./schemas";
+import { errorResponses as errors, Interval } from "./schemas";
 
 /**
- * The stateless calculators of API.md "Calculators (stateless, no token)":
+ * The stateless calculators (docs/api.md#calculators), no token:
  * zod-validated bodies (400 on a malformed request), statistics delegated to
  * models/ (422 with the model's named error when the data cannot be fitted).
  */
@@ -17,7 +17,7 @@ const calc = newRouter();
 
 const Count = z.number().int().min(0);
 const Fraction = z.number().min(0).max(1);
-const Interval = z.tuple([z.number(), z.number()]).nullable();
+const NullableInterval = Interval.nullable();
 const Nums = (max: number) => z.array(z.number()).min(1).max(max);
 
 function post<Req extends z.ZodType, Res extends z.ZodType>(path: string, summary: string, description: string, body: Req, res: Res) {
@@ -42,14 +42,14 @@ const NpsResult = z
     passives: Count,
     detractors: Count,
     n: Count,
-    ci95: Interval,
+    ci95: NullableInterval,
   })
   .openapi("CalcNpsResult");
 calc.openapi(
   post(
     "nps",
     "NPS from counts or 0-10 scores",
-    "NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (DOMAIN.md).",
+    "NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (docs/methods.md#nps).",
     z
       .union([
         z.object({ promoters: Count, passives: Count, detractors: Count }),
@@ -76,7 +76,7 @@ calc.openapi(
         positiveFrom: z.number().optional(),
       })
       .openapi("CalcCsatRequest"),
-    z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: Count, ci95: Interval }).openapi("CalcCsatResult"),
+    z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: Count, ci95: NullableInterval }).openapi("CalcCsatResult"),
   ),
   (c) => {
     const b = c.req.valid("json");
@@ -160,7 +160,7 @@ calc.openapi(
   post(
     "renewal-uplift",
     "Money from a renewal-rate lift",
-    "Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per API.md (DOMAIN.md worked example 7).",
+    "Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per docs/methods.md#payback (worked example 7).",
     z
       .object({
         accounts: z.number().int().min(0),
@@ -271,7 +271,7 @@ calc.openapi(
             stdError: z.number().nullable(),
             statistic: z.number().nullable(),
             pValue: z.number().nullable(),
-            ci95: Interval,
+            ci95: NullableInterval,
           }),
         ),
         covariance: z.array(z.array(z.number())),
