@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
@@ -58,7 +57,15 @@ app.doc31("/api/openapi.json", {
   },
 });
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
+// Swagger UI from the pinned swagger-ui-dist package, served from this origin (scripts/build-web.mjs copies it to
+// /swagger/): no third-party script on the origin that holds the tokens, and no inline script.
+app.get("/api/docs", (c) =>
+  c.html(
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CX-to-revenue API</title>' +
+      '<link rel="stylesheet" href="/swagger/swagger-ui.css"></head><body><div id="swagger-ui"></div>' +
+      '<script src="/swagger/swagger-ui-bundle.js"></script><script src="/swagger-init.js"></script></body></html>',
+  ),
+);
 
 app.notFound(
   async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404),
