@@ -212,6 +212,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
                 "li",
                 { "data-predictor": t.predictor },
                 h("strong", {}, t.sentence ?? `${t.predictor}: ${num(t.renewalPp, 2)} pp`),
+                t.perScorePoint ? h("div", { class: "score-point" }, t.perScorePoint.sentence) : "",
                 t.method ? help(t.method, "How is this computed?") : "",
               ),
             ),
@@ -275,7 +276,9 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
     }
     parts.push(card);
   }
-  const warnings = (m.warnings ?? []).map((x) => (typeof x === "string" ? x : x.message));
+  const warnings = (m.warnings ?? []).map((x) =>
+    typeof x === "string" ? { code: "fit_note", message: x } : { code: x.code ?? "fit_note", message: x.message },
+  );
   out.replaceChildren(
     ...parts,
     h(
@@ -286,7 +289,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
         ? h(
             "ul",
             { class: "warn" },
-            warnings.map((x) => h("li", {}, x)),
+            warnings.map((x) => h("li", { "data-code": x.code }, x.message)),
           )
         : "",
       summary,
