@@ -2,21 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backtest, type BacktestInput, dayOf } from "../../models/regression/backtest";
 import { timeHonestFeatures, TimeHonestAccumulator } from "../../models/regression/time-honest";
 import { syntheticBook } from "../../scripts/synthetic-book.mjs";
-
-/**
- * A book whose surveys all fall in 2023 and whose renewals fall in 2024–2025, so an account's time-honest means are
- * the means its renewal was drawn from (the generator's logistic truth), plus `afterRenewal` responses per account
- * dated after its renewal that leak the outcome and must never be used.
- */
-const bookOptions = (seed: number, accounts: number) => ({
-  accounts,
-  seed,
-  start: "2023-01-01",
-  days: 365,
-  renewalStart: "2024-01-01",
-  renewalDays: 730,
-  afterRenewal: 2,
-});
+import { bookOptions, PEER } from "./backtest-book";
 
 type Book = ReturnType<typeof syntheticBook>;
 
@@ -85,9 +71,7 @@ describe("back-test (models/regression/backtest.ts)", () => {
   const result = backtest(inputsOf(book, splits, "2026-01-01"));
 
   it("predicts what an independent statsmodels refit on the pre-split accounts predicts, to 1e-6", () => {
-    // test/models/backtest_peer.py (pandas time-honest means + statsmodels 0.13.5 Logit, Newton, tol 1e-12) on this
-    // book written by `node scripts/synthetic-book.mjs --accounts 800 --seed 5 --start 2023-01-01 --days 365
-    // --renewal-start 2024-01-01 --renewal-days 730 --after-renewal 2`, splits 2025-01-01, 2025-07-01, end 2026-01-01.
+    // PEER: test/models/backtest_peer.py (pandas + statsmodels Logit) on this book; see test/models/backtest-book.ts.
     const peer = PEER;
     for (let k = 0; k < splits.length; k++) {
       const s = result.splits[k];
@@ -172,27 +156,3 @@ describe("back-test (models/regression/backtest.ts)", () => {
     expect(covered).toBeGreaterThanOrEqual(90);
   });
 });
-
-/** Printed by test/models/backtest_peer.py (see the test above). */
-const PEER = [
-  {
-    trainAccounts: 388,
-    testAccounts: 193,
-    predictedRenewals: 164.1754748671,
-    predictedArr: 9065389.67749,
-    actualRenewals: 150,
-    actualArr: 8524763,
-    baselineArr: 8302334.857143,
-    betaNps: 0.6102207009,
-  },
-  {
-    trainAccounts: 581,
-    testAccounts: 181,
-    predictedRenewals: 151.3678835632,
-    predictedArr: 8477193.200297,
-    actualRenewals: 156,
-    actualArr: 9313322,
-    baselineArr: 7438318.84058,
-    betaNps: 0.4248896315,
-  },
-];
