@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";
 import { summariseTransactionBlocks, type TransactionSummary } from "../data/transactions-rfm";
-import { csvCell } from "./csv";
+import { csvCell } from "../render/csv";
 
 export interface ClvRequest {
   horizonMonths: number;

@@ -1,7 +1,8 @@
 import { ModelError } from "../../models/numeric/errors";
 import { fitSbgCohorts, sbgDerl, sbgProjection } from "../../models/clv/sbg-cohorts";
 import { csatBand, npsGroup } from "../../models/clv/value-segments";
-import type { JoinedAccounts } from "../data/join";
+import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
+import type { Env } from "../env";
 import { ApiError } from "../errors";
 
 export interface RetentionRequest {
@@ -106,4 +107,9 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
           : `Split by the account's mean ${req.splitBy} (NPS: promoter ≥ 9, passive 7 to < 9, detractor < 7).`,
     },
   };
+}
+
+/** GET .../clv/sbg: retention by satisfaction on the workspace's newest accounts (joined with its responses). */
+export async function runRetention(env: Env, ws: string, req: RetentionRequest) {
+  return retentionBySatisfaction(await loadJoinedAccounts(env, ws), req);
 }

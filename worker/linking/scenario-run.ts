@@ -4,7 +4,7 @@ import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { loadJoinedAccounts } from "../data/join";
 import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
-import { getModel, type StoredModel } from "./store";
+import { getModel, type StoredModel } from "../data/models-store";
 
 /** A scenario request as the API takes it (defaults filled in by the zod schema). */
 export interface ScenarioRequest {

@@ -6,10 +6,9 @@ import { loadJoinedAccounts } from "../data/join";
 import { ApiError, notFound } from "../errors";
 import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
 import { clvCsvStream, runClvColumns } from "../linking/clv-run";
-import { csvCell } from "../linking/csv";
-import { WsParam } from "../linking/schemas";
-import { getModel, getScenario } from "../linking/store";
-import { errorResponses as errors } from "./schemas";
+import { csvCell } from "../render/csv";
+import { getModel, getScenario } from "../data/models-store";
+import { errorResponses as errors, WsParam } from "./schemas";
 
 /** CSV exports: accounts with their features and predictions (and the CLV export, see clv.ts). */
 const exportsRouter = newRouter();

@@ -9,9 +9,9 @@ import { loadJoinedAccounts } from "../data/join";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "../linking/frame";
-import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
-import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
-import { errorResponses as errors } from "./schemas";
+import { ModelSchema } from "../linking/schemas";
+import { getModel, insertModel, listModels, type StoredModel } from "../data/models-store";
+import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
 
 /** Models on the workspace's joined accounts (docs/api.md#models). */
 const models = newRouter();

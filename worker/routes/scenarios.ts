@@ -5,9 +5,9 @@ import { requireRole } from "../auth";
 import { ApiError, notFound } from "../errors";
 import { combineProgram } from "../linking/program";
 import { runScenarioRequest } from "../linking/scenario-run";
-import { ScenarioSchema, WsIdParams, WsParam } from "../linking/schemas";
-import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../linking/store";
-import { errorResponses as errors } from "./schemas";
+import { ScenarioSchema } from "../linking/schemas";
+import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../data/models-store";
+import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
 
 /** What-if scenarios on a fitted renewal model (docs/api.md#scenarios), saved and combined into programmes. */
 const scenarios = newRouter();

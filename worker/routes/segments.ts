@@ -5,8 +5,7 @@ import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError } from "../errors";
 import { runClvColumns } from "../linking/clv-run";
-import { WsParam } from "../linking/schemas";
-import { errorResponses as errors } from "./schemas";
+import { errorResponses as errors, WsParam } from "./schemas";
 
 /** GET .../segments: customer value segmentation (satisfaction group × value tier). */
 const segments = newRouter();

@@ -1,6 +1,6 @@
 import { revenueChartSvg } from "./chart-svg";
 import { esc, money, num, pct } from "./html";
-import type { StoredModel, StoredScenario } from "./store";
+import type { StoredModel, StoredScenario } from "../data/models-store";
 
 type Side = { renewalRate: number; revenue: number; revenueByYear: number[] };
 interface ScenarioBody {
