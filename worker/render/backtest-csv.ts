@@ -1,5 +1,5 @@
 import type { BacktestGroup, BacktestResult, BacktestSplit } from "../../models/regression/backtest";
-import { csvCell } from "../linking/csv";
+import { csvCell } from "./csv";
 
 /** A stored back-test's body (docs/api.md#back-tests). */
 export type BacktestBody = BacktestResult & { id: string; createdAt: string };

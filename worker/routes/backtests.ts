@@ -1,23 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { BACKTEST_DEFAULT_DRAWS, BACKTEST_DEFAULT_SEED, backtest, dayOf, isoDay } from "../../models/regression/backtest";
+import { BACKTEST_DEFAULT_DRAWS, BACKTEST_DEFAULT_SEED } from "../../models/regression/backtest";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { getBacktest, insertBacktest, listBacktests, type StoredBacktest } from "../data/backtests-store";
-import { latestDataset, readColumns } from "../data/datasets";
-import { loadJoinedAccounts } from "../data/join";
-import { loadTimeHonestFeatures } from "../data/time-honest";
-import { limit } from "../env";
-import { ApiError, notFound } from "../errors";
-import { accountFrame } from "../linking/frame";
-import { WsIdParams, WsParam } from "../linking/schemas";
+import type { StoredBacktest } from "../data/backtests-store";
+import { backtestOrNewest, backtestOverview, runBacktest } from "../linking/backtest-run";
 import { type BacktestBody, backtestCsv } from "../render/backtest-csv";
-import { errorResponses as errors } from "./schemas";
+import { errorResponses as errors, Interval, WsIdParams, WsParam } from "./schemas";
 
 /** Back-tests: would a model fitted on earlier renewals have called the later ones (docs/api.md#back-tests)? */
 const backtests = newRouter();
 
 const MAX_SPLITS = 8;
-const MAX_LEVELS = 100;
 const IsoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -44,7 +37,10 @@ const BacktestRequest = z
   })
   .openapi("BacktestRequest");
 
-const Ci = z.tuple([z.number(), z.number()]).nullable().openapi({ description: "95% interval (β draws and Bernoulli outcomes)" });
+/** A validated back-test request. */
+export type BacktestRequestBody = z.infer<typeof BacktestRequest>;
+
+const Ci = Interval.nullable().openapi({ description: "95% interval (β draws and Bernoulli outcomes)" });
 const Group = {
   testAccounts: z.number().int().openapi({ description: "Later accounts scored (renewing in the window, with every predictor)" }),
   predictedRenewals: z.number().nullable(),
@@ -117,12 +113,6 @@ export const BacktestSchema = z
 const body = (b: StoredBacktest) =>
   ({ id: b.id, createdAt: b.createdAt, ...b.result }) as unknown as BacktestBody & z.infer<typeof BacktestSchema>;
 
-/** The rule, said once in every answer. */
-const FEATURE_RULE =
-  "Time-honest features: an account's NPS, CSAT and CES means (and response count) use only its responses dated before " +
-  "its renewal date, or before the split date for accounts renewing after the split; later and undated responses are never used. " +
-  "Other account columns are used as uploaded.";
-
 backtests.openapi(
   createRoute({
     method: "post",
@@ -142,93 +132,7 @@ backtests.openapi(
       ...errors(400, 401, 403, 404, 422),
     },
   }),
-  async (c) => {
-    const req = c.req.valid("json");
-    const ws = c.var.workspaceId;
-    const splits = req.splits.map(dayOf);
-    splits.forEach((d, k) => {
-      if (!Number.isFinite(d))
-        throw new ApiError(400, "bad_request", `splits[${k}] = ${req.splits[k]} is not a real date.`, [
-          { column: "splits", message: req.splits[k] },
-        ]);
-      if (k > 0 && !(d > splits[k - 1]))
-        throw new ApiError(400, "bad_request", "Split dates must be strictly increasing.", [{ column: "splits", message: req.splits[k] }]);
-    });
-    const end = req.end === undefined ? undefined : dayOf(req.end);
-    if (end !== undefined && !(end > splits[splits.length - 1]))
-      throw new ApiError(400, "bad_request", `end (${req.end}) must be a real date after the last split.`, [
-        { column: "end", message: String(req.end) },
-      ]);
-    const maxPredictors = limit(c.env, "MAX_PREDICTORS", 30);
-    if (req.predictors.length > maxPredictors)
-      throw new ApiError(422, "too_many_predictors", `At most ${maxPredictors} predictors per model (got ${req.predictors.length}).`, [
-        { column: "predictors", message: `${req.predictors.length} > ${maxPredictors}` },
-      ]);
-    if (new Set(req.predictors).size !== req.predictors.length)
-      throw new ApiError(400, "duplicate_predictors", "Each predictor may appear once.", [{ column: "predictors", message: "duplicates" }]);
-    const maxDraws = limit(c.env, "MAX_DRAWS", 10_000);
-    if (req.draws > maxDraws)
-      throw new ApiError(422, "too_many_draws", `At most ${maxDraws} draws (got ${req.draws}).`, [
-        { column: "draws", message: String(req.draws) },
-      ]);
-
-    const joined = await loadJoinedAccounts(c.env, ws);
-    const data = accountFrame(joined);
-    for (const name of [req.outcome, ...req.predictors]) {
-      if (!(name in data))
-        throw new ApiError(
-          422,
-          "unknown_column",
-          `No column "${name}" in the joined accounts. Available: ${Object.keys(data).sort().join(", ")}.`,
-          [{ column: name, message: "not a column of the joined accounts" }],
-        );
-      const col = joined.text[name];
-      const levels = col ? new Set(col.filter((v) => v !== null && v !== "")).size : 0;
-      if (levels > MAX_LEVELS)
-        throw new ApiError(
-          422,
-          "too_many_levels",
-          `${name} is a text column with ${levels} distinct values (at most ${MAX_LEVELS} levels for a categorical predictor). Use a grouping column instead.`,
-          [{ column: name, message: `${levels} levels > ${MAX_LEVELS}` }],
-        );
-    }
-    const renewalDate = joined.numeric.renewal_date;
-    if (!renewalDate.some((d) => Number.isFinite(d)))
-      throw new ApiError(
-        422,
-        "no_renewal_dates",
-        "The accounts dataset has no renewal dates: a back-test needs each account's renewal_date to tell earlier renewals from later ones. Upload accounts with a renewal_date column.",
-        [{ column: "renewal_date", message: "missing or empty" }],
-      );
-    const ids = joined.text.account_id ?? [];
-    const { features } = await loadTimeHonestFeatures(c.env, ws, ids, renewalDate, splits);
-    const result = backtest({
-      kind: "logistic",
-      outcome: req.outcome,
-      predictors: req.predictors,
-      data,
-      renewalDate,
-      arr: joined.numeric.arr,
-      segment: joined.text.segment,
-      splits,
-      end,
-      features,
-      draws: req.draws,
-      seed: req.seed,
-    });
-    const stored = await insertBacktest(c.env, ws, {
-      request: req,
-      result: {
-        ...result,
-        featureRule: FEATURE_RULE,
-        undatedResponses: features[0]?.undated ?? 0,
-        money: "Renewed ARR of the accounts renewing in each split's window, in the accounts file's currency, undiscounted.",
-        datasets: joined.datasets,
-      },
-      datasets: joined.datasets,
-    });
-    return c.json(body(stored), 201);
-  },
+  async (c) => c.json(body(await runBacktest(c.env, c.var.workspaceId, c.req.valid("json"))), 201),
 );
 
 backtests.openapi(
@@ -260,24 +164,8 @@ backtests.openapi(
     },
   }),
   async (c) => {
-    const ws = c.var.workspaceId;
-    const meta = await latestDataset(c.env, ws, "accounts");
-    const days = meta
-      ? Array.from((await readColumns(c.env, meta, ["renewal_date"])).numeric.renewal_date ?? []).filter(Number.isFinite)
-      : [];
-    days.sort((a, b) => a - b);
-    return c.json(
-      {
-        backtests: (await listBacktests(c.env, ws)).map(body),
-        suggestedSplits: suggestSplits(days),
-        renewalDates: {
-          count: days.length,
-          first: days.length ? isoDay(days[0]) : null,
-          last: days.length ? isoDay(days[days.length - 1]) : null,
-        },
-      },
-      200,
-    );
+    const o = await backtestOverview(c.env, c.var.workspaceId);
+    return c.json({ ...o, backtests: o.backtests.map(body) }, 200);
   },
 );
 
@@ -296,9 +184,7 @@ backtests.openapi(
     },
   }),
   async (c) => {
-    const b = await getBacktest(c.env, c.var.workspaceId, c.req.valid("param").id);
-    if (!b) throw notFound("backtest");
-    return c.json(body(b), 200);
+    return c.json(body(await backtestOrNewest(c.env, c.var.workspaceId, c.req.valid("param").id)), 200);
   },
 );
 
@@ -320,43 +206,12 @@ backtests.openapi(
     },
   }),
   async (c) => {
-    const ws = c.var.workspaceId;
-    const id = c.req.valid("query").backtest;
-    const b = id ? await getBacktest(c.env, ws, id) : ((await listBacktests(c.env, ws))[0] ?? null);
-    if (!b) throw notFound("backtest");
+    const b = await backtestOrNewest(c.env, c.var.workspaceId, c.req.valid("query").backtest);
     return c.body(backtestCsv(body(b)), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="backtest-${b.id}.csv"`,
     });
   },
 );
-
-/**
- * Split dates to offer: quarter starts (else month starts) with ≥ 40% of the dated renewals before and ≥ 10% after,
- * the last three. `days` sorted.
- */
-export function suggestSplits(days: number[]): string[] {
-  if (days.length < 2) return [];
-  const lo = days[Math.floor(days.length * 0.4)];
-  const hi = days[Math.min(days.length - 1, Math.floor(days.length * 0.9))];
-  for (const months of [3, 1]) {
-    const out: string[] = [];
-    const d = new Date(lo * 86_400_000);
-    let y = d.getUTCFullYear();
-    let m = Math.floor(d.getUTCMonth() / months) * months;
-    for (;;) {
-      const day = Date.UTC(y, m, 1) / 86_400_000;
-      if (day > hi) break;
-      if (day > lo) out.push(isoDay(day));
-      m += months;
-      if (m >= 12) {
-        m -= 12;
-        y++;
-      }
-    }
-    if (out.length) return out.slice(-3);
-  }
-  return [];
-}
 
 export default backtests;
