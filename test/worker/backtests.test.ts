@@ -116,6 +116,39 @@ describe("POST .../backtests (time-honest back-test of renewals)", () => {
     expect(none.body.error.code).toBe("no_renewal_dates");
   });
 
+  it("puts one back-test line in the one-page business case of a scenario on a model with the same predictors", async () => {
+    // On the book's own responses again (the test above ends by re-uploading them).
+    expect((await run(ws, { splits: PEER_SPLITS, end: PEER_END })).status).toBe(201);
+    const fit = await call(
+      `/api/workspaces/${ws.id}/models`,
+      json(ws.token, { kind: "logistic", outcome: "renewed", predictors: PREDICTORS }),
+    );
+    expect(fit.status).toBe(201);
+    const modelId = ((await fit.json()) as { id: string }).id;
+    const sc = await call(
+      `/api/workspaces/${ws.id}/scenarios`,
+      json(ws.token, {
+        modelId,
+        change: { nps: 1 },
+        horizonYears: 3,
+        annualDiscountRate: 0,
+        grossMargin: 0.8,
+        investment: 1000,
+        save: true,
+        draws: 50,
+      }),
+    );
+    expect(sc.status).toBe(201);
+    const report = await call(`/api/workspaces/${ws.id}/report?scenario=${((await sc.json()) as { id: string }).id}`, { token: ws.token });
+    const html = await report.text();
+    // The newest back-test with a prediction is the one just run; its last window
+    // is 2025-07-01 – 2025-12-31, and PEER[1].predictedArr (statsmodels) = 8,477,193.2 → "$8,477,193", actual $9,313,322.
+    const line = /<li id="backtest-line">([^<]*)<\/li>/.exec(html)?.[1] ?? "";
+    expect(line, line).toMatch(
+      /^Back-tested on renewals 2025-07-01 – 2025-12-31: predicted \$8,477,193 \[\$[\d,]+, \$[\d,]+\], actual \$9,313,322 of renewed ARR \(undiscounted\)$/,
+    );
+  });
+
   it("lists back-tests with suggested splits, and exports one as CSV (one row per split and segment)", async () => {
     const list = await call(`/api/workspaces/${ws.id}/backtests`, { token: ws.token });
     expect(list.status).toBe(200);

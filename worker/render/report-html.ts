@@ -49,7 +49,13 @@ const range = (ci: [number, number] | null | undefined, f: (v: number) => string
  * effect with its interval, the money with its interval, the chart, the
  * assumptions and the data it rests on. All user text is escaped.
  */
-export function renderReport(workspaceName: string, stored: StoredScenario, model: StoredModel, generatedAt: string): string {
+export function renderReport(
+  workspaceName: string,
+  stored: StoredScenario,
+  model: StoredModel,
+  generatedAt: string,
+  backtestLine: string | null = null,
+): string {
   const s = stored.result as unknown as ScenarioBody;
   const m = model.result as unknown as ModelBody;
   const r = s.request;
@@ -124,6 +130,7 @@ ${revenueChartSvg(s.baseline.revenueByYear, s.scenario.revenueByYear, s.bandByYe
 ${join ? `<li>Join: ${join.accounts} accounts, ${join.responses} responses, ${join.matchedAccounts} accounts with responses, ${join.orphanResponses} responses without a matching account.</li>` : ""}
 <li>Scenario applied to ${s.accounts} accounts with the model's predictors and ARR (${s.excludedAccounts} left out). Datasets: accounts ${esc(s.data.datasets.accounts)}, responses ${esc(s.data.datasets.responses ?? "none")}${s.data.dataChangedSinceFit ? " (newer than the data the model was fitted on)" : ""}.</li>
 <li>${validation}</li>
+${backtestLine ? `<li id="backtest-line">${esc(backtestLine)}</li>` : ""}
 ${m.warnings.map((w) => `<li>Warning: ${esc(w)}</li>`).join("")}
 </ul>
 </body></html>`;

@@ -12,6 +12,7 @@ import { coef, int, num, pval } from "../format";
 import { translationsOf, validationOf, type ModelResult } from "../model-types";
 import { wsHash } from "../router";
 import { heading, listModels, loadWorkspace, newest, type Workspace } from "../workspace";
+import { backtestCard } from "./backtest-card";
 import type { ScreenCtx } from "./screens";
 
 const NUMERIC_TYPES = /^(money|number|numeric|integer|int|float|fraction|binary|0\/1|bool|boolean|percent)$/i;
@@ -96,7 +97,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
             h("span", { class: "muted small" }, " · just fitted"),
           ),
         );
-      renderModel(out, m, ws);
+      renderModel(out, m, ws, !viewer);
     } catch (err) {
       status.replaceChildren(errorBox(err));
       out.replaceChildren();
@@ -150,7 +151,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   const id = route.query.get("id");
   if (id) {
     try {
-      renderModel(out, await api<ModelResult>(wsPath(ws, `/models/${encodeURIComponent(id)}`), { ws }), ws);
+      renderModel(out, await api<ModelResult>(wsPath(ws, `/models/${encodeURIComponent(id)}`), { ws }), ws, !viewer);
     } catch (err) {
       out.replaceChildren(errorBox(err));
     }
@@ -158,7 +159,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
 }
 
 /** The summary block, coefficient table, forest plot, translation and validation of one model. */
-export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void {
+export function renderModel(out: HTMLElement, m: ModelResult, ws: string, canEdit = true): void {
   const logistic = m.kind === "logistic";
   const f = m.fit ?? {};
   const stat = logistic ? "z" : "t";
@@ -275,6 +276,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
     }
     parts.push(card);
   }
+  if (logistic && m.outcome === "renewed") parts.push(backtestCard(ws, { outcome: m.outcome, predictors: m.predictors ?? [] }, canEdit));
   const warnings = (m.warnings ?? []).map((x) => (typeof x === "string" ? x : x.message));
   out.replaceChildren(
     ...parts,

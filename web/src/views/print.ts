@@ -12,6 +12,7 @@ import { translationsOf, type ModelResult } from "../model-types";
 import { wsHash } from "../router";
 import { changeText, type Scenario } from "../scenario-types";
 import { loadWorkspace } from "../workspace";
+import { type Backtest, latestPredicted, windowLabel } from "./backtest-card";
 import type { ScreenCtx } from "./screens";
 
 export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Promise<void> {
@@ -22,6 +23,8 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   }
   const [w, s] = await Promise.all([loadWorkspace(ws), api<Scenario>(wsPath(ws, `/scenarios/${encodeURIComponent(id)}`), { ws })]);
   const m = await api<ModelResult>(wsPath(ws, `/models/${encodeURIComponent(s.modelId)}`), { ws }).catch(() => null);
+  const backtests = await api<{ backtests: Backtest[] }>(wsPath(ws, "/backtests"), { ws }).catch(() => null);
+  const btSplit = m && backtests ? latestPredicted(backtests.backtests, m.outcome, m.predictors ?? []) : undefined;
   const req = s.request;
   const H = req?.horizonYears ?? s.baseline.revenueByYear.length;
   const effects = m
@@ -125,6 +128,15 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
                 "li",
                 {},
                 `Model: logistic regression of ${m.outcome} on ${(m.predictors ?? []).join(", ")}; ${int(m.nObs)} accounts (${int(m.excluded)} excluded for missing values).`,
+              )
+            : "",
+          btSplit
+            ? h(
+                "li",
+                { id: "backtest-line" },
+                `Back-tested on renewals ${windowLabel(btSplit)}: predicted ${money(btSplit.predictedArr)}` +
+                  (btSplit.predictedArrCi95 ? ` [${money(btSplit.predictedArrCi95[0])}, ${money(btSplit.predictedArrCi95[1])}]` : "") +
+                  `, actual ${money(btSplit.actualArr)} of renewed ARR (undiscounted; a model fitted only on the renewals before ${btSplit.split}).`,
               )
             : "",
         ),
