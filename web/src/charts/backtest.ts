@@ -33,7 +33,7 @@ export function renderBacktest(canvas: HTMLCanvasElement, d: BacktestBars): Char
           y: {
             beginAtZero: true,
             ticks: { callback: (v: any) => money(Number(v)) },
-            title: { display: true, text: "Renewed ARR in the window ($, undiscounted)" },
+            title: { display: true, text: "Renewed ARR ($)" },
           },
         },
       },

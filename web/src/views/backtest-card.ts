@@ -151,13 +151,19 @@ export function renderBacktestResult(ws: string, b: Backtest): HTMLElement {
     h(
       "tr",
       { "data-split": s.split },
-      h("td", {}, windowLabel(s)),
-      h("td", { class: "num" }, `${int(s.trainAccounts)} / ${int(s.testAccounts)}`),
+      h(
+        "td",
+        {},
+        windowLabel(s),
+        h("div", { class: "muted small" }, `${int(s.testAccounts)} accounts predicted; fitted on ${int(s.trainAccounts)} earlier`),
+      ),
       h(
         "td",
         { class: "num", "data-bt": "predicted" },
         money(s.predictedArr),
-        s.predictedArrCi95 ? h("div", { class: "ci" }, `95% [${money(s.predictedArrCi95[0])}, ${money(s.predictedArrCi95[1])}]`) : "",
+        s.predictedArrCi95
+          ? h("div", { class: "ci" }, `95%: ${money(s.predictedArrCi95[0], true)} to ${money(s.predictedArrCi95[1], true)}`)
+          : "",
       ),
       h("td", { class: "num", "data-bt": "actual" }, money(s.actualArr)),
       h("td", { class: "num", "data-bt": "baseline" }, money(s.baselineArr)),
@@ -167,7 +173,7 @@ export function renderBacktestResult(ws: string, b: Backtest): HTMLElement {
         "td",
         { class: "num" },
         `${num(s.predictedRenewals, 1)} vs ${int(s.actualRenewals)}`,
-        h("div", { class: "muted small" }, `${pct(s.predictedRate)} vs ${pct(s.actualRate)}`),
+        h("div", { class: "muted small" }, `rate ${pct(s.predictedRate)} vs ${pct(s.actualRate)}`),
       ),
       h("td", { class: "num" }, num(s.auc, 3)),
     ),
@@ -181,7 +187,7 @@ export function renderBacktestResult(ws: string, b: Backtest): HTMLElement {
       h(
         "caption",
         { class: "muted small" },
-        "Money: renewed ARR of the accounts renewing in each window, undiscounted (the accounts file's currency).",
+        "Predicted, actual, baseline and errors: renewed ARR of the accounts renewing in each window, undiscounted, in the accounts file's currency; errors = predicted − actual (% of actual).",
       ),
       h(
         "thead",
@@ -190,14 +196,13 @@ export function renderBacktestResult(ws: string, b: Backtest): HTMLElement {
           "tr",
           {},
           [
-            "Later window",
-            "Accounts (fit / predicted)",
-            "Predicted renewed ARR",
-            "Actual renewed ARR",
+            "Renewal window",
+            "Predicted",
+            "Actual",
             "Naive baseline",
             "Model error",
             "Baseline error",
-            "Renewals: predicted vs actual (rate)",
+            "Renewals: pred. vs actual",
             "AUC",
           ].map((t, i) => h("th", { scope: "col", class: i ? "num" : "" }, t)),
         ),

@@ -99,7 +99,7 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
         ),
       ),
       h("section", { class: "card" }, h("h2", {}, "Revenue by year"), box),
-      effects.length
+      effects.length || btSplit
         ? h(
             "section",
             { class: "card" },
@@ -108,6 +108,15 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
               "ul",
               {},
               effects.map((t) => h("li", {}, t.sentence ?? "")),
+              btSplit
+                ? h(
+                    "li",
+                    { id: "backtest-line" },
+                    `Back-tested on renewals ${windowLabel(btSplit)}: predicted ${money(btSplit.predictedArr)}` +
+                      (btSplit.predictedArrCi95 ? ` [${money(btSplit.predictedArrCi95[0])}, ${money(btSplit.predictedArrCi95[1])}]` : "") +
+                      `, actual ${money(btSplit.actualArr)} of renewed ARR (undiscounted; a model fitted only on the renewals before ${btSplit.split}).`,
+                  )
+                : "",
             ),
           )
         : "",
@@ -128,15 +137,6 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
                 "li",
                 {},
                 `Model: logistic regression of ${m.outcome} on ${(m.predictors ?? []).join(", ")}; ${int(m.nObs)} accounts (${int(m.excluded)} excluded for missing values).`,
-              )
-            : "",
-          btSplit
-            ? h(
-                "li",
-                { id: "backtest-line" },
-                `Back-tested on renewals ${windowLabel(btSplit)}: predicted ${money(btSplit.predictedArr)}` +
-                  (btSplit.predictedArrCi95 ? ` [${money(btSplit.predictedArrCi95[0])}, ${money(btSplit.predictedArrCi95[1])}]` : "") +
-                  `, actual ${money(btSplit.actualArr)} of renewed ARR (undiscounted; a model fitted only on the renewals before ${btSplit.split}).`,
               )
             : "",
         ),
