@@ -9,6 +9,7 @@ import { type BgnbdParams, type BgnbdResult, bgnbdConditionalGrowth, bgnbdExpect
 import { fitGammaGamma, type GammaGammaParams, type GammaGammaResult, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { ModelError } from "../numeric/errors";
 import { collapsePatterns } from "./patterns";
+import { periodDiscountRate } from "../scenario/money";
 
 /**
  * Days in a month for the horizon (docs/methods.md#transactions-clv: a month is 365.25/12 days).
@@ -60,7 +61,7 @@ export function discountedClv(
   opts: ClvOptions,
 ): { expectedPurchases: number; expectedAvgValue: number; clv: number } {
   const unitsPerMonth = DAYS_PER_MONTH / (opts.daysPerTimeUnit ?? 1);
-  const i = Math.pow(1 + opts.annualDiscountRate, 1 / 12) - 1;
+  const i = periodDiscountRate(opts.annualDiscountRate, 1);
   const spend = gammaGammaExpectedSpend(gg, x, monetary);
   let prev = 0;
   let sum = 0;
@@ -105,7 +106,7 @@ export function clvColumns(
   // Customers with the same (x, tₓ, T) share their purchase forecast.
   const pat = collapsePatterns(s.frequency, s.recency, s.T);
   const unitsPerMonth = DAYS_PER_MONTH / (opts.daysPerTimeUnit ?? 1);
-  const i = Math.pow(1 + opts.annualDiscountRate, 1 / 12) - 1;
+  const i = periodDiscountRate(opts.annualDiscountRate, 1);
   const H = opts.horizonMonths;
   // E[X(t) | x, tₓ, T] = growth(x, T, t) · P(alive | x, tₓ, T) (FHL 2005 eq. 10, as bgnbdExpectedPurchases): the
   // ₂F₁ part does not depend on tₓ, so the H monthly values are computed once per distinct (x, T), not per pattern

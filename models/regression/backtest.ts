@@ -10,7 +10,8 @@ import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../numeric/r
 import { fitRegression } from "./fit";
 import { auc as aucOf, calibrationTable, type CalibrationBin } from "./holdout";
 import type { TimeHonestFeatures } from "./time-honest";
-import { logistic } from "../scenario/scenario";
+import { logistic } from "../numeric/logistic";
+import { predict } from "./model";
 
 /** Fewest later accounts for a split's numbers; fewest renewals and non-renewals for a fit, and for AUC/calibration. */
 export const BACKTEST_MIN_TEST_ACCOUNTS = 20;
@@ -330,12 +331,7 @@ function backtestSplit(
   // Point predictions.
   const { p, X } = testDesign;
   const beta = fit.coefficients.map((c) => c.estimate);
-  const pHat = new Float64Array(nTest);
-  for (let k = 0; k < nTest; k++) {
-    let eta = 0;
-    for (let j = 0; j < p; j++) eta += X[k * p + j] * beta[j];
-    pHat[k] = logistic(eta);
-  }
+  const pHat = predict(fit, X);
   // Draws: β ~ N(β̂, Σ̂), then each later account renews ~ Bernoulli(p(β)).
   const S = segLevels.length;
   const drawCount = new Float64Array(draws);

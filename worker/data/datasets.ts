@@ -30,10 +30,27 @@ export interface DatasetMeta {
   contentType: string | null;
   status: string;
   /** Queued parse jobs (status processing): rows done, rows expected (estimated from bytes), bad cells so far. */
-  progress: { rowsDone: number; rowsTotal: number; errorsSoFar: number } | null;
+  progress: DatasetProgress | null;
   /** A failed job's error ({code, message, details}). */
   error: { code: string; message: string; details: unknown[] } | null;
   createdAt: string;
+}
+
+/** A queued parse job's progress, as stored in datasets.progress (JSON). */
+export interface DatasetProgress {
+  rowsDone: number;
+  rowsTotal: number;
+  errorsSoFar: number;
+}
+
+/**
+ * The stored progress JSON of a dataset, typed; null when there is none.
+ * @example parseProgress('{"rowsDone":0,"rowsTotal":10,"errorsSoFar":0}')?.rowsTotal // => 10
+ */
+export function parseProgress(json: string | null | undefined): DatasetProgress | null {
+  if (!json) return null;
+  const v: Partial<DatasetProgress> = JSON.parse(json);
+  return { rowsDone: v.rowsDone ?? 0, rowsTotal: v.rowsTotal ?? 0, errorsSoFar: v.errorsSoFar ?? 0 };
 }
 
 interface DatasetRow {
@@ -70,7 +87,7 @@ function toMeta(r: DatasetRow): DatasetMeta {
     rawBytes: r.raw_bytes,
     contentType: r.content_type,
     status: r.status,
-    progress: r.progress ? JSON.parse(r.progress) : null,
+    progress: parseProgress(r.progress),
     error: r.error ? JSON.parse(r.error) : null,
     createdAt: r.created_at,
   };
@@ -273,7 +290,7 @@ export async function jobDatasetState(env: Env, ws: string, id: string): Promise
   const d = await env.DB.prepare("SELECT status, progress FROM datasets WHERE id = ? AND workspace_id = ?")
     .bind(id, ws)
     .first<{ status: string; progress: string | null }>();
-  return d ? { status: d.status, rowsTotal: (JSON.parse(d.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0 } : null;
+  return d ? { status: d.status, rowsTotal: parseProgress(d.progress)?.rowsTotal ?? 0 } : null;
 }
 
 /**

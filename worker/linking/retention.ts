@@ -1,6 +1,7 @@
 import { ModelError } from "../../models/numeric/errors";
 import { fitSbgCohorts, sbgDerl, sbgProjection } from "../../models/clv/sbg-cohorts";
 import { csatBand, npsGroup } from "../../models/clv/value-segments";
+import { periodDiscountRate } from "../../models/scenario/money";
 import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -64,7 +65,7 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
     ]);
   }
   const horizon = Math.round((req.horizonYears * 12) / months);
-  const d = Math.pow(1 + req.annualDiscountRate, months / 12) - 1;
+  const d = periodDiscountRate(req.annualDiscountRate, months);
   const order = ["all", "promoter", "passive", "detractor", "satisfied", "neutral", "dissatisfied"];
   const out = [...groups.keys()]
     .sort((a, b) => order.indexOf(a) - order.indexOf(b))

@@ -9,7 +9,7 @@ export const CoefficientSchema = z.object({
   stdError: z.number().nullable(),
   statistic: z.number().nullable(),
   pValue: z.number().nullable(),
-  ci95: OpenInterval,
+  ci95: OpenInterval.nullable().openapi({ description: "null when the standard error is 0 or undefined" }),
 });
 
 export const TranslationSchema = z

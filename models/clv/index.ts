@@ -1,0 +1,25 @@
+/**
+ * Customer lifetime value: transactional models (BG/NBD, Gamma-Gamma), contractual retention (sBG), the renewal
+ * CLV of contract accounts, and value segments.
+ *
+ * - fitBgnbd (bgnbd.ts): BG/NBD purchase and dropout process (Fader, Hardie & Lee 2005); bgnbdPAlive, bgnbdExpectedPurchases.
+ * - fitGammaGamma (gamma-gamma.ts): spend per transaction (Fader, Hardie & Lee 2005, JMR); gammaGammaExpectedSpend.
+ * - clvTable, customerClv (transactions-clv.ts): discounted CLV per customer from BG/NBD and Gamma-Gamma.
+ * - summariseTransactions (rfm.ts): frequency, recency, T and mean spend per customer from transactions.
+ * - fitSbg (sbg.ts): shifted-beta-geometric retention of one cohort (Fader & Hardie 2007); sbgProjection, sbgDerl.
+ * - fitSbgCohorts (sbg-cohorts.ts): sBG on individual accounts with right-censoring (accounts that joined at different times).
+ * - renewalClv (renewal-clv.ts): ARR carried over the horizon by the satisfaction group's renewal rate.
+ * - segmentAccounts (value-segments.ts): satisfaction group × value tier, and the promoter–detractor gap.
+ *
+ * @example
+ * import { fitBgnbd } from "./index";
+ * fitBgnbd({ frequency, recency, T }).r
+ */
+export { bgnbdExpectedPurchases, bgnbdPAlive, fitBgnbd, type BgnbdParams, type BgnbdResult, type RfmColumns } from "./bgnbd";
+export { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaResult } from "./gamma-gamma";
+export { renewalClv, renewalYears, type RenewalClvInput } from "./renewal-clv";
+export { summariseTransactions, type RfmSummary } from "./rfm";
+export { fitSbgCohorts, type SbgCohortInput, type SbgCohortResult } from "./sbg-cohorts";
+export { fitSbg, sbgDerl, sbgProjection, type SbgResult } from "./sbg";
+export { clvTable, customerClv, type ClvOptions, type ClvTable } from "./transactions-clv";
+export { segmentAccounts, type SegmentInput, type SegmentResult } from "./value-segments";
