@@ -99,11 +99,18 @@ export class TimeHonestAccumulator {
     }
   }
 
+  /**
+   * The features of every cut-off. The means are written over the running sums (no copy, so memory stays at 7 numbers
+   * per account and cut-off): call once, after the last block.
+   */
   features(): TimeHonestFeatures[] {
     const n = this.renewalDate.length;
     return this.cutoffs.map((cutoff, s) => {
       const [count, npsSum, npsN, csatSum, csatN, cesSum, cesN] = this.sums[s];
-      const mean = (sum: Float64Array, k: Float64Array) => Float64Array.from(sum, (v, i) => (k[i] > 0 ? v / k[i] : NaN));
+      const mean = (sum: Float64Array, k: Float64Array) => {
+        for (let i = 0; i < n; i++) sum[i] = k[i] > 0 ? sum[i] / k[i] : NaN;
+        return sum;
+      };
       let none = 0;
       for (let i = 0; i < n; i++) if (count[i] === 0) none++;
       return {
@@ -111,7 +118,7 @@ export class TimeHonestAccumulator {
         nps: mean(npsSum, npsN),
         csat: mean(csatSum, csatN),
         ces: mean(cesSum, cesN),
-        responses: Float64Array.from(count),
+        responses: count,
         noEarlierResponse: none,
         laterResponses: this.later[s],
         undated: this.undated,
