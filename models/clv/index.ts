@@ -5,6 +5,7 @@
  * - fitBgnbd (bgnbd.ts): BG/NBD purchase and dropout process (Fader, Hardie & Lee 2005); bgnbdPAlive, bgnbdExpectedPurchases.
  * - fitGammaGamma (gamma-gamma.ts): spend per transaction (Fader, Hardie & Lee 2005, JMR); gammaGammaExpectedSpend.
  * - clvTable, customerClv (transactions-clv.ts): discounted CLV per customer from BG/NBD and Gamma-Gamma.
+ * - clvWarnings (clv-warnings.ts): few repeat buyers, parameters at the edge of plausibility, a penalised fit, P(alive) of one-time buyers.
  * - summariseTransactions (rfm.ts): frequency, recency, T and mean spend per customer from transactions.
  * - fitSbg (sbg.ts): shifted-beta-geometric retention of one cohort (Fader & Hardie 2007); sbgProjection, sbgDerl.
  * - fitSbgCohorts (sbg-cohorts.ts): sBG on individual accounts with right-censoring (accounts that joined at different times).
@@ -21,5 +22,6 @@ export { renewalClv, renewalYears, type RenewalClvInput } from "./renewal-clv";
 export { summariseTransactions, type RfmSummary } from "./rfm";
 export { fitSbgCohorts, type SbgCohortInput, type SbgCohortResult } from "./sbg-cohorts";
 export { fitSbg, sbgDerl, sbgProjection, type SbgResult } from "./sbg";
+export { clvWarnings } from "./clv-warnings";
 export { clvTable, customerClv, type ClvOptions, type ClvTable } from "./transactions-clv";
 export { segmentAccounts, type SegmentInput, type SegmentResult } from "./value-segments";

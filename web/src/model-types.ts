@@ -1,3 +1,4 @@
+import type { AnswerCounts, ObservedSpread } from "../../models/scenario/levers";
 /** The model object of POST .../models (docs/api.md#models) as the UI reads it. */
 
 export interface Coef {
@@ -18,6 +19,7 @@ export interface Translation {
   revenue?: number | null;
   revenueCi95?: [number, number] | null;
   horizonYears?: number;
+  perScorePoint?: { answerPoints: number; renewalPp: number; revenue: number; sentence: string };
 }
 export interface Validation {
   method?: string;
@@ -53,7 +55,7 @@ export interface ModelResult {
     dfResid?: number;
   };
   marginalEffects?: { term: string; dydx: number; stdError: number }[];
-  warnings?: (string | { message: string })[];
+  warnings?: (string | { code?: string; message: string })[];
   createdAt?: string;
   // optional extras: plain-language translation and holdout validation
   translation?: Translation[];
@@ -68,6 +70,7 @@ export const validationOf = (m: ModelResult): Validation | null => m.validation 
 
 /** The per-account design the browser's what-if runs on (GET .../models/:id/accounts). */
 export interface ModelAccounts {
+  answers: { all: AnswerCounts; bySegment: Record<string, AnswerCounts>; observedSpread: ObservedSpread };
   terms: string[];
   beta: number[];
   cov: number[][];

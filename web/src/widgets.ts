@@ -1,5 +1,5 @@
 /** Small live widgets of the what-if: a labelled range slider with its value, and a key figure updated in place. */
-import { h, help } from "./dom";
+import { h, help, type HelpText } from "./dom";
 
 export interface Slider {
   input: HTMLInputElement;
@@ -20,7 +20,7 @@ export function slider(
   step: number,
   value: number,
   show: (v: number) => string,
-  helpText: string,
+  helpText: HelpText,
   exactLabel?: string,
 ): Slider {
   const input = h("input", { type: "range", id, min, max, step, value, "aria-valuetext": show(value) });
@@ -58,7 +58,7 @@ export function slider(
 }
 
 /** A key figure whose value, interval and raw number are updated in place. */
-export function kpiCard(label: string, helpText: string) {
+export function kpiCard(label: string, helpText: HelpText) {
   const value = h("span", { class: "value", "data-kpi": label });
   const ciEl = h("span", { class: "ci" });
   const el = h("div", { class: "kpi" }, h("span", { class: "label" }, label), value, ciEl, help(helpText));

@@ -12,6 +12,8 @@ export interface DatasetColumn {
   type: string;
   source: string | null;
   storage: Storage;
+  /** How the header was read when not as written (a churn header stored as renewed = 1 − churn). */
+  readAs?: string;
 }
 
 /** Metadata of one dataset (a D1 row of `datasets`, parsed). */
@@ -100,7 +102,7 @@ export function datasetJson(m: DatasetMeta) {
     kind: m.kind,
     name: m.name,
     rows: m.rows,
-    columns: m.columns.map(({ name, type, source }) => ({ name, type, source })),
+    columns: m.columns.map(({ name, type, source, readAs }) => ({ name, type, source, ...(readAs ? { readAs } : {}) })),
     warnings: m.warnings,
     options: m.options,
     status: m.status,

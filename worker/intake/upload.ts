@@ -53,7 +53,7 @@ export function previewJson(spec: UploadSpec, name: string, result: StreamIntake
     kind: spec.kind,
     name,
     rows: result.rows,
-    columns: result.columns.map(({ name, type, source }) => ({ name, type, source })),
+    columns: result.columns.map(({ name, type, source, readAs }) => ({ name, type, source, ...(readAs ? { readAs } : {}) })),
     warnings: result.warnings,
     options: uploadOptions(spec, result),
     status: "preview",

@@ -1,3 +1,4 @@
+import { clvWarnings } from "../../models/clv/clv-warnings";
 import { clvColumns, type ClvColumns, customerClv } from "../../models/clv/transactions-clv";
 import { ModelError } from "../../models/numeric/errors";
 import type { Env } from "../env";
@@ -131,6 +132,8 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
   const v = r.values;
   const listed = listedCustomers(v.clv, limit);
   const customers = Array.from(listed, (j) => customerClv(r.ids.name(r.customer[j]), r, v, j));
+  let repeatBuyers = 0;
+  for (let i = 0; i < r.frequency.length; i++) if (r.frequency[i] > 0) repeatBuyers++;
   return {
     method: "bgnbd-gg" as const,
     observationEnd: r.observationEnd,
@@ -146,6 +149,8 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
     customersTotal: r.customer.length,
     customersTruncated: listed.length < r.customer.length,
     totals: v.totals,
+    repeatBuyers,
+    warnings: clvWarnings(v.bgnbd, v.gammaGamma, { customers: r.customer.length, repeatBuyers }),
   };
 }
 

@@ -3,6 +3,10 @@ import { Interval, OpenInterval } from "../routes/schemas";
 
 /** OpenAPI schemas of the linking routes (models, scenarios, drivers, segments, CLV). */
 
+export const WarningSchema = z
+  .object({ code: z.string(), message: z.string() })
+  .openapi("Warning", { description: "Something the data cannot carry, named, with what to do" });
+
 export const CoefficientSchema = z.object({
   term: z.string(),
   estimate: z.number(),
@@ -25,6 +29,20 @@ export const TranslationSchema = z
     horizonYears: z.number(),
     sentence: z.string(),
     method: z.string(),
+    perScorePoint: z
+      .object({
+        answerPoints: z.number(),
+        renewalPp: z.number(),
+        renewalPpCi95: Interval,
+        revenue: z.number(),
+        revenueCi95: Interval,
+        sentence: z.string(),
+      })
+      .optional()
+      .openapi({
+        description:
+          "The same per +1 NPS score point (−100..100) or +1 pp of satisfied CSAT answers; answerPoints = the equivalent shift of every answer",
+      }),
   })
   .openapi("Translation");
 
@@ -67,12 +85,18 @@ export const ModelSchema = z
     covariance: z.array(z.array(z.number())),
     fit: z.record(z.string(), z.unknown()),
     marginalEffects: z.array(z.object({ term: z.string(), dydx: z.number(), stdError: z.number().nullable() })),
-    warnings: z.array(z.string()),
+    warnings: z.array(WarningSchema).openapi({
+      description:
+        "Named warnings: notes of the fit, and satisfaction_effect_reversed when a satisfaction effect on renewal is significantly reversed",
+    }),
+    notes: z.array(z.string()).optional().openapi({ description: "The fit's notes as plain sentences (also in warnings, with codes)" }),
     translation: z.array(TranslationSchema),
     validation: ValidationSchema,
     createdAt: z.string(),
   })
   .openapi("Model");
+
+const ScoreChangeSchema = z.object({ before: z.number().nullable(), after: z.number().nullable() });
 
 export const ScenarioSideSchema = z.object({
   renewalRate: z.number(),
@@ -96,5 +120,20 @@ export const ScenarioSchema = z
     bandByYear: z.object({ lo: z.array(z.number()), hi: z.array(z.number()) }).optional(),
     draws: z.number(),
     seed: z.number(),
+    scores: z.object({ nps: ScoreChangeSchema.optional(), csat: ScoreChangeSchema.optional() }).openapi({
+      description: "NPS in score points (−100..100) and CSAT in % satisfied, before → after, of the changed accounts' responses",
+    }),
+    levers: z
+      .looseObject({
+        shift: z
+          .object({ nps: z.number().optional(), csat: z.number().optional() })
+          .openapi({ description: "The uniform shift of every answer in answer points (npsScore / csatPp are solved for it)" }),
+        meanAnswerChange: z
+          .object({ nps: z.number().optional(), csat: z.number().optional() })
+          .openapi({ description: "The mean change of one answer in answer points, after capping at the scale" }),
+        explained: z.array(z.string()),
+      })
+      .optional(),
+    warnings: z.array(WarningSchema),
   })
   .openapi("Scenario");

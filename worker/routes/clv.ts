@@ -3,6 +3,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { CLV_LIMIT_DEFAULT, CLV_LIMIT_MAX, runClv } from "../linking/clv-run";
 import { runRetention } from "../linking/retention";
+import { WarningSchema } from "../linking/schemas";
 import { errorResponses as errors, WsParam } from "./schemas";
 
 /** POST .../clv: BG/NBD + Gamma-Gamma customer lifetime value on the newest transactions dataset. */
@@ -64,6 +65,11 @@ const ClvSchema = z
     totals: z
       .object({ customers: z.number(), expectedPurchases: z.number(), clv: z.number() })
       .openapi({ description: "Over all customers, whatever `limit`." }),
+    repeatBuyers: z.number().int().openapi({ description: "Customers with at least one repeat purchase (frequency > 0)" }),
+    warnings: z.array(WarningSchema).openapi({
+      description:
+        "few_repeat_buyers (under 10% or under 100), implausible_spend_parameters (p or q over 10,000, γ under 0.0001), implausible_purchase_parameters, penalised_fit (ridge), p_alive_one_time_buyers",
+    }),
   })
   .openapi("Clv");
 

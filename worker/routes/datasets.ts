@@ -12,10 +12,16 @@ const datasets = newRouter();
 const UploadQuery = z.object({
   kind: DatasetKindSchema.openapi({ description: "What the file holds (docs/api.md#datasets)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
-  mapping: z.string().max(10000).optional().openapi({
-    description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',
-    example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
-  }),
+  mapping: z
+    .string()
+    .max(10000)
+    .optional()
+    .openapi({
+      description:
+        'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it. ' +
+        '"churned" names a churn column (Yes = did not renew), stored as renewed = 1 − churn; churn headers (Churned?, churn, cancelled, lost, closed lost, …) are read so without a mapping.',
+      example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
+    }),
   sheet: z.string().max(200).optional().openapi({ description: "xlsx: sheet name or 1-based number (default: the first sheet)." }),
   csatScale: z
     .string()

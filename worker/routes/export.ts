@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { coefficientEstimates, predict } from "../../models/regression/model";
+import type { Band } from "../../models/scenario/levers";
 import { predictRenewal, shiftPlan } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
@@ -115,7 +116,11 @@ function modelAccountsCsv(env: Env, joined: JoinedAccounts, model: StoredModel, 
   const book = bookInBlocks(joined, { ...fit, outcome: model.outcome, levels: fit.design.levels }, {}, blockRows);
   const beta = coefficientEstimates(fit);
   const req = scenario?.request;
-  const plan = scenario ? shiftPlan(book.terms, req?.change ?? {}, clipFor(joined.csatScale)) : null;
+  // The per-account change the scenario applied: levers in business units resolved to answer points and bands.
+  const applied = (
+    scenario?.result as { levers?: { applied?: { change: Record<string, number>; bands: Record<string, Band[]> } } } | undefined
+  )?.levers?.applied;
+  const plan = scenario ? shiftPlan(book.terms, applied?.change ?? req?.change ?? {}, clipFor(joined.csatScale), applied?.bands) : null;
   // The model's predictors as features, minus those already in the fixed columns.
   const preds = fit.predictors.filter((p) => !["account_id", "segment", "arr", model.outcome].includes(p));
   const logisticModel = model.kind === "logistic";

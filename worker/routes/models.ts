@@ -1,6 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DEFAULT_HOLDOUT_SEED } from "../../models/regression/holdout";
 import { coefficientEstimates } from "../../models/regression/model";
+import { modelWarnings } from "../../models/regression/warnings";
+import { observedSpread } from "../../models/scenario/levers";
+import { bookAnswers } from "../data/answer-counts";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
@@ -35,7 +38,15 @@ const FitRequest = z
 
 /** The API body of a stored model. */
 export function modelBody(m: StoredModel) {
-  return { id: m.id, name: m.spec.name ?? null, ...m.result, createdAt: m.createdAt };
+  return {
+    id: m.id,
+    name: m.spec.name ?? null,
+    ...m.result,
+    // The fit's notes as sentences, and as named warnings with the outcome-direction check (models/regression/warnings.ts).
+    notes: m.result.warnings,
+    warnings: modelWarnings({ ...m.result, kind: m.kind, outcome: m.outcome }),
+    createdAt: m.createdAt,
+  };
 }
 
 models.openapi(
@@ -103,6 +114,8 @@ models.openapi(
   },
 );
 
+const AnswerCountsSchema = z.object({ nps: z.array(z.number()), csat: z.array(z.number()), csatScale: z.number() });
+
 const AccountsSchema = z
   .object({
     modelId: z.string(),
@@ -117,6 +130,16 @@ const AccountsSchema = z
     accountId: z.array(z.string().nullable()),
     clip: z.record(z.string(), z.tuple([z.number(), z.number()])),
     excluded: z.number().int(),
+    answers: z
+      .object({
+        all: AnswerCountsSchema,
+        bySegment: z.record(z.string(), AnswerCountsSchema),
+        observedSpread: z.looseObject({}),
+      })
+      .openapi({
+        description:
+          "Answer counts of the book's responses (nps[a] for a = 0..10, csat[a − 1] for a = 1..csatScale), all and by segment, and the largest NPS / CSAT gap between segments or quarters: what the levers in business units need",
+      }),
   })
   .openapi("ModelAccounts");
 
@@ -150,6 +173,15 @@ models.openapi(
       );
     }
     const book = bookFor(joined, { ...m.result, outcome: m.outcome, levels: m.result.design.levels });
+    // The answers behind the levers in business units (models/scenario/levers.ts), as POST .../scenarios counts them.
+    const inBook = new Uint8Array(joined.n);
+    for (const r of book.rows) inBook[r] = 1;
+    const counted = await bookAnswers(c.env, c.var.workspaceId, joined, inBook, inBook);
+    const bySegment = Object.fromEntries(
+      Object.entries(counted.groups)
+        .filter(([k]) => k.startsWith("segment "))
+        .map(([k, v]) => [k.slice("segment ".length), v]),
+    );
     return c.json(
       {
         modelId: m.id,
@@ -164,6 +196,7 @@ models.openapi(
         accountId: book.accountId,
         clip: clipFor(joined.csatScale),
         excluded: book.excluded,
+        answers: { all: counted.target, bySegment, observedSpread: observedSpread(counted.groups) },
       },
       200,
     );

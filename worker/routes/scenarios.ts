@@ -12,11 +12,23 @@ import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
 /** What-if scenarios on a fitted renewal model (docs/api.md#scenarios), saved and combined into programmes. */
 const scenarios = newRouter();
 
+/** How each lever becomes per-account predictor changes (models/scenario/levers.ts; README "Levers"). */
+const LEVER_RULE =
+  "Levers, at most one kind per metric. `nps` / `csat` / `ces`: answer points added to every answer and to each account's mean " +
+  "answer (capped to the scale: NPS 0-10, CSAT 1..scale, CES 1-7). `npsScore`: NPS score points (−100..100); the worker finds " +
+  "the uniform per-answer shift s at which the NPS of the changed accounts' responses equals before + npsScore (a fractional s moves " +
+  "every answer by ⌊s⌋ and a share s − ⌊s⌋ one point further), then applies `nps: s`. `csatPp`: percentage points of satisfied " +
+  "(top-two-box) answers, solved the same way on CSAT answers. `detractorsToPassives` f / `passivesToPromoters` g (shares 0-1): " +
+  "a share f of detractor answers (0-6) become 7, a share g of passive answers (7-8) become 9; an account with mean answer x < 7 " +
+  "moves to x + f·(7 − x), one with 7 ≤ x < 9 to x + g·(9 − x). Deterministic: no randomness.";
+
 const ScenarioRequest = z
   .object({
     name: z.string().trim().min(1).max(200).default("Scenario"),
     modelId: z.string().min(1).max(100),
-    change: z.record(z.string().min(1).max(200), z.number().min(-100).max(100)).openapi({ example: { nps: 5 } }),
+    change: z
+      .record(z.string().min(1).max(200), z.number().min(-200).max(200))
+      .openapi({ example: { npsScore: 10 }, description: LEVER_RULE }),
     horizonYears: z.number().int().min(1).max(30).default(3),
     annualDiscountRate: z.number().min(0).max(1).default(0),
     grossMargin: z.number().min(0).max(1).default(1),
@@ -33,7 +45,14 @@ const ScenarioRequest = z
   })
   .openapi("ScenarioRequest");
 
-const scenarioBody = (s: StoredScenario) => ({ id: s.id, ...s.result, createdAt: s.createdAt });
+/** A scenario as the API answers it; scenarios saved before levers in business units get empty scores and warnings. */
+const scenarioBody = (s: StoredScenario) => ({
+  id: s.id,
+  ...s.result,
+  scores: s.result.scores ?? {},
+  warnings: s.result.warnings ?? [],
+  createdAt: s.createdAt,
+});
 
 scenarios.openapi(
   createRoute({
@@ -44,7 +63,10 @@ scenarios.openapi(
     description:
       "p_i = logistic(x_i·β), x'_i = x_i + change (clipped to the scale). revenueGain = Σ_i Σ_t arr_i (p'_i^(t−1) − p_i^(t−1)) / (1+d)^(t−1); " +
       "marginGain = grossMargin · revenueGain; roi = (marginGain − investment) / investment; npv = marginGain − investment; " +
-      "ci95 from `draws` seeded draws of β ~ N(β̂, Σ̂).",
+      "ci95 from `draws` seeded draws of β ~ N(β̂, Σ̂). " +
+      LEVER_RULE +
+      " `scores` gives NPS (score points) and CSAT (% satisfied) before → after; `levers.shift` the equivalent per-answer shift and `levers.meanAnswerChange` the mean change of an answer after capping; " +
+      "`warnings` flags a change larger than any difference seen between segments or quarters (`nps_beyond_observed`, `csat_beyond_observed`).",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: { params: WsParam, body: { required: true, content: { "application/json": { schema: ScenarioRequest } } } },
@@ -60,7 +82,7 @@ scenarios.openapi(
       throw new ApiError(403, "forbidden", "Saving a scenario needs the editor role; send save:false for an unsaved what-if.");
     }
     const run = await runScenarioRequest(c.env, c.var.workspaceId, req);
-    if (!req.save) return c.json({ id: null, ...run.body }, 200);
+    if (!req.save) return c.json({ id: null, ...run.body, scores: run.body.scores ?? {}, warnings: run.body.warnings ?? [] }, 200);
     const stored = await insertScenario(c.env, c.var.workspaceId, {
       modelId: run.model.id,
       name: req.name,

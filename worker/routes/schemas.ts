@@ -39,7 +39,17 @@ export const DatasetSchema = z
     kind: DatasetKindSchema,
     name: z.string(),
     rows: z.number().int(),
-    columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
+    columns: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        source: z.string().nullable(),
+        readAs: z
+          .string()
+          .optional()
+          .openapi({ description: "How the header was read when not as written: a churn header is stored as renewed = 1 − churn" }),
+      }),
+    ),
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),

@@ -63,16 +63,6 @@ export function backtestFor(list: Backtest[], outcome: string, predictors: strin
   return list.find((b) => sameSpec(b, outcome, predictors)) ?? null;
 }
 
-/** The latest window with a prediction of the newest back-test of this outcome and predictors that has one (the business-case line). */
-export function latestPredicted(list: Backtest[], outcome: string, predictors: string[]): BacktestSplit | undefined {
-  for (const b of list) {
-    if (!sameSpec(b, outcome, predictors)) continue;
-    const s = [...b.splits].reverse().find((x) => x.predictedArr !== null);
-    if (s) return s;
-  }
-  return undefined;
-}
-
 const signed = (x: number | null, pctOf: number | null) =>
   x === null ? "—" : `${x >= 0 ? "+" : ""}${money(x)}${pctOf === null ? "" : ` (${x >= 0 ? "+" : ""}${num(pctOf, 1)}%)`}`;
 

@@ -26,6 +26,8 @@ interface ClvResult {
   gammaGamma: { p: number; q: number; gamma: number; logLik: number };
   customers: Customer[];
   totals: { customers: number; expectedPurchases: number; clv: number };
+  warnings?: { code: string; message: string }[];
+  repeatBuyers?: number;
   /** All customers valued; `customers` lists at most the request's `limit` (default 10,000) of them, the highest CLVs. */
   customersTotal?: number;
   customersTruncated?: boolean;
@@ -65,7 +67,7 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
       table(
         [
           "Group",
-          "Renew at first renewal",
+          "Observed rate at first renewal (sBG fit)",
           "Still customers after 5 years",
           "Expected renewals of a new account (discounted)",
           "Active accounts",
@@ -181,10 +183,22 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       h(
         "section",
         { class: "card" },
+        r.warnings?.length
+          ? h(
+              "ul",
+              { class: "warn", id: "clv-warnings" },
+              r.warnings.map((w) => h("li", { "data-code": w.code }, w.message)),
+            )
+          : "",
         h(
           "div",
           { class: "kpis" },
-          kpi("Customers", int(r.totals.customers), null, "Customers in the newest transactions file."),
+          kpi(
+            "Customers",
+            int(r.totals.customers),
+            r.repeatBuyers !== undefined ? `${int(r.repeatBuyers)} bought more than once` : null,
+            "Customers in the newest transactions file.",
+          ),
           kpi(
             "Total CLV",
             money(r.totals.clv, true),

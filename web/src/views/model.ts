@@ -213,6 +213,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string, canEdi
                 "li",
                 { "data-predictor": t.predictor },
                 h("strong", {}, t.sentence ?? `${t.predictor}: ${num(t.renewalPp, 2)} pp`),
+                t.perScorePoint ? h("div", { class: "score-point" }, t.perScorePoint.sentence) : "",
                 t.method ? help(t.method, "How is this computed?") : "",
               ),
             ),
@@ -277,7 +278,9 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string, canEdi
     parts.push(card);
   }
   if (logistic && m.outcome === "renewed") parts.push(backtestCard(ws, { outcome: m.outcome, predictors: m.predictors ?? [] }, canEdit));
-  const warnings = (m.warnings ?? []).map((x) => (typeof x === "string" ? x : x.message));
+  const warnings = (m.warnings ?? []).map((x) =>
+    typeof x === "string" ? { code: "fit_note", message: x } : { code: x.code ?? "fit_note", message: x.message },
+  );
   out.replaceChildren(
     ...parts,
     h(
@@ -288,7 +291,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string, canEdi
         ? h(
             "ul",
             { class: "warn" },
-            warnings.map((x) => h("li", {}, x)),
+            warnings.map((x) => h("li", { "data-code": x.code }, x.message)),
           )
         : "",
       summary,

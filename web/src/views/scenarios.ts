@@ -4,7 +4,7 @@ import { field, h, help, numberInput, table } from "../dom";
 import { errorBox } from "../errors";
 import { ci, money, pct, years } from "../format";
 import { wsHash } from "../router";
-import { changeText, type Scenario } from "../scenario-types";
+import { changeText, scoresText, type Scenario } from "../scenario-types";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
@@ -43,15 +43,31 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
         ["", ...sel.map((s) => s.name)],
         [
           row("Change", changeText),
+          row("Scores", scoresText),
+          row(
+            "Warnings",
+            (s) =>
+              (s.warnings ?? [])
+                .map((w) =>
+                  w.code.endsWith("_beyond_observed")
+                    ? `${w.code.split("_")[0].toUpperCase()}: larger than any difference seen in your data`
+                    : w.code.replace(/_/g, " "),
+                )
+                .join("; ") || "none",
+          ),
           row("Investment", (s) => money(s.request?.investment)),
           row("Horizon", (s) => `${s.request?.horizonYears ?? s.baseline.revenueByYear.length} years`),
           row("Gross margin", (s) => pct(s.request?.grossMargin, 0)),
           row("Discount rate", (s) => pct(s.request?.annualDiscountRate, 1)),
-          row("Renewal rate", (s) => `${pct(s.baseline.renewalRate, 1)} → ${pct(s.scenario.renewalRate, 1)}`),
+          row("Predicted renewal rate (mean)", (s) => `${pct(s.baseline.renewalRate, 1)} → ${pct(s.scenario.renewalRate, 1)}`),
           row("Revenue gain", (s) => money(s.revenueGain)),
           row("  95% interval", (s) => ci(s.ci95?.revenueGain, (x) => money(x, true))?.replace("95% CI ", "") ?? "—"),
           row("Margin gain", (s) => money(s.marginGain)),
-          row("ROI", (s) => pct(s.roi, 1)),
+          row(
+            "ROI",
+            (s) =>
+              `${pct(s.roi, 1)}${s.request?.investment ? ` (${(s.marginGain / s.request.investment).toFixed(1)}× back in margin)` : ""}`,
+          ),
           row("  95% interval", (s) => ci(s.ci95?.roi ?? null, (x) => pct(x, 1))?.replace("95% CI ", "") ?? "—"),
           row("NPV", (s) => money(s.npv)),
           row("Payback", (s) => years(s.paybackYears)),

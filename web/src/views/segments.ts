@@ -6,6 +6,10 @@ import { ci, int, money, pct } from "../format";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
+/** A difference of two rates (fractions) in percentage points: 0.352 → "+35.2 pp". */
+const ppText = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "—" : `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)} pp`;
+
 interface Cell {
   group: string;
   tier: number;
@@ -18,7 +22,7 @@ interface Cell {
 }
 interface Est {
   estimate: number;
-  ci95: [number, number];
+  ci95: [number, number] | null;
 }
 interface Segments {
   by: string;
@@ -30,6 +34,7 @@ interface Segments {
   byTier: Cell[];
   totals: { accounts: number; revenue: number; unmatched: number; renewalRate: number | null };
   gap: { high: string; low: string; renewalRateDiff: Est | null; meanArrDiff: Est | null; revenueAtStake: Est | null };
+  warnings?: { code: string; message: string }[];
   howComputed: Record<string, string>;
 }
 
@@ -163,14 +168,21 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
         "section",
         { class: "card", "aria-labelledby": "gap-title" },
         h("h2", { id: "gap-title" }, `The money in satisfied customers: ${gap.high} vs ${gap.low}`),
+        d.warnings?.length
+          ? h(
+              "ul",
+              { class: "warn", id: "segments-warnings" },
+              d.warnings.map((w) => h("li", { "data-code": w.code }, w.message)),
+            )
+          : "",
         h(
           "div",
           { class: "kpis" },
           kpi(
             "Renewal rate gap",
-            pct(gap.renewalRateDiff?.estimate, 1),
-            ci(gap.renewalRateDiff?.ci95, (x) => pct(x, 1)),
-            `${gap.high} renewal rate minus ${gap.low} renewal rate (Wald interval).`,
+            ppText(gap.renewalRateDiff?.estimate),
+            gap.renewalRateDiff && !gap.renewalRateDiff.ci95 ? "no interval: see the warning above" : ci(gap.renewalRateDiff?.ci95, ppText),
+            `How many percentage points (pp) more often ${gap.high} accounts renew than ${gap.low} accounts. ${gap.high} renewal rate minus ${gap.low} renewal rate, with a Wald 95% interval.`,
           ),
           kpi(
             "Mean ARR gap",
@@ -181,7 +193,9 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
           kpi(
             "Revenue at stake a year",
             money(gap.revenueAtStake?.estimate, true),
-            ci(gap.revenueAtStake?.ci95, (x) => money(x, true)),
+            gap.revenueAtStake && !gap.revenueAtStake.ci95
+              ? "no interval: see the warning above"
+              : ci(gap.revenueAtStake?.ci95, (x) => money(x, true)),
             d.howComputed.gap ?? "Low group's ARR × renewal-rate gap.",
           ),
           kpi(

@@ -346,8 +346,8 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
         table(headers, rows, { cls: "preview" }),
         h("h3", {}, "Columns understood"),
         table(
-          ["Column", "Type", "From header"],
-          (r.columns ?? []).map((c: any) => [c.name, c.type, c.source ?? "—"]),
+          ["Column", "Type", "From header", "Read as"],
+          (r.columns ?? []).map((c: any) => [c.name, c.type, c.source ?? "—", c.readAs ?? "as written"]),
         ),
         h("div", { class: "row" }, commitBtn),
       ),
