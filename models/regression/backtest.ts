@@ -447,9 +447,15 @@ function segmentGroup(
   };
 }
 
-/** A one-line summary of a split for people: predicted $X [lo, hi] vs actual $Y (renewed ARR in the window, undiscounted). */
+/**
+ * A one-line summary of a split for people (the business case): predicted renewed ARR with its 95% interval and what
+ * the interval covers, and the actual, in the window, undiscounted.
+ * @example backtestLine(split) // => "Back-tested on renewals 2025-04-01 – 2025-07-03 (model fitted on earlier renewals only): predicted $22,533,155 (95% interval $21,119,474 to $23,536,098, from the coefficients' uncertainty and chance in who renews), actual $22,051,717 of renewed ARR, undiscounted"
+ */
 export function backtestLine(s: Pick<BacktestSplit, "testWindow" | "predictedArr" | "predictedArrCi95" | "actualArr">): string | null {
   if (s.predictedArr === null) return null;
-  const ci = s.predictedArrCi95 ? ` [${money(s.predictedArrCi95[0])}, ${money(s.predictedArrCi95[1])}]` : "";
-  return `Back-tested on renewals ${s.testWindow.from} – ${isoDay(dayOf(s.testWindow.to) - 1)}: predicted ${money(s.predictedArr)}${ci}, actual ${money(s.actualArr)} of renewed ARR (undiscounted)`;
+  const ci = s.predictedArrCi95
+    ? ` (95% interval ${money(s.predictedArrCi95[0])} to ${money(s.predictedArrCi95[1])}, from the coefficients' uncertainty and chance in who renews)`
+    : "";
+  return `Back-tested on renewals ${s.testWindow.from} – ${isoDay(dayOf(s.testWindow.to) - 1)} (model fitted on earlier renewals only): predicted ${money(s.predictedArr)}${ci}, actual ${money(s.actualArr)} of renewed ARR, undiscounted`;
 }

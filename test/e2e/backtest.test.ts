@@ -1,8 +1,8 @@
 /**
  * The demo workspace's back-test in Chromium: the demo book (scripts/synthetic-book.mjs, seed 42, 2,000 accounts)
  * uploaded, fitted and back-tested exactly as `npm start` does (scripts/demo-backtest.mjs); the impact-model screen
- * shows the "Would it have predicted the future?" card with its bars and units, and the one-page business case its
- * back-test line. No console error.
+ * shows the "Would it have predicted the future?" card with its bars and units, and the one-page business case (the
+ * server's report, shown by the print view) its back-test line. No console error.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { demoModelAndBacktest } from "../../scripts/demo-backtest.mjs";
@@ -109,7 +109,7 @@ describe("back-test card on the demo", () => {
     const line = await s.page.locator("#backtest-line").textContent();
     expect(line).toContain(`Back-tested on renewals ${last.split} – `);
     expect(line).toContain(
-      `predicted ${usd(last.predictedArr!)} [${usd(last.predictedArrCi95![0])}, ${usd(last.predictedArrCi95![1])}], actual ${usd(last.actualArr)} of renewed ARR (undiscounted`,
+      `predicted ${usd(last.predictedArr!)} (95% interval ${usd(last.predictedArrCi95![0])} to ${usd(last.predictedArrCi95![1])}, from the coefficients' uncertainty and chance in who renews), actual ${usd(last.actualArr)} of renewed ARR, undiscounted`,
     );
     await s.shot("19-backtest-business-case", true);
     expect(s.errors).toEqual([]);
