@@ -117,6 +117,7 @@ backtests.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/backtests",
+    operationId: "runBacktest",
     tags: ["back-tests"],
     summary: "Back-test a logistic renewal model on later renewals (editor)",
     description:
@@ -139,6 +140,7 @@ backtests.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/backtests",
+    operationId: "listBacktests",
     tags: ["back-tests"],
     summary: "The workspace's back-tests, newest first, and suggested split dates",
     description:
@@ -173,6 +175,7 @@ backtests.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/backtests/{id}",
+    operationId: "getBacktest",
     tags: ["back-tests"],
     summary: "One back-test",
     security: [{ bearer: [] }],
@@ -192,6 +195,7 @@ backtests.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/backtests.csv",
+    operationId: "exportBacktestsCsv",
     tags: ["exports"],
     summary: "A back-test as CSV: one row per split and group (all accounts, then each segment)",
     description:

@@ -5,7 +5,7 @@ import { Chart, track } from "./registry";
 export interface BacktestBars {
   labels: string[];
   predicted: (number | null)[];
-  ci: ([number, number] | null)[];
+  ci: (readonly number[] | null)[];
   actual: number[];
   baseline: (number | null)[];
 }
@@ -18,7 +18,7 @@ export function renderBacktest(canvas: HTMLCanvasElement, d: BacktestBars): Char
       data: {
         labels: d.labels,
         datasets: [
-          { label: "Predicted (whiskers: 95% interval)", data: d.predicted, backgroundColor: "rgba(36,85,195,.8)", ci: d.ci } as any,
+          { label: "Predicted (whiskers: 95% interval)", data: d.predicted, backgroundColor: "rgba(36,85,195,.8)", ci: d.ci },
           { label: "Actual", data: d.actual, backgroundColor: "rgba(29,36,51,.75)" },
           { label: "Naive baseline (last period's renewal rate)", data: d.baseline, backgroundColor: "rgba(138,147,166,.6)" },
         ],
@@ -27,12 +27,12 @@ export function renderBacktest(canvas: HTMLCanvasElement, d: BacktestBars): Char
         animation: false,
         plugins: {
           legend: { position: "bottom" },
-          tooltip: { callbacks: { label: (c: any) => `${c.dataset.label}: ${money(c.parsed.y)}` } },
+          tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${money(c.parsed.y ?? 0)}` } },
         },
         scales: {
           y: {
             beginAtZero: true,
-            ticks: { callback: (v: any) => money(Number(v)) },
+            ticks: { callback: (v) => money(Number(v)) },
             title: { display: true, text: "Renewed ARR ($)" },
           },
         },

@@ -2,50 +2,13 @@
  * "Would it have predicted the future?": the back-test card of the impact-model screen (POST/GET .../backtests).
  * Shows the newest back-test with the model's outcome and predictors, or (for editors) runs one.
  */
-import { api, download, wsPath } from "../api";
+import { client, download, ok } from "../api";
+import type { Backtest, BacktestOverview as Overview, BacktestSplit } from "../api-types";
 import { renderBacktest } from "../charts/backtest";
 import { canvasBox } from "../charts/registry";
 import { field, h, help } from "../dom";
 import { errorBox } from "../errors";
 import { int, money, num, pct } from "../format";
-
-interface Group {
-  testAccounts: number;
-  predictedRenewals: number | null;
-  predictedRenewalsCi95: [number, number] | null;
-  actualRenewals: number;
-  predictedArr: number | null;
-  predictedArrCi95: [number, number] | null;
-  actualArr: number;
-  baselineArr: number | null;
-}
-export interface BacktestSplit extends Group {
-  split: string;
-  testWindow: { from: string; to: string };
-  baselineWindow: { from: string; to: string };
-  trainAccounts: number;
-  noEarlierResponse: { train: number; test: number };
-  predictedRate: number | null;
-  actualRate: number | null;
-  baselineRate: number | null;
-  errors: { modelArr: number | null; modelArrPct: number | null; baselineArr: number | null; baselineArrPct: number | null };
-  auc: number | null;
-  segments: ({ segment: string } & Group)[];
-  warnings: { code: string; message: string }[];
-}
-export interface Backtest {
-  id: string;
-  createdAt: string;
-  outcome: string;
-  predictors: string[];
-  splits: BacktestSplit[];
-  featureRule: string;
-}
-interface Overview {
-  backtests: Backtest[];
-  suggestedSplits: string[];
-  renewalDates: { count: number; first: string | null; last: string | null };
-}
 
 /** The day before an ISO day (windows are stored with an exclusive end). */
 export function dayBefore(iso: string): string {
@@ -77,7 +40,7 @@ export function backtestCard(ws: string, model: { outcome: string; predictors: s
   );
   void (async () => {
     try {
-      const o = await api<Overview>(wsPath(ws, "/backtests"), { ws });
+      const o = await ok(client.GET("/api/workspaces/{ws}/backtests", { params: { path: { ws } } }));
       const b = backtestFor(o.backtests, model.outcome, model.predictors);
       body.replaceChildren(...(b ? [renderBacktestResult(ws, b)] : []), ...(canRun ? [runForm(ws, model, o, body)] : []));
       if (!b && !canRun) body.append(h("p", { class: "muted" }, "No back-test of this model yet: an editor can run one here."));
@@ -108,19 +71,21 @@ function runForm(ws: string, model: { outcome: string; predictors: string[] }, o
     e.preventDefault();
     status.replaceChildren(h("p", { class: "muted" }, "Back-testing…"));
     try {
-      const b = await api<Backtest>(wsPath(ws, "/backtests"), {
-        ws,
-        body: {
-          kind: "logistic",
-          outcome: model.outcome,
-          predictors: model.predictors,
-          splits: splits.value
-            .split(/[,\s]+/)
-            .map((s) => s.trim())
-            .filter(Boolean),
-          ...(end.value ? { end: end.value } : {}),
-        },
-      });
+      const b = await ok(
+        client.POST("/api/workspaces/{ws}/backtests", {
+          params: { path: { ws } },
+          body: {
+            kind: "logistic",
+            outcome: model.outcome,
+            predictors: model.predictors,
+            splits: splits.value
+              .split(/[,\s]+/)
+              .map((s) => s.trim())
+              .filter(Boolean),
+            ...(end.value ? { end: end.value } : {}),
+          },
+        }),
+      );
       body.replaceChildren(renderBacktestResult(ws, b), runForm(ws, model, o, body));
     } catch (err) {
       status.replaceChildren(errorBox(err));
@@ -274,7 +239,13 @@ export function renderBacktestResult(ws: string, b: Backtest): HTMLElement {
           type: "button",
           class: "secondary",
           onclick: () =>
-            void download(wsPath(ws, `/export/backtests.csv?backtest=${encodeURIComponent(b.id)}`), ws, `backtest-${b.id}.csv`),
+            void download(
+              client.GET("/api/workspaces/{ws}/export/backtests.csv", {
+                params: { path: { ws }, query: { backtest: b.id } },
+                parseAs: "blob",
+              }),
+              `backtest-${b.id}.csv`,
+            ),
         },
         "Download CSV",
       ),
