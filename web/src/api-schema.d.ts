@@ -874,9 +874,9 @@ export interface components {
         };
         UploadStarted: {
             uploadId: string;
-            /** @description Largest part allowed (the body limit); any split works, parts are joined in order */
+            /** @description Largest part allowed (the requested partBytes, at most the body limit); any split works, parts are joined in order */
             partBytes: number;
-            /** @description Parts needed at partBytes each */
+            /** @description Parts needed at partBytes each: the highest part number accepted */
             parts: number;
         };
         UploadStart: {
@@ -893,6 +893,8 @@ export interface components {
             contentType?: string;
             /** @description Size of the whole file in bytes */
             totalBytes: number;
+            /** @description Size of the parts the client will send (default and most: the body limit). The answer's `parts` follows from it; a part number past `parts`, a part over `partBytes`, or parts adding up to more than totalBytes are refused. */
+            partBytes?: number;
         };
         Metrics: {
             nps: {
@@ -1518,7 +1520,10 @@ export interface components {
              * @enum {string}
              */
             method?: "bgnbd-gg";
-            /** @default 12 */
+            /**
+             * @description Months forecast (1–600). The forecast's work grows with distinct purchase histories × months; past one request's budget (CLV_MAX_SERIES_TERMS in models/clv/transactions-clv.ts, about 4 s of CPU) it answers 422 horizon_too_long naming the longest horizon the dataset allows.
+             * @default 12
+             */
             horizonMonths?: number;
             /** @default 0.1 */
             annualDiscountRate?: number;
@@ -2515,6 +2520,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     uploadPart: {
@@ -2593,6 +2607,15 @@ export interface operations {
             };
             /** @description Error */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

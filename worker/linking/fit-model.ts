@@ -9,7 +9,7 @@ import { limit } from "../env";
 import { ApiError } from "../errors";
 import { csatAfterShift, npsAfterShift, solveShift } from "../../models/scenario/levers";
 import { bookAnswers } from "../data/answer-counts";
-import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
+import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows, ownColumn } from "./frame";
 import { insertModel, type StoredModel } from "../data/models-store";
 
 /** Most levels a categorical predictor may have, and most terms a model may have. */
@@ -53,7 +53,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   const joined = await loadJoinedAccounts(env, ws);
   const data = accountFrame(joined);
   for (const name of [req.outcome, ...req.predictors]) {
-    if (!(name in data)) {
+    if (!Object.hasOwn(data, name)) {
       throw new ApiError(
         422,
         "unknown_column",
@@ -65,7 +65,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   // A text predictor becomes one dummy per level: an id-like column would make a design of n × n.
   let terms = 1;
   for (const name of req.predictors) {
-    const col = joined.text[name];
+    const col = ownColumn(joined.text, name);
     if (!col) {
       terms++;
       continue;

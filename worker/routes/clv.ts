@@ -12,7 +12,10 @@ const clv = newRouter();
 export const ClvRequest = z
   .object({
     method: z.literal("bgnbd-gg").default("bgnbd-gg"),
-    horizonMonths: z.number().int().min(1).max(600).default(12),
+    horizonMonths: z.number().int().min(1).max(600).default(12).openapi({
+      description:
+        "Months forecast (1–600). The forecast's work grows with distinct purchase histories × months; past one request's budget (CLV_MAX_SERIES_TERMS in models/clv/transactions-clv.ts, about 4 s of CPU) it answers 422 horizon_too_long naming the longest horizon the dataset allows.",
+    }),
     annualDiscountRate: z.number().min(0).max(1).default(0.1),
     margin: z.number().min(0).max(1).default(0.3),
     observationEnd: z

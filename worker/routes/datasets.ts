@@ -1,10 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/datasets";
+import { datasetJson, getDataset, listDatasets } from "../data/datasets";
 import { notFound } from "../errors";
 import { parseMappingParam } from "../intake/mapping";
 import { handleUpload, previewJson } from "../intake/upload";
+import { expireStaleDatasets } from "../jobs/parse-job";
+import { removeDataset } from "../linking/dataset-removal";
 import { DatasetKindSchema, DatasetSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
 
 const datasets = newRouter();
@@ -107,7 +109,10 @@ datasets.openapi(
       ...errorResponses(401, 403, 404),
     },
   }),
-  async (c) => c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200),
+  async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
+    return c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200);
+  },
 );
 
 datasets.openapi(
@@ -126,6 +131,7 @@ datasets.openapi(
     },
   }),
   async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw notFound("dataset");
     return c.json(datasetJson(meta), 200);
@@ -150,7 +156,7 @@ datasets.openapi(
   async (c) => {
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw notFound("dataset");
-    await deleteDataset(c.env, meta);
+    await removeDataset(c.env, meta);
     return c.body(null, 204);
   },
 );

@@ -30,7 +30,7 @@ export const ErrorSchema = z
   .openapi("Error");
 
 /** `...errorResponses(401, 404)` for a createRoute's `responses`. */
-export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[]) =>
+export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503)[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
 
 export const DatasetSchema = z
