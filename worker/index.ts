@@ -16,6 +16,7 @@ import drivers from "./routes/drivers";
 import segments from "./routes/segments";
 import clv from "./routes/clv";
 import calc from "./routes/calc";
+import backtests from "./routes/backtests";
 import { jsonBodyLimit } from "./body-limit";
 import { drainUnreadBody } from "./drain";
 import { finiteJson } from "./finite";
@@ -47,6 +48,7 @@ app.route("/", drivers);
 app.route("/", segments);
 app.route("/", clv);
 app.route("/", calc);
+app.route("/", backtests);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",

@@ -709,6 +709,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workspaces/{ws}/backtests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's back-tests, newest first, and suggested split dates
+         * @description `suggestedSplits`: quarter starts (else month starts) with at least 40% of the dated renewals before them and 10% after, at most three, the latest ones; empty when the accounts have no renewal dates.
+         */
+        get: operations["listBacktests"];
+        put?: never;
+        /**
+         * Back-test a logistic renewal model on later renewals (editor)
+         * @description For each split date: fit on the accounts whose renewal fell before it (time-honest CX features), predict the accounts renewing from the split to the next split (the last: to `end`), and compare predicted vs actual renewals and renewed ARR (undiscounted, in the window) with a 95% interval from seeded β draws and Bernoulli outcomes, AUC and decile calibration, and the naive baseline (last period's renewal rate × the later accounts' ARR). Stored; association, not causation.
+         */
+        post: operations["runBacktest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/backtests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One back-test */
+        get: operations["getBacktest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/export/backtests.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A back-test as CSV: one row per split and group (all accounts, then each segment)
+         * @description `backtest` (id; default the newest). Money columns are renewed ARR in the split's window, undiscounted; *_lo / *_hi the 95% interval. Text cells starting with = + - @ are prefixed with a single quote.
+         */
+        get: operations["exportBacktestsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -1807,6 +1868,139 @@ export interface components {
         CalcGammaGammaRequest: {
             frequency: number[];
             monetary: number[];
+        };
+        Backtest: {
+            id: string;
+            createdAt: string;
+            /** @enum {string} */
+            kind: "logistic";
+            outcome: string;
+            predictors: string[];
+            draws: number;
+            seed: number;
+            splits: components["schemas"]["BacktestSplit"][];
+            featureRule: string;
+            undatedResponses: number;
+            money: string;
+        } & {
+            [key: string]: unknown;
+        };
+        BacktestSplit: {
+            split: string;
+            trainWindow: {
+                from: string | null;
+                to: string;
+            };
+            testWindow: {
+                from: string;
+                /** @description exclusive */
+                to: string;
+            };
+            baselineWindow: {
+                from: string;
+                /** @description exclusive */
+                to: string;
+            };
+            trainAccounts: number;
+            /** @description Later accounts scored (renewing in the window, with every predictor) */
+            testAccounts: number;
+            predictedRenewals: number | null;
+            /** @description 95% interval (β draws and Bernoulli outcomes) */
+            predictedRenewalsCi95: [
+                number,
+                number
+            ] | null;
+            actualRenewals: number;
+            /** @description Σ p̂ × ARR: predicted renewed ARR in the window, undiscounted */
+            predictedArr: number | null;
+            /** @description 95% interval (β draws and Bernoulli outcomes) */
+            predictedArrCi95: [
+                number,
+                number
+            ] | null;
+            /** @description ARR of the later accounts that renewed, undiscounted */
+            actualArr: number;
+            /** @description baselineRate × the later accounts' ARR */
+            baselineArr: number | null;
+            noEarlierResponse: {
+                train: number;
+                test: number;
+            };
+            excluded: {
+                train: number;
+                test: number;
+            };
+            predictedRate: number | null;
+            actualRate: number | null;
+            /** @description Share of accounts renewing in baselineWindow that renewed */
+            baselineRate: number | null;
+            baselineAccounts: number;
+            baselineRenewals: number | null;
+            errors: {
+                modelArr: number | null;
+                modelArrPct: number | null;
+                baselineArr: number | null;
+                baselineArrPct: number | null;
+            };
+            auc: number | null;
+            calibration: {
+                bin: number;
+                n: number;
+                minPredicted: number;
+                maxPredicted: number;
+                meanPredicted: number;
+                observedRate: number;
+            }[] | null;
+            coefficients: {
+                term: string;
+                estimate: number;
+                stdError: number | null;
+            }[] | null;
+            segments: {
+                segment: string;
+                /** @description Later accounts scored (renewing in the window, with every predictor) */
+                testAccounts: number;
+                predictedRenewals: number | null;
+                /** @description 95% interval (β draws and Bernoulli outcomes) */
+                predictedRenewalsCi95: [
+                    number,
+                    number
+                ] | null;
+                actualRenewals: number;
+                /** @description Σ p̂ × ARR: predicted renewed ARR in the window, undiscounted */
+                predictedArr: number | null;
+                /** @description 95% interval (β draws and Bernoulli outcomes) */
+                predictedArrCi95: [
+                    number,
+                    number
+                ] | null;
+                /** @description ARR of the later accounts that renewed, undiscounted */
+                actualArr: number;
+                /** @description baselineRate × the later accounts' ARR */
+                baselineArr: number | null;
+            }[];
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+        };
+        BacktestRequest: {
+            /** @enum {string} */
+            kind: "logistic";
+            /** @default renewed */
+            outcome?: string;
+            predictors: string[];
+            /** @description Split dates, increasing: each split's later window runs to the next split, the last one to `end` */
+            splits: string[];
+            /**
+             * @description End (exclusive) of the last split's window; default the day after the last renewal
+             * @example 2025-01-01
+             */
+            end?: string;
+            /** @default 1000 */
+            draws?: number;
+            /** @default 20240601 */
+            seed?: number;
         };
     };
     responses: never;
@@ -4212,6 +4406,235 @@ export interface operations {
             };
             /** @description Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBacktests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back-tests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backtests: components["schemas"]["Backtest"][];
+                        suggestedSplits: string[];
+                        renewalDates: {
+                            count: number;
+                            first: string | null;
+                            last: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description The back-test */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backtest"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The back-test */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backtest"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportBacktestsCsv: {
+        parameters: {
+            query?: {
+                backtest?: string;
+            };
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import { errorBox } from "../errors";
 import { coef, int, num, pval } from "../format";
 import { wsHash } from "../router";
 import { heading, listModels, loadWorkspace, newest, type Workspace } from "../workspace";
+import { backtestCard } from "./backtest-card";
 import type { ScreenCtx } from "./screens";
 
 const NUMERIC_TYPES = /^(money|number|numeric|integer|int|float|fraction|binary|0\/1|bool|boolean|percent)$/i;
@@ -119,7 +120,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
             h("span", { class: "muted small" }, " · just fitted"),
           ),
         );
-      renderModel(out, m, ws);
+      renderModel(out, m, ws, !viewer);
     } catch (err) {
       status.replaceChildren(errorBox(err));
       out.replaceChildren();
@@ -169,7 +170,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   const id = route.query.get("id");
   if (id) {
     try {
-      renderModel(out, await ok(client.GET("/api/workspaces/{ws}/models/{id}", { params: { path: { ws, id } } })), ws);
+      renderModel(out, await ok(client.GET("/api/workspaces/{ws}/models/{id}", { params: { path: { ws, id } } })), ws, !viewer);
     } catch (err) {
       out.replaceChildren(errorBox(err));
     }
@@ -183,7 +184,7 @@ const SURVEY_USED: Record<string, string> = {
 };
 
 /** The summary block, coefficient table, forest plot, translation and validation of one model. */
-export function renderModel(out: HTMLElement, m: Model, ws: string): void {
+export function renderModel(out: HTMLElement, m: Model, ws: string, canEdit = true): void {
   const logistic = m.kind === "logistic";
   const f = m.fit;
   const stat = logistic ? "z" : "t";
@@ -308,6 +309,7 @@ export function renderModel(out: HTMLElement, m: Model, ws: string): void {
     }
     parts.push(card);
   }
+  if (logistic && m.outcome === "renewed") parts.push(backtestCard(ws, { outcome: m.outcome, predictors: m.predictors }, canEdit));
   const warnings = m.warnings;
   out.replaceChildren(
     ...parts,
