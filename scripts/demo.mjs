@@ -1,8 +1,9 @@
 // The demo workspace of `npm start` (also loaded by the e2e tests): a synthetic SaaS book whose renewals fall around
 // today, the CDNOW sample transactions under the book's account ids (when the datasets folder is there), a fitted
-// logistic renewal model, two saved scenarios and a programme of both, and a viewer token.
+// logistic renewal model and its back-test, two saved scenarios and a programme of both, and a viewer token.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { DEMO_PREDICTORS, demoModelAndBacktest } from "./demo-backtest.mjs";
 import { syntheticBook } from "./synthetic-book.mjs";
 
 /**
@@ -26,7 +27,7 @@ function cdnowTransactions(file, accounts) {
 
 /**
  * Creates the demo workspace on the server at `base`.
- * @returns {Promise<{id: string, token: string, viewerToken: string, modelId: string, scenarioIds: string[]}>}
+ * @returns {Promise<{id: string, token: string, viewerToken: string, modelId: string, scenarioIds: string[], backtestId: string}>}
  */
 export async function createDemo(base, { adminToken, datasetsDir, log = () => {} } = {}) {
   async function api(method, url, { token, body, contentType } = {}) {
@@ -89,7 +90,7 @@ async function demoModels(api, json, demo, log) {
   const fit = await api(
     "POST",
     `/api/workspaces/${demo.id}/models`,
-    json(demo.token, { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "segment", "tenure_months"] }),
+    json(demo.token, { kind: "logistic", outcome: "renewed", predictors: DEMO_PREDICTORS, name: "Demo renewal model" }),
   );
   if (fit.status !== 201) throw new Error(`fitting the demo's renewal model: ${fit.status} ${fit.text.slice(0, 500)}`);
   log(`demo model: logistic renewal model ${fit.json.id}`);
@@ -111,5 +112,8 @@ async function demoModels(api, json, demo, log) {
   const prog = await api("POST", `/api/workspaces/${demo.id}/programs`, json(demo.token, { scenarioIds: ids, overlap: 0.2 }));
   if (prog.status !== 200) throw new Error(`combining the demo programme: ${prog.status} ${prog.text.slice(0, 500)}`);
   log("demo programme: both scenarios, 20% overlap (Scenarios screen)");
-  return { modelId: fit.json.id, scenarioIds: ids };
+  // The model's back-test (same outcome and predictors): the model screen's card and the business case's line.
+  const { backtestId, splits } = await demoModelAndBacktest(api, demo, fit.json.id);
+  log(`demo model back-tested on renewals from ${splits.join(", ")}`);
+  return { modelId: fit.json.id, scenarioIds: ids, backtestId };
 }

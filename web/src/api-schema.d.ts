@@ -239,8 +239,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint or segment
-         * @description NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) filter on the response date; undated responses are then left out. segment / region keep the responses of those accounts. compare=previous|year (with from and to) adds the difference to the period before or a year earlier, with its 95% interval. Groups without a key (no date, touchpoint or segment, or an unknown account) are reported as "(none)".
+         * NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint, segment or survey type
+         * @description NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) filter on the response date; undated responses are then left out. by=surveyType groups relationship and transactional responses; surveyType= keeps only that survey type (unspecified responses count in unfiltered figures only). segment / region keep the responses of those accounts. compare=previous|year (with from and to) adds the difference to the period before or a year earlier, with its 95% interval. Groups without a key (no date, touchpoint, segment, region or survey type, or an unknown account) are reported as "(none)".
          */
         get: operations["getMetrics"];
         put?: never;
@@ -848,6 +848,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workspaces/{ws}/backtests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's back-tests, newest first, and suggested split dates
+         * @description `suggestedSplits`: quarter starts (else month starts) with at least 40% of the dated renewals before them and 10% after, at most three, the latest ones; empty when the accounts have no renewal dates.
+         */
+        get: operations["listBacktests"];
+        put?: never;
+        /**
+         * Back-test a logistic renewal model on later renewals (editor)
+         * @description For each split date: fit on the accounts whose renewal fell before it (time-honest CX features), predict the accounts renewing from the split to the next split (the last: to `end`), and compare predicted vs actual renewals and renewed ARR (undiscounted, in the window) with a 95% interval from seeded β draws and Bernoulli outcomes, AUC and decile calibration, and the naive baseline (last period's renewal rate × the later accounts' ARR). Stored; association, not causation.
+         */
+        post: operations["runBacktest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/backtests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One back-test */
+        get: operations["getBacktest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/export/backtests.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A back-test as CSV: one row per split and group (all accounts, then each segment)
+         * @description `backtest` (id; default the newest). Money columns are renewed ARR in the split's window, undiscounted; *_lo / *_hi the 95% interval. Text cells starting with = + - @ are prefixed with a single quote.
+         */
+        get: operations["exportBacktestsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -985,9 +1046,9 @@ export interface components {
         };
         UploadStarted: {
             uploadId: string;
-            /** @description Largest part allowed (the body limit); any split works, parts are joined in order */
+            /** @description Largest part allowed (the requested partBytes, at most the body limit); any split works, parts are joined in order */
             partBytes: number;
-            /** @description Parts needed at partBytes each */
+            /** @description Parts needed at partBytes each: the highest part number accepted */
             parts: number;
         };
         UploadStart: {
@@ -1000,10 +1061,17 @@ export interface components {
             };
             sheet?: string;
             csatScale?: number;
+            /**
+             * @description Responses only: the survey type (relationship or transactional) of rows whose file has no survey_type column or a blank cell there. Without it such rows are of unspecified type: counted in overall figures and in models with surveyType all.
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional";
             /** @description Content type of the whole file (text/csv, or the xlsx type) */
             contentType?: string;
             /** @description Size of the whole file in bytes */
             totalBytes: number;
+            /** @description Size of the parts the client will send (default and most: the body limit). The answer's `parts` follows from it; a part number past `parts`, a part over `partBytes`, or parts adding up to more than totalBytes are refused. */
+            partBytes?: number;
         };
         SavedMapping: {
             /** @enum {string} */
@@ -1047,6 +1115,12 @@ export interface components {
             };
         };
         Benchmarks: {
+            /**
+             * @description The survey type the NPS averages describe
+             * @enum {string}
+             */
+            npsSurveyType: "relationship";
+            note: string;
             npsIndustryAverages: {
                 [key: string]: number;
             };
@@ -1086,6 +1160,11 @@ export interface components {
             model: "linear" | "logistic";
             outcome: string;
             predictors: string[];
+            /**
+             * @description Responses behind each account's mean nps / csat / ces (absent on models fitted before survey types: all)
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional" | "all";
             nObs: number;
             excluded: number;
             terms: string[];
@@ -1236,6 +1315,11 @@ export interface components {
             horizonYears?: number;
             /** @default 0 */
             annualDiscountRate?: number;
+            /**
+             * @description Which responses make each account's mean nps / csat / ces: default relationship when the responses have any (account health), else all. Unspecified responses count only in all. The answer's surveyType says what was used.
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional" | "all";
             /** @default 20240601 */
             validationSeed?: number;
         };
@@ -1509,6 +1593,11 @@ export interface components {
         Drivers: {
             /** @enum {string} */
             metric: "nps" | "csat" | "ces";
+            /**
+             * @description The responses used
+             * @enum {string}
+             */
+            surveyType: "relationship" | "transactional" | "all";
             outcome: string;
             /** @enum {string} */
             method: "relative-weights" | "coefficient";
@@ -1562,10 +1651,20 @@ export interface components {
             outcome?: string;
             /** @default 30 */
             minAccounts?: number;
+            /**
+             * @description Responses used: default transactional when the responses have any (asked at a touchpoint), else all
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional" | "all";
         };
         Segments: {
             /** @enum {string} */
             by: "nps" | "csat";
+            /**
+             * @description The responses behind the accounts' mean scores
+             * @enum {string}
+             */
+            surveyType: "relationship" | "transactional" | "all";
             /** @enum {string} */
             value: "arr" | "clv";
             groups: string[];
@@ -1694,7 +1793,10 @@ export interface components {
              * @enum {string}
              */
             method?: "bgnbd-gg";
-            /** @default 12 */
+            /**
+             * @description Months forecast (1–600). The forecast's work grows with distinct purchase histories × months; past one request's budget (CLV_MAX_SERIES_TERMS in models/clv/transactions-clv.ts, about 4 s of CPU) it answers 422 horizon_too_long naming the longest horizon the dataset allows.
+             * @default 12
+             */
             horizonMonths?: number;
             /** @default 0.1 */
             annualDiscountRate?: number;
@@ -2004,6 +2106,139 @@ export interface components {
             frequency: number[];
             monetary: number[];
         };
+        Backtest: {
+            id: string;
+            createdAt: string;
+            /** @enum {string} */
+            kind: "logistic";
+            outcome: string;
+            predictors: string[];
+            draws: number;
+            seed: number;
+            splits: components["schemas"]["BacktestSplit"][];
+            featureRule: string;
+            undatedResponses: number;
+            money: string;
+        } & {
+            [key: string]: unknown;
+        };
+        BacktestSplit: {
+            split: string;
+            trainWindow: {
+                from: string | null;
+                to: string;
+            };
+            testWindow: {
+                from: string;
+                /** @description exclusive */
+                to: string;
+            };
+            baselineWindow: {
+                from: string;
+                /** @description exclusive */
+                to: string;
+            };
+            trainAccounts: number;
+            /** @description Later accounts scored (renewing in the window, with every predictor) */
+            testAccounts: number;
+            predictedRenewals: number | null;
+            /** @description 95% interval (β draws and Bernoulli outcomes) */
+            predictedRenewalsCi95: [
+                number,
+                number
+            ] | null;
+            actualRenewals: number;
+            /** @description Σ p̂ × ARR: predicted renewed ARR in the window, undiscounted */
+            predictedArr: number | null;
+            /** @description 95% interval (β draws and Bernoulli outcomes) */
+            predictedArrCi95: [
+                number,
+                number
+            ] | null;
+            /** @description ARR of the later accounts that renewed, undiscounted */
+            actualArr: number;
+            /** @description baselineRate × the later accounts' ARR */
+            baselineArr: number | null;
+            noEarlierResponse: {
+                train: number;
+                test: number;
+            };
+            excluded: {
+                train: number;
+                test: number;
+            };
+            predictedRate: number | null;
+            actualRate: number | null;
+            /** @description Share of accounts renewing in baselineWindow that renewed */
+            baselineRate: number | null;
+            baselineAccounts: number;
+            baselineRenewals: number | null;
+            errors: {
+                modelArr: number | null;
+                modelArrPct: number | null;
+                baselineArr: number | null;
+                baselineArrPct: number | null;
+            };
+            auc: number | null;
+            calibration: {
+                bin: number;
+                n: number;
+                minPredicted: number;
+                maxPredicted: number;
+                meanPredicted: number;
+                observedRate: number;
+            }[] | null;
+            coefficients: {
+                term: string;
+                estimate: number;
+                stdError: number | null;
+            }[] | null;
+            segments: {
+                segment: string;
+                /** @description Later accounts scored (renewing in the window, with every predictor) */
+                testAccounts: number;
+                predictedRenewals: number | null;
+                /** @description 95% interval (β draws and Bernoulli outcomes) */
+                predictedRenewalsCi95: [
+                    number,
+                    number
+                ] | null;
+                actualRenewals: number;
+                /** @description Σ p̂ × ARR: predicted renewed ARR in the window, undiscounted */
+                predictedArr: number | null;
+                /** @description 95% interval (β draws and Bernoulli outcomes) */
+                predictedArrCi95: [
+                    number,
+                    number
+                ] | null;
+                /** @description ARR of the later accounts that renewed, undiscounted */
+                actualArr: number;
+                /** @description baselineRate × the later accounts' ARR */
+                baselineArr: number | null;
+            }[];
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+        };
+        BacktestRequest: {
+            /** @enum {string} */
+            kind: "logistic";
+            /** @default renewed */
+            outcome?: string;
+            predictors: string[];
+            /** @description Split dates, increasing: each split's later window runs to the next split, the last one to `end` */
+            splits: string[];
+            /**
+             * @description End (exclusive) of the last split's window; default the day after the last renewal
+             * @example 2025-01-01
+             */
+            end?: string;
+            /** @default 1000 */
+            draws?: number;
+            /** @default 20240601 */
+            seed?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2307,6 +2542,8 @@ export interface operations {
                 sheet?: string;
                 /** @description Responses: top of the CSAT scale (answers 1..csatScale; positive = top two boxes). Default 5. */
                 csatScale?: string;
+                /** @description Responses only: the survey type (relationship or transactional) of rows whose file has no survey_type column or a blank cell there. Without it such rows are of unspecified type: counted in overall figures and in models with surveyType all. */
+                surveyType?: "relationship" | "transactional";
                 /** @description true: validate and answer 200 with the would-be dataset (id null) and a preview of the first 20 rows; store nothing. */
                 dryRun?: "true" | "false";
             };
@@ -2581,6 +2818,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     uploadPart: {
@@ -2659,6 +2905,15 @@ export interface operations {
             };
             /** @description Error */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2863,7 +3118,9 @@ export interface operations {
     getMetrics: {
         parameters: {
             query?: {
-                by?: "month" | "quarter" | "touchpoint" | "segment" | "region";
+                by?: "month" | "quarter" | "touchpoint" | "segment" | "region" | "surveyType";
+                /** @description Only responses of this survey type (e.g. transactional NPS by touchpoint: by=touchpoint&surveyType=transactional) */
+                surveyType?: "relationship" | "transactional";
                 from?: string;
                 to?: string;
                 /** @description Only responses of accounts in this segment (accounts file) */
@@ -4235,6 +4492,8 @@ export interface operations {
                 tiers?: number;
                 /** @description Default: nps when the accounts have NPS, else csat */
                 by?: "nps" | "csat";
+                /** @description Responses behind each account's mean score: default relationship when the responses have any, else all */
+                surveyType?: "relationship" | "transactional" | "all";
                 horizonYears?: number;
                 annualDiscountRate?: number | null;
                 grossMargin?: number | null;
@@ -4390,6 +4649,8 @@ export interface operations {
                 horizonYears?: number;
                 annualDiscountRate?: number | null;
                 splitBy?: "nps" | "csat" | "none";
+                /** @description Responses behind each account's mean score for the split: default relationship when the responses have any, else all */
+                surveyType?: "relationship" | "transactional" | "all";
             };
             header?: never;
             path: {
@@ -4950,6 +5211,235 @@ export interface operations {
             };
             /** @description Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBacktests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back-tests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backtests: components["schemas"]["Backtest"][];
+                        suggestedSplits: string[];
+                        renewalDates: {
+                            count: number;
+                            first: string | null;
+                            last: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description The back-test */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backtest"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The back-test */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backtest"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportBacktestsCsv: {
+        parameters: {
+            query?: {
+                backtest?: string;
+            };
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

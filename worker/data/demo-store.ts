@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 
-/** The demo workspace's viewer link (table demo_link, written by scripts/start.mjs; migrations/0006_mappings_notes_demo.sql). */
+/** The demo workspace's viewer link (table demo_link, written by scripts/start.mjs; migrations/0007_mappings_notes_demo.sql). */
 export async function getDemoLink(env: Env): Promise<{ workspaceId: string; viewerToken: string } | null> {
   const r = await env.DB.prepare(
     "SELECT d.workspace_id, d.viewer_token FROM demo_link d JOIN workspaces w ON w.id = d.workspace_id WHERE d.id = 1",

@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import { normalizeHeader } from "../intake/schema";
 import type { DatasetKind } from "./datasets";
 
-/** D1 storage of the column mappings remembered per workspace and kind (migrations/0006_mappings_notes_demo.sql). */
+/** D1 storage of the column mappings remembered per workspace and kind (migrations/0007_mappings_notes_demo.sql). */
 
 export interface SavedMapping {
   kind: DatasetKind;

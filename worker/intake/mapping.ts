@@ -142,7 +142,7 @@ export function mapHeaders(
       details.push({
         row: 1,
         column: c.name,
-        message: `required column ${c.name} is missing (headers found: ${headers.map((h) => `"${h}"`).join(", ")}${extra.seen ? `; ${extra.seen}` : ""}); rename a header or pass mapping`,
+        message: `required column ${c.name} is missing; rename a header or pass mapping (the file's headers are in error.headers)`,
       });
     }
   }
@@ -150,9 +150,8 @@ export function mapHeaders(
     details.push({
       row: 1,
       column: "nps, csat or ces",
-      message: `a responses file needs at least one score column: nps, csat or ces (any one is enough; headers found: ${headers
-        .map((h) => `"${h}"`)
-        .join(", ")}${extra.seen ? `; ${extra.seen}` : ""})`,
+      message:
+        "a responses file needs at least one score column: nps, csat or ces (any one is enough; the file's headers are in error.headers)",
     });
   }
   // The header row goes with the error, so that a client (the UI's mapping card) can offer a mapping for an xlsx
@@ -161,7 +160,10 @@ export function mapHeaders(
     throw new ApiError(
       422,
       "invalid_file",
-      `The file lacks required columns: ${details.map((d) => d.column).join("; ")}.${extra.seen ? ` (${extra.seen}.)` : ""}`,
+      `The file lacks required columns: ${details.map((d) => d.column).join("; ")}${extra.seen ? ` (${extra.seen})` : ""}. Headers found: ${headers
+        .slice(0, 50)
+        .map((h) => `"${h.slice(0, 100)}"`)
+        .join(", ")}${headers.length > 50 ? `, … (${headers.length} in all)` : ""}.`,
       details,
       {
         headers,

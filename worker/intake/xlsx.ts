@@ -1,50 +1,42 @@
-import { unzipSync } from "fflate";
 import { SaxesParser } from "saxes";
 import { ApiError } from "../errors";
 import { isoDate } from "./cells";
 import type { RowSink } from "./csv";
+import { ZipReader } from "./zip";
 
 /**
- * Reads one worksheet of an .xlsx (Office Open XML) file: fflate unzips the parts,
- * saxes streams their XML. Cells come out as the text a CSV export would hold:
+ * Reads one worksheet of an .xlsx (Office Open XML) file: worker/intake/zip.ts inflates the parts as streams
+ * (one running size cap), saxes parses their XML as it comes. Cells come out as the text a CSV export would hold:
  * shared and inline strings, cached values of formulas, TRUE/FALSE, and ISO dates
  * for numbers whose style is a date format. Row lines are Excel's row numbers.
  */
 
-/** Unzipped parts larger than this are refused (zip bombs; a Worker has 128 MB). */
-const MAX_PART_BYTES = 256 * 1024 * 1024;
+/**
+ * Bytes of XML one upload may inflate, across every part read (workbook, styles, shared strings, the sheet): the
+ * sheet streams through the parser, the shared strings are held, and the zip itself is held (at most
+ * MAX_XLSX_BYTES), so this keeps an xlsx request well inside a Worker's 128 MB.
+ */
+export const MAX_XLSX_INFLATED = 64 * 1024 * 1024;
+/** An xlsx file is read whole (a zip needs its directory): its compressed size is capped too. */
+export const MAX_XLSX_BYTES = 32 * 1024 * 1024;
 
 const local = (name: string) => name.slice(name.indexOf(":") + 1);
 
-function unzipParts(bytes: Uint8Array, want: (name: string) => boolean): Record<string, Uint8Array> {
-  try {
-    return unzipSync(bytes, {
-      filter: (f) => {
-        if (!want(f.name)) return false;
-        if (f.originalSize > MAX_PART_BYTES) {
-          throw new ApiError(413, "too_large", `The xlsx part ${f.name} unpacks to ${f.originalSize} bytes, more than ${MAX_PART_BYTES}.`);
-        }
-        return true;
-      },
-    });
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(
-      422,
-      "invalid_file",
-      "The file looks like a zip/xlsx but cannot be unpacked; save it again from Excel as .xlsx or CSV.",
-    );
-  }
-}
+/** Where XML comes from: bytes, or a zip part streamed chunk by chunk (never a whole-document string). */
+type XmlSource = Uint8Array | ((push: (chunk: Uint8Array) => void) => void);
 
-/** Runs saxes over UTF-8 XML bytes in chunks (no whole-document string). */
-function sax(bytes: Uint8Array, on: (p: SaxesParser) => void): void {
+/** Runs saxes over UTF-8 XML in chunks. */
+function sax(src: XmlSource, on: (p: SaxesParser) => void): void {
   const p = new SaxesParser();
   on(p);
   const dec = new TextDecoder("utf-8");
   try {
     const step = 1 << 20;
-    for (let i = 0; i < bytes.length; i += step) p.write(dec.decode(bytes.subarray(i, i + step), { stream: true }));
+    const push = (bytes: Uint8Array) => {
+      for (let i = 0; i < bytes.length; i += step) p.write(dec.decode(bytes.subarray(i, i + step), { stream: true }));
+    };
+    if (typeof src === "function") src(push);
+    else push(src);
     p.write(dec.decode());
     p.close();
   } catch (err) {
@@ -61,7 +53,7 @@ function isDateFormat(id: number, code: string | undefined): boolean {
   return /[dmy]/i.test(bare) && !/^[#0.,%\s]*$/.test(bare);
 }
 
-function readStyles(xml: Uint8Array | undefined): boolean[] {
+function readStyles(xml: XmlSource | undefined): boolean[] {
   if (!xml) return [];
   const custom = new Map<number, string>();
   const dateXf: boolean[] = [];
@@ -84,7 +76,7 @@ function readStyles(xml: Uint8Array | undefined): boolean[] {
   return dateXf;
 }
 
-function readSharedStrings(xml: Uint8Array | undefined): string[] {
+function readSharedStrings(xml: XmlSource | undefined): string[] {
   if (!xml) return [];
   const out: string[] = [];
   let cur = "";
@@ -111,16 +103,16 @@ function readSharedStrings(xml: Uint8Array | undefined): string[] {
 }
 
 /** Sheet names in workbook order with their part paths. */
-function readSheets(parts: Record<string, Uint8Array>): { name: string; path: string }[] {
+function readSheets(zip: ZipReader): { name: string; path: string }[] {
   const rels = new Map<string, string>();
-  sax(parts["xl/_rels/workbook.xml.rels"] ?? new Uint8Array(), (p) => {
+  sax(zip.readAll("xl/_rels/workbook.xml.rels") ?? new Uint8Array(), (p) => {
     p.on("opentag", (t) => {
       const a = t.attributes as Record<string, string>;
       if (local(t.name) === "Relationship" && a.Id && a.Target) rels.set(a.Id, a.Target);
     });
   });
   const sheets: { name: string; path: string }[] = [];
-  sax(parts["xl/workbook.xml"], (p) => {
+  sax(zip.readAll("xl/workbook.xml")!, (p) => {
     p.on("opentag", (t) => {
       if (local(t.name) !== "sheet") return;
       const a = t.attributes as Record<string, string>;
@@ -149,8 +141,14 @@ function columnOf(ref: string): number {
  * Streams the rows of a sheet (the first, or the one named by `sheet`, or its 1-based number) to `sink`.
  * @throws ApiError 422 invalid_file when the zip is not a workbook or the sheet does not exist
  */
-export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: RowSink, maxColumns: number): { sheet: string } {
-  const wb = openWorkbook(bytes);
+export function parseXlsx(
+  bytes: Uint8Array,
+  sheet: string | undefined,
+  sink: RowSink,
+  maxColumns: number,
+  maxInflated = MAX_XLSX_INFLATED,
+): { sheet: string } {
+  const wb = openWorkbook(bytes, maxInflated);
   const { sheets } = wb;
   let chosen = sheets[0];
   if (sheet !== undefined && sheet !== "") {
@@ -167,7 +165,7 @@ export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: Ro
     }
     chosen = found;
   }
-  streamSheet(bytes, wb, chosen, sink, maxColumns);
+  streamSheet(wb, chosen, sink, maxColumns);
   return { sheet: chosen.name };
 }
 
@@ -181,15 +179,15 @@ export interface SheetSummary {
 
 /**
  * Every sheet of a workbook with its row count, header row and first 3 rows (for choosing the sheet to upload).
+ * All sheets are read through one zip reader, so the inflated-size cap covers the whole listing.
  * @throws ApiError 422 invalid_file when the zip is not a workbook
  */
-export function listSheets(bytes: Uint8Array, maxColumns: number): SheetSummary[] {
-  const wb = openWorkbook(bytes);
+export function listSheets(bytes: Uint8Array, maxColumns: number, maxInflated = MAX_XLSX_INFLATED): SheetSummary[] {
+  const wb = openWorkbook(bytes, maxInflated);
   return wb.sheets.map((s) => {
     const out: SheetSummary = { name: s.name, rows: 0, headers: [], firstRows: [] };
     try {
       streamSheet(
-        bytes,
         wb,
         s,
         {
@@ -210,29 +208,29 @@ export function listSheets(bytes: Uint8Array, maxColumns: number): SheetSummary[
 }
 
 interface Workbook {
+  zip: ZipReader;
   sheets: { name: string; path: string }[];
   strings: string[];
   dateXf: boolean[];
 }
 
-function openWorkbook(bytes: Uint8Array): Workbook {
-  const meta = unzipParts(
-    bytes,
-    (n) => n === "xl/workbook.xml" || n === "xl/_rels/workbook.xml.rels" || n === "xl/sharedStrings.xml" || n === "xl/styles.xml",
-  );
-  if (!meta["xl/workbook.xml"]) {
+function openWorkbook(bytes: Uint8Array, maxInflated: number): Workbook {
+  const zip = new ZipReader(bytes, maxInflated);
+  if (!zip.has("xl/workbook.xml")) {
     throw new ApiError(422, "invalid_file", "The file is a zip archive but not an Excel workbook (.xlsx); upload CSV or xlsx.");
   }
-  const sheets = readSheets(meta);
+  const sheets = readSheets(zip);
   if (!sheets.length) throw new ApiError(422, "invalid_file", "The workbook has no worksheets.");
-  return { sheets, strings: readSharedStrings(meta["xl/sharedStrings.xml"]), dateXf: readStyles(meta["xl/styles.xml"]) };
+  const strings = readSharedStrings(zip.has("xl/sharedStrings.xml") ? (push) => zip.read("xl/sharedStrings.xml", push) : undefined);
+  const dateXf = readStyles(zip.has("xl/styles.xml") ? (push) => zip.read("xl/styles.xml", push) : undefined);
+  return { zip, sheets, strings, dateXf };
 }
 
 /** Streams the rows of one sheet to `sink`: the first non-blank row as the header, then the data rows. */
-function streamSheet(bytes: Uint8Array, wb: Workbook, chosen: { name: string; path: string }, sink: RowSink, maxColumns: number): void {
-  const { strings, dateXf } = wb;
-  const part = unzipParts(bytes, (n) => n === chosen.path)[chosen.path];
-  if (!part) throw new ApiError(422, "invalid_file", `The workbook's sheet "${chosen.name}" is missing from the file.`);
+function streamSheet(wb: Workbook, chosen: { name: string; path: string }, sink: RowSink, maxColumns: number): void {
+  const { zip, strings, dateXf } = wb;
+  if (!zip.has(chosen.path)) throw new ApiError(422, "invalid_file", `The workbook's sheet "${chosen.name}" is missing from the file.`);
+  const part: XmlSource = (push) => zip.read(chosen.path, push);
 
   let headerDone = false;
   let width = 0;

@@ -1,7 +1,7 @@
 import { cesDifference, csatDifference, npsDifference } from "../../models/survey/compare";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { isoDate } from "../intake/cells";
+import { isoDate, type SurveyType } from "../intake/cells";
 import type { Partial } from "./aggregate";
 import { computeMetrics } from "./compute";
 
@@ -34,7 +34,7 @@ export async function comparePeriods(
   ws: string,
   range: { from?: number; to?: number },
   compare: "previous" | "year",
-  filters: { segment?: string; region?: string },
+  filters: { segment?: string; region?: string; surveyType?: SurveyType },
   current: Partial,
 ) {
   const { from, to } = range;

@@ -4,7 +4,7 @@ import { requireRole } from "../auth";
 import { CLV_LIMIT_DEFAULT, CLV_LIMIT_MAX, runClv } from "../linking/clv-run";
 import { runRetention } from "../linking/retention";
 import { WarningSchema } from "../linking/schemas";
-import { errorResponses as errors, WsParam } from "./schemas";
+import { errorResponses as errors, SurveyChoiceSchema, WsParam } from "./schemas";
 
 /** POST .../clv: BG/NBD + Gamma-Gamma customer lifetime value on the newest transactions dataset. */
 const clv = newRouter();
@@ -12,7 +12,10 @@ const clv = newRouter();
 export const ClvRequest = z
   .object({
     method: z.literal("bgnbd-gg").default("bgnbd-gg"),
-    horizonMonths: z.number().int().min(1).max(600).default(12),
+    horizonMonths: z.number().int().min(1).max(600).default(12).openapi({
+      description:
+        "Months forecast (1–600). The forecast's work grows with distinct purchase histories × months; past one request's budget (CLV_MAX_SERIES_TERMS in models/clv/transactions-clv.ts, about 4 s of CPU) it answers 422 horizon_too_long naming the longest horizon the dataset allows.",
+    }),
     annualDiscountRate: z.number().min(0).max(1).default(0.1),
     margin: z.number().min(0).max(1).default(0.3),
     observationEnd: z
@@ -109,6 +112,9 @@ const RetentionRequest = z
     horizonYears: z.coerce.number().int().min(1).max(30).default(5),
     annualDiscountRate: z.coerce.number().min(0).max(1).default(0.1),
     splitBy: z.enum(["nps", "csat", "none"]).default("nps"),
+    surveyType: SurveyChoiceSchema.optional().openapi({
+      description: "Responses behind each account's mean score for the split: default relationship when the responses have any, else all",
+    }),
   })
   .openapi("RetentionRequest");
 

@@ -8,10 +8,10 @@ import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
 import type { Env } from "../env";
 import { notFound } from "../errors";
 import { isoDate } from "../intake/cells";
-import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
+import { bookInBlocks, clipFor, modelBlockRows, ownColumn } from "../linking/frame";
 import { clvCsvStream, runClvColumns } from "../linking/clv-run";
 import { csvCell } from "../render/csv";
-import { getModel, getScenario, type StoredModel, type StoredScenario } from "../data/models-store";
+import { getModel, getScenario, modelSurveyType, type StoredModel, type StoredScenario } from "../data/models-store";
 import { errorResponses as errors, WsParam } from "./schemas";
 
 /** CSV exports: the joined accounts, or a model's accounts with their features and predictions; and the CLV export. */
@@ -50,7 +50,8 @@ exportsRouter.openapi(
     const modelId = scenario ? scenario.modelId : q.model;
     const model = modelId ? await getModel(c.env, ws, modelId) : null;
     if (modelId && !model) throw notFound("model");
-    const joined = await loadJoinedAccounts(c.env, ws);
+    // A model's accounts with the survey type it was fitted on; the joined accounts alone with the default.
+    const joined = await loadJoinedAccounts(c.env, ws, model ? modelSurveyType(model) : undefined);
     const csv = model ? modelAccountsCsv(c.env, joined, model, scenario) : joinedAccountsCsv(joined);
     const name = scenario ? `accounts-${scenario.id}.csv` : model ? `accounts-${model.id}.csv` : `accounts-${joined.datasets.accounts}.csv`;
     return c.body(csvStream(csv.header, csv.chunks), 200, {
@@ -91,12 +92,12 @@ function joinedAccountsCsv(joined: JoinedAccounts): CsvChunks {
   const text = Object.keys(joined.text).filter((k) => !fixed.includes(k));
   const header = [...fixed, ...numeric, ...text];
   const cell = (name: string, r: number): string | number | null => {
-    if (name in joined.numeric) {
+    if (Object.hasOwn(joined.numeric, name)) {
       const v = joined.numeric[name][r];
       if (!Number.isFinite(v)) return null;
       return name === "renewal_date" ? isoDate(v) : v;
     }
-    return joined.text[name]?.[r] ?? null;
+    return ownColumn(joined.text, name)?.[r] ?? null;
   };
   function* chunks() {
     for (let from = 0; from < joined.n; from += EXPORT_BLOCK_ROWS) {
@@ -138,8 +139,10 @@ function modelAccountsCsv(env: Env, joined: JoinedAccounts, model: StoredModel, 
     let out = "";
     for (let i = 0; i < b.n; i++) {
       const r = book.rows[b.from + i];
-      const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : (joined.text[name]?.[r] ?? null)));
-      const y = joined.numeric[model.outcome]?.[r];
+      const feats = preds.map((name): string | number | null =>
+        Object.hasOwn(joined.numeric, name) ? joined.numeric[name][r] : (ownColumn(joined.text, name)?.[r] ?? null),
+      );
+      const y = ownColumn(joined.numeric, model.outcome)?.[r] ?? NaN;
       const row: (string | number | null)[] = [
         ids[r] ?? null,
         segments[i],

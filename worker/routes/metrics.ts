@@ -3,7 +3,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { comparePeriods } from "../metrics/compare-periods";
 import { computeMetrics, dayRange } from "../metrics/compute";
-import { errorResponses, MetricsSchema, WsParam } from "./schemas";
+import { errorResponses, MetricsSchema, SurveyTypeSchema, WsParam } from "./schemas";
 
 const metrics = newRouter();
 
@@ -25,6 +25,8 @@ const Difference = z
 
 const Benchmarks = z
   .object({
+    npsSurveyType: z.literal("relationship").openapi({ description: "The survey type the NPS averages describe" }),
+    note: z.string(),
     npsIndustryAverages: z.record(z.string(), z.number()),
     npsAverageCompanyBelow: z.number(),
     npsLeaders: z.tuple([z.number(), z.number()]),
@@ -39,19 +41,24 @@ metrics.openapi(
     path: "/api/workspaces/{ws}/metrics",
     operationId: "getMetrics",
     tags: ["metrics"],
-    summary: "NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint or segment",
+    summary: "NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint, segment or survey type",
     description:
       "NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a " +
       "Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) " +
-      "filter on the response date; undated responses are then left out. segment / region keep the responses of those accounts. " +
-      "compare=previous|year (with from and to) adds the difference to the period before or a year earlier, with its 95% interval. Groups without a key (no date, touchpoint or " +
-      'segment, or an unknown account) are reported as "(none)".',
+      "filter on the response date; undated responses are then left out. by=surveyType groups relationship and transactional " +
+      "responses; surveyType= keeps only that survey type (unspecified responses count in unfiltered figures only). " +
+      "segment / region keep the responses of those accounts. compare=previous|year (with from and to) adds the difference to the " +
+      "period before or a year earlier, with its 95% interval. Groups without a key (no date, touchpoint, segment, region or " +
+      'survey type, or an unknown account) are reported as "(none)".',
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
       params: WsParam,
       query: z.object({
-        by: z.enum(["month", "quarter", "touchpoint", "segment", "region"]).optional(),
+        by: z.enum(["month", "quarter", "touchpoint", "segment", "region", "surveyType"]).optional(),
+        surveyType: SurveyTypeSchema.optional().openapi({
+          description: "Only responses of this survey type (e.g. transactional NPS by touchpoint: by=touchpoint&surveyType=transactional)",
+        }),
         from: isoDay,
         to: isoDay,
         segment: z.string().max(200).optional().openapi({ description: "Only responses of accounts in this segment (accounts file)" }),
@@ -101,7 +108,7 @@ metrics.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const range = dayRange(q.from, q.to);
-    const filters = { segment: q.segment, region: q.region };
+    const filters = { segment: q.segment, region: q.region, surveyType: q.surveyType };
     const { partial, ...result } = await computeMetrics(c.env, c.var.workspaceId, { by: q.by, ...range, ...filters });
     if (!q.compare) return c.json(result, 200);
     return c.json({ ...result, comparison: await comparePeriods(c.env, c.var.workspaceId, range, q.compare, filters, partial!) }, 200);

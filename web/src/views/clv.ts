@@ -23,8 +23,15 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
       client.GET("/api/workspaces/{ws}/clv/sbg", { params: { path: { ws }, query: { splitBy: "nps", horizonYears: 5 } } }),
     );
     const fitted = r.groups.flatMap((g) => (!g.error && g.survival ? [{ ...g, survival: g.survival }] : []));
-    const c = canvasBox("Share of accounts still customers after each year, by NPS group", "chart short");
+    const surveyType = (r as { surveyType?: string }).surveyType;
+    const which = surveyType && surveyType !== "all" ? `${surveyType} ` : "";
+    const c = canvasBox(`Share of accounts still customers after each year, by ${which}NPS group`, "chart short");
     card.append(
+      h(
+        "p",
+        { class: "small muted", id: "retention-survey-type" },
+        `Groups by each account's mean ${which ? `${which}NPS answer${surveyType === "relationship" ? " (relationship surveys: account health)" : ""}` : "NPS answer over all its responses (any survey type)"}.`,
+      ),
       c.box,
       table(
         [

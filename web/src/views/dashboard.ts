@@ -12,8 +12,32 @@ import { pref, setPref } from "../store";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
+/** Whose NPS a figure is: one survey type's, or every response's when the file does not say. */
+type Which = "relationship" | "transactional" | "all";
+
+const WHICH: Record<Which, { nps: string; title: string; about: string }> = {
+  relationship: {
+    nps: "Relationship NPS",
+    title: "Relationship survey (account health)",
+    about:
+      "Relationship NPS: accounts asked every quarter or year how likely they are to recommend you. It tracks account health and is what links to renewal; the industry benchmarks are relationship NPS.",
+  },
+  transactional: {
+    nps: "Transactional NPS",
+    title: "Transactional survey (after a touchpoint)",
+    about:
+      "Transactional NPS: asked right after a support case, onboarding or a purchase. It tells which touchpoint to fix; it runs differently from relationship NPS, so it is not compared with the industry benchmarks.",
+  },
+  all: {
+    nps: "NPS",
+    title: "All responses (survey type not given)",
+    about:
+      "The responses do not say whether they are relationship or transactional surveys, so every response counts here. Give a survey_type column or choose the file's survey type at upload to report them apart.",
+  },
+};
+
 const HELP = {
-  nps: "Net Promoter Score = % promoters (9-10) − % detractors (0-6) over all responses, on −100..100. 95% interval: NPS ± 1.96·100·√((p + d − (p − d)²)/n), clipped to −100..100.",
+  nps: "Net Promoter Score = % promoters (9-10) − % detractors (0-6) over the responses counted, on −100..100. 95% interval: NPS ± 1.96·100·√((p + d − (p − d)²)/n), clipped to −100..100.",
   csat: "CSAT = share of positive answers (top two boxes: 4-5 on a 1-5 scale) × 100. 95% interval: Wilson score interval. The mean score is shown too.",
   ces: "Customer Effort Score = mean of the 1-7 effort answers; 95% interval from the t distribution.",
 };
@@ -23,13 +47,22 @@ const KEYS: Key[] = ["nps", "csat", "ces"];
 const LABEL: Record<Key, string> = { nps: "NPS", csat: "CSAT %", ces: "CES" };
 const UNIT: Record<Key, string> = { nps: "NPS points (−100..100)", csat: "% positive answers", ces: "mean answer (1-7)" };
 const nOf = (m: Metrics | undefined, k: Key) => m?.[k]?.n ?? 0;
+/** A metric's label, NPS named by survey type ("Relationship NPS"). */
+const labelOf = (k: Key, which: Which) => (k === "nps" ? WHICH[which].nps : LABEL[k]);
 /** The headline value of a metric: NPS and CSAT scores, CES mean. */
 const valueOf = (m: Metrics, k: Key) => (k === "ces" ? m.ces?.mean : m[k]?.score) ?? null;
 
-function kpis(o: Metrics, present: Key[]): HTMLElement {
+function kpis(o: Metrics, present: Key[], which: Which, id: string): HTMLElement {
   const cards: HTMLElement[] = [];
   if (present.includes("nps"))
-    cards.push(kpi("NPS", num(o.nps?.score, 1), `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`, HELP.nps));
+    cards.push(
+      kpi(
+        WHICH[which].nps,
+        num(o.nps?.score, 1),
+        `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`,
+        `${WHICH[which].about} ${HELP.nps}`,
+      ),
+    );
   if (present.includes("csat"))
     cards.push(
       kpi(
@@ -45,18 +78,21 @@ function kpis(o: Metrics, present: Key[]): HTMLElement {
   return h(
     "div",
     {},
-    h("div", { class: "kpis", id: "kpis" }, cards),
+    h("div", { class: "kpis", id }, cards),
     absent.length
       ? h(
           "p",
-          { class: "small muted", id: "kpis-absent" },
+          { class: "small muted", id: `${id}-absent` },
           `${absent.join(" and ")}: not in the responses file (no answers), so not shown.`,
         )
       : "",
   );
 }
 
-function breakdownCard(title: string, id: string, m: MetricsAnswer | null, k: Key, what: string): HTMLElement {
+/** Responses of one survey type (or all) grouped by the account's segment or by touchpoint, for metric k. */
+function breakdownCard(id: string, m: MetricsAnswer | null, k: Key, what: "segment" | "touchpoint", which: Which): HTMLElement {
+  const title = `${labelOf(k, which)} by ${what}`;
+  const whose = which === "all" ? "Responses" : `${which[0].toUpperCase()}${which.slice(1)} responses`;
   const groups = (m?.groups ?? []).filter((g) => nOf(g, k) > 0);
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
   const keyed = groups.filter((g) => g.key !== "(none)");
@@ -72,18 +108,18 @@ function breakdownCard(title: string, id: string, m: MetricsAnswer | null, k: Ke
     );
     return card;
   }
-  const { box, canvas } = canvasBox(`${LABEL[k]} ${title.toLowerCase()}`, "chart short");
+  const { box, canvas } = canvasBox(title, "chart short");
   card.append(
     box,
     table(
-      ["Group", `n (${LABEL[k]})`, "NPS", "CSAT %", "CES"],
+      ["Group", `n (${LABEL[k]})`, WHICH[which].nps, "CSAT %", "CES"],
       groups.map((g) => [g.key ?? "(none)", int(nOf(g, k)), num(g.nps?.score, 1), num(g.csat?.score, 1), num(g.ces?.mean, 2)]),
       { num: [1, 2, 3, 4] },
     ),
     help(
       what === "segment"
-        ? `Responses grouped by the segment of their account; (none) = responses whose account is not in the accounts file. Bars: ${UNIT[k]}; whiskers: 95% interval.`
-        : `Responses grouped by touchpoint (journey stage). Bars: ${UNIT[k]}; whiskers: 95% interval.`,
+        ? `${whose} grouped by the segment of their account; (none) = responses whose account is not in the accounts file. Bars: ${UNIT[k]}; whiskers: 95% interval.`
+        : `${whose} grouped by touchpoint (journey stage). Bars: ${UNIT[k]}; whiskers: 95% interval.`,
     ),
   );
   requestAnimationFrame(() =>
@@ -91,7 +127,7 @@ function breakdownCard(title: string, id: string, m: MetricsAnswer | null, k: Ke
       labels: groups.map((g) => g.key ?? "(none)"),
       values: groups.map((g) => valueOf(g, k)),
       ci: groups.map((g) => g[k]?.ci95 ?? null),
-      metric: LABEL[k],
+      metric: labelOf(k, which),
     }),
   );
   return card;
@@ -109,19 +145,29 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   const filters = { from, to, segment, region };
   // Empty filters are left out of the query (the server reads "from=" as a date to parse).
   const query: MetricsQuery = { from: from || undefined, to: to || undefined, segment: segment || undefined, region: region || undefined };
-  const get = (by?: MetricsQuery["by"], extra: Pick<MetricsQuery, "compare"> = {}) =>
-    ok(client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by, ...query, ...extra } } })).catch(() => null);
+  const get = (by: MetricsQuery["by"], which: Which, extra: Pick<MetricsQuery, "compare"> = {}) =>
+    ok(
+      client.GET("/api/workspaces/{ws}/metrics", {
+        params: { path: { ws }, query: { by, ...query, surveyType: which === "all" ? undefined : which, ...extra } },
+      }),
+    ).catch(() => null);
   const period = pref<"month" | "quarter">(ws, "period", "month");
-  const [overall, byMonth, bySegment, byTouchpoint, segments, regions] = hasResponses
+  // The headline is relationship NPS when the responses have any; touchpoints read transactional NPS when there is some.
+  const byType = hasResponses ? await get("surveyType", "all") : null;
+  const typed = (t: Which) => (byType?.groups ?? []).some((g) => g.key === t && (g.nps.n || g.csat.n || g.ces.n));
+  const head: Which = typed("relationship") ? "relationship" : typed("transactional") ? "transactional" : "all";
+  const touch: Which = typed("transactional") ? "transactional" : head;
+  const [overall, byMonth, bySegment, byTouchpoint, second, segments, regions] = hasResponses
     ? await Promise.all([
-        get(undefined, (compare === "previous" || compare === "year") && from && to ? { compare } : {}),
-        get(period),
-        get("segment"),
-        get("touchpoint"),
+        get(undefined, head, (compare === "previous" || compare === "year") && from && to ? { compare } : {}),
+        get(period, head),
+        get("segment", head),
+        get("touchpoint", touch),
+        head === "relationship" && touch === "transactional" ? get(undefined, "transactional") : null,
         ok(client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by: "segment" } } })).catch(() => null),
         ok(client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by: "region" } } })).catch(() => null),
       ])
-    : [null, null, null, null, null, null];
+    : [null, null, null, null, null, null, null];
   const present = overall ? KEYS.filter((k) => nOf(overall.overall, k) > 0) : [];
   const stored = pref<Key | "">(ws, "metric", "");
   const metric: Key = stored && present.includes(stored) ? stored : (present[0] ?? "nps");
@@ -144,8 +190,26 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
     );
   }
   if (overall && present.length) {
-    parts.push(h("section", { class: "card", "aria-label": "Headline scores" }, kpis(overall.overall, present)));
-    if (overall.comparison) parts.push(comparisonCard(overall.comparison, present));
+    parts.push(
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "headline-title", id: "headline", "data-survey-type": head },
+        h("h2", { id: "headline-title" }, WHICH[head].title),
+        kpis(overall.overall, present, head, "kpis"),
+      ),
+    );
+    const secondPresent = second ? KEYS.filter((k) => nOf(second.overall, k) > 0) : [];
+    if (second && secondPresent.length)
+      parts.push(
+        h(
+          "section",
+          { class: "card", "aria-labelledby": "second-title", id: "transactional", "data-survey-type": "transactional" },
+          h("h2", { id: "second-title" }, WHICH.transactional.title),
+          kpis(second.overall, secondPresent, "transactional", "kpis-transactional"),
+        ),
+      );
+    if (byType && head !== "all") parts.push(surveyTypeCard(byType));
+    if (overall.comparison) parts.push(comparisonCard(overall.comparison, present, head));
   } else if (overall)
     parts.push(h("p", { class: "notice", id: "no-answers" }, "No answers match the filters: clear them to see every response."));
   else if (w.datasets?.length)
@@ -153,7 +217,7 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
 
   if (byMonth && present.length)
     parts.push(
-      trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, present, metric, () =>
+      trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, present, metric, head, () =>
         window.dispatchEvent(new HashChangeEvent("hashchange")),
       ),
     );
@@ -162,8 +226,8 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
       h(
         "div",
         { class: "grid-2" },
-        breakdownCard("By segment", "by-segment", bySegment, metric, "segment"),
-        breakdownCard("By touchpoint", "by-touchpoint", byTouchpoint, metric, "touchpoint"),
+        breakdownCard("by-segment", bySegment, metric, "segment", head),
+        breakdownCard("by-touchpoint", byTouchpoint, metric, "touchpoint", touch),
       ),
     );
   parts.push(joinCard(w.join));
@@ -174,7 +238,7 @@ const keysOf = (m: MetricsAnswer | null) => (m?.groups ?? []).map((g) => g.key).
 
 type Comparison = NonNullable<MetricsAnswer["comparison"]>;
 
-function comparisonCard(c: Comparison, present: Key[]): HTMLElement {
+function comparisonCard(c: Comparison, present: Key[], which: Which): HTMLElement {
   const digits = (k: Key) => (k === "ces" ? 2 : 1);
   const unit = (k: Key) => (k === "nps" ? "NPS points" : k === "csat" ? "percentage points" : "answer points");
   return h(
@@ -186,7 +250,7 @@ function comparisonCard(c: Comparison, present: Key[]): HTMLElement {
       present.map((k) => {
         const d = c[k];
         return [
-          LABEL[k],
+          labelOf(k, which),
           num(d.current, digits(k)),
           num(d.previous, digits(k)),
           d.difference === null ? "—" : `${d.difference > 0 ? "+" : ""}${num(d.difference, digits(k))} ${unit(k)}`,
@@ -203,10 +267,35 @@ function comparisonCard(c: Comparison, present: Key[]): HTMLElement {
     h(
       "ul",
       { class: "small" },
-      present.map((k) => h("li", {}, `${LABEL[k].replace(" %", "")}: ${c[k].statement}`)),
+      present.map((k) => h("li", {}, `${labelOf(k, which).replace(" %", "")}: ${c[k].statement}`)),
     ),
     help(
       "The two periods are treated as independent samples. NPS: normal interval from each period's variance; CSAT: Newcombe's interval for a difference of two shares; CES: Welch's t interval. “More than noise” means the 95% interval of the change does not include 0; it says nothing about what caused the change.",
+    ),
+  );
+}
+
+/** Relationship and transactional side by side, and the responses that say neither. */
+function surveyTypeCard(m: MetricsAnswer): HTMLElement {
+  const label = (k: string) => (k === "relationship" ? "Relationship" : k === "transactional" ? "Transactional" : "Not given");
+  const interval = (c: [number, number] | number[] | null) => (c ? `[${num(c[0], 1)}, ${num(c[1], 1)}]` : "—");
+  const rows = m.groups.map((g) => [
+    label(g.key),
+    int(g.nps.n),
+    num(g.nps.score, 1),
+    interval(g.nps.ci95),
+    num(g.csat.score, 1),
+    num(g.ces.mean, 2),
+  ]);
+  const o = m.overall;
+  rows.push(["All responses (pooled)", int(o.nps.n), num(o.nps.score, 1), interval(o.nps.ci95), num(o.csat.score, 1), num(o.ces.mean, 2)]);
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "by-survey-type-title", id: "by-survey-type" },
+    h("h2", { id: "by-survey-type-title" }, "By survey type"),
+    table(["Survey type", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CES (1-7)"], rows, { num: [1, 2, 3, 4, 5] }),
+    help(
+      `${WHICH.relationship.about} ${WHICH.transactional.about} "Not given": responses whose file says neither; they count only in the pooled row. The pooled row counts every response once (not an average of the two NPS).`,
     ),
   );
 }
@@ -218,6 +307,7 @@ function trendCard(
   period: string,
   present: Key[],
   chosen: Key,
+  which: Which,
   reload: () => void,
 ): HTMLElement {
   const periodSel = select(
@@ -248,7 +338,7 @@ function trendCard(
   }
   const bms = npsBenchmarks(benchmarks);
   const metric = select(
-    present.map((k) => [k, LABEL[k]] as [string, string]),
+    present.map((k) => [k, labelOf(k, which)] as [string, string]),
     chosen,
     { id: "trend-metric" },
   );
@@ -275,7 +365,7 @@ function trendCard(
       values: shown.map((x) => valueOf(x, k)),
       lo: shown.map((x) => x[k]?.ci95?.[0] ?? null),
       hi: shown.map((x) => x[k]?.ci95?.[1] ?? null),
-      metric: LABEL[k],
+      metric: labelOf(k, which),
       baseline: firstScored(k),
       goal: g !== null && Number.isFinite(g) ? g : null,
       benchmark: k === "nps" ? b : k === "csat" ? { label: "CSAT excellent", value: 80 } : null,
@@ -298,13 +388,13 @@ function trendCard(
   return h(
     "section",
     { class: "card", "aria-labelledby": "trend-title", id: "trend" },
-    h("h2", { id: "trend-title" }, `Trend by ${period}`),
+    h("h2", { id: "trend-title" }, `Trend by ${period}: ${which === "all" ? "all responses" : `${which} survey`}`),
     h(
       "div",
       { class: "row no-print" },
       field("By", periodSel),
       field("Metric", metric),
-      chosen === "nps" ? field("Industry benchmark (NPS)", bench) : "",
+      chosen === "nps" ? field("Industry benchmark (relationship NPS)", bench) : "",
       field("Goal", goal),
     ),
     box,
@@ -320,7 +410,7 @@ function trendCard(
       { class: "help" },
       h("summary", {}, "Show the numbers"),
       table(
-        ["Period", ...present.flatMap((k) => [`n (${LABEL[k]})`, LABEL[k], `${LABEL[k]} 95% interval`])],
+        ["Period", ...present.flatMap((k) => [`n (${LABEL[k]})`, labelOf(k, which), `${labelOf(k, which)} 95% interval`])],
         groups.map((g) => [
           g.key,
           ...present.flatMap((k) => [
@@ -333,7 +423,7 @@ function trendCard(
       ),
     ),
     help(
-      "Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (docs/methods.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark; CES has no benchmark line. Units: NPS in NPS points (−100..100), CSAT in % positive answers, CES as the mean answer (1-7).",
+      "Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average relationship NPS (docs/methods.md: e.g. software 34): compare them with relationship NPS, not with transactional NPS; for CSAT the line is the 80% “excellent” mark; CES has no benchmark line. Units: NPS in NPS points (−100..100), CSAT in % positive answers, CES as the mean answer (1-7).",
       "How to read this chart",
     ),
   );

@@ -5,6 +5,7 @@ import { field, h, help, numberInput, table } from "../dom";
 import { errorBox } from "../errors";
 import { changeText, ci, money, pct, scoresText, years } from "../format";
 import { wsHash } from "../router";
+import { columnCards } from "../stacked";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
@@ -123,6 +124,9 @@ export async function scenariosView(main: HTMLElement, ctx: ScreenCtx): Promise<
         sel.map((s) => [h("a", { href: wsHash(ws, "print", `scenario=${encodeURIComponent(s.id)}`) }, `One-pager: ${s.name}`), " · "]),
       ),
     );
+    // Narrow screens: one card per scenario instead of the side-by-side table.
+    const wide = compare.querySelector<HTMLElement>(".table-wrap");
+    if (wide) wide.after(columnCards(wide));
   }
   for (const c of checks) c.addEventListener("change", drawCompare);
 
