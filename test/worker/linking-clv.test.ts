@@ -72,8 +72,52 @@ describe("CLV on CDNOW transactions through the API", () => {
     const res = await call(`/api/workspaces/${ws.id}/export/clv.csv?observationEnd=1997-09-30`, { token: ws.token });
     expect(res.status).toBe(200);
     const lines = (await res.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("customer_id,frequency,recency,T,monetary,p_alive,expected_purchases,expected_avg_value,clv");
+    expect(lines[0]).toBe(
+      "customer_id,frequency,recency_days,T_days,monetary,p_alive,expected_purchases,expected_avg_value,clv,clv_ci95_low,clv_ci95_high",
+    );
     expect(lines).toHaveLength(2358);
+  });
+
+  it("holdoutEnd: the holdout test of the 2005 paper's setting, and 95% intervals on total, mean and each customer's CLV", async () => {
+    const res = await call(`/api/workspaces/${ws.id}/clv`, {
+      ...json({ observationEnd: "1997-09-30", holdoutEnd: "1998-06-30", limit: 5 }),
+      token: ws.token,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const r = await res.json<{
+      totals: { clv: number; meanClv: number; customers: number; clvCi95: [number, number]; meanClvCi95: [number, number] };
+      customers: { clv: number; clvCi95: [number, number] }[];
+      holdout: {
+        byFrequency: { label: string; customers: number; predicted: number; actual: number }[];
+        weekly: { week: number; predicted: number; actual: number }[];
+        calibrationWeeks: number;
+        summary: { actualTotal: number; predictedTotal: number };
+      };
+      warnings: unknown[];
+    }>();
+    // bench/peers/bgnbd_holdout.py (independent numpy/scipy): 1,411 customers with x = 0, mean predicted 0.225087, actual
+    // 0.236712; holdout total 1,882 actual vs 1,653.409 predicted; week 78 cumulative 4,339 actual vs 4,160.609 predicted.
+    expect(r.holdout.byFrequency[0]).toMatchObject({ label: "0", customers: 1411 });
+    expect(r.holdout.byFrequency[0].predicted).toBeCloseTo(0.225087, 4);
+    expect(r.holdout.byFrequency[0].actual).toBeCloseTo(0.236712, 5);
+    expect(r.holdout.summary.actualTotal).toBe(1882);
+    expect(r.holdout.summary.predictedTotal).toBeCloseTo(1653.409, 1);
+    expect(r.holdout.weekly).toHaveLength(78);
+    expect(r.holdout.calibrationWeeks).toBe(39);
+    expect(r.holdout.weekly[77].actual).toBe(4339);
+    expect(r.holdout.weekly[77].predicted).toBeCloseTo(4160.609, 1);
+    const [lo, hi] = r.totals.clvCi95;
+    expect(lo).toBeLessThan(r.totals.clv);
+    expect(hi).toBeGreaterThan(r.totals.clv);
+    expect(r.totals.meanClvCi95[0]).toBeCloseTo(lo / r.totals.customers, 6);
+    for (const c of r.customers) expect(c.clvCi95[0] <= c.clv && c.clv <= c.clvCi95[1]).toBe(true);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it("holdoutEnd without an earlier observationEnd: 400 naming holdoutEnd", async () => {
+    const res = await call(`/api/workspaces/${ws.id}/clv`, { ...json({ holdoutEnd: "1998-06-30" }), token: ws.token });
+    expect(res.status).toBe(400);
+    expect((await res.json<ErrorJson>()).error.details?.[0].column).toBe("holdoutEnd");
   });
 
   it("no transactions: 422 no_transactions", async () => {

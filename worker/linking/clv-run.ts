@@ -1,4 +1,6 @@
-import { clvColumns, type ClvColumns, customerClv } from "../../models/clv/transactions-clv";
+import { clvIntervals, type ClvIntervals } from "../../models/clv/clv-intervals";
+import { type HoldoutResult, holdoutTest } from "../../models/clv/holdout-test";
+import { bgnbdModel, clvColumns, type ClvColumns, clvLayout, customerClv } from "../../models/clv/transactions-clv";
 import { ModelError } from "../../models/numeric/errors";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -11,6 +13,14 @@ export interface ClvRequest {
   annualDiscountRate: number;
   margin: number;
   observationEnd?: string;
+  /** Holdout test: fit up to observationEnd (the calibration end), compare with what happened up to holdoutEnd. */
+  holdoutEnd?: string;
+}
+
+/** A named warning of the CLV answer (same shape as the fits' warnings elsewhere in the API). */
+export interface ClvWarning {
+  code: string;
+  message: string;
 }
 
 /** Customers listed in the JSON answer by default, and at most (API: `limit`). */
@@ -33,27 +43,39 @@ export function dayOf(iso: string, field = "observationEnd"): number {
 
 export const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-/** The CLV of every kept customer, in columns (order: first row of the customer in the file). */
+/** The CLV of every customer, in columns (order: first row of the customer in the file). */
 export interface ClvRun extends Pick<TransactionSummary, "customer" | "ids" | "frequency" | "recency" | "T" | "monetary"> {
   observationEnd: string;
   horizonMonths: number;
   annualDiscountRate: number;
   margin: number;
   excludedTransactions: number;
-  /** Customers first seen on the observation end (T = 0), left out of the fits and the table. */
-  excludedNewCustomers: number;
+  /** Customers first seen on the observation end (T = 0): valued from the fitted population, in the table and the totals. */
+  newCustomers: number;
   dataset: string;
   values: ClvColumns;
+  /** Delta-method 95% intervals (when asked for). */
+  intervals: ClvIntervals | null;
+  holdout:
+    (Omit<HoldoutResult, "calibrationEnd" | "holdoutEnd"> & { calibrationEnd: string; holdoutEnd: string; newInHoldout: number }) | null;
+  warnings: ClvWarning[];
 }
 
 /**
  * BG/NBD + Gamma-Gamma CLV on the newest transactions dataset (API.md "CLV on transactions"):
  * the RFM summary in lifetimes' conventions (days) built block by block from R2, both fits, per-customer
- * values as columns (no object per customer).
- * @throws ModelError no_transactions, no_repeat_buyers, …; ApiError 400 for a bad observationEnd
+ * values as columns (no object per customer); with `intervals`, delta-method 95% intervals; with a
+ * `holdoutEnd`, the holdout test of the fit.
+ * @throws ModelError no_transactions, no_repeat_buyers, …; ApiError 400 for a bad observationEnd / holdoutEnd
  */
-export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Promise<ClvRun> {
+export async function runClvColumns(env: Env, ws: string, req: ClvRequest, opt: { intervals?: boolean } = {}): Promise<ClvRun> {
   const end = req.observationEnd ? dayOf(req.observationEnd) : undefined;
+  const holdoutEnd = req.holdoutEnd ? dayOf(req.holdoutEnd, "holdoutEnd") : undefined;
+  if (holdoutEnd !== undefined && (end === undefined || holdoutEnd <= end)) {
+    throw new ApiError(400, "invalid_request", "holdoutEnd needs an observationEnd (the calibration end) before it.", [
+      { column: "holdoutEnd", message: "must come after observationEnd" },
+    ]);
+  }
   const meta = await latestDataset(env, ws, "transactions");
   if (!meta || meta.rows === 0) {
     throw new ModelError(
@@ -62,40 +84,81 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest): Prom
     );
   }
   const summary = await summariseTransactionBlocks(env, meta, end);
-  // Customers whose first purchase falls on the observation end have T = 0: no time observed, no
-  // information for the fits (and fitBgnbd rejects T = 0). They are left out and counted.
-  // The kept customers are moved to the front of the summary's own arrays (no copies of a million-row column).
-  const { customer, frequency, recency, T, monetary } = summary;
-  const all = customer.length;
-  let k = 0;
-  for (let i = 0; i < all; i++) {
-    if (!(T[i] > 0)) continue;
-    customer[k] = customer[i];
-    frequency[k] = frequency[i];
-    recency[k] = recency[i];
-    T[k] = T[i];
-    monetary[k] = monetary[i];
-    k++;
+  const opts = { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin };
+  const layout = clvLayout(summary);
+  const values = clvColumns(summary, opts, layout);
+  const warnings: ClvWarning[] = values.bgnbd.warnings.map((message) => ({ code: "bgnbd_penalised", message }));
+  let intervals: ClvIntervals | null = null;
+  if (opt.intervals) {
+    const bg = values.bgnbd;
+    intervals = clvIntervals(
+      (f) => bgnbdModel({ r: f[0], alpha: f[1], a: f[2], b: f[3] }),
+      [bg.r, bg.alpha, bg.a, bg.b],
+      bg.covariance,
+      values.gammaGamma,
+      values.gammaGamma.covariance,
+      summary,
+      layout,
+      opts,
+      values.clv,
+      values.totals.clv,
+    );
+    if (!intervals.totalCi95)
+      warnings.push({
+        code: "clv_interval_unavailable",
+        message:
+          "The fits' information matrix is not positive definite, so CLV has no interval: treat the point values as unreliable and collect more purchase history.",
+      });
   }
-  const kept = {
-    customer: customer.subarray(0, k),
-    frequency: frequency.subarray(0, k),
-    recency: recency.subarray(0, k),
-    T: T.subarray(0, k),
-    monetary: monetary.subarray(0, k),
-  };
-  const values = clvColumns(kept, { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin });
+  let holdout: ClvRun["holdout"] = null;
+  if (holdoutEnd !== undefined) {
+    const full = await summariseTransactionBlocks(env, meta, holdoutEnd, undefined, summary.observationEnd);
+    const acc = full.accumulator;
+    const actual = Float64Array.from(summary.customer, (c) => acc.holdoutDays(c));
+    const test = holdoutTest(
+      bgnbdModel(values.bgnbd),
+      {
+        frequency: summary.frequency,
+        recency: summary.recency,
+        T: summary.T,
+        firstDay: summary.firstDay,
+        actual,
+        repeatsByDay: acc.repeatsByDay,
+        calibrationEnd: summary.observationEnd,
+        holdoutEnd,
+      },
+      layout,
+    );
+    holdout = {
+      ...test,
+      calibrationEnd: isoOf(summary.observationEnd),
+      holdoutEnd: isoOf(holdoutEnd),
+      newInHoldout: full.customer.length - summary.customer.length,
+    };
+    if (test.summary.actualTotal === 0)
+      warnings.push({
+        code: "holdout_empty",
+        message: `No calibration customer bought again between ${isoOf(summary.observationEnd)} and ${isoOf(holdoutEnd)}: the holdout test has nothing to compare; choose an earlier observationEnd.`,
+      });
+  }
   return {
     observationEnd: isoOf(summary.observationEnd),
     horizonMonths: req.horizonMonths,
     annualDiscountRate: req.annualDiscountRate,
     margin: req.margin,
     excludedTransactions: summary.excludedTransactions,
-    excludedNewCustomers: all - k,
+    newCustomers: values.newCustomers,
     dataset: meta.id,
     ids: summary.ids,
-    ...kept,
+    customer: summary.customer,
+    frequency: summary.frequency,
+    recency: summary.recency,
+    T: summary.T,
+    monetary: summary.monetary,
     values,
+    intervals,
+    holdout,
+    warnings,
   };
 }
 
@@ -126,11 +189,14 @@ export function listedCustomers(clv: Float64Array, limit: number): Int32Array {
  * `limit` (all of them, in file order, when there are at most `limit`).
  */
 export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: number }) {
-  const r = await runClvColumns(env, ws, req);
+  const r = await runClvColumns(env, ws, req, { intervals: true });
   const limit = Math.min(CLV_LIMIT_MAX, Math.max(0, Math.floor(req.limit ?? CLV_LIMIT_DEFAULT)));
   const v = r.values;
+  const iv = r.intervals;
   const listed = listedCustomers(v.clv, limit);
-  const customers = Array.from(listed, (j) => customerClv(r.ids.name(r.customer[j]), r, v, j));
+  const ci = (j: number): [number, number] | null =>
+    iv && Number.isFinite(iv.customerCi95[2 * j]) ? [iv.customerCi95[2 * j], iv.customerCi95[2 * j + 1]] : null;
+  const customers = Array.from(listed, (j) => ({ ...customerClv(r.ids.name(r.customer[j]), r, v, j), clvCi95: ci(j) }));
   return {
     method: "bgnbd-gg" as const,
     observationEnd: r.observationEnd,
@@ -138,29 +204,48 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
     annualDiscountRate: r.annualDiscountRate,
     margin: r.margin,
     excludedTransactions: r.excludedTransactions,
-    excludedNewCustomers: r.excludedNewCustomers,
+    /** Kept for older clients: every customer is valued now, so always 0 (see newCustomers). */
+    excludedNewCustomers: 0,
+    newCustomers: r.newCustomers,
     dataset: r.dataset,
     bgnbd: v.bgnbd,
     gammaGamma: v.gammaGamma,
     customers,
     customersTotal: r.customer.length,
     customersTruncated: listed.length < r.customer.length,
-    totals: v.totals,
+    totals: {
+      ...v.totals,
+      meanClv: v.totals.customers ? v.totals.clv / v.totals.customers : null,
+      clvCi95: iv?.totalCi95 ?? null,
+      meanClvCi95: iv?.meanCi95 ?? null,
+    },
+    intervals: {
+      method: "delta-method-log-scale" as const,
+      covers:
+        "95% intervals from the sampling uncertainty of the BG/NBD and Gamma-Gamma parameters (delta method on the log scale, the fits' asymptotic covariances); not model misfit (see the holdout test) and not each customer's own purchase randomness.",
+    },
+    holdout: r.holdout,
+    warnings: r.warnings,
   };
 }
 
-/** Header of GET .../export/clv.csv. */
+/** Header of GET .../export/clv.csv: times in days, money in the data's currency rounded to cents. */
 export const CLV_CSV_HEADER = [
   "customer_id",
   "frequency",
-  "recency",
-  "T",
+  "recency_days",
+  "T_days",
   "monetary",
   "p_alive",
   "expected_purchases",
   "expected_avg_value",
   "clv",
+  "clv_ci95_low",
+  "clv_ci95_high",
 ];
+
+/** Money to cents (NaN stays NaN, so the cell is empty). @example cents(12.345) // => 12.35 */
+export const cents = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : v);
 
 /**
  * Every customer row of a CLV run as a CSV stream (CRLF line ends, cells as `csvCell`), produced a
@@ -170,6 +255,7 @@ export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uin
   const enc = new TextEncoder();
   const n = r.customer.length;
   const v = r.values;
+  const ci = r.intervals?.customerCi95;
   let next = -1;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -191,11 +277,13 @@ export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uin
             r.frequency[j],
             r.recency[j],
             r.T[j],
-            r.monetary[j],
+            cents(r.monetary[j]),
             v.pAlive[j],
             v.expectedPurchases[j],
-            v.expectedAvgValue[j],
-            v.clv[j],
+            cents(v.expectedAvgValue[j]),
+            cents(v.clv[j]),
+            ci ? cents(ci[2 * j]) : NaN,
+            ci ? cents(ci[2 * j + 1]) : NaN,
           ]
             .map(csvCell)
             .join(",") + "\r\n";

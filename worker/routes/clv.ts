@@ -20,7 +20,18 @@ export const ClvRequest = z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional()
-      .openapi({ description: "Default: the latest date in the dataset" }),
+      .openapi({
+        description:
+          "Last day of the data used (inclusive); the calibration end when `holdoutEnd` is given. Default: the latest date in the dataset",
+      }),
+    holdoutEnd: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .openapi({
+        description:
+          "Holdout test: the model is fitted up to `observationEnd` (required, before this date) and its predictions for (observationEnd, holdoutEnd] are compared with what the same customers did (`holdout`).",
+      }),
     limit: z
       .number()
       .int()
@@ -34,6 +45,43 @@ export const ClvRequest = z
   .openapi("ClvRequest");
 
 const Num = z.number().nullable();
+const Ci95 = z
+  .tuple([z.number(), z.number()])
+  .nullable()
+  .openapi({ description: "95% interval [low, high], same unit as the value; null when the fits' covariance is not available" });
+const Warning = z.object({ code: z.string(), message: z.string() });
+const Holdout = z
+  .object({
+    calibrationEnd: z.string(),
+    holdoutEnd: z.string(),
+    holdoutDays: z.number().openapi({ description: "Length of the holdout period, days" }),
+    newInHoldout: z.number().int().openapi({ description: "Customers first seen in the holdout period (not in the test)" }),
+    byFrequency: z
+      .array(
+        z.object({
+          frequency: z.number().int().openapi({ description: "Calibration frequency (repeat purchase days); 7 stands for 7 or more" }),
+          label: z.string().openapi({ description: '"0" … "6", "7+"' }),
+          customers: z.number().int(),
+          predicted: z.number().openapi({ description: "Mean predicted repeat purchases per customer in the holdout period" }),
+          actual: z.number().openapi({ description: "Mean actual repeat purchase days per customer in the holdout period" }),
+        }),
+      )
+      .openapi({ description: "Fader, Hardie & Lee (2005) fig. 3: conditional expectations by calibration frequency" }),
+    weekly: z.array(z.object({ week: z.number().int(), predicted: z.number(), actual: z.number() })).openapi({
+      description:
+        "Cumulative repeat transactions of the calibration customers at the end of each week (7 days from the first purchase day), predicted from the fit (new-customer expectation per cohort) and actual; FHL 2005 fig. 4",
+    }),
+    calibrationWeeks: z.number().int().openapi({ description: "Weeks 1..calibrationWeeks end on or before the calibration end" }),
+    summary: z.object({
+      predictedTotal: z.number().openapi({ description: "Predicted repeat purchases in the holdout, all calibration customers" }),
+      actualTotal: z.number(),
+      totalPercentError: Num.openapi({ description: "(predicted − actual) / actual of the holdout total, %" }),
+      byFrequencyMae: z.number().openapi({ description: "Mean absolute error of the by-frequency means, purchases per customer" }),
+      weeklyMape: Num.openapi({ description: "Mean absolute percentage error of the cumulative curve over the holdout weeks, %" }),
+    }),
+  })
+  .nullable()
+  .openapi("ClvHoldout", { description: "The holdout test when `holdoutEnd` was given, else null" });
 const ClvSchema = z
   .looseObject({
     method: z.literal("bgnbd-gg"),
@@ -52,6 +100,7 @@ const ClvSchema = z
           expectedPurchases: Num,
           expectedAvgValue: Num,
           clv: Num,
+          clvCi95: Ci95,
         }),
       )
       .openapi({
@@ -61,11 +110,32 @@ const ClvSchema = z
     customersTotal: z
       .number()
       .int()
-      .openapi({ description: "All customers valued (T > 0), listed or not; equals totals.customers and the rows of export/clv.csv." }),
+      .openapi({
+        description:
+          "All customers valued (including those first seen on the observation end), listed or not; equals totals.customers and the rows of export/clv.csv.",
+      }),
     customersTruncated: z.boolean().openapi({ description: "True when `customers` lists fewer than `customersTotal` (see `limit`)." }),
     totals: z
-      .object({ customers: z.number(), expectedPurchases: z.number(), clv: z.number() })
-      .openapi({ description: "Over all customers, whatever `limit`." }),
+      .object({
+        customers: z.number(),
+        expectedPurchases: z.number(),
+        clv: z.number(),
+        meanClv: Num,
+        clvCi95: Ci95,
+        meanClvCi95: Ci95,
+      })
+      .openapi({ description: "Over all customers, whatever `limit`; CLV discounted over horizonMonths, in the data's currency." }),
+    newCustomers: z.number().int().openapi({
+      description:
+        "Customers whose first purchase is on the observation end (T = 0): not fitted on, valued from the fitted population (P(alive) 1, a new customer's expected purchases, the mean spend), listed and in the totals",
+    }),
+    excludedNewCustomers: z.number().int().openapi({ description: "Always 0 (every customer is valued); kept for older clients" }),
+    intervals: z.object({ method: z.literal("delta-method-log-scale"), covers: z.string() }).openapi({
+      description:
+        "How the 95% intervals (clvCi95, meanClvCi95) are computed: delta method on the log scale from the BG/NBD and Gamma-Gamma parameters' asymptotic covariance",
+    }),
+    holdout: Holdout,
+    warnings: z.array(Warning),
   })
   .openapi("Clv");
 

@@ -30,13 +30,10 @@ export const DatasetSchema = z
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
-    progress: z
-      .object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() })
-      .optional()
-      .openapi({
-        description:
-          "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
-      }),
+    progress: z.object({ rowsDone: z.number().int(), rowsTotal: z.number().int(), errorsSoFar: z.number().int() }).optional().openapi({
+      description:
+        "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
+    }),
     error: z
       .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
       .optional()
