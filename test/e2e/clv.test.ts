@@ -147,6 +147,29 @@ describe("CLV on transactions", () => {
     expect(file.suggestedFilename()).toBe("clv.csv");
     expect(s.errors).toEqual([]);
   });
+
+  it("holdout test to 1998-06-30 (FHL 2005 setting): chart, table, summary; intervals on total and mean CLV", async () => {
+    await s.page.locator("#clv-end").fill("1997-09-30");
+    await s.page.locator("#clv-holdout-end").fill("1998-06-30");
+    await s.page.locator("#clv-form button[type=submit]").click();
+    await s.page.locator("#clv-holdout canvas").first().waitFor({ timeout: 60_000 });
+    const rows = await s.page
+      .locator("table.clv-holdout-table tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? "")));
+    // bench/peers/bgnbd_holdout.py (numpy/scipy): frequency 0 → 1,411 customers, predicted 0.225, actual 0.237; 7+ → 64.
+    expect(rows[0]).toEqual(["0", "1,411", "0.225", "0.237"]);
+    expect(rows[7][0]).toBe("7+");
+    expect(rows[7][1]).toBe("64");
+    const holdout = (await s.page.locator("#clv-holdout").textContent()) ?? "";
+    expect(holdout).toContain("1,653 predicted vs 1,882 actual");
+    const summary = (await s.page.locator("#clv-summary").textContent()) ?? "";
+    expect(summary).toMatch(/Total CLV \(12 months, discounted\)\$[\d.]+K95% CI \[\$[\d.]+K, \$[\d.]+K\]/);
+    expect(summary).toMatch(/Mean CLV per customer \(12 months, discounted\)\$\d+\.\d\d95% CI \[\$\d+\.\d\d, \$\d+\.\d\d\]/);
+    expect(await s.page.locator("table.clv-top tbody tr").first().locator("td").last().textContent()).toMatch(/^\$[\d,]+ – \$[\d,]+$/);
+    await s.page.waitForTimeout(300);
+    await s.shot("13-clv-holdout", true);
+    expect(s.errors).toEqual([]);
+  });
   it("over 10,000 customers: the charts and table say how many of all customers they show", async () => {
     // 10,050 customers (more than POST .../clv lists by default, 10,000), seeded LCG: first purchase within the first
     // 400 days, purchases until day 760 or dropout, each customer with its own typical spend. Every first purchase is

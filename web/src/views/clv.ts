@@ -3,9 +3,10 @@ import { api, latestGuard, download, wsPath } from "../api";
 import { renderHistogram } from "../charts/histogram";
 import { canvasBox } from "../charts/registry";
 import { renderSurvival } from "../charts/survival";
-import { field, h, help, kpi, numberInput, table } from "../dom";
+import { field, h, help, kpi, notice, numberInput, table } from "../dom";
 import { errorBox } from "../errors";
-import { int, money, num, pct } from "../format";
+import { ci, int, money, num, pct } from "../format";
+import { renderHoldoutByFrequency, renderHoldoutWeekly } from "../charts/holdout";
 import { wsHash } from "../router";
 import { heading, loadWorkspace, newest } from "../workspace";
 import type { ScreenCtx } from "./screens";
@@ -20,12 +21,35 @@ interface Customer {
   expectedPurchases: number | null;
   expectedAvgValue: number | null;
   clv: number | null;
+  clvCi95?: [number, number] | null;
+}
+type Ci = [number, number] | null;
+interface HoldoutResult {
+  calibrationEnd: string;
+  holdoutEnd: string;
+  holdoutDays: number;
+  newInHoldout: number;
+  byFrequency: { frequency: number; label: string; customers: number; predicted: number; actual: number }[];
+  weekly: { week: number; predicted: number; actual: number }[];
+  calibrationWeeks: number;
+  summary: {
+    predictedTotal: number;
+    actualTotal: number;
+    totalPercentError: number | null;
+    byFrequencyMae: number;
+    weeklyMape: number | null;
+  };
 }
 interface ClvResult {
   bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number; converged?: boolean };
   gammaGamma: { p: number; q: number; gamma: number; logLik: number };
   customers: Customer[];
-  totals: { customers: number; expectedPurchases: number; clv: number };
+  totals: { customers: number; expectedPurchases: number; clv: number; meanClv?: number | null; clvCi95?: Ci; meanClvCi95?: Ci };
+  horizonMonths: number;
+  newCustomers?: number;
+  intervals?: { method: string; covers: string };
+  holdout?: HoldoutResult | null;
+  warnings?: { code: string; message: string }[];
   /** All customers valued; `customers` lists at most the request's `limit` (default 10,000) of them, the highest CLVs. */
   customersTotal?: number;
   customersTruncated?: boolean;
@@ -103,6 +127,67 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
   return card;
 }
 
+/** Money with cents, for per-customer means: "$9.21". */
+const cents = (x: number | null) => (x === null || !Number.isFinite(x) ? "—" : (x < 0 ? "−$" : "$") + Math.abs(x).toFixed(2));
+
+const INTERVAL_HELP =
+  "The 95% interval covers the uncertainty of the fitted BG/NBD and Gamma-Gamma parameters (delta method on the log scale); it does not cover model misfit (see the holdout test) or each customer's own purchase randomness.";
+
+/** The holdout test (POST .../clv with holdoutEnd): summary, by-frequency bars, weekly cumulative curve. */
+function holdoutCard(ho: HoldoutResult): HTMLElement {
+  const c1 = canvasBox("Mean repeat purchases per customer in the holdout, by calibration frequency", "chart short");
+  const c2 = canvasBox("Cumulative repeat transactions by week, predicted and actual", "chart short");
+  const s = ho.summary;
+  const card = h(
+    "section",
+    { class: "card", id: "clv-holdout", "aria-labelledby": "holdout-title" },
+    h("h2", { id: "holdout-title" }, `Holdout test: fitted to ${ho.calibrationEnd}, checked against ${ho.holdoutEnd}`),
+    h(
+      "div",
+      { class: "kpis" },
+      kpi(
+        `Repeat purchases in the ${ho.holdoutDays}-day holdout`,
+        `${int(s.predictedTotal)} predicted vs ${int(s.actualTotal)} actual`,
+        null,
+        "Repeat purchase days of the customers known at the calibration end, predicted by the model fitted on the calibration period only.",
+      ),
+      kpi(
+        "Error of the holdout total",
+        s.totalPercentError === null ? "—" : `${num(s.totalPercentError, 1)}%`,
+        null,
+        "(predicted − actual) / actual, in % of the actual repeat purchases.",
+      ),
+      kpi(
+        "Mean absolute error by frequency",
+        `${num(s.byFrequencyMae, 2)} purchases per customer`,
+        null,
+        "Average over the calibration-frequency groups 0..7+ of |mean predicted − mean actual| holdout repeat purchases.",
+      ),
+      kpi(
+        "Weekly cumulative error (MAPE)",
+        s.weeklyMape === null ? "—" : `${num(s.weeklyMape, 1)}%`,
+        null,
+        "Mean absolute percentage error of the cumulative repeat-transaction curve over the holdout weeks.",
+      ),
+    ),
+    h("div", { class: "grid-2" }, c1.box, c2.box),
+    table(
+      ["Calibration repeat purchases", "Customers", "Predicted mean (holdout purchases)", "Actual mean (holdout purchases)"],
+      ho.byFrequency.map((b) => [b.label, int(b.customers), num(b.predicted, 3), num(b.actual, 3)]),
+      { num: [1, 2, 3], cls: "clv-holdout-table" },
+    ),
+    help(
+      `As in Fader, Hardie & Lee (2005), figures 3 and 4: the model is fitted on purchases up to ${ho.calibrationEnd} and predicts each customer's repeat purchases up to ${ho.holdoutEnd}. ${ho.newInHoldout ? `${int(ho.newInHoldout)} customers first bought in the holdout period and are not part of the test.` : ""} Weeks count 7 days from the first purchase in the data; the red line marks the calibration end.`,
+      "How is this computed?",
+    ),
+  );
+  requestAnimationFrame(() => {
+    renderHoldoutByFrequency(c1.canvas, ho.byFrequency, ho.holdoutDays);
+    renderHoldoutWeekly(c2.canvas, ho.weekly, ho.calibrationWeeks);
+  });
+  return card;
+}
+
 export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
   // Retention needs each account's tenure and renewal outcome: only ask for it when the accounts file has both.
@@ -125,6 +210,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
   const margin = numberInput(30, { id: "clv-margin", min: 0, max: 100, step: 1 });
   const discount = numberInput(10, { id: "clv-discount", min: 0, max: 100, step: 0.5 });
   const obsEnd = h("input", { type: "date", id: "clv-end" });
+  const holdEnd = h("input", { type: "date", id: "clv-holdout-end" });
   const out = h("div", { id: "clv-result", "aria-live": "polite" });
   const form = h(
     "form",
@@ -132,7 +218,12 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
     field("Horizon (months)", horizon),
     field("Margin (%)", margin),
     field("Annual discount rate (%)", discount),
-    field("Observation end (optional)", obsEnd, "Default: the latest purchase date"),
+    field("Observation end (optional)", obsEnd, "Default: the latest purchase date; the calibration end of a holdout test"),
+    field(
+      "Holdout end (optional)",
+      holdEnd,
+      "Fit up to the observation end, then compare predicted and actual repeat purchases up to this date",
+    ),
     h("button", { type: "submit" }, "Fit CLV"),
   );
   const next = latestGuard();
@@ -148,6 +239,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
           margin: Number(margin.value) / 100,
           annualDiscountRate: Number(discount.value) / 100,
           ...(obsEnd.value ? { observationEnd: obsEnd.value } : {}),
+          ...(holdEnd.value ? { holdoutEnd: holdEnd.value } : {}),
         },
       });
       if (current()) render(r);
@@ -180,25 +272,36 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
     out.replaceChildren(
       h(
         "section",
-        { class: "card" },
+        { class: "card", id: "clv-summary" },
         h(
           "div",
           { class: "kpis" },
-          kpi("Customers", int(r.totals.customers), null, "Customers in the newest transactions file."),
           kpi(
-            "Total CLV",
-            money(r.totals.clv, true),
+            "Customers",
+            int(r.totals.customers),
             null,
-            "Σ margin × expected average value × discounted expected purchases over the horizon (BG/NBD + Gamma-Gamma).",
+            `Every customer with a purchase on or before the observation end, in the newest transactions file${r.newCustomers ? `; ${int(r.newCustomers)} first bought on the observation end and are valued from the fitted population (no history of their own yet)` : ""}.`,
           ),
           kpi(
-            "Expected purchases",
+            `Total CLV (${r.horizonMonths} months, discounted)`,
+            money(r.totals.clv, true),
+            ci(r.totals.clvCi95, (x) => money(x, true)),
+            `Σ margin × expected average value × discounted expected purchases over the horizon (BG/NBD + Gamma-Gamma). ${INTERVAL_HELP}`,
+          ),
+          kpi(
+            `Expected purchases (${r.horizonMonths} months)`,
             num(r.totals.expectedPurchases, 0),
             null,
-            "Σ of each customer's expected purchases over the horizon (BG/NBD).",
+            "Σ of each customer's expected purchases over the horizon (BG/NBD), a count of purchase days, not discounted.",
           ),
-          kpi("Mean CLV", money(r.totals.customers ? r.totals.clv / r.totals.customers : null), null, "Total CLV / customers."),
+          kpi(
+            `Mean CLV per customer (${r.horizonMonths} months, discounted)`,
+            cents(r.totals.customers ? r.totals.clv / r.totals.customers : null),
+            ci(r.totals.meanClvCi95, cents),
+            `Total CLV / customers. ${INTERVAL_HELP}`,
+          ),
         ),
+        ...(r.warnings ?? []).map((wn) => notice(`${wn.message} (${wn.code})`, "error")),
         shown,
       ),
       h(
@@ -234,13 +337,22 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
           help("Probability that the customer is still active (has not silently churned), given their purchase history."),
         ),
       ),
+      r.holdout ? holdoutCard(r.holdout) : "",
       h(
         "section",
         { class: "card" },
         h("h2", {}, "Top customers"),
         exp,
         table(
-          ["Customer", "Repeat purchases", "P(alive)", "Expected purchases", "Expected avg value", "CLV"],
+          [
+            "Customer",
+            "Repeat purchases (count)",
+            "P(alive)",
+            `Expected purchases (${r.horizonMonths} months)`,
+            "Expected avg value ($ per purchase)",
+            `CLV ($, ${r.horizonMonths} months, discounted)`,
+            "CLV 95% interval ($)",
+          ],
           top.map((c) => [
             c.customerId,
             int(c.frequency),
@@ -248,8 +360,9 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
             num(c.expectedPurchases, 2),
             money(c.expectedAvgValue),
             money(c.clv),
+            c.clvCi95 ? `${money(c.clvCi95[0])} – ${money(c.clvCi95[1])}` : "—",
           ]),
-          { num: [1, 2, 3, 4, 5] },
+          { num: [1, 2, 3, 4, 5, 6], cls: "clv-top" },
         ),
       ),
     );
