@@ -9,6 +9,7 @@ import { type BgnbdParams, type BgnbdResult, bgnbdConditionalGrowth, bgnbdExpect
 import { fitGammaGamma, type GammaGammaParams, type GammaGammaResult, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { ModelError } from "../numeric/errors";
 import { collapsePatterns, type Patterns } from "./patterns";
+import { fitParetoNbd, paretoNbdModel, type ParetoNbdResult } from "./pareto-nbd";
 
 /** Days in a month for the horizon (API.md "a month is 365.25/12 days"). @example 12 * DAYS_PER_MONTH // => 365.25 */
 export const DAYS_PER_MONTH = 365.25 / 12;
@@ -93,7 +94,12 @@ export interface ClvColumns {
   totals: { customers: number; expectedPurchases: number; clv: number };
   /** Customers with T = 0 (first purchase on the observation end): valued from the fitted population (prior), not fitted on. */
   newCustomers: number;
+  /** The purchase model the values come from: BG/NBD (default) or Pareto/NBD (`paretoNbd` then holds its fit). */
+  method: ClvMethod;
+  paretoNbd: ParetoNbdResult | null;
 }
+
+export type ClvMethod = "bgnbd-gg" | "pareto-nbd-gg";
 
 type RfmIn = { frequency: ArrayLike<number>; recency: ArrayLike<number>; T: ArrayLike<number>; monetary: ArrayLike<number> };
 
@@ -225,14 +231,15 @@ export function fittable(s: RfmIn): { rows: RfmIn; dropped: number } {
 }
 
 /**
- * Fits BG/NBD on all customers with T > 0 and Gamma-Gamma on repeat customers, then values every customer, in
+ * Fits BG/NBD (and Pareto/NBD when `method` is "pareto-nbd-gg", which then gives the values) on all customers with
+ * T > 0 and Gamma-Gamma on repeat customers, then values every customer, in
  * columns: no object per customer, so a million customers cost four Float64Arrays. Customers with T = 0 (first
  * purchase on the observation end) get P(alive) 1, the expected purchases of a new customer and the population's
  * mean spend, as lifetimes predicts for them, and count in the totals.
  * @throws ModelError invalid_input (bad options or columns), no_transactions, no_repeat_buyers, not_converged
  * @example clvColumns(summariseTransactions(ids, days, amounts), { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 }).totals.clv
  */
-export function clvColumns(s: RfmIn, opts: ClvOptions, layout?: ClvLayout): ClvColumns {
+export function clvColumns(s: RfmIn, opts: ClvOptions, layout?: ClvLayout, method: ClvMethod = "bgnbd-gg"): ClvColumns {
   checkOptions(opts);
   const { rows, dropped } = fittable(s);
   if (rows.frequency.length === 0)
@@ -242,6 +249,7 @@ export function clvColumns(s: RfmIn, opts: ClvOptions, layout?: ClvLayout): ClvC
     );
   const bgnbd = fitBgnbd({ frequency: rows.frequency, recency: rows.recency, T: rows.T });
   const gammaGamma = fitGammaGamma({ frequency: rows.frequency, monetary: rows.monetary });
+  const paretoNbd = method === "pareto-nbd-gg" ? fitParetoNbd({ frequency: rows.frequency, recency: rows.recency, T: rows.T }) : null;
   const n = s.frequency.length;
   const out: ClvColumns = {
     bgnbd,
@@ -252,8 +260,11 @@ export function clvColumns(s: RfmIn, opts: ClvOptions, layout?: ClvLayout): ClvC
     clv: new Float64Array(n),
     totals: { customers: n, expectedPurchases: 0, clv: 0 },
     newCustomers: dropped,
+    method,
+    paretoNbd,
   };
-  const sums = valueCustomers(bgnbdModel(bgnbd), gammaGamma, s, layout ?? clvLayout(s), opts, out);
+  const model = paretoNbd ? paretoNbdModel(paretoNbd) : bgnbdModel(bgnbd);
+  const sums = valueCustomers(model, gammaGamma, s, layout ?? clvLayout(s), opts, out);
   out.totals.expectedPurchases = sums.expectedPurchases;
   out.totals.clv = sums.clv;
   return out;

@@ -114,6 +114,35 @@ describe("CLV on CDNOW transactions through the API", () => {
     expect(r.warnings).toEqual([]);
   });
 
+  it("method pareto-nbd-gg: values from the Pareto/NBD (published CDNOW fit), BG/NBD beside it in the comparison", async () => {
+    const res = await call(`/api/workspaces/${ws.id}/clv`, {
+      ...json({ method: "pareto-nbd-gg", observationEnd: "1997-09-30", holdoutEnd: "1998-06-30", limit: 1 }),
+      token: ws.token,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const r = await res.json<{
+      method: string;
+      paretoNbd: { r: number; alpha: number; s: number; beta: number };
+      comparison: { model: string; logLik: number; aic: number; used: boolean; holdout: { actualTotal: number } }[];
+      totals: { clvCi95: [number, number]; clv: number };
+    }>();
+    expect(r.method).toBe("pareto-nbd-gg");
+    // Published (weeks): r 0.55, α 10.58, s 0.61, β 11.67 → α, β in days × 7 (summary in days, not 2-decimal weeks: 1e-2).
+    expect(r.paretoNbd.r).toBeCloseTo(0.55, 2);
+    expect(r.paretoNbd.alpha / 7).toBeCloseTo(10.58, 1);
+    expect(r.paretoNbd.s).toBeCloseTo(0.61, 2);
+    expect(r.paretoNbd.beta / 7).toBeCloseTo(11.67, 1);
+    expect(r.comparison.map((c) => [c.model, c.used])).toEqual([
+      ["bgnbd", false],
+      ["pareto-nbd", true],
+    ]);
+    // BG/NBD LL in days = −14363.53 (bench/peers/bgnbd_holdout.py); AIC = 8 − 2 LL.
+    expect(r.comparison[0].logLik).toBeCloseTo(-14363.53, 1);
+    expect(r.comparison[0].aic).toBeCloseTo(8 + 2 * 14363.53, 1);
+    for (const c of r.comparison) expect(c.holdout.actualTotal).toBe(1882);
+    expect(r.totals.clvCi95[0]).toBeLessThan(r.totals.clv);
+  });
+
   it("holdoutEnd without an earlier observationEnd: 400 naming holdoutEnd", async () => {
     const res = await call(`/api/workspaces/${ws.id}/clv`, { ...json({ holdoutEnd: "1998-06-30" }), token: ws.token });
     expect(res.status).toBe(400);

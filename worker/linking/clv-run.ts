@@ -1,6 +1,15 @@
 import { clvIntervals, type ClvIntervals } from "../../models/clv/clv-intervals";
 import { type HoldoutResult, holdoutTest } from "../../models/clv/holdout-test";
-import { bgnbdModel, clvColumns, type ClvColumns, clvLayout, customerClv } from "../../models/clv/transactions-clv";
+import { fitParetoNbd, paretoNbdModel } from "../../models/clv/pareto-nbd";
+import {
+  bgnbdModel,
+  clvColumns,
+  type ClvColumns,
+  clvLayout,
+  type ClvMethod,
+  customerClv,
+  fittable,
+} from "../../models/clv/transactions-clv";
 import { ModelError } from "../../models/numeric/errors";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -9,6 +18,7 @@ import { summariseTransactionBlocks, type TransactionSummary } from "../data/tra
 import { csvCell } from "./csv";
 
 export interface ClvRequest {
+  method?: ClvMethod;
   horizonMonths: number;
   annualDiscountRate: number;
   margin: number;
@@ -21,6 +31,19 @@ export interface ClvRequest {
 export interface ClvWarning {
   code: string;
   message: string;
+}
+
+/** Most customers (with T > 0) the Pareto/NBD is fitted on: its finite-difference fit costs far more CPU than BG/NBD's. */
+export const PARETO_NBD_MAX_CUSTOMERS = 50_000;
+
+/** One row of the model comparison: fit on the same customers, LL, AIC = 2k − 2 LL and the holdout errors. */
+export interface ClvModelComparison {
+  model: "bgnbd" | "pareto-nbd";
+  parameters: Record<string, number>;
+  logLik: number;
+  aic: number;
+  holdout: HoldoutResult["summary"] | null;
+  used: boolean;
 }
 
 /** Customers listed in the JSON answer by default, and at most (API: `limit`). */
@@ -58,17 +81,24 @@ export interface ClvRun extends Pick<TransactionSummary, "customer" | "ids" | "f
   intervals: ClvIntervals | null;
   holdout:
     (Omit<HoldoutResult, "calibrationEnd" | "holdoutEnd"> & { calibrationEnd: string; holdoutEnd: string; newInHoldout: number }) | null;
+  /** BG/NBD and Pareto/NBD side by side (Pareto/NBD left out above PARETO_NBD_MAX_CUSTOMERS, with a warning). */
+  comparison: ClvModelComparison[];
   warnings: ClvWarning[];
 }
 
 /**
  * BG/NBD + Gamma-Gamma CLV on the newest transactions dataset (API.md "CLV on transactions"):
  * the RFM summary in lifetimes' conventions (days) built block by block from R2, both fits, per-customer
- * values as columns (no object per customer); with `intervals`, delta-method 95% intervals; with a
- * `holdoutEnd`, the holdout test of the fit.
+ * values as columns (no object per customer); with `intervals`, delta-method 95% intervals; with `compare`, the
+ * other purchase model fitted too (`comparison`); with a `holdoutEnd`, the holdout test of the fit(s).
  * @throws ModelError no_transactions, no_repeat_buyers, …; ApiError 400 for a bad observationEnd / holdoutEnd
  */
-export async function runClvColumns(env: Env, ws: string, req: ClvRequest, opt: { intervals?: boolean } = {}): Promise<ClvRun> {
+export async function runClvColumns(
+  env: Env,
+  ws: string,
+  req: ClvRequest,
+  opt: { intervals?: boolean; compare?: boolean } = {},
+): Promise<ClvRun> {
   const end = req.observationEnd ? dayOf(req.observationEnd) : undefined;
   const holdoutEnd = req.holdoutEnd ? dayOf(req.holdoutEnd, "holdoutEnd") : undefined;
   if (holdoutEnd !== undefined && (end === undefined || holdoutEnd <= end)) {
@@ -85,24 +115,67 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest, opt: 
   }
   const summary = await summariseTransactionBlocks(env, meta, end);
   const opts = { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin };
+  const method = req.method ?? "bgnbd-gg";
+  const fitted = summary.customer.length - countNew(summary.T);
+  const paretoFits = fitted <= PARETO_NBD_MAX_CUSTOMERS;
+  if (method === "pareto-nbd-gg" && !paretoFits) {
+    throw new ApiError(
+      422,
+      "too_many_customers",
+      `The Pareto/NBD is fitted on at most ${PARETO_NBD_MAX_CUSTOMERS.toLocaleString("en-US")} customers (this dataset has ${fitted.toLocaleString("en-US")}): use method "bgnbd-gg", which fits the same data far faster.`,
+      [{ column: "method", message: "Pareto/NBD too large" }],
+    );
+  }
   const layout = clvLayout(summary);
-  const values = clvColumns(summary, opts, layout);
+  const values = clvColumns(summary, opts, layout, method);
   const warnings: ClvWarning[] = values.bgnbd.warnings.map((message) => ({ code: "bgnbd_penalised", message }));
+  const bg = values.bgnbd;
+  // The other model of the comparison (Pareto/NBD when the values come from BG/NBD); a failed fit is a warning, not an error.
+  let pnbd = values.paretoNbd;
+  if (!opt.compare) {
+    // No comparison asked for (exports, segments): no second fit.
+  } else if (!pnbd && paretoFits) {
+    try {
+      pnbd = fitParetoNbd(fittable(summary).rows);
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      warnings.push({ code: "pareto_nbd_failed", message: `The Pareto/NBD comparison fit failed: ${e.message}` });
+    }
+  } else if (!paretoFits) {
+    warnings.push({
+      code: "pareto_nbd_skipped",
+      message: `The Pareto/NBD comparison is left out above ${PARETO_NBD_MAX_CUSTOMERS.toLocaleString("en-US")} customers (CPU); BG/NBD is shown alone.`,
+    });
+  }
+  const used = values.paretoNbd ? paretoNbdModel(values.paretoNbd) : bgnbdModel(bg);
   let intervals: ClvIntervals | null = null;
   if (opt.intervals) {
-    const bg = values.bgnbd;
-    intervals = clvIntervals(
-      (f) => bgnbdModel({ r: f[0], alpha: f[1], a: f[2], b: f[3] }),
-      [bg.r, bg.alpha, bg.a, bg.b],
-      bg.covariance,
-      values.gammaGamma,
-      values.gammaGamma.covariance,
-      summary,
-      layout,
-      opts,
-      values.clv,
-      values.totals.clv,
-    );
+    const pn = values.paretoNbd;
+    intervals = pn
+      ? clvIntervals(
+          (f) => paretoNbdModel({ r: f[0], alpha: f[1], s: f[2], beta: f[3] }),
+          [pn.r, pn.alpha, pn.s, pn.beta],
+          pn.covariance,
+          values.gammaGamma,
+          values.gammaGamma.covariance,
+          summary,
+          layout,
+          opts,
+          values.clv,
+          values.totals.clv,
+        )
+      : clvIntervals(
+          (f) => bgnbdModel({ r: f[0], alpha: f[1], a: f[2], b: f[3] }),
+          [bg.r, bg.alpha, bg.a, bg.b],
+          bg.covariance,
+          values.gammaGamma,
+          values.gammaGamma.covariance,
+          summary,
+          layout,
+          opts,
+          values.clv,
+          values.totals.clv,
+        );
     if (!intervals.totalCi95)
       warnings.push({
         code: "clv_interval_unavailable",
@@ -111,30 +184,49 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest, opt: 
       });
   }
   let holdout: ClvRun["holdout"] = null;
+  const comparison: ClvModelComparison[] = [
+    {
+      model: "bgnbd",
+      parameters: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b },
+      logLik: bg.logLik,
+      aic: 8 - 2 * bg.logLik,
+      holdout: null,
+      used: !values.paretoNbd,
+    },
+  ];
+  if (pnbd)
+    comparison.push({
+      model: "pareto-nbd",
+      parameters: { r: pnbd.r, alpha: pnbd.alpha, s: pnbd.s, beta: pnbd.beta },
+      logLik: pnbd.logLik,
+      aic: 8 - 2 * pnbd.logLik,
+      holdout: null,
+      used: !!values.paretoNbd,
+    });
   if (holdoutEnd !== undefined) {
     const full = await summariseTransactionBlocks(env, meta, holdoutEnd, undefined, summary.observationEnd);
     const acc = full.accumulator;
-    const actual = Float64Array.from(summary.customer, (c) => acc.holdoutDays(c));
-    const test = holdoutTest(
-      bgnbdModel(values.bgnbd),
-      {
-        frequency: summary.frequency,
-        recency: summary.recency,
-        T: summary.T,
-        firstDay: summary.firstDay,
-        actual,
-        repeatsByDay: acc.repeatsByDay,
-        calibrationEnd: summary.observationEnd,
-        holdoutEnd,
-      },
-      layout,
-    );
+    const input = {
+      frequency: summary.frequency,
+      recency: summary.recency,
+      T: summary.T,
+      firstDay: summary.firstDay,
+      actual: Float64Array.from(summary.customer, (c) => acc.holdoutDays(c)),
+      repeatsByDay: acc.repeatsByDay,
+      calibrationEnd: summary.observationEnd,
+      holdoutEnd,
+    };
+    const test = holdoutTest(used, input, layout);
     holdout = {
       ...test,
       calibrationEnd: isoOf(summary.observationEnd),
       holdoutEnd: isoOf(holdoutEnd),
       newInHoldout: full.customer.length - summary.customer.length,
     };
+    for (const row of comparison)
+      row.holdout = row.used
+        ? test.summary
+        : holdoutTest(row.model === "bgnbd" ? bgnbdModel(bg) : paretoNbdModel(pnbd!), input, layout).summary;
     if (test.summary.actualTotal === 0)
       warnings.push({
         code: "holdout_empty",
@@ -158,8 +250,16 @@ export async function runClvColumns(env: Env, ws: string, req: ClvRequest, opt: 
     values,
     intervals,
     holdout,
+    comparison,
     warnings,
   };
+}
+
+/** Customers with T = 0 (first purchase on the observation end). */
+function countNew(T: ArrayLike<number>): number {
+  let k = 0;
+  for (let j = 0; j < T.length; j++) if (!(T[j] > 0)) k++;
+  return k;
 }
 
 /**
@@ -189,7 +289,7 @@ export function listedCustomers(clv: Float64Array, limit: number): Int32Array {
  * `limit` (all of them, in file order, when there are at most `limit`).
  */
 export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: number }) {
-  const r = await runClvColumns(env, ws, req, { intervals: true });
+  const r = await runClvColumns(env, ws, req, { intervals: true, compare: true });
   const limit = Math.min(CLV_LIMIT_MAX, Math.max(0, Math.floor(req.limit ?? CLV_LIMIT_DEFAULT)));
   const v = r.values;
   const iv = r.intervals;
@@ -198,7 +298,7 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
     iv && Number.isFinite(iv.customerCi95[2 * j]) ? [iv.customerCi95[2 * j], iv.customerCi95[2 * j + 1]] : null;
   const customers = Array.from(listed, (j) => ({ ...customerClv(r.ids.name(r.customer[j]), r, v, j), clvCi95: ci(j) }));
   return {
-    method: "bgnbd-gg" as const,
+    method: v.method,
     observationEnd: r.observationEnd,
     horizonMonths: r.horizonMonths,
     annualDiscountRate: r.annualDiscountRate,
@@ -209,7 +309,9 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
     newCustomers: r.newCustomers,
     dataset: r.dataset,
     bgnbd: v.bgnbd,
+    paretoNbd: v.paretoNbd,
     gammaGamma: v.gammaGamma,
+    comparison: r.comparison,
     customers,
     customersTotal: r.customer.length,
     customersTruncated: listed.length < r.customer.length,
@@ -222,7 +324,7 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
     intervals: {
       method: "delta-method-log-scale" as const,
       covers:
-        "95% intervals from the sampling uncertainty of the BG/NBD and Gamma-Gamma parameters (delta method on the log scale, the fits' asymptotic covariances); not model misfit (see the holdout test) and not each customer's own purchase randomness.",
+        "95% intervals from the sampling uncertainty of the purchase model's (BG/NBD or Pareto/NBD) and Gamma-Gamma parameters (delta method on the log scale, the fits' asymptotic covariances); not model misfit (see the holdout test) and not each customer's own purchase randomness.",
     },
     holdout: r.holdout,
     warnings: r.warnings,

@@ -12,7 +12,10 @@ const clv = newRouter();
 
 export const ClvRequest = z
   .object({
-    method: z.literal("bgnbd-gg").default("bgnbd-gg"),
+    method: z.enum(["bgnbd-gg", "pareto-nbd-gg"]).default("bgnbd-gg").openapi({
+      description:
+        "Purchase model for the values: BG/NBD (default) or Pareto/NBD (at most 50,000 customers), each with Gamma-Gamma spend. The other model is fitted too and shown in `comparison`.",
+    }),
     horizonMonths: z.number().int().min(1).max(600).default(12),
     annualDiscountRate: z.number().min(0).max(1).default(0.1),
     margin: z.number().min(0).max(1).default(0.3),
@@ -84,10 +87,38 @@ const Holdout = z
   .openapi("ClvHoldout", { description: "The holdout test when `holdoutEnd` was given, else null" });
 const ClvSchema = z
   .looseObject({
-    method: z.literal("bgnbd-gg"),
+    method: z.enum(["bgnbd-gg", "pareto-nbd-gg"]),
     observationEnd: z.string(),
     bgnbd: z.looseObject({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLik: z.number(), converged: z.boolean() }),
+    paretoNbd: z
+      .looseObject({ r: z.number(), alpha: z.number(), s: z.number(), beta: z.number(), logLik: z.number() })
+      .nullable()
+      .openapi({ description: 'The Pareto/NBD fit (α, β in days) when method is "pareto-nbd-gg", else null' }),
     gammaGamma: z.looseObject({ p: z.number(), q: z.number(), gamma: z.number(), logLik: z.number() }),
+    comparison: z
+      .array(
+        z.object({
+          model: z.enum(["bgnbd", "pareto-nbd"]),
+          parameters: z.record(z.string(), z.number()),
+          logLik: z.number(),
+          aic: z.number().openapi({ description: "2·4 − 2·logLik (lower is better)" }),
+          holdout: z
+            .object({
+              predictedTotal: z.number(),
+              actualTotal: z.number(),
+              totalPercentError: Num,
+              byFrequencyMae: z.number(),
+              weeklyMape: Num,
+            })
+            .nullable()
+            .openapi({ description: "The model's holdout errors (when holdoutEnd was given)" }),
+          used: z.boolean().openapi({ description: "The model the CLV values come from" }),
+        }),
+      )
+      .openapi({
+        description:
+          "BG/NBD and Pareto/NBD fitted on the same customers (time in days), side by side; the Pareto/NBD is left out above 50,000 customers (warning pareto_nbd_skipped)",
+      }),
     customers: z
       .array(
         z.object({
@@ -107,13 +138,10 @@ const ClvSchema = z
         description:
           "Customers in order of their first transaction row in the file. When there are more than `limit`, only the `limit` customers with the highest CLV (null last, ties to the earlier customer), still in file order; `customersTruncated` is then true.",
       }),
-    customersTotal: z
-      .number()
-      .int()
-      .openapi({
-        description:
-          "All customers valued (including those first seen on the observation end), listed or not; equals totals.customers and the rows of export/clv.csv.",
-      }),
+    customersTotal: z.number().int().openapi({
+      description:
+        "All customers valued (including those first seen on the observation end), listed or not; equals totals.customers and the rows of export/clv.csv.",
+    }),
     customersTruncated: z.boolean().openapi({ description: "True when `customers` lists fewer than `customersTotal` (see `limit`)." }),
     totals: z
       .object({
@@ -144,7 +172,8 @@ clv.openapi(
     method: "post",
     path: "/api/workspaces/{ws}/clv",
     tags: ["models"],
-    summary: "BG/NBD + Gamma-Gamma CLV per customer (lifetimes' conventions, time in days)",
+    summary:
+      "BG/NBD (or Pareto/NBD) + Gamma-Gamma CLV per customer with 95% intervals, holdout test, model comparison (lifetimes' conventions, time in days)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: { params: WsParam, body: { required: false, content: { "application/json": { schema: ClvRequest } } } },
