@@ -2,7 +2,7 @@
 // Chromium, timed with performance.now per slider move (target ≤ 16 ms, one frame).
 // What runs is what the UI runs on every input event: web/src/whatif-engine.ts pointEstimate (models/scenario/scenario.ts,
 // draws 0) and the revenue chart's update (chart.js, animation off). The book is generated in the page (seeded).
-// maxRelDiff: revenue gain against a naive loop of the API.md formula written here, over the same moves.
+// maxRelDiff: revenue gain against a naive loop of the scenario formula (docs/methods.md#scenario-money) written here, over the same moves.
 // Prints `BENCH whatif_100k ours=<median s> peer=n/a ratio=n/a maxRelDiff=<x> p95=<s> computeOnly=<median s> target=0.016`.
 // Then the same in the real app (unless BENCH_WHATIF_UI=0): a local `wrangler dev`, a 100,000-account synthetic book
 // (scripts/synthetic-book.mjs) uploaded through the API, a fitted renewal model, the what-if screen in Chromium, and
@@ -82,7 +82,7 @@ try {
       }
       const book = { terms, beta, cov, X, arr, segment, masks: new Map() };
       const params = (nps) => ({ nps, csat: 0, segment: "", investment: 1e6, horizonYears: 3, grossMargin: 0.8, annualDiscountRate: 0.1 });
-      // Naive reference (API.md formula), for maxRelDiff.
+      // Naive reference (docs/methods.md#scenario-money), for maxRelDiff.
       const naive = (dNps) => {
         let g = 0;
         for (let i = 0; i < N; i++) {

@@ -1,4 +1,4 @@
-// Scale bench (`npm run bench:scale`, not part of npm test; issue 8). Generates its data itself (seeded),
+// Scale bench (`npm run bench:scale`, not part of npm test). Generates its data itself (seeded),
 // runs a frozen bundle of the worker under a local `wrangler dev` (127.0.0.1 only) and prints
 //   BENCH <name> ours=<s> peer=<s|n/a> ratio=<peer/ours> maxRelDiff=<x|n/a> [extra fields]
 // for:
@@ -17,7 +17,7 @@
 //   clv_route_10M          ~10M generated transactions of 1M customers (BG/NBD process, date order) through the chunked
 //                          upload + job, then POST .../clv timed (blocks from R2, summary, both fits, CLV of every
 //                          customer; rss = peak RSS of workerd during the call) and GET .../export/clv.csv streamed
-// Targets (issue 8): ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, p99 ≤ 50 ms, 5M rows without running out of memory.
+// Targets: ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, p99 ≤ 50 ms, 5M rows without running out of memory.
 // Env: SCALE_ROWS (default 1000000), SCALE_ACCOUNTS (100000), SCALE_E2E_ROWS (5000000), SCALE_PORT (8799),
 //      SCALE_CLV_CUSTOMERS (1000000; about 9.3 transactions each),
 //      SCALE_ONLY (comma list of the names above, prefixes allowed).

@@ -5,7 +5,7 @@
 //   node scripts/synthetic-book.mjs [--accounts 2000] [--seed 42] [--out dir]   writes accounts.csv, responses.csv
 
 /**
- * The logistic truth on the account-level features that the join computes (API.md "The join"):
+ * The logistic truth on the account-level features that the join computes (docs/methods.md#the-join):
  * logit P(renewed = 1) = Intercept + nps · (mean NPS) + csat · (mean CSAT) + log_arr · ln(arr)
  *                        + segment[T.Mid-Market] · [Mid-Market] + segment[T.SMB] · [SMB].
  * Enterprise is the reference level (alphabetically first, patsy style).

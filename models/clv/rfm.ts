@@ -1,7 +1,7 @@
 /**
  * RFM summary (frequency, recency, T, monetary) from a raw transaction log, in
- * lifetimes' `summary_data_from_transaction_data` conventions (API.md "CLV on
- * transactions"): time in whole days; purchases on the same day are one
+ * lifetimes' `summary_data_from_transaction_data` conventions (docs/methods.md#rfm-summary):
+ * time in whole days; purchases on the same day are one
  * purchase with the amounts summed; frequency = purchase days − 1; recency =
  * last − first purchase day; T = observationEnd − first purchase day;
  * monetary = mean amount of the repeat purchase days (0 when frequency is 0);

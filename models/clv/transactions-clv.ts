@@ -1,5 +1,5 @@
 /**
- * Customer lifetime value on transactions (API.md "CLV on transactions"):
+ * Customer lifetime value on transactions (docs/methods.md#transactions-clv):
  * BG/NBD for the number of future purchases, Gamma-Gamma for their value,
  * discounted monthly:
  * clv = margin · E[M] · Σ_{m=1..H} (E[X(m)] − E[X(m−1)]) / (1 + i)^m,
@@ -11,7 +11,10 @@ import { ModelError } from "../numeric/errors";
 import { collapsePatterns, type Patterns } from "./patterns";
 import { fitParetoNbd, paretoNbdModel, type ParetoNbdResult } from "./pareto-nbd";
 
-/** Days in a month for the horizon (API.md "a month is 365.25/12 days"). @example 12 * DAYS_PER_MONTH // => 365.25 */
+/**
+ * Days in a month for the horizon (docs/methods.md#transactions-clv: a month is 365.25/12 days).
+ * @example 12 * DAYS_PER_MONTH // => 365.25
+ */
 export const DAYS_PER_MONTH = 365.25 / 12;
 
 export interface ClvOptions {

@@ -2,7 +2,7 @@ import { ModelError } from "../numeric/errors";
 import { quantileSorted } from "../numeric/rng";
 
 /**
- * Customer value segmentation (DOMAIN.md method 2): satisfaction group ×
+ * Customer value segmentation (docs/methods.md#value-segmentation): satisfaction group ×
  * value tier, with accounts, revenue share, renewal rate and mean CLV per
  * cell, and the promoter–detractor gap with a 95% interval.
  */

@@ -3,7 +3,7 @@
  *
  * The calculators take decimal inputs (0.85, 0.06, $12,000) that binary
  * floating point cannot hold exactly, so 0.85 + 0.06 is 0.9099999999999999
- * and DOMAIN.md worked example 7 would come out as $19,871,999.999999985.
+ * and worked example 7 (docs/methods.md#example-7) would come out as $19,871,999.999999985.
  * Twelve significant digits are far beyond any input's precision and remove
  * that noise, so hand-checked examples come out exactly ($19,872,000).
  */

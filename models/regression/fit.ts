@@ -1,7 +1,7 @@
 /**
  * One entry point for the regression models: builds the design from named
  * columns (models/regression/design.ts) and fits OLS (models/regression/ols.ts) or logistic
- * regression (models/regression/logistic.ts), returning the API.md model object without id.
+ * regression (models/regression/logistic.ts), returning the model object (docs/api.md#models) without id.
  */
 import { buildDesign, type Column, type DesignPlan, isTextColumn, numAt } from "./design";
 import { ModelError } from "../numeric/errors";

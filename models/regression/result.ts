@@ -1,6 +1,6 @@
 /**
- * The JSON-safe result of a regression fit (API.md "Models on the workspace's
- * data", without the stored id), named the way statsmodels' results read.
+ * The JSON-safe result of a regression fit (the model object of docs/api.md#models,
+ * without the stored id), named the way statsmodels' results read.
  */
 import { normalQuantile, normalTwoSided, tQuantile, tTwoSided } from "../numeric/distributions";
 

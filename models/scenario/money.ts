@@ -2,7 +2,7 @@
  * Money from renewal curves: the shared arithmetic of scenarios (fitted or
  * with the effect given directly). Year t's revenue is ARR · p^(t−1) (year 1
  * already contracted), discounted by (1 + d)^(t−1); the gain of year t accrues
- * over (t−1, t] (API.md "Payback everywhere").
+ * over (t−1, t] (docs/methods.md#payback).
  */
 
 export interface MoneyOptions {
@@ -38,7 +38,7 @@ export function discountFactors(horizonYears: number, annualDiscountRate: number
  * Years until the cumulative gain reaches the investment, year t's gain
  * accruing evenly over (t−1, t]: (t−1) + (investment − cumulative to t−1) / gain_t
  * for the first such t; 0 for no investment; null if never within the horizon.
- * @example paybackYears([0, 5_760_000, 10_137_600], 2_000_000) // => 1 + 2_000_000 / 5_760_000 (DOMAIN.md worked example 7)
+ * @example paybackYears([0, 5_760_000, 10_137_600], 2_000_000) // => 1 + 2_000_000 / 5_760_000 (docs/methods.md#example-7)
  */
 export function paybackYears(gainByYear: ArrayLike<number>, investment: number): number | null {
   if (!(investment > 0)) return 0;

@@ -3,7 +3,7 @@ import { discountFactors, moneyFromYears, type Money } from "./money";
 import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../numeric/rng";
 
 /**
- * What-if scenarios on a fitted logistic renewal model (API.md "Scenarios").
+ * What-if scenarios on a fitted logistic renewal model (docs/methods.md#scenarios).
  * For each row i, p_i = logistic(x_i·β) and p'_i = logistic(x'_i·β) where x'_i
  * is x_i with the change added to the named columns, clipped to their scale.
  * Year t revenue = Σ arr_i · p_i^(t−1) / (1 + d)^(t−1) (year 1 already
@@ -379,7 +379,7 @@ export interface EffectScenarioInput {
 
 /**
  * A scenario with the effect given directly (not fitted): every account's
- * renewal rate moves from r to r + lift (DOMAIN.md worked example 7).
+ * renewal rate moves from r to r + lift (docs/methods.md#renewal-uplift, worked example 7).
  * @example runEffectScenario({ accounts: 10000, arr: 12000, baselineRenewal: 0.85, renewalLift: 0.06,
  *   horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 2_000_000 }).revenueGain // => 19_872_000
  */

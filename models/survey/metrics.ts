@@ -1,8 +1,8 @@
 /**
- * Survey metrics: NPS, CSAT and CES with 95% intervals (DOMAIN.md "Metrics").
+ * Survey metrics: NPS, CSAT and CES with 95% intervals (docs/methods.md#survey-metrics).
  *
  * Every summary can be built from raw scores or from counts/histograms, so the
- * worker can keep per-block partial counts and combine them (scale issue):
+ * worker can keep per-block partial counts and combine them (large datasets):
  * the histogram functions are the single source of truth, the score functions
  * only tally. Results are JSON-safe: an empty sample gives `null`, never NaN.
  */
@@ -49,9 +49,9 @@ export interface CsatOptions {
 
 /**
  * NPS from counts of promoters (9-10), passives (7-8) and detractors (0-6).
- * Standard error from var(NPS/100) = (p + d − (p − d)²)/n (DOMAIN.md).
+ * Standard error from var(NPS/100) = (p + d − (p − d)²)/n (docs/methods.md#nps).
  * @throws ModelError invalid_input when a count is negative or not an integer
- * @example npsFromCounts(200, 300, 500).score // => -30 (DOMAIN.md worked example 1)
+ * @example npsFromCounts(200, 300, 500).score // => -30 (docs/methods.md#example-1)
  */
 export function npsFromCounts(promoters: number, passives: number, detractors: number): NpsSummary {
   for (const [name, v] of [

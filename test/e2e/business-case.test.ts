@@ -25,7 +25,7 @@ async function apiJson(path: string, init: RequestInit = {}) {
 const pdfPages = (pdf: Buffer) => (pdf.toString("latin1").match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
 
 /**
- * Revenue gain of API.md "Scenarios", computed here from the model's rows, independently of models/scenario/scenario.ts:
+ * Revenue gain of docs/methods.md#scenario-money, computed here from the model's rows, independently of models/scenario/scenario.ts:
  * Σ_i Σ_{t=1..H} arr_i (p'_i^(t−1) − p_i^(t−1)) / (1+d)^(t−1), p = logistic(x·β), x' = x with nps + Δ clipped to [0, 10].
  */
 function revenueGain(a: { terms: string[]; beta: number[]; X: number[]; arr: number[] }, dNps: number, H: number, d: number): number {
@@ -142,7 +142,7 @@ describe("business case: model → what-if → scenarios → print", () => {
     const roi1 = await raw("ROI");
     expect(roi1).toBeGreaterThan(roi0);
     expect(await s.page.locator('#whatif-kpis [data-kpi="ROI"]').textContent()).not.toBe(text0);
-    // Point estimate vs the API.md formula computed in this test from the model's rows (horizon 3, discount 10%).
+    // Point estimate vs the scenario formula computed in this test from the model's rows (horizon 3, discount 10%).
     const accounts = await apiJson(`/api/workspaces/${ws}/models/${modelId}/accounts`);
     const expected = revenueGain(accounts, 1.5, 3, 0.1);
     expect(Math.abs((await raw("Revenue gain")) - expected) / expected).toBeLessThan(1e-9);
@@ -203,7 +203,8 @@ describe("business case: model → what-if → scenarios → print", () => {
     await s.page.locator("#programme-overlap").fill("20");
     await s.page.getByRole("button", { name: /Combine ticked scenarios/ }).click();
     await s.page.locator('[data-result="programme-roi"]').waitFor();
-    // Programme gain = (1 − 0.2) × Σ margin gains, investment = Σ investments (API.md /api/calc/program), from the saved scenarios.
+    // Programme gain = (1 − 0.2) × Σ margin gains, investment = Σ investments (docs/methods.md#programme-roi),
+    // from the saved scenarios.
     const saved = (await apiJson(`/api/workspaces/${ws}/scenarios`)).scenarios as { marginGain: number; request: { investment: number } }[];
     const gain = 0.8 * saved.reduce((a, x) => a + x.marginGain, 0);
     const inv = saved.reduce((a, x) => a + x.request.investment, 0);

@@ -1,4 +1,4 @@
-/** The calculators page in Chromium: a new user with no data types numbers and gets DOMAIN.md's answers. */
+/** The calculators page in Chromium: a new user with no data types numbers and gets the worked examples' answers (docs/methods.md). */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSession, type Session } from "./browser";
 
@@ -22,10 +22,10 @@ async function calc(id: string, values: Record<string, string>, resultLabel: str
 }
 
 describe("calculators page", () => {
-  it("computes DOMAIN.md worked examples through /api/calc/*", async () => {
+  it("computes the worked examples through /api/calc/*", async () => {
     await s.page.goto(`${base}/#/calc`);
     await s.page.getByRole("heading", { name: "Calculators" }).waitFor();
-    // DOMAIN.md worked example 1: 200 promoters, 300 passives, 500 detractors → NPS −30.
+    // docs/methods.md#example-1: 200 promoters, 300 passives, 500 detractors → NPS −30.
     expect(await calc("nps", { promoters: "200", passives: "300", detractors: "500" }, "NPS")).toBe("−30.0");
     // Worked example 4: σ = 1.4, margin 0.5, 95% → n = 31; margin 0.25 → 121.
     expect(await calc("sample-size", { sigma: "1.4", margin: "0.5" }, "Responses needed")).toBe("31");
@@ -33,7 +33,7 @@ describe("calculators page", () => {
     // CSAT on 1-5, top two boxes: 5 4 4 3 5 2 4 5 1 4 → 7 of 10 positive = 70.0%, mean 37/10 = 3.70 (hand count).
     expect(await calc("csat", { scores: "5 4 4 3 5 2 4 5 1 4" }, "CSAT")).toBe("70.0%");
     expect(await s.page.locator("#csat-result .ci").textContent()).toContain("mean 3.70");
-    // DOMAIN.md CLV, subscription: ARPU 100 × 36 months − (CAC 600 + CRC 200) = 2,800 (hand computation).
+    // docs/methods.md#simple-clv, subscription: ARPU 100 × 36 months − (CAC 600 + CRC 200) = 2,800 (hand computation).
     expect(await calc("clv", { arpuMonthly: "100", monthsRetained: "36", cac: "600", crc: "200" }, "CLV")).toBe("$2,800");
     // Non-subscription: 2 purchases/month × $50 × 30% margin × 24 months = 720 (hand computation).
     await s.page.locator("#calc-clv [name=kind]").selectOption("transactional");

@@ -128,7 +128,7 @@ describe("CLV on transactions", () => {
     );
     const cell = async (param: string) => params.get(`BG/NBD ${param}`)!;
     // Fader, Hardie & Lee (2005) / lifetimes on cdnow_customers_summary.csv: r = 0.2426, α = 4.4135 weeks = 30.8945 days,
-    // a = 0.7929, b = 2.4259 (API.md "CLV on transactions": the sample with observationEnd 1997-09-30 gives that summary in days).
+    // a = 0.7929, b = 2.4259 (docs/methods.md#rfm-summary: the sample with observationEnd 1997-09-30 gives that summary in days).
     expect(Math.abs((await cell("r")) - 0.2426)).toBeLessThan(0.001);
     expect(Math.abs((await cell("α (days)")) - 7 * 4.4135)).toBeLessThan(0.02);
     expect(Math.abs((await cell("a")) - 0.7929)).toBeLessThan(0.001);
@@ -173,7 +173,7 @@ describe("CLV on transactions", () => {
   it("over 10,000 customers: the charts and table say how many of all customers they show", async () => {
     // 10,050 customers (more than POST .../clv lists by default, 10,000), seeded LCG: first purchase within the first
     // 400 days, purchases until day 760 or dropout, each customer with its own typical spend. Every first purchase is
-    // before the latest date, so all 10,050 have T > 0 and are valued (API.md "CLV on transactions").
+    // before the latest date, so all 10,050 have T > 0 and are valued (docs/methods.md#transactions-clv).
     let seed = 2024;
     const u = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0), seed / 4294967296);
     const day0 = Date.UTC(2022, 0, 1);

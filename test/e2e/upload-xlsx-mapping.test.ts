@@ -65,13 +65,11 @@ describe("xlsx upload with unknown headers", () => {
     await s.page.goto(`${base}/#/w/${ws}/upload?token=${token}`);
     await s.page.locator("#upload-kind").selectOption("accounts");
     await s.expectingStatus(422, async () => {
-      await s.page
-        .locator("#upload-file")
-        .setInputFiles({
-          name: "renewals.xlsx",
-          mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          buffer: xlsx,
-        });
+      await s.page.locator("#upload-file").setInputFiles({
+        name: "renewals.xlsx",
+        mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        buffer: xlsx,
+      });
       await s.page.locator("#map-account_id").waitFor();
     });
     // The choices are the workbook's header cells (written above), read by the server.

@@ -12,7 +12,7 @@ const code = (fn: () => unknown) => {
   return "none";
 };
 
-describe("DOMAIN.md worked examples", () => {
+describe("worked examples (docs/methods.md)", () => {
   it("1: 200 promoters, 300 passives, 500 detractors → NPS −30", () => {
     expect(npsFromCounts(200, 300, 500).score).toBe(-30);
   });
@@ -20,7 +20,7 @@ describe("DOMAIN.md worked examples", () => {
     expect(npsFromCounts(65, 23, 12).score).toBe(53);
   });
   it("3: 40% promoters, 30% detractors → NPS 10", () => {
-    // Exactly 10, as DOMAIN.md says (computed from the counts, not from 0.4 − 0.3).
+    // Exactly 10, as the example says (computed from the counts, not from 0.4 − 0.3).
     expect(npsFromCounts(40, 30, 30).score).toBe(10);
   });
   it("4: σ 1.4, margin ±0.5 at z 1.96 → n 31 (30.1); ±0.25 → 121 (120.5)", () => {
@@ -52,11 +52,12 @@ describe("DOMAIN.md worked examples", () => {
       discountRate: 0,
       investment: 2_000_000,
     });
-    // Exactly, as DOMAIN.md prints them (outputs are tidied to 12 significant digits: models/numeric/precision.ts).
+    // Exactly, as the example prints them (outputs are tidied to 12 significant digits: models/numeric/precision.ts).
     expect(r.revenueGain).toBe(19_872_000);
     expect(r.marginGain).toBe(15_897_600);
     expect(r.roi).toBe(6.9488);
-    // API.md: npv = discounted gain − investment; payback = 1 + 2,000,000 / 5,760,000 (year 2's margin gain 10,000 × 12,000 × 0.06 × 0.8).
+    // docs/methods.md#payback: npv = discounted gain − investment; payback = 1 + 2,000,000 / 5,760,000
+    // (year 2's margin gain 10,000 × 12,000 × 0.06 × 0.8).
     expect(r.npv).toBe(13_897_600);
     expect(r.paybackYears!).toBeCloseTo(1 + 2_000_000 / 5_760_000, 11);
     expect(r.scenarioRenewal).toBe(0.91);
@@ -64,7 +65,7 @@ describe("DOMAIN.md worked examples", () => {
 });
 
 describe("other calculators", () => {
-  it("subscription and transactional CLV by DOMAIN.md's simple formulas", () => {
+  it("subscription and transactional CLV by the simple formulas", () => {
     // ARPU 100/month × 24 months − (CAC 300 + CRC 200) = 1,900; CLV/CAC = 6.33.
     const s = simpleClv({ kind: "subscription", arpuMonthly: 100, monthsRetained: 24, cac: 300, crc: 200 });
     expect(s.clv).toBe(1900);

@@ -164,7 +164,7 @@ describe("Gamma-Gamma on CDNOW repeat customers", () => {
   });
 });
 
-describe("discounted CLV (API.md monthly formula)", () => {
+describe("discounted CLV (monthly formula of docs/methods.md#transactions-clv)", () => {
   it("matches an independent scipy computation", () => {
     // Independent computation (python, bench/peers/bgnbd_ll.py expected() + the Gamma-Gamma mean) with
     // BG/NBD (0.2425929072, 4.4135315612, 0.7928861481, 2.4257534365) in weeks, Gamma-Gamma
@@ -229,7 +229,7 @@ describe("RFM summary from raw transactions (lifetimes conventions)", () => {
     expect(code(() => summariseTransactions(["a"], [20], [1], 10))).toBe("no_transactions");
   });
   it("the full pipeline in days gives α = 7 × 4.4135 and a CLV per customer", () => {
-    // API.md: the CDNOW summary in days instead of weeks gives r, a, b as published and alpha = 7 × 4.4135.
+    // docs/methods.md#bgnbd: the CDNOW summary in days instead of weeks gives r, a, b as published and alpha = 7 × 4.4135.
     const t = clvTable(s, { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 });
     expect(t.bgnbd.alpha / 7).toBeCloseTo(4.4135, 2);
     expect(t.bgnbd.r).toBeCloseTo(0.2426, 3);

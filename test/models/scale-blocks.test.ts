@@ -11,7 +11,7 @@ import { summariseTransactions } from "../../models/clv/rfm";
 import { makeRng } from "../../models/numeric/rng";
 
 /**
- * Models over blocks (issue 8 step 3): each block-wise fit is compared with the in-memory fit on the
+ * Models over blocks: each block-wise fit is compared with the in-memory fit on the
  * same rows (an independent computation: one QR of the whole design, one IRLS over all rows, one
  * sort-based RFM summary), to 1e-9.
  */
@@ -92,7 +92,7 @@ describe("models over blocks", () => {
   });
 
   it("the one-pass RFM summary of CDNOW's transaction log in date order equals the sort-based summary, and so does BG/NBD on it", () => {
-    // CDNOW_sample.txt: customer, id2, YYYYMMDD, quantity, amount; observation end 1997-09-30 (API.md).
+    // CDNOW_sample.txt: customer, id2, YYYYMMDD, quantity, amount; observation end 1997-09-30 (docs/methods.md#rfm-summary).
     const rows = readFileSync("/work/shared/datasets/cdnow/CDNOW_sample.txt", "utf8")
       .trim()
       .split(/\r?\n/)

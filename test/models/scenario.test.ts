@@ -3,8 +3,8 @@ import { paybackYears } from "../../models/scenario/money";
 import { makeRng } from "../../models/numeric/rng";
 import { runEffectScenario, runScenario, runScenarioBlocks, type ScenarioInput } from "../../models/scenario/scenario";
 
-describe("runEffectScenario: DOMAIN.md worked example 7", () => {
-  // DOMAIN.md worked example 7: 10,000 accounts x $12,000, r 0.85 -> 0.91, 3 years, no discounting, margin 80%, $2M.
+describe("runEffectScenario: worked example 7", () => {
+  // docs/methods.md#example-7: 10,000 accounts x $12,000, r 0.85 -> 0.91, 3 years, no discounting, margin 80%, $2M.
   const r = runEffectScenario({
     accounts: 10_000,
     arr: 12_000,
@@ -21,9 +21,9 @@ describe("runEffectScenario: DOMAIN.md worked example 7", () => {
   });
   it("ROI 694.88% and payback 1 + 2,000,000 / 5,760,000 years", () => {
     expect(r.roi).toBeCloseTo(6.9488, 10);
-    // API.md: worked example 7 gives paybackYears = 1 + 2,000,000 / 5,760,000.
+    // docs/methods.md#payback: worked example 7 gives paybackYears = 1 + 2,000,000 / 5,760,000.
     expect(r.paybackYears).toBeCloseTo(1 + 2_000_000 / 5_760_000, 10);
-    // npv = discounted margin gain − investment (API.md), no discounting here.
+    // npv = discounted margin gain − investment (docs/methods.md#scenario-money), no discounting here.
     expect(r.npv).toBeCloseTo(15_897_600 - 2_000_000, 4);
   });
   it("baseline and scenario renewal rates and year-1 revenue already contracted", () => {
@@ -46,7 +46,7 @@ describe("runEffectScenario: DOMAIN.md worked example 7", () => {
   });
 });
 
-describe("paybackYears (API.md rule)", () => {
+describe("paybackYears (the rule of docs/methods.md#payback)", () => {
   it("first year the cumulative gain reaches the investment, interpolated within the year", () => {
     // Hand-computed: gains 0, 100, 100; investment 150 -> year 3 reached: 2 + (150 - 100) / 100 = 2.5.
     expect(paybackYears([0, 100, 100], 150)).toBe(2.5);
@@ -79,7 +79,7 @@ function book(n: number, seed: number) {
   return { terms, X, arr, beta, cov, p };
 }
 
-describe("runScenario equals an independent computation of the API.md formula", () => {
+describe("runScenario equals an independent computation of the scenario formula", () => {
   const { terms, X, arr, beta, cov, p } = book(500, 7);
   const mask = new Uint8Array(500).map((_, i) => (i % 3 === 0 ? 1 : 0));
   const input: ScenarioInput = {
@@ -97,7 +97,7 @@ describe("runScenario equals an independent computation of the API.md formula", 
     draws: 0,
   };
   it("revenue gain, margin gain, ROI, NPV, payback", () => {
-    // Independent computation written here with plain loops (API.md "Scenarios"):
+    // Independent computation written here with plain loops (docs/methods.md#scenario-money):
     // p = 1/(1+exp(-x·β)), x' = x + change clipped to NPS 0-10 / CSAT 1-5 on masked rows,
     // revenueGain = Σ_i Σ_t arr_i (p'^(t-1) - p^(t-1)) / (1+d)^(t-1).
     let gain = 0;

@@ -18,13 +18,13 @@ const close = (a: number | null | undefined, b: number, tol = 1e-9) => {
   expect(Math.abs((a as number) - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
 };
 
-describe("NPS (DOMAIN.md worked examples 1-3)", () => {
+describe("NPS (worked examples 1-3)", () => {
   it("example 1: 200 promoters, 300 passives, 500 detractors → NPS −30", () => {
-    // DOMAIN.md worked example 1.
+    // docs/methods.md#example-1.
     const s = npsFromCounts(200, 300, 500);
     close(s.score, -30);
     expect(s.n).toBe(1000);
-    // Hand computation of the interval from DOMAIN.md's variance formula:
+    // Hand computation of the interval from the variance formula of docs/methods.md#nps:
     // p = 0.2, d = 0.5, var = (0.7 − 0.09)/1000 = 0.00061, z = Φ⁻¹(0.975) = 1.959963984540054 (scipy norm.ppf).
     const half = 1.959963984540054 * 100 * Math.sqrt(0.00061);
     close(s.ci95![0], -30 - half);
@@ -32,12 +32,12 @@ describe("NPS (DOMAIN.md worked examples 1-3)", () => {
     expect(half).toBeCloseTo(4.8408, 3); // 1.96 × 2.4698 ≈ 4.84 by hand
   });
   it("example 2: 65% promoters, 12% detractors → NPS 53", () => {
-    // DOMAIN.md worked example 2 (any n; 100 responses here).
+    // docs/methods.md#example-2 (any n; 100 responses here).
     close(npsFromCounts(65, 23, 12).score, 53);
     close(npsFromCounts(650, 230, 120).score, 53);
   });
   it("example 3: 40% promoters, 30% detractors → NPS 10", () => {
-    // DOMAIN.md worked example 3.
+    // docs/methods.md#example-3.
     close(npsFromCounts(40, 30, 30).score, 10);
   });
   it("classifies raw 0-10 answers (9-10 promoter, 7-8 passive, 0-6 detractor) and skips NaN", () => {

@@ -32,7 +32,7 @@ describe("scripts/synthetic-book.mjs", () => {
   });
 
   it("draws renewals from the published truth: a logistic fit on the joined means covers it with 95% intervals", () => {
-    // The truth is TRUTH (exported by the generator); the fit is models/regression/fit.ts on the API.md join,
+    // The truth is TRUTH (exported by the generator); the fit is models/regression/fit.ts on the join of docs/methods.md#the-join,
     // recomputed here: per-account mean NPS and CSAT of its responses, log_arr = ln(arr).
     // Cross-checked once with statsmodels 0.13.5 smf.logit on the same CSVs (seed 42, 5,000 accounts): all 6 intervals cover.
     const book = syntheticBook({ accounts: 5000, seed: 42 });

@@ -9,10 +9,10 @@ import { readChecked } from "./support/json-check";
 /**
  * Every `/api/workspaces/{ws}...` operation in /api/openapi.json (so new routes
  * are covered without editing this file) × {no token, bad token, viewer, editor,
- * owner, another workspace's owner}, asserting API.md's rules:
+ * owner, another workspace's owner}, asserting docs/api.md's rules:
  *   no / bad token → 401 · another workspace's owner → 404 (never reveal that it
  *   exists) · role below the route's → 403 · role at or above → 2xx.
- * The minimum role of a route comes from API.md ("owner > editor (upload, fit,
+ * The minimum role of a route comes from docs/api.md#auth-and-roles ("owner > editor (upload, fit,
  * save scenarios) > viewer (read, run unsaved what-ifs)"): the table ROLE below,
  * and for routes not in it: GET → viewer, anything else → editor. A new route
  * whose role differs must be added to ROLE, so a wrong guess fails loudly.

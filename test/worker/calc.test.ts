@@ -104,7 +104,7 @@ describe("/api/calc inside workerd: the same published results as in Node", () =
     expect(body.delta).toBeCloseTo(2.783, 3);
     expect(body.logLik).toBeCloseTo(-33225.6, 1);
   });
-  it("renewal-uplift: DOMAIN.md worked example 7", async () => {
+  it("renewal-uplift: worked example 7", async () => {
     const { status, body } = await post("renewal-uplift", {
       accounts: 10000,
       arr: 12000,
@@ -116,7 +116,7 @@ describe("/api/calc inside workerd: the same published results as in Node", () =
       investment: 2000000,
     });
     expect(status).toBe(200);
-    // Exactly the figures DOMAIN.md prints, not merely close.
+    // Exactly the figures of docs/methods.md#example-7, not merely close.
     expect(body.revenueGain).toBe(19_872_000);
     expect(body.marginGain).toBe(15_897_600);
     expect(body.roi).toBe(6.9488);
@@ -129,7 +129,7 @@ describe("/api/calc inside workerd: the same published results as in Node", () =
     expect(body.beta).toBeCloseTo(1.182, 3);
     expect(body.survival).toHaveLength(13);
   });
-  it("the small calculators: DOMAIN.md worked examples 1, 4, 5, 6 and a programme", async () => {
+  it("the small calculators: worked examples 1, 4, 5, 6 and a programme", async () => {
     expect((await post("nps", { promoters: 200, passives: 300, detractors: 500 })).body.score).toBe(-30);
     expect((await post("nps", { scores: [10, 9, 8, 3] })).body.score).toBe(25);
     expect((await post("sample-size", { sigma: 1.4, margin: 0.25, z: 1.96 })).body.n).toBe(121);

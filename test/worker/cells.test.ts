@@ -57,7 +57,7 @@ describe("cell parsers (expected values written by hand)", () => {
     }
     expect(detectDateOrder(["1/2/2025", "12/31/2025"])).toBe("mdy");
     expect(detectDateOrder(["1/2/2025", "31/12/2025"])).toBe("dmy");
-    expect(detectDateOrder(["1/2/2025"])).toBe("mdy"); // API.md default
+    expect(detectDateOrder(["1/2/2025"])).toBe("mdy"); // the default (docs/api.md#datasets)
   });
 
   it("reads booleans in their many spellings", () => {

@@ -76,7 +76,7 @@ function shuffled(tx: Tx): Tx {
 const csv = (tx: Tx) =>
   ["customer_id,date,amount", ...tx.id.map((id, i) => `${id},${iso(tx.day[i])},${tx.amount[i].toFixed(2)}`)].join("\n") + "\n";
 
-/** The in-memory summary without the T = 0 customers, as the route's API.md semantics ask. */
+/** The in-memory summary without the T = 0 customers, as the route values only customers with T > 0 (docs/methods.md#transactions-clv). */
 function kept(s: RfmSummary) {
   const keep = s.customerId.map((_, i) => i).filter((i) => s.T[i] > 0);
   const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
@@ -171,7 +171,7 @@ describe("CLV over transaction blocks", () => {
     expect(s.excludedTransactions).toBeGreaterThan(1000); // the end cuts the last 60 days off
     expectSameAsMemory(r, s);
     expect(r.customersTruncated).toBe(false);
-    // Hand check of the merges (API.md: same-day purchases are one purchase, amounts summed; monetary = mean of
+    // Hand check of the merges (docs/methods.md#rfm-summary: same-day purchases are one purchase, amounts summed; monetary = mean of
     // the repeat days): SAME bought on days 10 (1+2+4), 50 (8+16) and 90 (32) → frequency 2, recency 80, monetary (24+32)/2.
     const same = r.customers.find((c) => c.customerId === "SAME")!;
     expect([same.frequency, same.recency, same.T, same.monetary]).toEqual([2, 80, 690, 28]);

@@ -100,7 +100,8 @@ describe("models and scenarios on a synthetic book with a known logistic truth",
     });
     expect(res.status).toBe(200);
     const s = await res.json<{ id: null; revenueGain: number; roi: number; ci95: { revenueGain: [number, number] } }>();
-    // API.md formula with plain loops: nps + 1.5 capped at 10; Σ_i Σ_t arr (p'^(t-1) - p^(t-1)) / 1.05^(t-1).
+    // The scenario formula (docs/methods.md#scenario-money) with plain loops: nps + 1.5 capped at 10;
+    // Σ_i Σ_t arr (p'^(t-1) - p^(t-1)) / 1.05^(t-1).
     const p = acc.terms.length,
       j = acc.terms.indexOf("nps");
     let gain = 0;
@@ -190,7 +191,7 @@ describe("models and scenarios on a synthetic book with a known logistic truth",
     const prog = await (
       await call(`/api/workspaces/${ws.id}/programs`, { ...json({ scenarioIds: [sa.id, sb.id], overlap: 0.2 }), token: viewer })
     ).json<{ programme: { gain: number; investment: number; roi: number } }>();
-    // API.md /api/calc/program: programme gain = (1 − overlap) Σ gain, investment = Σ investment.
+    // docs/methods.md#programme-roi: programme gain = (1 − overlap) Σ gain, investment = Σ investment.
     expect(prog.programme.gain).toBeCloseTo(0.8 * (sa.marginGain + sb.marginGain), 6);
     expect(prog.programme.investment).toBe(200_000);
     expect(prog.programme.roi).toBeCloseTo((prog.programme.gain - 200_000) / 200_000, 10);

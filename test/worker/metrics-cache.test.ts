@@ -4,7 +4,7 @@ import { call, createWorkspace, upload } from "./helpers";
 /**
  * GET .../metrics answers are cached in the isolate by dataset id: a repeated query gives the same
  * answer, and a newer upload or a deleted dataset is seen at once. Expected NPS values are counted by
- * hand from the rows below (DOMAIN.md: NPS = %promoters (9–10) − %detractors (0–6)).
+ * hand from the rows below (docs/methods.md#nps: NPS = %promoters (9–10) − %detractors (0–6)).
  */
 type M = { overall: { nps: { score: number; n: number } }; datasetId: string | null; groups: { key: string }[] };
 const get = async (ws: { id: string; token: string }, q = "") =>

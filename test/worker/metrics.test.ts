@@ -16,7 +16,7 @@ type MetricsJson = {
 
 /*
  * Independent computation, written here apart from models/survey/metrics.ts and worker/metrics:
- * plain loops over the rows and the textbook formulas (NPS variance from DOMAIN.md/API.md,
+ * plain loops over the rows and the textbook formulas (NPS variance as in docs/methods.md#nps,
  * Wilson 1927, Student t with quantiles from a 40-digit mpmath root of the t CDF).
  */
 const Z = 1.959963984540054; // scipy.stats.norm.ppf(0.975)
@@ -117,7 +117,7 @@ describe("metrics against an independent computation (to 1e-9)", () => {
         g,
         all.filter((r) => r.tp === g.key),
       );
-    expect(m.benchmarks.npsIndustryAverages.software).toBe(34); // DOMAIN.md benchmarks
+    expect(m.benchmarks.npsIndustryAverages.software).toBe(34); // docs/methods.md#benchmarks
 
     const q = (await (await call(`/api/workspaces/${ws.id}/metrics?by=quarter`, { token: ws.token })).json()) as MetricsJson;
     expect(q.groups.map((g) => g.key)).toEqual(["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]);

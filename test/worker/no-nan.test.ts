@@ -70,7 +70,7 @@ function gammaGammaSample() {
   return { frequency: rows.map((r) => r[1]), monetary: rows.map((r) => r[4]) };
 }
 
-/** Valid bodies per API.md "Calculators"; the fuzzer mutates their numbers. */
+/** Valid bodies per docs/api.md#calculators; the fuzzer mutates their numbers. */
 const CALC_BODIES: Record<string, unknown[]> = {
   "/api/calc/nps": [{ promoters: 50, passives: 30, detractors: 20 }, { scores: [0, 5, 9, 10, 10, 7] }],
   "/api/calc/csat": [{ scores: [1, 2, 4, 5, 5], scale: 5 }],
@@ -193,7 +193,7 @@ describe("calculators under extreme numbers", () => {
       }
     }
     console.log(`no-nan: ${routes.length} calc routes, ${sent} requests`);
-    expect(routes.length, "the calculators of API.md are listed in /api/openapi.json").toBeGreaterThanOrEqual(10);
+    expect(routes.length, "the calculators of docs/api.md are listed in /api/openapi.json").toBeGreaterThanOrEqual(10);
     expect(failures, failures.join("\n")).toEqual([]);
   });
 });

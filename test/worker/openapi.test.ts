@@ -19,7 +19,7 @@ describe("/api/openapi.json lists every route", () => {
     expect(routes.length).toBeGreaterThan(15); // the filter keeps the real routes
     const missing = routes.filter((r) => !doc.paths[r.path]?.[r.method]).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(missing).toEqual([]);
-    // The foundation's routes by name (API.md).
+    // The core routes by name (docs/api.md).
     for (const [m, p] of [
       ["get", "/api/health"],
       ["post", "/api/workspaces"],

@@ -5,7 +5,7 @@ import { getDataset, readColumns } from "../../worker/data/datasets";
 import { type ErrorJson, call, createWorkspace, upload, r2Keys } from "./helpers";
 
 /**
- * Streaming ingest (issue 8 step 1): bodies sent as streams of small chunks, parsed while they arrive.
+ * Streaming ingest: bodies sent as streams of small chunks, parsed while they arrive.
  * Expected values are computed here while generating the rows (an independent tally), never read back
  * from our own output.
  */

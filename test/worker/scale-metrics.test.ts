@@ -4,9 +4,9 @@ import { loadJoinedAccounts } from "../../worker/data/join";
 import { call, createWorkspace, upload } from "./helpers";
 
 /**
- * Metrics from the rollup stored at ingest, and the join by blocks (issue 8 step 3), over 150,000
+ * Metrics from the rollup stored at ingest, and the join by blocks, over 150,000
  * responses (3 blocks). Expected values are tallied here, row by row, while the rows are generated:
- * counts and sums, and the textbook NPS interval (API.md: var(NPS/100) = (p + d − (p − d)²)/n).
+ * counts and sums, and the textbook NPS interval (docs/methods.md#nps: var(NPS/100) = (p + d − (p − d)²)/n).
  */
 
 const Z = 1.959963984540054; // scipy.stats.norm.ppf(0.975)

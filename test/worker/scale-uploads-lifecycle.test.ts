@@ -15,7 +15,7 @@ import { sweepUploads } from "../../worker/jobs/upload-sweep";
 import { type ErrorJson, call, createWorkspace, r2Keys as keys } from "./helpers";
 
 /**
- * Chunked uploads that never lose or duplicate anything (issue 8): atomic complete, DELETE, the expiry
+ * Chunked uploads that never lose or duplicate anything: atomic complete, DELETE, the expiry
  * sweep, and parse jobs that survive redelivery. Expected values are tallied here while files are
  * generated, or are the limits of wrangler.toml (UPLOAD_EXPIRY_HOURS = 24, max_retries = 2).
  */

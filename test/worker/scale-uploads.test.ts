@@ -7,7 +7,7 @@ import worker from "../../worker/index";
 import { type ErrorJson, call, createWorkspace, upload, r2Keys } from "./helpers";
 
 /**
- * Chunked uploads (issue 8 step 2): start → parts → complete → a Queue-driven parse job.
+ * Chunked uploads: start → parts → complete → a Queue-driven parse job.
  * The expected values are tallied here while the file is generated.
  */
 

@@ -2,7 +2,7 @@
 import { HttpError } from "./api";
 import { h, notice, table } from "./dom";
 
-/** What to do for each named error code of API.md (the server's message is shown too). */
+/** What to do for each named error code (docs/api.md#errors; the server's message is shown too). */
 const ADVICE: Record<string, string> = {
   perfect_separation:
     "A predictor splits renewed and churned accounts perfectly, so its effect cannot be estimated. Remove the predictor named below (or merge its categories) and fit again.",

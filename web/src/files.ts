@@ -1,6 +1,6 @@
 /** What the browser knows about a file before uploading it: canonical columns, content type, headers, preview sample. */
 
-/** Canonical columns of each kind (API.md "Datasets"). */
+/** Canonical columns of each kind (docs/api.md#datasets). */
 export const CANONICAL: Record<string, { name: string; required: boolean; note: string }[]> = {
   accounts: [
     { name: "account_id", required: true, note: "unique id" },

@@ -1,4 +1,4 @@
-/** Shapes of GET .../metrics (API.md "Metrics") and helpers to read them. */
+/** Shapes of GET .../metrics (docs/api.md#metrics) and helpers to read them. */
 
 export interface NpsM {
   score: number | null;
@@ -30,7 +30,7 @@ export interface Metrics {
   benchmarks?: unknown;
 }
 
-/** Industry NPS averages of DOMAIN.md, used only when the API sends none. */
+/** Industry NPS averages (docs/methods.md#benchmarks), used only when the API sends none. */
 const DOMAIN_NPS: Record<string, number> = {
   "Auto dealers": 39,
   Hotels: 33,

@@ -1,4 +1,4 @@
-/** The model object of API.md ("Models on the workspace's data") as the UI reads it. */
+/** The model object of POST .../models (docs/api.md#models) as the UI reads it. */
 
 export interface Coef {
   term: string;
@@ -55,7 +55,7 @@ export interface ModelResult {
   marginalEffects?: { term: string; dydx: number; stdError: number }[];
   warnings?: (string | { message: string })[];
   createdAt?: string;
-  // optional extras (issue 5): plain-language translation and holdout validation
+  // optional extras: plain-language translation and holdout validation
   translation?: Translation[];
   translations?: Translation[];
   effects?: Translation[];

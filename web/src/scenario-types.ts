@@ -1,4 +1,4 @@
-/** A saved scenario as GET .../scenarios answers it (API.md "Scenarios"). */
+/** A saved scenario as GET .../scenarios answers it (docs/api.md#scenarios). */
 export interface Side {
   renewalRate: number;
   revenue: number;

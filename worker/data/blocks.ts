@@ -13,7 +13,7 @@
  *               storage "text" Uint32Array(rows) codes; 0 = missing, k = dict[k − 1]
  *
  * `firstRow` is the 0-based index of the block's first data row in the dataset, so a
- * block can be read on its own (the scale issue streams blocks one at a time).
+ * block can be read on its own (large datasets are streamed one block at a time).
  */
 
 export const BLOCK_ROWS = 65536;

@@ -76,7 +76,7 @@ function toMeta(r: DatasetRow): DatasetMeta {
   };
 }
 
-/** The public JSON of a dataset (API.md: id, kind, name, rows, columns, warnings). */
+/** The public JSON of a dataset (docs/api.md#datasets: id, kind, name, rows, columns, warnings). */
 export function datasetJson(m: DatasetMeta) {
   return {
     id: m.id,
@@ -110,7 +110,7 @@ export async function getDataset(env: Env, workspaceId: string, id: string): Pro
   return r ? toMeta(r) : null;
 }
 
-/** The newest ready dataset of a kind: the one models use (API.md). */
+/** The newest ready dataset of a kind: the one models use (docs/api.md#datasets). */
 export async function latestDataset(env: Env, workspaceId: string, kind: DatasetKind): Promise<DatasetMeta | null> {
   const r = await env.DB.prepare(
     "SELECT * FROM datasets WHERE workspace_id = ? AND kind = ? AND status = 'ready' ORDER BY created_at DESC, rowid DESC LIMIT 1",

@@ -2,7 +2,7 @@
  * Text ids → dense codes 0, 1, 2, … in order of first insertion, kept compactly: the ids' UTF-16 code units in one
  * growing Uint16Array, an offset per code, and an open-addressing hash table of codes. A million short customer
  * ids cost about 30 MB here against about 70 MB as a Map<string, number> plus the strings themselves, which matters
- * on a 128 MB Worker (issue 8). Ids are exact: any string, compared code unit by code unit.
+ * on a 128 MB Worker. Ids are exact: any string, compared code unit by code unit.
  */
 export class IdTable {
   private chars = new Uint16Array(1 << 16);

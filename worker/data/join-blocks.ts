@@ -6,7 +6,7 @@ import { type DatasetMeta, readBlocks } from "./datasets";
  * Per-account response aggregates computed block by block: each block's account_id dictionary is
  * mapped to account indices once, then its rows are added with integer lookups. Neither the
  * response rows nor their ids are materialised, so the join costs O(accounts + one block) memory
- * whatever the number of responses (issue 8: 10M responses on a 128 MB Worker).
+ * whatever the number of responses (so 10M responses fit a 128 MB Worker).
  */
 export interface ResponseAggregates {
   count: Float64Array;

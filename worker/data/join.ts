@@ -3,7 +3,7 @@ import { ApiError } from "../errors";
 import { type DatasetMeta, latestDataset, readColumns } from "./datasets";
 import { aggregateResponses, indexOf, type ResponseAggregates } from "./join-blocks";
 
-/** How accounts and responses matched (API.md: GET /api/workspaces/:ws → join). */
+/** How accounts and responses matched (docs/api.md#workspaces: GET /api/workspaces/:ws → join). */
 export interface JoinReport {
   accounts: number;
   responses: number;
@@ -114,7 +114,7 @@ function reportFromAggregates(accounts: number, agg: ResponseAggregates | null):
 }
 
 /**
- * Accounts joined with the means of their responses (API.md "The join"):
+ * Accounts joined with the means of their responses (docs/methods.md#the-join):
  * nps, csat, ces = mean of the account's non-missing answers (NaN if none),
  * responses = number of the account's responses, log_arr = ln(arr) (NaN if arr ≤ 0).
  * @throws ApiError 422 no_accounts when the workspace has no accounts dataset

@@ -6,8 +6,8 @@ import { type DatasetMeta, readBlocks } from "./datasets";
 import { IdTable } from "./id-table";
 
 /**
- * The RFM summary (models/clv/rfm.ts conventions, API.md "CLV on transactions") of a transactions dataset,
- * read block by block from R2 (issue 8: ten million transactions on a 128 MB Worker). Each block's
+ * The RFM summary (models/clv/rfm.ts conventions, docs/methods.md#rfm-summary) of a transactions dataset,
+ * read block by block from R2 (so ten million transactions fit a 128 MB Worker). Each block's
  * customer_id dictionary is mapped to dense integer codes through one compact id table (id-table.ts; a
  * Map<string, number> of a million ids plus their strings takes over twice the memory), in order of first
  * appearance in the file; the block's codes, days and amounts go to `RfmAccumulator`, which keeps

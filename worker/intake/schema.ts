@@ -1,7 +1,7 @@
 import type { DatasetKind } from "../data/datasets";
 
 /**
- * Canonical columns of each dataset kind (API.md "Datasets") and the header
+ * Canonical columns of each dataset kind (docs/api.md#datasets) and the header
  * synonyms that map to them. Synonyms are compared after `normalizeHeader`
  * (lowercase, accents, punctuation and spacing folded), so "Customer ID",
  * "customer_id" and "CUSTOMER-ID" are one synonym.

@@ -87,7 +87,7 @@ export interface ClvRun extends Pick<TransactionSummary, "customer" | "ids" | "f
 }
 
 /**
- * BG/NBD + Gamma-Gamma CLV on the newest transactions dataset (API.md "CLV on transactions"):
+ * BG/NBD + Gamma-Gamma CLV on the newest transactions dataset (docs/api.md#clv-on-transactions):
  * the RFM summary in lifetimes' conventions (days) built block by block from R2, both fits, per-customer
  * values as columns (no object per customer); with `intervals`, delta-method 95% intervals; with `compare`, the
  * other purchase model fitted too (`comparison`); with a `holdoutEnd`, the holdout test of the fit(s).

@@ -4,7 +4,7 @@ import { relativeWeights } from "../../models/regression/relative-weights";
 import type { JoinedAccounts, ResponseColumns } from "../data/join";
 
 /**
- * Journey-stage prioritization (DOMAIN.md method 3): per touchpoint the
+ * Journey-stage prioritization (docs/methods.md#key-drivers): per touchpoint the
  * satisfaction there, its importance for renewal, the ARR of the accounts at
  * risk there, and priority = importance × ARR at risk, ranked.
  */

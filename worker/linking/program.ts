@@ -1,5 +1,5 @@
 /**
- * An integrated programme of saved scenarios (API.md /api/calc/program):
+ * An integrated programme of saved scenarios (docs/methods.md#programme-roi, as /api/calc/program):
  * programme gain = (1 − overlap) · Σ gain, investment = Σ investment,
  * ROI = (gain − investment) / investment, shown beside each initiative's own.
  */

@@ -9,8 +9,8 @@ import {
 } from "../../models/survey/metrics";
 
 /**
- * Partial survey aggregates: counts and sums that add up over blocks (the scale
- * issue serves metrics from stored per-block partials), turned into NPS / CSAT /
+ * Partial survey aggregates: counts and sums that add up over blocks (metrics are
+ * served from stored per-block and per-day partials), turned into NPS / CSAT /
  * CES summaries by models/survey/metrics.ts only at the end.
  */
 export interface Partial {
@@ -69,7 +69,7 @@ export function mergePartial(a: Partial, b: Partial): Partial {
   };
 }
 
-/** API.md's M: `{ nps, csat, ces }` with 95% intervals. */
+/** The metrics object M of GET .../metrics (docs/api.md#metrics): `{ nps, csat, ces }` with 95% intervals. */
 export interface Metrics {
   nps: NpsSummary;
   csat: CsatSummary;
@@ -95,7 +95,7 @@ export function periodKey(days: number, by: "month" | "quarter"): string {
   return by === "month" ? `${y}-${String(m + 1).padStart(2, "0")}` : `${y}-Q${Math.floor(m / 3) + 1}`;
 }
 
-/** DOMAIN.md benchmarks: average NPS by industry, and CSAT bands. */
+/** Benchmarks (docs/methods.md#benchmarks): average NPS by industry, and CSAT bands. */
 export const BENCHMARKS = {
   npsIndustryAverages: {
     "auto dealers": 39,

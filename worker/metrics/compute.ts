@@ -64,7 +64,7 @@ const RESULTS_KEPT = 256;
 
 async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | null, q: MetricsQuery): Promise<MetricsResult> {
   const csatScale = Number(meta?.options.csatScale ?? 5);
-  const positiveFrom = csatScale - 1; // top two boxes (DOMAIN.md)
+  const positiveFrom = csatScale - 1; // top two boxes (docs/methods.md#csat)
   let overall = emptyPartial();
   const groups = new Map<string, Partial>();
 

@@ -12,7 +12,7 @@ import { newRouter } from "../app";
 import { errorResponses as errors } from "./schemas";
 
 /**
- * The stateless calculators of API.md "Calculators (stateless, no token)":
+ * The stateless calculators (docs/api.md#calculators), no token:
  * zod-validated bodies (400 on a malformed request), statistics delegated to
  * models/ (422 with the model's named error when the data cannot be fitted).
  */
@@ -52,7 +52,7 @@ calc.openapi(
   post(
     "nps",
     "NPS from counts or 0-10 scores",
-    "NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (DOMAIN.md).",
+    "NPS = %promoters − %detractors with a 95% interval from var(NPS/100) = (p + d − (p − d)²)/n (docs/methods.md#nps).",
     z
       .union([
         z.object({ promoters: Count, passives: Count, detractors: Count }),
@@ -163,7 +163,7 @@ calc.openapi(
   post(
     "renewal-uplift",
     "Money from a renewal-rate lift",
-    "Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per API.md (DOMAIN.md worked example 7).",
+    "Year t revenue = accounts × ARR × r^(t−1) discounted by (1 + d)^(t−1); r → r + lift. ROI on margin; payback per docs/methods.md#payback (worked example 7).",
     z
       .object({
         accounts: z.number().int().min(0),

@@ -13,7 +13,7 @@ const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "pa
 const WsIdParam = WsParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 
 const UploadQuery = z.object({
-  kind: z.enum(["accounts", "responses", "transactions"]).openapi({ description: "What the file holds (API.md canonical columns)." }),
+  kind: z.enum(["accounts", "responses", "transactions"]).openapi({ description: "What the file holds (docs/api.md#datasets)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
   mapping: z.string().max(10000).optional().openapi({
     description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',

@@ -13,7 +13,7 @@ import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
 import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
 
-/** Models on the workspace's joined accounts (API.md "Models on the workspace's data"). */
+/** Models on the workspace's joined accounts (docs/api.md#models). */
 const models = newRouter();
 
 /** Most levels a categorical predictor may have, and most terms a model may have. */

@@ -9,7 +9,7 @@ import { ScenarioSchema, WsIdParams, WsParam } from "../linking/schemas";
 import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../linking/store";
 import { errorResponses as errors } from "./schemas";
 
-/** What-if scenarios on a fitted renewal model (API.md "Scenarios"), saved and combined into programmes. */
+/** What-if scenarios on a fitted renewal model (docs/api.md#scenarios), saved and combined into programmes. */
 const scenarios = newRouter();
 
 const ScenarioRequest = z

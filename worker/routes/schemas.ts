@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-/** Shared OpenAPI schemas of the foundation routes (error shape, datasets, join, metrics). */
+/** Shared OpenAPI schemas of the core routes (error shape, datasets, join, metrics). */
 
 export const ErrorSchema = z
   .object({

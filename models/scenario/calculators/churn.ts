@@ -1,5 +1,5 @@
 /**
- * Churn for a period (DOMAIN.md "Churn rate"): (customers at start − those of
+ * Churn for a period (docs/methods.md#churn-rate): (customers at start − those of
  * them still customers at the end) / customers at start; retention = 1 − churn.
  */
 import { ModelError } from "../../numeric/errors";
@@ -8,7 +8,7 @@ import { tidyDeep } from "../../numeric/precision";
 /**
  * Churn and retention rates as fractions.
  * @throws ModelError invalid_input when start is not > 0 or retained is outside 0..start
- * @example churnRate({ start: 400, retained: 380 }) // => { churnRate: 0.05, retentionRate: 0.95, churned: 20 } (DOMAIN.md worked example 5)
+ * @example churnRate({ start: 400, retained: 380 }) // => { churnRate: 0.05, retentionRate: 0.95, churned: 20 } (docs/methods.md#example-5)
  */
 export function churnRate(input: { start: number; retained: number }): { churnRate: number; retentionRate: number; churned: number } {
   const { start, retained } = input;

@@ -1,5 +1,5 @@
 /**
- * The simple CLV formulas of DOMAIN.md "Customer lifetime value", which ignore
+ * The simple CLV formulas (docs/methods.md#simple-clv), which ignore
  * timing and uncertainty (the probabilistic models are in models/clv/sbg.ts and
  * models/clv/transactions-clv.ts):
  * subscription CLV = ARPU × months retained − (CAC + CRC);

@@ -1,4 +1,4 @@
-/** The stateless calculators of API.md `/api/calc/*`, as pure functions. */
+/** The stateless calculators of `/api/calc/*` (docs/api.md#calculators), as pure functions. */
 export { sampleSize, type SampleSizeInput } from "./sample-size";
 export { churnRate } from "./churn";
 export { roi, type RoiKind } from "./roi";

@@ -1,5 +1,5 @@
 /**
- * An integrated CX programme (DOMAIN.md "ROI"): its ROI is that of the summed
+ * An integrated CX programme (docs/methods.md#programme-roi): its ROI is that of the summed
  * gains and costs of its initiatives, shown beside each initiative's own;
  * overlap removes the share of the gains that several initiatives claim
  * twice: programme gain = (1 − overlap) · Σ gain, investment = Σ investment.

@@ -1,6 +1,6 @@
 /**
- * Renewal uplift with the effect given directly (DOMAIN.md worked example 7,
- * API.md `/api/calc/renewal-uplift`): accounts renew at each anniversary, so
+ * Renewal uplift with the effect given directly (docs/methods.md#renewal-uplift,
+ * `/api/calc/renewal-uplift`, worked example 7): accounts renew at each anniversary, so
  * year t revenue = accounts × ARR × r^(t−1), discounted by (1 + d)^(t−1);
  * the lift moves r to r + lift. Delegates to the scenario engine
  * (models/scenario/scenario.ts `runEffectScenario`) so the calculator and workspace

@@ -1,5 +1,5 @@
 /**
- * Return on investment (DOMAIN.md "ROI"): cost reduction, revenue growth and
+ * Return on investment (docs/methods.md#roi): cost reduction, revenue growth and
  * CLV ROI are all net, (gain − investment) / investment, where the gain is the
  * cost savings, the revenue increase or the increase in total CLV.
  */
@@ -11,7 +11,8 @@ export type RoiKind = "cost" | "revenue" | "clv";
 /**
  * Net ROI as a fraction (0.5 = 50 %).
  * @throws ModelError invalid_input when the investment is not > 0 or the gain is not a number
- * @example roi({ kind: "cost", gain: 150_000, investment: 100_000 }) // => { kind: "cost", roi: 0.5, net: 50_000 } (DOMAIN.md worked example 6)
+ * @example roi({ kind: "cost", gain: 150_000, investment: 100_000 }) // => { kind: "cost", roi: 0.5, net: 50_000 }
+ *   (docs/methods.md#example-6)
  */
 export function roi(input: { kind: RoiKind; gain: number; investment: number }): { kind: RoiKind; roi: number; net: number } {
   const { kind, gain, investment } = input;

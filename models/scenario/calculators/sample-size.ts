@@ -1,6 +1,6 @@
 /**
- * Sample size for estimating a mean score within ±margin (DOMAIN.md
- * "Sample size"): n = (z·σ/ε)², rounded up; it does not depend on the
+ * Sample size for estimating a mean score within ±margin
+ * (docs/methods.md#sample-size): n = (z·σ/ε)², rounded up; it does not depend on the
  * customer count.
  */
 import { normalQuantile } from "../../numeric/distributions";
@@ -14,14 +14,14 @@ export interface SampleSizeInput {
   margin: number;
   /** Two-sided confidence level (default 0.95), or give `z` directly. */
   confidence?: number;
-  /** Critical value; overrides `confidence` (DOMAIN.md's example uses 1.96). */
+  /** Critical value; overrides `confidence` (worked example 4 uses 1.96). */
   z?: number;
 }
 
 /**
  * Responses needed: ⌈(z·σ/ε)²⌉ with z = Φ⁻¹(1 − (1 − confidence)/2).
  * @throws ModelError invalid_input when sigma or margin is not > 0 or confidence is outside (0, 1)
- * @example sampleSize({ sigma: 1.4, margin: 0.5, z: 1.96 }) // => { n: 31, z: 1.96, exact: 30.1154 } (DOMAIN.md worked example 4)
+ * @example sampleSize({ sigma: 1.4, margin: 0.5, z: 1.96 }) // => { n: 31, z: 1.96, exact: 30.1154 } (docs/methods.md#example-4)
  */
 export function sampleSize(input: SampleSizeInput): { n: number; z: number; exact: number } {
   const { sigma, margin } = input;

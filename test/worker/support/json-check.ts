@@ -5,10 +5,10 @@
  * Why the null check: JSON.stringify turns NaN / Infinity into null silently, so a
  * NaN computed in the worker reaches the client as a null. worker/finite.ts
  * stops that before serialisation; this walker is the independent check from the
- * outside, by field name (the shapes in /work/shared/API.md).
+ * outside, by field name (the shapes in docs/api.md).
  */
 
-/** Fields that are always numbers when present (API.md shapes). */
+/** Fields that are always numbers when present (docs/api.md shapes). */
 // roi is absent on purpose: API answers null when the investment is 0 (ratio undefined).
 const NUMERIC_KEYS = new Set([
   "estimate",

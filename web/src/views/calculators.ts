@@ -171,7 +171,7 @@ const CALCS: Calc[] = [
     id: "renewal-uplift",
     title: "Renewal uplift",
     path: "/api/calc/renewal-uplift",
-    intro: "The money in a higher renewal rate, when the effect is known (DOMAIN.md worked example 7 is filled in).",
+    intro: "The money in a higher renewal rate, when the effect is known (docs/methods.md worked example 7 is filled in).",
     fields: [
       { name: "accounts", label: "Accounts", value: 10000, int: true },
       { name: "arr", label: "ARR per account ($)", value: 12000 },

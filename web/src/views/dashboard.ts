@@ -209,7 +209,7 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
       ),
     ),
     help(
-      "Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (DOMAIN.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.",
+      "Each point is the period's score with its 95% interval (shaded). The dashed purple line is the straight-line trend (least squares of the scores on the period number; its slope, in points per period, is in the legend): a description of the direction, not a forecast. Baseline = the score of the first period with responses. Goal is yours to set (kept in this browser). Benchmarks are industry average NPS (docs/methods.md: e.g. software 34); for CSAT the line is the 80% “excellent” mark.",
       "How to read this chart",
     ),
   );
