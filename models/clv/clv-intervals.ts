@@ -25,6 +25,8 @@ export interface ClvIntervals {
   meanCi95: [number, number] | null;
   /** Per customer: lower bounds at 2j, upper at 2j + 1 (NaN where the CLV is not positive and finite). */
   customerCi95: Float64Array;
+  /** Delta-method variance of the total CLV (NaN when unavailable). */
+  totalVariance: number;
 }
 
 const Z95 = 1.959963984540054;
@@ -66,7 +68,7 @@ export function clvIntervals(
   const n = s.frequency.length;
   if (baseClv.length !== n) throw new ModelError("invalid_input", `baseClv has ${baseClv.length} entries for ${n} customers.`);
   const customerCi95 = new Float64Array(2 * n).fill(NaN);
-  const empty: ClvIntervals = { method: "delta-method-log-scale", totalCi95: null, meanCi95: null, customerCi95 };
+  const empty: ClvIntervals = { method: "delta-method-log-scale", totalCi95: null, meanCi95: null, customerCi95, totalVariance: NaN };
   if (!cov || !ggCov) return empty;
   const ggPhi = [gg.p, gg.q, gg.gamma];
   let Lm: Float64Array, Lg: Float64Array;
@@ -105,5 +107,6 @@ export function clvIntervals(
     totalCi95,
     meanCi95: totalCi95 ? [totalCi95[0] / n, totalCi95[1] / n] : null,
     customerCi95,
+    totalVariance: varTotal,
   };
 }
