@@ -68,6 +68,38 @@ describe("CLV on CDNOW transactions through the API", () => {
     expect(s.howComputed.meanClv).toMatch(/BG\/NBD/);
   });
 
+  it("bySatisfaction nps: per-group fits, LR test with 14 df, the promoter-detractor gap with an interval", async () => {
+    // Responses from the previous test: NPS = i mod 11 for customer i (0001..2357), so every customer is linked:
+    // 0-6 → detractors (7 of 11), 7-8 → passives (2 of 11), 9-10 → promoters (2 of 11).
+    const res = await call(`/api/workspaces/${ws.id}/clv`, {
+      ...json({ observationEnd: "1997-09-30", bySatisfaction: "nps", limit: 0 }),
+      token: ws.token,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const r = await res.json<{
+      groups: { group: string; customers: number; meanClv: number; meanClvCi95: [number, number] }[];
+      test: { statistic: number; df: number; pValue: number };
+      gap: { from: string; to: string; meanClvDifference: number; ci95: [number, number] };
+      satisfaction: { linkedCustomers: number; ungrouped: number };
+    }>();
+    const count = (k: (i: number) => boolean) => Array.from({ length: 2357 }, (_, i) => i).filter(k).length;
+    expect(r.groups.map((g) => [g.group, g.customers])).toEqual([
+      ["promoters", count((i) => i % 11 >= 9)],
+      ["passives", count((i) => i % 11 === 7 || i % 11 === 8)],
+      ["detractors", count((i) => i % 11 <= 6)],
+    ]);
+    expect(r.satisfaction).toEqual({ by: "nps", linkedCustomers: 2357, ungrouped: 0, rule: expect.stringContaining("promoters ≥ 9") });
+    expect(r.test.df).toBe(14);
+    expect(r.test.pValue).toBeGreaterThanOrEqual(0);
+    expect(r.test.pValue).toBeLessThanOrEqual(1);
+    const p = r.groups[0].meanClv,
+      d = r.groups[2].meanClv;
+    expect(r.gap).toMatchObject({ from: "promoters", to: "detractors" });
+    expect(r.gap.meanClvDifference).toBeCloseTo(p - d, 9);
+    expect(r.gap.ci95[0]).toBeLessThan(r.gap.meanClvDifference);
+    for (const g of r.groups) expect(g.meanClvCi95[0] < g.meanClv && g.meanClv < g.meanClvCi95[1]).toBe(true);
+  });
+
   it("clv.csv has the same customer rows", async () => {
     const res = await call(`/api/workspaces/${ws.id}/export/clv.csv?observationEnd=1997-09-30`, { token: ws.token });
     expect(res.status).toBe(200);

@@ -11,6 +11,8 @@ import {
   fittable,
 } from "../../models/clv/transactions-clv";
 import { ModelError } from "../../models/numeric/errors";
+import { clvBySatisfaction } from "../../models/clv/satisfaction-clv";
+import { loadResponses } from "../data/join";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";
@@ -25,6 +27,8 @@ export interface ClvRequest {
   observationEnd?: string;
   /** Holdout test: fit up to observationEnd (the calibration end), compare with what happened up to holdoutEnd. */
   holdoutEnd?: string;
+  /** Fit per satisfaction group of the customers' linked responses (customer_id = the responses' account_id). */
+  bySatisfaction?: "nps" | "csat";
 }
 
 /** A named warning of the CLV answer (same shape as the fits' warnings elsewhere in the API). */
@@ -290,6 +294,7 @@ export function listedCustomers(clv: Float64Array, limit: number): Int32Array {
  */
 export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: number }) {
   const r = await runClvColumns(env, ws, req, { intervals: true, compare: true });
+  const sat = req.bySatisfaction ? await satisfactionGroups(env, ws, r, req.bySatisfaction) : null;
   const limit = Math.min(CLV_LIMIT_MAX, Math.max(0, Math.floor(req.limit ?? CLV_LIMIT_DEFAULT)));
   const v = r.values;
   const iv = r.intervals;
@@ -327,8 +332,66 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
         "95% intervals from the sampling uncertainty of the purchase model's (BG/NBD or Pareto/NBD) and Gamma-Gamma parameters (delta method on the log scale, the fits' asymptotic covariances); not model misfit (see the holdout test) and not each customer's own purchase randomness.",
     },
     holdout: r.holdout,
-    warnings: r.warnings,
+    bySatisfaction: req.bySatisfaction ?? null,
+    groups: sat?.groups ?? null,
+    test: sat?.test ?? null,
+    gap: sat?.gap ?? null,
+    satisfaction: sat ? { by: sat.by, linkedCustomers: r.customer.length - sat.ungrouped, ungrouped: sat.ungrouped, rule: sat.rule } : null,
+    warnings: [...r.warnings, ...(sat?.warnings ?? [])],
   };
+}
+
+/**
+ * Each customer's satisfaction group from the newest responses (matched by customer_id = account_id; the mean of the
+ * customer's answers), then BG/NBD + Gamma-Gamma per group with the LR test and the CLV gap (models/clv/satisfaction-clv.ts).
+ * NPS: promoters (mean ≥ 9), passives (≥ 7), detractors; CSAT: satisfied (mean in the top two boxes, ≥ scale − 1) or not.
+ * @throws ApiError 422 no_responses when there are no responses with that score, or none matches a customer
+ */
+async function satisfactionGroups(env: Env, ws: string, r: ClvRun, by: "nps" | "csat") {
+  const resp = await loadResponses(env, ws);
+  const score = resp?.[by];
+  if (!resp || !score || !score.some((v) => Number.isFinite(v))) {
+    throw new ApiError(
+      422,
+      "no_responses",
+      `CLV by ${by.toUpperCase()} needs a responses dataset with a ${by} column: upload responses first.`,
+      [{ column: by, message: "no scores" }],
+    );
+  }
+  const sum = new Map<string, [number, number]>();
+  for (let i = 0; i < resp.n; i++) {
+    const id = resp.accountId[i];
+    const v = score[i];
+    if (id === null || !Number.isFinite(v)) continue;
+    const acc = sum.get(id) ?? [0, 0];
+    acc[0] += v;
+    acc[1]++;
+    sum.set(id, acc);
+  }
+  const top = resp.csatScale - 1;
+  const groupOf = (mean: number) =>
+    by === "nps" ? (mean >= 9 ? "promoters" : mean >= 7 ? "passives" : "detractors") : mean >= top ? "satisfied" : "not satisfied";
+  const group = Array.from(r.customer, (code) => {
+    const acc = sum.get(r.ids.name(code));
+    return acc ? groupOf(acc[0] / acc[1]) : null;
+  });
+  if (group.every((g) => g === null)) {
+    throw new ApiError(
+      422,
+      "no_responses",
+      "No customer_id of the transactions matches an account_id of the responses: CLV by satisfaction needs the same ids in both files.",
+      [{ column: "account_id", message: "no match with customer_id" }],
+    );
+  }
+  const order = by === "nps" ? ["promoters", "passives", "detractors"] : ["satisfied", "not satisfied"];
+  const gap: [string, string] = by === "nps" ? ["promoters", "detractors"] : ["satisfied", "not satisfied"];
+  const opts = { horizonMonths: r.horizonMonths, annualDiscountRate: r.annualDiscountRate, margin: r.margin };
+  const out = clvBySatisfaction(r, group, order, gap, opts);
+  const rule =
+    by === "nps"
+      ? "Each customer's mean NPS answer (0-10) over their responses: promoters ≥ 9, passives 7-8, detractors ≤ 6."
+      : `Each customer's mean CSAT answer (1-${resp.csatScale}): satisfied when ≥ ${top} (top two boxes), else not satisfied.`;
+  return { ...out, by, rule };
 }
 
 /** Header of GET .../export/clv.csv: times in days, money in the data's currency rounded to cents. */

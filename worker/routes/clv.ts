@@ -35,6 +35,10 @@ export const ClvRequest = z
         description:
           "Holdout test: the model is fitted up to `observationEnd` (required, before this date) and its predictions for (observationEnd, holdoutEnd] are compared with what the same customers did (`holdout`).",
       }),
+    bySatisfaction: z.enum(["nps", "csat"]).optional().openapi({
+      description:
+        "Also fit BG/NBD + Gamma-Gamma per satisfaction group of the customers' responses (customer_id = the responses' account_id; the mean of each customer's answers): NPS promoters / passives / detractors, or CSAT satisfied (top two boxes) / not. Answers `groups`, `test` and `gap`.",
+    }),
     limit: z
       .number()
       .int()
@@ -163,6 +167,37 @@ const ClvSchema = z
         "How the 95% intervals (clvCi95, meanClvCi95) are computed: delta method on the log scale from the BG/NBD and Gamma-Gamma parameters' asymptotic covariance",
     }),
     holdout: Holdout,
+    bySatisfaction: z.enum(["nps", "csat"]).nullable(),
+    groups: z
+      .array(
+        z.object({
+          group: z.string(),
+          customers: z.number().int(),
+          repeatBuyers: z.number().int(),
+          meanClv: Num.openapi({ description: "Mean CLV per customer of the group (discounted, horizonMonths), the data's currency" }),
+          meanClvCi95: Ci95,
+          totalClv: Num,
+          bgnbd: z
+            .object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLik: z.number() })
+            .nullable()
+            .openapi({ description: "The group's BG/NBD fit (α in days)" }),
+          gammaGamma: z.object({ p: z.number(), q: z.number(), gamma: z.number(), logLik: z.number() }).nullable(),
+          error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        }),
+      )
+      .nullable()
+      .openapi({ description: "Per satisfaction group (with bySatisfaction), else null" }),
+    test: z.object({ statistic: z.number(), df: z.number().int(), pValue: z.number() }).nullable().openapi({
+      description:
+        "Likelihood-ratio test that every group has the same BG/NBD and Gamma-Gamma parameters: 2·(Σ group LL − pooled LL), χ² with 7·(groups − 1) df; null when a group could not be fitted",
+    }),
+    gap: z.object({ from: z.string(), to: z.string(), meanClvDifference: z.number(), ci95: Ci95 }).nullable().openapi({
+      description:
+        "Mean CLV of `from` (promoters / satisfied) minus that of `to` (detractors / not satisfied), per customer, with a 95% interval (delta-method variances of the two independent group fits). Association, not causation.",
+    }),
+    satisfaction: z
+      .object({ by: z.enum(["nps", "csat"]), linkedCustomers: z.number().int(), ungrouped: z.number().int(), rule: z.string() })
+      .nullable(),
     warnings: z.array(Warning),
   })
   .openapi("Clv");
