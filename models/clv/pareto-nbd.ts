@@ -7,7 +7,6 @@
  */
 import { lnGamma } from "../numeric/distributions";
 import { ModelError } from "../numeric/errors";
-import { lnHyp2f1 } from "../numeric/hyp2f1";
 import { maximiseLogParams } from "../numeric/newton";
 import { numericObjective } from "../numeric/numeric-derivatives";
 import type { RfmColumns } from "./bgnbd";
@@ -34,6 +33,26 @@ export interface ParetoNbdResult extends ParetoNbdParams {
   nCustomers: number;
 }
 
+/** Series terms of ₂F₁ before a likelihood is declared undefined (NaN: the optimiser steps back from such regions). */
+const MAX_TERMS = 200_000;
+
+/**
+ * ln ₂F₁(1, b; c; z) for 0 < b < c, 0 ≤ z < 1: the terms tₙ₊₁ = tₙ·(b+n)z/(c+n) fall monotonically from t₀ = 1 (ratio
+ * below z), so they are summed in linear space without overflow; NaN when MAX_TERMS do not settle (z very near 1).
+ * @example Math.exp(lnHyp2f1Unit(1, 2, 0.5)) // => ₂F₁(1, 1; 2; 0.5) = −ln(0.5)/0.5 = 1.3862943611198906
+ */
+export function lnHyp2f1Unit(b: number, c: number, z: number): number {
+  let t = 1,
+    sum = 1;
+  for (let n = 0; n < MAX_TERMS; n++) {
+    t *= ((b + n) * z) / (c + n);
+    sum += t;
+    // The tail is below t·z/(1 − z) (geometric bound on the ratio).
+    if (t * z < 1e-17 * sum * (1 - z)) return Math.log(sum);
+  }
+  return NaN;
+}
+
 /** ln A₀ of the note's eq. 22 (−Infinity when tₓ = T, where A₀ = 0). */
 function lnA0(p: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = p;
@@ -41,7 +60,12 @@ function lnA0(p: ParetoNbdParams, x: number, tx: number, T: number): number {
   const hi = Math.max(alpha, beta);
   const b2 = alpha >= beta ? s + 1 : r + x;
   const d = Math.abs(alpha - beta);
-  const term = (t: number) => lnHyp2f1(k, b2, k + 1, d / (hi + t)) - k * Math.log(hi + t);
+  // Euler's transformation ₂F₁(k, b; k+1; z) = (1−z)^{1−b} ₂F₁(1, k+1−b; k+1; z) (A&S 15.3.3; k+1−b = r+x or s+1 > 0):
+  // its terms fall at least as fast as zⁿ, where the original's first grow when b > 1 and z is near 1.
+  const term = (t: number) => {
+    const z = d / (hi + t);
+    return (1 - b2) * Math.log1p(-z) + lnHyp2f1Unit(k + 1 - b2, k + 1, z) - k * Math.log(hi + t);
+  };
   const t1 = term(tx);
   if (tx === T) return -Infinity;
   const t2 = term(T);

@@ -15,6 +15,30 @@ export function numericObjective(ll: (phi: Float64Array) => number, gradStep = 1
   return (phi, deriv) => {
     const f = ll(phi);
     if (!deriv || !Number.isFinite(f)) return { f };
+    // Derivatives on first use only: the Newton line search asks for them with every candidate but reads them only for
+    // the accepted one, and each costs about 2p + p(p − 1)/2 log-likelihoods.
+    let cached: { g: Float64Array; h: Float64Array } | null = null;
+    const derivs = () => (cached ??= derivatives(ll, phi, f, gradStep, hessStep));
+    return {
+      f,
+      get g() {
+        return derivs().g;
+      },
+      get h() {
+        return derivs().h;
+      },
+    };
+  };
+}
+
+function derivatives(
+  ll: (phi: Float64Array) => number,
+  phi: Float64Array,
+  f: number,
+  gradStep: number,
+  hessStep: number,
+): { g: Float64Array; h: Float64Array } {
+  {
     const p = phi.length;
     const th = phi.map(Math.log);
     const at = (d: Float64Array) => ll(th.map((v, i) => Math.exp(v + d[i])));
@@ -44,6 +68,6 @@ export function numericObjective(ll: (phi: Float64Array) => number, gradStep = 1
       g[i] = gt[i] / phi[i];
       for (let j = 0; j < p; j++) hs[i * p + j] = (ht[i * p + j] - (i === j ? gt[i] : 0)) / (phi[i] * phi[j]);
     }
-    return { f, g, h: hs };
-  };
+    return { g, h: hs };
+  }
 }

@@ -170,6 +170,55 @@ describe("CLV on transactions", () => {
     await s.shot("13-clv-holdout", true);
     expect(s.errors).toEqual([]);
   });
+  it("Olist orders and review scores: CLV by CSAT group end to end, with the small-group warnings", async () => {
+    // /work/shared/datasets/olist (PROVENANCE.md): one row per order; customer_unique_id is the customer, review_score the
+    // CSAT answer (1-5), payment_value the amount. 8,135 orders by 8,016 customers: very few repeat buyers per group.
+    const text = readFileSync("/work/shared/datasets/olist/olist_orders_cx.csv", "utf8").trim().split("\n");
+    const head = text[0].split(",");
+    const col = (name: string) => head.indexOf(name);
+    const rows = text.slice(1).map((l) => l.split(","));
+    const tx = [
+      "customer_id,date,amount",
+      ...rows.map((r) => `${r[col("customer_unique_id")]},${r[col("order_purchase_timestamp")].slice(0, 10)},${r[col("payment_value")]}`),
+    ];
+    const resp = [
+      "account_id,date,csat",
+      ...rows.map((r) => `${r[col("customer_unique_id")]},${r[col("review_creation_date")].slice(0, 10)},${r[col("review_score")]}`),
+    ];
+    const w = await createWorkspace(base, "Olist");
+    for (const [kind, lines] of [
+      ["transactions", tx],
+      ["responses", resp],
+    ] as const) {
+      await s.page.goto(`${base}/#/w/${w.id}/upload?token=${w.token}`);
+      await s.page.locator("#drop-zone").waitFor();
+      await s.page.locator("#upload-kind").selectOption(kind);
+      await s.page
+        .locator("#upload-file")
+        .setInputFiles({ name: `olist-${kind}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
+      await s.page.locator("#upload-commit").click();
+      await s.page.locator("#upload-done").waitFor({ timeout: 60_000 });
+      expect(await s.page.locator("#upload-done").textContent()).toContain("8,135 rows");
+    }
+    await s.page.goto(`${base}/#/w/${w.id}/clv`);
+    await s.page.locator("#clv-form").waitFor();
+    await s.page.locator("#clv-by").selectOption("csat");
+    await s.page.locator("#clv-form button[type=submit]").click();
+    await s.page.locator("#clv-groups canvas").waitFor({ timeout: 120_000 });
+    const groups = await s.page
+      .locator("table.clv-groups-table tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? "")));
+    expect(groups.map((g) => g[0])).toEqual(["satisfied", "not satisfied"]);
+    // Every customer has a review: the two groups hold all 8,016 customers.
+    expect(groups.reduce((t, g) => t + Number(g[1].replace(/,/g, "")), 0)).toBe(8016);
+    const summary = (await s.page.locator("#clv-summary").textContent()) ?? "";
+    expect(summary).toContain("(group_too_small)");
+    expect(await s.page.locator("#clv-groups").textContent()).toMatch(/CLV gap, satisfied − not satisfied/);
+    await s.page.waitForTimeout(300);
+    await s.shot("14-clv-olist-csat", true);
+    expect(s.errors).toEqual([]);
+  });
+
   it("over 10,000 customers: the charts and table say how many of all customers they show", async () => {
     // 10,050 customers (more than POST .../clv lists by default, 10,000), seeded LCG: first purchase within the first
     // 400 days, purchases until day 760 or dropout, each customer with its own typical spend. Every first purchase is

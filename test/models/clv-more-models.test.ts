@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { fitBgbb } from "../../models/clv/bgbb";
-import { fitParetoNbd, paretoNbdConditionalGrowth, paretoNbdPAlive } from "../../models/clv/pareto-nbd";
+import { fitParetoNbd, lnHyp2f1Unit, paretoNbdConditionalGrowth, paretoNbdPAlive } from "../../models/clv/pareto-nbd";
+import { lnHyp2f1 } from "../../models/numeric/hyp2f1";
 import { DATA, num, readCsv } from "./published-data";
 
 const c = readCsv(`${DATA}/cdnow/cdnow_customers_summary.csv`);
@@ -55,5 +56,17 @@ describe("BG/BB on the donations data (Fader, Hardie & Shang 2010)", () => {
   });
   it("rejects a row with recency beyond the periods, naming it", () => {
     expect(() => fitBgbb({ frequency: [1], recency: [7], periods: [6] })).toThrow(/row 1/);
+  });
+});
+
+describe("ln ₂F₁(1, b; c; z) of the Pareto/NBD's Euler-transformed A₀", () => {
+  it("equals the general log-space series (models/numeric/hyp2f1.ts) and the closed form −ln(1−z)/z", () => {
+    expect(Math.exp(lnHyp2f1Unit(1, 2, 0.5))).toBeCloseTo(-Math.log(0.5) / 0.5, 14);
+    for (const [b, c, z] of [
+      [0.8, 3.2, 0.3],
+      [2.5, 4.1, 0.95],
+      [1.6, 12, 0.999],
+    ])
+      expect(lnHyp2f1Unit(b, c, z)).toBeCloseTo(lnHyp2f1(1, b, c, z), 10);
   });
 });

@@ -3,9 +3,10 @@ import { api, latestGuard, download, wsPath } from "../api";
 import { renderHistogram } from "../charts/histogram";
 import { canvasBox } from "../charts/registry";
 import { renderSurvival } from "../charts/survival";
-import { field, h, help, kpi, notice, numberInput, table } from "../dom";
+import { field, h, help, kpi, notice, numberInput, select, table } from "../dom";
+import { renderClvGroups } from "../charts/clv-groups";
 import { errorBox } from "../errors";
-import { ci, int, money, num, pct } from "../format";
+import { ci, int, money, num, pct, pval } from "../format";
 import { renderHoldoutByFrequency, renderHoldoutWeekly } from "../charts/holdout";
 import { wsHash } from "../router";
 import { heading, loadWorkspace, newest } from "../workspace";
@@ -40,7 +41,31 @@ interface HoldoutResult {
     weeklyMape: number | null;
   };
 }
+interface GroupClv {
+  group: string;
+  customers: number;
+  repeatBuyers: number;
+  meanClv: number | null;
+  meanClvCi95: Ci;
+  bgnbd: { r: number; alpha: number; a: number; b: number } | null;
+  gammaGamma: { p: number; q: number; gamma: number } | null;
+  error: { code: string; message: string } | null;
+}
+interface Comparison {
+  model: "bgnbd" | "pareto-nbd";
+  logLik: number;
+  aic: number;
+  holdout: HoldoutResult["summary"] | null;
+  used: boolean;
+}
 interface ClvResult {
+  method?: string;
+  comparison?: Comparison[];
+  paretoNbd?: { r: number; alpha: number; s: number; beta: number } | null;
+  groups?: GroupClv[] | null;
+  test?: { statistic: number; df: number; pValue: number } | null;
+  gap?: { from: string; to: string; meanClvDifference: number; ci95: Ci } | null;
+  satisfaction?: { by: string; linkedCustomers: number; ungrouped: number; rule: string } | null;
   bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number; converged?: boolean };
   gammaGamma: { p: number; q: number; gamma: number; logLik: number };
   customers: Customer[];
@@ -133,6 +158,99 @@ const cents = (x: number | null) => (x === null || !Number.isFinite(x) ? "—" :
 const INTERVAL_HELP =
   "The 95% interval covers the uncertainty of the fitted BG/NBD and Gamma-Gamma parameters (delta method on the log scale); it does not cover model misfit (see the holdout test) or each customer's own purchase randomness.";
 
+const MODEL_NAME = { bgnbd: "BG/NBD", "pareto-nbd": "Pareto/NBD" } as const;
+
+/** BG/NBD and Pareto/NBD side by side: LL, AIC and (with a holdout) their holdout errors. */
+function comparisonCard(rows: Comparison[]): HTMLElement {
+  return h(
+    "section",
+    { class: "card", id: "clv-comparison", "aria-labelledby": "cmp-title" },
+    h("h2", { id: "cmp-title" }, "Model comparison"),
+    table(
+      [
+        "Purchase model",
+        "Log-likelihood",
+        "AIC (lower is better)",
+        "Holdout total error (%)",
+        "Holdout MAE (purchases per customer)",
+        "Weekly cumulative MAPE (%)",
+      ],
+      rows.map((c) => [
+        `${MODEL_NAME[c.model]}${c.used ? " (used for the values)" : ""}`,
+        num(c.logLik, 2),
+        num(c.aic, 2),
+        c.holdout ? num(c.holdout.totalPercentError, 1) : "— (give a holdout end)",
+        c.holdout ? num(c.holdout.byFrequencyMae, 3) : "—",
+        c.holdout ? num(c.holdout.weeklyMape, 1) : "—",
+      ]),
+      { num: [1, 2, 3, 4, 5], cls: "clv-comparison" },
+    ),
+    help(
+      "Both models fitted by maximum likelihood on the same customers (time in days; 4 parameters each, so AIC = 8 − 2·LL). A holdout end adds each model's out-of-sample errors, the fairer test. BG/NBD is the default: it fits far faster and usually predicts as well.",
+      "How are they compared?",
+    ),
+  );
+}
+
+/** CLV by satisfaction group (bySatisfaction): per-group mean CLV with intervals, the LR test and the gap. */
+function groupsCard(r: ClvResult): HTMLElement {
+  const groups = r.groups ?? [];
+  const c = canvasBox("Mean CLV per customer by satisfaction group, with 95% intervals", "chart short");
+  const by = r.satisfaction?.by === "csat" ? "CSAT" : "NPS";
+  const gap = r.gap;
+  const card = h(
+    "section",
+    { class: "card", id: "clv-groups", "aria-labelledby": "groups-title" },
+    h("h2", { id: "groups-title" }, `CLV by ${by} group`),
+    h(
+      "div",
+      { class: "kpis" },
+      kpi(
+        gap ? `CLV gap, ${gap.from} − ${gap.to} ($ per customer, ${r.horizonMonths} months, discounted)` : "CLV gap",
+        gap ? cents(gap.meanClvDifference) : "—",
+        ci(gap?.ci95, cents),
+        "Difference of the two groups' mean CLV per customer; the interval adds both groups' parameter uncertainty (independent fits). Association, not causation: satisfied customers may differ in other ways too.",
+      ),
+      kpi(
+        "Same purchase and spend behaviour in every group?",
+        r.test ? `p = ${pval(r.test.pValue)}` : "not tested",
+        r.test ? `χ² = ${num(r.test.statistic, 1)} on ${r.test.df} df` : null,
+        "Likelihood-ratio test that all groups share the same BG/NBD and Gamma-Gamma parameters (2 × the log-likelihood gained by separate fits). A small p says the groups buy or spend differently.",
+      ),
+      kpi(
+        "Customers linked to a response",
+        int(r.satisfaction?.linkedCustomers),
+        null,
+        `${r.satisfaction?.rule ?? ""} ${int(r.satisfaction?.ungrouped)} customers have no matching response and are left out of the groups.`,
+      ),
+    ),
+    c.box,
+    table(
+      [
+        "Group",
+        "Customers",
+        "Repeat buyers",
+        `Mean CLV ($ per customer, ${r.horizonMonths} months)`,
+        "95% interval ($)",
+        "BG/NBD r, α (days), a, b",
+        "Note",
+      ],
+      groups.map((g) => [
+        g.group,
+        int(g.customers),
+        int(g.repeatBuyers),
+        cents(g.meanClv),
+        g.meanClvCi95 ? `${cents(g.meanClvCi95[0])} – ${cents(g.meanClvCi95[1])}` : "—",
+        g.bgnbd ? [g.bgnbd.r, g.bgnbd.alpha, g.bgnbd.a, g.bgnbd.b].map((v) => num(v, 3)).join(", ") : "—",
+        g.error ? g.error.message : "",
+      ]),
+      { num: [1, 2, 3], cls: "clv-groups-table" },
+    ),
+  );
+  requestAnimationFrame(() => renderClvGroups(c.canvas, groups, r.horizonMonths));
+  return card;
+}
+
 /** The holdout test (POST .../clv with holdoutEnd): summary, by-frequency bars, weekly cumulative curve. */
 function holdoutCard(ho: HoldoutResult): HTMLElement {
   const c1 = canvasBox("Mean repeat purchases per customer in the holdout, by calibration frequency", "chart short");
@@ -211,6 +329,23 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
   const discount = numberInput(10, { id: "clv-discount", min: 0, max: 100, step: 0.5 });
   const obsEnd = h("input", { type: "date", id: "clv-end" });
   const holdEnd = h("input", { type: "date", id: "clv-holdout-end" });
+  const method = select(
+    [
+      ["bgnbd-gg", "BG/NBD + Gamma-Gamma (default)"],
+      ["pareto-nbd-gg", "Pareto/NBD + Gamma-Gamma"],
+    ],
+    "bgnbd-gg",
+    { id: "clv-method" },
+  );
+  const bySat = select(
+    [
+      ["", "No split"],
+      ["nps", "By NPS group (promoters / passives / detractors)"],
+      ["csat", "By CSAT (satisfied / not)"],
+    ],
+    "",
+    { id: "clv-by" },
+  );
   const out = h("div", { id: "clv-result", "aria-live": "polite" });
   const form = h(
     "form",
@@ -224,6 +359,8 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       holdEnd,
       "Fit up to the observation end, then compare predicted and actual repeat purchases up to this date",
     ),
+    field("Purchase model", method, "Both are fitted and compared; this one gives the values"),
+    field("Satisfaction split", bySat, "Needs responses whose account_id is the transactions' customer_id"),
     h("button", { type: "submit" }, "Fit CLV"),
   );
   const next = latestGuard();
@@ -234,7 +371,8 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       const r = await api<ClvResult>(wsPath(ws, "/clv"), {
         ws,
         body: {
-          method: "bgnbd-gg",
+          method: method.value,
+          ...(bySat.value ? { bySatisfaction: bySat.value } : {}),
           horizonMonths: Number(horizon.value),
           margin: Number(margin.value) / 100,
           annualDiscountRate: Number(discount.value) / 100,
@@ -315,6 +453,14 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
             ["BG/NBD", "α (days)", num(r.bgnbd.alpha, 4)],
             ["BG/NBD", "a", num(r.bgnbd.a, 4)],
             ["BG/NBD", "b", num(r.bgnbd.b, 4)],
+            ...(r.paretoNbd
+              ? [
+                  ["Pareto/NBD", "r", num(r.paretoNbd.r, 4)],
+                  ["Pareto/NBD", "α (days)", num(r.paretoNbd.alpha, 4)],
+                  ["Pareto/NBD", "s", num(r.paretoNbd.s, 4)],
+                  ["Pareto/NBD", "β (days)", num(r.paretoNbd.beta, 4)],
+                ]
+              : []),
             ["Gamma-Gamma", "p", num(r.gammaGamma.p, 4)],
             ["Gamma-Gamma", "q", num(r.gammaGamma.q, 4)],
             ["Gamma-Gamma", "γ", num(r.gammaGamma.gamma, 4)],
@@ -337,7 +483,9 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
           help("Probability that the customer is still active (has not silently churned), given their purchase history."),
         ),
       ),
+      r.comparison && r.comparison.length ? comparisonCard(r.comparison) : "",
       r.holdout ? holdoutCard(r.holdout) : "",
+      r.groups ? groupsCard(r) : "",
       h(
         "section",
         { class: "card" },
