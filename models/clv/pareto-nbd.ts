@@ -34,7 +34,7 @@ export interface ParetoNbdResult extends ParetoNbdParams {
 }
 
 /** Series terms of ₂F₁ before a likelihood is declared undefined (NaN: the optimiser steps back from such regions). */
-const MAX_TERMS = 200_000;
+const MAX_TERMS = 20_000;
 
 /**
  * ln ₂F₁(1, b; c; z) for 0 < b < c, 0 ≤ z < 1: the terms tₙ₊₁ = tₙ·(b+n)z/(c+n) fall monotonically from t₀ = 1 (ratio

@@ -42,7 +42,7 @@ export interface SatisfactionClv {
 }
 
 /** Fewer repeat buyers than this in a group: a warning that its fit rests on too little repeat behaviour. */
-export const MIN_GROUP_REPEAT_BUYERS = 20;
+export const MIN_GROUP_REPEAT_BUYERS = 50;
 
 const Z95 = 1.959963984540054;
 

@@ -204,7 +204,8 @@ describe("CLV on transactions", () => {
     await s.page.locator("#clv-form").waitFor();
     await s.page.locator("#clv-by").selectOption("csat");
     await s.page.locator("#clv-form button[type=submit]").click();
-    await s.page.locator("#clv-groups canvas").waitFor({ timeout: 120_000 });
+    await s.page.locator("#clv-groups canvas, #clv-result .notice").first().waitFor({ timeout: 120_000 });
+    await s.shot("14-clv-olist-csat", true);
     const groups = await s.page
       .locator("table.clv-groups-table tbody tr")
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? "")));

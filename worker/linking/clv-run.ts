@@ -138,6 +138,11 @@ export async function runClvColumns(
   let pnbd = values.paretoNbd;
   if (!opt.compare) {
     // No comparison asked for (exports, segments): no second fit.
+  } else if (!pnbd && paretoFits && repeatBuyers(summary) < COMPARE_MIN_REPEAT_BUYERS) {
+    warnings.push({
+      code: "pareto_nbd_skipped",
+      message: `Only ${repeatBuyers(summary)} customers bought more than once: too few to compare purchase models (the Pareto/NBD comparison needs ${COMPARE_MIN_REPEAT_BUYERS}); BG/NBD is shown alone.`,
+    });
   } else if (!pnbd && paretoFits) {
     try {
       pnbd = fitParetoNbd(fittable(summary).rows);
@@ -257,6 +262,16 @@ export async function runClvColumns(
     comparison,
     warnings,
   };
+}
+
+/** Fewer repeat buyers than this: no Pareto/NBD comparison (neither model is identified well enough to rank them). */
+export const COMPARE_MIN_REPEAT_BUYERS = 100;
+
+/** Customers with at least one repeat purchase. */
+function repeatBuyers(s: { frequency: ArrayLike<number> }): number {
+  let k = 0;
+  for (let j = 0; j < s.frequency.length; j++) if (s.frequency[j] > 0) k++;
+  return k;
 }
 
 /** Customers with T = 0 (first purchase on the observation end). */
