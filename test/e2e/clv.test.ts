@@ -204,8 +204,7 @@ describe("CLV on transactions", () => {
     await s.page.locator("#clv-form").waitFor();
     await s.page.locator("#clv-by").selectOption("csat");
     await s.page.locator("#clv-form button[type=submit]").click();
-    await s.page.locator("#clv-groups canvas, #clv-result .notice").first().waitFor({ timeout: 120_000 });
-    await s.shot("14-clv-olist-csat", true);
+    await s.page.locator("#clv-groups canvas").waitFor({ timeout: 120_000 });
     const groups = await s.page
       .locator("table.clv-groups-table tbody tr")
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? "")));
@@ -214,7 +213,12 @@ describe("CLV on transactions", () => {
     expect(groups.reduce((t, g) => t + Number(g[1].replace(/,/g, "")), 0)).toBe(8016);
     const summary = (await s.page.locator("#clv-summary").textContent()) ?? "";
     expect(summary).toContain("(group_too_small)");
-    expect(await s.page.locator("#clv-groups").textContent()).toMatch(/CLV gap, satisfied − not satisfied/);
+    // 59 repeat buyers among 8,016 customers (35 satisfied, 24 not): the not-satisfied group's Gamma-Gamma cannot be
+    // fitted, so no gap and no test, said in the warnings and the table rather than a confident number.
+    expect(summary).toContain("(group_not_fitted)");
+    const card = (await s.page.locator("#clv-groups").textContent()) ?? "";
+    expect(card).toContain("CLV gap, satisfied − not satisfied ($ per customer, 12 months, discounted)— (a group could not be fitted)");
+    expect(card).toContain("not tested");
     await s.page.waitForTimeout(300);
     await s.shot("14-clv-olist-csat", true);
     expect(s.errors).toEqual([]);

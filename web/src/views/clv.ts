@@ -206,8 +206,8 @@ function groupsCard(r: ClvResult): HTMLElement {
       "div",
       { class: "kpis" },
       kpi(
-        gap ? `CLV gap, ${gap.from} − ${gap.to} ($ per customer, ${r.horizonMonths} months, discounted)` : "CLV gap",
-        gap ? cents(gap.meanClvDifference) : "—",
+        `CLV gap, ${gap?.from ?? groups[0]?.group} − ${gap?.to ?? groups[groups.length - 1]?.group} ($ per customer, ${r.horizonMonths} months, discounted)`,
+        gap ? cents(gap.meanClvDifference) : "— (a group could not be fitted)",
         ci(gap?.ci95, cents),
         "Difference of the two groups' mean CLV per customer; the interval adds both groups' parameter uncertainty (independent fits). Association, not causation: satisfied customers may differ in other ways too.",
       ),
