@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Role } from "./app";
+import { findToken, insertToken } from "./data/workspaces-store";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
 
@@ -55,18 +56,14 @@ export function bearer(c: Context): string | null {
 /** Stores a new token for a workspace and returns it (the only time it is seen in clear). */
 export async function issueToken(env: Env, workspaceId: string, role: Role): Promise<string> {
   const token = newToken();
-  await env.DB.prepare("INSERT INTO tokens (hash, workspace_id, role) VALUES (?, ?, ?)")
-    .bind(await sha256Hex(token), workspaceId, role)
-    .run();
+  await insertToken(env, await sha256Hex(token), workspaceId, role);
   return token;
 }
 
 /** Looks a token up by its hash; null when unknown. */
 export async function lookupToken(env: Env, token: string): Promise<{ workspaceId: string; role: Role } | null> {
   const hash = await sha256Hex(token);
-  const row = await env.DB.prepare("SELECT hash, workspace_id, role FROM tokens WHERE hash = ?")
-    .bind(hash)
-    .first<{ hash: string; workspace_id: string; role: Role }>();
+  const row = await findToken(env, hash);
   // The index lookup is on the hash, not the secret; compare again in constant time anyway.
   if (!row || !constantTimeEqual(row.hash, hash)) return null;
   return { workspaceId: row.workspace_id, role: row.role };

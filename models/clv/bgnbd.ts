@@ -12,8 +12,9 @@ import { digamma, lnGamma, trigamma } from "../numeric/distributions";
 import { ModelError } from "../numeric/errors";
 import { expNeg } from "../numeric/exp-neg";
 import { lnHyp2f1 } from "../numeric/hyp2f1";
-import { maximiseLogParams } from "../numeric/newton";
-import { collapsePatterns, type PatternScan, PatternScanner } from "./patterns";
+import { logistic } from "../numeric/logistic";
+import { maximiseLogParams, type Objective } from "../numeric/newton";
+import { collapsePatterns, type PatternScan, type Patterns, PatternScanner } from "./patterns";
 
 export interface BgnbdParams {
   r: number;
@@ -94,6 +95,60 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
   let maxT = 0;
   for (let k = 0; k < m; k++) maxT = Math.max(maxT, pat.T[k]);
   const scale = 10 / maxT;
+  let sumWx = 0;
+  for (let k = 0; k < m; k++) sumWx += pat.w[k] * pat.x[k];
+  const objective = bgnbdLogLikelihood(pat, scale);
+  const start = warm ? Float64Array.of(warm.r, warm.alpha * scale, warm.a, warm.b) : Float64Array.of(1, 1, 1, 1);
+  const warnings: string[] = [];
+  let penalizer = 0;
+  let ml = maximiseLogParams(objective, start, 100);
+  if (!ml.converged) {
+    // No finite maximum: typically a history with no sign of dropout, where a/(a+b) runs to 0. Like
+    // lifetimes' `penalizer_coef`, penalise: λ·Σ(ln φ)² on the rescaled parameters keeps the estimates
+    // finite (a ridge on the log scale bounds a → 0 as well as b → ∞), and say so.
+    penalizer = PENALIZER;
+    ml = maximiseLogParams(penalised(objective, penalizer), start, 200);
+    if (!ml.converged)
+      throw new ModelError(
+        "not_converged",
+        `The BG/NBD fit did not converge after ${ml.iterations} iterations, even with a penalty on extreme parameters: check that recency and T are in the same time unit, and that customers have enough purchase history.`,
+      );
+    warnings.push(
+      `The unpenalised BG/NBD likelihood has no finite maximum (the history shows little sign of customers dropping out), so the parameters were estimated with a penalty ${penalizer}·Σ(ln θ)² on the log parameters (in the spirit of lifetimes' penalizer_coef); treat P(alive) and long-horizon CLV as optimistic and collect more history.`,
+    );
+  }
+  const [r, alS, a, b] = ml.phi;
+  const se = ml.stdErrors;
+  return {
+    model: "bgnbd",
+    r,
+    alpha: alS / scale,
+    a,
+    b,
+    stdErrors: { r: se[0], alpha: se[1] === null ? null : se[1] / scale, a: se[2], b: se[3] },
+    covariance: ml.covariance ? unscaleCovariance(ml.covariance, [1, 1 / scale, 1, 1]) : null,
+    // Undo the time rescaling: each customer's likelihood picks up scale^(−x).
+    logLik: (penalizer ? objective(ml.phi, false).f : ml.logLik) + sumWx * Math.log(scale),
+    converged: ml.converged,
+    iterations: ml.iterations,
+    nCustomers,
+    nPatterns: m,
+    penalizer,
+    warnings,
+  };
+}
+
+/**
+ * The BG/NBD log-likelihood (FHL 2005 eq. 6) of collapsed (x, tₓ, T) patterns with time multiplied by `scale`, as a
+ * function of (r, α, a, b) with its analytic gradient and Hessian, for `maximiseLogParams`. Distinct times and
+ * frequencies are tabulated once here, so each evaluation computes ln(α + t), 1/(α + t) and the log-gamma terms
+ * once per distinct value; the last term, ln(1 + e^u), is taken without overflow (log-sum-exp).
+ * @example maximiseLogParams(bgnbdLogLikelihood(collapsePatterns(x, tx, T), 10 / maxT), Float64Array.of(1, 1, 1, 1)).phi
+ */
+export function bgnbdLogLikelihood(pat: Patterns, scale: number): Objective {
+  const m = pat.count;
+  let maxT = 0;
+  for (let k = 0; k < m; k++) maxT = Math.max(maxT, pat.T[k]);
   // Recency and T take few distinct values (whole days, weeks): ln(α + t) and 1/(α + t) are computed once per
   // distinct value and evaluation, and looked up per pattern.
   const distinct = new Map<number, number>();
@@ -135,7 +190,6 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
   for (let k = 0; k < m; k++) maxX = Math.max(maxX, pat.x[k]);
   const seenDirect = maxX < 1 << 20 ? new Int32Array(maxX + 1).fill(-1) : null;
   const seen = new Map<number, number>();
-  let sumWx = 0;
   for (let k = 0; k < m; k++) {
     const x = pat.x[k];
     let j = seenDirect ? seenDirect[x] : (seen.get(x) ?? -1);
@@ -148,13 +202,12 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     }
     wx[j] += pat.w[k];
     xIndex[k] = j;
-    sumWx += pat.w[k] * x;
   }
   const nx = xs.length;
   const lnbx = new Float64Array(nx);
   const invbx = new Float64Array(nx);
 
-  const objective = (phi: Float64Array, deriv: boolean) => {
+  return (phi, deriv) => {
     const [r, al, a, b] = phi;
     const lnal = Math.log(al);
     let f = 0;
@@ -271,44 +324,6 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     const h = Float64Array.of(grr, gral, hra, hrb, gral, galal, hala, halb, hra, hala, gaa, gab, hrb, halb, gab, gbb);
     return { f, g, h };
   };
-  const start = warm ? Float64Array.of(warm.r, warm.alpha * scale, warm.a, warm.b) : Float64Array.of(1, 1, 1, 1);
-  const warnings: string[] = [];
-  let penalizer = 0;
-  let ml = maximiseLogParams(objective, start, 100);
-  if (!ml.converged) {
-    // No finite maximum: typically a history with no sign of dropout, where a/(a+b) runs to 0. Like
-    // lifetimes' `penalizer_coef`, penalise: λ·Σ(ln φ)² on the rescaled parameters keeps the estimates
-    // finite (a ridge on the log scale bounds a → 0 as well as b → ∞), and say so.
-    penalizer = PENALIZER;
-    ml = maximiseLogParams(penalised(objective, penalizer), start, 200);
-    if (!ml.converged)
-      throw new ModelError(
-        "not_converged",
-        `The BG/NBD fit did not converge after ${ml.iterations} iterations, even with a penalty on extreme parameters: check that recency and T are in the same time unit, and that customers have enough purchase history.`,
-      );
-    warnings.push(
-      `The unpenalised BG/NBD likelihood has no finite maximum (the history shows little sign of customers dropping out), so the parameters were estimated with a penalty ${penalizer}·Σ(ln θ)² on the log parameters (in the spirit of lifetimes' penalizer_coef); treat P(alive) and long-horizon CLV as optimistic and collect more history.`,
-    );
-  }
-  const [r, alS, a, b] = ml.phi;
-  const se = ml.stdErrors;
-  return {
-    model: "bgnbd",
-    r,
-    alpha: alS / scale,
-    a,
-    b,
-    stdErrors: { r: se[0], alpha: se[1] === null ? null : se[1] / scale, a: se[2], b: se[3] },
-    covariance: ml.covariance ? unscaleCovariance(ml.covariance, [1, 1 / scale, 1, 1]) : null,
-    // Undo the time rescaling: each customer's likelihood picks up scale^(−x).
-    logLik: (penalizer ? objective(ml.phi, false).f : ml.logLik) + sumWx * Math.log(scale),
-    converged: ml.converged,
-    iterations: ml.iterations,
-    nCustomers,
-    nPatterns: m,
-    penalizer,
-    warnings,
-  };
 }
 
 /** Σ of parameters φ rescaled to φ·k: Σᵢⱼ·kᵢ·kⱼ, as a plain row-major array. */
@@ -324,7 +339,7 @@ const PENALIZER = 0.01;
  * The objective minus λ·Σ(ln φ)² with its gradient and Hessian: a ridge on the log scale keeps a
  * boundary fit (a → 0 or b → ∞ when nobody seems to drop out) finite in both directions.
  */
-function penalised(objective: Parameters<typeof maximiseLogParams>[0], lambda: number): Parameters<typeof maximiseLogParams>[0] {
+function penalised(objective: Objective, lambda: number): Objective {
   return (phi, deriv) => {
     const e = objective(phi, deriv);
     let pen = 0;
@@ -371,7 +386,7 @@ function subsampleStart(d: RfmColumns, n: number): BgnbdParams | null {
 export function bgnbdPAlive(p: BgnbdParams, x: number, tx: number, T: number): number {
   if (x === 0) return 1;
   const lnOdds = Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * (Math.log(p.alpha + T) - Math.log(p.alpha + tx));
-  return 1 / (1 + Math.exp(lnOdds));
+  return logistic(-lnOdds);
 }
 
 /**

@@ -10,6 +10,7 @@ import { fitGammaGamma, type GammaGammaParams, type GammaGammaResult, gammaGamma
 import { ModelError } from "../numeric/errors";
 import { collapsePatterns, type Patterns } from "./patterns";
 import { fitParetoNbd, paretoNbdModel, type ParetoNbdResult } from "./pareto-nbd";
+import { periodDiscountRate } from "../scenario/money";
 
 /**
  * Days in a month for the horizon (docs/methods.md#transactions-clv: a month is 365.25/12 days).
@@ -61,7 +62,7 @@ export function discountedClv(
   opts: ClvOptions,
 ): { expectedPurchases: number; expectedAvgValue: number; clv: number } {
   const unitsPerMonth = DAYS_PER_MONTH / (opts.daysPerTimeUnit ?? 1);
-  const i = Math.pow(1 + opts.annualDiscountRate, 1 / 12) - 1;
+  const i = periodDiscountRate(opts.annualDiscountRate, 1);
   const spend = gammaGammaExpectedSpend(gg, x, monetary);
   let prev = 0;
   let sum = 0;
@@ -164,7 +165,7 @@ export function valueCustomers(
 ): { expectedPurchases: number; clv: number } {
   const { pat, pairOf, pairX, pairT } = layout;
   const unitsPerMonth = DAYS_PER_MONTH / (opts.daysPerTimeUnit ?? 1);
-  const i = Math.pow(1 + opts.annualDiscountRate, 1 / 12) - 1;
+  const i = periodDiscountRate(opts.annualDiscountRate, 1);
   const H = opts.horizonMonths;
   // E[X(t) | x, tₓ, T] = growth(x, T, t) · P(alive | x, tₓ, T): the growth part does not depend on tₓ, so the H monthly
   // values are computed once per distinct (x, T), not per pattern (a million customers have ~600k patterns but far

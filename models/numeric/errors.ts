@@ -7,7 +7,8 @@ export type ModelErrorCode =
   | "not_converged"
   | "invalid_input"
   | "no_transactions"
-  | "no_repeat_buyers";
+  | "no_repeat_buyers"
+  | "invalid_model";
 
 /**
  * A named error from models/: the message says what went wrong and what to do.

@@ -1,4 +1,5 @@
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { symmetricEigen } from "./eigen";
+import { cholesky } from "./linalg";
 
 /**
  * Seeded randomness for simulations (Monte Carlo intervals, splits, synthetic
@@ -91,19 +92,13 @@ export function covarianceFactor(cov: number[][]): Float64Array {
   const out = new Float64Array(p * p);
   if (p === 0) return out;
   // Symmetrise: stored covariances can differ in the last bits across the diagonal.
-  const S = new Matrix(p, p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) S.set(i, j, (cov[i][j] + cov[j][i]) / 2);
-  const chol = new CholeskyDecomposition(S);
-  if (chol.isPositiveDefinite()) {
-    const L = chol.lowerTriangularMatrix;
-    for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) out[i * p + j] = L.get(i, j);
-    return out;
-  }
-  const eig = new EigenvalueDecomposition(S, { assumeSymmetric: true });
-  const V = eig.eigenvectorMatrix;
-  const lambda = eig.realEigenvalues;
+  const S = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) S[i * p + j] = (cov[i][j] + cov[j][i]) / 2;
+  const L = cholesky(S, p);
+  if (L) return L;
+  const { values, vectors } = symmetricEigen(S, p);
   for (let i = 0; i < p; i++) {
-    for (let j = 0; j < p; j++) out[i * p + j] = V.get(i, j) * Math.sqrt(Math.max(lambda[j], 0));
+    for (let j = 0; j < p; j++) out[i * p + j] = vectors[i * p + j] * Math.sqrt(Math.max(values[j], 0));
   }
   return out;
 }

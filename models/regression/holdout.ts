@@ -4,7 +4,7 @@ import { ModelError } from "../numeric/errors";
 import { fitRegression, type RegressionInput } from "./fit";
 import { fitRegressionBlocks } from "./fit-blocks";
 import { makeRng } from "../numeric/rng";
-import { logistic } from "../scenario/scenario";
+import { logistic } from "../numeric/logistic";
 
 /**
  * Out-of-sample checks of a fitted model: a seeded 80/20 split, AUC

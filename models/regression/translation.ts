@@ -1,4 +1,6 @@
-import { DEFAULT_CLIP, logistic, shiftValue } from "../scenario/scenario";
+import { logistic } from "../numeric/logistic";
+import { discountFactors } from "../scenario/money";
+import { DEFAULT_CLIP, shiftValue } from "../scenario/scenario";
 
 /**
  * Plain-language effect of each CX predictor: "each +1 NPS point is
@@ -102,7 +104,7 @@ function logisticEffect(input: TranslateInput, name: string, j: number, H: numbe
   let sumDp = 0;
   let rev = 0;
   let n = 0;
-  const disc = Array.from({ length: H }, (_, t) => 1 / Math.pow(1 + d, t));
+  const disc = discountFactors(H, d);
   for (const { X, arr, n: nb } of rowBlocks(input)) {
     n += nb;
     for (let i = 0; i < nb; i++) {
@@ -166,7 +168,7 @@ function linearEffect(input: TranslateInput, name: string, j: number, H: number,
   let arrSum = 0;
   for (const { arr, n } of rowBlocks(input)) for (let i = 0; i < n; i++) arrSum += arr[i];
   let years = 0;
-  for (let t = 0; t < H; t++) years += 1 / Math.pow(1 + d, t);
+  for (const f of discountFactors(H, d)) years += f;
   const horizon = `${H} year${H === 1 ? "" : "s"}`;
   if (input.outcome === "log_arr") {
     // ARR multiplies by exp(β) per point; a monotone map, so the interval maps through exp too.

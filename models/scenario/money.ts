@@ -25,6 +25,14 @@ export interface Money {
 }
 
 /**
+ * The discount rate per period of `months` months equivalent to an annual rate: (1 + d)^(months/12) − 1.
+ * @example periodDiscountRate(0.1, 12) // => 0.1; periodDiscountRate(0.1, 1) // => 0.00797 (monthly)
+ */
+export function periodDiscountRate(annualDiscountRate: number, months: number): number {
+  return Math.pow(1 + annualDiscountRate, months / 12) - 1;
+}
+
+/**
  * Discount factors 1 / (1 + d)^(t−1) for t = 1..H.
  * @example discountFactors(3, 0.1) // => [1, 0.909..., 0.826...]
  */

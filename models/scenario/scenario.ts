@@ -1,4 +1,5 @@
 import { ModelError } from "../numeric/errors";
+import { logistic } from "../numeric/logistic";
 import { discountFactors, moneyFromYears, type Money } from "./money";
 import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../numeric/rng";
 
@@ -69,13 +70,6 @@ export const DEFAULT_CLIP: Record<string, [number, number]> = { nps: [0, 10], cs
 export const DEFAULT_DRAWS = 1000;
 export const DEFAULT_SEED = 20240601;
 
-/** Numerically stable logistic function. */
-export function logistic(eta: number): number {
-  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
-  const e = Math.exp(eta);
-  return e / (1 + e);
-}
-
 /**
  * The shifted value of one feature: x + change clipped to [lo, hi], but never
  * moved against the change (a value already outside the scale stays put).
@@ -102,33 +96,29 @@ export interface ScenarioBlocksInput extends Omit<ScenarioInput, "X" | "arr" | "
   blocks: () => Iterable<ScenarioRows>;
 }
 
-interface Prepared {
-  p: number;
-  H: number;
+/** A change prepared against a model's terms: the changed columns, their shifts and scale bounds. */
+export interface ShiftPlan {
+  /** Changed term names, in the change's order (zero changes left out). */
+  keys: string[];
+  /** Column of each changed term in the design. */
   cols: Int32Array;
   delta: Float64Array;
   lo: Float64Array;
   hi: Float64Array;
+}
+
+interface Prepared extends ShiftPlan {
+  p: number;
+  H: number;
   disc: Float64Array;
 }
 
-function prepare(input: ScenarioBlocksInput): Prepared {
-  const { terms, beta, change } = input;
-  const p = terms.length;
-  if (beta.length !== p) throw new ModelError("invalid_input", `beta has ${beta.length} entries for ${p} terms`);
-  const H = input.horizonYears;
-  if (!Number.isInteger(H) || H < 1 || H > 100) {
-    throw new ModelError("invalid_input", `horizonYears must be a whole number from 1 to 100 (got ${H})`);
-  }
-  if (!(input.annualDiscountRate > -1) || !Number.isFinite(input.annualDiscountRate)) {
-    throw new ModelError("invalid_input", `annualDiscountRate must be above -1 (got ${input.annualDiscountRate})`);
-  }
-  for (const [name, v] of [
-    ["grossMargin", input.grossMargin],
-    ["investment", input.investment],
-  ] as const) {
-    if (!Number.isFinite(v) || v < 0) throw new ModelError("invalid_input", `${name} must be a number >= 0 (got ${v})`);
-  }
+/**
+ * Checks a change against a model's terms and prepares it (columns, shifts, bounds from `clip`, else DEFAULT_CLIP).
+ * @throws ModelError invalid_input when the change names a term the model does not have (or the intercept), or is not a number
+ * @example shiftPlan(["Intercept", "nps"], { nps: 5 }).cols // => Int32Array [1]
+ */
+export function shiftPlan(terms: string[], change: Record<string, number>, clip?: Record<string, [number, number]>): ShiftPlan {
   const keys = Object.keys(change).filter((k) => change[k] !== 0);
   const cols = new Int32Array(keys.length);
   const delta = new Float64Array(keys.length);
@@ -144,13 +134,92 @@ function prepare(input: ScenarioBlocksInput): Prepared {
       );
     }
     if (!Number.isFinite(change[k])) throw new ModelError("invalid_input", `change of "${k}" is not a number`, [k]);
-    const bounds = input.clip?.[k] ?? DEFAULT_CLIP[k] ?? [-Infinity, Infinity];
+    const bounds = clip?.[k] ?? DEFAULT_CLIP[k] ?? [-Infinity, Infinity];
     cols[j] = idx;
     delta[j] = change[k];
     lo[j] = bounds[0];
     hi[j] = bounds[1];
   });
-  return { p, H, cols, delta, lo, hi, disc: discountFactors(H, input.annualDiscountRate) };
+  return { keys, cols, delta, lo, hi };
+}
+
+/**
+ * The linear predictor after the change of one row: η' = η + Σ_j (x'_j − x_j)·b_j over the changed columns, x'_j =
+ * shiftValue(x_j, …) (the scenario's shift → clip); `shifted`, when given, receives the x'_j.
+ * @example shiftedEta(Float64Array.of(1, 9), 0, 0.2 * 9, [0, 0.2], shiftPlan(["Intercept", "nps"], { nps: 5 })) // => 0.2 · 10
+ */
+export function shiftedEta(
+  X: ArrayLike<number>,
+  off: number,
+  eta: number,
+  b: ArrayLike<number>,
+  plan: ShiftPlan,
+  shifted?: Float64Array,
+): number {
+  const { cols, delta, lo, hi } = plan;
+  let eta2 = eta;
+  for (let j = 0; j < cols.length; j++) {
+    const c = cols[j];
+    const x = X[off + c];
+    const x2 = shiftValue(x, delta[j], lo[j], hi[j]);
+    if (shifted) shifted[j] = x2;
+    eta2 += (x2 - x) * b[c];
+  }
+  return eta2;
+}
+
+/** Renewal probabilities of a block of rows before and after a change (see `predictRenewal`). */
+export interface RenewalPrediction {
+  /** p_i = logistic(x_i·β). */
+  p: Float64Array;
+  /** p'_i = logistic(x'_i·β); p_i where the change does not apply. */
+  pScenario: Float64Array;
+  /** x' of the changed columns, n × plan.keys.length row-major (x where the change does not apply). */
+  shifted: Float64Array;
+}
+
+/**
+ * Each row's renewal probability under a fitted logistic model, before and after the change: the per-account
+ * numbers behind a scenario's sums (runScenario) and the accounts export.
+ * @example predictRenewal([0, 0.2], { X: Float64Array.of(1, 9), arr: Float64Array.of(1000) }, shiftPlan(["Intercept", "nps"], { nps: 5 })).pScenario // => [logistic(2)]
+ */
+export function predictRenewal(beta: ArrayLike<number>, rows: ScenarioRows, plan: ShiftPlan): RenewalPrediction {
+  const p = beta.length;
+  const n = rows.arr.length;
+  const k = plan.cols.length;
+  const out: RenewalPrediction = { p: new Float64Array(n), pScenario: new Float64Array(n), shifted: new Float64Array(n * k) };
+  for (let i = 0; i < n; i++) {
+    const off = i * p;
+    let eta = 0;
+    for (let j = 0; j < p; j++) eta += rows.X[off + j] * beta[j];
+    const shifted = out.shifted.subarray(i * k, i * k + k);
+    let eta2 = eta;
+    if (!rows.rowMask || rows.rowMask[i] === 1) eta2 = shiftedEta(rows.X, off, eta, beta, plan, shifted);
+    else for (let j = 0; j < k; j++) shifted[j] = rows.X[off + plan.cols[j]];
+    out.p[i] = logistic(eta);
+    out.pScenario[i] = eta2 === eta ? out.p[i] : logistic(eta2);
+  }
+  return out;
+}
+
+function prepare(input: ScenarioBlocksInput): Prepared {
+  const { terms, beta } = input;
+  const p = terms.length;
+  if (beta.length !== p) throw new ModelError("invalid_input", `beta has ${beta.length} entries for ${p} terms`);
+  const H = input.horizonYears;
+  if (!Number.isInteger(H) || H < 1 || H > 100) {
+    throw new ModelError("invalid_input", `horizonYears must be a whole number from 1 to 100 (got ${H})`);
+  }
+  if (!(input.annualDiscountRate > -1) || !Number.isFinite(input.annualDiscountRate)) {
+    throw new ModelError("invalid_input", `annualDiscountRate must be above -1 (got ${input.annualDiscountRate})`);
+  }
+  for (const [name, v] of [
+    ["grossMargin", input.grossMargin],
+    ["investment", input.investment],
+  ] as const) {
+    if (!Number.isFinite(v) || v < 0) throw new ModelError("invalid_input", `${name} must be a number >= 0 (got ${v})`);
+  }
+  return { ...shiftPlan(terms, input.change, input.clip), p, H, disc: discountFactors(H, input.annualDiscountRate) };
 }
 
 /** Checks one block's shapes and ARR; `rowBase` numbers its rows in the book. */
@@ -181,7 +250,7 @@ function accumulate(
   shifts: Float64Array | null,
 ): void {
   const { X, arr, rowMask } = rows;
-  const { p, H, cols, delta, lo, hi } = prep;
+  const { p, H, cols } = prep;
   const n = arr.length;
   const k = cols.length;
   let sp = sums[0];
@@ -195,11 +264,7 @@ function accumulate(
       // Precomputed x' − x of the changed columns (0 where the change does not apply).
       for (let j = 0; j < k; j++) eta2 += shifts[i * k + j] * b[cols[j]];
     } else if (k > 0 && (!rowMask || rowMask[i] === 1)) {
-      for (let j = 0; j < k; j++) {
-        const c = cols[j];
-        const x = X[off + c];
-        eta2 += (shiftValue(x, delta[j], lo[j], hi[j]) - x) * b[c];
-      }
+      eta2 = shiftedEta(X, off, eta, b, prep);
     }
     const p1 = logistic(eta);
     const p2 = eta2 === eta ? p1 : logistic(eta2);

@@ -49,7 +49,8 @@ export interface CsatOptions {
 
 /**
  * NPS from counts of promoters (9-10), passives (7-8) and detractors (0-6).
- * Standard error from var(NPS/100) = (p + d − (p − d)²)/n (docs/methods.md#nps).
+ * Standard error from var(NPS/100) = (p + d − (p − d)²)/n (docs/methods.md#nps); the 95% Wald
+ * interval score ± 1.96·100·SE is clipped to the scale, −100..100.
  * @throws ModelError invalid_input when a count is negative or not an integer
  * @example npsFromCounts(200, 300, 500).score // => -30 (docs/methods.md#example-1)
  */
@@ -71,7 +72,8 @@ export function npsFromCounts(promoters: number, passives: number, detractors: n
   const score = (100 * (promoters - detractors)) / n;
   const variance = Math.max(0, p + d - (p - d) * (p - d)) / n;
   const half = Z95 * 100 * Math.sqrt(variance);
-  return { score, promoters, passives, detractors, n, ci95: [score - half, score + half] };
+  // The Wald interval can leave the scale on small samples; NPS lives in −100..100 (as CSAT's in 0..100).
+  return { score, promoters, passives, detractors, n, ci95: [Math.max(-100, score - half), Math.min(100, score + half)] };
 }
 
 /**

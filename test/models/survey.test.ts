@@ -31,6 +31,20 @@ describe("NPS (worked examples 1-3)", () => {
     close(s.ci95![1], -30 + half);
     expect(half).toBeCloseTo(4.8408, 3); // 1.96 × 2.4698 ≈ 4.84 by hand
   });
+  it("a tiny sample's Wald interval is clipped to the scale, −100..100 (as CSAT's to 0..100)", () => {
+    // 3 promoters, 1 detractor: NPS 50, p = 0.75, d = 0.25, var = (1 − 0.25)/4 = 0.1875,
+    // half = 1.959963984540054 · 100 · √0.1875 = 84.8689... by hand, so the upper end 134.87 would pass 100.
+    const half = 1.959963984540054 * 100 * Math.sqrt(0.1875);
+    expect(half).toBeCloseTo(84.8689, 3);
+    const s = npsFromCounts(3, 0, 1);
+    close(s.score, 50);
+    close(s.ci95![0], 50 - half);
+    expect(s.ci95![1]).toBe(100);
+    // The mirror image: 1 promoter, 3 detractors → NPS −50, lower end clipped to −100.
+    const m = npsFromCounts(1, 0, 3);
+    expect(m.ci95![0]).toBe(-100);
+    close(m.ci95![1], -50 + half);
+  });
   it("example 2: 65% promoters, 12% detractors → NPS 53", () => {
     // docs/methods.md#example-2 (any n; 100 responses here).
     close(npsFromCounts(65, 23, 12).score, 53);

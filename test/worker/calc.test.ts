@@ -132,6 +132,10 @@ describe("/api/calc inside workerd: the same published results as in Node", () =
   it("the small calculators: worked examples 1, 4, 5, 6 and a programme", async () => {
     expect((await post("nps", { promoters: 200, passives: 300, detractors: 500 })).body.score).toBe(-30);
     expect((await post("nps", { scores: [10, 9, 8, 3] })).body.score).toBe(25);
+    // 3 promoters, 1 detractor: NPS 50 ± 1.96·100·√0.1875 = 50 ± 84.87 by hand; the upper end is clipped to 100.
+    const tiny = (await post("nps", { scores: [10, 9, 9, 2] })).body;
+    expect(tiny.ci95[0]).toBeCloseTo(50 - 84.8689, 3);
+    expect(tiny.ci95[1]).toBe(100);
     expect((await post("sample-size", { sigma: 1.4, margin: 0.25, z: 1.96 })).body.n).toBe(121);
     expect((await post("churn", { start: 400, retained: 380 })).body.churnRate).toBe(0.05);
     expect((await post("roi", { kind: "cost", gain: 150000, investment: 100000 })).body.roi).toBe(0.5);

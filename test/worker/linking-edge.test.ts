@@ -48,7 +48,9 @@ describe("linking routes on awkward input: a clear 4xx, never a 500", () => {
     expect((await post("/models", { kind: "probit", predictors: ["nps"] })).status).toBe(400);
     expect(await code(await post("/models", { kind: "logistic", predictors: ["nps", "nps"] }))).toBe("duplicate_predictors");
     expect((await post("/scenarios", { change: { nps: 1 } })).status).toBe(400); // no modelId
-    expect((await call(`/api/workspaces/${ws.id}/export/accounts.csv`, { token: ws.token })).status).toBe(400);
+    // accounts.csv with neither model nor scenario is no longer malformed: it exports the joined accounts
+    // (test/worker/export-accounts-joined.test.ts).
+    expect((await call(`/api/workspaces/${ws.id}/export/accounts.csv?model=${"x".repeat(101)}`, { token: ws.token })).status).toBe(400);
   });
 
   it("an id-like text column as a predictor: 422 too_many_levels, not a giant design", async () => {

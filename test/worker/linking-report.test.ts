@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeRng } from "../../models/numeric/rng";
-import { csvCell } from "../../worker/linking/csv";
+import { csvCell } from "../../worker/render/csv";
 import { call, createWorkspace, tokenFor } from "./helpers";
 import { seedDataset } from "./linking-seed";
 

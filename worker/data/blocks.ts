@@ -91,11 +91,9 @@ export function decodeBlock(buf: ArrayBuffer, only?: readonly string[]): Block {
   const view = new DataView(buf);
   if (buf.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new Error("not a CXB1 column block");
   const h = view.getUint32(4, true);
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 8, h))) as {
-    rows: number;
-    firstRow: number;
-    columns: HeaderColumn[];
-  };
+  const header: { rows: number; firstRow: number; columns: HeaderColumn[] } = JSON.parse(
+    new TextDecoder().decode(new Uint8Array(buf, 8, h)),
+  );
   const dataStart = align8(8 + h);
   const want = only ? new Set(only) : null;
   const columns: BlockColumn[] = [];

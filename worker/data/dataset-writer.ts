@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import { type Block, encodeBlock } from "./blocks";
-import { blockKey, getDataset, type DatasetMeta, type NewDataset, rawKey } from "./datasets";
+import { blockKey, type DatasetMeta, type DatasetRowFields, getDataset, insertDatasetRow, markDatasetReady, rawKey } from "./datasets";
 
 /**
  * Writes one dataset to R2 while it is being parsed: the raw file through an R2
@@ -15,9 +15,6 @@ import { blockKey, getDataset, type DatasetMeta, type NewDataset, rawKey } from 
 const PART_BYTES = 8 * 1024 * 1024;
 /** Block puts allowed in flight before the parser waits. */
 const MAX_INFLIGHT = 3;
-
-/** The dataset row's fields a writer commits: those of `storeDataset`'s input but the ids and the data. */
-export type DatasetRowFields = Omit<NewDataset, "id" | "workspaceId" | "blocks" | "raw">;
 
 export class DatasetWriter {
   /** Raw bytes received so far. */
@@ -146,31 +143,9 @@ export class DatasetWriter {
       this.keys.add(key);
       await this.env.FILES.put(key, body);
     }
-    const args = [
-      f.rows,
-      JSON.stringify(f.columns),
-      JSON.stringify(f.warnings),
-      JSON.stringify(f.options),
-      this.blockCount,
-      f.blockRows,
-      this.rawBytes,
-      f.contentType,
-    ];
-    if (existingRow) {
-      await this.env.DB.prepare(
-        `UPDATE datasets SET rows = ?, columns = ?, warnings = ?, options = ?, block_count = ?, block_rows = ?, raw_bytes = ?,
-           content_type = ?, status = 'ready' WHERE workspace_id = ? AND id = ?`,
-      )
-        .bind(...args, this.workspaceId, this.id)
-        .run();
-    } else {
-      await this.env.DB.prepare(
-        `INSERT INTO datasets (rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type, id, workspace_id, kind, name)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-        .bind(...args, this.id, this.workspaceId, f.kind, f.name)
-        .run();
-    }
+    const stored = { blockCount: this.blockCount, rawBytes: this.rawBytes };
+    if (existingRow) await markDatasetReady(this.env, this.workspaceId, this.id, f, stored);
+    else await insertDatasetRow(this.env, { ...f, id: this.id, workspaceId: this.workspaceId }, stored);
     const meta = await getDataset(this.env, this.workspaceId, this.id);
     if (!meta) throw new Error("dataset vanished after insert");
     return meta;

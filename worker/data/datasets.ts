@@ -30,10 +30,27 @@ export interface DatasetMeta {
   contentType: string | null;
   status: string;
   /** Queued parse jobs (status processing): rows done, rows expected (estimated from bytes), bad cells so far. */
-  progress: { rowsDone: number; rowsTotal: number; errorsSoFar: number } | null;
+  progress: DatasetProgress | null;
   /** A failed job's error ({code, message, details}). */
   error: { code: string; message: string; details: unknown[] } | null;
   createdAt: string;
+}
+
+/** A queued parse job's progress, as stored in datasets.progress (JSON). */
+export interface DatasetProgress {
+  rowsDone: number;
+  rowsTotal: number;
+  errorsSoFar: number;
+}
+
+/**
+ * The stored progress JSON of a dataset, typed; null when there is none.
+ * @example parseProgress('{"rowsDone":0,"rowsTotal":10,"errorsSoFar":0}')?.rowsTotal // => 10
+ */
+export function parseProgress(json: string | null | undefined): DatasetProgress | null {
+  if (!json) return null;
+  const v: Partial<DatasetProgress> = JSON.parse(json);
+  return { rowsDone: v.rowsDone ?? 0, rowsTotal: v.rowsTotal ?? 0, errorsSoFar: v.errorsSoFar ?? 0 };
 }
 
 interface DatasetRow {
@@ -70,7 +87,7 @@ function toMeta(r: DatasetRow): DatasetMeta {
     rawBytes: r.raw_bytes,
     contentType: r.content_type,
     status: r.status,
-    progress: r.progress ? JSON.parse(r.progress) : null,
+    progress: parseProgress(r.progress),
     error: r.error ? JSON.parse(r.error) : null,
     createdAt: r.created_at,
   };
@@ -214,25 +231,7 @@ export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta
       if (failed) throw (failed as PromiseRejectedResult).reason;
     }
     await raw;
-    await env.DB.prepare(
-      `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-      .bind(
-        d.id,
-        d.workspaceId,
-        d.kind,
-        d.name,
-        d.rows,
-        JSON.stringify(d.columns),
-        JSON.stringify(d.warnings),
-        JSON.stringify(d.options),
-        d.blocks.length,
-        d.blockRows,
-        d.raw.byteLength,
-        d.contentType,
-      )
-      .run();
+    await insertDatasetRow(env, d, { blockCount: d.blocks.length, rawBytes: d.raw.byteLength });
   } catch (err) {
     await raw.catch(() => undefined);
     if (written.length) await env.FILES.delete(written).catch(() => undefined);
@@ -241,6 +240,106 @@ export async function storeDataset(env: Env, d: NewDataset): Promise<DatasetMeta
   const meta = await getDataset(env, d.workspaceId, d.id);
   if (!meta) throw new Error("dataset vanished after insert");
   return meta;
+}
+
+/** The row fields of a dataset written to R2 (storeDataset, DatasetWriter.commit). */
+export type DatasetRowFields = Omit<NewDataset, "id" | "workspaceId" | "blocks" | "raw">;
+
+/** Where a dataset's blocks and raw file stand once written to R2. */
+interface StoredObjects {
+  blockCount: number;
+  rawBytes: number;
+}
+
+/** The values of a dataset row's data columns, in the order of DATA_COLUMNS. */
+const DATA_COLUMNS = "rows, columns, warnings, options, block_count, block_rows, raw_bytes, content_type";
+const dataValues = (f: DatasetRowFields, stored: StoredObjects) => [
+  f.rows,
+  JSON.stringify(f.columns),
+  JSON.stringify(f.warnings),
+  JSON.stringify(f.options),
+  stored.blockCount,
+  f.blockRows,
+  stored.rawBytes,
+  f.contentType,
+];
+
+/** Inserts a dataset's row (status `ready`, the column default). */
+export async function insertDatasetRow(
+  env: Env,
+  d: DatasetRowFields & { id: string; workspaceId: string },
+  stored: StoredObjects,
+): Promise<void> {
+  await env.DB.prepare(`INSERT INTO datasets (${DATA_COLUMNS}, id, workspace_id, kind, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .bind(...dataValues(d, stored), d.id, d.workspaceId, d.kind, d.name)
+    .run();
+}
+
+/** Fills a queued job's `processing` row with the parsed dataset and turns it `ready`. */
+export async function markDatasetReady(env: Env, ws: string, id: string, f: DatasetRowFields, stored: StoredObjects): Promise<void> {
+  const set = DATA_COLUMNS.split(", ")
+    .map((c) => `${c} = ?`)
+    .join(", ");
+  await env.DB.prepare(`UPDATE datasets SET ${set}, status = 'ready' WHERE workspace_id = ? AND id = ?`)
+    .bind(...dataValues(f, stored), ws, id)
+    .run();
+}
+
+/** A queued job's dataset: its status and the rows its progress expects (0 when unknown); null if there is no such row. */
+export async function jobDatasetState(env: Env, ws: string, id: string): Promise<{ status: string; rowsTotal: number } | null> {
+  const d = await env.DB.prepare("SELECT status, progress FROM datasets WHERE id = ? AND workspace_id = ?")
+    .bind(id, ws)
+    .first<{ status: string; progress: string | null }>();
+  return d ? { status: d.status, rowsTotal: parseProgress(d.progress)?.rowsTotal ?? 0 } : null;
+}
+
+/**
+ * Writes a queued job's progress while the attempt holding `job.token` owns the upload's job; false once it
+ * does not (a newer attempt took over, or the job was given up).
+ */
+export async function writeJobProgress(
+  env: Env,
+  ws: string,
+  id: string,
+  progress: { rowsDone: number; rowsTotal: number; errorsSoFar: number },
+  job: { uploadId: string; token: string },
+): Promise<boolean> {
+  const r = await env.DB.prepare(
+    "UPDATE datasets SET progress = ? WHERE id = ? AND workspace_id = ? AND EXISTS (SELECT 1 FROM uploads WHERE id = ? AND job_token = ?)",
+  )
+    .bind(JSON.stringify(progress), id, ws, job.uploadId, job.token)
+    .run();
+  return r.meta.changes > 0;
+}
+
+/** Turns a `processing` dataset `failed` with `error`; false if it was not processing (nothing changed). */
+export async function failProcessingDataset(
+  env: Env,
+  ws: string,
+  id: string,
+  error: { code: string; message: string; details: unknown[] },
+): Promise<boolean> {
+  const r = await env.DB.prepare(
+    "UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'",
+  )
+    .bind(JSON.stringify(error), id, ws)
+    .run();
+  return r.meta.changes > 0;
+}
+
+/** Datasets still `processing` that were created before `cutoff` (ISO), with the upload of their job (if any). */
+export async function stuckDatasets(
+  env: Env,
+  cutoff: string,
+  max: number,
+): Promise<{ id: string; workspace_id: string; upload_id: string | null }[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT d.id, d.workspace_id, u.id AS upload_id FROM datasets d LEFT JOIN uploads u ON u.dataset_id = d.id
+     WHERE d.status = 'processing' AND d.created_at < ? LIMIT ?`,
+  )
+    .bind(cutoff, max)
+    .all<{ id: string; workspace_id: string; upload_id: string | null }>();
+  return results;
 }
 
 /** Deletes a dataset's D1 row, then its R2 objects. */

@@ -46,6 +46,22 @@ export function uploadOptions(spec: UploadSpec, result: StreamIntakeResult): Rec
   return options;
 }
 
+/** The 200 answer of a dry run: the would-be dataset (id null, status preview) and the first rows. */
+export function previewJson(spec: UploadSpec, name: string, result: StreamIntakeResult) {
+  return {
+    id: null,
+    kind: spec.kind,
+    name,
+    rows: result.rows,
+    columns: result.columns.map(({ name, type, source }) => ({ name, type, source })),
+    warnings: result.warnings,
+    options: uploadOptions(spec, result),
+    status: "preview",
+    createdAt: new Date().toISOString(),
+    preview: result.preview,
+  };
+}
+
 /**
  * POST .../datasets: a raw body is parsed as it streams in (blocks and the raw file written to R2 on
  * the way, the D1 row last); multipart bodies and dryRun are read whole first (bounded by

@@ -1,12 +1,23 @@
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
-import { rawKey } from "../data/datasets";
+import { failProcessingDataset, jobDatasetState, rawKey, writeJobProgress } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
 import { ApiError } from "../errors";
 import { ingestStream } from "../intake/stream";
 import { uploadLimits, uploadOptions } from "../intake/upload";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
-import { deleteDatasetObjects, type PartRow, retireUpload, storedPartKey, type UploadRow, uploadSpec } from "./uploads-store";
+import {
+  claimJob,
+  deleteDatasetObjects,
+  findUpload,
+  jobOwner,
+  listParts,
+  type PartRow,
+  retireUpload,
+  storedPartKey,
+  takeJobFromAttempts,
+  uploadSpec,
+} from "../data/uploads-store";
 
 /**
  * The queued parse job of a chunked upload: streams the stored parts, in order, through the same
@@ -96,13 +107,8 @@ export async function giveUpJob(
 ): Promise<boolean> {
   const { workspaceId: ws, uploadId, datasetId } = msg;
   // Take the job from any attempt still running: its next progress write finds the token changed and stops.
-  await env.DB.prepare("UPDATE uploads SET job_token = 'given-up' WHERE id = ? AND dataset_id = ?").bind(uploadId, datasetId).run();
-  const r = await env.DB.prepare(
-    "UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'",
-  )
-    .bind(JSON.stringify(error), datasetId, ws)
-    .run();
-  const failed = r.meta.changes > 0;
+  await takeJobFromAttempts(env, uploadId, datasetId);
+  const failed = await failProcessingDataset(env, ws, datasetId, error);
   if (failed) await deleteDatasetObjects(env, ws, datasetId);
   await retireUpload(env, ws, uploadId);
   return failed;
@@ -123,10 +129,8 @@ export async function giveUpJob(
  */
 export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"ready" | "failed" | "gone" | "superseded"> {
   const { workspaceId: ws, uploadId, datasetId } = msg;
-  const up = await env.DB.prepare("SELECT * FROM uploads WHERE id = ? AND workspace_id = ?").bind(uploadId, ws).first<UploadRow>();
-  const row = await env.DB.prepare("SELECT status, progress FROM datasets WHERE id = ? AND workspace_id = ?")
-    .bind(datasetId, ws)
-    .first<{ status: string; progress: string | null }>();
+  const up = await findUpload(env, ws, uploadId);
+  const row = await jobDatasetState(env, ws, datasetId);
   const ours = up?.status === "queued" && up.dataset_id === datasetId;
   if (!row || row.status !== "processing") {
     // Done already (a redelivered message), or the dataset was deleted meanwhile.
@@ -143,29 +147,20 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     return "failed";
   }
   const token = crypto.randomUUID();
-  const claim = await env.DB.prepare("UPDATE uploads SET job_token = ? WHERE id = ? AND status = 'queued' AND dataset_id = ?")
-    .bind(token, uploadId, datasetId)
-    .run();
-  if (!claim.meta.changes) return "gone";
+  if (!(await claimJob(env, uploadId, datasetId, token))) return "gone";
   // Start from nothing: blocks, raw file and rollups of an earlier attempt that died go first.
   await deleteDatasetObjects(env, ws, datasetId);
   const spec = uploadSpec(up);
-  const { results: parts } = await env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n")
-    .bind(uploadId)
-    .all<PartRow>();
-  const rowsTotal = (JSON.parse(row.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
+  const parts = await listParts(env, uploadId);
+  const rowsTotal = row.rowsTotal;
   const writer = new DatasetWriter(env, ws, datasetId, spec.contentType);
   const rollup = spec.kind === "responses" ? new RollupBuilder(spec.csatScale) : null;
   const accounts = rollup ? new AccountRollupBuilder() : null;
   let last = Date.now();
   /** Writes progress while this attempt still owns the job; throws Superseded once it does not. */
   const progress = async (rowsDone: number, errorsSoFar: number, total = Math.max(rowsTotal, rowsDone)) => {
-    const r = await env.DB.prepare(
-      "UPDATE datasets SET progress = ? WHERE id = ? AND workspace_id = ? AND EXISTS (SELECT 1 FROM uploads WHERE id = ? AND job_token = ?)",
-    )
-      .bind(JSON.stringify({ rowsDone, rowsTotal: total, errorsSoFar }), datasetId, ws, uploadId, token)
-      .run();
-    if (!r.meta.changes) throw new Superseded();
+    if (!(await writeJobProgress(env, ws, datasetId, { rowsDone, rowsTotal: total, errorsSoFar }, { uploadId, token })))
+      throw new Superseded();
   };
   let outcome: "ready" | "failed";
   const streamFailure: { error?: unknown } = {};
@@ -219,8 +214,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     const err = streamFailure.error ?? caught;
     // Taken over: the newer attempt owns the same keys and the row; leave both alone.
     if (err instanceof Superseded) return "superseded";
-    const owner = await env.DB.prepare("SELECT job_token FROM uploads WHERE id = ?").bind(uploadId).first<string | null>("job_token");
-    if (owner !== token) return "superseded";
+    if ((await jobOwner(env, uploadId)) !== token) return "superseded";
     await writer.abort();
     if (!(err instanceof ApiError)) {
       // Our side (R2 / D1): the Queue retries the message; the final delivery marks the dataset failed.
@@ -228,11 +222,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       throw err;
     }
     const error = { code: err.code, message: err.message, details: err.details ?? [], ...err.extra };
-    await env.DB.prepare(
-      "UPDATE datasets SET status = 'failed', error = ?, block_count = 0 WHERE id = ? AND workspace_id = ? AND status = 'processing'",
-    )
-      .bind(JSON.stringify(error), datasetId, ws)
-      .run();
+    await failProcessingDataset(env, ws, datasetId, error);
     outcome = "failed";
   }
   // The parts are no longer needed: the raw file is kept (on success) under raw/.

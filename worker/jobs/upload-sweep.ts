@@ -1,6 +1,14 @@
 import { type Env, limit } from "../env";
 import { giveUpJob } from "./parse-job";
-import { removeUpload, retireUpload } from "./uploads-store";
+import { stuckDatasets } from "../data/datasets";
+import {
+  expiredDoneUploads,
+  finishedQueuedUploads,
+  idleUploads,
+  markIdleDeleting,
+  removeUpload,
+  retireUpload,
+} from "../data/uploads-store";
 
 /**
  * The hourly sweep of chunked uploads (the `scheduled` handler, wrangler.toml [triggers] crons):
@@ -30,32 +38,14 @@ export async function sweepUploads(env: Env, now: Date): Promise<SweepResult> {
   const cutoff = new Date(now.getTime() - hours * 3_600_000).toISOString();
   const out: SweepResult = { expired: 0, stuckJobs: 0, leftovers: 0, retired: 0 };
 
-  const idle = await env.DB.prepare(
-    `SELECT id, workspace_id FROM uploads
-     WHERE status = 'deleting' OR (status = 'open' AND COALESCE(last_part_at, created_at) < ?) LIMIT ?`,
-  )
-    .bind(cutoff, BATCH)
-    .all<{ id: string; workspace_id: string }>();
-  for (const u of idle.results) {
+  for (const u of await idleUploads(env, cutoff, BATCH)) {
     // Conditional: a part that arrived since the SELECT keeps the upload.
-    const r = await env.DB.prepare(
-      `UPDATE uploads SET status = 'deleting'
-       WHERE id = ? AND (status = 'deleting' OR (status = 'open' AND COALESCE(last_part_at, created_at) < ?))`,
-    )
-      .bind(u.id, cutoff)
-      .run();
-    if (!r.meta.changes) continue;
+    if (!(await markIdleDeleting(env, u.id, cutoff))) continue;
     await removeUpload(env, u.workspace_id, u.id);
     out.expired++;
   }
 
-  const stuck = await env.DB.prepare(
-    `SELECT d.id, d.workspace_id, u.id AS upload_id FROM datasets d LEFT JOIN uploads u ON u.dataset_id = d.id
-     WHERE d.status = 'processing' AND d.created_at < ? LIMIT ?`,
-  )
-    .bind(cutoff, BATCH)
-    .all<{ id: string; workspace_id: string; upload_id: string | null }>();
-  for (const d of stuck.results) {
+  for (const d of await stuckDatasets(env, cutoff, BATCH)) {
     const failed = await giveUpJob(
       env,
       { workspaceId: d.workspace_id, uploadId: d.upload_id ?? "", datasetId: d.id },
@@ -68,23 +58,12 @@ export async function sweepUploads(env: Env, now: Date): Promise<SweepResult> {
     if (failed) out.stuckJobs++;
   }
 
-  const left = await env.DB.prepare(
-    `SELECT u.id, u.workspace_id FROM uploads u LEFT JOIN datasets d ON d.id = u.dataset_id
-     WHERE u.status = 'queued' AND (d.id IS NULL OR d.status != 'processing') AND u.created_at < ? LIMIT ?`,
-  )
-    .bind(cutoff, BATCH)
-    .all<{ id: string; workspace_id: string }>();
-  for (const u of left.results) {
+  for (const u of await finishedQueuedUploads(env, cutoff, BATCH)) {
     await retireUpload(env, u.workspace_id, u.id);
     out.leftovers++;
   }
 
-  const done = await env.DB.prepare(
-    "SELECT id, workspace_id FROM uploads WHERE status = 'done' AND COALESCE(last_part_at, created_at) < ? LIMIT ?",
-  )
-    .bind(cutoff, BATCH)
-    .all<{ id: string; workspace_id: string }>();
-  for (const u of done.results) {
+  for (const u of await expiredDoneUploads(env, cutoff, BATCH)) {
     await removeUpload(env, u.workspace_id, u.id);
     out.retired++;
   }

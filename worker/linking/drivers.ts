@@ -1,7 +1,9 @@
 import { ModelError } from "../../models/numeric/errors";
 import { fitRegression } from "../../models/regression/fit";
 import { relativeWeights } from "../../models/regression/relative-weights";
-import type { JoinedAccounts, ResponseColumns } from "../data/join";
+import { type JoinedAccounts, loadJoinedAccounts, loadResponses, type ResponseColumns } from "../data/join";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
 
 /**
  * Journey-stage prioritization (docs/methods.md#key-drivers): per touchpoint the
@@ -10,6 +12,9 @@ import type { JoinedAccounts, ResponseColumns } from "../data/join";
  */
 
 export type DriverMetric = "nps" | "csat" | "ces";
+
+/** Each touchpoint costs two arrays the size of the book: keep their number bounded. */
+const MAX_TOUCHPOINTS = 50;
 export type DriverMethod = "relative-weights" | "coefficient";
 
 export interface DriverOptions {
@@ -210,4 +215,33 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
     },
     warnings,
   };
+}
+
+/**
+ * POST .../drivers on the workspace's newest accounts and responses: the metric defaults to nps if present,
+ * else csat, else ces; 422 without responses, scores of the metric or touchpoints, or with too many touchpoints.
+ */
+export async function runDrivers(env: Env, ws: string, req: Omit<DriverOptions, "metric"> & { metric?: DriverMetric }) {
+  const [joined, resp] = await Promise.all([loadJoinedAccounts(env, ws), loadResponses(env, ws)]);
+  if (!resp)
+    throw new ApiError(422, "no_responses", "This workspace has no responses dataset: upload survey responses with a touchpoint column.");
+  const has = (m: DriverMetric) => resp[m].some((v) => Number.isFinite(v));
+  const metric = req.metric ?? (has("nps") ? "nps" : has("csat") ? "csat" : "ces");
+  if (!has(metric))
+    throw new ApiError(422, "no_variance", `The responses hold no ${metric} scores.`, [{ column: metric, message: "no scores" }]);
+  if (!resp.touchpoint.some((t) => t !== null)) {
+    throw new ApiError(422, "no_touchpoints", "The responses have no touchpoint column: add one (journey stage) to rank touchpoints.", [
+      { column: "touchpoint", message: "missing" },
+    ]);
+  }
+  const distinct = new Set(resp.touchpoint.filter((t) => t !== null)).size;
+  if (distinct > MAX_TOUCHPOINTS) {
+    throw new ApiError(
+      422,
+      "too_many_levels",
+      `The responses have ${distinct} distinct touchpoints (at most ${MAX_TOUCHPOINTS}): map them to journey stages first.`,
+      [{ column: "touchpoint", message: `${distinct} distinct values` }],
+    );
+  }
+  return computeDrivers(joined, resp, { metric, method: req.method, outcome: req.outcome, minAccounts: req.minAccounts });
 }

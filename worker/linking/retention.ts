@@ -1,7 +1,9 @@
 import { ModelError } from "../../models/numeric/errors";
 import { fitSbgCohorts, sbgDerl, sbgProjection } from "../../models/clv/sbg-cohorts";
 import { csatBand, npsGroup } from "../../models/clv/value-segments";
-import type { JoinedAccounts } from "../data/join";
+import { periodDiscountRate } from "../../models/scenario/money";
+import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
+import type { Env } from "../env";
 import { ApiError } from "../errors";
 
 export interface RetentionRequest {
@@ -63,7 +65,7 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
     ]);
   }
   const horizon = Math.round((req.horizonYears * 12) / months);
-  const d = Math.pow(1 + req.annualDiscountRate, months / 12) - 1;
+  const d = periodDiscountRate(req.annualDiscountRate, months);
   const order = ["all", "promoter", "passive", "detractor", "satisfied", "neutral", "dissatisfied"];
   const out = [...groups.keys()]
     .sort((a, b) => order.indexOf(a) - order.indexOf(b))
@@ -106,4 +108,9 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
           : `Split by the account's mean ${req.splitBy} (NPS: promoter ≥ 9, passive 7 to < 9, detractor < 7).`,
     },
   };
+}
+
+/** GET .../clv/sbg: retention by satisfaction on the workspace's newest accounts (joined with its responses). */
+export async function runRetention(env: Env, ws: string, req: RetentionRequest) {
+  return retentionBySatisfaction(await loadJoinedAccounts(env, ws), req);
 }

@@ -1,10 +1,11 @@
+import { coefficientEstimates } from "../../models/regression/model";
 import { runScenario, runScenarioBlocks, type ScenarioResult } from "../../models/scenario/scenario";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { loadJoinedAccounts } from "../data/join";
 import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
-import { getModel, type StoredModel } from "./store";
+import { getModel, type StoredModel } from "../data/models-store";
 
 /** A scenario request as the API takes it (defaults filled in by the zod schema). */
 export interface ScenarioRequest {
@@ -21,13 +22,29 @@ export interface ScenarioRequest {
   save: boolean;
 }
 
+/** The API body of a scenario (without id and createdAt): what a saved scenario stores as its result. */
+export interface ScenarioBody extends ScenarioResult {
+  name: string;
+  modelId: string;
+  segment: string | null;
+  request: Omit<ScenarioRequest, "save">;
+  accounts: number;
+  excludedAccounts: number;
+  assumptions: string[];
+  data: {
+    datasets: { accounts: string; responses: string | null };
+    modelDatasets: { accounts: string; responses: string | null };
+    dataChangedSinceFit: boolean;
+  };
+}
+
 export interface ScenarioRun {
   model: StoredModel;
   /** The book held whole, or (over MODEL_BLOCK_CELLS) its plan and blocks. */
   book: Book | BlockBook;
   rowMask: Uint8Array | undefined;
   result: ScenarioResult;
-  body: Record<string, unknown>;
+  body: ScenarioBody;
 }
 
 /** Loads the model and the book, checks the request against them, and runs the scenario. */
@@ -95,11 +112,10 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       );
     }
   }
-  const coefficients = model.result.coefficients as { estimate: number }[];
   const common = {
     terms: book.terms,
-    beta: coefficients.map((c) => c.estimate),
-    cov: model.result.covariance as number[][],
+    beta: coefficientEstimates(model.result),
+    cov: model.result.covariance,
     change: req.change,
     clip: clipFor(joined.csatScale),
     horizonYears: req.horizonYears,
@@ -119,7 +135,7 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
           },
         });
   const { save: _save, ...request } = req;
-  const body = {
+  const body: ScenarioBody = {
     name: req.name,
     modelId: model.id,
     segment: req.segment ?? null,

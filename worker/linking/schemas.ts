@@ -1,13 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { Interval, OpenInterval } from "../routes/schemas";
 
 /** OpenAPI schemas of the linking routes (models, scenarios, drivers, segments, CLV). */
-
-export const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" }, example: "w_abc" }) });
-export const WsIdParams = WsParam.extend({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, example: "m_abc" }),
-});
-
-const Interval = z.tuple([z.number(), z.number()]);
 
 export const CoefficientSchema = z.object({
   term: z.string(),
@@ -15,7 +9,7 @@ export const CoefficientSchema = z.object({
   stdError: z.number().nullable(),
   statistic: z.number().nullable(),
   pValue: z.number().nullable(),
-  ci95: z.tuple([z.number().nullable(), z.number().nullable()]),
+  ci95: OpenInterval.nullable().openapi({ description: "null when the standard error is 0 or undefined" }),
 });
 
 export const TranslationSchema = z

@@ -1,6 +1,8 @@
 import { textAt, type BlockColumn } from "../data/blocks";
 import { type DatasetMeta, latestDataset, readBlocks, readColumns } from "../data/datasets";
 import type { Env } from "../env";
+import { ApiError } from "../errors";
+import { parseDate } from "../intake/cells";
 import {
   addResponse,
   BENCHMARKS,
@@ -28,6 +30,23 @@ export interface MetricsResult {
   benchmarks: typeof BENCHMARKS & { csatBand: string | null };
   csatScale: number;
   datasetId: string | null;
+}
+
+/** The from / to query (YYYY-MM-DD, inclusive) as days: 400 naming the field for a date that does not exist or from after to. */
+export function dayRange(from: string | undefined, to: string | undefined): Pick<MetricsQuery, "from" | "to"> {
+  const day = (s: string | undefined, name: string) => {
+    if (s === undefined) return undefined;
+    const v = parseDate(s, "mdy");
+    if (typeof v !== "number")
+      throw new ApiError(400, "invalid_request", `${name}=${s} is not a real date.`, [{ column: name, message: v.message }]);
+    return v;
+  };
+  const f = day(from, "from");
+  const t = day(to, "to");
+  if (f !== undefined && t !== undefined && f > t) {
+    throw new ApiError(400, "invalid_request", "from must not be after to.", [{ column: "from", message: "after to" }]);
+  }
+  return { from: f, to: t };
 }
 
 const NONE = "(none)";

@@ -9,7 +9,7 @@ import { fitRegression } from "../../models/regression/fit";
 import { fitSbg } from "../../models/clv/sbg";
 import { csatSummary, npsFromCounts, npsSummary } from "../../models/survey/metrics";
 import { newRouter } from "../app";
-import { errorResponses as errors } from "./schemas";
+import { errorResponses as errors, Interval } from "./schemas";
 
 /**
  * The stateless calculators (docs/api.md#calculators), no token:
@@ -20,7 +20,7 @@ const calc = newRouter();
 
 const Count = z.number().int().min(0);
 const Fraction = z.number().min(0).max(1);
-const Interval = z.tuple([z.number(), z.number()]).nullable();
+const NullableInterval = Interval.nullable();
 const Nums = (max: number) => z.array(z.number()).min(1).max(max);
 
 function post<Req extends z.ZodType, Res extends z.ZodType>(path: string, summary: string, description: string, body: Req, res: Res) {
@@ -45,7 +45,7 @@ const NpsResult = z
     passives: Count,
     detractors: Count,
     n: Count,
-    ci95: Interval,
+    ci95: NullableInterval,
   })
   .openapi("CalcNpsResult");
 calc.openapi(
@@ -79,7 +79,7 @@ calc.openapi(
         positiveFrom: z.number().optional(),
       })
       .openapi("CalcCsatRequest"),
-    z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: Count, ci95: Interval }).openapi("CalcCsatResult"),
+    z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: Count, ci95: NullableInterval }).openapi("CalcCsatResult"),
   ),
   (c) => {
     const b = c.req.valid("json");
@@ -274,7 +274,7 @@ calc.openapi(
             stdError: z.number().nullable(),
             statistic: z.number().nullable(),
             pValue: z.number().nullable(),
-            ci95: Interval,
+            ci95: NullableInterval,
           }),
         ),
         covariance: z.array(z.array(z.number())),

@@ -2,10 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { CLV_LIMIT_DEFAULT, CLV_LIMIT_MAX, runClv } from "../linking/clv-run";
-import { loadJoinedAccounts } from "../data/join";
-import { retentionBySatisfaction } from "../linking/retention";
-import { WsParam } from "../linking/schemas";
-import { errorResponses as errors } from "./schemas";
+import { runRetention } from "../linking/retention";
+import { errorResponses as errors, WsParam } from "./schemas";
 
 /** POST .../clv: BG/NBD + Gamma-Gamma customer lifetime value on the newest transactions dataset. */
 const clv = newRouter();
@@ -252,11 +250,7 @@ clv.openapi(
       ...errors(400, 401, 403, 404, 422),
     },
   }),
-  async (c) => {
-    const req = c.req.valid("query");
-    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
-    return c.json(retentionBySatisfaction(joined, req), 200);
-  },
+  async (c) => c.json(await runRetention(c.env, c.var.workspaceId, c.req.valid("query")), 200),
 );
 
 export default clv;

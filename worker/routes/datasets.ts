@@ -2,18 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/datasets";
-import { ApiError } from "../errors";
+import { notFound } from "../errors";
 import { parseMappingParam } from "../intake/mapping";
-import { handleUpload, uploadOptions } from "../intake/upload";
-import { DatasetSchema, errorResponses } from "./schemas";
+import { handleUpload, previewJson } from "../intake/upload";
+import { DatasetKindSchema, DatasetSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
 
 const datasets = newRouter();
 
-const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) });
-const WsIdParam = WsParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-
 const UploadQuery = z.object({
-  kind: z.enum(["accounts", "responses", "transactions"]).openapi({ description: "What the file holds (docs/api.md#datasets)." }),
+  kind: DatasetKindSchema.openapi({ description: "What the file holds (docs/api.md#datasets)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
   mapping: z.string().max(10000).optional().openapi({
     description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',
@@ -80,27 +77,8 @@ datasets.openapi(
     const csatScale = q.csatScale ? Number(q.csatScale) : 5;
     const spec = { kind: q.kind, name: q.name, mapping, sheet: q.sheet, csatScale, dryRun: q.dryRun === "true" };
     const out = await handleUpload(c, spec);
-    if (!out.meta) {
-      const { result } = out;
-      const columns = result.columns.map(({ name, type, source }) => ({ name, type, source }));
-      return c.json(
-        {
-          id: null,
-          kind: q.kind,
-          name: out.name,
-          rows: result.rows,
-          columns,
-          warnings: result.warnings,
-          options: uploadOptions(spec, result),
-          status: "preview",
-          createdAt: new Date().toISOString(),
-          preview: result.preview,
-        },
-        200,
-      );
-    }
-    const meta = out.meta;
-    return c.json(datasetJson(meta), 201);
+    if (!out.meta) return c.json(previewJson(spec, out.name, out.result), 200);
+    return c.json(datasetJson(out.meta), 201);
   },
 );
 
@@ -129,7 +107,7 @@ datasets.openapi(
     summary: "One dataset's metadata",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsIdParam },
+    request: { params: WsIdParams },
     responses: {
       200: { description: "The dataset", content: { "application/json": { schema: DatasetSchema } } },
       ...errorResponses(401, 403, 404),
@@ -137,7 +115,7 @@ datasets.openapi(
   }),
   async (c) => {
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
-    if (!meta) throw new ApiError(404, "not_found", "No such dataset in this workspace.");
+    if (!meta) throw notFound("dataset");
     return c.json(datasetJson(meta), 200);
   },
 );
@@ -150,7 +128,7 @@ datasets.openapi(
     summary: "Delete a dataset and its stored files (editor)",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: WsIdParam },
+    request: { params: WsIdParams },
     responses: {
       204: { description: "Deleted" },
       ...errorResponses(401, 403, 404),
@@ -158,7 +136,7 @@ datasets.openapi(
   }),
   async (c) => {
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
-    if (!meta) throw new ApiError(404, "not_found", "No such dataset in this workspace.");
+    if (!meta) throw notFound("dataset");
     await deleteDataset(c.env, meta);
     return c.body(null, 204);
   },

@@ -1,17 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { loadJoinedAccounts, loadResponses } from "../data/join";
-import { ApiError } from "../errors";
-import { computeDrivers } from "../linking/drivers";
-import { WsParam } from "../linking/schemas";
-import { errorResponses as errors } from "./schemas";
+import { runDrivers } from "../linking/drivers";
+import { errorResponses as errors, OpenInterval, WsParam } from "./schemas";
 
 /** POST .../drivers: journey-stage prioritization (importance × revenue at stake per touchpoint). */
 const drivers = newRouter();
-
-/** Each touchpoint costs two arrays the size of the book: keep their number bounded. */
-const MAX_TOUCHPOINTS = 50;
 
 const DriversRequest = z
   .object({
@@ -22,7 +16,6 @@ const DriversRequest = z
   })
   .openapi("DriversRequest");
 
-const Interval = z.tuple([z.number().nullable(), z.number().nullable()]);
 const DriversSchema = z
   .object({
     metric: z.enum(["nps", "csat", "ces"]),
@@ -38,7 +31,7 @@ const DriversSchema = z
         gap: z.number(),
         importance: z.number().nullable(),
         importanceShare: z.number().nullable(),
-        coefficient: z.object({ estimate: z.number(), ci95: Interval, ame: z.number(), ameStdError: z.number().nullable() }).nullable(),
+        coefficient: z.object({ estimate: z.number(), ci95: OpenInterval, ame: z.number(), ameStdError: z.number().nullable() }).nullable(),
         revenue: z.number(),
         atRiskAccounts: z.number(),
         arrAtRisk: z.number(),
@@ -68,32 +61,7 @@ drivers.openapi(
       ...errors(400, 401, 403, 404, 422),
     },
   }),
-  async (c) => {
-    const req = DriversRequest.parse(c.req.valid("json") ?? {});
-    const ws = c.var.workspaceId;
-    const [joined, resp] = await Promise.all([loadJoinedAccounts(c.env, ws), loadResponses(c.env, ws)]);
-    if (!resp)
-      throw new ApiError(422, "no_responses", "This workspace has no responses dataset: upload survey responses with a touchpoint column.");
-    const has = (m: "nps" | "csat" | "ces") => resp[m].some((v) => Number.isFinite(v));
-    const metric = req.metric ?? (has("nps") ? "nps" : has("csat") ? "csat" : "ces");
-    if (!has(metric))
-      throw new ApiError(422, "no_variance", `The responses hold no ${metric} scores.`, [{ column: metric, message: "no scores" }]);
-    if (!resp.touchpoint.some((t) => t !== null)) {
-      throw new ApiError(422, "no_touchpoints", "The responses have no touchpoint column: add one (journey stage) to rank touchpoints.", [
-        { column: "touchpoint", message: "missing" },
-      ]);
-    }
-    const distinct = new Set(resp.touchpoint.filter((t) => t !== null)).size;
-    if (distinct > MAX_TOUCHPOINTS) {
-      throw new ApiError(
-        422,
-        "too_many_levels",
-        `The responses have ${distinct} distinct touchpoints (at most ${MAX_TOUCHPOINTS}): map them to journey stages first.`,
-        [{ column: "touchpoint", message: `${distinct} distinct values` }],
-      );
-    }
-    return c.json(computeDrivers(joined, resp, { metric, method: req.method, outcome: req.outcome, minAccounts: req.minAccounts }), 200);
-  },
+  async (c) => c.json(await runDrivers(c.env, c.var.workspaceId, DriversRequest.parse(c.req.valid("json") ?? {})), 200),
 );
 
 export default drivers;

@@ -1,17 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { logistic, shiftValue } from "../../models/scenario/scenario";
+import { coefficientEstimates, predict } from "../../models/regression/model";
+import { predictRenewal, shiftPlan } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { loadJoinedAccounts } from "../data/join";
-import { ApiError, notFound } from "../errors";
+import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
+import type { Env } from "../env";
+import { notFound } from "../errors";
+import { isoDate } from "../intake/cells";
 import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
-import { clvCsvStream, runClvColumns } from "../linking/clv-run";
-import { csvCell } from "../linking/csv";
-import { WsParam } from "../linking/schemas";
-import { getModel, getScenario } from "../linking/store";
-import { errorResponses as errors } from "./schemas";
+import { runClvColumns } from "../linking/clv-run";
+import { clvCsvStream } from "../render/clv-csv";
+import { csvCell } from "../render/csv";
+import { getModel, getScenario, type StoredModel, type StoredScenario } from "../data/models-store";
+import { errorResponses as errors, WsParam } from "./schemas";
 
-/** CSV exports: accounts with their features and predictions (and the CLV export, see clv.ts). */
+/** CSV exports: the joined accounts, or a model's accounts with their features and predictions; and the CLV export. */
 const exportsRouter = newRouter();
 
 /** Accounts per streamed chunk of the accounts export (one block of design rows at a time; fewer above MODEL_BLOCK_CELLS). */
@@ -22,8 +25,11 @@ exportsRouter.openapi(
     method: "get",
     path: "/api/workspaces/{ws}/export/accounts.csv",
     tags: ["exports"],
-    summary: "Accounts with the model's features, p_i and (for a scenario) x'_i and p'_i, as CSV",
-    description: "Give `scenario` (a saved scenario) or `model`. Text cells starting with = + - @ are prefixed with a single quote.",
+    summary: "The joined accounts as CSV; with `model`, its features and p_i; with `scenario`, also x'_i and p'_i",
+    description:
+      "Neither `model` nor `scenario`: every joined account with its columns and the mean nps / csat / ces of its responses " +
+      "(renewal_date as YYYY-MM-DD). `model` (a fitted model) or `scenario` (a saved scenario): the accounts the model applies to, " +
+      "with its features and prediction. Text cells starting with = + - @ are prefixed with a single quote.",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
@@ -38,86 +44,115 @@ exportsRouter.openapi(
   async (c) => {
     const ws = c.var.workspaceId;
     const q = c.req.valid("query");
-    if (!q.scenario && !q.model)
-      throw new ApiError(400, "bad_request", "Give ?scenario=<id> or ?model=<id>.", [{ column: "scenario", message: "missing" }]);
     const scenario = q.scenario ? await getScenario(c.env, ws, q.scenario) : null;
     if (q.scenario && !scenario) throw notFound("scenario");
-    const model = await getModel(c.env, ws, scenario ? scenario.modelId : q.model!);
-    if (!model) throw notFound("model");
+    const modelId = scenario ? scenario.modelId : q.model;
+    const model = modelId ? await getModel(c.env, ws, modelId) : null;
+    if (modelId && !model) throw notFound("model");
     const joined = await loadJoinedAccounts(c.env, ws);
-    // The design a block of rows at a time, and the CSV streamed block by block: never the whole book in memory.
-    const terms = (model.result.terms as string[] | undefined)?.length ?? 1;
-    const blockRows = modelBlockRows(c.env, joined.numeric.arr?.length ?? 0, terms) || EXPORT_BLOCK_ROWS;
-    const book = bookInBlocks(joined, { ...model.result, outcome: model.outcome, levels: model.result.design.levels }, {}, blockRows);
-    const beta = (model.result.coefficients as { estimate: number }[]).map((x) => x.estimate);
-    const req = scenario?.request as { change: Record<string, number>; segment?: string | null } | undefined;
-    const change = Object.entries(req?.change ?? {}).filter(([, v]) => v !== 0);
-    const changeCols = change.map(([k]) => book.terms.indexOf(k));
-    const clip = clipFor(joined.csatScale);
-    // The model's predictors as features, minus those already in the fixed columns.
-    const preds = model.result.predictors.filter((p) => !["account_id", "segment", "arr", model.outcome].includes(p));
-    const logisticModel = model.kind === "logistic";
-    const header = ["account_id", "segment", "arr", ...preds, model.outcome, logisticModel ? "p" : "predicted"];
-    if (scenario) header.push(...change.map(([k]) => `${k}_scenario`), "changed", "p_scenario");
-    const ids = joined.text.account_id ?? [];
-    const seg = joined.text.segment ?? [];
-    const { p } = book;
-    const blockCsv = (b: { X: Float64Array; arr: Float64Array; n: number; from: number }): string => {
-      let out = "";
-      for (let k = 0; k < b.n; k++) {
-        const r = book.rows[b.from + k];
-        const segment = seg[r] ?? null;
-        let eta = 0;
-        for (let j = 0; j < p; j++) eta += b.X[k * p + j] * beta[j];
-        const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : (joined.text[name]?.[r] ?? null)));
-        const y = joined.numeric[model.outcome]?.[r];
-        const row: (string | number | null)[] = [
-          ids[r] ?? null,
-          segment,
-          b.arr[k],
-          ...feats,
-          Number.isFinite(y) ? y : null,
-          logisticModel ? logistic(eta) : eta,
-        ];
-        if (scenario) {
-          const applies = !req?.segment || segment === req.segment;
-          let eta2 = eta;
-          const shifted = change.map(([key, v], c) => {
-            const j = changeCols[c];
-            const x = b.X[k * p + j];
-            const [lo, hi] = clip[key] ?? [-Infinity, Infinity];
-            const x2 = applies ? shiftValue(x, v, lo, hi) : x;
-            eta2 += (x2 - x) * beta[j];
-            return x2;
-          });
-          row.push(...shifted, applies ? 1 : 0, logistic(eta2));
-        }
-        out += row.map(csvCell).join(",") + "\r\n";
-      }
-      return out;
-    };
-    const enc = new TextEncoder();
-    const blocks = book.blocks()[Symbol.iterator]();
-    let started = false;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (!started) {
-          started = true;
-          controller.enqueue(enc.encode(header.map(csvCell).join(",") + "\r\n"));
-          return;
-        }
-        const next = blocks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(enc.encode(blockCsv(next.value)));
-      },
-    });
-    const name = scenario ? `accounts-${scenario.id}.csv` : `accounts-${model.id}.csv`;
-    return c.body(body, 200, {
+    const csv = model ? modelAccountsCsv(c.env, joined, model, scenario) : joinedAccountsCsv(joined);
+    const name = scenario ? `accounts-${scenario.id}.csv` : model ? `accounts-${model.id}.csv` : `accounts-${joined.datasets.accounts}.csv`;
+    return c.body(csvStream(csv.header, csv.chunks), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${name}"`,
     });
   },
 );
+
+/** A CSV as its header and its body in chunks of rows (each chunk already CRLF-terminated lines). */
+interface CsvChunks {
+  header: string[];
+  chunks: Iterator<string>;
+}
+
+/** Streams a header and then one chunk per pull: never the whole file in memory. */
+function csvStream(header: string[], chunks: Iterator<string>): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(enc.encode(header.map(csvCell).join(",") + "\r\n"));
+        return;
+      }
+      const next = chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(enc.encode(next.value));
+    },
+  });
+}
+
+/** Every joined account: account_id, segment, arr, the other numeric columns, then the other text columns. */
+function joinedAccountsCsv(joined: JoinedAccounts): CsvChunks {
+  const fixed = ["account_id", "segment", "arr"];
+  const numeric = Object.keys(joined.numeric).filter((k) => !fixed.includes(k));
+  const text = Object.keys(joined.text).filter((k) => !fixed.includes(k));
+  const header = [...fixed, ...numeric, ...text];
+  const cell = (name: string, r: number): string | number | null => {
+    if (name in joined.numeric) {
+      const v = joined.numeric[name][r];
+      if (!Number.isFinite(v)) return null;
+      return name === "renewal_date" ? isoDate(v) : v;
+    }
+    return joined.text[name]?.[r] ?? null;
+  };
+  function* chunks() {
+    for (let from = 0; from < joined.n; from += EXPORT_BLOCK_ROWS) {
+      let out = "";
+      for (let r = from; r < Math.min(from + EXPORT_BLOCK_ROWS, joined.n); r++)
+        out += header.map((h) => csvCell(cell(h, r))).join(",") + "\r\n";
+      yield out;
+    }
+  }
+  return { header, chunks: chunks() };
+}
+
+/** The accounts a model applies to, with its features and prediction (and, for a scenario, x'_i and p'_i). */
+function modelAccountsCsv(env: Env, joined: JoinedAccounts, model: StoredModel, scenario: StoredScenario | null): CsvChunks {
+  const fit = model.result;
+  // The design a block of rows at a time, and the CSV streamed block by block: never the whole book in memory.
+  const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, fit.terms.length) || EXPORT_BLOCK_ROWS;
+  const book = bookInBlocks(joined, { ...fit, outcome: model.outcome, levels: fit.design.levels }, {}, blockRows);
+  const beta = coefficientEstimates(fit);
+  const req = scenario?.request;
+  const plan = scenario ? shiftPlan(book.terms, req?.change ?? {}, clipFor(joined.csatScale)) : null;
+  // The model's predictors as features, minus those already in the fixed columns.
+  const preds = fit.predictors.filter((p) => !["account_id", "segment", "arr", model.outcome].includes(p));
+  const logisticModel = model.kind === "logistic";
+  const header = ["account_id", "segment", "arr", ...preds, model.outcome, logisticModel ? "p" : "predicted"];
+  if (plan) header.push(...plan.keys.map((k) => `${k}_scenario`), "changed", "p_scenario");
+  const ids = joined.text.account_id ?? [];
+  const seg = joined.text.segment ?? [];
+  const blockCsv = (b: { X: Float64Array; arr: Float64Array; n: number; from: number }): string => {
+    const segments = Array.from({ length: b.n }, (_, k) => seg[book.rows[b.from + k]] ?? null);
+    const rowMask = req?.segment ? Uint8Array.from(segments, (s) => (s === req.segment ? 1 : 0)) : undefined;
+    const predicted = predict(fit, b.X);
+    const renewal = plan ? predictRenewal(beta, { X: b.X, arr: b.arr, rowMask }, plan) : null;
+    const k = plan?.keys.length ?? 0;
+    let out = "";
+    for (let i = 0; i < b.n; i++) {
+      const r = book.rows[b.from + i];
+      const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : (joined.text[name]?.[r] ?? null)));
+      const y = joined.numeric[model.outcome]?.[r];
+      const row: (string | number | null)[] = [
+        ids[r] ?? null,
+        segments[i],
+        b.arr[i],
+        ...feats,
+        Number.isFinite(y) ? y : null,
+        predicted[i],
+      ];
+      if (renewal) row.push(...renewal.shifted.subarray(i * k, i * k + k), !rowMask || rowMask[i] === 1 ? 1 : 0, renewal.pScenario[i]);
+      out += row.map(csvCell).join(",") + "\r\n";
+    }
+    return out;
+  };
+  function* chunks() {
+    for (const b of book.blocks()) yield blockCsv(b);
+  }
+  return { header, chunks: chunks() };
+}
 
 exportsRouter.openapi(
   createRoute({

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
+import { d1Answers } from "../data/d1-ping";
 
 const health = newRouter();
 
@@ -16,15 +17,7 @@ health.openapi(
       },
     },
   }),
-  async (c) => {
-    let d1 = false;
-    try {
-      d1 = (await c.env.DB.prepare("SELECT 1 AS one").first<{ one: number }>())?.one === 1;
-    } catch {
-      d1 = false;
-    }
-    return c.json({ ok: true, d1, time: new Date().toISOString() }, 200);
-  },
+  async (c) => c.json({ ok: true, d1: await d1Answers(c.env), time: new Date().toISOString() }, 200),
 );
 
 export default health;

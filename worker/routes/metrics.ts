@@ -1,10 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { ApiError } from "../errors";
-import { parseDate } from "../intake/cells";
-import { computeMetrics } from "../metrics/compute";
-import { errorResponses, MetricsSchema } from "./schemas";
+import { computeMetrics, dayRange } from "../metrics/compute";
+import { errorResponses, MetricsSchema, WsParam } from "./schemas";
 
 const metrics = newRouter();
 
@@ -37,7 +35,7 @@ metrics.openapi(
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
-      params: z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) }),
+      params: WsParam,
       query: z.object({
         by: z.enum(["month", "quarter", "touchpoint", "segment"]).optional(),
         from: isoDay,
@@ -64,19 +62,7 @@ metrics.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const day = (s: string | undefined, name: string) => {
-      if (s === undefined) return undefined;
-      const v = parseDate(s, "mdy");
-      if (typeof v !== "number")
-        throw new ApiError(400, "invalid_request", `${name}=${s} is not a real date.`, [{ column: name, message: v.message }]);
-      return v;
-    };
-    const from = day(q.from, "from");
-    const to = day(q.to, "to");
-    if (from !== undefined && to !== undefined && from > to) {
-      throw new ApiError(400, "invalid_request", "from must not be after to.", [{ column: "from", message: "after to" }]);
-    }
-    return c.json(await computeMetrics(c.env, c.var.workspaceId, { by: q.by, from, to }), 200);
+    return c.json(await computeMetrics(c.env, c.var.workspaceId, { by: q.by, ...dayRange(q.from, q.to) }), 200);
   },
 );
 

@@ -1,24 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { DEFAULT_HOLDOUT_SEED, validateHoldout } from "../../models/regression/holdout";
-import { fitRegression } from "../../models/regression/fit";
-import { fitRegressionBlocks } from "../../models/regression/fit-blocks";
-import { translateEffects } from "../../models/regression/translation";
+import { DEFAULT_HOLDOUT_SEED } from "../../models/regression/holdout";
+import { coefficientEstimates } from "../../models/regression/model";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
-import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "../linking/frame";
-import { ModelSchema, WsIdParams, WsParam } from "../linking/schemas";
-import { getModel, insertModel, listModels, type StoredModel } from "../linking/store";
-import { errorResponses as errors } from "./schemas";
+import { fitModelRequest } from "../linking/fit-model";
+import { bookFor, clipFor, modelBlockRows } from "../linking/frame";
+import { ModelSchema } from "../linking/schemas";
+import { getModel, listModels, type StoredModel } from "../data/models-store";
+import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
 
 /** Models on the workspace's joined accounts (docs/api.md#models). */
 const models = newRouter();
-
-/** Most levels a categorical predictor may have, and most terms a model may have. */
-const MAX_LEVELS = 100;
-const MAX_TERMS = 200;
 
 const FitRequest = z
   .object({
@@ -40,9 +35,7 @@ const FitRequest = z
 
 /** The API body of a stored model. */
 export function modelBody(m: StoredModel) {
-  return { id: m.id, name: (m.spec.name as string | undefined) ?? null, ...m.result, createdAt: m.createdAt } as unknown as z.infer<
-    typeof ModelSchema
-  >;
+  return { id: m.id, name: m.spec.name ?? null, ...m.result, createdAt: m.createdAt };
 }
 
 models.openapi(
@@ -65,84 +58,7 @@ models.openapi(
     },
   }),
   async (c) => {
-    const req = c.req.valid("json");
-    const maxPredictors = limit(c.env, "MAX_PREDICTORS", 30);
-    if (req.predictors.length > maxPredictors) {
-      throw new ApiError(422, "too_many_predictors", `At most ${maxPredictors} predictors per model (got ${req.predictors.length}).`, [
-        { column: "predictors", message: `${req.predictors.length} > ${maxPredictors}` },
-      ]);
-    }
-    if (new Set(req.predictors).size !== req.predictors.length) {
-      throw new ApiError(400, "duplicate_predictors", "Each predictor may appear once.", [{ column: "predictors", message: "duplicates" }]);
-    }
-    const ws = c.var.workspaceId;
-    const joined = await loadJoinedAccounts(c.env, ws);
-    const data = accountFrame(joined);
-    for (const name of [req.outcome, ...req.predictors]) {
-      if (!(name in data)) {
-        throw new ApiError(
-          422,
-          "unknown_column",
-          `No column "${name}" in the joined accounts. Available: ${Object.keys(data).sort().join(", ")}.`,
-          [{ column: name, message: "not a column of the joined accounts" }],
-        );
-      }
-    }
-    // A text predictor becomes one dummy per level: an id-like column would make a design of n × n.
-    let terms = 1;
-    for (const name of req.predictors) {
-      const col = joined.text[name];
-      if (!col) {
-        terms++;
-        continue;
-      }
-      const levels = new Set(col.filter((v) => v !== null && v !== "")).size;
-      if (levels > MAX_LEVELS) {
-        throw new ApiError(
-          422,
-          "too_many_levels",
-          `${name} is a text column with ${levels} distinct values: as a categorical predictor it would need ${levels - 1} dummy terms (at most ${MAX_LEVELS} levels). Use a grouping column instead.`,
-          [{ column: name, message: `${levels} levels > ${MAX_LEVELS}` }],
-        );
-      }
-      terms += Math.max(levels - 1, 0);
-    }
-    if (terms > MAX_TERMS) {
-      throw new ApiError(
-        422,
-        "too_many_terms",
-        `The model would have ${terms} terms (at most ${MAX_TERMS}): drop a categorical predictor.`,
-        [{ column: "predictors", message: `${terms} terms` }],
-      );
-    }
-    const input = { kind: req.kind, data, outcome: req.outcome, predictors: req.predictors, covariance: req.covariance };
-    // A design over MODEL_BLOCK_CELLS cells (accounts × terms) is never held whole: the fit, the translation and
-    // the holdout build it a block of rows at a time, with the same result to rounding.
-    const blockRows = modelBlockRows(c.env, joined.numeric.arr?.length ?? 0, terms);
-    const fit = blockRows ? fitRegressionBlocks(input, blockRows) : fitRegression(input);
-    const recipe = { ...fit, levels: fit.design.levels };
-    const rows = blockRows
-      ? { blocks: bookBlocks(joined, recipe, { requireOutcome: true }, blockRows) }
-      : (({ X, arr }) => ({ X, arr }))(bookFor(joined, recipe, { requireOutcome: true }));
-    const translation = translateEffects({
-      kind: fit.kind,
-      outcome: fit.outcome,
-      terms: fit.terms,
-      beta: fit.coefficients.map((x) => x.estimate),
-      cov: fit.covariance,
-      ...rows,
-      horizonYears: req.horizonYears,
-      annualDiscountRate: req.annualDiscountRate,
-      clip: clipFor(joined.csatScale),
-    });
-    const validation = validateHoldout({ ...input, levels: fit.design.levels }, req.validationSeed, blockRows ? { blockRows } : {});
-    const stored = await insertModel(c.env, ws, {
-      kind: fit.kind,
-      outcome: fit.outcome,
-      spec: req,
-      result: { ...fit, translation, validation, data: { datasets: joined.datasets, join: joined.report, csatScale: joined.csatScale } },
-      datasets: joined.datasets,
-    });
+    const { stored, blockRows } = await fitModelRequest(c.env, c.var.workspaceId, c.req.valid("json"));
     // Says (outside the body, which is the same either way) that the design was built in blocks of this many rows.
     if (blockRows) c.header("x-model-block-rows", String(blockRows));
     return c.json(modelBody(stored), 201);
@@ -224,7 +140,7 @@ models.openapi(
     const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
     // Above MODEL_BLOCK_CELLS the design is never held whole (see POST .../models): it cannot go to a browser either.
     const accounts = joined.numeric.arr?.length ?? 0;
-    const terms = (m.result.terms as string[] | undefined)?.length ?? 1;
+    const terms = m.result.terms.length;
     if (modelBlockRows(c.env, accounts, terms)) {
       throw new ApiError(
         422,
@@ -234,14 +150,13 @@ models.openapi(
       );
     }
     const book = bookFor(joined, { ...m.result, outcome: m.outcome, levels: m.result.design.levels });
-    const coefficients = m.result.coefficients as { estimate: number }[];
     return c.json(
       {
         modelId: m.id,
         kind: m.kind,
         terms: book.terms,
-        beta: coefficients.map((x) => x.estimate),
-        cov: m.result.covariance as number[][],
+        beta: coefficientEstimates(m.result),
+        cov: m.result.covariance,
         n: book.n,
         arr: Array.from(book.arr),
         X: Array.from(book.X),

@@ -1,11 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { notFound } from "../errors";
-import { renderReport } from "../linking/report-html";
-import { WsParam } from "../linking/schemas";
-import { getModel, getScenario } from "../linking/store";
-import { errorResponses as errors } from "./schemas";
+import { scenarioReport } from "../linking/report";
+import { errorResponses as errors, WsParam } from "./schemas";
 
 /** GET .../report?scenario=:id: the printable one-page business case of a saved scenario. */
 const report = newRouter();
@@ -24,16 +21,7 @@ report.openapi(
       ...errors(400, 401, 403, 404),
     },
   }),
-  async (c) => {
-    const ws = c.var.workspaceId;
-    const s = await getScenario(c.env, ws, c.req.valid("query").scenario);
-    if (!s) throw notFound("scenario");
-    const m = await getModel(c.env, ws, s.modelId);
-    if (!m) throw notFound("model");
-    const row = await c.env.DB.prepare("SELECT name FROM workspaces WHERE id = ?").bind(ws).first<{ name: string }>();
-    const html = renderReport(row?.name ?? ws, s, m, new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC");
-    return c.html(html, 200);
-  },
+  async (c) => c.html(await scenarioReport(c.env, c.var.workspaceId, c.req.valid("query").scenario), 200),
 );
 
 export default report;

@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { combineProgram } from "../../models/scenario/program";
 import { DEFAULT_SEED } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { ApiError, notFound } from "../errors";
-import { combineProgram } from "../linking/program";
 import { runScenarioRequest } from "../linking/scenario-run";
-import { ScenarioSchema, WsIdParams, WsParam } from "../linking/schemas";
-import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../linking/store";
-import { errorResponses as errors } from "./schemas";
+import { ScenarioSchema } from "../linking/schemas";
+import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../data/models-store";
+import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
 
 /** What-if scenarios on a fitted renewal model (docs/api.md#scenarios), saved and combined into programmes. */
 const scenarios = newRouter();
@@ -33,8 +33,7 @@ const ScenarioRequest = z
   })
   .openapi("ScenarioRequest");
 
-const scenarioBody = (s: StoredScenario) =>
-  ({ id: s.id, ...s.result, createdAt: s.createdAt }) as unknown as z.infer<typeof ScenarioSchema>;
+const scenarioBody = (s: StoredScenario) => ({ id: s.id, ...s.result, createdAt: s.createdAt });
 
 scenarios.openapi(
   createRoute({
@@ -61,7 +60,7 @@ scenarios.openapi(
       throw new ApiError(403, "forbidden", "Saving a scenario needs the editor role; send save:false for an unsaved what-if.");
     }
     const run = await runScenarioRequest(c.env, c.var.workspaceId, req);
-    if (!req.save) return c.json({ id: null, ...run.body } as unknown as z.infer<typeof ScenarioSchema>, 200);
+    if (!req.save) return c.json({ id: null, ...run.body }, 200);
     const stored = await insertScenario(c.env, c.var.workspaceId, {
       modelId: run.model.id,
       name: req.name,
@@ -166,7 +165,7 @@ scenarios.openapi(
         throw new ApiError(404, "not_found", `No such scenario in this workspace: ${scenarioIds[k]}.`, [
           { column: `scenarioIds.${k}`, message: "not found" },
         ]);
-      const r = s.result as { marginGain: number; request: { investment: number }; ci95: { marginGain?: [number, number] } | null };
+      const r = s.result;
       return { id: s.id, name: s.name, gain: r.marginGain, investment: r.request.investment, gainCi95: r.ci95?.marginGain ?? null };
     });
     return c.json(combineProgram(initiatives, overlap), 200);

@@ -1,6 +1,19 @@
 import { z } from "@hono/zod-openapi";
 
-/** Shared OpenAPI schemas of the core routes (error shape, datasets, join, metrics). */
+/** Shared OpenAPI schemas of the core routes: path params, the error shape, datasets, join, metrics. */
+
+/** The `{ws}` path param of every workspace route. */
+export const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" }, example: "w_abc" }) });
+/** What a dataset holds. */
+export const DatasetKindSchema = z.enum(["accounts", "responses", "transactions"]);
+
+/** A 95% interval [low, high]. */
+export const Interval = z.tuple([z.number(), z.number()]);
+/** A 95% interval whose bounds may be unknown (null). */
+export const OpenInterval = z.tuple([z.number().nullable(), z.number().nullable()]);
+
+/** `{ws}` and the `{id}` of a dataset, upload, model or scenario in it. */
+export const WsIdParams = WsParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 
 export const ErrorSchema = z
   .object({
@@ -23,7 +36,7 @@ export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 42
 export const DatasetSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(["accounts", "responses", "transactions"]),
+    kind: DatasetKindSchema,
     name: z.string(),
     rows: z.number().int(),
     columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
@@ -52,8 +65,6 @@ export const JoinSchema = z
   })
   .openapi("JoinReport");
 
-const Interval = z.tuple([z.number(), z.number()]).nullable();
-
 export const MetricsSchema = z
   .object({
     nps: z.object({
@@ -62,9 +73,9 @@ export const MetricsSchema = z
       passives: z.number().int(),
       detractors: z.number().int(),
       n: z.number().int(),
-      ci95: Interval,
+      ci95: Interval.nullable(),
     }),
-    csat: z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: z.number().int(), ci95: Interval }),
-    ces: z.object({ mean: z.number().nullable(), n: z.number().int(), ci95: Interval }),
+    csat: z.object({ score: z.number().nullable(), mean: z.number().nullable(), n: z.number().int(), ci95: Interval.nullable() }),
+    ces: z.object({ mean: z.number().nullable(), n: z.number().int(), ci95: Interval.nullable() }),
   })
   .openapi("Metrics");

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { csatBand, npsGroup, segmentAccounts } from "../../models/clv/value-segments";
+import { renewalClv } from "../../models/clv/renewal-clv";
+import { segmentAccounts } from "../../models/clv/value-segments";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError } from "../errors";
 import { runClvColumns } from "../linking/clv-run";
-import { WsParam } from "../linking/schemas";
-import { errorResponses as errors } from "./schemas";
+import { errorResponses as errors, WsParam } from "./schemas";
 
 /** GET .../segments: customer value segmentation (satisfaction group × value tier). */
 const segments = newRouter();
@@ -77,10 +77,11 @@ segments.openapi(
     }
     const arr = joined.numeric.arr;
     const renewed = joined.numeric.renewed;
-    // Renewal-based CLV: each satisfaction group's observed renewal rate r_g carried over the horizon.
-    const first = segmentAccounts({ by, satisfaction, arr, value: arr, renewed, tiers: 1, csatScale: joined.csatScale });
-    const rate = new Map(first.byGroup.map((g) => [g.group, g.renewalRate ?? first.totals.renewalRate ?? 0]));
-    const clv = new Float64Array(joined.n).fill(NaN);
+    const clvOptions = { horizonYears: q.horizonYears, annualDiscountRate: q.annualDiscountRate, grossMargin: q.grossMargin };
+    const clv =
+      q.clvSource === "renewal"
+        ? renewalClv({ by, satisfaction, arr, renewed, csatScale: joined.csatScale, ...clvOptions })
+        : new Float64Array(joined.n).fill(NaN);
     let clvNote = `Renewal-based CLV = ${q.grossMargin} · ARR · Σ_{t=1..${q.horizonYears}} r_g^(t−1) / (1 + ${q.annualDiscountRate})^(t−1), r_g the account's satisfaction group's observed renewal rate.`;
     if (q.clvSource === "transactions") {
       const r = await runClvColumns(c.env, c.var.workspaceId, {
@@ -109,14 +110,6 @@ segments.openapi(
         );
       }
       clvNote = `BG/NBD + Gamma-Gamma CLV over ${12 * q.horizonYears} months (margin ${q.grossMargin}, annual discount ${q.annualDiscountRate}) of the transactions whose customer_id is the account_id (${matched} of ${joined.n} accounts matched; the others have no CLV${q.value === "clv" ? " and are left out of the tiers" : ""}).`;
-    }
-    for (let i = 0; i < joined.n && q.clvSource === "renewal"; i++) {
-      if (!Number.isFinite(satisfaction[i]) || !Number.isFinite(arr[i])) continue;
-      const g = by === "nps" ? npsGroup(satisfaction[i]) : csatBand(satisfaction[i], joined.csatScale);
-      const r = rate.get(g) ?? 0;
-      let f = 0;
-      for (let t = 0; t < q.horizonYears; t++) f += Math.pow(r, t) / Math.pow(1 + q.annualDiscountRate, t);
-      clv[i] = q.grossMargin * arr[i] * f;
     }
     const result = segmentAccounts({
       by,

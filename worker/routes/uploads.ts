@@ -1,25 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
-import { newId, requireRole } from "../auth";
-import { type Env, limit } from "../env";
-import { ApiError } from "../errors";
-import { newPartKey, type PartRow, removeUpload, storedPartKey, type StoredSpec, type UploadRow } from "../jobs/uploads-store";
-import { errorResponses } from "./schemas";
+import { requireRole } from "../auth";
+import { abortUpload, completeUpload, putUploadPart, startUpload } from "../linking/chunked-upload";
+import { DatasetKindSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
 
-/**
- * Chunked uploads for files over the body limit (MAX_UPLOAD_BYTES): start, send parts of at most the
- * body limit each, complete. Completing queues a parse job (worker/jobs/parse-job.ts) and answers 202
- * with the dataset id; GET .../datasets/:id then reports status processing → ready | failed with
- * progress. A failed job stores nothing; only a ready dataset is ever used by models.
- * Completing is one conditional D1 batch (dataset row + upload status), so concurrent completes create
- * one dataset and one job; DELETE drops an open upload and its parts; open uploads idle for
- * UPLOAD_EXPIRY_HOURS are removed by the hourly sweep (worker/jobs/upload-sweep.ts).
- */
+/** Chunked uploads: the routes of worker/linking/chunked-upload.ts. */
 const uploads = newRouter();
 
-const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" } }) });
-const UploadParam = WsParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const PartParam = UploadParam.extend({
+const PartParam = WsIdParams.extend({
   n: z
     .string()
     .regex(/^[1-9]\d{0,3}$/, "part numbers are 1 to 9999")
@@ -28,7 +16,7 @@ const PartParam = UploadParam.extend({
 
 const StartBody = z
   .object({
-    kind: z.enum(["accounts", "responses", "transactions"]),
+    kind: DatasetKindSchema,
     name: z.string().max(200).optional(),
     mapping: z
       .record(z.string(), z.string())
@@ -52,23 +40,6 @@ const StartResult = z
   })
   .openapi("UploadStarted");
 
-async function findUpload(env: Env, ws: string, id: string): Promise<UploadRow | null> {
-  return env.DB.prepare("SELECT * FROM uploads WHERE id = ? AND workspace_id = ?").bind(id, ws).first<UploadRow>();
-}
-
-const gone = (id: string) =>
-  new ApiError(404, "not_found", `No such upload in this workspace (${id} may have completed already, or been deleted).`);
-const completed = (id: string, datasetId: string | null) =>
-  new ApiError(409, "upload_completed", `Upload ${id} is already complete; its dataset is ${datasetId}.`);
-
-/** The upload, if it still takes parts; else 404 (unknown, deleted) or 409 upload_completed. */
-async function openUpload(env: Env, ws: string, id: string): Promise<UploadRow> {
-  const up = await findUpload(env, ws, id);
-  if (!up || up.status === "deleting") throw gone(id);
-  if (up.status !== "open") throw completed(id, up.dataset_id);
-  return up;
-}
-
 uploads.openapi(
   createRoute({
     method: "post",
@@ -86,25 +57,7 @@ uploads.openapi(
       ...errorResponses(400, 401, 403, 404, 413),
     },
   }),
-  async (c) => {
-    const b = c.req.valid("json");
-    const maxTotal = limit(c.env, "MAX_CHUNKED_BYTES", 2 * 1024 ** 3);
-    if (b.totalBytes > maxTotal) {
-      throw new ApiError(
-        413,
-        "too_large",
-        `The file is ${b.totalBytes} bytes; chunked uploads take up to ${maxTotal} bytes (MAX_CHUNKED_BYTES).`,
-      );
-    }
-    const partBytes = limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
-    const id = newId("u");
-    const spec: StoredSpec = { mapping: b.mapping ?? {}, sheet: b.sheet, csatScale: b.csatScale ?? 5, contentType: b.contentType ?? null };
-    const name = b.name?.trim() || `${b.kind} ${new Date().toISOString().slice(0, 10)}`;
-    await c.env.DB.prepare("INSERT INTO uploads (id, workspace_id, kind, name, spec, total_bytes) VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(id, c.var.workspaceId, b.kind, name, JSON.stringify(spec), b.totalBytes)
-      .run();
-    return c.json({ uploadId: id, partBytes, parts: Math.ceil(b.totalBytes / partBytes) }, 201);
-  },
+  async (c) => c.json(await startUpload(c.env, c.var.workspaceId, c.req.valid("json")), 201),
 );
 
 uploads.openapi(
@@ -130,59 +83,9 @@ uploads.openapi(
   }),
   async (c) => {
     const { id, n } = c.req.valid("param");
-    const ws = c.var.workspaceId;
-    await openUpload(c.env, ws, id);
-    const maxBytes = limit(c.env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
-    const declared = Number(c.req.header("content-length") ?? NaN);
-    if (!Number.isFinite(declared)) throw new ApiError(400, "length_required", "Send each part with a Content-Length header.");
-    if (declared > maxBytes)
-      throw new ApiError(413, "too_large", `Part ${n} is ${declared} bytes; a part may have at most ${maxBytes} bytes (MAX_UPLOAD_BYTES).`);
-    if (declared === 0 || !c.req.raw.body) throw new ApiError(400, "bad_request", `Part ${n} is empty.`);
-    // Each PUT writes its own object; D1 then points part n at it, only while the upload is open. So bytes a
-    // completed upload lists never change, and a part sent again replaces the old one whole.
-    const key = newPartKey(ws, id, Number(n));
-    let obj: R2Object | null;
-    try {
-      // Streamed to R2 (a known length), never held whole.
-      obj = await c.env.FILES.put(key, c.req.raw.body);
-    } catch {
-      obj = null;
-    }
-    if (!obj) {
-      await c.env.FILES.delete(key);
-      throw new ApiError(400, "bad_request", `Part ${n} was cut off before it was complete; send it again.`);
-    }
-    const before = await c.env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? AND n = ?")
-      .bind(id, Number(n))
-      .first<PartRow>();
-    const [stored] = await c.env.DB.batch([
-      c.env.DB.prepare(
-        `INSERT OR REPLACE INTO upload_parts (upload_id, n, bytes, key)
-         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ? AND status = 'open')`,
-      ).bind(id, Number(n), obj.size, key, id),
-      c.env.DB.prepare("UPDATE uploads SET last_part_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'open'").bind(id),
-    ]);
-    if (!stored.meta.changes) {
-      // Completed or deleted while this part arrived: it is not part of the upload.
-      await c.env.FILES.delete(key);
-      await openUpload(c.env, ws, id);
-      throw gone(id);
-    }
-    if (before) await c.env.FILES.delete(storedPartKey(ws, id, before));
-    return c.json({ n: Number(n), bytes: obj.size }, 200);
+    return c.json(await putUploadPart(c.env, c.var.workspaceId, id, Number(n), c.req.header("content-length"), c.req.raw.body), 200);
   },
 );
-
-/** Rows a file of `total` bytes is expected to have, from the line length in its first 64 KB. */
-async function estimateRows(env: Env, firstPart: string, total: number): Promise<number> {
-  const head = await env.FILES.get(firstPart, { range: { offset: 0, length: 65536 } });
-  if (!head) return 0;
-  const bytes = new Uint8Array(await head.arrayBuffer());
-  let lines = 0;
-  for (const b of bytes) if (b === 10) lines++;
-  if (lines === 0) return 0;
-  return Math.max(0, Math.round((total * lines) / bytes.length) - 1);
-}
 
 uploads.openapi(
   createRoute({
@@ -198,7 +101,7 @@ uploads.openapi(
       "naming the dataset.",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: UploadParam },
+    request: { params: WsIdParams },
     responses: {
       202: {
         description: "Queued",
@@ -209,92 +112,8 @@ uploads.openapi(
       ...errorResponses(401, 403, 404, 409, 422, 503),
     },
   }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const ws = c.var.workspaceId;
-    const up = await findUpload(c.env, ws, id);
-    if (!up || up.status === "deleting") throw gone(id);
-    if (up.status !== "open") return c.json(await alreadyCompleted(c.env, ws, id), 202);
-    const { results } = await c.env.DB.prepare("SELECT n, bytes, key FROM upload_parts WHERE upload_id = ? ORDER BY n")
-      .bind(id)
-      .all<PartRow>();
-    const missing: number[] = [];
-    let total = 0;
-    const last = results.length ? results[results.length - 1].n : 0;
-    const have = new Set(results.map((r) => r.n));
-    for (let k = 1; k <= last; k++) if (!have.has(k)) missing.push(k);
-    for (const r of results) total += r.bytes;
-    if (!results.length || missing.length || total !== up.total_bytes) {
-      throw new ApiError(
-        422,
-        "incomplete_upload",
-        `The parts hold ${total} of ${up.total_bytes} bytes${missing.length ? `; parts ${missing.slice(0, 20).join(", ")} are missing` : ""}. Send the missing parts, then complete again.`,
-        missing.slice(0, 100).map((k) => ({ column: `part ${k}`, message: "missing" })),
-      );
-    }
-    const datasetId = newId("d");
-    const rowsTotal = await estimateRows(c.env, storedPartKey(ws, id, results[0]), up.total_bytes);
-    const progress = JSON.stringify({ rowsDone: 0, rowsTotal, errorsSoFar: 0 });
-    const spec = JSON.parse(up.spec) as StoredSpec;
-    // One batch (a transaction, run alone): the dataset row is inserted only while the upload is still open
-    // with the parts just checked, and the upload turns queued only if that row was inserted. Of concurrent
-    // completes exactly one gets both changes; the others change nothing and answer below.
-    const [, claimed] = await c.env.DB.batch([
-      c.env.DB.prepare(
-        `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, block_count, block_rows, raw_bytes, content_type, status, progress)
-         SELECT ?, ?, ?, ?, 0, '[]', 0, 0, ?, ?, 'processing', ?
-         WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ? AND workspace_id = ? AND status = 'open')
-           AND (SELECT COUNT(*) FROM upload_parts WHERE upload_id = ?) = ?
-           AND (SELECT COALESCE(SUM(bytes), 0) FROM upload_parts WHERE upload_id = ?) = ?`,
-      ).bind(datasetId, ws, up.kind, up.name, up.total_bytes, spec.contentType, progress, id, ws, id, results.length, id, total),
-      c.env.DB.prepare(
-        "UPDATE uploads SET status = 'queued', dataset_id = ? WHERE id = ? AND status = 'open' AND EXISTS (SELECT 1 FROM datasets WHERE id = ?)",
-      ).bind(datasetId, id, datasetId),
-    ]);
-    if (!claimed.meta.changes) {
-      const now = await findUpload(c.env, ws, id);
-      if (!now || now.status === "deleting") throw gone(id);
-      if (now.status === "open") {
-        throw new ApiError(409, "upload_changed", `A part of upload ${id} was sent again while it was completing; complete it again.`);
-      }
-      return c.json(await alreadyCompleted(c.env, ws, id), 202);
-    }
-    // The row exists from now on as `processing`; models only ever read `ready` rows.
-    try {
-      await c.env.JOBS.send({ workspaceId: ws, uploadId: id, datasetId });
-    } catch (err) {
-      // No job will run: undo, so that completing again works.
-      console.error("queue send failed", err);
-      await c.env.DB.batch([
-        c.env.DB.prepare("UPDATE uploads SET status = 'open', dataset_id = NULL WHERE id = ? AND dataset_id = ?").bind(id, datasetId),
-        c.env.DB.prepare("DELETE FROM datasets WHERE id = ? AND status = 'processing'").bind(datasetId),
-      ]);
-      throw new ApiError(
-        503,
-        "queue_unavailable",
-        "The parse job could not be queued; the parts are kept. Complete the upload again in a moment.",
-      );
-    }
-    return c.json({ datasetId, status: "processing" as const, rowsTotal }, 202);
-  },
+  async (c) => c.json(await completeUpload(c.env, c.var.workspaceId, c.req.valid("param").id), 202),
 );
-
-/**
- * The answer to completing an upload that is already complete (a concurrent or repeated call): the same
- * 202 body while its job runs, else 409 upload_completed naming the dataset.
- */
-async function alreadyCompleted(env: Env, ws: string, id: string): Promise<{ datasetId: string; status: "processing"; rowsTotal: number }> {
-  const up = await findUpload(env, ws, id);
-  if (!up || up.status === "deleting") throw gone(id);
-  const d = up.dataset_id
-    ? await env.DB.prepare("SELECT status, progress FROM datasets WHERE id = ? AND workspace_id = ?")
-        .bind(up.dataset_id, ws)
-        .first<{ status: string; progress: string | null }>()
-    : null;
-  if (!d || d.status !== "processing") throw completed(id, up.dataset_id);
-  const rowsTotal = (JSON.parse(d.progress ?? "{}") as { rowsTotal?: number }).rowsTotal ?? 0;
-  return { datasetId: up.dataset_id!, status: "processing", rowsTotal };
-}
 
 uploads.openapi(
   createRoute({
@@ -307,27 +126,14 @@ uploads.openapi(
       "parts then; delete the dataset instead). Uploads left open are removed by themselves UPLOAD_EXPIRY_HOURS after their last part.",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: UploadParam },
+    request: { params: WsIdParams },
     responses: {
       204: { description: "Deleted" },
       ...errorResponses(401, 403, 404, 409),
     },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
-    const ws = c.var.workspaceId;
-    // Conditional, so that a concurrent complete and this DELETE cannot both win.
-    const r = await c.env.DB.prepare(
-      "UPDATE uploads SET status = 'deleting' WHERE id = ? AND workspace_id = ? AND status IN ('open', 'deleting')",
-    )
-      .bind(id, ws)
-      .run();
-    if (!r.meta.changes) {
-      const up = await findUpload(c.env, ws, id);
-      if (!up) throw gone(id);
-      throw completed(id, up.dataset_id);
-    }
-    await removeUpload(c.env, ws, id);
+    await abortUpload(c.env, c.var.workspaceId, c.req.valid("param").id);
     return c.body(null, 204);
   },
 );

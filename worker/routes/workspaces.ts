@@ -1,10 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
-import { issueToken, newId, requireAdminIfConfigured, requireRole } from "../auth";
-import { datasetJson, listDatasets } from "../data/datasets";
-import { joinReport } from "../data/join";
-import { ApiError } from "../errors";
-import { DatasetSchema, errorResponses as errors, JoinSchema } from "./schemas";
+import { issueToken, requireAdminIfConfigured, requireRole } from "../auth";
+import { createWorkspace, workspaceOverview } from "../linking/workspaces";
+import { DatasetSchema, errorResponses as errors, JoinSchema, WsParam } from "./schemas";
 
 const workspaces = newRouter();
 
@@ -33,15 +31,9 @@ workspaces.openapi(
   }),
   async (c) => {
     await requireAdminIfConfigured(c);
-    const { name } = c.req.valid("json");
-    const id = newId("w");
-    await c.env.DB.prepare("INSERT INTO workspaces (id, name) VALUES (?, ?)").bind(id, name).run();
-    const token = await issueToken(c.env, id, "owner");
-    return c.json({ id, name, token }, 201);
+    return c.json(await createWorkspace(c.env, c.req.valid("json").name), 201);
   },
 );
-
-const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", in: "path" }, example: "w_abc" }) });
 
 workspaces.openapi(
   createRoute({
@@ -102,13 +94,7 @@ workspaces.openapi(
       ...errors(401, 403, 404),
     },
   }),
-  async (c) => {
-    const ws = c.var.workspaceId;
-    const row = await c.env.DB.prepare("SELECT id, name FROM workspaces WHERE id = ?").bind(ws).first<{ id: string; name: string }>();
-    if (!row) throw new ApiError(404, "not_found", "No such workspace.");
-    const [datasets, join] = await Promise.all([listDatasets(c.env, ws), joinReport(c.env, ws)]);
-    return c.json({ id: row.id, name: row.name, role: c.var.role, datasets: datasets.map(datasetJson), join }, 200);
-  },
+  async (c) => c.json(await workspaceOverview(c.env, c.var.workspaceId, c.var.role), 200),
 );
 
 export default workspaces;

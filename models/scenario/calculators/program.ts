@@ -1,11 +1,10 @@
 /**
- * An integrated CX programme (docs/methods.md#programme-roi): its ROI is that of the summed
- * gains and costs of its initiatives, shown beside each initiative's own;
- * overlap removes the share of the gains that several initiatives claim
- * twice: programme gain = (1 − overlap) · Σ gain, investment = Σ investment.
+ * The programme ROI calculator (POST /api/calc/program): `combineProgram`
+ * (models/scenario/program.ts, docs/methods.md#programme-roi) on initiatives typed in by hand, with their inputs checked.
  */
 import { ModelError } from "../../numeric/errors";
 import { tidyDeep } from "../../numeric/precision";
+import { combineProgram } from "../program";
 
 export interface Initiative {
   name: string;
@@ -27,19 +26,21 @@ export function programRoi(initiatives: Initiative[], overlap = 0): ProgramResul
   if (!initiatives.length) throw new ModelError("invalid_input", "Add at least one initiative.", ["initiatives"]);
   if (!(overlap >= 0 && overlap < 1))
     throw new ModelError("invalid_input", `overlap must be a fraction in [0, 1) (got ${overlap}).`, ["overlap"]);
-  let gain = 0;
-  let investment = 0;
-  const rows = initiatives.map((it, i) => {
+  initiatives.forEach((it, i) => {
     if (!(it.investment > 0 && Number.isFinite(it.investment)))
       throw new ModelError("invalid_input", `initiative ${i + 1} (${it.name}): investment must be > 0 (got ${it.investment}).`, [
         `initiatives.${i}.investment`,
       ]);
     if (!Number.isFinite(it.gain))
       throw new ModelError("invalid_input", `initiative ${i + 1} (${it.name}): gain must be a number.`, [`initiatives.${i}.gain`]);
-    gain += it.gain;
-    investment += it.investment;
-    return { name: it.name, gain: it.gain, investment: it.investment, roi: (it.gain - it.investment) / it.investment };
   });
-  const programGain = (1 - overlap) * gain;
-  return tidyDeep({ initiatives: rows, program: { gain: programGain, investment, roi: (programGain - investment) / investment, overlap } });
+  // Every investment is > 0 (checked), so each ROI is a number.
+  const { initiatives: rows, programme } = combineProgram(
+    initiatives.map(({ name, gain, investment }) => ({ name, gain, investment })),
+    overlap,
+  );
+  return tidyDeep({
+    initiatives: rows.map(({ name, gain, investment, roi }) => ({ name, gain, investment, roi: roi! })),
+    program: { gain: programme.gain, investment: programme.investment, roi: programme.roi!, overlap },
+  });
 }

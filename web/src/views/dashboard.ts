@@ -12,7 +12,7 @@ import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
 const HELP = {
-  nps: "Net Promoter Score = % promoters (9-10) − % detractors (0-6) over all responses, on −100..100. 95% interval: NPS ± 1.96·100·√((p + d − (p − d)²)/n).",
+  nps: "Net Promoter Score = % promoters (9-10) − % detractors (0-6) over all responses, on −100..100. 95% interval: NPS ± 1.96·100·√((p + d − (p − d)²)/n), clipped to −100..100.",
   csat: "CSAT = share of positive answers (top two boxes: 4-5 on a 1-5 scale) × 100. 95% interval: Wilson score interval. The mean score is shown too.",
   ces: "Customer Effort Score = mean of the 1-7 effort answers; 95% interval from the t distribution.",
 };

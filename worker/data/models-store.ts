@@ -1,5 +1,8 @@
+import { type FittedModel, loadModel } from "../../models/regression/model";
 import { newId } from "../auth";
 import type { Env } from "../env";
+import type { FitModelRequest } from "../linking/fit-model";
+import type { ScenarioBody, ScenarioRequest } from "../linking/scenario-run";
 
 /** D1 storage of fitted models and saved scenarios (migrations/0003_models_scenarios.sql). */
 
@@ -7,9 +10,10 @@ export interface StoredModel {
   id: string;
   kind: "linear" | "logistic";
   outcome: string;
-  spec: Record<string, unknown>;
-  /** The API response body without id. */
-  result: Record<string, unknown> & { terms: string[]; predictors: string[]; design: { levels: Record<string, string[]> } };
+  /** The fit request as the API took it. */
+  spec: FitModelRequest;
+  /** The API response body without id, name and createdAt; checked by loadModel when read back. */
+  result: FittedModel;
   datasets: { accounts: string; responses: string | null };
   createdAt: string;
 }
@@ -29,7 +33,7 @@ const modelOf = (r: ModelRow): StoredModel => ({
   kind: r.kind,
   outcome: r.outcome,
   spec: JSON.parse(r.spec),
-  result: JSON.parse(r.result),
+  result: loadModel(r.result),
   datasets: JSON.parse(r.datasets),
   createdAt: r.created_at,
 });
@@ -61,8 +65,10 @@ export interface StoredScenario {
   id: string;
   modelId: string;
   name: string;
-  request: Record<string, unknown>;
-  result: Record<string, unknown>;
+  /** The scenario request as the API took it. */
+  request: ScenarioRequest;
+  /** The API response body without id and createdAt. */
+  result: ScenarioBody;
   createdAt: string;
 }
 

@@ -1,46 +1,6 @@
 import { revenueChartSvg } from "./chart-svg";
 import { esc, money, num, pct } from "./html";
-import type { StoredModel, StoredScenario } from "./store";
-
-type Side = { renewalRate: number; revenue: number; revenueByYear: number[] };
-interface ScenarioBody {
-  name: string;
-  segment: string | null;
-  request: {
-    change: Record<string, number>;
-    horizonYears: number;
-    annualDiscountRate: number;
-    grossMargin: number;
-    investment: number;
-    draws: number;
-    seed: number;
-  };
-  baseline: Side;
-  scenario: Side;
-  revenueGain: number;
-  marginGain: number;
-  roi: number | null;
-  npv: number;
-  paybackYears: number | null;
-  ci95: { revenueGain: [number, number]; marginGain?: [number, number]; npv?: [number, number]; roi: [number, number] | null } | null;
-  bandByYear?: { lo: number[]; hi: number[] };
-  accounts: number;
-  excludedAccounts: number;
-  changedRows: number;
-  assumptions: string[];
-  data: { datasets: { accounts: string; responses: string | null }; dataChangedSinceFit: boolean };
-}
-interface ModelBody {
-  nObs: number;
-  excluded: number;
-  outcome: string;
-  terms: string[];
-  warnings: string[];
-  coefficients: { term: string; estimate: number; stdError: number | null; pValue: number | null; ci95: [number | null, number | null] }[];
-  translation: { predictor: string; sentence: string }[];
-  validation: { auc?: number | null; holdoutRSquared?: number | null; nTest: number; error?: { message: string } };
-  data?: { join?: { accounts: number; responses: number; matchedAccounts: number; orphanResponses: number } };
-}
+import type { StoredModel, StoredScenario } from "../data/models-store";
 
 const range = (ci: [number, number] | null | undefined, f: (v: number) => string) => (ci ? `${f(ci[0])} to ${f(ci[1])}` : "n/a");
 
@@ -50,8 +10,8 @@ const range = (ci: [number, number] | null | undefined, f: (v: number) => string
  * assumptions and the data it rests on. All user text is escaped.
  */
 export function renderReport(workspaceName: string, stored: StoredScenario, model: StoredModel, generatedAt: string): string {
-  const s = stored.result as unknown as ScenarioBody;
-  const m = model.result as unknown as ModelBody;
+  const s = stored.result;
+  const m = model.result;
   const r = s.request;
   const changes =
     Object.entries(r.change)
@@ -63,7 +23,7 @@ export function renderReport(workspaceName: string, stored: StoredScenario, mode
     .filter((c) => Object.keys(r.change).includes(c.term))
     .map(
       (c) =>
-        `<tr><td>${esc(c.term)}</td><td>${num(c.estimate, 4)}</td><td>${num(c.stdError, 4)}</td><td>${num(c.ci95[0], 4)} to ${num(c.ci95[1], 4)}</td><td>${c.pValue === null ? "n/a" : c.pValue < 0.001 ? "&lt; 0.001" : num(c.pValue, 3)}</td></tr>`,
+        `<tr><td>${esc(c.term)}</td><td>${num(c.estimate, 4)}</td><td>${num(c.stdError, 4)}</td><td>${num(c.ci95?.[0], 4)} to ${num(c.ci95?.[1], 4)}</td><td>${c.pValue === null ? "n/a" : c.pValue < 0.001 ? "&lt; 0.001" : num(c.pValue, 3)}</td></tr>`,
     )
     .join("");
   const sentences = m.translation
