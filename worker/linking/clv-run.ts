@@ -157,7 +157,14 @@ export async function runClvColumns(
   }
   const used = values.paretoNbd ? paretoNbdModel(values.paretoNbd) : bgnbdModel(bg);
   let intervals: ClvIntervals | null = null;
-  if (opt.intervals) {
+  // The intervals value every customer 7 more times: bounded by the ₂F₁ evaluations that costs (pairs × months).
+  const intervalCost = 7 * layout.pairX.length * opts.horizonMonths;
+  if (opt.intervals && intervalCost > INTERVAL_BUDGET) {
+    warnings.push({
+      code: "clv_interval_skipped",
+      message: `No 95% intervals: with ${layout.pairX.length.toLocaleString("en-US")} distinct (frequency, age) pairs over ${opts.horizonMonths} months they would cost too much CPU for one request; shorten horizonMonths (e.g. to ${Math.max(1, Math.floor(INTERVAL_BUDGET / (7 * layout.pairX.length)))}) to get them.`,
+    });
+  } else if (opt.intervals) {
     const pn = values.paretoNbd;
     intervals = pn
       ? clvIntervals(
@@ -262,6 +269,9 @@ export async function runClvColumns(
     warnings,
   };
 }
+
+/** Most extra ₂F₁ evaluations (7 × distinct (x, T) pairs × horizon months) spent on CLV intervals in one request. */
+export const INTERVAL_BUDGET = 3_000_000;
 
 /** Fewer repeat buyers than this: no Pareto/NBD comparison (neither model is identified well enough to rank them). */
 export const COMPARE_MIN_REPEAT_BUYERS = 100;
