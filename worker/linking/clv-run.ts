@@ -271,7 +271,7 @@ export async function runClvColumns(
 }
 
 /** Most extra ₂F₁ evaluations (7 × distinct (x, T) pairs × horizon months) spent on CLV intervals in one request. */
-export const INTERVAL_BUDGET = 3_000_000;
+export const INTERVAL_BUDGET = 1_500_000;
 
 /** Fewer repeat buyers than this: no Pareto/NBD comparison (neither model is identified well enough to rank them). */
 export const COMPARE_MIN_REPEAT_BUYERS = 100;
