@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
@@ -18,12 +17,16 @@ import segments from "./routes/segments";
 import clv from "./routes/clv";
 import calc from "./routes/calc";
 import { jsonBodyLimit } from "./body-limit";
+import { drainUnreadBody } from "./drain";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
 const app = newRouter();
 
+// Outermost: a request body the route left unread (an upload refused early) is read to its end before the answer
+// goes out, so the connection stays usable for the next request.
+app.use("*", drainUnreadBody());
 // First: security headers (CSP, nosniff, no framing, CORS only if configured) on every response.
 app.use("*", securityHeaders());
 // No NaN / Infinity in any JSON body: checked before serialisation (422 non_finite_result).
@@ -50,11 +53,53 @@ app.doc31("/api/openapi.json", {
   info: {
     title: "CX-to-revenue workspace API",
     version: "0.1.0",
-    description: "Upload CX and revenue data, fit models linking satisfaction to renewals, run ROI scenarios.",
+    description:
+      "Upload CX and revenue data, fit models linking satisfaction to renewals, run ROI scenarios. Workspace routes take the " +
+      "workspace's bearer token (answered once by createWorkspace; more with createToken); health, the calculators, " +
+      "workspace creation and these docs are public.",
+    // OpenAPI 3.1's SPDX `identifier` (the generator's types know 3.0's `url` only).
+    license: { name: "Proprietary (all rights reserved)", identifier: "LicenseRef-Proprietary" } as { name: string },
   },
+  // "/" first: the server that serves this document (so /api/docs' "Try it out" calls the same one).
+  servers: [
+    { url: "/", description: "This server (the one that served this document)" },
+    { url: "http://127.0.0.1:8787", description: "Local: `npm start` (wrangler dev on port 8787)" },
+    {
+      url: "https://{worker}.{account}.workers.dev",
+      description: "Deployed (placeholder: your worker's name and workers.dev subdomain, or a custom domain)",
+      variables: { worker: { default: "cx-revenue-workspace" }, account: { default: "your-account" } },
+    },
+  ],
 });
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
+// Swagger UI from the pinned swagger-ui-dist package, served from this origin (scripts/build-web.mjs copies it to
+// /swagger/): no third-party script on the origin that holds the tokens, and no inline script.
+app.get("/api/docs", (c) =>
+  c.html(
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CX-to-revenue API</title>' +
+      '<link rel="stylesheet" href="/swagger/swagger-ui.css"></head><body><div id="swagger-ui"></div>' +
+      '<script src="/swagger/swagger-ui-bundle.js"></script><script src="/swagger-init.js"></script></body></html>',
+  ),
+);
+// The document and its UI are public operations of the contract too (served above, listed here).
+app.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/api/openapi.json",
+  operationId: "getOpenApiDocument",
+  tags: ["meta"],
+  summary: "This OpenAPI 3.1 document",
+  security: [],
+  responses: { 200: { description: "The document", content: { "application/json": { schema: { type: "object" } } } } },
+});
+app.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/api/docs",
+  operationId: "getApiDocs",
+  tags: ["meta"],
+  summary: "Interactive API documentation (Swagger UI) of this document",
+  security: [],
+  responses: { 200: { description: "An HTML page", content: { "text/html": { schema: { type: "string" } } } } },
+});
 
 app.notFound(
   async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404),

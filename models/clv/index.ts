@@ -12,6 +12,7 @@
  * - fitParetoNbd (pareto-nbd.ts): Pareto/NBD (Schmittlein, Morrison & Colombo 1987); paretoNbdPAlive, paretoNbdModel.
  * - fitBgbb (bgbb.ts): BG/BB for discrete-time data (Fader, Hardie & Shang 2010); bgbbPAlive, bgbbExpectedNew.
  * - clvBySatisfaction (satisfaction-clv.ts): per-group fits, LR test of equal parameters, CLV gap with interval.
+ * - clvWarnings (clv-warnings.ts): few repeat buyers, parameters at the edge of plausibility, a penalised fit, P(alive) of one-time buyers.
  * - summariseTransactions (rfm.ts): frequency, recency, T and mean spend per customer from transactions.
  * - fitSbg (sbg.ts): shifted-beta-geometric retention of one cohort (Fader & Hardie 2007); sbgProjection, sbgDerl.
  * - fitSbgCohorts (sbg-cohorts.ts): sBG on individual accounts with right-censoring (accounts that joined at different times).
@@ -28,6 +29,7 @@ export { renewalClv, renewalYears, type RenewalClvInput } from "./renewal-clv";
 export { summariseTransactions, type RfmSummary } from "./rfm";
 export { fitSbgCohorts, type SbgCohortInput, type SbgCohortResult } from "./sbg-cohorts";
 export { fitSbg, sbgDerl, sbgProjection, type SbgResult } from "./sbg";
+export { clvWarnings } from "./clv-warnings";
 export { clvColumns, clvTable, customerClv, type ClvMethod, type ClvOptions, type ClvTable } from "./transactions-clv";
 export { clvIntervals, type ClvIntervals } from "./clv-intervals";
 export { holdoutInput, holdoutTest, type HoldoutResult } from "./holdout-test";

@@ -25,6 +25,31 @@ export interface ClvOptions {
   margin: number;
   /** Length of one time unit of recency / T in days (1 when they are in days, 7 for weeks). Default 1. */
   daysPerTimeUnit?: number;
+  /** Most ₂F₁ series terms the forecast may take (CLV_MAX_SERIES_TERMS by default); see clvSeriesTerms. */
+  maxSeriesTerms?: number;
+}
+
+/**
+ * The ₂F₁ series terms one request may spend on the monthly forecasts: about 4 s of one core at ~10 ns a term
+ * (bench/run.mjs machine). The work is distinct (x, T) pairs × months × terms per value, and the terms grow with
+ * the month (the series argument t/(α+T+t) tends to 1), so a long horizon on many customers is refused up front.
+ */
+export const CLV_MAX_SERIES_TERMS = 400_000_000;
+
+/**
+ * Estimated ₂F₁ series terms of the monthly forecasts: per (x, T) pair and month, about 80 / −ln z terms, with
+ * −ln z = ln(1 + (α+T)/t) ≥ (α+T)/(t + (α+T)/2); 80 is above the 46–72 terms per unit counted on simulated BG/NBD
+ * books of 2,357 and 20,000 customers.
+ */
+export function clvSeriesTerms(alpha: number, Ts: Iterable<number>, horizonMonths: number, unitsPerMonth: number): number {
+  let s1 = 0;
+  let pairs = 0;
+  for (const T of Ts) {
+    s1 += unitsPerMonth / (alpha + T);
+    pairs++;
+  }
+  const H = horizonMonths;
+  return 80 * (s1 * ((H * (H + 1)) / 2) + pairs * (H / 2));
 }
 
 export interface CustomerClv {
@@ -268,10 +293,57 @@ export function clvColumns(s: RfmIn, opts: ClvOptions, layout?: ClvLayout, metho
     paretoNbd,
   };
   const model = paretoNbd ? paretoNbdModel(paretoNbd) : bgnbdModel(bgnbd);
-  const sums = valueCustomers(model, gammaGamma, s, layout ?? clvLayout(s), opts, out);
+  const lay = layout ?? clvLayout(s);
+  // The ₂F₁ work of the forecast, bounded before it starts (horizon_too_long names the horizon that fits).
+  checkSeriesWork(
+    bgnbd.alpha,
+    lay.pat,
+    opts.horizonMonths,
+    DAYS_PER_MONTH / (opts.daysPerTimeUnit ?? 1),
+    opts.maxSeriesTerms ?? CLV_MAX_SERIES_TERMS,
+  );
+  const sums = valueCustomers(model, gammaGamma, s, lay, opts, out);
   out.totals.expectedPurchases = sums.expectedPurchases;
   out.totals.clv = sums.clv;
   return out;
+}
+
+/**
+ * Refuses a forecast whose series work is over the budget, naming the longest horizon this book allows.
+ * @throws ModelError horizon_too_long
+ */
+function checkSeriesWork(
+  alpha: number,
+  pat: { count: number; x: ArrayLike<number>; T: ArrayLike<number> },
+  H: number,
+  unitsPerMonth: number,
+  budget: number,
+): void {
+  const seen = new Map<number, Set<number>>();
+  const Ts: number[] = [];
+  for (let k = 0; k < pat.count; k++) {
+    let byT = seen.get(pat.x[k]);
+    if (!byT) seen.set(pat.x[k], (byT = new Set()));
+    if (byT.has(pat.T[k])) continue;
+    byT.add(pat.T[k]);
+    Ts.push(pat.T[k]);
+  }
+  const need = clvSeriesTerms(alpha, Ts, H, unitsPerMonth);
+  if (need <= budget) return;
+  let ok = 0;
+  for (let lo = 1, hi = H - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    if (clvSeriesTerms(alpha, Ts, mid, unitsPerMonth) <= budget) {
+      ok = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  throw new ModelError(
+    "horizon_too_long",
+    `A ${H}-month forecast for ${Ts.length} distinct purchase histories needs about ${Math.round(need / 1e6)}M series terms, ` +
+      `more than one request may compute (${Math.round(budget / 1e6)}M). ` +
+      (ok ? `Use horizonMonths ${ok} or less for this dataset.` : "Use a shorter horizon."),
+  );
 }
 
 /**

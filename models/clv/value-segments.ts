@@ -1,3 +1,4 @@
+import type { Warning } from "../numeric/errors";
 import { ModelError } from "../numeric/errors";
 import { quantileSorted } from "../numeric/rng";
 
@@ -40,12 +41,15 @@ export interface SegmentCell {
 }
 
 export interface GroupGap {
-  /** Estimate and Wald 95% interval of high-group minus low-group renewal rate. */
-  renewalRateDiff: { estimate: number; ci95: [number, number] } | null;
+  /**
+   * Estimate and Wald 95% interval of high-group minus low-group renewal rate (fractions; ×100 = pp). The interval
+   * is null when it collapses to a point (both groups renew at 0% or 100%: perfect separation), with a warning.
+   */
+  renewalRateDiff: { estimate: number; ci95: [number, number] | null } | null;
   /** Mean ARR per account difference, Welch (normal) 95% interval. */
   meanArrDiff: { estimate: number; ci95: [number, number] } | null;
   /** Low group's ARR × renewal-rate gap: the revenue a year if it renewed like the high group. */
-  revenueAtStake: { estimate: number; ci95: [number, number] } | null;
+  revenueAtStake: { estimate: number; ci95: [number, number] | null } | null;
 }
 
 export interface SegmentResult {
@@ -57,6 +61,8 @@ export interface SegmentResult {
   byTier: SegmentCell[];
   totals: { accounts: number; revenue: number; unmatched: number; renewalRate: number | null };
   gap: GroupGap & { high: string; low: string };
+  /** Named warnings: a renewal-rate gap whose interval collapses, or a group renewing at 0% or 100%. */
+  warnings: Warning[];
 }
 
 /** Promoter 9-10, passive 7-8, detractor 0-6 on the account's mean NPS. */
@@ -174,7 +180,41 @@ export function segmentAccounts(input: SegmentInput): SegmentResult {
       renewalRate: total.renewalN > 0 ? total.renewedSum / total.renewalN : null,
     },
     gap: { high, low, ...groupGap(groupAcc.get(high)!, groupAcc.get(low)!, arrByGroup.get(high)!, arrByGroup.get(low)!) },
+    warnings: gapWarnings(high, low, groupAcc.get(high)!, groupAcc.get(low)!),
   };
+}
+
+/** A renewal-rate gap the data cannot carry: a collapsed interval (perfect separation) or a group at 0% / 100%. */
+function gapWarnings(high: string, low: string, hi: Acc, lo: Acc): Warning[] {
+  if (hi.renewalN === 0 || lo.renewalN === 0) return [];
+  const p1 = hi.renewedSum / hi.renewalN;
+  const p2 = lo.renewedSum / lo.renewalN;
+  const edge = (p: number) => p === 0 || p === 1;
+  const pc = (p: number) => `${(100 * p).toFixed(1)}%`;
+  if (edge(p1) && edge(p2)) {
+    return [
+      {
+        code: "renewal_gap_interval_collapsed",
+        message:
+          `Every ${high} account ${p1 === 1 ? "renewed" : "left"} and every ${low} account ${p2 === 1 ? "renewed" : "left"} (${pc(p1)} vs ${pc(p2)}): ` +
+          `satisfaction separates renewal perfectly here, so the gap has no usable interval and no model can estimate an effect. ` +
+          `This usually means the score was collected after (or because of) the renewal decision; use scores from before it.`,
+      },
+    ];
+  }
+  const at = [
+    [high, p1],
+    [low, p2],
+  ].filter(([, p]) => edge(p as number));
+  if (at.length === 0) return [];
+  return [
+    {
+      code: "renewal_rate_at_boundary",
+      message:
+        `${at.map(([g, p]) => `${g} accounts renew at ${pc(p as number)}`).join(" and ")}: an interval around a rate of exactly 0% or 100% ` +
+        `understates the uncertainty; read the gap's interval as too narrow.`,
+    },
+  ];
 }
 
 function meanVar(xs: number[]): [number, number] {
@@ -192,8 +232,9 @@ function groupGap(hi: Acc, lo: Acc, arrHi: number[], arrLo: number[]): GroupGap 
     const p2 = lo.renewedSum / lo.renewalN;
     const se = Math.sqrt((p1 * (1 - p1)) / hi.renewalN + (p2 * (1 - p2)) / lo.renewalN);
     const d = p1 - p2;
-    renewalRateDiff = { estimate: d, ci95: [d - Z95 * se, d + Z95 * se] };
-    revenueAtStake = { estimate: lo.revenue * d, ci95: [lo.revenue * (d - Z95 * se), lo.revenue * (d + Z95 * se)] };
+    // A standard error of 0 (both rates at 0 or 1) gives no interval, not a point "interval".
+    renewalRateDiff = { estimate: d, ci95: se > 0 ? [d - Z95 * se, d + Z95 * se] : null };
+    revenueAtStake = { estimate: lo.revenue * d, ci95: se > 0 ? [lo.revenue * (d - Z95 * se), lo.revenue * (d + Z95 * se)] : null };
   }
   let meanArrDiff: GroupGap["meanArrDiff"] = null;
   if (arrHi.length > 1 && arrLo.length > 1) {

@@ -8,7 +8,9 @@ export type ModelErrorCode =
   | "invalid_input"
   | "no_transactions"
   | "no_repeat_buyers"
-  | "invalid_model";
+  | "horizon_too_long"
+  | "invalid_model"
+  | "change_out_of_range";
 
 /**
  * A named error from models/: the message says what went wrong and what to do.
@@ -24,4 +26,10 @@ export class ModelError extends Error {
     super(message);
     this.name = "ModelError";
   }
+}
+
+/** A named warning: what the data cannot carry and what to do, for an answer that is still given. */
+export interface Warning {
+  code: string;
+  message: string;
 }

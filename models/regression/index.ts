@@ -9,6 +9,7 @@
  * - translateEffects (translation.ts): each CX predictor's +1 point in pp of renewal and money, delta-method intervals.
  * - validateHoldout (holdout.ts): seeded 80/20 holdout: AUC, calibration and Hosmer–Lemeshow, or holdout R².
  * - relativeWeights (relative-weights.ts): Johnson's relative weights for key-driver analysis.
+ * - modelWarnings (warnings.ts): the fit's notes as named warnings, and satisfaction_effect_reversed (check the outcome's direction).
  * - loadModel, predict (model.ts): a stored model's JSON checked and typed; predictions from it.
  *
  * @example
@@ -25,3 +26,4 @@ export { fitOls, type OlsResult } from "./ols";
 export { relativeWeights, type RelativeWeightsResult } from "./relative-weights";
 export type { Coefficient, LinearFit, LogisticFit, MarginalEffect, RegressionResult } from "./result";
 export { translateEffects, type Translation } from "./translation";
+export { modelWarnings } from "./warnings";

@@ -27,6 +27,11 @@ export interface TranslateInput {
   horizonYears?: number;
   annualDiscountRate?: number;
   clip?: Record<string, [number, number]>;
+  /**
+   * The per-answer shift equivalent to +1 score point, by predictor (nps: +1 NPS score point; csat: +1 pp of
+   * satisfied answers), from models/scenario/levers.ts on the fitted accounts' answers. Adds `perScorePoint`.
+   */
+  scoreStep?: { nps?: number; csat?: number };
 }
 
 /** Design rows (row-major n × p) with their ARR. */
@@ -58,6 +63,15 @@ export interface Translation {
   horizonYears: number;
   sentence: string;
   method: string;
+  /** The same for +1 score point (NPS score points, −100..100; CSAT pp of satisfied answers), when scoreStep is given. */
+  perScorePoint?: {
+    answerPoints: number;
+    renewalPp: number;
+    renewalPpCi95: [number, number];
+    revenue: number;
+    revenueCi95: [number, number];
+    sentence: string;
+  };
 }
 
 const fmtMoney = (v: number) => {
@@ -73,6 +87,15 @@ const quad = (g: ArrayLike<number>, cov: number[][]) => {
   return Math.sqrt(Math.max(v, 0));
 };
 const label = (name: string) => name.toUpperCase();
+/** "NPS answer point (0-10)": the unit of one point of a predictor, named. */
+const unit = (name: string, lo: number, hi: number) =>
+  Number.isFinite(lo) && Number.isFinite(hi)
+    ? `${label(name)} answer point (on the ${lo}-${hi} scale of each answer)`
+    : `${label(name)} point`;
+const scoreUnit: Record<string, [string, string]> = {
+  nps: ["NPS score point", "on −100..100"],
+  csat: ["pp of satisfied CSAT answers", "the top two boxes"],
+};
 
 /**
  * Translations for the CX predictors (nps, csat, ces) that are numeric terms of the model.
@@ -90,12 +113,33 @@ export function translateEffects(input: TranslateInput): Translation[] {
   for (const name of CX_PREDICTORS) {
     const j = input.terms.indexOf(name);
     if (j < 0) continue;
-    out.push(input.kind === "logistic" ? logisticEffect(input, name, j, H, d) : linearEffect(input, name, j, H, d));
+    if (input.kind !== "logistic") {
+      out.push(linearEffect(input, name, j, H, d));
+      continue;
+    }
+    const t = logisticEffect(input, name, j, H, d, 1);
+    const step = input.scoreStep?.[name as "nps" | "csat"];
+    if (step !== undefined && step > 0 && scoreUnit[name]) {
+      const s = logisticEffect(input, name, j, H, d, step);
+      const perAnswer = `about ${fmtSigned(step, 3)} points on every answer`;
+      t.perScorePoint = {
+        answerPoints: step,
+        renewalPp: s.renewalPp!,
+        renewalPpCi95: s.renewalPpCi95!,
+        revenue: s.revenue!,
+        revenueCi95: s.revenueCi95!,
+        sentence:
+          `Each +1 ${scoreUnit[name][0]} (${scoreUnit[name][1]}; ${perAnswer}) is associated with ${fmtSigned(s.renewalPp!, 3)} pp renewal probability ` +
+          `(95% CI ${s.renewalPpCi95![0].toFixed(3)} to ${s.renewalPpCi95![1].toFixed(3)}), about ${fmtMoney(s.revenue!)} of retained revenue over ` +
+          `${H} year${H === 1 ? "" : "s"}${d > 0 ? ` discounted at ${(100 * d).toFixed(1)}% a year` : ", undiscounted"}.`,
+      };
+    }
+    out.push(t);
   }
   return out;
 }
 
-function logisticEffect(input: TranslateInput, name: string, j: number, H: number, d: number): Translation {
+function logisticEffect(input: TranslateInput, name: string, j: number, H: number, d: number, step: number): Translation {
   const { beta, terms } = input;
   const p = terms.length;
   const [lo, hi] = input.clip?.[name] ?? DEFAULT_CLIP[name] ?? [-Infinity, Infinity];
@@ -112,7 +156,7 @@ function logisticEffect(input: TranslateInput, name: string, j: number, H: numbe
       let eta = 0;
       for (let k = 0; k < p; k++) eta += X[off + k] * beta[k];
       const x = X[off + j];
-      const dx = shiftValue(x, 1, lo, hi) - x;
+      const dx = shiftValue(x, step, lo, hi) - x;
       const p1 = logistic(eta);
       const p2 = logistic(eta + dx * beta[j]);
       sumDp += p2 - p1;
@@ -152,9 +196,9 @@ function logisticEffect(input: TranslateInput, name: string, j: number, H: numbe
     revenueCi95: revCi,
     horizonYears: H,
     sentence:
-      `Each +1 ${label(name)} point is associated with ${fmtSigned(pp, 2)} pp renewal probability ` +
+      `Each +1 ${unit(name, lo, hi)} is associated with ${fmtSigned(pp, 2)} pp renewal probability ` +
       `(95% CI ${ppCi[0].toFixed(2)} to ${ppCi[1].toFixed(2)}), about ${fmtMoney(rev)} of retained revenue over ` +
-      `${H} year${H === 1 ? "" : "s"} (95% CI ${fmtMoney(revCi[0])} to ${fmtMoney(revCi[1])}).`,
+      `${H} year${H === 1 ? "" : "s"}${d > 0 ? ` discounted at ${(100 * d).toFixed(1)}% a year` : ", undiscounted"} (95% CI ${fmtMoney(revCi[0])} to ${fmtMoney(revCi[1])}).`,
     method:
       `Average over the ${n} fitted accounts of logistic(x'·β) − logistic(x·β) with ${name} + 1 clipped to ` +
       `[${lo}, ${hi}]; revenue = Σ arr·(p'^(t−1) − p^(t−1)) / (1+${d})^(t−1), t = 1..${H}; intervals by the delta method.`,
@@ -163,6 +207,7 @@ function logisticEffect(input: TranslateInput, name: string, j: number, H: numbe
 
 function linearEffect(input: TranslateInput, name: string, j: number, H: number, d: number): Translation {
   const b = input.beta[j];
+  const [lo, hi] = input.clip?.[name] ?? DEFAULT_CLIP[name] ?? [-Infinity, Infinity];
   const se = Math.sqrt(Math.max(input.cov[j][j], 0));
   const ci: [number, number] = [b - Z95 * se, b + Z95 * se];
   let arrSum = 0;
@@ -184,7 +229,7 @@ function linearEffect(input: TranslateInput, name: string, j: number, H: number,
       revenue: rev,
       revenueCi95: revCi,
       horizonYears: H,
-      sentence: `Each +1 ${label(name)} point is associated with ${fmtSigned(pct, 2)}% ARR (95% CI ${pctCi[0].toFixed(2)} to ${pctCi[1].toFixed(2)}), about ${fmtMoney(rev)} over ${horizon}.`,
+      sentence: `Each +1 ${unit(name, lo, hi)} is associated with ${fmtSigned(pct, 2)}% ARR (95% CI ${pctCi[0].toFixed(2)} to ${pctCi[1].toFixed(2)}), about ${fmtMoney(rev)} over ${horizon}.`,
       method: `100·(exp(β) − 1) on log ARR; revenue = Σ arr · (exp(β) − 1) per year over ${H} years discounted at ${d}; interval from β ± 1.96·SE mapped through exp.`,
     };
   }
@@ -198,7 +243,7 @@ function linearEffect(input: TranslateInput, name: string, j: number, H: number,
       revenue: rev,
       revenueCi95: [arrSum * ci[0] * years, arrSum * ci[1] * years],
       horizonYears: H,
-      sentence: `Each +1 ${label(name)} point is associated with ${fmtSigned(100 * b, 2)} pp expansion (95% CI ${(100 * ci[0]).toFixed(2)} to ${(100 * ci[1]).toFixed(2)}), about ${fmtMoney(rev)} over ${horizon}.`,
+      sentence: `Each +1 ${unit(name, lo, hi)} is associated with ${fmtSigned(100 * b, 2)} pp expansion (95% CI ${(100 * ci[0]).toFixed(2)} to ${(100 * ci[1]).toFixed(2)}), about ${fmtMoney(rev)} over ${horizon}.`,
       method: `β of the linear model on expansion (a fraction of ARR); revenue = Σ arr · β per year over ${H} years discounted at ${d}.`,
     };
   }
@@ -210,7 +255,7 @@ function linearEffect(input: TranslateInput, name: string, j: number, H: number,
     revenue: null,
     revenueCi95: null,
     horizonYears: H,
-    sentence: `Each +1 ${label(name)} point is associated with ${fmtSigned(b, 4)} in ${input.outcome} (95% CI ${ci[0].toFixed(4)} to ${ci[1].toFixed(4)}).`,
+    sentence: `Each +1 ${unit(name, lo, hi)} is associated with ${fmtSigned(b, 4)} in ${input.outcome} (95% CI ${ci[0].toFixed(4)} to ${ci[1].toFixed(4)}).`,
     method: `β of the linear model on ${input.outcome} with its 95% interval β ± 1.96·SE; no money for this outcome.`,
   };
 }

@@ -3,6 +3,8 @@
  *
  * - runScenario, runScenarioBlocks (scenario.ts): baseline vs changed renewal and revenue, ROI, NPV, payback, seeded interval.
  * - predictRenewal, shiftPlan, shiftedEta (scenario.ts): each account's p and p' under a change (shift → clip → logistic).
+ * - resolveLevers (levers.ts): levers in business units (NPS score points, shares of detractors / passives, CSAT pp) →
+ *   per-account changes; scores before → after; observedSpread and beyondObservedWarnings for the guard rail.
  * - runEffectScenario (scenario.ts): a scenario with the renewal lift given directly, not fitted.
  * - moneyFromYears, discountFactors, periodDiscountRate (money.ts): gains, ROI, NPV and payback from revenue by year; discounting.
  * - combineProgram (program.ts): one programme ROI from several initiatives, with overlap.
@@ -14,6 +16,16 @@
  */
 export { churnRate, programRoi, renewalUplift, roi, sampleSize, simpleClv } from "./calculators";
 export { discountFactors, moneyFromYears, periodDiscountRate, type Money } from "./money";
+export {
+  beyondObservedWarnings,
+  LEVER_KEYS,
+  observedSpread,
+  resolveLevers,
+  type AnswerCounts,
+  type Band,
+  type ObservedSpread,
+  type ResolvedLevers,
+} from "./levers";
 export { combineProgram, type ProgramInitiative } from "./program";
 export {
   DEFAULT_CLIP,

@@ -2,11 +2,12 @@ import { ModelError } from "../numeric/errors";
 import { logistic } from "../numeric/logistic";
 import { discountFactors, moneyFromYears, type Money } from "./money";
 import { covarianceFactor, drawMvn, makeRng, quantileSorted } from "../numeric/rng";
+import { type Band, rowDelta } from "./levers";
 
 /**
  * What-if scenarios on a fitted logistic renewal model (docs/methods.md#scenarios).
  * For each row i, p_i = logistic(x_i·β) and p'_i = logistic(x'_i·β) where x'_i
- * is x_i with the change added to the named columns, clipped to their scale.
+ * is x_i with the change (and any band moves of levers.ts) added to the named columns, clipped to their scale.
  * Year t revenue = Σ arr_i · p_i^(t−1) / (1 + d)^(t−1) (year 1 already
  * contracted). The interval comes from seeded draws β ~ N(β̂, Σ̂).
  */
@@ -21,6 +22,8 @@ export interface ScenarioInput {
   arr: Float64Array;
   /** Points to add, by term/column name, e.g. { nps: 5 }. */
   change: Record<string, number>;
+  /** Band moves by column (levers.ts: shares of detractors / passives), added to the change; clipped too. */
+  bands?: Record<string, Band[]>;
   /** Scale bounds per column; defaults in DEFAULT_CLIP. */
   clip?: Record<string, [number, number]>;
   /** 1 = the change applies to this row (segment filter); default all rows. */
@@ -103,6 +106,8 @@ export interface ShiftPlan {
   /** Column of each changed term in the design. */
   cols: Int32Array;
   delta: Float64Array;
+  /** Band moves of each changed column (levers.ts), or undefined. */
+  bands: (Band[] | undefined)[];
   lo: Float64Array;
   hi: Float64Array;
 }
@@ -118,8 +123,14 @@ interface Prepared extends ShiftPlan {
  * @throws ModelError invalid_input when the change names a term the model does not have (or the intercept), or is not a number
  * @example shiftPlan(["Intercept", "nps"], { nps: 5 }).cols // => Int32Array [1]
  */
-export function shiftPlan(terms: string[], change: Record<string, number>, clip?: Record<string, [number, number]>): ShiftPlan {
-  const keys = Object.keys(change).filter((k) => change[k] !== 0);
+export function shiftPlan(
+  terms: string[],
+  change: Record<string, number>,
+  clip?: Record<string, [number, number]>,
+  bandsByTerm?: Record<string, Band[]>,
+): ShiftPlan {
+  const keys = [...new Set([...Object.keys(change).filter((k) => change[k] !== 0), ...Object.keys(bandsByTerm ?? {})])];
+  const bands = keys.map((k) => bandsByTerm?.[k]);
   const cols = new Int32Array(keys.length);
   const delta = new Float64Array(keys.length);
   const lo = new Float64Array(keys.length);
@@ -133,14 +144,14 @@ export function shiftPlan(terms: string[], change: Record<string, number>, clip?
         [k],
       );
     }
-    if (!Number.isFinite(change[k])) throw new ModelError("invalid_input", `change of "${k}" is not a number`, [k]);
+    if (!Number.isFinite(change[k] ?? 0)) throw new ModelError("invalid_input", `change of "${k}" is not a number`, [k]);
     const bounds = clip?.[k] ?? DEFAULT_CLIP[k] ?? [-Infinity, Infinity];
     cols[j] = idx;
-    delta[j] = change[k];
+    delta[j] = change[k] ?? 0;
     lo[j] = bounds[0];
     hi[j] = bounds[1];
   });
-  return { keys, cols, delta, lo, hi };
+  return { keys, cols, delta, bands, lo, hi };
 }
 
 /**
@@ -156,12 +167,12 @@ export function shiftedEta(
   plan: ShiftPlan,
   shifted?: Float64Array,
 ): number {
-  const { cols, delta, lo, hi } = plan;
+  const { cols, delta, bands, lo, hi } = plan;
   let eta2 = eta;
   for (let j = 0; j < cols.length; j++) {
     const c = cols[j];
     const x = X[off + c];
-    const x2 = shiftValue(x, delta[j], lo[j], hi[j]);
+    const x2 = shiftValue(x, rowDelta(x, delta[j], bands[j]), lo[j], hi[j]);
     if (shifted) shifted[j] = x2;
     eta2 += (x2 - x) * b[c];
   }
@@ -219,7 +230,7 @@ function prepare(input: ScenarioBlocksInput): Prepared {
   ] as const) {
     if (!Number.isFinite(v) || v < 0) throw new ModelError("invalid_input", `${name} must be a number >= 0 (got ${v})`);
   }
-  return { ...shiftPlan(terms, input.change, input.clip), p, H, disc: discountFactors(H, input.annualDiscountRate) };
+  return { ...shiftPlan(terms, input.change, input.clip, input.bands), p, H, disc: discountFactors(H, input.annualDiscountRate) };
 }
 
 /** Checks one block's shapes and ARR; `rowBase` numbers its rows in the book. */
@@ -287,7 +298,7 @@ function accumulate(
 /** x' − x of each changed column per row (n x k), once for all draws. */
 function shiftTable(rows: ScenarioRows, prep: Prepared): Float64Array {
   const { X, rowMask } = rows;
-  const { p, cols, delta, lo, hi } = prep;
+  const { p, cols, delta, bands, lo, hi } = prep;
   const n = rows.arr.length;
   const k = cols.length;
   const out = new Float64Array(n * k);
@@ -295,7 +306,7 @@ function shiftTable(rows: ScenarioRows, prep: Prepared): Float64Array {
     if (rowMask && rowMask[i] !== 1) continue;
     for (let j = 0; j < k; j++) {
       const x = X[i * p + cols[j]];
-      out[i * k + j] = shiftValue(x, delta[j], lo[j], hi[j]) - x;
+      out[i * k + j] = shiftValue(x, rowDelta(x, delta[j], bands[j]), lo[j], hi[j]) - x;
     }
   }
   return out;

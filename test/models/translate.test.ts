@@ -50,7 +50,7 @@ describe("translateEffects", () => {
     expect(t.predictor).toBe("nps");
     expect(t.renewalPp).toBeCloseTo(pp, 10);
     expect(t.revenue!).toBeCloseTo(rev, 6);
-    expect(t.sentence).toMatch(/Each \+1 NPS point/);
+    expect(t.sentence).toMatch(/Each \+1 NPS answer point \(on the 0-10 scale of each answer\)/);
   });
   it("delta-method intervals match a numerical gradient written here", () => {
     const h = 1e-6;

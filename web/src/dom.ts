@@ -71,8 +71,14 @@ export function select(options: (string | [string, string])[], value?: string, a
 /**
  * "What is this number and how was it computed": a keyboard-usable disclosure next to a figure.
  */
-export function help(text: string | Node, summary = "What is this?"): HTMLDetailsElement {
-  return h("details", { class: "help" }, h("summary", {}, summary), h("p", {}, text));
+/** Help text: a sentence in plain words, or [plain words, the formula] (the formula below, smaller). */
+export type HelpText = string | Node | readonly [string, string];
+
+export function help(text: HelpText, summary = "What is this?"): HTMLDetailsElement {
+  const body = Array.isArray(text)
+    ? [h("p", {}, text[0] as string), h("p", { class: "formula small muted" }, text[1] as string)]
+    : [h("p", {}, text as string | Node)];
+  return h("details", { class: "help" }, h("summary", {}, summary), ...body);
 }
 
 /** A key figure with its interval and help text. */
@@ -130,4 +136,9 @@ export function table(
       ),
     ),
   );
+}
+
+/** A select's value as one of the values the API accepts (an enum of the contract), or undefined ("" = the default). */
+export function pick<T extends string>(value: string, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === value);
 }

@@ -84,21 +84,38 @@ export function parseNumber(raw: string, opts: NumberOptions): number | CellErro
   return negative ? -v : v;
 }
 
-/** Booleans as finance and CRM exports spell them. */
-const TRUE = new Set(["1", "yes", "y", "true", "t", "renewed", "renew", "retained", "active", "won", "x"]);
-const FALSE = new Set(["0", "no", "n", "false", "f", "churned", "churn", "lost", "cancelled", "canceled", "inactive"]);
+/** Booleans as finance and CRM exports spell them: neutral words (yes/no, 1/0) and words that say the outcome. */
+const TRUE = new Set(["1", "yes", "y", "true", "t", "x"]);
+const FALSE = new Set(["0", "no", "n", "false", "f"]);
+const RENEWED_WORDS = new Set(["renewed", "renew", "retained", "active", "won", "closed won"]);
+const CHURNED_WORDS = new Set([
+  "churned",
+  "churn",
+  "lost",
+  "closed lost",
+  "cancelled",
+  "canceled",
+  "inactive",
+  "not renewed",
+  "did not renew",
+]);
 
 /**
+ * A renewal outcome: 1 = renewed, 0 = did not renew. Words that say the outcome are read as they say; neutral
+ * ones (yes/no, 1/0, true/false) answer the header's question, so under a churn header (`inverted`) Yes = churned = 0.
  * @example parseBool("Renewed") // => 1
  * @example parseBool("churned") // => 0
+ * @example parseBool("Yes", true) // => 0 (header "Churned?")
  */
-export function parseBool(raw: string): number | CellError {
+export function parseBool(raw: string, inverted = false): number | CellError {
   const s = raw.trim().toLowerCase();
-  if (TRUE.has(s)) return 1;
-  if (FALSE.has(s)) return 0;
-  if (s === "1.0") return 1;
-  if (s === "0.0") return 0;
-  return new CellError(`"${raw}" is not one of 1/0, yes/no, true/false, renewed/churned`);
+  if (RENEWED_WORDS.has(s)) return 1;
+  if (CHURNED_WORDS.has(s)) return 0;
+  let v: number | null = null;
+  if (TRUE.has(s) || s === "1.0") v = 1;
+  else if (FALSE.has(s) || s === "0.0") v = 0;
+  if (v === null) return new CellError(`"${raw}" is not one of 1/0, yes/no, true/false, renewed/churned`);
+  return inverted ? 1 - v : v;
 }
 
 /** Days since 1970-01-01 of a calendar date, or null if the date does not exist. */

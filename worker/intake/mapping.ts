@@ -12,6 +12,8 @@ export interface MappedColumn {
   source: string;
   /** The canonical definition, or null for an extra column. */
   canonical: CanonicalColumn | null;
+  /** The header names the opposite of the canonical 0/1 column (churn for renewed): values are stored inverted. */
+  inverted?: boolean;
 }
 
 /**
@@ -65,11 +67,16 @@ export function mapHeaders(
 
   const used = new Set<number>();
   const byName = new Map<string, number>();
-  for (const [canonName, header] of Object.entries(explicit)) {
+  const inverted = new Set<string>();
+  for (const [given, header] of Object.entries(explicit)) {
+    // A mapping may name the opposite of a 0/1 column ({"churned": "Status"}): stored as its canonical, inverted.
+    const opp = canon.find((c) => c.opposite?.name === given);
+    const canonName = opp ? opp.name : given;
+    if (opp) inverted.add(opp.name);
     if (!canon.some((c) => c.name === canonName)) {
       details.push({
         column: canonName,
-        message: `"${canonName}" is not a column of ${kind} (use one of ${canon.map((c) => c.name).join(", ")})`,
+        message: `"${canonName}" is not a column of ${kind} (use one of ${canon.flatMap((c) => (c.opposite ? [c.name, c.opposite.name] : [c.name])).join(", ")})`,
       });
       continue;
     }
@@ -91,11 +98,23 @@ export function mapHeaders(
   for (const c of canon) {
     if (byName.has(c.name)) continue;
     const candidates = [normalizeHeader(c.name), ...c.synonyms.map(normalizeHeader)];
+    let found = false;
     for (const cand of candidates) {
       const i = norm.findIndex((h, j) => h === cand && !used.has(j));
       if (i >= 0) {
         byName.set(c.name, i);
         used.add(i);
+        found = true;
+        break;
+      }
+    }
+    if (found || !c.opposite) continue;
+    for (const cand of [c.opposite.name, ...c.opposite.synonyms].map(normalizeHeader)) {
+      const i = norm.findIndex((h, j) => h === cand && !used.has(j));
+      if (i >= 0) {
+        byName.set(c.name, i);
+        used.add(i);
+        inverted.add(c.name);
         break;
       }
     }
@@ -106,7 +125,7 @@ export function mapHeaders(
       details.push({
         row: 1,
         column: c.name,
-        message: `required column ${c.name} is missing (headers found: ${headers.map((h) => `"${h}"`).join(", ")}); rename a header or pass mapping`,
+        message: `required column ${c.name} is missing; rename a header or pass mapping (the file's headers are in error.headers)`,
       });
     }
   }
@@ -116,13 +135,28 @@ export function mapHeaders(
   // The header row goes with the error, so that a client (the UI's mapping card) can offer a mapping for an xlsx
   // file too, whose headers it cannot read itself.
   if (details.length)
-    throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details, {
-      headers,
-    });
+    throw new ApiError(
+      422,
+      "invalid_file",
+      `The file lacks required columns: ${details.map((d) => d.column).join(", ")}. Headers found: ${headers
+        .slice(0, 50)
+        .map((h) => `"${h.slice(0, 100)}"`)
+        .join(", ")}${headers.length > 50 ? `, … (${headers.length} in all)` : ""}.`,
+      details,
+      {
+        headers,
+      },
+    );
 
   const columns: MappedColumn[] = canon
     .filter((c) => byName.has(c.name))
-    .map((c) => ({ name: c.name, index: byName.get(c.name)!, source: headers[byName.get(c.name)!], canonical: c }));
+    .map((c) => ({
+      name: c.name,
+      index: byName.get(c.name)!,
+      source: headers[byName.get(c.name)!],
+      canonical: c,
+      ...(inverted.has(c.name) ? { inverted: true } : {}),
+    }));
   const names = new Set(columns.map((c) => c.name));
   headers.forEach((h, i) => {
     if (used.has(i)) return;

@@ -18,6 +18,11 @@ export interface CanonicalColumn {
   min?: number;
   max?: number;
   synonyms: string[];
+  /**
+   * Headers that name the opposite of this 0/1 column (churn for renewed): read as such and stored inverted,
+   * renewed = 1 − churn. `mapping` may name the opposite too (`{"churned": "Header"}`).
+   */
+  opposite?: { name: string; synonyms: string[] };
 }
 
 const ID_SYNONYMS = [
@@ -80,18 +85,35 @@ export const KINDS: Record<DatasetKind, CanonicalColumn[]> = {
     {
       name: "renewed",
       type: "0/1",
-      synonyms: [
-        "renewal",
-        "renewal status",
-        "renewed?",
-        "did renew",
-        "is renewed",
-        "retained",
-        "renewal outcome",
-        "outcome",
-        "status",
-        "churned?",
-      ],
+      synonyms: ["renewal", "renewal status", "renewed?", "did renew", "is renewed", "retained", "renewal outcome", "outcome", "status"],
+      opposite: {
+        name: "churned",
+        synonyms: [
+          "churned",
+          "churn",
+          "churned?",
+          "has churned",
+          "did churn",
+          "is churned",
+          "churn flag",
+          "churn status",
+          "cancelled",
+          "canceled",
+          "cancelled?",
+          "canceled?",
+          "cancellation",
+          "lost",
+          "closed lost",
+          "lost?",
+          "attrited",
+          "attrition",
+          "did not renew",
+          "not renewed",
+          "non renewal",
+          "exited",
+          "left",
+        ],
+      },
     },
     {
       name: "segment",

@@ -71,7 +71,7 @@ export class TableIntake implements RowSink {
     this.headers = trimmed;
     const mapped = mapHeaders(this.opts.kind, trimmed, this.opts.mapping);
     this.columns = mapped.columns;
-    this.warnings.push(...mapped.warnings);
+    this.warnings.push(...mapped.columns.filter((c) => c.inverted).map(invertedNote), ...mapped.warnings);
     this.raw = this.columns.map(() => []);
   }
 
@@ -182,7 +182,7 @@ export class TableIntake implements RowSink {
           v = parseDate(s, this.dateOrder.get(def.name)!);
           break;
         case "0/1":
-          v = parseBool(s);
+          v = parseBool(s, c.inverted === true);
           break;
         case "fraction":
           v = parseNumber(s, { decimalComma: this.opts.decimalComma, percent: true });
@@ -236,10 +236,15 @@ export class TableIntake implements RowSink {
     const columns: DatasetColumn[] = this.columns.map((c) => {
       const storage: Storage = this.storage.get(c.name)!;
       const type = c.canonical ? c.canonical.type : (this.extraType.get(c.name) as string);
-      return { name: c.name, type, source: c.source, storage };
+      return { name: c.name, type, source: c.source, storage, ...(c.inverted ? { readAs: invertedNote(c) } : {}) };
     });
     return { columns, warnings: this.warnings };
   }
+}
+
+/** What an inverted 0/1 column means, in words (the preview shows it). */
+function invertedNote(c: MappedColumn): string {
+  return `"${c.source}" read as churn: stored as ${c.name} = 1 − churn (Yes / 1 / true → did not renew, ${c.name} = 0; No / 0 / false → renewed, ${c.name} = 1; words such as "churned" or "renewed" as they say).`;
 }
 
 /** An extra column is numeric when every non-blank value parses as a number, a date when every one is an ISO date. */

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import { newId } from "../auth";
-import { type DatasetMeta, type DatasetKind, rawKey } from "../data/datasets";
+import { type DatasetMeta, type DatasetKind, deleteProcessingRow, rawKey } from "../data/datasets";
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
 import { limit } from "../env";
@@ -53,7 +53,7 @@ export function previewJson(spec: UploadSpec, name: string, result: StreamIntake
     kind: spec.kind,
     name,
     rows: result.rows,
-    columns: result.columns.map(({ name, type, source }) => ({ name, type, source })),
+    columns: result.columns.map(({ name, type, source, readAs }) => ({ name, type, source, ...(readAs ? { readAs } : {}) })),
     warnings: result.warnings,
     options: uploadOptions(spec, result),
     status: "preview",
@@ -109,6 +109,7 @@ export async function handleUpload(
   const rollup = spec.kind === "responses" && writer ? new RollupBuilder(spec.csatScale) : null;
   const accounts = rollup ? new AccountRollupBuilder() : null;
   try {
+    await writer?.begin(spec.kind, name);
     const result = await ingestStream(stream, {
       kind: spec.kind,
       mapping: spec.mapping,
@@ -126,19 +127,24 @@ export async function handleUpload(
     if (rolled) writer.setExtra(rollupKey(ws, id), rolled);
     const perAccount = accounts?.toBytes();
     if (perAccount) writer.setExtra(accountRollupKey(ws, id), perAccount);
-    const meta = await writer.commit({
-      kind: spec.kind,
-      name,
-      rows: result.rows,
-      columns: result.columns,
-      warnings: result.warnings,
-      options: uploadOptions(spec, result),
-      blockRows: result.blockRows,
-      contentType,
-    });
+    const meta = await writer.commit(
+      {
+        kind: spec.kind,
+        name,
+        rows: result.rows,
+        columns: result.columns,
+        warnings: result.warnings,
+        options: uploadOptions(spec, result),
+        blockRows: result.blockRows,
+        contentType,
+      },
+      true,
+    );
     return { meta, result };
   } catch (err) {
     await writer?.abort();
+    // The processing row written by begin goes too: a rejected file leaves no D1 row.
+    if (writer) await deleteProcessingRow(env, ws, id);
     throw err;
   }
 }

@@ -1,3 +1,4 @@
+import { clvWarnings } from "../../models/clv/clv-warnings";
 import { clvIntervals, type ClvIntervals } from "../../models/clv/clv-intervals";
 import { type HoldoutResult, holdoutTest } from "../../models/clv/holdout-test";
 import { fitParetoNbd, paretoNbdModel } from "../../models/clv/pareto-nbd";
@@ -326,6 +327,8 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
   const ci = (j: number): [number, number] | null =>
     iv && Number.isFinite(iv.customerCi95[2 * j]) ? [iv.customerCi95[2 * j], iv.customerCi95[2 * j + 1]] : null;
   const customers = Array.from(listed, (j) => ({ ...customerClv(r.ids.name(r.customer[j]), r, v, j), clvCi95: ci(j) }));
+  let repeatBuyers = 0;
+  for (let i = 0; i < r.frequency.length; i++) if (r.frequency[i] > 0) repeatBuyers++;
   return {
     method: v.method,
     observationEnd: r.observationEnd,
@@ -361,7 +364,14 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
     test: sat?.test ?? null,
     gap: sat?.gap ?? null,
     satisfaction: sat ? { by: sat.by, linkedCustomers: r.customer.length - sat.ungrouped, ungrouped: sat.ungrouped, rule: sat.rule } : null,
-    warnings: [...r.warnings, ...(sat?.warnings ?? [])],
+    repeatBuyers,
+    // The fit's own warnings (few repeat buyers, implausible parameters, a penalised fit, one-time buyers' P(alive)),
+    // then this run's (intervals, holdout, comparison) and the satisfaction groups'.
+    warnings: [
+      ...clvWarnings(v.bgnbd, v.gammaGamma, { customers: r.customer.length, repeatBuyers }),
+      ...r.warnings.filter((w) => w.code !== "bgnbd_penalised"),
+      ...(sat?.warnings ?? []),
+    ],
   };
 }
 

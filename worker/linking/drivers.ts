@@ -1,4 +1,5 @@
 import { ModelError } from "../../models/numeric/errors";
+import { ownColumn } from "./frame";
 import { fitRegression } from "../../models/regression/fit";
 import { relativeWeights } from "../../models/regression/relative-weights";
 import { type JoinedAccounts, loadJoinedAccounts, loadResponses, type ResponseColumns } from "../data/join";
@@ -86,8 +87,12 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
     );
   }
   const arr = joined.numeric.arr;
-  const y = joined.numeric[o.outcome];
-  if (!y) throw new ModelError("invalid_input", `No column "${o.outcome}" in the accounts.`, [o.outcome]);
+  const y = ownColumn(joined.numeric, o.outcome);
+  if (!y) {
+    throw new ApiError(422, "unknown_column", `No numeric column "${o.outcome}" in the accounts (the outcome is usually renewed).`, [
+      { column: o.outcome, message: "not a numeric column of the joined accounts" },
+    ]);
+  }
   const names = [...byTp.keys()].sort();
   const means: Record<string, Float64Array> = {};
   const rows: TouchpointDriver[] = names.map((tp, k) => {

@@ -7,7 +7,9 @@ import { loadJoinedAccounts } from "../data/join";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError } from "../errors";
-import { accountFrame, bookBlocks, bookFor, clipFor, modelBlockRows } from "./frame";
+import { csatAfterShift, npsAfterShift, solveShift } from "../../models/scenario/levers";
+import { bookAnswers } from "../data/answer-counts";
+import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows, ownColumn } from "./frame";
 import { insertModel, type StoredModel } from "../data/models-store";
 
 /** Most levels a categorical predictor may have, and most terms a model may have. */
@@ -51,7 +53,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   const joined = await loadJoinedAccounts(env, ws);
   const data = accountFrame(joined);
   for (const name of [req.outcome, ...req.predictors]) {
-    if (!(name in data)) {
+    if (!Object.hasOwn(data, name)) {
       throw new ApiError(
         422,
         "unknown_column",
@@ -63,7 +65,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   // A text predictor becomes one dummy per level: an id-like column would make a design of n × n.
   let terms = 1;
   for (const name of req.predictors) {
-    const col = joined.text[name];
+    const col = ownColumn(joined.text, name);
     if (!col) {
       terms++;
       continue;
@@ -90,9 +92,27 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms);
   const fit = blockRows ? fitRegressionBlocks(input, blockRows) : fitRegression(input);
   const recipe = { ...fit, levels: fit.design.levels };
-  const rows = blockRows
-    ? { blocks: bookBlocks(joined, recipe, { requireOutcome: true }, blockRows) }
-    : (({ X, arr }) => ({ X, arr }))(bookFor(joined, recipe, { requireOutcome: true }));
+  const fitted = blockRows
+    ? bookInBlocks(joined, recipe, { requireOutcome: true }, blockRows)
+    : bookFor(joined, recipe, { requireOutcome: true });
+  const rows = "X" in fitted ? { X: fitted.X, arr: fitted.arr } : { blocks: fitted.blocks };
+  // The per-answer shift worth +1 NPS score point / +1 pp of satisfied CSAT answers on the fitted accounts' answers.
+  const inBook = new Uint8Array(joined.n);
+  for (const r of fitted.rows) inBook[r] = 1;
+  const answers = (await bookAnswers(env, ws, joined, inBook, inBook)).target;
+  const step = (score: (x: number) => number | null, span: number) => {
+    const before = score(0);
+    if (before === null) return undefined;
+    try {
+      return solveShift((x) => score(x)!, before, before + 1, span, "score");
+    } catch {
+      return undefined;
+    }
+  };
+  const scoreStep = {
+    nps: step((x) => npsAfterShift(answers.nps, x), 10),
+    csat: step((x) => csatAfterShift(answers.csat, x), answers.csatScale),
+  };
   const translation = translateEffects({
     kind: fit.kind,
     outcome: fit.outcome,
@@ -103,6 +123,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
     horizonYears: req.horizonYears,
     annualDiscountRate: req.annualDiscountRate,
     clip: clipFor(joined.csatScale),
+    scoreStep,
   });
   const validation = validateHoldout({ ...input, levels: fit.design.levels }, req.validationSeed, blockRows ? { blockRows } : {});
   const stored = await insertModel(env, ws, {

@@ -1,5 +1,15 @@
+import {
+  beyondObservedWarnings,
+  LEVER_KEYS,
+  observedSpread,
+  resolveLevers,
+  type ResolvedLevers,
+  type Warning,
+} from "../../models/scenario/levers";
 import { coefficientEstimates } from "../../models/regression/model";
 import { runScenario, runScenarioBlocks, type ScenarioResult } from "../../models/scenario/scenario";
+import { ModelError } from "../../models/numeric/errors";
+import { bookAnswers } from "../data/answer-counts";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
@@ -31,6 +41,16 @@ export interface ScenarioBody extends ScenarioResult {
   accounts: number;
   excludedAccounts: number;
   assumptions: string[];
+  /** NPS / CSAT before → after (absent on scenarios saved before levers in business units). */
+  scores?: ResolvedLevers["scores"];
+  levers?: {
+    applied: { change: Record<string, number>; bands: ResolvedLevers["bands"] };
+    shift: ResolvedLevers["shift"];
+    meanAnswerChange: ResolvedLevers["meanAnswerChange"];
+    explained: string[];
+    observedSpread: ReturnType<typeof observedSpread>;
+  };
+  warnings?: Warning[];
   data: {
     datasets: { accounts: string; responses: string | null };
     modelDatasets: { accounts: string; responses: string | null };
@@ -67,7 +87,20 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   }
   const terms = model.result.terms;
   const numericPredictors = new Set(model.result.predictors.filter((p) => terms.includes(p)));
+  // A lever in business units needs the predictor it moves.
+  const leverOf: Record<string, string> = { npsScore: "nps", detractorsToPassives: "nps", passivesToPromoters: "nps", csatPp: "csat" };
   for (const k of Object.keys(req.change)) {
+    if ((LEVER_KEYS as readonly string[]).includes(k)) {
+      if (!numericPredictors.has(leverOf[k])) {
+        throw new ApiError(
+          422,
+          "unknown_change",
+          `The change "${k}" moves ${leverOf[k]}, which is not a predictor of model ${model.id} (its numeric predictors: ${[...numericPredictors].join(", ") || "none"}).`,
+          [{ column: `change.${k}`, message: `needs ${leverOf[k]} among the model's predictors` }],
+        );
+      }
+      continue;
+    }
     if (!numericPredictors.has(k)) {
       throw new ApiError(
         422,
@@ -112,11 +145,33 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       );
     }
   }
+  // Levers → per-account changes (models/scenario/levers.ts), on the answers of the accounts changed.
+  const inBook = new Uint8Array(joined.n);
+  const target = new Uint8Array(joined.n);
+  for (let i = 0; i < book.n; i++) {
+    inBook[book.rows[i]] = 1;
+    if (!rowMask || rowMask[i] === 1) target[book.rows[i]] = 1;
+  }
+  const answers = await bookAnswers(env, ws, joined, inBook, target);
+  let levers: ResolvedLevers;
+  try {
+    levers = resolveLevers(req.change, answers.target);
+  } catch (err) {
+    if (err instanceof ModelError) {
+      throw new ApiError(422, err.code === "change_out_of_range" ? "change_out_of_range" : "invalid_change", err.message, [
+        { column: `change.${err.terms[0] ?? "nps"}`, message: err.message },
+      ]);
+    }
+    throw err;
+  }
+  const spread = observedSpread(answers.groups);
+  const warnings: Warning[] = beyondObservedWarnings(levers.scores, spread);
   const common = {
     terms: book.terms,
     beta: coefficientEstimates(model.result),
     cov: model.result.covariance,
-    change: req.change,
+    change: levers.change,
+    bands: levers.bands,
     clip: clipFor(joined.csatScale),
     horizonYears: req.horizonYears,
     annualDiscountRate: req.annualDiscountRate,
@@ -141,9 +196,18 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     segment: req.segment ?? null,
     request,
     ...result,
+    scores: levers.scores,
+    levers: {
+      applied: { change: levers.change, bands: levers.bands },
+      shift: levers.shift,
+      meanAnswerChange: levers.meanAnswerChange,
+      explained: levers.explained,
+      observedSpread: spread,
+    },
+    warnings,
     accounts: book.n,
     excludedAccounts: book.excluded,
-    assumptions: assumptions(req, model, joined.csatScale),
+    assumptions: assumptions(req, model, joined.csatScale, levers),
     data: {
       datasets: joined.datasets,
       modelDatasets: model.datasets,
@@ -153,20 +217,25 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
   return { model, book, rowMask, result, body };
 }
 
-function assumptions(req: ScenarioRequest, model: StoredModel, csatScale: number): string[] {
-  const changes =
-    Object.entries(req.change)
-      .map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v} points`)
-      .join(", ") || "no change";
+const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+const percent = (v: number) => `${Number((100 * v).toFixed(2))}%`;
+
+/** The scenario's assumptions in words, each with its unit (the report and the one-pager list them). */
+function assumptions(req: ScenarioRequest, model: StoredModel, csatScale: number, levers: ResolvedLevers): string[] {
+  const other = Object.entries(req.change)
+    .filter(([k, v]) => v !== 0 && !["nps", "csat", ...LEVER_KEYS].includes(k))
+    .map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v}.`);
+  const changes = [...levers.explained, ...other].join(" ") || "No change.";
+  const H = req.horizonYears;
   return [
-    `Change: ${changes}${req.segment ? ` for segment ${req.segment} only` : " for every account"}, clipped to the scale (NPS 0-10, CSAT 1-${csatScale}, CES 1-7).`,
-    `Renewal probability of each account from the logistic model ${model.id} (outcome ${model.outcome}); each year the account renews with that probability.`,
-    `Year-1 revenue is already contracted; year t revenue = ARR · p^(t−1), discounted by (1 + ${req.annualDiscountRate})^(t−1), over ${req.horizonYears} years.`,
-    `Gross margin ${req.grossMargin}; investment ${req.investment}; ROI = (margin gain − investment) / investment; NPV = discounted margin gain − investment.`,
-    `Payback: year t's gain accrues over (t−1, t]; null if the investment is not recovered within the horizon.`,
+    `${changes}${req.segment ? ` Segment ${req.segment} only.` : " Every account."} Answers stay on their scale (NPS 0-10, CSAT 1-${csatScale}, CES 1-7).`,
+    `Investment ${usd(req.investment)}, spent at the start; gross margin ${percent(req.grossMargin)} of revenue; discount rate ${percent(req.annualDiscountRate)} a year; horizon ${H} year${H === 1 ? "" : "s"}.`,
+    `Each account renews each year with the probability the renewal model (logistic regression of ${model.outcome}) gives it; year 1's revenue is already contracted, so gains start in year 2.`,
+    "Only today's accounts are counted: no new sales, no price changes, no expansion.",
+    "ROI = (margin gain − investment) / investment; NPV = discounted margin gain − investment; payback counts each year's gain as earned evenly over that year.",
     req.draws > 0
-      ? `95% interval: percentiles of ${req.draws} draws of the coefficients from N(β̂, Σ̂), seed ${req.seed} (the same request gives the same answer).`
-      : "No interval (draws = 0).",
+      ? `95% interval: from ${req.draws.toLocaleString("en-US")} draws of the model's coefficients (repeatable: the same request gives the same answer).`
+      : "No interval was computed (draws = 0).",
     "The model measures association in historical data; it does not prove that lifting satisfaction causes the renewals.",
   ];
 }

@@ -3,6 +3,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { CLV_LIMIT_DEFAULT, CLV_LIMIT_MAX, runClv } from "../linking/clv-run";
 import { runRetention } from "../linking/retention";
+import { WarningSchema } from "../linking/schemas";
 import { errorResponses as errors, WsParam } from "./schemas";
 
 /** POST .../clv: BG/NBD + Gamma-Gamma customer lifetime value on the newest transactions dataset. */
@@ -14,7 +15,10 @@ export const ClvRequest = z
       description:
         "Purchase model for the values: BG/NBD (default) or Pareto/NBD (at most 50,000 customers), each with Gamma-Gamma spend. The other model is fitted too and shown in `comparison`.",
     }),
-    horizonMonths: z.number().int().min(1).max(600).default(12),
+    horizonMonths: z.number().int().min(1).max(600).default(12).openapi({
+      description:
+        "Months forecast (1–600). The forecast's work grows with distinct purchase histories × months; past one request's budget (CLV_MAX_SERIES_TERMS in models/clv/transactions-clv.ts, about 4 s of CPU) it answers 422 horizon_too_long naming the longest horizon the dataset allows.",
+    }),
     annualDiscountRate: z.number().min(0).max(1).default(0.1),
     margin: z.number().min(0).max(1).default(0.3),
     observationEnd: z
@@ -54,7 +58,6 @@ const Ci95 = z
   .tuple([z.number(), z.number()])
   .nullable()
   .openapi({ description: "95% interval [low, high], same unit as the value; null when the fits' covariance is not available" });
-const Warning = z.object({ code: z.string(), message: z.string() });
 const Holdout = z
   .object({
     calibrationEnd: z.string(),
@@ -91,6 +94,7 @@ const ClvSchema = z
   .looseObject({
     method: z.enum(["bgnbd-gg", "pareto-nbd-gg"]),
     observationEnd: z.string(),
+    horizonMonths: z.number().int().openapi({ description: "Months forecast, as asked" }),
     bgnbd: z.looseObject({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLik: z.number(), converged: z.boolean() }),
     paretoNbd: z
       .looseObject({ r: z.number(), alpha: z.number(), s: z.number(), beta: z.number(), logLik: z.number() })
@@ -196,7 +200,11 @@ const ClvSchema = z
     satisfaction: z
       .object({ by: z.enum(["nps", "csat"]), linkedCustomers: z.number().int(), ungrouped: z.number().int(), rule: z.string() })
       .nullable(),
-    warnings: z.array(Warning),
+    repeatBuyers: z.number().int().openapi({ description: "Customers with at least one repeat purchase (frequency > 0)" }),
+    warnings: z.array(WarningSchema).openapi({
+      description:
+        "Named warnings: few_repeat_buyers (under 10% or under 100), implausible_spend_parameters (p or q over 10,000, γ under 0.0001), implausible_purchase_parameters, penalised_fit (ridge), p_alive_one_time_buyers; clv_interval_unavailable, clv_interval_skipped, holdout_empty, pareto_nbd_skipped, pareto_nbd_failed; with bySatisfaction group_too_small, group_empty, group_not_fitted, group_penalised, test_unavailable, pooled_not_fitted (docs/api.md#clv-on-transactions)",
+    }),
   })
   .openapi("Clv");
 
@@ -204,12 +212,19 @@ clv.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/clv",
+    operationId: "fitClv",
     tags: ["models"],
     summary:
       "BG/NBD (or Pareto/NBD) + Gamma-Gamma CLV per customer with 95% intervals, holdout test, model comparison (lifetimes' conventions, time in days)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: false, content: { "application/json": { schema: ClvRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: false,
+        content: { "application/json": { schema: ClvRequest, example: { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 } } },
+      },
+    },
     responses: {
       200: {
         description: "Fits, per-customer values (up to `limit` customers) and totals over all customers",
@@ -233,10 +248,47 @@ const RetentionRequest = z
   })
   .openapi("RetentionRequest");
 
+const Fitted = { description: "Present when the group's fit succeeded (error null)" };
+const RetentionSchema = z
+  .object({
+    periodMonths: z.number(),
+    splitBy: z.enum(["nps", "csat", "none"]),
+    accountsUsed: z.number(),
+    accountsExcluded: z.number(),
+    groups: z.array(
+      z.object({
+        group: z
+          .string()
+          .openapi({ description: "all, then promoter / passive / detractor (NPS) or satisfied / neutral / dissatisfied (CSAT)" }),
+        accounts: z.number(),
+        activeAccounts: z.number(),
+        error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        alpha: z.number().optional().openapi(Fitted),
+        beta: z.number().optional().openapi(Fitted),
+        stdErrors: z.object({ alpha: z.number().nullable(), beta: z.number().nullable() }).optional().openapi(Fitted),
+        logLik: z.number().optional().openapi(Fitted),
+        converged: z.boolean().optional().openapi(Fitted),
+        iterations: z.number().optional().openapi(Fitted),
+        churned: z.number().optional().openapi(Fitted),
+        churnedByPeriod: z.array(z.number()).optional().openapi(Fitted),
+        activeByPeriod: z.array(z.number()).optional().openapi(Fitted),
+        model: z.enum(["sbg", "geometric"]).optional().openapi(Fitted),
+        warnings: z.array(z.string()).optional().openapi(Fitted),
+        retention: z.array(z.number()).optional().openapi(Fitted),
+        survival: z.array(z.number()).optional().openapi(Fitted),
+        derlNewCustomer: z.number().nullable().optional().openapi(Fitted),
+        residualValue: z.number().nullable().optional().openapi(Fitted),
+      }),
+    ),
+    howComputed: z.record(z.string(), z.string()),
+  })
+  .openapi("Retention");
+
 clv.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/clv/sbg",
+    operationId: "fitRetention",
     tags: ["models"],
     summary: "sBG retention from the accounts' tenure and renewals, overall and per satisfaction group (contractual CLV)",
     security: [{ bearer: [] }],
@@ -245,7 +297,7 @@ clv.openapi(
     responses: {
       200: {
         description: "α, β, retention curve, DERL and residual value per group",
-        content: { "application/json": { schema: z.looseObject({ groups: z.array(z.looseObject({ group: z.string() })) }) } },
+        content: { "application/json": { schema: RetentionSchema } },
       },
       ...errors(400, 401, 403, 404, 422),
     },

@@ -1,10 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/datasets";
+import { datasetJson, getDataset, listDatasets } from "../data/datasets";
 import { notFound } from "../errors";
 import { parseMappingParam } from "../intake/mapping";
 import { handleUpload, previewJson } from "../intake/upload";
+import { expireStaleDatasets } from "../jobs/parse-job";
+import { removeDataset } from "../linking/dataset-removal";
 import { DatasetKindSchema, DatasetSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
 
 const datasets = newRouter();
@@ -12,10 +14,16 @@ const datasets = newRouter();
 const UploadQuery = z.object({
   kind: DatasetKindSchema.openapi({ description: "What the file holds (docs/api.md#datasets)." }),
   name: z.string().max(200).optional().openapi({ description: "Dataset name; default: the file name or the kind and date." }),
-  mapping: z.string().max(10000).optional().openapi({
-    description: 'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it.',
-    example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
-  }),
+  mapping: z
+    .string()
+    .max(10000)
+    .optional()
+    .openapi({
+      description:
+        'JSON object {"canonical_name": "Header In File"}; a header the file lacks is a 422 invalid_mapping naming it. ' +
+        '"churned" names a churn column (Yes = did not renew), stored as renewed = 1 − churn; churn headers (Churned?, churn, cancelled, lost, closed lost, …) are read so without a mapping.',
+      example: '{"account_id":"Customer ID","nps":"Likelihood to recommend"}',
+    }),
   sheet: z.string().max(200).optional().openapi({ description: "xlsx: sheet name or 1-based number (default: the first sheet)." }),
   csatScale: z
     .string()
@@ -41,6 +49,7 @@ datasets.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/datasets",
+    operationId: "uploadDataset",
     tags: ["datasets"],
     summary: "Upload a CSV or xlsx file as a dataset (editor)",
     description:
@@ -56,7 +65,10 @@ datasets.openapi(
       body: {
         required: true,
         content: {
-          "text/csv": { schema: { type: "string" } },
+          "text/csv": {
+            schema: { type: "string" },
+            example: "account_id,arr,renewed,segment\nA-001,12000,yes,Enterprise\nA-002,4800,no,SMB\n",
+          },
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: binary },
           "multipart/form-data": { schema: { type: "object", properties: { file: binary }, required: ["file"] } },
         },
@@ -86,6 +98,7 @@ datasets.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/datasets",
+    operationId: "listDatasets",
     tags: ["datasets"],
     summary: "List the workspace's datasets, newest first (the newest of each kind is the one models use)",
     security: [{ bearer: [] }],
@@ -96,13 +109,17 @@ datasets.openapi(
       ...errorResponses(401, 403, 404),
     },
   }),
-  async (c) => c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200),
+  async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
+    return c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200);
+  },
 );
 
 datasets.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/datasets/{id}",
+    operationId: "getDataset",
     tags: ["datasets"],
     summary: "One dataset's metadata",
     security: [{ bearer: [] }],
@@ -114,6 +131,7 @@ datasets.openapi(
     },
   }),
   async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw notFound("dataset");
     return c.json(datasetJson(meta), 200);
@@ -124,6 +142,7 @@ datasets.openapi(
   createRoute({
     method: "delete",
     path: "/api/workspaces/{ws}/datasets/{id}",
+    operationId: "deleteDataset",
     tags: ["datasets"],
     summary: "Delete a dataset and its stored files (editor)",
     security: [{ bearer: [] }],
@@ -137,7 +156,7 @@ datasets.openapi(
   async (c) => {
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw notFound("dataset");
-    await deleteDataset(c.env, meta);
+    await removeDataset(c.env, meta);
     return c.body(null, 204);
   },
 );

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { coefficientEstimates, predict } from "../../models/regression/model";
+import type { Band } from "../../models/scenario/levers";
 import { predictRenewal, shiftPlan } from "../../models/scenario/scenario";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
@@ -7,7 +8,7 @@ import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
 import type { Env } from "../env";
 import { notFound } from "../errors";
 import { isoDate } from "../intake/cells";
-import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
+import { bookInBlocks, clipFor, modelBlockRows, ownColumn } from "../linking/frame";
 import { runClvColumns } from "../linking/clv-run";
 import { clvCsvStream } from "../render/clv-csv";
 import { csvCell } from "../render/csv";
@@ -24,6 +25,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/accounts.csv",
+    operationId: "exportAccountsCsv",
     tags: ["exports"],
     summary: "The joined accounts as CSV; with `model`, its features and p_i; with `scenario`, also x'_i and p'_i",
     description:
@@ -90,12 +92,12 @@ function joinedAccountsCsv(joined: JoinedAccounts): CsvChunks {
   const text = Object.keys(joined.text).filter((k) => !fixed.includes(k));
   const header = [...fixed, ...numeric, ...text];
   const cell = (name: string, r: number): string | number | null => {
-    if (name in joined.numeric) {
+    if (Object.hasOwn(joined.numeric, name)) {
       const v = joined.numeric[name][r];
       if (!Number.isFinite(v)) return null;
       return name === "renewal_date" ? isoDate(v) : v;
     }
-    return joined.text[name]?.[r] ?? null;
+    return ownColumn(joined.text, name)?.[r] ?? null;
   };
   function* chunks() {
     for (let from = 0; from < joined.n; from += EXPORT_BLOCK_ROWS) {
@@ -116,7 +118,11 @@ function modelAccountsCsv(env: Env, joined: JoinedAccounts, model: StoredModel, 
   const book = bookInBlocks(joined, { ...fit, outcome: model.outcome, levels: fit.design.levels }, {}, blockRows);
   const beta = coefficientEstimates(fit);
   const req = scenario?.request;
-  const plan = scenario ? shiftPlan(book.terms, req?.change ?? {}, clipFor(joined.csatScale)) : null;
+  // The per-account change the scenario applied: levers in business units resolved to answer points and bands.
+  const applied = (
+    scenario?.result as { levers?: { applied?: { change: Record<string, number>; bands: Record<string, Band[]> } } } | undefined
+  )?.levers?.applied;
+  const plan = scenario ? shiftPlan(book.terms, applied?.change ?? req?.change ?? {}, clipFor(joined.csatScale), applied?.bands) : null;
   // The model's predictors as features, minus those already in the fixed columns.
   const preds = fit.predictors.filter((p) => !["account_id", "segment", "arr", model.outcome].includes(p));
   const logisticModel = model.kind === "logistic";
@@ -133,8 +139,10 @@ function modelAccountsCsv(env: Env, joined: JoinedAccounts, model: StoredModel, 
     let out = "";
     for (let i = 0; i < b.n; i++) {
       const r = book.rows[b.from + i];
-      const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : (joined.text[name]?.[r] ?? null)));
-      const y = joined.numeric[model.outcome]?.[r];
+      const feats = preds.map((name): string | number | null =>
+        Object.hasOwn(joined.numeric, name) ? joined.numeric[name][r] : (ownColumn(joined.text, name)?.[r] ?? null),
+      );
+      const y = ownColumn(joined.numeric, model.outcome)?.[r] ?? NaN;
       const row: (string | number | null)[] = [
         ids[r] ?? null,
         segments[i],
@@ -158,6 +166,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/clv.csv",
+    operationId: "exportClvCsv",
     tags: ["exports"],
     summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
     description:

@@ -1,6 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DEFAULT_HOLDOUT_SEED } from "../../models/regression/holdout";
 import { coefficientEstimates } from "../../models/regression/model";
+import { modelWarnings } from "../../models/regression/warnings";
+import { observedSpread } from "../../models/scenario/levers";
+import { bookAnswers } from "../data/answer-counts";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
@@ -35,13 +38,22 @@ const FitRequest = z
 
 /** The API body of a stored model. */
 export function modelBody(m: StoredModel) {
-  return { id: m.id, name: m.spec.name ?? null, ...m.result, createdAt: m.createdAt };
+  return {
+    id: m.id,
+    name: m.spec.name ?? null,
+    ...m.result,
+    // The fit's notes as sentences, and as named warnings with the outcome-direction check (models/regression/warnings.ts).
+    notes: m.result.warnings,
+    warnings: modelWarnings({ ...m.result, kind: m.kind, outcome: m.outcome }),
+    createdAt: m.createdAt,
+  };
 }
 
 models.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/models",
+    operationId: "fitModel",
     tags: ["models"],
     summary: "Fit a linear or logistic model on the joined accounts (editor)",
     description:
@@ -51,7 +63,18 @@ models.openapi(
       "intervals) and `validation` (seeded 80/20 holdout: AUC and decile calibration, or holdout R²).",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: FitRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: FitRequest,
+            example: { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr"] },
+          },
+        },
+      },
+    },
     responses: {
       201: { description: "The fitted model", content: { "application/json": { schema: ModelSchema } } },
       ...errors(400, 401, 403, 404, 422),
@@ -69,6 +92,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models",
+    operationId: "listModels",
     tags: ["models"],
     summary: "The workspace's models, newest first",
     security: [{ bearer: [] }],
@@ -86,6 +110,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models/{id}",
+    operationId: "getModel",
     tags: ["models"],
     summary: "One model",
     security: [{ bearer: [] }],
@@ -103,6 +128,9 @@ models.openapi(
   },
 );
 
+const AnswerCountsSchema = z.object({ nps: z.array(z.number()), csat: z.array(z.number()), csatScale: z.number() });
+const SpreadSchema = z.object({ points: z.number(), best: z.string(), worst: z.string() });
+
 const AccountsSchema = z
   .object({
     modelId: z.string(),
@@ -117,6 +145,18 @@ const AccountsSchema = z
     accountId: z.array(z.string().nullable()),
     clip: z.record(z.string(), z.tuple([z.number(), z.number()])),
     excluded: z.number().int(),
+    answers: z
+      .object({
+        all: AnswerCountsSchema,
+        bySegment: z.record(z.string(), AnswerCountsSchema),
+        observedSpread: z
+          .object({ nps: SpreadSchema.optional(), csat: SpreadSchema.optional() })
+          .openapi({ description: "NPS score points / CSAT pp of satisfied answers between the best and the worst group" }),
+      })
+      .openapi({
+        description:
+          "Answer counts of the book's responses (nps[a] for a = 0..10, csat[a − 1] for a = 1..csatScale), all and by segment, and the largest NPS / CSAT gap between segments or quarters: what the levers in business units need",
+      }),
   })
   .openapi("ModelAccounts");
 
@@ -124,6 +164,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models/{id}/accounts",
+    operationId: "getModelAccounts",
     tags: ["models"],
     summary: "The model's design rows on the current accounts, for instant what-ifs in the browser (models/scenario/scenario.ts)",
     security: [{ bearer: [] }],
@@ -150,6 +191,15 @@ models.openapi(
       );
     }
     const book = bookFor(joined, { ...m.result, outcome: m.outcome, levels: m.result.design.levels });
+    // The answers behind the levers in business units (models/scenario/levers.ts), as POST .../scenarios counts them.
+    const inBook = new Uint8Array(joined.n);
+    for (const r of book.rows) inBook[r] = 1;
+    const counted = await bookAnswers(c.env, c.var.workspaceId, joined, inBook, inBook);
+    const bySegment = Object.fromEntries(
+      Object.entries(counted.groups)
+        .filter(([k]) => k.startsWith("segment "))
+        .map(([k, v]) => [k.slice("segment ".length), v]),
+    );
     return c.json(
       {
         modelId: m.id,
@@ -164,6 +214,7 @@ models.openapi(
         accountId: book.accountId,
         clip: clipFor(joined.csatScale),
         excluded: book.excluded,
+        answers: { all: counted.target, bySegment, observedSpread: observedSpread(counted.groups) },
       },
       200,
     );

@@ -30,7 +30,7 @@ export const ErrorSchema = z
   .openapi("Error");
 
 /** `...errorResponses(401, 404)` for a createRoute's `responses`. */
-export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[]) =>
+export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503)[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
 
 export const DatasetSchema = z
@@ -39,7 +39,17 @@ export const DatasetSchema = z
     kind: DatasetKindSchema,
     name: z.string(),
     rows: z.number().int(),
-    columns: z.array(z.object({ name: z.string(), type: z.string(), source: z.string().nullable() })),
+    columns: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        source: z.string().nullable(),
+        readAs: z
+          .string()
+          .optional()
+          .openapi({ description: "How the header was read when not as written: a churn header is stored as renewed = 1 − churn" }),
+      }),
+    ),
     warnings: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
     status: z.string().optional().openapi({ description: "ready (models use it), or processing / failed for queued jobs" }),
@@ -48,7 +58,11 @@ export const DatasetSchema = z
         "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
     }),
     error: z
-      .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
+      .object({
+        code: z.string(),
+        message: z.string(),
+        details: z.array(z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() })),
+      })
       .optional()
       .openapi({ description: "status failed: why the job rejected the file (as a 422 upload would say); nothing of it is stored" }),
     createdAt: z.string(),

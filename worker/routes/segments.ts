@@ -6,6 +6,7 @@ import { requireRole } from "../auth";
 import { loadJoinedAccounts } from "../data/join";
 import { ApiError } from "../errors";
 import { runClvColumns } from "../linking/clv-run";
+import { WarningSchema } from "../linking/schemas";
 import { errorResponses as errors, WsParam } from "./schemas";
 
 /** GET .../segments: customer value segmentation (satisfaction group × value tier). */
@@ -34,7 +35,7 @@ const Cell = z.object({
   renewalN: z.number(),
   meanClv: z.number().nullable(),
 });
-const Est = z.object({ estimate: z.number(), ci95: z.tuple([z.number(), z.number()]) }).nullable();
+const Est = z.object({ estimate: z.number(), ci95: z.tuple([z.number(), z.number()]).nullable() }).nullable();
 const SegmentsSchema = z
   .object({
     by: z.enum(["nps", "csat"]),
@@ -47,6 +48,10 @@ const SegmentsSchema = z
     totals: z.object({ accounts: z.number(), revenue: z.number(), unmatched: z.number(), renewalRate: z.number().nullable() }),
     gap: z.object({ high: z.string(), low: z.string(), renewalRateDiff: Est, meanArrDiff: Est, revenueAtStake: Est }),
     howComputed: z.record(z.string(), z.string()),
+    warnings: z.array(WarningSchema).openapi({
+      description:
+        "renewal_gap_interval_collapsed (both groups at 0% or 100%: the gap's ci95 is null), renewal_rate_at_boundary (one group at 0% or 100%)",
+    }),
   })
   .openapi("Segments");
 
@@ -54,6 +59,7 @@ segments.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/segments",
+    operationId: "getSegments",
     tags: ["models"],
     summary: "Satisfaction group × value tier: accounts, revenue share, renewal rate, mean CLV, and the promoter–detractor gap",
     security: [{ bearer: [] }],

@@ -26,17 +26,20 @@ const StartBody = z
     csatScale: z.number().int().min(3).max(10).optional(),
     contentType: z.string().max(200).optional().openapi({ description: "Content type of the whole file (text/csv, or the xlsx type)" }),
     totalBytes: z.number().int().positive().openapi({ description: "Size of the whole file in bytes" }),
+    partBytes: z.number().int().min(1).optional().openapi({
+      description:
+        "Size of the parts the client will send (default and most: the body limit). The answer's `parts` follows from it; a part number past `parts`, a part over `partBytes`, or parts adding up to more than totalBytes are refused.",
+    }),
   })
   .openapi("UploadStart");
 
 const StartResult = z
   .object({
     uploadId: z.string(),
-    partBytes: z
-      .number()
-      .int()
-      .openapi({ description: "Largest part allowed (the body limit); any split works, parts are joined in order" }),
-    parts: z.number().int().openapi({ description: "Parts needed at partBytes each" }),
+    partBytes: z.number().int().openapi({
+      description: "Largest part allowed (the requested partBytes, at most the body limit); any split works, parts are joined in order",
+    }),
+    parts: z.number().int().openapi({ description: "Parts needed at partBytes each: the highest part number accepted" }),
   })
   .openapi("UploadStarted");
 
@@ -44,6 +47,7 @@ uploads.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/uploads",
+    operationId: "startUpload",
     tags: ["datasets"],
     summary: "Start a chunked upload of a file over the body limit (editor)",
     description:
@@ -51,10 +55,21 @@ uploads.openapi(
       "POST .../uploads/{id}/complete. The file is validated exactly as a direct upload.",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: StartBody } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: StartBody,
+            example: { kind: "responses", name: "responses-2026.csv", contentType: "text/csv", totalBytes: 52428800 },
+          },
+        },
+      },
+    },
     responses: {
       201: { description: "Started", content: { "application/json": { schema: StartResult } } },
-      ...errorResponses(400, 401, 403, 404, 413),
+      ...errorResponses(400, 401, 403, 404, 413, 429),
     },
   }),
   async (c) => c.json(await startUpload(c.env, c.var.workspaceId, c.req.valid("json")), 201),
@@ -64,6 +79,7 @@ uploads.openapi(
   createRoute({
     method: "put",
     path: "/api/workspaces/{ws}/uploads/{id}/parts/{n}",
+    operationId: "uploadPart",
     tags: ["datasets"],
     summary: "Send one part of a chunked upload: raw bytes with a Content-Length, at most the body limit (editor)",
     description: "Sending a part number again replaces it.",
@@ -78,7 +94,7 @@ uploads.openapi(
         description: "Stored",
         content: { "application/json": { schema: z.object({ n: z.number().int(), bytes: z.number().int() }) } },
       },
-      ...errorResponses(400, 401, 403, 404, 409, 413),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 422),
     },
   }),
   async (c) => {
@@ -91,6 +107,7 @@ uploads.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/uploads/{id}/complete",
+    operationId: "completeUpload",
     tags: ["datasets"],
     summary: "Finish a chunked upload and queue its parse job (editor)",
     description:
@@ -119,6 +136,7 @@ uploads.openapi(
   createRoute({
     method: "delete",
     path: "/api/workspaces/{ws}/uploads/{id}",
+    operationId: "abortUpload",
     tags: ["datasets"],
     summary: "Abort a chunked upload that is not complete: deletes its parts (editor)",
     description:

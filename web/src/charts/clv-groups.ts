@@ -4,7 +4,7 @@ import { Chart, track } from "./registry";
 
 export function renderClvGroups(
   canvas: HTMLCanvasElement,
-  groups: { group: string; meanClv: number | null; meanClvCi95: [number, number] | null }[],
+  groups: { group: string; meanClv: number | null; meanClvCi95: readonly number[] | null }[],
   horizonMonths: number,
 ): Chart {
   return track(
@@ -18,7 +18,7 @@ export function renderClvGroups(
             data: groups.map((g) => g.meanClv ?? NaN),
             backgroundColor: "#2455c3",
             ci: groups.map((g) => g.meanClvCi95),
-          } as any,
+          },
         ],
       },
       options: {

@@ -1,9 +1,10 @@
 /** CLV on transactions: BG/NBD + Gamma-Gamma (POST .../clv): distribution, P(alive), top customers, CSV export. */
-import { api, latestGuard, download, wsPath } from "../api";
+import { client, download, latestGuard, ok } from "../api";
+import type { Clv } from "../api-types";
 import { renderHistogram } from "../charts/histogram";
 import { canvasBox } from "../charts/registry";
 import { renderSurvival } from "../charts/survival";
-import { field, h, help, kpi, notice, numberInput, select, table } from "../dom";
+import { field, h, help, kpi, numberInput, select, table } from "../dom";
 import { renderClvGroups } from "../charts/clv-groups";
 import { errorBox } from "../errors";
 import { ci, int, money, num, pct, pval } from "../format";
@@ -12,91 +13,9 @@ import { wsHash } from "../router";
 import { heading, loadWorkspace, newest } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
-interface Customer {
-  customerId: string;
-  frequency: number;
-  recency: number;
-  T: number;
-  monetary: number;
-  pAlive: number | null;
-  expectedPurchases: number | null;
-  expectedAvgValue: number | null;
-  clv: number | null;
-  clvCi95?: [number, number] | null;
-}
-type Ci = [number, number] | null;
-interface HoldoutResult {
-  calibrationEnd: string;
-  holdoutEnd: string;
-  holdoutDays: number;
-  newInHoldout: number;
-  byFrequency: { frequency: number; label: string; customers: number; predicted: number; actual: number }[];
-  weekly: { week: number; predicted: number; actual: number }[];
-  calibrationWeeks: number;
-  summary: {
-    predictedTotal: number;
-    actualTotal: number;
-    totalPercentError: number | null;
-    byFrequencyMae: number;
-    weeklyMape: number | null;
-  };
-}
-interface GroupClv {
-  group: string;
-  customers: number;
-  repeatBuyers: number;
-  meanClv: number | null;
-  meanClvCi95: Ci;
-  bgnbd: { r: number; alpha: number; a: number; b: number } | null;
-  gammaGamma: { p: number; q: number; gamma: number } | null;
-  error: { code: string; message: string } | null;
-}
-interface Comparison {
-  model: "bgnbd" | "pareto-nbd";
-  logLik: number;
-  aic: number;
-  holdout: HoldoutResult["summary"] | null;
-  used: boolean;
-}
-interface ClvResult {
-  method?: string;
-  comparison?: Comparison[];
-  paretoNbd?: { r: number; alpha: number; s: number; beta: number } | null;
-  groups?: GroupClv[] | null;
-  test?: { statistic: number; df: number; pValue: number } | null;
-  gap?: { from: string; to: string; meanClvDifference: number; ci95: Ci } | null;
-  satisfaction?: { by: string; linkedCustomers: number; ungrouped: number; rule: string } | null;
-  bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number; converged?: boolean };
-  gammaGamma: { p: number; q: number; gamma: number; logLik: number };
-  customers: Customer[];
-  totals: { customers: number; expectedPurchases: number; clv: number; meanClv?: number | null; clvCi95?: Ci; meanClvCi95?: Ci };
-  horizonMonths: number;
-  newCustomers?: number;
-  intervals?: { method: string; covers: string };
-  holdout?: HoldoutResult | null;
-  warnings?: { code: string; message: string }[];
-  /** All customers valued; `customers` lists at most the request's `limit` (default 10,000) of them, the highest CLVs. */
-  customersTotal?: number;
-  customersTruncated?: boolean;
-}
-
-interface RetentionGroup {
-  group: string;
-  alpha?: number;
-  beta?: number;
-  survival?: number[];
-  derlNewCustomer?: number | null;
-  activeAccounts: number;
-  residualValue?: number | null;
-  error: { code: string; message: string } | null;
-}
-interface Retention {
-  periodMonths: number;
-  accountsUsed: number;
-  accountsExcluded: number;
-  groups: RetentionGroup[];
-  howComputed: Record<string, string>;
-}
+type ClvResult = Clv;
+type HoldoutResult = NonNullable<Clv["holdout"]>;
+type Comparison = Clv["comparison"][number];
 
 /** Contractual retention (sBG, GET .../clv/sbg) from the accounts' tenure and renewals, by NPS group. */
 async function retentionCard(ws: string): Promise<HTMLElement> {
@@ -106,15 +25,17 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
     h("h2", { id: "ret-title" }, "Renewal retention (subscription CLV)"),
   );
   try {
-    const r = await api<Retention>(wsPath(ws, "/clv/sbg"), { ws, query: { splitBy: "nps", horizonYears: 5 } });
-    const ok = r.groups.filter((g) => !g.error && g.survival);
+    const r = await ok(
+      client.GET("/api/workspaces/{ws}/clv/sbg", { params: { path: { ws }, query: { splitBy: "nps", horizonYears: 5 } } }),
+    );
+    const fitted = r.groups.flatMap((g) => (!g.error && g.survival ? [{ ...g, survival: g.survival }] : []));
     const c = canvasBox("Share of accounts still customers after each year, by NPS group", "chart short");
     card.append(
       c.box,
       table(
         [
           "Group",
-          "Renew at first renewal",
+          "Observed rate at first renewal (sBG fit)",
           "Still customers after 5 years",
           "Expected renewals of a new account (discounted)",
           "Active accounts",
@@ -135,14 +56,14 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
         { num: [1, 2, 3, 4, 5], cls: "retention" },
       ),
       help(
-        `sBG parameters: ${ok.map((g) => `${g.group} α ${num(g.alpha, 3)}, β ${num(g.beta, 3)}`).join("; ")}. ${r.howComputed.fit ?? ""} ${r.howComputed.periods ?? ""} ${r.howComputed.residualValue ?? ""} Accounts used: ${int(r.accountsUsed)} (${int(r.accountsExcluded)} without tenure or renewal).`,
+        `sBG parameters: ${fitted.map((g) => `${g.group} α ${num(g.alpha, 3)}, β ${num(g.beta, 3)}`).join("; ")}. ${r.howComputed.fit ?? ""} ${r.howComputed.periods ?? ""} ${r.howComputed.residualValue ?? ""} Accounts used: ${int(r.accountsUsed)} (${int(r.accountsExcluded)} without tenure or renewal).`,
         "How is this computed?",
       ),
     );
     requestAnimationFrame(() =>
       renderSurvival(
         c.canvas,
-        ok.map((g) => ({ group: g.group, survival: g.survival! })),
+        fitted.map((g) => ({ group: g.group, survival: g.survival })),
         r.periodMonths,
       ),
     );
@@ -311,7 +232,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
   // Retention needs each account's tenure and renewal outcome: only ask for it when the accounts file has both.
   const accCols = (newest(w, "accounts")?.columns ?? []).map((c) => c.name);
   const hasAccounts = accCols.includes("tenure_months") && accCols.includes("renewed");
-  if (!(w.datasets ?? []).some((d) => d.kind === "transactions")) {
+  if (!w.datasets.some((d) => d.kind === "transactions")) {
     main.replaceChildren(
       heading("Customer lifetime value", w),
       hasAccounts ? await retentionCard(ws) : "",
@@ -368,24 +289,26 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Fitting BG/NBD and Gamma-Gamma…"));
     try {
-      const r = await api<ClvResult>(wsPath(ws, "/clv"), {
-        ws,
-        body: {
-          method: method.value,
-          ...(bySat.value ? { bySatisfaction: bySat.value } : {}),
-          horizonMonths: Number(horizon.value),
-          margin: Number(margin.value) / 100,
-          annualDiscountRate: Number(discount.value) / 100,
-          ...(obsEnd.value ? { observationEnd: obsEnd.value } : {}),
-          ...(holdEnd.value ? { holdoutEnd: holdEnd.value } : {}),
-        },
-      });
+      const r = await ok(
+        client.POST("/api/workspaces/{ws}/clv", {
+          params: { path: { ws } },
+          body: {
+            method: method.value as "bgnbd-gg" | "pareto-nbd-gg",
+            ...(bySat.value ? { bySatisfaction: bySat.value as "nps" | "csat" } : {}),
+            horizonMonths: Number(horizon.value),
+            margin: Number(margin.value) / 100,
+            annualDiscountRate: Number(discount.value) / 100,
+            ...(obsEnd.value ? { observationEnd: obsEnd.value } : {}),
+            ...(holdEnd.value ? { holdoutEnd: holdEnd.value } : {}),
+          },
+        }),
+      );
       if (current()) render(r);
     } catch (err) {
       if (current()) out.replaceChildren(errorBox(err));
     }
   }
-  function render(r: ClvResult) {
+  function render(r: Clv) {
     const top = [...r.customers].sort((a, b) => (b.clv ?? -Infinity) - (a.clv ?? -Infinity)).slice(0, 20);
     const c1 = canvasBox("Distribution of CLV across customers", "chart short");
     const c2 = canvasBox("Distribution of P(alive)", "chart short");
@@ -394,7 +317,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       ? h(
           "p",
           { class: "muted small", id: "clv-truncated" },
-          `Showing ${int(r.customers.length)} of ${int(r.customersTotal ?? r.totals.customers)} customers (those with the highest CLV) in the charts and table; the totals cover all customers and the CSV export has every row.`,
+          `Showing ${int(r.customers.length)} of ${int(r.customersTotal)} customers (those with the highest CLV) in the charts and table; the totals cover all customers and the CSV export has every row.`,
         )
       : null;
     const exp = h(
@@ -403,7 +326,10 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
         type: "button",
         class: "secondary",
         id: "clv-export",
-        onclick: () => void download(wsPath(ws, "/export/clv.csv"), ws, "clv.csv").catch((e) => out.prepend(errorBox(e))),
+        onclick: () =>
+          void download(client.GET("/api/workspaces/{ws}/export/clv.csv", { params: { path: { ws } }, parseAs: "blob" }), "clv.csv").catch(
+            (e) => out.prepend(errorBox(e)),
+          ),
       },
       "Export all customers (CSV)",
     );
@@ -411,13 +337,20 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       h(
         "section",
         { class: "card", id: "clv-summary" },
+        r.warnings.length
+          ? h(
+              "ul",
+              { class: "warn", id: "clv-warnings" },
+              r.warnings.map((w) => h("li", { "data-code": w.code }, w.message)),
+            )
+          : "",
         h(
           "div",
           { class: "kpis" },
           kpi(
             "Customers",
             int(r.totals.customers),
-            null,
+            `${int(r.repeatBuyers)} bought more than once`,
             `Every customer with a purchase on or before the observation end, in the newest transactions file${r.newCustomers ? `; ${int(r.newCustomers)} first bought on the observation end and are valued from the fitted population (no history of their own yet)` : ""}.`,
           ),
           kpi(
@@ -439,7 +372,6 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
             `Total CLV / customers. ${INTERVAL_HELP}`,
           ),
         ),
-        ...(r.warnings ?? []).map((wn) => notice(`${wn.message} (${wn.code})`, "error")),
         shown,
       ),
       h(

@@ -1,18 +1,18 @@
 /**
- * The one-page business case of a saved scenario, built in the page with print CSS (Ctrl+P gives one A4
- * page). The server's own HTML report (GET .../report?scenario=) can be downloaded from here too.
+ * The one-page business case of a saved scenario. The page shows the server's report (GET .../report?scenario=)
+ * itself, styled by the same style sheet (GET /api/report.css): what you print here and the report you download
+ * are the same document. The report holds no script; its markup is imported as nodes.
  */
-import { api, download, wsPath } from "../api";
-import { canvasBox } from "../charts/registry";
-import { renderRevenue } from "../charts/revenue";
-import { h, kpi } from "../dom";
+import { client, download, ok } from "../api";
+import { h } from "../dom";
 import { errorBox } from "../errors";
-import { ci, int, money, pct, years } from "../format";
-import { translationsOf, type ModelResult } from "../model-types";
 import { wsHash } from "../router";
-import { changeText, type Scenario } from "../scenario-types";
-import { loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
+
+function ensureReportCss(): void {
+  if (document.getElementById("report-css")) return;
+  document.head.append(h("link", { rel: "stylesheet", href: "/api/report.css", id: "report-css" }));
+}
 
 export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Promise<void> {
   const id = route.query.get("scenario");
@@ -20,123 +20,33 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     main.replaceChildren(h("p", {}, "No scenario chosen. ", h("a", { href: wsHash(ws, "scenarios") }, "Pick one")));
     return;
   }
-  const [w, s] = await Promise.all([loadWorkspace(ws), api<Scenario>(wsPath(ws, `/scenarios/${encodeURIComponent(id)}`), { ws })]);
-  const m = await api<ModelResult>(wsPath(ws, `/models/${encodeURIComponent(s.modelId)}`), { ws }).catch(() => null);
-  const req = s.request;
-  const H = req?.horizonYears ?? s.baseline.revenueByYear.length;
-  const effects = m
-    ? translationsOf(m).filter((t) => Object.keys(req?.change ?? {}).includes(t.predictor) || translationsOf(m).length === 1)
-    : [];
-  const { box, canvas } = canvasBox("Revenue by year, baseline and scenario with 95% band", "chart");
+  ensureReportCss();
+  // getScenarioReport as a Blob (its HTML), once for the page and again for the download.
+  const report = () => client.GET("/api/workspaces/{ws}/report", { params: { path: { ws }, query: { scenario: id } }, parseAs: "blob" });
+  const html = await (await ok(report())).text();
+  // The embedded <style> is left out (the page links the same sheet): the UI's CSP allows no inline style.
+  const doc = new DOMParser().parseFromString(html.replace(/<style>[\s\S]*?<\/style>/g, ""), "text/html");
+  const article = doc.getElementById("report");
   const status = h("div", { "aria-live": "polite" });
-
-  main.replaceChildren(
+  const tools = h(
+    "div",
+    { class: "row no-print" },
+    h("button", { type: "button", id: "print-now", onclick: () => window.print() }, "Print / save as PDF"),
     h(
-      "article",
-      { class: "onepager", id: "onepager" },
-      h(
-        "div",
-        { class: "row no-print" },
-        h("button", { type: "button", id: "print-now", onclick: () => window.print() }, "Print / save as PDF"),
-        h(
-          "button",
-          {
-            type: "button",
-            class: "secondary",
-            onclick: () =>
-              void download(wsPath(ws, `/report?scenario=${encodeURIComponent(s.id)}`), ws, `business-case-${s.id}.html`).catch((e) =>
-                status.replaceChildren(errorBox(e)),
-              ),
-          },
-          "Download the server report (HTML)",
-        ),
-        h("a", { href: wsHash(ws, "scenarios") }, "Back to scenarios"),
-        status,
-      ),
-      h("h1", {}, `Business case: ${s.name}`),
-      h("p", { class: "muted small" }, `${w.name} · ${(s.createdAt ?? new Date().toISOString()).slice(0, 10)} · model ${s.modelId}`),
-      h(
-        "section",
-        { class: "card" },
-        h("h2", {}, "The question"),
-        h("p", {}, `If we invest ${money(req?.investment)} to move ${changeText(s)}, what do we gain in renewals over ${H} years?`),
-      ),
-      h(
-        "section",
-        { class: "card" },
-        h("h2", {}, "The answer"),
-        h(
-          "div",
-          { class: "kpis" },
-          kpi(
-            "ROI",
-            pct(s.roi, 1),
-            ci(s.ci95?.roi ?? null, (x) => pct(x, 1)),
-            "(margin gain − investment) / investment.",
-          ),
-          kpi(
-            "Revenue gain",
-            money(s.revenueGain, true),
-            ci(s.ci95?.revenueGain, (x) => money(x, true)),
-            "Extra renewal revenue over the horizon, discounted.",
-          ),
-          kpi(
-            "NPV",
-            money(s.npv, true),
-            ci(s.ci95?.npv ?? null, (x) => money(x, true)),
-            "Discounted margin gain − investment.",
-          ),
-          kpi("Payback", years(s.paybackYears), null, "When the cumulative margin gain covers the investment."),
-          kpi(
-            "Renewal rate",
-            `${pct(s.baseline.renewalRate, 1)} → ${pct(s.scenario.renewalRate, 1)}`,
-            null,
-            "Mean predicted renewal probability.",
-          ),
-        ),
-      ),
-      h("section", { class: "card" }, h("h2", {}, "Revenue by year"), box),
-      effects.length
-        ? h(
-            "section",
-            { class: "card" },
-            h("h2", {}, "The fitted effect"),
-            h(
-              "ul",
-              {},
-              effects.map((t) => h("li", {}, t.sentence ?? "")),
-            ),
-          )
-        : "",
-      h(
-        "section",
-        { class: "card" },
-        h("h2", {}, "Assumptions and data"),
-        h(
-          "ul",
-          { class: "small" },
-          (
-            s.assumptions ?? [
-              `Gross margin ${pct(req?.grossMargin, 0)}, discount rate ${pct(req?.annualDiscountRate, 1)}, horizon ${H} years.`,
-            ]
-          ).map((a) => h("li", {}, a)),
-          m
-            ? h(
-                "li",
-                {},
-                `Model: logistic regression of ${m.outcome} on ${(m.predictors ?? []).join(", ")}; ${int(m.nObs)} accounts (${int(m.excluded)} excluded for missing values).`,
-              )
-            : "",
-        ),
-      ),
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        id: "report-download",
+        onclick: () => void download(report(), `business-case-${id}.html`).catch((e) => status.replaceChildren(errorBox(e))),
+      },
+      "Download this page (HTML)",
     ),
+    h("a", { href: wsHash(ws, "scenarios") }, "Back to scenarios"),
+    status,
   );
-  requestAnimationFrame(() =>
-    renderRevenue(canvas, {
-      baseline: s.baseline.revenueByYear,
-      scenario: s.scenario.revenueByYear,
-      lo: s.bandByYear?.lo ?? null,
-      hi: s.bandByYear?.hi ?? null,
-    }),
-  );
+  const page = h("div", { class: "onepager", id: "onepager" }, tools);
+  if (article) page.append(document.importNode(article, true));
+  else page.append(h("p", { class: "error" }, "The report could not be read."));
+  main.replaceChildren(page);
 }

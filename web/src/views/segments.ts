@@ -1,37 +1,17 @@
 /** Value segments: satisfaction group × value tier heat map (GET .../segments), and the money in satisfied customers. */
-import { api, latestGuard, wsPath } from "../api";
-import { field, h, help, kpi, select } from "../dom";
+import { client, latestGuard, ok } from "../api";
+import type { SegmentCell, Segments } from "../api-types";
+import { field, h, help, kpi, pick, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, pct } from "../format";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
-interface Cell {
-  group: string;
-  tier: number;
-  accounts: number;
-  revenue: number;
-  revenueShare: number;
-  renewalRate: number | null;
-  renewalN: number;
-  meanClv: number | null;
-}
-interface Est {
-  estimate: number;
-  ci95: [number, number];
-}
-interface Segments {
-  by: string;
-  value: string;
-  groups: string[];
-  tierEdges: number[];
-  cells: Cell[];
-  byGroup: Cell[];
-  byTier: Cell[];
-  totals: { accounts: number; revenue: number; unmatched: number; renewalRate: number | null };
-  gap: { high: string; low: string; renewalRateDiff: Est | null; meanArrDiff: Est | null; revenueAtStake: Est | null };
-  howComputed: Record<string, string>;
-}
+/** A difference of two rates (fractions) in percentage points: 0.352 → "+35.2 pp". */
+const ppText = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "—" : `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)} pp`;
+
+type Cell = SegmentCell;
 
 const METRICS: Record<string, { label: string; get: (c: Cell) => number | null; fmt: (x: number | null) => string }> = {
   renewalRate: { label: "Renewal rate", get: (c) => c.renewalRate, fmt: (x) => pct(x, 0) },
@@ -57,7 +37,7 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     "",
     { id: "seg-by" },
   );
-  const hasTx = (w.datasets ?? []).some((d) => d.kind === "transactions");
+  const hasTx = w.datasets.some((d) => d.kind === "transactions");
   const value = select(
     [["arr", "ARR"], ["clv", "CLV (renewal-based)"], ...(hasTx ? [["clv-tx", "CLV (BG/NBD on transactions)"] as [string, string]] : [])],
     "arr",
@@ -77,15 +57,19 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Segmenting…"));
     try {
-      const d = await api<Segments>(wsPath(ws, "/segments"), {
-        ws,
-        query: {
-          by: by.value || undefined,
-          value: value.value === "clv-tx" ? "clv" : value.value,
-          clvSource: value.value === "clv-tx" ? "transactions" : undefined,
-          tiers: tiers.value,
-        },
-      });
+      const d = await ok(
+        client.GET("/api/workspaces/{ws}/segments", {
+          params: {
+            path: { ws },
+            query: {
+              by: pick(by.value, ["nps", "csat"]),
+              value: value.value === "clv-tx" ? "clv" : pick(value.value, ["arr", "clv"]),
+              clvSource: value.value === "clv-tx" ? "transactions" : undefined,
+              tiers: Number(tiers.value),
+            },
+          },
+        }),
+      );
       if (!current()) return;
       data = d;
       draw();
@@ -163,14 +147,21 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
         "section",
         { class: "card", "aria-labelledby": "gap-title" },
         h("h2", { id: "gap-title" }, `The money in satisfied customers: ${gap.high} vs ${gap.low}`),
+        d.warnings.length
+          ? h(
+              "ul",
+              { class: "warn", id: "segments-warnings" },
+              d.warnings.map((w) => h("li", { "data-code": w.code }, w.message)),
+            )
+          : "",
         h(
           "div",
           { class: "kpis" },
           kpi(
             "Renewal rate gap",
-            pct(gap.renewalRateDiff?.estimate, 1),
-            ci(gap.renewalRateDiff?.ci95, (x) => pct(x, 1)),
-            `${gap.high} renewal rate minus ${gap.low} renewal rate (Wald interval).`,
+            ppText(gap.renewalRateDiff?.estimate),
+            gap.renewalRateDiff && !gap.renewalRateDiff.ci95 ? "no interval: see the warning above" : ci(gap.renewalRateDiff?.ci95, ppText),
+            `How many percentage points (pp) more often ${gap.high} accounts renew than ${gap.low} accounts. ${gap.high} renewal rate minus ${gap.low} renewal rate, with a Wald 95% interval.`,
           ),
           kpi(
             "Mean ARR gap",
@@ -181,7 +172,9 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
           kpi(
             "Revenue at stake a year",
             money(gap.revenueAtStake?.estimate, true),
-            ci(gap.revenueAtStake?.ci95, (x) => money(x, true)),
+            gap.revenueAtStake && !gap.revenueAtStake.ci95
+              ? "no interval: see the warning above"
+              : ci(gap.revenueAtStake?.ci95, (x) => money(x, true)),
             d.howComputed.gap ?? "Low group's ARR × renewal-rate gap.",
           ),
           kpi(

@@ -1,0 +1,64 @@
+import { addAnswer, type AnswerCounts, emptyCounts } from "../../models/scenario/levers";
+import { periodKey } from "../metrics/aggregate";
+import type { Env } from "../env";
+import { latestDataset, readBlocks } from "./datasets";
+import type { JoinedAccounts } from "./join";
+import { indexOf } from "./join-blocks";
+
+/**
+ * Counts of NPS and CSAT answers of the responses of some accounts (the accounts a scenario changes), and the
+ * same per segment and per quarter of the whole book (for the spread seen in the data), in one pass over the
+ * response blocks: O(accounts + one block) memory.
+ */
+export interface BookAnswers {
+  /** Answers of the accounts with `target[row] = 1`. */
+  target: AnswerCounts;
+  /** Answers of all accounts with `inBook[row] = 1`, by "segment X" and by "quarter 2024-Q1". */
+  groups: Record<string, AnswerCounts>;
+}
+
+/**
+ * @param inBook 1 = joined account row i is in the model's book
+ * @param target 1 = joined account row i is one the change applies to
+ */
+export async function bookAnswers(
+  env: Env,
+  ws: string,
+  joined: JoinedAccounts,
+  inBook: Uint8Array,
+  target: Uint8Array,
+): Promise<BookAnswers> {
+  const scale = joined.csatScale;
+  const out: BookAnswers = { target: emptyCounts(scale), groups: {} };
+  const meta = await latestDataset(env, ws, "responses");
+  if (!meta) return out;
+  const index = indexOf(joined.text.account_id ?? []);
+  const segment = joined.text.segment ?? [];
+  const group = (key: string) => (out.groups[key] ??= emptyCounts(scale));
+  for await (const block of readBlocks(env, meta, ["account_id", "date", "nps", "csat"])) {
+    const idCol = block.columns.find((c) => c.name === "account_id");
+    if (!idCol || idCol.storage !== "text") continue;
+    const num = (name: string) => {
+      const c = block.columns.find((x) => x.name === name);
+      return c && c.storage !== "text" ? c.values : null;
+    };
+    const nps = num("nps"),
+      csat = num("csat"),
+      date = num("date");
+    const to = new Int32Array(idCol.dict.length + 1);
+    to[0] = -1;
+    for (let k = 0; k < idCol.dict.length; k++) to[k + 1] = index.get(idCol.dict[k]) ?? -1;
+    for (let i = 0; i < block.rows; i++) {
+      const r = to[idCol.codes[i]];
+      if (r < 0 || inBook[r] !== 1) continue;
+      const a = nps ? nps[i] : NaN;
+      const b = csat ? csat[i] : NaN;
+      if (target[r] === 1) addAnswer(out.target, a, b);
+      const seg = segment[r];
+      if (seg) addAnswer(group(`segment ${seg}`), a, b);
+      const d = date ? date[i] : NaN;
+      if (!Number.isNaN(d)) addAnswer(group(`quarter ${periodKey(d, "quarter")}`), a, b);
+    }
+  }
+  return out;
+}
