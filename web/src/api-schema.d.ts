@@ -426,7 +426,7 @@ export interface paths {
         };
         /**
          * The customer rows of POST .../clv as CSV (same query options as that body)
-         * @description Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.
+         * @description Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed. Columns: customer_id, frequency (repeat purchase days), recency_days, T_days, monetary (mean repeat purchase value), p_alive, expected_purchases (over the horizon, undiscounted), expected_avg_value, clv (discounted, over the horizon), clv_ci95_low, clv_ci95_high (delta-method 95% interval from parameter uncertainty); money in the data's currency rounded to cents.
          */
         get: operations["exportClvCsv"];
         put?: never;
@@ -583,7 +583,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** BG/NBD + Gamma-Gamma CLV per customer (lifetimes' conventions, time in days) */
+        /** BG/NBD (or Pareto/NBD) + Gamma-Gamma CLV per customer with 95% intervals, holdout test, model comparison (lifetimes' conventions, time in days) */
         post: operations["fitClv"];
         delete?: never;
         options?: never;
@@ -842,6 +842,66 @@ export interface paths {
          * @description Fader & Hardie's Gamma-Gamma on (frequency, mean repeat spend) of customers with frequency > 0 (others are left out and counted).
          */
         post: operations["calcGammaGamma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calc/bgnbd/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * BG/NBD predictions at given parameters
+         * @description For a customer with history (frequency, recency, T) and a horizon t (all in the time unit of α): P(alive) (FHL 2005 eq. 13), expected purchases in (T, T + t] (eq. 10), the probability of exactly n purchases in (0, t] for a customer drawn from the population (eq. 8, as lifetimes' probability_of_n_purchases_up_to_time and BTYD's bgnbd.pmf; when `n` is given), the expected purchases of a new customer in (0, t] (eq. 7) and the customer's log-likelihood at these parameters (eq. 6).
+         */
+        post: operations["calcBgnbd/predict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calc/pareto-nbd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pareto/NBD fit on (frequency, recency, T)
+         * @description Schmittlein, Morrison & Colombo (1987) in Fader & Hardie's 2005 formulation, lifetimes' summary convention (recency and T in one time unit; α and β in that unit). Maximum likelihood with finite-difference Newton steps; SEs from the observed information.
+         */
+        post: operations["calcParetoNbd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calc/bgbb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * BG/BB fit on discrete-time (frequency, recency, periods)
+         * @description Fader, Hardie & Shang (2010): x transactions in n opportunities, the last at opportunity tₓ (0 when x = 0), optionally weighted (one row per pattern). Maximum likelihood; SEs from the observed information.
+         */
+        post: operations["calcBgbb"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1738,8 +1798,10 @@ export interface components {
         };
         Clv: {
             /** @enum {string} */
-            method: "bgnbd-gg";
+            method: "bgnbd-gg" | "pareto-nbd-gg";
             observationEnd: string;
+            /** @description Months forecast, as asked */
+            horizonMonths: number;
             bgnbd: {
                 r: number;
                 alpha: number;
@@ -1750,6 +1812,16 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+            /** @description The Pareto/NBD fit (α, β in days) when method is "pareto-nbd-gg", else null */
+            paretoNbd: ({
+                r: number;
+                alpha: number;
+                s: number;
+                beta: number;
+                logLik: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
             gammaGamma: {
                 p: number;
                 q: number;
@@ -1758,6 +1830,27 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+            /** @description BG/NBD and Pareto/NBD fitted on the same customers (time in days), side by side; the Pareto/NBD is left out above 50,000 customers (warning pareto_nbd_skipped) */
+            comparison: {
+                /** @enum {string} */
+                model: "bgnbd" | "pareto-nbd";
+                parameters: {
+                    [key: string]: number;
+                };
+                logLik: number;
+                /** @description 2·4 − 2·logLik (lower is better) */
+                aic: number;
+                /** @description The model's holdout errors (when holdoutEnd was given) */
+                holdout: {
+                    predictedTotal: number;
+                    actualTotal: number;
+                    totalPercentError: number | null;
+                    byFrequencyMae: number;
+                    weeklyMape: number | null;
+                } | null;
+                /** @description The model the CLV values come from */
+                used: boolean;
+            }[];
             /** @description Customers in order of their first transaction row in the file. When there are more than `limit`, only the `limit` customers with the highest CLV (null last, ties to the earlier customer), still in file order; `customersTruncated` is then true. */
             customers: {
                 customerId: string;
@@ -1769,30 +1862,156 @@ export interface components {
                 expectedPurchases: number | null;
                 expectedAvgValue: number | null;
                 clv: number | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                clvCi95: [
+                    number,
+                    number
+                ] | null;
             }[];
-            /** @description All customers valued (T > 0), listed or not; equals totals.customers and the rows of export/clv.csv. */
+            /** @description All customers valued (including those first seen on the observation end), listed or not; equals totals.customers and the rows of export/clv.csv. */
             customersTotal: number;
             /** @description True when `customers` lists fewer than `customersTotal` (see `limit`). */
             customersTruncated: boolean;
-            /** @description Over all customers, whatever `limit`. */
+            /** @description Over all customers, whatever `limit`; CLV discounted over horizonMonths, in the data's currency. */
             totals: {
                 customers: number;
                 expectedPurchases: number;
                 clv: number;
+                meanClv: number | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                clvCi95: [
+                    number,
+                    number
+                ] | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                meanClvCi95: [
+                    number,
+                    number
+                ] | null;
             };
+            /** @description Customers whose first purchase is on the observation end (T = 0): not fitted on, valued from the fitted population (P(alive) 1, a new customer's expected purchases, the mean spend), listed and in the totals */
+            newCustomers: number;
+            /** @description Always 0 (every customer is valued); kept for older clients */
+            excludedNewCustomers: number;
+            /** @description How the 95% intervals (clvCi95, meanClvCi95) are computed: delta method on the log scale from the BG/NBD and Gamma-Gamma parameters' asymptotic covariance */
+            intervals: {
+                /** @enum {string} */
+                method: "delta-method-log-scale";
+                covers: string;
+            };
+            holdout: components["schemas"]["ClvHoldout"];
+            /** @enum {string|null} */
+            bySatisfaction: "nps" | "csat" | null;
+            /** @description Per satisfaction group (with bySatisfaction), else null */
+            groups: {
+                group: string;
+                customers: number;
+                repeatBuyers: number;
+                /** @description Mean CLV per customer of the group (discounted, horizonMonths), the data's currency */
+                meanClv: number | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                meanClvCi95: [
+                    number,
+                    number
+                ] | null;
+                totalClv: number | null;
+                /** @description The group's BG/NBD fit (α in days) */
+                bgnbd: {
+                    r: number;
+                    alpha: number;
+                    a: number;
+                    b: number;
+                    logLik: number;
+                } | null;
+                gammaGamma: {
+                    p: number;
+                    q: number;
+                    gamma: number;
+                    logLik: number;
+                } | null;
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+            }[] | null;
+            /** @description Likelihood-ratio test that every group has the same BG/NBD and Gamma-Gamma parameters: 2·(Σ group LL − pooled LL), χ² with 7·(groups − 1) df; null when a group could not be fitted */
+            test: {
+                statistic: number;
+                df: number;
+                pValue: number;
+            } | null;
+            /** @description Mean CLV of `from` (promoters / satisfied) minus that of `to` (detractors / not satisfied), per customer, with a 95% interval (delta-method variances of the two independent group fits). Association, not causation. */
+            gap: {
+                from: string;
+                to: string;
+                meanClvDifference: number;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                ci95: [
+                    number,
+                    number
+                ] | null;
+            } | null;
+            satisfaction: {
+                /** @enum {string} */
+                by: "nps" | "csat";
+                linkedCustomers: number;
+                ungrouped: number;
+                rule: string;
+            } | null;
             /** @description Customers with at least one repeat purchase (frequency > 0) */
             repeatBuyers: number;
-            /** @description few_repeat_buyers (under 10% or under 100), implausible_spend_parameters (p or q over 10,000, γ under 0.0001), implausible_purchase_parameters, penalised_fit (ridge), p_alive_one_time_buyers */
+            /** @description Named warnings: few_repeat_buyers (under 10% or under 100), implausible_spend_parameters (p or q over 10,000, γ under 0.0001), implausible_purchase_parameters, penalised_fit (ridge), p_alive_one_time_buyers; clv_interval_unavailable, clv_interval_skipped, holdout_empty, pareto_nbd_skipped, pareto_nbd_failed; with bySatisfaction group_too_small, group_empty, group_not_fitted, group_penalised, test_unavailable, pooled_not_fitted (docs/api.md#clv-on-transactions) */
             warnings: components["schemas"]["Warning"][];
         } & {
             [key: string]: unknown;
         };
+        /** @description The holdout test when `holdoutEnd` was given, else null */
+        ClvHoldout: {
+            calibrationEnd: string;
+            holdoutEnd: string;
+            /** @description Length of the holdout period, days */
+            holdoutDays: number;
+            /** @description Customers first seen in the holdout period (not in the test) */
+            newInHoldout: number;
+            /** @description Fader, Hardie & Lee (2005) fig. 3: conditional expectations by calibration frequency */
+            byFrequency: {
+                /** @description Calibration frequency (repeat purchase days); 7 stands for 7 or more */
+                frequency: number;
+                /** @description "0" … "6", "7+" */
+                label: string;
+                customers: number;
+                /** @description Mean predicted repeat purchases per customer in the holdout period */
+                predicted: number;
+                /** @description Mean actual repeat purchase days per customer in the holdout period */
+                actual: number;
+            }[];
+            /** @description Cumulative repeat transactions of the calibration customers at the end of each week (7 days from the first purchase day), predicted from the fit (new-customer expectation per cohort) and actual; FHL 2005 fig. 4 */
+            weekly: {
+                week: number;
+                predicted: number;
+                actual: number;
+            }[];
+            /** @description Weeks 1..calibrationWeeks end on or before the calibration end */
+            calibrationWeeks: number;
+            summary: {
+                /** @description Predicted repeat purchases in the holdout, all calibration customers */
+                predictedTotal: number;
+                actualTotal: number;
+                /** @description (predicted − actual) / actual of the holdout total, % */
+                totalPercentError: number | null;
+                /** @description Mean absolute error of the by-frequency means, purchases per customer */
+                byFrequencyMae: number;
+                /** @description Mean absolute percentage error of the cumulative curve over the holdout weeks, % */
+                weeklyMape: number | null;
+            };
+        } | null;
         ClvRequest: {
             /**
+             * @description Purchase model for the values: BG/NBD (default) or Pareto/NBD (at most 50,000 customers), each with Gamma-Gamma spend. The other model is fitted too and shown in `comparison`.
              * @default bgnbd-gg
              * @enum {string}
              */
-            method?: "bgnbd-gg";
+            method?: "bgnbd-gg" | "pareto-nbd-gg";
             /**
              * @description Months forecast (1–600). The forecast's work grows with distinct purchase histories × months; past one request's budget (CLV_MAX_SERIES_TERMS in models/clv/transactions-clv.ts, about 4 s of CPU) it answers 422 horizon_too_long naming the longest horizon the dataset allows.
              * @default 12
@@ -1802,8 +2021,15 @@ export interface components {
             annualDiscountRate?: number;
             /** @default 0.3 */
             margin?: number;
-            /** @description Default: the latest date in the dataset */
+            /** @description Last day of the data used (inclusive); the calibration end when `holdoutEnd` is given. Default: the latest date in the dataset */
             observationEnd?: string;
+            /** @description Holdout test: the model is fitted up to `observationEnd` (required, before this date) and its predictions for (observationEnd, holdoutEnd] are compared with what the same customers did (`holdout`). */
+            holdoutEnd?: string;
+            /**
+             * @description Also fit BG/NBD + Gamma-Gamma per satisfaction group of the customers' responses (customer_id = the responses' account_id; the mean of each customer's answers): NPS promoters / passives / detractors, or CSAT satisfied (top two boxes) / not. Answers `groups`, `test` and `gap`.
+             * @enum {string}
+             */
+            bySatisfaction?: "nps" | "csat";
             /**
              * @description Most customers listed in `customers` (default 10000, max 100000). Totals and the fits always cover all customers; GET .../export/clv.csv gives every row.
              * @default 10000
@@ -2105,6 +2331,72 @@ export interface components {
         CalcGammaGammaRequest: {
             frequency: number[];
             monetary: number[];
+        };
+        CalcBgnbdPredictResult: {
+            pAlive: number;
+            /** @description Purchases in (T, T + t]; null when a ≤ 1 makes it undefined */
+            expectedPurchases: number | null;
+            /** @description P(X(t) = n) for a customer from the population (when n is given) */
+            probabilityOfN?: number;
+            /** @description E[X(t)] of a customer just acquired */
+            expectedPurchasesNew: number | null;
+            /** @description ln L of this customer's (frequency, recency, T) at the parameters */
+            logLik: number;
+        };
+        CalcBgnbdPredictRequest: {
+            r: number;
+            alpha: number;
+            a: number;
+            b: number;
+            frequency: number;
+            recency: number;
+            T: number;
+            t: number;
+            n?: number;
+        };
+        CalcParetoNbdResult: {
+            r: number;
+            alpha: number;
+            s: number;
+            beta: number;
+            stdErrors: {
+                r: number | null;
+                alpha: number | null;
+                s: number | null;
+                beta: number | null;
+            };
+            logLik: number;
+            converged: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        CalcParetoNbdRequest: {
+            frequency: number[];
+            recency: number[];
+            T: number[];
+            weights?: number[];
+        };
+        CalcBgbbResult: {
+            alpha: number;
+            beta: number;
+            gamma: number;
+            delta: number;
+            stdErrors: {
+                alpha: number | null;
+                beta: number | null;
+                gamma: number | null;
+                delta: number | null;
+            };
+            logLik: number;
+            converged: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        CalcBgbbRequest: {
+            frequency: number[];
+            recency: number[];
+            periods: number[];
+            weights?: number[];
         };
         Backtest: {
             id: string;
@@ -5198,6 +5490,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalcGammaGammaResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "calcBgnbd/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalcBgnbdPredictRequest"];
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalcBgnbdPredictResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    calcParetoNbd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalcParetoNbdRequest"];
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalcParetoNbdResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    calcBgbb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalcBgbbRequest"];
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalcBgbbResult"];
                 };
             };
             /** @description Error */

@@ -9,7 +9,8 @@ import type { Env } from "../env";
 import { notFound } from "../errors";
 import { isoDate } from "../intake/cells";
 import { bookInBlocks, clipFor, modelBlockRows, ownColumn } from "../linking/frame";
-import { clvCsvStream, runClvColumns } from "../linking/clv-run";
+import { runClvColumns } from "../linking/clv-run";
+import { clvCsvStream } from "../render/clv-csv";
 import { csvCell } from "../render/csv";
 import { getModel, getScenario, modelSurveyType, type StoredModel, type StoredScenario } from "../data/models-store";
 import { errorResponses as errors, WsParam } from "./schemas";
@@ -169,7 +170,8 @@ exportsRouter.openapi(
     operationId: "exportClvCsv",
     tags: ["exports"],
     summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
-    description: "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.",
+    description:
+      "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed. Columns: customer_id, frequency (repeat purchase days), recency_days, T_days, monetary (mean repeat purchase value), p_alive, expected_purchases (over the horizon, undiscounted), expected_avg_value, clv (discounted, over the horizon), clv_ci95_low, clv_ci95_high (delta-method 95% interval from parameter uncertainty); money in the data's currency rounded to cents.",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
@@ -191,7 +193,7 @@ exportsRouter.openapi(
   }),
   async (c) => {
     // Fits first (errors answer as JSON), then every customer row streamed in chunks: never one giant string.
-    const r = await runClvColumns(c.env, c.var.workspaceId, c.req.valid("query"));
+    const r = await runClvColumns(c.env, c.var.workspaceId, c.req.valid("query"), { intervals: true });
     return c.body(clvCsvStream(r), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="clv-${r.observationEnd}.csv"`,
