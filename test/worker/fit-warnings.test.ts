@@ -11,16 +11,14 @@ type Warning = { code: string; message: string };
 describe("Olist: a CLV fit the data cannot carry answers with named warnings", () => {
   const orders = Papa.parse<Record<string, string>>(olistCsv, { header: true, skipEmptyLines: true }).data;
   // Independent count: distinct purchase days per customer_unique_id (lifetimes' frequency = days after the first);
-  // customers first seen on the last day (T = 0) are left out, as the CLV route documents.
+  // every customer counts, those first seen on the last day (T = 0) too, as the CLV route values them (docs/api.md).
   const days = new Map<string, Set<string>>();
-  let last = "";
   for (const o of orders) {
     const d = o.order_purchase_timestamp.slice(0, 10);
     if (!days.has(o.customer_unique_id)) days.set(o.customer_unique_id, new Set());
     days.get(o.customer_unique_id)!.add(d);
-    if (d > last) last = d;
   }
-  const kept = [...days.values()].filter((s) => [...s].sort()[0] < last);
+  const kept = [...days.values()];
   const repeat = kept.filter((s) => s.size > 1).length;
 
   let body: { customersTotal: number; repeatBuyers: number; gammaGamma: { p: number }; warnings: Warning[] };

@@ -348,7 +348,7 @@ async function csvPass(
       [
         {
           row: f.row,
-          column: table!.headers[f.column] ?? `column ${f.column + 1}`,
+          column: table!.headerCells[f.column] ?? `column ${f.column + 1}`,
           message: `more than ${o.limits.maxCellChars} characters`,
         },
       ],

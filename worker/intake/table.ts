@@ -145,6 +145,11 @@ export class TableIntake implements RowSink {
     for (const [cells, line] of p.rows.slice(lay.skip)) this.row(cells, line);
   }
 
+  /** The header row as read so far: the resolved headers, or the first header row while the layout is undecided. */
+  get headerCells(): string[] {
+    return this.headers.length ? this.headers : (this.pending?.cells ?? []);
+  }
+
   /** The header row has been read (the rows after it may still be held to decide the layout). */
   get headerSeen(): boolean {
     return this.pending !== null || this.headers.length > 0;
