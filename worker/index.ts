@@ -53,11 +53,45 @@ app.doc31("/api/openapi.json", {
   info: {
     title: "CX-to-revenue workspace API",
     version: "0.1.0",
-    description: "Upload CX and revenue data, fit models linking satisfaction to renewals, run ROI scenarios.",
+    description:
+      "Upload CX and revenue data, fit models linking satisfaction to renewals, run ROI scenarios. Workspace routes take the " +
+      "workspace's bearer token (answered once by createWorkspace; more with createToken); health, the calculators, " +
+      "workspace creation and these docs are public.",
+    // OpenAPI 3.1's SPDX `identifier` (the generator's types know 3.0's `url` only).
+    license: { name: "Proprietary (all rights reserved)", identifier: "LicenseRef-Proprietary" } as { name: string },
   },
+  // "/" first: the server that serves this document (so /api/docs' "Try it out" calls the same one).
+  servers: [
+    { url: "/", description: "This server (the one that served this document)" },
+    { url: "http://127.0.0.1:8787", description: "Local: `npm start` (wrangler dev on port 8787)" },
+    {
+      url: "https://{worker}.{account}.workers.dev",
+      description: "Deployed (placeholder: your worker's name and workers.dev subdomain, or a custom domain)",
+      variables: { worker: { default: "cx-revenue-workspace" }, account: { default: "your-account" } },
+    },
+  ],
 });
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
+// The document and its UI are public operations of the contract too (served above, listed here).
+app.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/api/openapi.json",
+  operationId: "getOpenApiDocument",
+  tags: ["meta"],
+  summary: "This OpenAPI 3.1 document",
+  security: [],
+  responses: { 200: { description: "The document", content: { "application/json": { schema: { type: "object" } } } } },
+});
+app.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/api/docs",
+  operationId: "getApiDocs",
+  tags: ["meta"],
+  summary: "Interactive API documentation (Swagger UI) of this document",
+  security: [],
+  responses: { 200: { description: "An HTML page", content: { "text/html": { schema: { type: "string" } } } } },
+});
 
 app.notFound(
   async (c) => (await serveAssets(c)) ?? c.json(errorBody("not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`), 404),

@@ -37,3 +37,28 @@ describe("/api/openapi.json lists every route", () => {
     expect(upload.parameters.map((x) => x.name)).toEqual(expect.arrayContaining(["kind", "mapping", "sheet", "csatScale", "dryRun"]));
   });
 });
+
+describe("/api/openapi.json as a contract for outside clients", () => {
+  it("names every operation and says who may call it: [] for the public ones, the bearer token for the rest", async () => {
+    type Op = { operationId?: string; security?: Record<string, string[]>[] };
+    const doc = await (await call("/api/openapi.json")).json<{ paths: Record<string, Record<string, Op>>; servers?: { url: string }[] }>();
+    const ops = Object.entries(doc.paths).flatMap(([p, item]) => Object.entries(item).map(([m, op]) => ({ key: `${m} ${p}`, p, op })));
+    const ids = ops.map((o) => o.op.operationId);
+    expect(ids.filter((id) => !id)).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The public operations (no token): health, the calculators, workspace creation, the document and its docs page.
+    const isPublic = (key: string, p: string) =>
+      ["get /api/health", "get /api/openapi.json", "get /api/docs", "get /api/report.css"].includes(key) || p.startsWith("/api/calc/");
+    // Workspace creation is public too, or takes the deployment's ADMIN_TOKEN when it sets one: optional bearer.
+    const optional = (key: string) => key === "post /api/workspaces";
+    for (const { key, p, op } of ops)
+      expect(op.security, key).toEqual(optional(key) ? [{}, { bearer: [] }] : isPublic(key, p) ? [] : [{ bearer: [] }]);
+    // Names an SDK user reads (the issue's examples).
+    const byKey = Object.fromEntries(ops.map((o) => [o.key, o.op.operationId]));
+    expect(byKey["post /api/workspaces/{ws}/scenarios"]).toBe("createScenario");
+    expect(byKey["post /api/workspaces/{ws}/models"]).toBe("fitModel");
+    expect(byKey["post /api/workspaces/{ws}/datasets"]).toBe("uploadDataset");
+    expect(byKey["post /api/calc/renewal-uplift"]).toBe("calcRenewalUplift");
+    expect(doc.servers?.map((s) => s.url)).toEqual(["/", "http://127.0.0.1:8787", "https://{worker}.{account}.workers.dev"]);
+  });
+});

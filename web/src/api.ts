@@ -1,11 +1,13 @@
-/** The HTTP client of the UI: JSON calls with the workspace token, and uploads with real progress. */
+/**
+ * The HTTP client of the UI: the typed client generated from the API's OpenAPI document (openapi-fetch over
+ * web/src/api-schema.d.ts), with the workspace token added to every workspace route, and uploads with real progress.
+ */
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "./api-schema";
+import type { ErrorDetail, UploadQuery, UploadQueued, UploadResult, UploadStart } from "./api-types";
 import { tokenFor } from "./store";
 
-export interface ErrorDetail {
-  row?: number;
-  column?: string;
-  message: string;
-}
+export type { ErrorDetail } from "./api-types";
 
 /** An error answered by the API in its `{"error": {code, message, details}}` shape. */
 export class HttpError extends Error {
@@ -22,49 +24,33 @@ export class HttpError extends Error {
   }
 }
 
-type Query = Record<string, string | number | boolean | undefined | null>;
-
-function qs(query?: Query): string {
-  if (!query) return "";
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
-  const s = p.toString();
-  return s ? `?${s}` : "";
+/** The HttpError of a failed answer, from its parsed body (the API's error shape, or anything else a proxy sent). */
+function httpError(status: number, body: unknown, fallback = `The server answered ${status}.`): HttpError {
+  const e = (body as { error?: Partial<{ code: string; message: string; details: ErrorDetail[]; headers: string[] }> } | null)?.error;
+  return new HttpError(status, e?.code ?? `http_${status}`, e?.message ?? fallback, e?.details ?? [], e?.headers ?? []);
 }
 
-async function toError(res: Response): Promise<HttpError> {
-  let body: any = null;
-  try {
-    body = await res.json();
-  } catch {
-    /* not JSON */
-  }
-  const e = body?.error;
-  return new HttpError(
-    res.status,
-    e?.code ?? `http_${res.status}`,
-    e?.message ?? `The server answered ${res.status}.`,
-    e?.details ?? [],
-    e?.headers ?? [],
-  );
-}
+/** Workspace routes (a `{ws}` path parameter) carry the token this browser holds for that workspace, unless the call sets one. */
+const workspaceToken: Middleware = {
+  onRequest({ request, params }) {
+    const ws = (params.path as { ws?: string } | undefined)?.ws;
+    const token = ws ? tokenFor(ws) : null;
+    if (token && !request.headers.has("authorization")) request.headers.set("authorization", `Bearer ${token}`);
+    return request;
+  },
+};
 
-/** Calls a JSON route. Workspace routes get the stored token for `ws`. */
-export async function api<T = any>(
-  path: string,
-  opts: { method?: string; body?: unknown; query?: Query; ws?: string; token?: string; signal?: AbortSignal } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  const token = opts.token ?? (opts.ws ? tokenFor(opts.ws) : null);
-  if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(path + qs(opts.query), { method: opts.method ?? (body ? "POST" : "GET"), headers, body, signal: opts.signal });
-  if (!res.ok) throw await toError(res);
-  return (await res.json()) as T;
+/** The typed API client: `client.GET("/api/workspaces/{ws}", { params: { path: { ws } } })`. */
+export const client = createClient<paths>({ baseUrl: "", headers: { accept: "application/json" } });
+client.use(workspaceToken);
+
+type Answer<D> = { data: D; error?: never; response: Response } | { data?: never; error: unknown; response: Response };
+
+/** The body of a successful answer; throws HttpError for an error answer. */
+export async function ok<R extends Answer<unknown>>(call: Promise<R>): Promise<Exclude<R["data"], undefined>> {
+  const r = await call;
+  if (r.error !== undefined || !r.response.ok) throw httpError(r.response.status, r.error);
+  return r.data as Exclude<R["data"], undefined>;
 }
 
 /**
@@ -79,20 +65,9 @@ export function latestGuard(): () => () => boolean {
   };
 }
 
-/** The path of a workspace route. */
-export const wsPath = (ws: string, rest = "") => `/api/workspaces/${encodeURIComponent(ws)}${rest}`;
-
-/** Fetches a file behind the token (CSV export, HTML report) as a Blob. */
-export async function fetchBlob(path: string, ws: string, query?: Query): Promise<Blob> {
-  const token = tokenFor(ws);
-  const res = await fetch(path + qs(query), { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) throw await toError(res);
-  return res.blob();
-}
-
-/** Downloads a token-protected file under a file name. */
-export async function download(path: string, ws: string, filename: string): Promise<void> {
-  const blob = await fetchBlob(path, ws);
+/** Downloads a token-protected file (CSV export, HTML report; a client call with `parseAs: "blob"`) under a file name. */
+export async function download(call: Promise<Answer<Blob>>, filename: string): Promise<void> {
+  const blob = await ok(call);
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
@@ -109,23 +84,31 @@ export interface UploadProgress {
   total: number;
 }
 
+const uploadPath = (ws: string) => `/api/workspaces/${encodeURIComponent(ws)}/datasets`;
+
+function queryString(query: UploadQuery): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}
+
 /**
- * Uploads a file with XMLHttpRequest so the transfer has real progress events.
- * Resolves with the JSON answer (201, or 200 for dryRun); rejects with HttpError.
+ * Uploads a file (uploadDataset) with XMLHttpRequest, because fetch reports no upload progress; the query and the
+ * answer are the contract's types. Resolves with the answer (201, or 200 for dryRun); rejects with HttpError.
  */
 export function uploadFile(
-  path: string,
   ws: string,
   file: Blob,
   contentType: string,
-  query: Query,
+  query: UploadQuery,
   onProgress: (p: UploadProgress) => void,
   signal?: AbortSignal,
-): Promise<any> {
+): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     signal?.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.open("POST", path + qs(query));
+    xhr.open("POST", uploadPath(ws) + queryString(query));
     const token = tokenFor(ws);
     if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
     xhr.setRequestHeader("content-type", contentType);
@@ -136,7 +119,7 @@ export function uploadFile(
       reject(new HttpError(0, "network_error", "The upload was interrupted (network error). Check the connection and try again."));
     xhr.onabort = () => reject(new HttpError(0, "aborted", "The upload was cancelled."));
     xhr.onload = () => {
-      let body: any = null;
+      let body: unknown = null;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
@@ -144,37 +127,20 @@ export function uploadFile(
       }
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress({ phase: "done", loaded: file.size, total: file.size });
-        resolve(body);
-      } else {
-        const e = body?.error;
-        reject(
-          new HttpError(
-            xhr.status,
-            e?.code ?? `http_${xhr.status}`,
-            e?.message ?? `The server answered ${xhr.status}.`,
-            e?.details ?? [],
-            e?.headers ?? [],
-          ),
-        );
-      }
+        resolve(body as UploadResult);
+      } else reject(httpError(xhr.status, body));
     };
     xhr.send(file);
   });
 }
 
-export interface ChunkedSpec {
-  kind: string;
-  name?: string;
-  mapping?: Record<string, string>;
-  csatScale?: number;
-  contentType: string;
-}
+export type ChunkedSpec = Omit<UploadStart, "totalBytes">;
 
 /**
- * Uploads a file in parts (POST .../uploads, PUT .../uploads/:id/parts/:n, POST .../complete), for files over the
- * body limit: transfer progress counts every part's bytes; resolves with the 202 answer `{datasetId, status, rowsTotal}`
- * of the queued parse job, whose progress the caller polls on GET .../datasets/:id. If a part fails or `signal`
- * cancels the upload, the upload is deleted on the server (its parts go) before the error is passed on.
+ * Uploads a file in parts (startUpload, uploadPart, completeUpload), for files over the body limit: transfer progress
+ * counts every part's bytes; resolves with the 202 answer `{datasetId, status, rowsTotal}` of the queued parse job,
+ * whose progress the caller polls with getDataset. If a part fails or `signal` cancels the upload, the upload is
+ * deleted on the server (abortUpload; its parts go) before the error is passed on.
  */
 export async function uploadChunked(
   ws: string,
@@ -183,37 +149,33 @@ export async function uploadChunked(
   onProgress: (p: UploadProgress) => void,
   signal?: AbortSignal,
   maxPartBytes = 16 * 1024 * 1024,
-): Promise<{ datasetId: string; status: string; rowsTotal: number }> {
-  const start = await api<{ uploadId: string; partBytes: number }>(wsPath(ws, "/uploads"), {
-    ws,
-    body: { ...spec, totalBytes: file.size },
-  });
+): Promise<UploadQueued> {
+  const start = await ok(
+    client.POST("/api/workspaces/{ws}/uploads", { params: { path: { ws } }, body: { ...spec, totalBytes: file.size } }),
+  );
+  const upload = { ws, id: start.uploadId };
   const part = Math.max(1, Math.min(start.partBytes, maxPartBytes));
   let done = 0;
   try {
     await sendParts();
   } catch (err) {
-    // Cancelled or failed before completion: drop the parts sent so far (DELETE .../uploads/:id), best effort;
-    // the server's expiry sweep removes them anyway after UPLOAD_EXPIRY_HOURS.
-    const token = tokenFor(ws);
-    await fetch(wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}`), {
-      method: "DELETE",
-      keepalive: true,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    }).catch(() => undefined);
+    // Cancelled or failed before completion: drop the parts sent so far, best effort; the server's expiry sweep
+    // removes them anyway after UPLOAD_EXPIRY_HOURS.
+    await client.DELETE("/api/workspaces/{ws}/uploads/{id}", { params: { path: upload }, keepalive: true }).catch(() => undefined);
     throw err;
   }
   onProgress({ phase: "processing", loaded: file.size, total: file.size });
-  return api(wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}/complete`), { ws, method: "POST", body: {} });
+  return ok(client.POST("/api/workspaces/{ws}/uploads/{id}/complete", { params: { path: upload } }));
 
   async function sendParts(): Promise<void> {
     for (let n = 1, off = 0; off < file.size; n++, off += part) {
       if (signal?.aborted) throw new HttpError(0, "aborted", "The upload was cancelled.");
       const blob = file.slice(off, Math.min(file.size, off + part));
+      // uploadPart with XMLHttpRequest: fetch reports no upload progress.
       await new Promise<void>((resolve, reject) => {
         const xhr = new XMLHttpRequest();
         signal?.addEventListener("abort", () => xhr.abort(), { once: true });
-        xhr.open("PUT", wsPath(ws, `/uploads/${encodeURIComponent(start.uploadId)}/parts/${n}`));
+        xhr.open("PUT", `/api/workspaces/${encodeURIComponent(ws)}/uploads/${encodeURIComponent(start.uploadId)}/parts/${n}`);
         const token = tokenFor(ws);
         if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
         xhr.setRequestHeader("content-type", "application/octet-stream");
@@ -226,20 +188,13 @@ export async function uploadChunked(
             resolve();
             return;
           }
-          let body: any = null;
+          let body: unknown = null;
           try {
             body = JSON.parse(xhr.responseText);
           } catch {
             /* not JSON */
           }
-          reject(
-            new HttpError(
-              xhr.status,
-              body?.error?.code ?? `http_${xhr.status}`,
-              body?.error?.message ?? `Part ${n}: the server answered ${xhr.status}.`,
-              body?.error?.details ?? [],
-            ),
-          );
+          reject(httpError(xhr.status, body, `Part ${n}: the server answered ${xhr.status}.`));
         };
         xhr.send(blob);
       });

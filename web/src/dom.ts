@@ -137,3 +137,8 @@ export function table(
     ),
   );
 }
+
+/** A select's value as one of the values the API accepts (an enum of the contract), or undefined ("" = the default). */
+export function pick<T extends string>(value: string, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === value);
+}

@@ -1,4 +1,5 @@
 /** Number formatting for people: money, percentages, NPS points, intervals. Null-safe ("—"). */
+import type { Scenario } from "./api-types";
 
 const dash = "—";
 const ok = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
@@ -32,7 +33,7 @@ export function int(x: number | null | undefined): string {
 }
 
 /** "95% CI [lo, hi]" using a formatter. */
-export function ci(v: readonly [number, number] | null | undefined, f: (x: number) => string): string | null {
+export function ci(v: readonly number[] | null | undefined, f: (x: number) => string): string | null {
   if (!v || !ok(v[0]) || !ok(v[1])) return null;
   return `95% CI [${f(v[0])}, ${f(v[1])}]`;
 }
@@ -55,4 +56,31 @@ export function coef(x: number | null | undefined): string {
 export function years(x: number | null | undefined): string {
   if (!ok(x)) return "not within horizon";
   return `${x.toFixed(2)} years`;
+}
+
+const LEVER_WORDS: Record<string, (v: number) => string> = {
+  npsScore: (v) => `NPS ${v >= 0 ? "+" : "−"}${Math.abs(v)} score points`,
+  nps: (v) => `NPS ${v >= 0 ? "+" : "−"}${Math.abs(v)} on every 0-10 answer`,
+  detractorsToPassives: (v) => `${Math.round(100 * v)}% of detractors → passives`,
+  passivesToPromoters: (v) => `${Math.round(100 * v)}% of passives → promoters`,
+  csatPp: (v) => `CSAT ${v >= 0 ? "+" : "−"}${Math.abs(v)} pp satisfied`,
+  csat: (v) => `CSAT ${v >= 0 ? "+" : "−"}${Math.abs(v)} on every answer`,
+};
+
+/** "NPS 9.5 → 19.5, CSAT 61.9% → 61.9%": the scores before → after of a scenario. */
+export function scoresText(s: Scenario): string {
+  const out: string[] = [];
+  const f = (v: number | null) => (v === null ? "—" : v.toFixed(1));
+  if (s.scores.nps) out.push(`NPS ${f(s.scores.nps.before)} → ${f(s.scores.nps.after)}`);
+  if (s.scores.csat) out.push(`CSAT ${f(s.scores.csat.before)}% → ${f(s.scores.csat.after)}%`);
+  return out.join(", ") || "—";
+}
+
+/** "NPS +10 score points, CSAT +1 on every answer (Enterprise only)": the change of a scenario. */
+export function changeText(s: Scenario): string {
+  const c =
+    Object.entries(s.request.change)
+      .map(([k, v]) => LEVER_WORDS[k]?.(v) ?? `${k} ${v >= 0 ? "+" : "−"}${Math.abs(v)}`)
+      .join(", ") || "no change";
+  return s.segment ? `${c} (${s.segment} only)` : c;
 }

@@ -13,7 +13,7 @@ import {
   type Warning,
 } from "../../models/scenario/levers";
 import { runScenario, type ScenarioInput, type ScenarioResult } from "../../models/scenario/scenario";
-import type { ModelAccounts } from "./model-types";
+import type { ModelAccounts } from "./api-types";
 
 /** How the NPS lever is given: NPS score points, answer points, or shares of detractors / passives. */
 export type NpsMode = "score" | "answer" | "shares";
@@ -61,8 +61,9 @@ export function toBook(a: ModelAccounts): Book {
     cov: a.cov,
     X: Float64Array.from(a.X),
     arr: Float64Array.from(a.arr),
-    segment: a.segment ?? [],
-    clip: a.clip,
+    segment: a.segment,
+    // The API's [lo, hi] pairs (number[] in the client's JSON types) as the tuples models/ takes.
+    clip: Object.fromEntries(Object.entries(a.clip).map(([k, [lo, hi]]): [string, [number, number]] => [k, [lo, hi]])),
     masks: new Map(),
     answers: a.answers,
   };

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /** Web Worker: recomputes the what-if's 95% band (seeded β draws) off the main thread. */
 import { toBook, withInterval, type Book, type WhatIfParams } from "./whatif-engine";
-import type { ModelAccounts } from "./model-types";
+import type { ModelAccounts } from "./api-types";
 
 let book: Book | null = null;
 

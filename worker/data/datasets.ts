@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, type ErrorDetail } from "../errors";
 import { type Block, type BlockColumn, decodeBlock, encodeBlock, type Storage } from "./blocks";
 
 /** Kinds of dataset a workspace holds. */
@@ -34,7 +34,7 @@ export interface DatasetMeta {
   /** Queued parse jobs (status processing): rows done, rows expected (estimated from bytes), bad cells so far. */
   progress: DatasetProgress | null;
   /** A failed job's error ({code, message, details}). */
-  error: { code: string; message: string; details: unknown[] } | null;
+  error: { code: string; message: string; details: ErrorDetail[] } | null;
   createdAt: string;
 }
 

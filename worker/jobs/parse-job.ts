@@ -2,7 +2,7 @@ import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
 import { failProcessingDataset, jobDatasetState, rawKey, writeJobProgress } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, type ErrorDetail } from "../errors";
 import { ingestStream } from "../intake/stream";
 import { uploadLimits, uploadOptions } from "../intake/upload";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
@@ -92,7 +92,7 @@ export function jobStoppedError(runs: number) {
       `The parse job stopped before it finished ${runs === 1 ? "once" : `${runs} times`} (the Queue consumer's CPU limit, or an ` +
       "eviction); nothing was stored. A very large file may need more CPU time than one job has: split it and upload the parts " +
       "as separate files, or upload it again.",
-    details: [] as unknown[],
+    details: [] as ErrorDetail[],
   };
 }
 
@@ -103,7 +103,7 @@ export function jobStoppedError(runs: number) {
 export async function giveUpJob(
   env: Env,
   msg: ParseJobMessage,
-  error: { code: string; message: string; details: unknown[] },
+  error: { code: string; message: string; details: ErrorDetail[] },
 ): Promise<boolean> {
   const { workspaceId: ws, uploadId, datasetId } = msg;
   // Take the job from any attempt still running: its next progress write finds the token changed and stops.

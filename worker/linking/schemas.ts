@@ -16,6 +16,40 @@ export const CoefficientSchema = z.object({
   ci95: OpenInterval.nullable().openapi({ description: "null when the standard error is 0 or undefined" }),
 });
 
+/** The `fit` block of a linear model (statsmodels OLS results' names). */
+const LinearFitSchema = z.object({
+  rSquared: z.number(),
+  adjRSquared: z.number(),
+  fStatistic: z.number().nullable(),
+  fPValue: z.number().nullable(),
+  logLik: z.number().nullable(),
+  aic: z.number().nullable(),
+  bic: z.number().nullable(),
+  sigma: z.number(),
+  ssr: z.number(),
+  dfModel: z.number(),
+  dfResid: z.number(),
+  conditionNumber: z.number(),
+  converged: z.boolean(),
+  iterations: z.number(),
+});
+/** The `fit` block of a logistic model (statsmodels Logit results' names; pseudoR2 is McFadden's). */
+const LogisticFitSchema = z.object({
+  logLik: z.number(),
+  llNull: z.number(),
+  pseudoR2: z.number(),
+  aic: z.number(),
+  bic: z.number(),
+  deviance: z.number(),
+  nullDeviance: z.number(),
+  llr: z.number(),
+  llrPValue: z.number(),
+  dfModel: z.number(),
+  dfResid: z.number(),
+  converged: z.boolean(),
+  iterations: z.number(),
+});
+
 export const TranslationSchema = z
   .looseObject({
     predictor: z.string(),
@@ -76,6 +110,7 @@ export const ModelSchema = z
     id: z.string(),
     name: z.string().nullable(),
     kind: z.enum(["linear", "logistic"]),
+    model: z.enum(["linear", "logistic"]),
     outcome: z.string(),
     predictors: z.array(z.string()),
     nObs: z.number(),
@@ -83,7 +118,8 @@ export const ModelSchema = z
     terms: z.array(z.string()),
     coefficients: z.array(CoefficientSchema),
     covariance: z.array(z.array(z.number())),
-    fit: z.record(z.string(), z.unknown()),
+    covarianceType: z.enum(["nonrobust", "HC3"]),
+    fit: z.union([LinearFitSchema, LogisticFitSchema]),
     marginalEffects: z.array(z.object({ term: z.string(), dydx: z.number(), stdError: z.number().nullable() })),
     warnings: z.array(WarningSchema).openapi({
       description:
@@ -109,6 +145,21 @@ export const ScenarioSchema = z
     id: z.string().nullable(),
     name: z.string(),
     modelId: z.string(),
+    segment: z.string().nullable().openapi({ description: "The segment the change applies to; null = every account" }),
+    request: z
+      .object({
+        name: z.string(),
+        modelId: z.string(),
+        change: z.record(z.string(), z.number()),
+        horizonYears: z.number(),
+        annualDiscountRate: z.number(),
+        grossMargin: z.number(),
+        investment: z.number(),
+        draws: z.number(),
+        seed: z.number(),
+        segment: z.string().nullable().optional(),
+      })
+      .openapi({ description: "The request as run (defaults filled in), without `save`" }),
     baseline: ScenarioSideSchema,
     scenario: ScenarioSideSchema,
     revenueGain: z.number(),
@@ -116,10 +167,21 @@ export const ScenarioSchema = z
     roi: z.number().nullable(),
     npv: z.number(),
     paybackYears: z.number().nullable(),
-    ci95: z.looseObject({ revenueGain: Interval, roi: Interval.nullable() }).nullable(),
+    marginGainByYear: z.array(z.number()),
+    ci95: z
+      .object({ revenueGain: Interval, marginGain: Interval, npv: Interval, roi: Interval.nullable() })
+      .nullable()
+      .openapi({ description: "Percentiles 2.5 and 97.5 of `draws` draws of the coefficients; null when draws = 0" }),
     bandByYear: z.object({ lo: z.array(z.number()), hi: z.array(z.number()) }).optional(),
+    baselineBandByYear: z.object({ lo: z.array(z.number()), hi: z.array(z.number()) }).optional(),
     draws: z.number(),
     seed: z.number(),
+    rows: z.number(),
+    changedRows: z.number(),
+    accounts: z.number().openapi({ description: "Accounts projected (all the model's predictors and ARR present)" }),
+    excludedAccounts: z.number(),
+    assumptions: z.array(z.string()),
+    createdAt: z.string().optional().openapi({ description: "Saved scenarios only" }),
     scores: z.object({ nps: ScoreChangeSchema.optional(), csat: ScoreChangeSchema.optional() }).openapi({
       description: "NPS in score points (−100..100) and CSAT in % satisfied, before → after, of the changed accounts' responses",
     }),
@@ -137,3 +199,6 @@ export const ScenarioSchema = z
     warnings: z.array(WarningSchema),
   })
   .openapi("Scenario");
+
+/** A stored scenario (save: true, or read back): it has an id and a creation time. */
+export const SavedScenarioSchema = ScenarioSchema.extend({ id: z.string(), createdAt: z.string() }).openapi("SavedScenario");

@@ -24,7 +24,10 @@ function post<Req extends z.ZodType, Res extends z.ZodType>(path: string, summar
   return createRoute({
     method: "post",
     path: `/api/calc/${path}`,
+    // calcNps, calcSampleSize, calcRenewalUplift, ...: the path in camel case.
+    operationId: `calc${path.replace(/(^|-)(\w)/g, (_, _d: string, ch: string) => ch.toUpperCase())}`,
     tags: ["calculators"],
+    security: [],
     summary,
     description,
     request: { body: { required: true, content: { "application/json": { schema: body } } } },

@@ -77,11 +77,18 @@ clv.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/clv",
+    operationId: "fitClv",
     tags: ["models"],
     summary: "BG/NBD + Gamma-Gamma CLV per customer (lifetimes' conventions, time in days)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: false, content: { "application/json": { schema: ClvRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: false,
+        content: { "application/json": { schema: ClvRequest, example: { horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 } } },
+      },
+    },
     responses: {
       200: {
         description: "Fits, per-customer values (up to `limit` customers) and totals over all customers",
@@ -105,10 +112,47 @@ const RetentionRequest = z
   })
   .openapi("RetentionRequest");
 
+const Fitted = { description: "Present when the group's fit succeeded (error null)" };
+const RetentionSchema = z
+  .object({
+    periodMonths: z.number(),
+    splitBy: z.enum(["nps", "csat", "none"]),
+    accountsUsed: z.number(),
+    accountsExcluded: z.number(),
+    groups: z.array(
+      z.object({
+        group: z
+          .string()
+          .openapi({ description: "all, then promoter / passive / detractor (NPS) or satisfied / neutral / dissatisfied (CSAT)" }),
+        accounts: z.number(),
+        activeAccounts: z.number(),
+        error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        alpha: z.number().optional().openapi(Fitted),
+        beta: z.number().optional().openapi(Fitted),
+        stdErrors: z.object({ alpha: z.number().nullable(), beta: z.number().nullable() }).optional().openapi(Fitted),
+        logLik: z.number().optional().openapi(Fitted),
+        converged: z.boolean().optional().openapi(Fitted),
+        iterations: z.number().optional().openapi(Fitted),
+        churned: z.number().optional().openapi(Fitted),
+        churnedByPeriod: z.array(z.number()).optional().openapi(Fitted),
+        activeByPeriod: z.array(z.number()).optional().openapi(Fitted),
+        model: z.enum(["sbg", "geometric"]).optional().openapi(Fitted),
+        warnings: z.array(z.string()).optional().openapi(Fitted),
+        retention: z.array(z.number()).optional().openapi(Fitted),
+        survival: z.array(z.number()).optional().openapi(Fitted),
+        derlNewCustomer: z.number().nullable().optional().openapi(Fitted),
+        residualValue: z.number().nullable().optional().openapi(Fitted),
+      }),
+    ),
+    howComputed: z.record(z.string(), z.string()),
+  })
+  .openapi("Retention");
+
 clv.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/clv/sbg",
+    operationId: "fitRetention",
     tags: ["models"],
     summary: "sBG retention from the accounts' tenure and renewals, overall and per satisfaction group (contractual CLV)",
     security: [{ bearer: [] }],
@@ -117,7 +161,7 @@ clv.openapi(
     responses: {
       200: {
         description: "α, β, retention curve, DERL and residual value per group",
-        content: { "application/json": { schema: z.looseObject({ groups: z.array(z.looseObject({ group: z.string() })) }) } },
+        content: { "application/json": { schema: RetentionSchema } },
       },
       ...errors(400, 401, 403, 404, 422),
     },

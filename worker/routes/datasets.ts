@@ -47,6 +47,7 @@ datasets.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/datasets",
+    operationId: "uploadDataset",
     tags: ["datasets"],
     summary: "Upload a CSV or xlsx file as a dataset (editor)",
     description:
@@ -62,7 +63,10 @@ datasets.openapi(
       body: {
         required: true,
         content: {
-          "text/csv": { schema: { type: "string" } },
+          "text/csv": {
+            schema: { type: "string" },
+            example: "account_id,arr,renewed,segment\nA-001,12000,yes,Enterprise\nA-002,4800,no,SMB\n",
+          },
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: binary },
           "multipart/form-data": { schema: { type: "object", properties: { file: binary }, required: ["file"] } },
         },
@@ -92,6 +96,7 @@ datasets.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/datasets",
+    operationId: "listDatasets",
     tags: ["datasets"],
     summary: "List the workspace's datasets, newest first (the newest of each kind is the one models use)",
     security: [{ bearer: [] }],
@@ -109,6 +114,7 @@ datasets.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/datasets/{id}",
+    operationId: "getDataset",
     tags: ["datasets"],
     summary: "One dataset's metadata",
     security: [{ bearer: [] }],
@@ -130,6 +136,7 @@ datasets.openapi(
   createRoute({
     method: "delete",
     path: "/api/workspaces/{ws}/datasets/{id}",
+    operationId: "deleteDataset",
     tags: ["datasets"],
     summary: "Delete a dataset and its stored files (editor)",
     security: [{ bearer: [] }],

@@ -50,12 +50,19 @@ drivers.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/drivers",
+    operationId: "rankDrivers",
     tags: ["models"],
     summary: "Key drivers by touchpoint: satisfaction, importance for renewal, ARR at risk, priority rank",
     description: "Each number's computation is stated in `howComputed`.",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: false, content: { "application/json": { schema: DriversRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: false,
+        content: { "application/json": { schema: DriversRequest, example: { metric: "nps", method: "relative-weights" } } },
+      },
+    },
     responses: {
       200: { description: "Touchpoints ranked by priority", content: { "application/json": { schema: DriversSchema } } },
       ...errors(400, 401, 403, 404, 422),

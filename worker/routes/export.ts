@@ -24,6 +24,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/accounts.csv",
+    operationId: "exportAccountsCsv",
     tags: ["exports"],
     summary: "The joined accounts as CSV; with `model`, its features and p_i; with `scenario`, also x'_i and p'_i",
     description:
@@ -162,6 +163,7 @@ exportsRouter.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/export/clv.csv",
+    operationId: "exportClvCsv",
     tags: ["exports"],
     summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
     description: "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.",

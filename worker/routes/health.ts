@@ -8,6 +8,8 @@ health.openapi(
   createRoute({
     method: "get",
     path: "/api/health",
+    operationId: "getHealth",
+    security: [],
     tags: ["meta"],
     summary: "Liveness and storage check",
     responses: {

@@ -25,6 +25,7 @@ metrics.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/metrics",
+    operationId: "getMetrics",
     tags: ["metrics"],
     summary: "NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint or segment",
     description:

@@ -53,6 +53,7 @@ models.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/models",
+    operationId: "fitModel",
     tags: ["models"],
     summary: "Fit a linear or logistic model on the joined accounts (editor)",
     description:
@@ -62,7 +63,18 @@ models.openapi(
       "intervals) and `validation` (seeded 80/20 holdout: AUC and decile calibration, or holdout R²).",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: FitRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: FitRequest,
+            example: { kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr"] },
+          },
+        },
+      },
+    },
     responses: {
       201: { description: "The fitted model", content: { "application/json": { schema: ModelSchema } } },
       ...errors(400, 401, 403, 404, 422),
@@ -80,6 +92,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models",
+    operationId: "listModels",
     tags: ["models"],
     summary: "The workspace's models, newest first",
     security: [{ bearer: [] }],
@@ -97,6 +110,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models/{id}",
+    operationId: "getModel",
     tags: ["models"],
     summary: "One model",
     security: [{ bearer: [] }],
@@ -115,6 +129,7 @@ models.openapi(
 );
 
 const AnswerCountsSchema = z.object({ nps: z.array(z.number()), csat: z.array(z.number()), csatScale: z.number() });
+const SpreadSchema = z.object({ points: z.number(), best: z.string(), worst: z.string() });
 
 const AccountsSchema = z
   .object({
@@ -134,7 +149,9 @@ const AccountsSchema = z
       .object({
         all: AnswerCountsSchema,
         bySegment: z.record(z.string(), AnswerCountsSchema),
-        observedSpread: z.looseObject({}),
+        observedSpread: z
+          .object({ nps: SpreadSchema.optional(), csat: SpreadSchema.optional() })
+          .openapi({ description: "NPS score points / CSAT pp of satisfied answers between the best and the worst group" }),
       })
       .openapi({
         description:
@@ -147,6 +164,7 @@ models.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/models/{id}/accounts",
+    operationId: "getModelAccounts",
     tags: ["models"],
     summary: "The model's design rows on the current accounts, for instant what-ifs in the browser (models/scenario/scenario.ts)",
     security: [{ bearer: [] }],

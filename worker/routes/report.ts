@@ -12,6 +12,7 @@ report.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/report",
+    operationId: "getScenarioReport",
     tags: ["scenarios"],
     summary: "Printable one-page business case (HTML with print CSS) of a saved scenario",
     security: [{ bearer: [] }],
@@ -29,7 +30,9 @@ report.openapi(
   createRoute({
     method: "get",
     path: "/api/report.css",
+    operationId: "getReportStyles",
     tags: ["scenarios"],
+    security: [],
     summary: "The business case's style sheet (the report embeds it; the UI's print page links it)",
     responses: { 200: { description: "CSS", content: { "text/css": { schema: z.string() } } } },
   }),

@@ -5,7 +5,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { ApiError, notFound } from "../errors";
 import { runScenarioRequest } from "../linking/scenario-run";
-import { ScenarioSchema } from "../linking/schemas";
+import { SavedScenarioSchema, ScenarioSchema } from "../linking/schemas";
 import { getScenario, insertScenario, listScenarios, type StoredScenario } from "../data/models-store";
 import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
 
@@ -58,6 +58,7 @@ scenarios.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/scenarios",
+    operationId: "createScenario",
     tags: ["scenarios"],
     summary: "Run a what-if on a logistic renewal model; save:true stores it (editor), otherwise viewers may run it",
     description:
@@ -69,10 +70,29 @@ scenarios.openapi(
       "`warnings` flags a change larger than any difference seen between segments or quarters (`nps_beyond_observed`, `csat_beyond_observed`).",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: ScenarioRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: ScenarioRequest,
+            example: {
+              name: "NPS +5",
+              modelId: "m_abc",
+              change: { nps: 5 },
+              horizonYears: 3,
+              grossMargin: 0.8,
+              investment: 250000,
+              save: true,
+            },
+          },
+        },
+      },
+    },
     responses: {
       200: { description: "An unsaved what-if (id null)", content: { "application/json": { schema: ScenarioSchema } } },
-      201: { description: "The saved scenario", content: { "application/json": { schema: ScenarioSchema } } },
+      201: { description: "The saved scenario", content: { "application/json": { schema: SavedScenarioSchema } } },
       ...errors(400, 401, 403, 404, 422),
     },
   }),
@@ -97,13 +117,14 @@ scenarios.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/scenarios",
+    operationId: "listScenarios",
     tags: ["scenarios"],
     summary: "Saved scenarios, newest first (side by side: same fields as each scenario)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: { params: WsParam },
     responses: {
-      200: { description: "Scenarios", content: { "application/json": { schema: z.object({ scenarios: z.array(ScenarioSchema) }) } } },
+      200: { description: "Scenarios", content: { "application/json": { schema: z.object({ scenarios: z.array(SavedScenarioSchema) }) } } },
       ...errors(401, 403, 404),
     },
   }),
@@ -114,13 +135,14 @@ scenarios.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/scenarios/{id}",
+    operationId: "getScenario",
     tags: ["scenarios"],
     summary: "One saved scenario",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: { params: WsIdParams },
     responses: {
-      200: { description: "The scenario", content: { "application/json": { schema: ScenarioSchema } } },
+      200: { description: "The scenario", content: { "application/json": { schema: SavedScenarioSchema } } },
       ...errors(401, 403, 404),
     },
   }),
@@ -169,11 +191,18 @@ scenarios.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/programs",
+    operationId: "combineScenarios",
     tags: ["scenarios"],
     summary: "Combine saved scenarios into an integrated programme (overlap as in /api/calc/program)",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: ProgramRequest } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: { "application/json": { schema: ProgramRequest, example: { scenarioIds: ["s_abc", "s_def"], overlap: 0.2 } } },
+      },
+    },
     responses: {
       200: { description: "Each initiative's ROI and the programme's", content: { "application/json": { schema: ProgramSchema } } },
       ...errors(400, 401, 403, 404),

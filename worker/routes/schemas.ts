@@ -58,7 +58,11 @@ export const DatasetSchema = z
         "Queued parse jobs (chunked uploads): rows parsed, rows expected (estimated from the bytes until done), bad cells so far",
     }),
     error: z
-      .object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) })
+      .object({
+        code: z.string(),
+        message: z.string(),
+        details: z.array(z.object({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() })),
+      })
       .optional()
       .openapi({ description: "status failed: why the job rejected the file (as a 422 upload would say); nothing of it is stored" }),
     createdAt: z.string(),

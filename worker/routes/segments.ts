@@ -59,6 +59,7 @@ segments.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}/segments",
+    operationId: "getSegments",
     tags: ["models"],
     summary: "Satisfaction group × value tier: accounts, revenue share, renewal rate, mean CLV, and the promoter–detractor gap",
     security: [{ bearer: [] }],

@@ -44,6 +44,7 @@ uploads.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/uploads",
+    operationId: "startUpload",
     tags: ["datasets"],
     summary: "Start a chunked upload of a file over the body limit (editor)",
     description:
@@ -51,7 +52,18 @@ uploads.openapi(
       "POST .../uploads/{id}/complete. The file is validated exactly as a direct upload.",
     security: [{ bearer: [] }],
     middleware: [requireRole("editor")] as const,
-    request: { params: WsParam, body: { required: true, content: { "application/json": { schema: StartBody } } } },
+    request: {
+      params: WsParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: StartBody,
+            example: { kind: "responses", name: "responses-2026.csv", contentType: "text/csv", totalBytes: 52428800 },
+          },
+        },
+      },
+    },
     responses: {
       201: { description: "Started", content: { "application/json": { schema: StartResult } } },
       ...errorResponses(400, 401, 403, 404, 413),
@@ -64,6 +76,7 @@ uploads.openapi(
   createRoute({
     method: "put",
     path: "/api/workspaces/{ws}/uploads/{id}/parts/{n}",
+    operationId: "uploadPart",
     tags: ["datasets"],
     summary: "Send one part of a chunked upload: raw bytes with a Content-Length, at most the body limit (editor)",
     description: "Sending a part number again replaces it.",
@@ -91,6 +104,7 @@ uploads.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/uploads/{id}/complete",
+    operationId: "completeUpload",
     tags: ["datasets"],
     summary: "Finish a chunked upload and queue its parse job (editor)",
     description:
@@ -119,6 +133,7 @@ uploads.openapi(
   createRoute({
     method: "delete",
     path: "/api/workspaces/{ws}/uploads/{id}",
+    operationId: "abortUpload",
     tags: ["datasets"],
     summary: "Abort a chunked upload that is not complete: deletes its parts (editor)",
     description:

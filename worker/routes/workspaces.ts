@@ -10,13 +10,18 @@ workspaces.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces",
+    operationId: "createWorkspace",
+    // Public, unless the deployment sets ADMIN_TOKEN: then the bearer token is that admin token.
+    security: [{}, { bearer: [] }] as Record<string, string[]>[],
     tags: ["workspaces"],
     summary: "Create a workspace; answers its owner token (shown once)",
     description: "Open locally; when the deployment sets ADMIN_TOKEN, send it as the bearer token.",
     request: {
       body: {
         required: true,
-        content: { "application/json": { schema: z.object({ name: z.string().trim().min(1).max(200) }) } },
+        content: {
+          "application/json": { schema: z.object({ name: z.string().trim().min(1).max(200) }), example: { name: "Acme renewals FY26" } },
+        },
       },
     },
     responses: {
@@ -39,6 +44,7 @@ workspaces.openapi(
   createRoute({
     method: "post",
     path: "/api/workspaces/{ws}/tokens",
+    operationId: "createToken",
     tags: ["workspaces"],
     summary: "Issue another token for the workspace (owner)",
     security: [{ bearer: [] }],
@@ -47,7 +53,7 @@ workspaces.openapi(
       params: WsParam,
       body: {
         required: true,
-        content: { "application/json": { schema: z.object({ role: z.enum(["editor", "viewer"]) }) } },
+        content: { "application/json": { schema: z.object({ role: z.enum(["editor", "viewer"]) }), example: { role: "viewer" } } },
       },
     },
     responses: {
@@ -71,6 +77,7 @@ workspaces.openapi(
   createRoute({
     method: "get",
     path: "/api/workspaces/{ws}",
+    operationId: "getWorkspace",
     tags: ["workspaces"],
     summary: "The workspace, its datasets (newest first) and the accounts-responses join report",
     security: [{ bearer: [] }],

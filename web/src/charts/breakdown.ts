@@ -6,7 +6,7 @@ import { Chart, track } from "./registry";
 export interface BreakdownData {
   labels: string[];
   values: (number | null)[];
-  ci: ([number, number] | null)[];
+  ci: (readonly number[] | null)[];
   metric: string;
 }
 
@@ -23,7 +23,7 @@ export function renderBreakdown(canvas: HTMLCanvasElement, d: BreakdownData): Ch
             data: d.values,
             backgroundColor: d.values.map((v) => ((v ?? 0) >= 0 ? "rgba(36,85,195,.75)" : "rgba(180,35,24,.7)")),
             ci: d.ci,
-          } as any,
+          },
         ],
       },
       options: {

@@ -25,7 +25,7 @@ export function renderCalibration(canvas: HTMLCanvasElement, bins: CalibrationBi
             borderDash: [5, 4],
             pointRadius: 0,
             borderWidth: 1.5,
-          } as any,
+          },
           {
             label: "Holdout deciles",
             data: bins.map((b) => ({ x: b.meanPredicted, y: b.observedRate })),

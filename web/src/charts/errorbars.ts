@@ -2,17 +2,29 @@
  * A chart.js plugin drawing 95% interval whiskers for datasets that carry `ci: [lo, hi][]`
  * (vertical for bar/line charts, horizontal when the chart's indexAxis is "y" or `ciAxis: "x"`).
  */
-import type { Chart, Plugin } from "chart.js";
+import type { Chart, ChartType, Plugin } from "chart.js";
+
+// The dataset options this plugin reads, on every chart type's datasets.
+declare module "chart.js" {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a merged declaration repeats chart.js's type parameters
+  interface ChartDatasetProperties<TType extends ChartType, TData> {
+    /** 95% interval [lo, hi] of each point (null: none). */
+    ci?: (readonly number[] | null)[];
+    /** "x" draws horizontal whiskers (default: along the value axis). */
+    ciAxis?: "x" | "y";
+    ciColor?: string;
+  }
+}
 
 export const errorBars: Plugin = {
   id: "errorBars",
   afterDatasetsDraw(chart: Chart) {
     const ctx = chart.ctx;
-    chart.data.datasets.forEach((ds: any, di) => {
-      const ci: ([number, number] | null)[] | undefined = ds.ci;
+    chart.data.datasets.forEach((ds, di) => {
+      const ci = ds.ci;
       if (!ci || !chart.isDatasetVisible(di)) return;
       const meta = chart.getDatasetMeta(di);
-      const horizontal = ds.ciAxis === "x" || (chart.options as any).indexAxis === "y";
+      const horizontal = ds.ciAxis === "x" || ("indexAxis" in chart.options && chart.options.indexAxis === "y");
       const scale = horizontal ? chart.scales[meta.xAxisID ?? "x"] : chart.scales[meta.yAxisID ?? "y"];
       ctx.save();
       const area = chart.chartArea;
@@ -21,7 +33,7 @@ export const errorBars: Plugin = {
       ctx.clip();
       ctx.strokeStyle = ds.ciColor ?? "#1d2433";
       ctx.lineWidth = 1.5;
-      meta.data.forEach((el: any, i) => {
+      meta.data.forEach((el, i) => {
         const iv = ci[i];
         if (!iv || !Number.isFinite(iv[0]) || !Number.isFinite(iv[1])) return;
         const a = scale.getPixelForValue(iv[0]);

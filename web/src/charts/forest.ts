@@ -40,7 +40,7 @@ export function renderForest(canvas: HTMLCanvasElement, rows: ForestRow[], xLabe
             borderColor: "#1d2433",
             borderWidth: 1.5,
             borderDash: [4, 3],
-          } as any,
+          },
           {
             label: "Estimate with 95% interval",
             data: rows.map((r, i) => ({ x: r.estimate, y: n - 1 - i })),
@@ -48,7 +48,7 @@ export function renderForest(canvas: HTMLCanvasElement, rows: ForestRow[], xLabe
             pointRadius: 5,
             ci: rows.map((r) => r.ci95),
             ciAxis: "x",
-          } as any,
+          },
         ],
       },
       options: {

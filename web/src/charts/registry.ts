@@ -30,11 +30,11 @@ Chart.register(
 Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 Chart.defaults.maintainAspectRatio = false;
 
-const live = new Set<Chart>();
+const live = new Set<{ destroy(): void }>();
 
 /** Keeps a chart so it can be destroyed when the screen changes. */
-export function track<T extends Chart<any, any, any>>(c: T): T {
-  live.add(c as unknown as Chart);
+export function track<T extends { destroy(): void }>(c: T): T {
+  live.add(c);
   return c;
 }
 

@@ -1,4 +1,5 @@
 /** Score by period with its 95% band, a baseline, a goal line and an industry benchmark. */
+import type { ChartDataset } from "chart.js";
 import { Chart, track } from "./registry";
 import { trendLine } from "./trend-line";
 
@@ -19,7 +20,7 @@ const flat = (n: number, v: number | null) => (v === null ? [] : new Array(n).fi
 
 export function renderTrend(canvas: HTMLCanvasElement, d: TrendData): Chart {
   const n = d.labels.length;
-  const datasets: any[] = [
+  const datasets: ChartDataset<"line", (number | null)[]>[] = [
     {
       label: "95% interval",
       data: d.hi,

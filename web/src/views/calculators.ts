@@ -1,6 +1,7 @@
 /** Calculators page: the stateless /api/calc/* calculators, for people with no data yet. */
-import { api } from "../api";
-import { field, h, help, nextId, numberInput, select } from "../dom";
+import { client, ok } from "../api";
+import type { CalcProgramResult } from "../api-types";
+import { field, h, help, nextId, numberInput, pick, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, num, pct, years } from "../format";
 
@@ -15,14 +16,25 @@ interface Field {
   int?: boolean;
 }
 
+/** The form's values: numbers (percent fields as fractions), and the raw text of selects and text areas. */
+interface Values {
+  n: Record<string, number>;
+  s: Record<string, string>;
+}
+
+/** One calculator card: `call` sends the form's values to its /api/calc/* operation with the typed client. */
 interface Calc {
   id: string;
   title: string;
   intro: string;
-  path: string;
   fields: Field[];
-  body?: (v: Record<string, any>) => unknown;
-  result: (r: any, v: Record<string, any>) => (Node | string)[];
+  run: (v: Values) => Promise<(Node | string)[]>;
+}
+
+/** A calculator whose answer type comes from its operation (the call), read by `result`. */
+function calc<R>(c: Omit<Calc, "run"> & { call: (v: Values) => Promise<R>; result: (r: R, v: Values) => (Node | string)[] }): Calc {
+  const { call, result, ...rest } = c;
+  return { ...rest, run: async (v) => result(await call(v), v) };
 }
 
 const scores = (s: string) =>
@@ -42,16 +54,16 @@ const out = (label: string, value: string, explain: string, extra?: string | nul
   );
 
 const CALCS: Calc[] = [
-  {
+  calc({
     id: "nps",
     title: "Net Promoter Score",
-    path: "/api/calc/nps",
     intro: "Counts of promoters (9-10), passives (7-8) and detractors (0-6).",
     fields: [
       { name: "promoters", label: "Promoters", value: 200, int: true },
       { name: "passives", label: "Passives", value: 300, int: true },
       { name: "detractors", label: "Detractors", value: 500, int: true },
     ],
+    call: ({ n }) => ok(client.POST("/api/calc/nps", { body: { promoters: n.promoters, passives: n.passives, detractors: n.detractors } })),
     result: (r) => [
       out(
         "NPS",
@@ -60,17 +72,16 @@ const CALCS: Calc[] = [
         `${ci(r.ci95, (x) => num(x, 1)) ?? ""} · n = ${int(r.n)}`,
       ),
     ],
-  },
-  {
+  }),
+  calc({
     id: "csat",
     title: "CSAT",
-    path: "/api/calc/csat",
     intro: "Paste individual scores (comma or space separated).",
     fields: [
       { name: "scores", label: "Scores", value: "5 4 4 3 5 2 4 5 1 4", textarea: true },
       { name: "scale", label: "Scale (top score)", value: "5", options: ["5", "7", "10"] },
     ],
-    body: (v) => ({ scores: scores(v.scores), scale: Number(v.scale) }),
+    call: ({ s }) => ok(client.POST("/api/calc/csat", { body: { scores: scores(s.scores), scale: Number(s.scale) } })),
     result: (r) => [
       out(
         "CSAT",
@@ -79,18 +90,18 @@ const CALCS: Calc[] = [
         `${ci(r.ci95, (x) => `${num(x, 1)}%`) ?? ""} · mean ${num(r.mean, 2)} · n = ${int(r.n)}`,
       ),
     ],
-  },
-  {
+  }),
+  calc({
     id: "sample-size",
     title: "Survey sample size",
-    path: "/api/calc/sample-size",
     intro: "Responses needed to estimate a mean score within a margin of error.",
     fields: [
       { name: "sigma", label: "Standard deviation of scores (σ)", value: 1.4 },
       { name: "margin", label: "Margin of error (± points)", value: 0.5 },
       { name: "confidence", label: "Confidence", value: "0.95", options: ["0.9", "0.95", "0.99"] },
     ],
-    body: (v) => ({ sigma: v.sigma, margin: v.margin, confidence: Number(v.confidence) }),
+    call: ({ n, s }) =>
+      ok(client.POST("/api/calc/sample-size", { body: { sigma: n.sigma, margin: n.margin, confidence: Number(s.confidence) } })),
     result: (r) => [
       out(
         "Responses needed",
@@ -98,16 +109,16 @@ const CALCS: Calc[] = [
         "n = (z·σ / margin)², rounded up; z = 1.96 at 95%. It does not depend on how many customers you have.",
       ),
     ],
-  },
-  {
+  }),
+  calc({
     id: "churn",
     title: "Churn rate",
-    path: "/api/calc/churn",
     intro: "Customers at the start of a period and how many of them are still customers at its end.",
     fields: [
       { name: "start", label: "Customers at start", value: 400, int: true },
       { name: "retained", label: "Still customers at end", value: 380, int: true },
     ],
+    call: ({ n }) => ok(client.POST("/api/calc/churn", { body: { start: n.start, retained: n.retained } })),
     result: (r) => [
       out(
         "Churn",
@@ -116,11 +127,10 @@ const CALCS: Calc[] = [
         `Renewal rate ${pct(1 - r.churnRate, 1)}`,
       ),
     ],
-  },
-  {
+  }),
+  calc({
     id: "clv",
     title: "Customer lifetime value (simple)",
-    path: "/api/calc/clv",
     intro: "Subscription: ARPU × months retained − (CAC + CRC). Transactional: purchases/month × order value × margin × lifespan.",
     fields: [
       { name: "kind", label: "Business", value: "subscription", options: ["subscription", "transactional"] },
@@ -133,44 +143,51 @@ const CALCS: Calc[] = [
       { name: "grossMargin", label: "Gross margin (%)", value: 30, percent: true, help: "transactional" },
       { name: "lifespanMonths", label: "Lifespan (months)", value: 24, help: "transactional" },
     ],
-    body: (v) =>
-      v.kind === "subscription"
-        ? { kind: v.kind, arpuMonthly: v.arpuMonthly, monthsRetained: v.monthsRetained, cac: v.cac, crc: v.crc }
-        : {
-            kind: v.kind,
-            transactionsPerMonth: v.transactionsPerMonth,
-            averageOrderValue: v.averageOrderValue,
-            grossMargin: v.grossMargin,
-            lifespanMonths: v.lifespanMonths,
-          },
-    result: (r, v) => [
+    call: ({ n, s }) =>
+      ok(
+        client.POST("/api/calc/clv", {
+          body:
+            s.kind === "subscription"
+              ? { kind: "subscription", arpuMonthly: n.arpuMonthly, monthsRetained: n.monthsRetained, cac: n.cac, crc: n.crc }
+              : {
+                  kind: "transactional",
+                  transactionsPerMonth: n.transactionsPerMonth,
+                  averageOrderValue: n.averageOrderValue,
+                  grossMargin: n.grossMargin,
+                  lifespanMonths: n.lifespanMonths,
+                },
+        }),
+      ),
+    result: (r, { s }) => [
       out(
         "CLV",
         money(r.clv),
-        v.kind === "subscription"
+        s.kind === "subscription"
           ? "CLV = ARPU × expected months retained − (CAC + CRC). It ignores timing and uncertainty; the CLV screen of a workspace fits BG/NBD + Gamma-Gamma on real transactions."
           : "CLV = purchases per month × average order value × gross margin × lifespan in months.",
       ),
     ],
-  },
-  {
+  }),
+  calc({
     id: "roi",
     title: "ROI",
-    path: "/api/calc/roi",
     intro: "Net return on an investment: (gain − investment) / investment.",
     fields: [
       { name: "kind", label: "Kind of gain", value: "cost", options: ["cost", "revenue", "clv"] },
       { name: "gain", label: "Gain ($)", value: 150000 },
       { name: "investment", label: "Investment ($)", value: 100000 },
     ],
+    call: ({ n, s }) =>
+      ok(
+        client.POST("/api/calc/roi", { body: { kind: pick(s.kind, ["cost", "revenue", "clv"]), gain: n.gain, investment: n.investment } }),
+      ),
     result: (r) => [
       out("ROI", pct(r.roi, 1), "ROI = (gain − investment) / investment: cost savings, revenue increase or CLV increase, as chosen."),
     ],
-  },
-  {
+  }),
+  calc({
     id: "renewal-uplift",
     title: "Renewal uplift",
-    path: "/api/calc/renewal-uplift",
     intro: "The money in a higher renewal rate, when the effect is known (docs/methods.md worked example 7 is filled in).",
     fields: [
       { name: "accounts", label: "Accounts", value: 10000, int: true },
@@ -182,6 +199,21 @@ const CALCS: Calc[] = [
       { name: "discountRate", label: "Annual discount rate (%)", value: 0, percent: true },
       { name: "investment", label: "Investment ($)", value: 2000000 },
     ],
+    call: ({ n }) =>
+      ok(
+        client.POST("/api/calc/renewal-uplift", {
+          body: {
+            accounts: n.accounts,
+            arr: n.arr,
+            baselineRenewal: n.baselineRenewal,
+            renewalLift: n.renewalLift,
+            horizonYears: n.horizonYears,
+            grossMargin: n.grossMargin,
+            discountRate: n.discountRate,
+            investment: n.investment,
+          },
+        }),
+      ),
     result: (r) => [
       out(
         "Revenue gain",
@@ -197,11 +229,10 @@ const CALCS: Calc[] = [
         "Year t's gain accrues over (t−1, t]; payback is when the cumulative gain reaches the investment.",
       ),
     ],
-  },
-  {
+  }),
+  calc({
     id: "program",
     title: "Programme ROI",
-    path: "/api/calc/program",
     intro: "Several initiatives combined; overlap removes the double-counted share of their gains.",
     fields: [
       {
@@ -212,30 +243,34 @@ const CALCS: Calc[] = [
       },
       { name: "overlap", label: "Overlap between gains (%)", value: 20, percent: true },
     ],
-    body: (v) => ({
-      initiatives: String(v.initiatives)
-        .split("\n")
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .map((l) => {
-          const parts = l.split(",").map((s) => s.trim());
-          return { name: parts[0], gain: Number(parts[1]), investment: Number(parts[2]) };
+    call: ({ n, s }) =>
+      ok(
+        client.POST("/api/calc/program", {
+          body: {
+            initiatives: s.initiatives
+              .split("\n")
+              .map((l) => l.trim())
+              .filter(Boolean)
+              .map((l) => {
+                const parts = l.split(",").map((x) => x.trim());
+                return { name: parts[0], gain: Number(parts[1]), investment: Number(parts[2]) };
+              }),
+            overlap: n.overlap,
+          },
         }),
-      overlap: v.overlap,
-    }),
+      ),
     result: (r) => programmeResult(r),
-  },
+  }),
 ];
 
-/** Renders the programme answer whatever its exact field names: a table of initiatives and the total. */
-export function programmeResult(r: any): (Node | string)[] {
-  const items: any[] = r.initiatives ?? [];
-  const prog = r.programme ?? r.program ?? r;
-  const rows = items.map((i) =>
+/** Renders the programme answer: a table of initiatives and the total. */
+export function programmeResult(r: CalcProgramResult): (Node | string)[] {
+  const prog = r.program;
+  const rows = r.initiatives.map((i) =>
     h(
       "tr",
       {},
-      h("td", {}, String(i.name ?? "")),
+      h("td", {}, i.name),
       h("td", { class: "num" }, money(i.gain)),
       h("td", { class: "num" }, money(i.investment)),
       h("td", { class: "num" }, pct(i.roi, 1)),
@@ -307,15 +342,15 @@ function calcCard(c: Calc): HTMLElement {
   form.appendChild(h("div", { class: "row" }, h("button", { type: "submit" }, "Calculate")));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const v: Record<string, any> = {};
+    const v: Values = { n: {}, s: {} };
     for (const f of c.fields) {
       const raw = controls[f.name].value;
-      v[f.name] = f.options || f.textarea ? raw : f.percent ? Number(raw) / 100 : Number(raw);
+      if (f.options || f.textarea) v.s[f.name] = raw;
+      else v.n[f.name] = f.percent ? Number(raw) / 100 : Number(raw);
     }
     result.replaceChildren(h("p", { class: "muted" }, "Calculating…"));
     try {
-      const r = await api(c.path, { body: c.body ? c.body(v) : v });
-      result.replaceChildren(...c.result(r, v));
+      result.replaceChildren(...(await c.run(v)));
     } catch (err) {
       result.replaceChildren(errorBox(err));
     }

@@ -1,5 +1,6 @@
 /** CLV on transactions: BG/NBD + Gamma-Gamma (POST .../clv): distribution, P(alive), top customers, CSV export. */
-import { api, latestGuard, download, wsPath } from "../api";
+import { client, download, latestGuard, ok } from "../api";
+import type { Clv } from "../api-types";
 import { renderHistogram } from "../charts/histogram";
 import { canvasBox } from "../charts/registry";
 import { renderSurvival } from "../charts/survival";
@@ -10,47 +11,6 @@ import { wsHash } from "../router";
 import { heading, loadWorkspace, newest } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
-interface Customer {
-  customerId: string;
-  frequency: number;
-  recency: number;
-  T: number;
-  monetary: number;
-  pAlive: number | null;
-  expectedPurchases: number | null;
-  expectedAvgValue: number | null;
-  clv: number | null;
-}
-interface ClvResult {
-  bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number; converged?: boolean };
-  gammaGamma: { p: number; q: number; gamma: number; logLik: number };
-  customers: Customer[];
-  totals: { customers: number; expectedPurchases: number; clv: number };
-  warnings?: { code: string; message: string }[];
-  repeatBuyers?: number;
-  /** All customers valued; `customers` lists at most the request's `limit` (default 10,000) of them, the highest CLVs. */
-  customersTotal?: number;
-  customersTruncated?: boolean;
-}
-
-interface RetentionGroup {
-  group: string;
-  alpha?: number;
-  beta?: number;
-  survival?: number[];
-  derlNewCustomer?: number | null;
-  activeAccounts: number;
-  residualValue?: number | null;
-  error: { code: string; message: string } | null;
-}
-interface Retention {
-  periodMonths: number;
-  accountsUsed: number;
-  accountsExcluded: number;
-  groups: RetentionGroup[];
-  howComputed: Record<string, string>;
-}
-
 /** Contractual retention (sBG, GET .../clv/sbg) from the accounts' tenure and renewals, by NPS group. */
 async function retentionCard(ws: string): Promise<HTMLElement> {
   const card = h(
@@ -59,8 +19,10 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
     h("h2", { id: "ret-title" }, "Renewal retention (subscription CLV)"),
   );
   try {
-    const r = await api<Retention>(wsPath(ws, "/clv/sbg"), { ws, query: { splitBy: "nps", horizonYears: 5 } });
-    const ok = r.groups.filter((g) => !g.error && g.survival);
+    const r = await ok(
+      client.GET("/api/workspaces/{ws}/clv/sbg", { params: { path: { ws }, query: { splitBy: "nps", horizonYears: 5 } } }),
+    );
+    const fitted = r.groups.flatMap((g) => (!g.error && g.survival ? [{ ...g, survival: g.survival }] : []));
     const c = canvasBox("Share of accounts still customers after each year, by NPS group", "chart short");
     card.append(
       c.box,
@@ -88,14 +50,14 @@ async function retentionCard(ws: string): Promise<HTMLElement> {
         { num: [1, 2, 3, 4, 5], cls: "retention" },
       ),
       help(
-        `sBG parameters: ${ok.map((g) => `${g.group} α ${num(g.alpha, 3)}, β ${num(g.beta, 3)}`).join("; ")}. ${r.howComputed.fit ?? ""} ${r.howComputed.periods ?? ""} ${r.howComputed.residualValue ?? ""} Accounts used: ${int(r.accountsUsed)} (${int(r.accountsExcluded)} without tenure or renewal).`,
+        `sBG parameters: ${fitted.map((g) => `${g.group} α ${num(g.alpha, 3)}, β ${num(g.beta, 3)}`).join("; ")}. ${r.howComputed.fit ?? ""} ${r.howComputed.periods ?? ""} ${r.howComputed.residualValue ?? ""} Accounts used: ${int(r.accountsUsed)} (${int(r.accountsExcluded)} without tenure or renewal).`,
         "How is this computed?",
       ),
     );
     requestAnimationFrame(() =>
       renderSurvival(
         c.canvas,
-        ok.map((g) => ({ group: g.group, survival: g.survival! })),
+        fitted.map((g) => ({ group: g.group, survival: g.survival })),
         r.periodMonths,
       ),
     );
@@ -110,7 +72,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
   // Retention needs each account's tenure and renewal outcome: only ask for it when the accounts file has both.
   const accCols = (newest(w, "accounts")?.columns ?? []).map((c) => c.name);
   const hasAccounts = accCols.includes("tenure_months") && accCols.includes("renewed");
-  if (!(w.datasets ?? []).some((d) => d.kind === "transactions")) {
+  if (!w.datasets.some((d) => d.kind === "transactions")) {
     main.replaceChildren(
       heading("Customer lifetime value", w),
       hasAccounts ? await retentionCard(ws) : "",
@@ -142,22 +104,24 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Fitting BG/NBD and Gamma-Gamma…"));
     try {
-      const r = await api<ClvResult>(wsPath(ws, "/clv"), {
-        ws,
-        body: {
-          method: "bgnbd-gg",
-          horizonMonths: Number(horizon.value),
-          margin: Number(margin.value) / 100,
-          annualDiscountRate: Number(discount.value) / 100,
-          ...(obsEnd.value ? { observationEnd: obsEnd.value } : {}),
-        },
-      });
+      const r = await ok(
+        client.POST("/api/workspaces/{ws}/clv", {
+          params: { path: { ws } },
+          body: {
+            method: "bgnbd-gg",
+            horizonMonths: Number(horizon.value),
+            margin: Number(margin.value) / 100,
+            annualDiscountRate: Number(discount.value) / 100,
+            ...(obsEnd.value ? { observationEnd: obsEnd.value } : {}),
+          },
+        }),
+      );
       if (current()) render(r);
     } catch (err) {
       if (current()) out.replaceChildren(errorBox(err));
     }
   }
-  function render(r: ClvResult) {
+  function render(r: Clv) {
     const top = [...r.customers].sort((a, b) => (b.clv ?? -Infinity) - (a.clv ?? -Infinity)).slice(0, 20);
     const c1 = canvasBox("Distribution of CLV across customers", "chart short");
     const c2 = canvasBox("Distribution of P(alive)", "chart short");
@@ -166,7 +130,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       ? h(
           "p",
           { class: "muted small", id: "clv-truncated" },
-          `Showing ${int(r.customers.length)} of ${int(r.customersTotal ?? r.totals.customers)} customers (those with the highest CLV) in the charts and table; the totals cover all customers and the CSV export has every row.`,
+          `Showing ${int(r.customers.length)} of ${int(r.customersTotal)} customers (those with the highest CLV) in the charts and table; the totals cover all customers and the CSV export has every row.`,
         )
       : null;
     const exp = h(
@@ -175,7 +139,10 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
         type: "button",
         class: "secondary",
         id: "clv-export",
-        onclick: () => void download(wsPath(ws, "/export/clv.csv"), ws, "clv.csv").catch((e) => out.prepend(errorBox(e))),
+        onclick: () =>
+          void download(client.GET("/api/workspaces/{ws}/export/clv.csv", { params: { path: { ws } }, parseAs: "blob" }), "clv.csv").catch(
+            (e) => out.prepend(errorBox(e)),
+          ),
       },
       "Export all customers (CSV)",
     );
@@ -183,7 +150,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
       h(
         "section",
         { class: "card" },
-        r.warnings?.length
+        r.warnings.length
           ? h(
               "ul",
               { class: "warn", id: "clv-warnings" },
@@ -196,7 +163,7 @@ export async function clvView(main: HTMLElement, { ws }: ScreenCtx): Promise<voi
           kpi(
             "Customers",
             int(r.totals.customers),
-            r.repeatBuyers !== undefined ? `${int(r.repeatBuyers)} bought more than once` : null,
+            `${int(r.repeatBuyers)} bought more than once`,
             "Customers in the newest transactions file.",
           ),
           kpi(

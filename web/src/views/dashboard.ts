@@ -1,11 +1,12 @@
 /** Dashboard: NPS / CSAT / CES with intervals, trend by month, breakdowns, and the join report. */
-import { api, wsPath } from "../api";
+import { client, ok } from "../api";
+import type { JoinReport, Metrics, MetricsAnswer } from "../api-types";
 import { renderBreakdown } from "../charts/breakdown";
 import { canvasBox } from "../charts/registry";
 import { renderTrend } from "../charts/trend";
 import { field, h, help, kpi, numberInput, select, table } from "../dom";
 import { ci, int, num } from "../format";
-import { npsBenchmarks, type M, type Metrics } from "../metrics";
+import { npsBenchmarks } from "../metrics";
 import { wsHash } from "../router";
 import { pref, setPref } from "../store";
 import { heading, loadWorkspace } from "../workspace";
@@ -17,23 +18,23 @@ const HELP = {
   ces: "Customer Effort Score = mean of the 1-7 effort answers; 95% interval from the t distribution.",
 };
 
-function kpis(o: M): HTMLElement {
+function kpis(o: Metrics): HTMLElement {
   return h(
     "div",
     { class: "kpis", id: "kpis" },
-    kpi("NPS", num(o.nps?.score, 1), `${ci(o.nps?.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps?.n)}`, HELP.nps),
+    kpi("NPS", num(o.nps.score, 1), `${ci(o.nps.ci95, (x) => num(x, 1)) ?? "no interval"} · n = ${int(o.nps.n)}`, HELP.nps),
     kpi(
       "CSAT",
-      o.csat?.score == null ? "—" : `${num(o.csat.score, 1)}%`,
-      `${ci(o.csat?.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat?.mean, 2)} · n = ${int(o.csat?.n)}`,
+      o.csat.score == null ? "—" : `${num(o.csat.score, 1)}%`,
+      `${ci(o.csat.ci95, (x) => `${num(x, 1)}%`) ?? "no interval"} · mean ${num(o.csat.mean, 2)} · n = ${int(o.csat.n)}`,
       HELP.csat,
     ),
-    kpi("CES", num(o.ces?.mean, 2), `${ci(o.ces?.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces?.n)}`, HELP.ces),
+    kpi("CES", num(o.ces.mean, 2), `${ci(o.ces.ci95, (x) => num(x, 2)) ?? "no interval"} · n = ${int(o.ces.n)}`, HELP.ces),
   );
 }
 
-function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElement {
-  const groups = (m?.groups ?? []).filter((g) => (g.nps?.n ?? 0) > 0 || (g.csat?.n ?? 0) > 0);
+function breakdownCard(title: string, id: string, m: MetricsAnswer | null): HTMLElement {
+  const groups = (m?.groups ?? []).filter((g) => (g.nps.n ?? 0) > 0 || (g.csat.n ?? 0) > 0);
   const card = h("section", { class: "card", "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, title));
   if (!groups.length) {
     card.appendChild(h("p", { class: "muted" }, "No responses to break down yet."));
@@ -44,7 +45,7 @@ function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElemen
     box,
     table(
       ["Group", "n", "NPS", "CSAT %", "CES"],
-      groups.map((g) => [g.key ?? "(none)", int(g.nps?.n), num(g.nps?.score, 1), num(g.csat?.score, 1), num(g.ces?.mean, 2)]),
+      groups.map((g) => [g.key, int(g.nps.n), num(g.nps.score, 1), num(g.csat.score, 1), num(g.ces.mean, 2)]),
       { num: [1, 2, 3, 4] },
     ),
     help(
@@ -55,9 +56,9 @@ function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElemen
   );
   requestAnimationFrame(() =>
     renderBreakdown(canvas, {
-      labels: groups.map((g) => g.key ?? "(none)"),
-      values: groups.map((g) => g.nps?.score ?? null),
-      ci: groups.map((g) => g.nps?.ci95 ?? null),
+      labels: groups.map((g) => g.key),
+      values: groups.map((g) => g.nps.score ?? null),
+      ci: groups.map((g) => g.nps.ci95 ?? null),
       metric: "NPS",
     }),
   );
@@ -66,11 +67,14 @@ function breakdownCard(title: string, id: string, m: Metrics | null): HTMLElemen
 
 export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
-  const hasResponses = (w.datasets ?? []).some((d) => d.kind === "responses");
+  const hasResponses = w.datasets.some((d) => d.kind === "responses");
   // An optional date range (kept in this browser) applies to every figure on the screen.
   const from = pref<string>(ws, "from", "");
   const to = pref<string>(ws, "to", "");
-  const get = (by?: string) => api<Metrics>(wsPath(ws, "/metrics"), { ws, query: { by, from, to } }).catch(() => null);
+  const get = (by?: "month" | "quarter" | "segment" | "touchpoint") =>
+    ok(
+      client.GET("/api/workspaces/{ws}/metrics", { params: { path: { ws }, query: { by, from: from || undefined, to: to || undefined } } }),
+    ).catch(() => null);
   const period = pref<"month" | "quarter">(ws, "period", "month");
   const [overall, byMonth, bySegment, byTouchpoint] = hasResponses
     ? await Promise.all([get(), get(period), get("segment"), get("touchpoint")])
@@ -78,7 +82,7 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
 
   const parts: (Node | string)[] = [heading("Dashboard", w)];
   if (hasResponses) parts.push(rangeForm(ws, from, to));
-  if (!w.datasets?.length) {
+  if (!w.datasets.length) {
     parts.push(
       h(
         "section",
@@ -94,15 +98,11 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
     );
   }
   if (overall) parts.push(h("section", { class: "card", "aria-label": "Headline scores" }, kpis(overall.overall)));
-  else if (w.datasets?.length)
+  else if (w.datasets.length)
     parts.push(h("p", { class: "notice" }, "No survey responses yet: upload a responses file to see NPS, CSAT and CES."));
 
-  if (byMonth && byMonth.groups?.length)
-    parts.push(
-      trendCard(ws, byMonth, overall?.benchmarks ?? byMonth.benchmarks, period, () =>
-        window.dispatchEvent(new HashChangeEvent("hashchange")),
-      ),
-    );
+  if (byMonth && byMonth.groups.length)
+    parts.push(trendCard(ws, byMonth, byMonth.benchmarks, period, () => window.dispatchEvent(new HashChangeEvent("hashchange"))));
   if (overall)
     parts.push(
       h(
@@ -116,7 +116,7 @@ export async function dashboardView(main: HTMLElement, { ws }: ScreenCtx): Promi
   main.replaceChildren(...parts);
 }
 
-function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, reload: () => void): HTMLElement {
+function trendCard(ws: string, m: MetricsAnswer, benchmarks: MetricsAnswer["benchmarks"], period: string, reload: () => void): HTMLElement {
   const periodSel = select(
     [
       ["month", "Month"],
@@ -144,7 +144,7 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
     pref(ws, "benchmark", bms.find((b) => /software/i.test(b.label))?.label ?? bms[0]?.label),
     { id: "trend-benchmark" },
   );
-  const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k]?.score != null)?.[k]?.score ?? null;
+  const firstScored = (k: "nps" | "csat") => groups.find((g) => g[k].score != null)?.[k].score ?? null;
   const goal = numberInput(pref<number | string>(ws, "goal", ""), { id: "trend-goal", step: "1", placeholder: "e.g. 40" });
   const { box, canvas } = canvasBox(`Score by ${period} with baseline, goal and benchmark`, "chart tall");
   let chart: { destroy(): void } | null = null;
@@ -155,9 +155,9 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
     const g = goal.value === "" ? null : Number(goal.value);
     chart = renderTrend(canvas, {
       labels: groups.map((x) => x.key),
-      values: groups.map((x) => x[k]?.score ?? null),
-      lo: groups.map((x) => x[k]?.ci95?.[0] ?? null),
-      hi: groups.map((x) => x[k]?.ci95?.[1] ?? null),
+      values: groups.map((x) => x[k].score ?? null),
+      lo: groups.map((x) => x[k].ci95?.[0] ?? null),
+      hi: groups.map((x) => x[k].ci95?.[1] ?? null),
       metric: k === "nps" ? "NPS" : "CSAT %",
       baseline: firstScored(k),
       goal: g !== null && Number.isFinite(g) ? g : null,
@@ -199,11 +199,11 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
         ["Period", "Responses", "NPS", "NPS 95% interval", "CSAT %", "CSAT 95% interval"],
         groups.map((g) => [
           g.key,
-          int(g.nps?.n),
-          num(g.nps?.score, 1),
-          g.nps?.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
-          num(g.csat?.score, 1),
-          g.csat?.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—",
+          int(g.nps.n),
+          num(g.nps.score, 1),
+          g.nps.ci95 ? `[${num(g.nps.ci95[0], 1)}, ${num(g.nps.ci95[1], 1)}]` : "—",
+          num(g.csat.score, 1),
+          g.csat.ci95 ? `[${num(g.csat.ci95[0], 1)}, ${num(g.csat.ci95[1], 1)}]` : "—",
         ]),
         { num: [1, 2, 3, 4, 5], cls: "trend-table" },
       ),
@@ -215,16 +215,12 @@ function trendCard(ws: string, m: Metrics, benchmarks: unknown, period: string, 
   );
 }
 
-function joinCard(j: import("../workspace").JoinReport | null): HTMLElement {
+function joinCard(j: JoinReport): HTMLElement {
   const card = h(
     "section",
     { class: "card", "aria-labelledby": "join-title", id: "join-report" },
     h("h2", { id: "join-title" }, "How the files join"),
   );
-  if (!j) {
-    card.appendChild(h("p", { class: "muted" }, "Upload both an accounts file and a responses file to see how they match."));
-    return card;
-  }
   card.append(
     h(
       "div",

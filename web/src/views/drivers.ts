@@ -1,38 +1,13 @@
 /** Drivers: journey stages (touchpoints) ranked by priority = importance for renewal × ARR at risk (POST .../drivers). */
-import { api, latestGuard, wsPath } from "../api";
+import { client, latestGuard, ok } from "../api";
+import type { Drivers } from "../api-types";
 import { renderPriority } from "../charts/priority";
 import { canvasBox } from "../charts/registry";
-import { field, h, help, select, table } from "../dom";
+import { field, h, help, pick, select, table } from "../dom";
 import { errorBox } from "../errors";
 import { int, money, num, pct } from "../format";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
-
-interface Touchpoint {
-  touchpoint: string;
-  responses: number;
-  accounts: number;
-  meanScore: number;
-  gap: number;
-  importance: number | null;
-  importanceShare: number | null;
-  revenue: number;
-  atRiskAccounts: number;
-  arrAtRisk: number;
-  priority: number | null;
-  rank: number | null;
-  note?: string;
-}
-interface Drivers {
-  metric: string;
-  outcome: string;
-  method: string;
-  completeCases: number | null;
-  touchpoints: Touchpoint[];
-  totals: { accounts: number; arr: number; responsesUsed: number };
-  howComputed: Record<string, string>;
-  warnings: string[];
-}
 
 export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
   const w = await loadWorkspace(ws);
@@ -60,10 +35,12 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Ranking touchpoints…"));
     try {
-      const d = await api<Drivers>(wsPath(ws, "/drivers"), {
-        ws,
-        body: { ...(metric.value ? { metric: metric.value } : {}), method: method.value },
-      });
+      const d = await ok(
+        client.POST("/api/workspaces/{ws}/drivers", {
+          params: { path: { ws } },
+          body: { metric: pick(metric.value, ["nps", "csat", "ces"]), method: pick(method.value, ["relative-weights", "coefficient"]) },
+        }),
+      );
       if (current()) render(d);
     } catch (err) {
       if (current()) out.replaceChildren(errorBox(err));
@@ -73,9 +50,9 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     const ranked = [...d.touchpoints].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9));
     const { box, canvas } = canvasBox("Touchpoints by priority: ARR at risk and importance", "chart");
     box.style.height = `${Math.max(200, 48 * ranked.length + 90)}px`;
-    const hc = d.howComputed ?? {};
+    const hc = d.howComputed;
     out.replaceChildren(
-      d.warnings?.length
+      d.warnings.length
         ? h(
             "ul",
             { class: "warn" },

@@ -1,5 +1,5 @@
 /** Start page: create a workspace, reopen one this browser knows, or open a shared link. */
-import { api, HttpError } from "../api";
+import { client, HttpError, ok } from "../api";
 import { field, h } from "../dom";
 import { errorBox } from "../errors";
 import { parseHash, wsHash } from "../router";
@@ -33,10 +33,13 @@ export async function homeView(main: HTMLElement): Promise<void> {
       return;
     }
     try {
-      const ws = await api<{ id: string; name: string; token: string }>("/api/workspaces", {
-        body: { name: name.value.trim() },
-        token: admin.value.trim() || undefined,
-      });
+      const adminToken = admin.value.trim();
+      const ws = await ok(
+        client.POST("/api/workspaces", {
+          body: { name: name.value.trim() },
+          headers: adminToken ? { authorization: `Bearer ${adminToken}` } : {},
+        }),
+      );
       saveWorkspace({ id: ws.id, name: ws.name, token: ws.token, role: "owner" });
       location.hash = wsHash(ws.id, "upload");
     } catch (err) {

@@ -2,14 +2,14 @@
  * Impact model: choose outcome and predictors, fit (POST .../models), read the coefficients in the
  * statsmodels layout, a forest plot, the plain-language translation, and the holdout validation.
  */
-import { api, wsPath } from "../api";
+import { client, ok } from "../api";
+import type { Model } from "../api-types";
 import { renderCalibration } from "../charts/calibration";
-import { renderForest } from "../charts/forest";
+import { renderForest, type ForestRow } from "../charts/forest";
 import { canvasBox } from "../charts/registry";
 import { field, h, help, kpi, select, table } from "../dom";
 import { errorBox } from "../errors";
 import { coef, int, num, pval } from "../format";
-import { translationsOf, validationOf, type ModelResult } from "../model-types";
 import { wsHash } from "../router";
 import { heading, listModels, loadWorkspace, newest, type Workspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
@@ -24,7 +24,7 @@ export function predictorOptions(w: Workspace): { name: string; categorical: boo
     if (!out.some((o) => o.name === name) && !NOT_PREDICTORS.has(name)) out.push({ name, categorical });
   };
   const resp = newest(w, "responses");
-  for (const c of ["nps", "csat", "ces"]) if (!resp || (resp.columns ?? []).some((x) => x.name === c)) add(c, false);
+  for (const c of ["nps", "csat", "ces"]) if (!resp || resp.columns.some((x) => x.name === c)) add(c, false);
   add("log_arr", false);
   if (resp) add("responses", false);
   for (const c of newest(w, "accounts")?.columns ?? []) add(c.name, !NUMERIC_TYPES.test(c.type) && c.name !== "arr");
@@ -80,10 +80,12 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     const kind = outcome.value === "renewed" ? "logistic" : "linear";
     status.replaceChildren(h("p", { class: "muted" }, "Fitting…"));
     try {
-      const m = await api<ModelResult>(wsPath(ws, "/models"), {
-        ws,
-        body: { kind, outcome: outcome.value, predictors, covariance: covariance.value },
-      });
+      const m = await ok(
+        client.POST("/api/workspaces/{ws}/models", {
+          params: { path: { ws } },
+          body: { kind, outcome: outcome.value, predictors, covariance: covariance.value === "HC3" ? "HC3" : "nonrobust" },
+        }),
+      );
       status.replaceChildren();
       history.replaceState(null, "", wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`));
       document
@@ -92,7 +94,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
           h(
             "li",
             {},
-            h("a", { href: wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`) }, `${m.outcome} ~ ${(m.predictors ?? []).join(" + ")}`),
+            h("a", { href: wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`) }, `${m.outcome} ~ ${m.predictors.join(" + ")}`),
             h("span", { class: "muted small" }, " · just fitted"),
           ),
         );
@@ -118,15 +120,11 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
               h(
                 "li",
                 {},
-                h(
-                  "a",
-                  { href: wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`) },
-                  `${m.outcome} ~ ${(m.predictors ?? []).join(" + ")}`,
-                ),
+                h("a", { href: wsHash(ws, "model", `id=${encodeURIComponent(m.id)}`) }, `${m.outcome} ~ ${m.predictors.join(" + ")}`),
                 h(
                   "span",
                   { class: "muted small" },
-                  ` · ${m.kind} · ${int(m.nObs)} accounts · ${(m.createdAt ?? "").slice(0, 16).replace("T", " ")}`,
+                  ` · ${m.kind} · ${int(m.nObs)} accounts · ${m.createdAt.slice(0, 16).replace("T", " ")}`,
                 ),
               ),
             ),
@@ -150,7 +148,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   const id = route.query.get("id");
   if (id) {
     try {
-      renderModel(out, await api<ModelResult>(wsPath(ws, `/models/${encodeURIComponent(id)}`), { ws }), ws);
+      renderModel(out, await ok(client.GET("/api/workspaces/{ws}/models/{id}", { params: { path: { ws, id } } })), ws);
     } catch (err) {
       out.replaceChildren(errorBox(err));
     }
@@ -158,22 +156,17 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
 }
 
 /** The summary block, coefficient table, forest plot, translation and validation of one model. */
-export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void {
+export function renderModel(out: HTMLElement, m: Model, ws: string): void {
   const logistic = m.kind === "logistic";
-  const f = m.fit ?? {};
+  const f = m.fit;
   const stat = logistic ? "z" : "t";
   const summary = table(
     ["", "", "", ""],
     [
       ["Dep. Variable:", m.outcome, "No. Observations:", int(m.nObs)],
       ["Model:", logistic ? "Logit" : "OLS", "Excluded (missing values):", int(m.excluded)],
-      [
-        "Covariance Type:",
-        m.covarianceType ?? "nonrobust",
-        logistic ? "Pseudo R-squ.:" : "R-squared:",
-        num(logistic ? f.pseudoR2 : f.rSquared, 4),
-      ],
-      ["Converged:", f.converged === undefined ? "—" : String(f.converged), "Log-Likelihood:", num(f.logLik, 2)],
+      ["Covariance Type:", m.covarianceType, logistic ? "Pseudo R-squ.:" : "R-squared:", num("pseudoR2" in f ? f.pseudoR2 : f.rSquared, 4)],
+      ["Converged:", String(f.converged), "Log-Likelihood:", num(f.logLik, 2)],
       ["AIC:", num(f.aic, 2), "BIC:", num(f.bic, 2)],
     ],
     { cls: "coef summary", noHead: true },
@@ -186,17 +179,21 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
       coef(c.stdError),
       num(c.statistic, 3),
       pval(c.pValue),
-      coef(c.ci95[0]),
-      coef(c.ci95[1]),
+      coef(c.ci95?.[0]),
+      coef(c.ci95?.[1]),
     ]),
     { num: [1, 2, 3, 4, 5, 6], cls: "coef" },
   );
-  const rows = m.coefficients.filter((c) => c.term !== "Intercept" && Number.isFinite(c.ci95?.[0]) && Number.isFinite(c.ci95?.[1]));
+  const finite = (x: number | null | undefined): x is number => typeof x === "number" && Number.isFinite(x);
+  const rows: ForestRow[] = m.coefficients.flatMap(({ term, estimate, ci95 }) => {
+    const [lo, hi] = ci95 ?? [];
+    return term !== "Intercept" && finite(lo) && finite(hi) ? [{ term, estimate, ci95: [lo, hi] }] : [];
+  });
   const { box, canvas } = canvasBox("Forest plot of coefficients with 95% intervals", "chart");
   box.style.height = `${Math.max(160, 34 * rows.length + 70)}px`;
 
-  const tr = translationsOf(m);
-  const val = validationOf(m);
+  const tr = m.translation;
+  const val = m.validation;
   const parts: (Node | string)[] = [];
   parts.push(
     h(
@@ -211,9 +208,9 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
               h(
                 "li",
                 { "data-predictor": t.predictor },
-                h("strong", {}, t.sentence ?? `${t.predictor}: ${num(t.renewalPp, 2)} pp`),
+                h("strong", {}, t.sentence),
                 t.perScorePoint ? h("div", { class: "score-point" }, t.perScorePoint.sentence) : "",
-                t.method ? help(t.method, "How is this computed?") : "",
+                help(t.method, "How is this computed?"),
               ),
             ),
           )
@@ -250,7 +247,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
           num(val.auc, 3),
           `${int(val.nTest)} held-out accounts`,
           "Probability that a randomly chosen renewed account gets a higher predicted renewal probability than a randomly chosen churned one, on accounts the model did not see (0.5 = coin toss, 1 = perfect). " +
-            (val.method ?? ""),
+            val.method,
         ),
       );
     if (val.holdoutRSquared !== undefined)
@@ -259,7 +256,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
           "Holdout R²",
           num(val.holdoutRSquared, 3),
           `${int(val.nTest)} held-out accounts`,
-          "Share of the outcome's variance explained on accounts the model did not see. " + (val.method ?? ""),
+          "Share of the outcome's variance explained on accounts the model did not see. " + val.method,
         ),
       );
     card.appendChild(k);
@@ -276,9 +273,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
     }
     parts.push(card);
   }
-  const warnings = (m.warnings ?? []).map((x) =>
-    typeof x === "string" ? { code: "fit_note", message: x } : { code: x.code ?? "fit_note", message: x.message },
-  );
+  const warnings = m.warnings;
   out.replaceChildren(
     ...parts,
     h(
@@ -295,7 +290,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
       summary,
       coefTable,
       help(
-        `coef: the estimated effect of one unit of the term on the ${logistic ? "log-odds of renewal" : m.outcome}; std err: its standard error (${m.covarianceType ?? "nonrobust"}); ${stat} = coef / std err; P>|${stat}|: two-sided p-value; [0.025, 0.975]: the 95% interval. Same layout as statsmodels' summary().`,
+        `coef: the estimated effect of one unit of the term on the ${logistic ? "log-odds of renewal" : m.outcome}; std err: its standard error (${m.covarianceType}); ${stat} = coef / std err; P>|${stat}|: two-sided p-value; [0.025, 0.975]: the 95% interval. Same layout as statsmodels' summary().`,
       ),
     ),
     h(
@@ -305,7 +300,7 @@ export function renderModel(out: HTMLElement, m: ModelResult, ws: string): void 
       box,
       help("Each dot is a coefficient, the whiskers its 95% interval. Blue: the interval excludes zero. The intercept is left out."),
     ),
-    m.marginalEffects?.length
+    m.marginalEffects.length
       ? h(
           "section",
           { class: "card", "aria-labelledby": "me-title" },

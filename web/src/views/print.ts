@@ -3,7 +3,7 @@
  * itself, styled by the same style sheet (GET /api/report.css): what you print here and the report you download
  * are the same document. The report holds no script; its markup is imported as nodes.
  */
-import { download, fetchBlob, wsPath } from "../api";
+import { client, download, ok } from "../api";
 import { h } from "../dom";
 import { errorBox } from "../errors";
 import { wsHash } from "../router";
@@ -21,8 +21,9 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     return;
   }
   ensureReportCss();
-  const path = wsPath(ws, "/report");
-  const html = await (await fetchBlob(path, ws, { scenario: id })).text();
+  // getScenarioReport as a Blob (its HTML), once for the page and again for the download.
+  const report = () => client.GET("/api/workspaces/{ws}/report", { params: { path: { ws }, query: { scenario: id } }, parseAs: "blob" });
+  const html = await (await ok(report())).text();
   // The embedded <style> is left out (the page links the same sheet): the UI's CSP allows no inline style.
   const doc = new DOMParser().parseFromString(html.replace(/<style>[\s\S]*?<\/style>/g, ""), "text/html");
   const article = doc.getElementById("report");
@@ -37,10 +38,7 @@ export async function printView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
         type: "button",
         class: "secondary",
         id: "report-download",
-        onclick: () =>
-          void download(`${path}?scenario=${encodeURIComponent(id)}`, ws, `business-case-${id}.html`).catch((e) =>
-            status.replaceChildren(errorBox(e)),
-          ),
+        onclick: () => void download(report(), `business-case-${id}.html`).catch((e) => status.replaceChildren(errorBox(e))),
       },
       "Download this page (HTML)",
     ),

@@ -1,16 +1,16 @@
 /** Saved scenarios side by side, and an integrated programme of several (POST .../programs). */
-import { api, download, wsPath } from "../api";
+import { client, download, ok } from "../api";
+import type { SavedScenario } from "../api-types";
 import { field, h, help, numberInput, table } from "../dom";
 import { errorBox } from "../errors";
-import { ci, money, pct, years } from "../format";
+import { changeText, ci, money, pct, scoresText, years } from "../format";
 import { wsHash } from "../router";
-import { changeText, scoresText, type Scenario } from "../scenario-types";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
 export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promise<void> {
-  const [w, list] = await Promise.all([loadWorkspace(ws), api<{ scenarios: Scenario[] }>(wsPath(ws, "/scenarios"), { ws })]);
-  const all = list.scenarios ?? [];
+  const [w, list] = await Promise.all([loadWorkspace(ws), ok(client.GET("/api/workspaces/{ws}/scenarios", { params: { path: { ws } } }))]);
+  const all = list.scenarios;
   if (!all.length) {
     main.replaceChildren(
       heading("Saved scenarios", w),
@@ -37,7 +37,7 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
       compare.replaceChildren(h("p", { class: "muted" }, "Tick scenarios to compare them."));
       return;
     }
-    const row = (label: string, f: (s: Scenario) => string): string[] => [label, ...sel.map(f)];
+    const row = (label: string, f: (s: SavedScenario) => string): string[] => [label, ...sel.map(f)];
     compare.replaceChildren(
       table(
         ["", ...sel.map((s) => s.name)],
@@ -47,7 +47,7 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
           row(
             "Warnings",
             (s) =>
-              (s.warnings ?? [])
+              s.warnings
                 .map((w) =>
                   w.code.endsWith("_beyond_observed")
                     ? `${w.code.split("_")[0].toUpperCase()}: larger than any difference seen in your data`
@@ -55,10 +55,10 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
                 )
                 .join("; ") || "none",
           ),
-          row("Investment", (s) => money(s.request?.investment)),
-          row("Horizon", (s) => `${s.request?.horizonYears ?? s.baseline.revenueByYear.length} years`),
-          row("Gross margin", (s) => pct(s.request?.grossMargin, 0)),
-          row("Discount rate", (s) => pct(s.request?.annualDiscountRate, 1)),
+          row("Investment", (s) => money(s.request.investment)),
+          row("Horizon", (s) => `${s.request.horizonYears} years`),
+          row("Gross margin", (s) => pct(s.request.grossMargin, 0)),
+          row("Discount rate", (s) => pct(s.request.annualDiscountRate, 1)),
           row("Predicted renewal rate (mean)", (s) => `${pct(s.baseline.renewalRate, 1)} → ${pct(s.scenario.renewalRate, 1)}`),
           row("Revenue gain", (s) => money(s.revenueGain)),
           row("  95% interval", (s) => ci(s.ci95?.revenueGain, (x) => money(x, true))?.replace("95% CI ", "") ?? "—"),
@@ -66,7 +66,7 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
           row(
             "ROI",
             (s) =>
-              `${pct(s.roi, 1)}${s.request?.investment ? ` (${(s.marginGain / s.request.investment).toFixed(1)}× back in margin)` : ""}`,
+              `${pct(s.roi, 1)}${s.request.investment ? ` (${(s.marginGain / s.request.investment).toFixed(1)}× back in margin)` : ""}`,
           ),
           row("  95% interval", (s) => ci(s.ci95?.roi ?? null, (x) => pct(x, 1))?.replace("95% CI ", "") ?? "—"),
           row("NPV", (s) => money(s.npv)),
@@ -98,16 +98,18 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
       return;
     }
     try {
-      const r = await api<any>(wsPath(ws, "/programs"), {
-        ws,
-        body: { scenarioIds: sel.map((s) => s.id), overlap: Number(overlap.value) / 100 },
-      });
+      const r = await ok(
+        client.POST("/api/workspaces/{ws}/programs", {
+          params: { path: { ws } },
+          body: { scenarioIds: sel.map((s) => s.id), overlap: Number(overlap.value) / 100 },
+        }),
+      );
       const p = r.programme;
       progOut.replaceChildren(
         table(
           ["Initiative", "Margin gain", "Investment", "ROI", "NPV"],
           [
-            ...r.initiatives.map((i: any) => [i.name, money(i.gain), money(i.investment), pct(i.roi, 1), money(i.npv)]),
+            ...r.initiatives.map((i) => [i.name, money(i.gain), money(i.investment), pct(i.roi, 1), money(i.npv)]),
             [
               h("strong", {}, "Programme"),
               money(p.gain),
@@ -119,7 +121,7 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
           { num: [1, 2, 3, 4], cls: "programme" },
         ),
         p.roiCi95 ? h("p", { class: "small" }, `Programme ROI ${ci(p.roiCi95, (x) => pct(x, 1))}`) : "",
-        help(r.method ?? "Programme gain = (1 − overlap) × Σ margin gains; investment = Σ investments."),
+        help(r.method),
       );
     } catch (err) {
       progOut.replaceChildren(errorBox(err));
@@ -138,18 +140,19 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
           checks[i],
           s.name,
           changeText(s),
-          money(s.request?.investment),
+          money(s.request.investment),
           pct(s.roi, 1),
-          (s.createdAt ?? "").slice(0, 16).replace("T", " "),
+          s.createdAt.slice(0, 16).replace("T", " "),
           h(
             "button",
             {
               type: "button",
               class: "secondary",
               onclick: () =>
-                void download(wsPath(ws, `/report?scenario=${encodeURIComponent(s.id)}`), ws, `business-case-${s.id}.html`).catch((err) =>
-                  compare.prepend(errorBox(err)),
-                ),
+                void download(
+                  client.GET("/api/workspaces/{ws}/report", { params: { path: { ws }, query: { scenario: s.id } }, parseAs: "blob" }),
+                  `business-case-${s.id}.html`,
+                ).catch((err) => compare.prepend(errorBox(err))),
             },
             "Report (HTML)",
           ),

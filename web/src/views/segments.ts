@@ -1,6 +1,7 @@
 /** Value segments: satisfaction group × value tier heat map (GET .../segments), and the money in satisfied customers. */
-import { api, latestGuard, wsPath } from "../api";
-import { field, h, help, kpi, select } from "../dom";
+import { client, latestGuard, ok } from "../api";
+import type { SegmentCell, Segments } from "../api-types";
+import { field, h, help, kpi, pick, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, pct } from "../format";
 import { heading, loadWorkspace } from "../workspace";
@@ -10,33 +11,7 @@ import type { ScreenCtx } from "./screens";
 const ppText = (x: number | null | undefined) =>
   x === null || x === undefined || !Number.isFinite(x) ? "—" : `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)} pp`;
 
-interface Cell {
-  group: string;
-  tier: number;
-  accounts: number;
-  revenue: number;
-  revenueShare: number;
-  renewalRate: number | null;
-  renewalN: number;
-  meanClv: number | null;
-}
-interface Est {
-  estimate: number;
-  ci95: [number, number] | null;
-}
-interface Segments {
-  by: string;
-  value: string;
-  groups: string[];
-  tierEdges: number[];
-  cells: Cell[];
-  byGroup: Cell[];
-  byTier: Cell[];
-  totals: { accounts: number; revenue: number; unmatched: number; renewalRate: number | null };
-  gap: { high: string; low: string; renewalRateDiff: Est | null; meanArrDiff: Est | null; revenueAtStake: Est | null };
-  warnings?: { code: string; message: string }[];
-  howComputed: Record<string, string>;
-}
+type Cell = SegmentCell;
 
 const METRICS: Record<string, { label: string; get: (c: Cell) => number | null; fmt: (x: number | null) => string }> = {
   renewalRate: { label: "Renewal rate", get: (c) => c.renewalRate, fmt: (x) => pct(x, 0) },
@@ -62,7 +37,7 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     "",
     { id: "seg-by" },
   );
-  const hasTx = (w.datasets ?? []).some((d) => d.kind === "transactions");
+  const hasTx = w.datasets.some((d) => d.kind === "transactions");
   const value = select(
     [["arr", "ARR"], ["clv", "CLV (renewal-based)"], ...(hasTx ? [["clv-tx", "CLV (BG/NBD on transactions)"] as [string, string]] : [])],
     "arr",
@@ -82,15 +57,19 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     const current = next();
     out.replaceChildren(h("p", { class: "muted" }, "Segmenting…"));
     try {
-      const d = await api<Segments>(wsPath(ws, "/segments"), {
-        ws,
-        query: {
-          by: by.value || undefined,
-          value: value.value === "clv-tx" ? "clv" : value.value,
-          clvSource: value.value === "clv-tx" ? "transactions" : undefined,
-          tiers: tiers.value,
-        },
-      });
+      const d = await ok(
+        client.GET("/api/workspaces/{ws}/segments", {
+          params: {
+            path: { ws },
+            query: {
+              by: pick(by.value, ["nps", "csat"]),
+              value: value.value === "clv-tx" ? "clv" : pick(value.value, ["arr", "clv"]),
+              clvSource: value.value === "clv-tx" ? "transactions" : undefined,
+              tiers: Number(tiers.value),
+            },
+          },
+        }),
+      );
       if (!current()) return;
       data = d;
       draw();
@@ -168,7 +147,7 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
         "section",
         { class: "card", "aria-labelledby": "gap-title" },
         h("h2", { id: "gap-title" }, `The money in satisfied customers: ${gap.high} vs ${gap.low}`),
-        d.warnings?.length
+        d.warnings.length
           ? h(
               "ul",
               { class: "warn", id: "segments-warnings" },

@@ -1,5 +1,5 @@
 /** Share: create a viewer (read-only) or editor link to this workspace (POST .../tokens, owner only). */
-import { api, wsPath } from "../api";
+import { client, ok } from "../api";
 import { field, h, select } from "../dom";
 import { errorBox } from "../errors";
 import { shareLink } from "../router";
@@ -26,7 +26,12 @@ export async function shareView(main: HTMLElement, { ws }: ScreenCtx): Promise<v
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      const t = await api<{ token: string; role: string }>(wsPath(ws, "/tokens"), { ws, body: { role: role.value } });
+      const t = await ok(
+        client.POST("/api/workspaces/{ws}/tokens", {
+          params: { path: { ws } },
+          body: { role: role.value === "editor" ? "editor" : "viewer" },
+        }),
+      );
       const url = shareLink(ws, t.token);
       const box = h("input", { type: "text", readonly: true, value: url, id: "share-link", "aria-label": "Share link" });
       const copy = h("button", { type: "button", class: "secondary" }, "Copy");

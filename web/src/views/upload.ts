@@ -3,13 +3,14 @@
  * column mapping the user can correct), then commit. Transfer progress is real (XHR upload events);
  * processing is shown as running until the server answers (or from the dataset's progress when it reports one).
  */
-import { api, HttpError, latestGuard, uploadChunked, uploadFile, wsPath, type UploadProgress } from "../api";
-import { field, h, help, select, table } from "../dom";
+import { client, HttpError, latestGuard, ok, uploadChunked, uploadFile, type UploadProgress } from "../api";
+import type { Dataset, UploadQuery, UploadResult } from "../api-types";
+import { field, h, help, pick, select, table } from "../dom";
 import { errorBox } from "../errors";
 import { int } from "../format";
 import { wsHash } from "../router";
 import { CANONICAL, chunkThreshold, partBytes, contentType, csvHeaders, guessKind, PREVIEW_BYTES, previewSample } from "../files";
-import { heading, loadWorkspace, type Workspace } from "../workspace";
+import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
 /** A labelled progress bar with a percentage; `set(null)` shows it as running (indeterminate). */
@@ -135,9 +136,10 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     }
   }
 
-  function query(dryRun: boolean) {
+  const kindValue = () => pick(kind.value, ["accounts", "responses", "transactions"]) ?? "accounts";
+  function query(dryRun: boolean): UploadQuery {
     return {
-      kind: kind.value,
+      kind: kindValue(),
       name: name.value.trim() || file?.name,
       mapping: Object.keys(mapping).length ? JSON.stringify(mapping) : undefined,
       csatScale: kind.value === "responses" ? csatScale.value : undefined,
@@ -153,7 +155,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     preview.replaceChildren(h("p", { class: "muted" }, "Checking the file…"));
     try {
       const sample = await previewSample(file);
-      const r = await uploadFile(wsPath(ws, "/datasets"), ws, sample.blob, contentType(file), query(true), onProgress);
+      const r = await uploadFile(ws, sample.blob, contentType(file), query(true), onProgress);
       if (current()) preview.replaceChildren(previewCard(r, sample.partial));
     } catch (err) {
       if (!current()) return;
@@ -162,7 +164,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       // otherwise a CSV's first line is read here.
       const headers =
         err instanceof HttpError && err.status === 422 && file ? (err.headers.length ? err.headers : await csvHeaders(file)) : [];
-      preview.replaceChildren(errorBox(err), headers.length ? mappingCard({ preview: { headers }, columns: [] }) : "");
+      preview.replaceChildren(errorBox(err), headers.length ? mappingCard(headers, []) : "");
     }
   }
 
@@ -171,7 +173,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     result.replaceChildren(h("p", { class: "muted" }, "Uploading…"));
     try {
       inFlight = new AbortController();
-      let r;
+      let r: Dataset;
       if (file.size > chunkThreshold()) {
         // Over the threshold: sent in parts, parsed by a background job whose progress is polled below.
         const q = query(false);
@@ -179,7 +181,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
           ws,
           file,
           {
-            kind: kind.value,
+            kind: q.kind,
             name: q.name,
             contentType: contentType(file),
             ...(Object.keys(mapping).length ? { mapping } : {}),
@@ -189,11 +191,11 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
           inFlight.signal,
           partBytes(),
         );
-        r = { id: started.datasetId, status: started.status, progress: { rowsDone: 0, rowsTotal: started.rowsTotal } };
+        r = await followProcessing(started.datasetId, { rowsDone: 0, rowsTotal: started.rowsTotal, errorsSoFar: 0 });
       } else {
-        r = await uploadFile(wsPath(ws, "/datasets"), ws, file, contentType(file), query(false), onProgress, inFlight.signal);
+        r = await uploadFile(ws, file, contentType(file), query(false), onProgress, inFlight.signal);
       }
-      r = await followProcessing(r);
+      processing.set(100);
       preview.replaceChildren();
       await refreshList();
       result.replaceChildren(
@@ -205,11 +207,11 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
           h("a", { href: wsHash(ws) }, "See the dashboard"),
           " or upload the next file.",
         ),
-        r.warnings?.length
+        r.warnings.length
           ? h(
               "ul",
               { class: "warn" },
-              r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x))),
+              r.warnings.map((x) => h("li", {}, x)),
             )
           : "",
       );
@@ -223,41 +225,42 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     }
   }
 
-  /** When the server processes in the background (status queued/processing), poll the dataset for progress. */
-  // (r.id is the dataset being processed; each poll answers status, progress {rowsDone, rowsTotal, errorsSoFar}.)
-  async function followProcessing(r: any): Promise<any> {
-    let cur = r;
-    while (cur && r.id && (cur.status === "queued" || cur.status === "processing")) {
-      const done = Number(cur.progress?.rowsDone ?? cur.rowsDone ?? 0);
-      const total = Number(cur.progress?.rowsTotal ?? cur.rowsTotal ?? 0);
-      const errs = Number(cur.progress?.errorsSoFar ?? 0);
+  /** A chunked upload is parsed by a background job (status processing): poll the dataset (getDataset) for its progress. */
+  async function followProcessing(id: string, first: NonNullable<Dataset["progress"]>): Promise<Dataset> {
+    let progress = first;
+    for (;;) {
+      const { rowsDone: done, rowsTotal: total, errorsSoFar: errs } = progress;
       processing.set(
         total > 0 ? Math.min(99, (100 * done) / total) : null,
         total > 0 ? `${int(done)} / ~${int(total)} rows${errs ? `, ${int(errs)} bad cells so far` : ""}` : undefined,
       );
       await new Promise((res) => setTimeout(res, 500));
       // A poll that gets no answer within 10 s is dropped and asked again (the job goes on regardless).
+      let cur: Dataset;
       try {
-        cur = await api(wsPath(ws, `/datasets/${encodeURIComponent(r.id)}`), { ws, signal: AbortSignal.timeout(10_000) });
+        cur = await ok(
+          client.GET("/api/workspaces/{ws}/datasets/{id}", { params: { path: { ws, id } }, signal: AbortSignal.timeout(10_000) }),
+        );
       } catch (err) {
-        if (!(err instanceof DOMException && (err.name === "TimeoutError" || err.name === "AbortError"))) throw err;
+        if (err instanceof DOMException && (err.name === "TimeoutError" || err.name === "AbortError")) continue;
+        throw err;
       }
+      if (cur.status === "failed")
+        throw new HttpError(
+          422,
+          cur.error?.code ?? "invalid_file",
+          cur.error?.message ?? "Processing failed; nothing was stored.",
+          cur.error?.details ?? [],
+        );
+      if (cur.status !== "processing") return cur;
+      if (cur.progress) progress = cur.progress;
     }
-    if (cur?.status === "failed")
-      throw new HttpError(
-        422,
-        cur.error?.code ?? "invalid_file",
-        cur.error?.message ?? "Processing failed; nothing was stored.",
-        cur.error?.details ?? [],
-      );
-    processing.set(100);
-    return cur;
   }
 
-  function mappingCard(r: any | null): HTMLElement {
-    const headers: string[] = r?.preview?.headers ?? [];
+  /** The mapping of canonical columns to the file's headers, from a preview (its headers and detected columns). */
+  function mappingCard(headers: string[], columns: Dataset["columns"]): HTMLElement {
     const detected: Record<string, string> = {};
-    for (const c of r?.columns ?? []) if (c.source) detected[c.name] = c.source;
+    for (const c of columns) if (c.source) detected[c.name] = c.source;
     const canon = CANONICAL[kind.value] ?? [];
     if (!headers.length) {
       return h("p", { class: "muted small" }, "Once the file can be read, its columns appear here so you can correct the mapping.");
@@ -308,9 +311,9 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     );
   }
 
-  function previewCard(r: any, partial = false): HTMLElement {
-    const headers: string[] = r.preview?.headers ?? [];
-    const rows: string[][] = r.preview?.rows ?? [];
+  function previewCard(r: UploadResult, partial = false): HTMLElement {
+    const headers = r.preview?.headers ?? [];
+    const rows = r.preview?.rows ?? [];
     const commitBtn = h(
       "button",
       { type: "button", id: "upload-commit", onclick: () => void commit() },
@@ -336,29 +339,29 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
               `${int(r.rows)} rows read, no bad cells. `,
               h("span", { class: "muted small" }, `Showing the first ${rows.length}.`),
             ),
-        (r.warnings ?? []).length
+        r.warnings.length
           ? h(
               "ul",
               { class: "warn small" },
-              r.warnings.map((x: unknown) => h("li", {}, typeof x === "string" ? x : JSON.stringify(x))),
+              r.warnings.map((x) => h("li", {}, x)),
             )
           : "",
         table(headers, rows, { cls: "preview" }),
         h("h3", {}, "Columns understood"),
         table(
           ["Column", "Type", "From header", "Read as"],
-          (r.columns ?? []).map((c: any) => [c.name, c.type, c.source ?? "—", c.readAs ?? "as written"]),
+          r.columns.map((c) => [c.name, c.type, c.source ?? "—", c.readAs ?? "as written"]),
         ),
         h("div", { class: "row" }, commitBtn),
       ),
-      mappingCard(r),
+      mappingCard(headers, r.columns),
     );
   }
 
   const list = h("div", { id: "dataset-list" });
   async function refreshList() {
-    const cur: Workspace = await loadWorkspace(ws);
-    const ds = cur.datasets ?? [];
+    const cur = await loadWorkspace(ws);
+    const ds = cur.datasets;
     list.replaceChildren(
       ds.length
         ? table(
@@ -367,7 +370,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
               d.kind,
               d.name + (d.status && d.status !== "ready" ? ` (${d.status})` : ""),
               int(d.rows),
-              (d.columns ?? []).map((c) => c.name).join(", "),
+              d.columns.map((c) => c.name).join(", "),
               h(
                 "button",
                 {
@@ -377,7 +380,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
                   onclick: async () => {
                     if (!confirm(`Delete ${d.name}?`)) return;
                     try {
-                      await api(wsPath(ws, `/datasets/${encodeURIComponent(d.id)}`), { ws, method: "DELETE" });
+                      await ok(client.DELETE("/api/workspaces/{ws}/datasets/{id}", { params: { path: { ws, id: d.id } } }));
                     } catch (err) {
                       list.prepend(errorBox(err));
                       return;

@@ -4,13 +4,12 @@
  * models/scenario/scenario.ts); the 95% band and intervals are recomputed in a Web Worker, debounced.
  * Save → POST .../scenarios (save: true).
  */
-import { api, wsPath } from "../api";
+import { client, ok } from "../api";
 import { canvasBox, onLeave, type Chart } from "../charts/registry";
 import { renderRevenue, updateRevenue } from "../charts/revenue";
 import { field, h, select } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, num, pct, years } from "../format";
-import type { ModelAccounts, ModelResult } from "../model-types";
 import { wsHash } from "../router";
 import {
   bandDraws,
@@ -47,7 +46,12 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
       fitNow.disabled = true;
       status.replaceChildren(h("p", { class: "muted" }, "Fitting…"));
       try {
-        const m = await api<ModelResult>(wsPath(ws, "/models"), { ws, body: { kind: "logistic", outcome: "renewed", predictors: quick } });
+        const m = await ok(
+          client.POST("/api/workspaces/{ws}/models", {
+            params: { path: { ws } },
+            body: { kind: "logistic", outcome: "renewed", predictors: quick },
+          }),
+        );
         location.hash = wsHash(ws, "whatif", `model=${encodeURIComponent(m.id)}`);
       } catch (err) {
         fitNow.disabled = false;
@@ -74,7 +78,7 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     return;
   }
   main.replaceChildren(heading("What-if", w), h("p", { class: "muted" }, "Loading the accounts…"));
-  const accounts = await api<ModelAccounts>(wsPath(ws, `/models/${encodeURIComponent(model.id)}/accounts`), { ws });
+  const accounts = await ok(client.GET("/api/workspaces/{ws}/models/{id}/accounts", { params: { path: { ws, id: model.id } } }));
   const book: Book = toBook(accounts);
   let totalArr = 0;
   for (const a of book.arr) totalArr += a;
@@ -83,13 +87,7 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
   const hasCsat = book.terms.includes("csat");
 
   const modelPick = select(
-    models.map(
-      (m) =>
-        [
-          m.id,
-          `${m.outcome} ~ ${(m.predictors ?? m.coefficients.map((c) => c.term).filter((t) => t !== "Intercept")).join(" + ")} (${int(m.nObs)} accounts)`,
-        ] as [string, string],
-    ),
+    models.map((m) => [m.id, `${m.outcome} ~ ${m.predictors.join(" + ")} (${int(m.nObs)} accounts)`] as [string, string]),
     model.id,
     { id: "whatif-model" },
   );
@@ -420,18 +418,24 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
         .join(", ")}${p.segment ? ` (${p.segment})` : ""}, ${money(p.investment, true)}`.trim();
     saveOut.replaceChildren(h("p", { class: "muted" }, "Saving (computing the interval on the server)…"));
     try {
-      const body: Record<string, unknown> = {
-        name: label,
-        modelId: model.id,
-        change: ch,
-        horizonYears: p.horizonYears,
-        annualDiscountRate: p.annualDiscountRate,
-        grossMargin: p.grossMargin,
-        investment: p.investment,
-        save: true,
-      };
-      if (p.segment) body.segment = p.segment;
-      const s = await api<{ id: string; roi: number | null }>(wsPath(ws, "/scenarios"), { ws, body });
+      const s = await ok(
+        client.POST("/api/workspaces/{ws}/scenarios", {
+          params: { path: { ws } },
+          body: {
+            name: label,
+            modelId: model.id,
+            change: ch,
+            horizonYears: p.horizonYears,
+            annualDiscountRate: p.annualDiscountRate,
+            grossMargin: p.grossMargin,
+            investment: p.investment,
+            save: true,
+            ...(p.segment ? { segment: p.segment } : {}),
+          },
+        }),
+      );
+      // save: true answers 201 with the stored scenario's id (an unsaved what-if, 200, has id null).
+      if (s.id === null) throw new Error("The server ran the scenario but did not save it.");
       saveOut.replaceChildren(
         h(
           "p",
