@@ -7,7 +7,9 @@
  * estimate is at most `GRAM_MAX_CONDITION`, and the solution is then refined by one step of the corrected
  * semi-normal equations (Björck 1987; Higham 2002 §20.5: β += (RᵀR)⁻¹ Xᵀ(y − Xβ) with the residuals taken
  * from the data), which brings each coefficient to QR's accuracy on such designs (the NIST StRD tests in
- * test/models hold their LREs). Otherwise (or when the Gram is not positive definite) the caller keeps QR.
+ * test/models hold their LREs). Xᵀe is gathered by the residual pass the fit makes anyway (the HC3 pass or
+ * the SSR pass), so the refinement costs no extra pass; the HC3 weights then use the residuals before the
+ * step, which differ from those after it by about κ²ε relative. Otherwise (or when the Gram is not positive definite) the caller keeps QR.
  */
 
 /** Largest ‖L‖_F‖L⁻¹‖_F of the scaled Cholesky factor (≥ κ₂ of the scaled design) for which the Gram is used. */
@@ -160,34 +162,45 @@ export function triangleFromGram(g: Float64Array, p: number): Float64Array | nul
 }
 
 /**
- * One step of the corrected semi-normal equations: r = Xᵀ(y − Xβ) from the data in one pass, then
- * β += G Gᵀ r with G Gᵀ = (XᵀX)⁻¹ (solveTriangle's `g`). Updates `beta` in place.
- * @example refineBeta(X, y, n, p, sol.beta, sol.g);
+ * One step of the corrected semi-normal equations from r = Xᵀe, e = y − Xβ (taken from the data by the caller's
+ * residual pass): β += δ with δ = G Gᵀ r, G Gᵀ = (XᵀX)⁻¹ (solveTriangle's `g`). Updates `beta` in place and returns
+ * δᵀr, the drop of the residual sum of squares (Σ(e − Xδ)² = Σe² − δᵀr, as XᵀXδ = r).
+ * @example const { ssr, xte } = residualCross(X, y, n, p, sol.beta); const ssr1 = ssr - refineBeta(sol.beta, sol.g, xte, p);
  */
-export function refineBeta(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, g: Float64Array): void {
-  const r = residualCross(X, y, n, p, beta);
+export function refineBeta(beta: Float64Array, g: Float64Array, r: Float64Array, p: number): number {
   const t = new Float64Array(p);
   for (let b = 0; b < p; b++) {
     let s = 0;
     for (let j = 0; j < p; j++) s += g[j * p + b] * r[j];
     t[b] = s;
   }
+  let drop = 0;
   for (let j = 0; j < p; j++) {
     let s = 0;
     for (let b = 0; b < p; b++) s += g[j * p + b] * t[b];
     beta[j] += s;
+    drop += s * r[j];
   }
+  return drop;
 }
 
-/** Xᵀ(y − Xβ), row by row. */
-function residualCross(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array): Float64Array {
-  const r = new Float64Array(p);
+/** Σeᵢ² and Xᵀe (e = y − Xβ) in one pass over the rows. @example residualCross(X, y, n, p, beta).ssr */
+export function residualCross(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  beta: Float64Array,
+): { ssr: number; xte: Float64Array } {
+  const xte = new Float64Array(p);
+  let ssr = 0;
   for (let i = 0; i < n; i++) {
     const o = i * p;
     let f = 0;
     for (let j = 0; j < p; j++) f += X[o + j] * beta[j];
     const e = y[i] - f;
-    for (let j = 0; j < p; j++) r[j] += X[o + j] * e;
+    ssr += e * e;
+    for (let j = 0; j < p; j++) xte[j] += X[o + j] * e;
   }
-  return r;
+  return { ssr, xte };
 }

@@ -10,7 +10,7 @@ import { fSf } from "../numeric/distributions";
 import { applyQt, cholesky, cholSolve, invertR, type PivotedQr } from "../numeric/linalg";
 import { hc3Rows, hc3Work, sandwich } from "./ols-hc3";
 import { rankOfTriangle } from "./rank";
-import { gramXy, refineBeta, triangleFromGram } from "./gram";
+import { gramXy, refineBeta, residualCross, triangleFromGram } from "./gram";
 import { tsqr } from "./tsqr";
 import { coefficientTable, finiteOrNull, type LinearFit, type Coefficient, toRows } from "./result";
 
@@ -51,10 +51,17 @@ export function fitOls(
   const Rxy = fromGram ?? tsqr(X, y, n, p);
   const { f, scale } = rankOfTriangle(Rxy, p + 1, p, n, terms, X);
   const sol = solveTriangle(Rxy, f, scale, p);
-  if (fromGram) refineBeta(X, y, n, p, sol.beta, sol.g);
-  // Residuals straight from the data (not from R), so that exact fits give SSR ≈ 0 to rounding.
+  // Residuals straight from the data (not from R), so that exact fits give SSR ≈ 0 to rounding; with the Gram's
+  // triangle the same pass gathers Xᵀe for the refinement step of β.
   const work = covarianceType === "HC3" ? hc3Work(p, sol) : null;
-  const ssr = work ? hc3Rows(X, y, n, p, sol, work, 0) : residualSs(X, y, sol.beta, n, p);
+  let ssr: number;
+  if (work) {
+    ssr = hc3Rows(X, y, n, p, sol, work, 0);
+    if (fromGram) ssr -= refineBeta(sol.beta, sol.g, work.xte, p);
+  } else if (fromGram) {
+    const rc = residualCross(X, y, n, p, sol.beta);
+    ssr = rc.ssr - refineBeta(sol.beta, sol.g, rc.xte, p);
+  } else ssr = residualSs(X, y, sol.beta, n, p);
   const tss = totalSs(y, n, hasIntercept ? ysum / n : 0);
   return olsResult(sol, work?.meat ?? null, ssr, tss, n, p, terms);
 }
