@@ -324,7 +324,7 @@ try {
   if (ONLY && ONLY.every((o) => o.startsWith("bgnbd") || o.startsWith("ingest_heap"))) throw "done";
   const config = snapshotWorker(path.join(state, "worker"));
   migrate(path.join(state, "data"), config);
-  server = await startDev({ port, persistTo: path.join(state, "data"), config });
+  server = await startDev({ port, persistTo: path.join(state, "data"), config, inspectorPort: port + 3 });
   let pids = workerdPids(server.child.pid);
   console.log(
     `# wrangler dev on ${base}, workerd pid(s) ${pids.join(",")}, baseline RSS ${pids.map((p) => (statusKb(p, "VmRSS") / 1024).toFixed(0)).join(",")} MB`,
@@ -560,7 +560,7 @@ try {
     } finally {
       await wd.stop();
     }
-    server = await startDev({ port, persistTo: path.join(state, "data"), config });
+    server = await startDev({ port, persistTo: path.join(state, "data"), config, inspectorPort: port + 3 });
     pids = workerdPids(server.child.pid);
   }
 
@@ -576,6 +576,9 @@ try {
     await fetch(`${base}/api/health`)
       .then((r) => r.text())
       .catch(() => null);
+    // The isolate's memory (V8 heap + ArrayBuffers) through wrangler dev's inspector, sampled from the upload to the fit.
+    const sampler = await isolateMemory(port + 3).catch((e) => console.log(`# no inspector: ${String(e).slice(0, 200)}`));
+    sampler?.start();
     const start = performance.now();
     const { meta, partsS, completeS } = await chunkedUpload(file, "responses", "5M");
     const ingest = (performance.now() - start) / 1000;
@@ -594,6 +597,12 @@ try {
       "fit 5M",
     );
     const fitS = (performance.now() - t0) / 1000;
+    const mem = await sampler?.stop();
+    if (mem)
+      console.log(
+        `BENCH end_to_end_${E2E_ROWS}_workerd_peak_mb=${mem.peakMb.toFixed(0)} isolateBaseMb=${mem.baseMb.toFixed(0)} inspectorSamples=${mem.samples} target<128 ` +
+          `(V8 heap + ArrayBuffers of the isolate, sampled through its inspector: a lower bound of its peak)`,
+      );
     const total = ingest + metricsS + fitS;
     const peak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
     line(

@@ -102,8 +102,11 @@ function stopGroup(child) {
   } catch {}
 }
 
-/** `wrangler dev` on 127.0.0.1:port with local state in persistTo (DEV_LOG_LEVEL=debug for workerd diagnostics). */
-export function startDev({ port, persistTo, vars = {}, log = false, config }) {
+/**
+ * `wrangler dev` on 127.0.0.1:port with local state in persistTo (DEV_LOG_LEVEL=debug for workerd diagnostics);
+ * `inspectorPort` sets its DevTools inspector port (bench/lib.mjs isolateMemory).
+ */
+export function startDev({ port, persistTo, vars = {}, log = false, config, inspectorPort }) {
   const args = [
     "dev",
     ...(config ? ["-c", config] : []),
@@ -115,6 +118,7 @@ export function startDev({ port, persistTo, vars = {}, log = false, config }) {
     "--persist-to",
     persistTo,
     "--show-interactive-dev-session=false",
+    ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []),
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   return startProcess(wranglerBin, args, { readyUrl: `http://127.0.0.1:${port}/api/health`, log });
