@@ -95,8 +95,9 @@ export function dateOrder(day, n, end) {
 /**
  * Samples a workerd isolate's memory through its inspector (Chrome DevTools protocol, Runtime.getHeapUsage: the V8
  * heap in use plus the ArrayBuffer backing stores, i.e. typed arrays) every `everyMs`, and keeps the largest sum.
- * The inspector answers while the isolate is between tasks or waiting on I/O, so a peak inside one long stretch of
- * JavaScript can be missed: the figure is a lower bound of the isolate's peak, the process RSS rise an upper bound.
+ * The inspector answers when the isolate gets to it (in practice at the start and end of a long call), so a peak
+ * between samples can be missed; and V8's figures count garbage not yet collected, which a heap limit would have
+ * collected first. Neither bound is tight: read it beside the process RSS rise (which also counts the simulators).
  * `ws` is resolved through miniflare, which depends on it.
  * @example const s = await isolateMemory(9230); s.start(); await work(); const { peakMb } = await s.stop();
  */

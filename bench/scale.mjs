@@ -601,7 +601,7 @@ try {
     if (mem)
       console.log(
         `BENCH end_to_end_${E2E_ROWS}_workerd_peak_mb=${mem.peakMb.toFixed(0)} isolateBaseMb=${mem.baseMb.toFixed(0)} inspectorSamples=${mem.samples} target<128 ` +
-          `(V8 heap + ArrayBuffers of the isolate, sampled through its inspector: a lower bound of its peak)`,
+          `(V8 heap + ArrayBuffers of the isolate sampled through its inspector, garbage not yet collected included, peaks between samples missed)`,
       );
     const total = ingest + metricsS + fitS;
     const peak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
@@ -685,7 +685,7 @@ try {
     console.log(
       `BENCH clv_${label}_customers_workerd_peak_mb=${mem.peakMb.toFixed(0)} isolateBaseMb=${mem.baseMb.toFixed(0)} inspectorSamples=${mem.samples} ` +
         `rssRiseMb=${rise.toFixed(0)}${reset ? "" : "(peak since start)"} target<128 ` +
-        `(peak: V8 heap + ArrayBuffers of the isolate sampled through its inspector, a lower bound; rssRise: the workerd process, an upper bound)`,
+        `(peak: V8 heap + ArrayBuffers of the isolate sampled through its inspector, garbage not yet collected included, peaks between samples missed; rssRise: the workerd process with its R2/D1 simulators)`,
     );
   }
 } catch (e) {
