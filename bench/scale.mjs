@@ -17,7 +17,12 @@
 //   clv_route_10M          ~10M generated transactions of 1M customers (BG/NBD process, date order) through the chunked
 //                          upload + job, then POST .../clv timed (blocks from R2, summary, both fits, CLV of every
 //                          customer; rss = peak RSS of workerd during the call) and GET .../export/clv.csv streamed
-// Targets: ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, p99 ≤ 50 ms, 5M rows without running out of memory.
+//                          on workerd alone with its inspector open: BENCH clv_1m_customers_workerd_peak_mb (the isolate's
+//                          V8 heap + ArrayBuffers, sampled) beside the process RSS rise
+// Also: BENCH metrics_p99_ratio=<metrics p99 / health p99> metrics_handler_ms whatif_handler_ms (Server-Timing), a mixed
+// 50-connection run, and BENCH end_to_end_<rows>_workerd_peak_mb (wrangler dev's inspector, upload to fit).
+// Targets: ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, metrics p99 ≤ 1.2 × health p99, handler ≤ 5 ms (metrics) and
+// ≤ 50 ms (what-if at 100k accounts), isolate < 128 MB at 1M customers and 5M rows.
 // Env: SCALE_ROWS (default 1000000), SCALE_ACCOUNTS (100000), SCALE_E2E_ROWS (5000000), SCALE_PORT (8799),
 //      SCALE_CLV_CUSTOMERS (1000000; about 9.3 transactions each),
 //      SCALE_ONLY (comma list of the names above, prefixes allowed).
