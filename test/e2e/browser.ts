@@ -23,12 +23,16 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(viewport = { width: 1280, height: 900 }): Promise<Session> {
+/** `device`: extra context options, e.g. `{ hasTouch: true, isMobile: true }` for a phone (a finger as the main pointer). */
+export async function openSession(
+  viewport = { width: 1280, height: 900 },
+  device: { hasTouch?: boolean; isMobile?: boolean; deviceScaleFactor?: number } = {},
+): Promise<Session> {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await browser.newContext({ viewport, acceptDownloads: true, ...device });
   const page = await context.newPage();
   const errors: string[] = [];
   const allowed = new Map<number, number>();

@@ -2,31 +2,15 @@
 import { destroyCharts } from "./charts/registry";
 import { h, replace } from "./dom";
 import { errorBox } from "./errors";
-import { parseHash, wsHash, type Route } from "./router";
+import { renderNav } from "./nav";
+import { parseHash, wsHash } from "./router";
+import { autoStack } from "./stacked";
 import { saveWorkspace, tokenFor, workspaceRecord } from "./store";
 import { calculatorsView } from "./views/calculators";
 import { homeView } from "./views/home";
 import { WORKSPACE_SCREENS } from "./views/screens";
 
 let generation = 0;
-
-function nav(route: Route): HTMLElement {
-  const items: [string, string][] = [
-    ["#/", "Workspaces"],
-    ["#/calc", "Calculators"],
-  ];
-  const ws = route.parts[0] === "w" ? route.parts[1] : null;
-  const viewer = ws ? workspaceRecord(ws)?.role === "viewer" : false;
-  if (ws) for (const s of WORKSPACE_SCREENS.filter((s) => s.nav && !(viewer && s.editor))) items.push([wsHash(ws, s.path), s.title]);
-  const here = location.hash.split("?")[0] || "#/";
-  return h(
-    "ul",
-    {},
-    items.map(([href, label]) =>
-      h("li", {}, h("a", { href, "aria-current": href === here || (href === "#/" && here === "") ? "page" : false }, label)),
-    ),
-  );
-}
 
 /** After navigating, move focus to the new screen's heading so keyboard and screen-reader users start there. */
 function focusHeading(view: HTMLElement): void {
@@ -53,7 +37,7 @@ async function render(navigated = false): Promise<void> {
     const rest = route.query.toString();
     history.replaceState(null, "", wsHash(id, route.parts.slice(2).join("/"), rest));
   }
-  replace(navEl, nav(route));
+  renderNav(navEl, route);
   const view = h("div", { class: "view" });
   main.replaceChildren(view);
   try {
@@ -79,7 +63,7 @@ async function render(navigated = false): Promise<void> {
       document.title = `${screen.title} · CX-to-revenue workspace`;
       await screen.view(view, { ws, route, isCurrent: () => gen === generation });
       // The role is known once the workspace has loaded: redraw the navigation (viewers see no editing screens).
-      if (gen === generation) replace(navEl, nav(route));
+      if (gen === generation) renderNav(navEl, route);
       if (gen === generation && navigated) focusHeading(view);
     } else {
       replace(view, h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "Back to the start")));
@@ -92,4 +76,5 @@ async function render(navigated = false): Promise<void> {
 window.addEventListener("hashchange", () => {
   void render(true);
 });
+autoStack(document.getElementById("view") as HTMLElement);
 void render();

@@ -23,7 +23,8 @@ export function slider(
   helpText: HelpText,
   exactLabel?: string,
 ): Slider {
-  const input = h("input", { type: "range", id, min, max, step, value, "aria-valuetext": show(value) });
+  const input = h("input", { type: "range", id, min, max, step: touchStep(min, max, step, value), value, "aria-valuetext": show(value) });
+  guardTaps(input);
   const out = h("output", { for: id, id: `${id}-out` }, show(value));
   let exactValue: number | null = null;
   const listeners: (() => void)[] = [];
@@ -57,18 +58,79 @@ export function slider(
   return { input, el, value: () => exactValue ?? Number(input.value), onInput: (fn) => listeners.push(fn) };
 }
 
-/** A key figure whose value, interval and raw number are updated in place. */
+/**
+ * A key figure whose value, interval and raw number are updated in place. `mirror()` makes a compact copy
+ * (label, value, interval) updated by the same `set`, for a summary kept in view on narrow screens.
+ */
 export function kpiCard(label: string, helpText: HelpText) {
   const value = h("span", { class: "value", "data-kpi": label });
   const ciEl = h("span", { class: "ci" });
   const el = h("div", { class: "kpi" }, h("span", { class: "label" }, label), value, ciEl, help(helpText));
+  const copies: { value: HTMLElement; ci: HTMLElement }[] = [];
   return {
     el,
     set(v: string, c: string | null, raw: number | null) {
-      if (value.textContent !== v) value.textContent = v;
       const ct = c ?? "";
-      if (ciEl.textContent !== ct) ciEl.textContent = ct;
+      for (const t of [{ value, ci: ciEl }, ...copies]) {
+        if (t.value.textContent !== v) t.value.textContent = v;
+        if (t.ci.textContent !== ct) t.ci.textContent = ct;
+      }
       el.dataset.raw = raw === null ? "" : String(raw);
     },
+    mirror(shortLabel = label): HTMLElement {
+      const copy = { value: h("span", { class: "value" }, value.textContent), ci: h("span", { class: "ci" }, ciEl.textContent) };
+      copies.push(copy);
+      return h("div", { class: "summary-item", "data-summary": label }, h("span", { class: "label" }, shortLabel), copy.value, copy.ci);
+    },
   };
+}
+
+/** A touch screen's main pointer (a finger): sliders get a coarser step and ignore taps away from the thumb. */
+const coarse = () => typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
+
+/**
+ * The slider's step on a touch screen: the smallest round step (1, 2 or 5 × 10^k, at least the fine step) that
+ * leaves at most 40 positions, so one is about a finger's width apart on a phone, and that still lands on the
+ * default and on both ends; the fine step when none does (the value shown at first never moves).
+ */
+export function touchStep(min: number, max: number, step: number, value: number): number {
+  if (!coarse()) return step;
+  const onGrid = (x: number, s: number) => Math.abs(x / s - Math.round(x / s)) < 1e-9;
+  for (let k = Math.floor(Math.log10(step)); k <= Math.ceil(Math.log10(max - min)); k++)
+    for (const m of [1, 2, 5]) {
+      const s = Number((m * 10 ** k).toPrecision(12));
+      if (s < step || (max - min) / s > 40) continue;
+      if (onGrid(max - min, s) && onGrid(value - min, s)) return s;
+    }
+  return step;
+}
+
+/**
+ * On a touch screen a range input jumps to wherever the finger lands. A touch that starts away from the thumb
+ * (more than a fingertip, 24 px) leaves the value as it was; a touch on the thumb drags it as usual.
+ */
+function guardTaps(input: HTMLInputElement): void {
+  let held: string | null = null;
+  input.addEventListener("pointerdown", (e) => {
+    held = null;
+    if (e.pointerType === "mouse") return;
+    const r = input.getBoundingClientRect();
+    const min = Number(input.min);
+    const max = Number(input.max);
+    const thumb = 28; // the thumb's width on touch screens (style.css)
+    const x = r.left + thumb / 2 + ((Number(input.value) - min) / (max - min || 1)) * (r.width - thumb);
+    if (Math.abs(e.clientX - x) > 24) held = input.value;
+  });
+  const release = () => {
+    if (held !== null) input.value = held;
+    held = null;
+  };
+  input.addEventListener("pointerup", release);
+  input.addEventListener("pointercancel", release);
+  for (const type of ["input", "change"])
+    input.addEventListener(type, (e) => {
+      if (held === null) return;
+      input.value = held;
+      e.stopImmediatePropagation();
+    });
 }

@@ -28,6 +28,11 @@ export const REPORT_CSS = `
 .report td:first-child, .report th:first-child { text-align: left; }
 .report ul { margin: 4px 0; padding-left: 18px; }
 .report svg { display: block; width: 100%; max-width: 640px; height: auto; margin: 4px auto; }
+@media screen and (max-width: 600px) {
+  /* On a phone: two key figures a row; the chart's numbers are also in the table below it. */
+  .report .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .report td:first-child { white-space: nowrap; }
+}
 @page { margin: 12mm; }
 @media print {
   .report { max-width: none; font-size: 9.5px; line-height: 1.28; }

@@ -5,6 +5,7 @@ import { field, h, help, numberInput, table } from "../dom";
 import { errorBox } from "../errors";
 import { changeText, ci, money, pct, scoresText, years } from "../format";
 import { wsHash } from "../router";
+import { columnCards } from "../stacked";
 import { heading, loadWorkspace } from "../workspace";
 import type { ScreenCtx } from "./screens";
 
@@ -80,6 +81,9 @@ export async function scenariosView(main: HTMLElement, { ws }: ScreenCtx): Promi
         sel.map((s) => [h("a", { href: wsHash(ws, "print", `scenario=${encodeURIComponent(s.id)}`) }, `One-pager: ${s.name}`), " · "]),
       ),
     );
+    // Narrow screens: one card per scenario instead of the side-by-side table.
+    const wide = compare.querySelector<HTMLElement>(".table-wrap");
+    if (wide) wide.after(columnCards(wide));
   }
   for (const c of checks) c.addEventListener("change", drawCompare);
 

@@ -261,6 +261,15 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
   if (!hasNps) cards.nps.el.classList.add("hidden");
   if (!hasCsat) cards.csat.el.classList.add("hidden");
   kpiBox.append(...Object.values(cards).map((c) => c.el));
+  // Narrow screens: the answer sits below the levers, so a compact copy of it stays at the top while a slider moves:
+  // ROI, revenue gain (with their intervals) and the resulting NPS (before → after), else the predicted renewal rate.
+  const summary = h(
+    "div",
+    { class: "whatif-summary", id: "whatif-summary", role: "group", "aria-label": "The answer, kept in view" },
+    cards.roi.mirror(),
+    cards.gain.mirror(),
+    hasNps ? cards.nps.mirror() : cards.rate.mirror("Predicted renewal"),
+  );
   const score = (v: number | null | undefined, unit: "nps" | "csat") =>
     v === null || v === undefined ? "—" : unit === "nps" ? num(v, 1) : `${num(v, 1)}%`;
   function showKpis() {
@@ -460,6 +469,7 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
         "section",
         { class: "card", "aria-labelledby": "levers-title" },
         h("h2", { id: "levers-title" }, "Levers"),
+        summary,
         field("Renewal model", modelPick),
         npsBox,
         csatBox,
