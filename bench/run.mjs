@@ -5,7 +5,7 @@
 // A memory-bandwidth probe first prints the floor of each fit (bytes it must read / bandwidth).
 // Peers: statsmodels Logit and OLS (HC3), and a scipy L-BFGS BG/NBD (bench/peers/*.py), run with
 // Debian's /usr/bin/python3 (installed here with apt-get when missing). Not part of `npm test`.
-// Options: BENCH_N (rows / customers, default 1000000), BENCH_ONLY (comma list: logit,ols,bgnbd).
+// Options: BENCH_N (rows / customers, default 1000000), BENCH_ONLY (comma list: logit,ols,bgnbd,holdout).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,7 @@ import { gamma, importTs } from "./lib.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PY = "/usr/bin/python3";
 const N = Number(process.env.BENCH_N ?? 1_000_000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? "logit,ols,bgnbd").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "logit,ols,bgnbd,holdout").split(","));
 const P = 8;
 
 function ensurePython() {
@@ -33,7 +33,7 @@ function ensurePython() {
 /** models/ bundled once with esbuild so Node runs the same TypeScript the worker does. */
 const loadModels = (dir) =>
   importTs(
-    `export { fitLogit } from "./models/regression/logistic"; export { fitOls } from "./models/regression/ols"; export { fitBgnbd } from "./models/clv/bgnbd";`,
+    `export { fitLogit } from "./models/regression/logistic"; export { fitOls } from "./models/regression/ols"; export { fitBgnbd } from "./models/clv/bgnbd"; export { holdoutTest } from "./models/clv/holdout-test"; export { bgnbdModel } from "./models/clv/transactions-clv";`,
     dir,
     "models.mjs",
   );
@@ -115,6 +115,55 @@ function genBgnbd(n) {
     T[i] = Ti;
   }
   return { x, tx, T };
+}
+
+/**
+ * A calibration/holdout book from the BG/NBD process (r 0.25, α 30 days, a 0.8, b 2.5): first purchase on a day of
+ * [0, 364), calibration end day 364, holdout to day 546 (26 weeks); distinct purchase days as lifetimes counts them.
+ */
+function genHoldout(n) {
+  const g = rng(34);
+  const CAL = 364,
+    END = 546;
+  const x = new Float64Array(n),
+    tx = new Float64Array(n),
+    T = new Float64Array(n),
+    firstDay = new Float64Array(n),
+    actual = new Float64Array(n);
+  const repeatsByDay = new Map();
+  for (let i = 0; i < n; i++) {
+    const first = Math.floor(g.u() * 364);
+    const lambda = g.gamma(0.25) / 30;
+    const ga = g.gamma(0.8),
+      gb = g.gamma(2.5);
+    const p = ga / (ga + gb);
+    let t = first,
+      last = first,
+      cal = 0,
+      hold = 0,
+      lastCal = first;
+    // P(alive) is 1 until the first repeat purchase (FHL 2005: dropout only after a repeat transaction).
+    for (;;) {
+      t += -Math.log(1 - g.u()) / lambda;
+      const day = Math.floor(t);
+      if (day > END) break;
+      if (day > last) {
+        last = day;
+        repeatsByDay.set(day, (repeatsByDay.get(day) ?? 0) + 1);
+        if (day <= CAL) {
+          cal++;
+          lastCal = day;
+        } else hold++;
+      }
+      if (g.u() < p) break;
+    }
+    x[i] = cal;
+    tx[i] = lastCal - first;
+    T[i] = CAL - first;
+    firstDay[i] = first;
+    actual[i] = hold;
+  }
+  return { frequency: x, recency: tx, T, firstDay, actual, repeatsByDay, calibrationEnd: CAL, holdoutEnd: END };
 }
 
 function save(dir, name, arr) {
@@ -296,6 +345,18 @@ try {
       maxRelDiff([o.r, o.alpha, o.a, o.b], pr.params),
       floorOf(x.byteLength + tx.byteLength + T.byteLength, 1, BW, "frequency, recency, T once"),
     );
+  }
+  if (ONLY.has("holdout")) {
+    // The holdout test of POST .../clv with holdoutEnd (models/clv/holdout-test.ts) after the calibration fit: by-frequency
+    // means and the weekly cumulative curve over 78 weeks. No peer runs this whole computation; ours alone (CPU seconds).
+    const inp = genHoldout(N);
+    const fit = m.fitBgnbd(inp);
+    const ours = timeIt(() => m.holdoutTest(m.bgnbdModel(fit), inp), 1);
+    const s = ours.result.summary;
+    console.log(
+      `# holdout: ${N} customers, predicted ${s.predictedTotal.toFixed(0)} vs actual ${s.actualTotal} holdout repeat purchases (${s.totalPercentError.toFixed(2)}%), weekly MAPE ${s.weeklyMape.toFixed(2)}%`,
+    );
+    console.log(`BENCH holdout_${N}_customers ours=${ours.seconds.toFixed(4)} wall=${ours.wall.toFixed(4)} (no peer)`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

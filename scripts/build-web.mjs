@@ -32,5 +32,12 @@ if (Object.keys(entries).length) {
   });
   for (const f of Object.keys(result.metafile.outputs)) written.add(path.basename(f));
 }
+// Swagger UI for /api/docs, pinned by package.json (swagger-ui-dist), served from this origin: no third-party
+// script on the origin that holds the tokens. Its initializer is web/public/swagger-init.js, not an inline script.
+const swagger = path.join(out, "swagger");
+mkdirSync(swagger, { recursive: true });
+for (const f of ["swagger-ui-bundle.js", "swagger-ui.css"])
+  cpSync(path.join(root, "node_modules/swagger-ui-dist", f), path.join(swagger, f));
+written.add("swagger");
 for (const f of before) if (!written.has(f)) rmSync(path.join(out, f), { recursive: true, force: true });
 console.log(`web: built ${Object.keys(entries).length} bundle(s) into web/dist`);

@@ -104,7 +104,8 @@ function stopGroup(child) {
 
 /**
  * `wrangler dev` on 127.0.0.1:port with local state in persistTo (DEV_LOG_LEVEL=debug for workerd diagnostics);
- * `inspectorPort` sets its DevTools inspector port (bench/lib.mjs isolateMemory).
+ * `inspectorPort` moves the devtools port off 9229 (another dev server on the machine may hold it); bench/lib.mjs
+ * isolateMemory reads the isolate's heap through it.
  */
 export function startDev({ port, persistTo, vars = {}, log = false, config, inspectorPort }) {
   const args = [

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { demoModelAndBacktest } from "./demo-backtest.mjs";
 import { syntheticBook } from "./synthetic-book.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -142,6 +143,8 @@ async function ensureDemo() {
     if (res.status !== 201) throw new Error(`uploading the demo ${kind}: ${res.status} ${res.text.slice(0, 500)}`);
     log(`demo ${kind}: ${res.json.rows} rows`);
   }
+  const { splits } = await demoModelAndBacktest(api, demo);
+  log(`demo model fitted and back-tested on renewals from ${splits.join(", ")}`);
   writeFileSync(demoFile, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
   return demo;
 }

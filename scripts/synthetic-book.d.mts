@@ -37,6 +37,9 @@ export interface BookOptions {
   seed?: number;
   start?: string;
   days?: number;
+  renewalStart?: string;
+  renewalDays?: number;
+  afterRenewal?: number;
   [option: string]: unknown;
 }
 export function syntheticBook(options?: BookOptions): {

@@ -3,6 +3,7 @@
 // fitted 95% intervals cover the truth. Plain ESM with JSDoc so Node scripts and vitest both import it.
 //
 //   node scripts/synthetic-book.mjs [--accounts 2000] [--seed 42] [--out dir]   writes accounts.csv, responses.csv
+//     [--start 2023-01-01 --days 730 --renewal-start YYYY-MM-DD --renewal-days 365 --after-renewal 0]
 
 /**
  * The logistic truth on the account-level features that the join computes (docs/methods.md#the-join):
@@ -76,6 +77,11 @@ export function makeRandom(seed) {
  * @property {number} [meanResponses]   mean responses per answering account (default 4)
  * @property {number} [silentShare]     share of accounts without responses (default 0.05)
  * @property {number} [orphans]         responses whose account is not in the book (default 5)
+ * @property {string} [renewalStart]    first renewal day, ISO (default: 180 days before the survey span ends)
+ * @property {number} [renewalDays]     span of renewal dates in days (default 365)
+ * @property {number} [afterRenewal]    responses per answering account dated 1-60 days after its renewal, drawn after
+ *                                      the outcome and leaking it (renewed: NPS 9-10; churned: NPS 0-2), which a
+ *                                      time-honest feature must never use (default 0)
  */
 
 /**
@@ -123,6 +129,10 @@ export function syntheticBook(options = {}) {
   const meanResponses = options.meanResponses ?? 4;
   const silentShare = options.silentShare ?? 0.05;
   const orphans = options.orphans ?? 5;
+  const renewalStart =
+    options.renewalStart === undefined ? startDay + span - 180 : Math.round(Date.parse(`${options.renewalStart}T00:00:00Z`) / 86400000);
+  const renewalDays = options.renewalDays ?? 365;
+  const afterRenewal = options.afterRenewal ?? 0;
   const rnd = makeRandom(seed);
   const tpShift = { onboarding: 0.3, support: -0.6, billing: -0.3, renewal: 0.2 };
   const arrMedian = { SMB: 8000, "Mid-Market": 40000, Enterprise: 180000 };
@@ -160,7 +170,7 @@ export function syntheticBook(options = {}) {
       segment,
       region,
       tenure_months: 1 + rnd.int(72),
-      renewal_date: isoDay(startDay + span - 180 + rnd.int(365)),
+      renewal_date: isoDay(renewalStart + rnd.int(renewalDays)),
       expansion: Math.round((0.05 + 0.04 * u + 0.08 * rnd.normal()) * 1000) / 1000,
       meanNps,
       meanCsat,
@@ -180,6 +190,22 @@ export function syntheticBook(options = {}) {
       (a.segment === "SMB" ? TRUTH["segment[T.SMB]"] : 0);
     a.pRenew = 1 / (1 + Math.exp(-eta));
     a.renewed = rnd.uniform() < a.pRenew ? 1 : 0;
+  }
+  // Responses after the renewal, drawn after every outcome (so the default book's random stream is unchanged).
+  for (const a of afterRenewal > 0 ? answered : []) {
+    const renewalDay = Math.round(Date.parse(`${a.renewal_date}T00:00:00Z`) / 86400000);
+    for (let j = 0; j < afterRenewal; j++) {
+      const nps = a.renewed ? 9 + rnd.int(2) : rnd.int(3);
+      const touchpoint = TOUCHPOINTS[rnd.int(TOUCHPOINTS.length)];
+      responses.push({
+        account_id: a.account_id,
+        date: isoDay(renewalDay + 1 + rnd.int(60)),
+        nps,
+        csat: a.renewed ? 5 : 1,
+        ces: a.renewed ? 1 : 7,
+        touchpoint,
+      });
+    }
   }
   for (let j = 0; j < orphans; j++) {
     responses.push({
@@ -224,7 +250,15 @@ if (typeof process !== "undefined" && process.argv[1] && import.meta.url === new
   const { writeFileSync, mkdirSync } = await import("node:fs");
   const path = await import("node:path");
   const out = arg("out", ".");
-  const book = syntheticBook({ accounts: Number(arg("accounts", "2000")), seed: Number(arg("seed", "42")) });
+  const book = syntheticBook({
+    accounts: Number(arg("accounts", "2000")),
+    seed: Number(arg("seed", "42")),
+    start: arg("start", "2023-01-01"),
+    days: Number(arg("days", "730")),
+    renewalStart: arg("renewal-start", "") || undefined,
+    renewalDays: Number(arg("renewal-days", "365")),
+    afterRenewal: Number(arg("after-renewal", "0")),
+  });
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "accounts.csv"), book.accountsCsv);
   writeFileSync(path.join(out, "responses.csv"), book.responsesCsv);

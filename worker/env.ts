@@ -22,6 +22,8 @@ export interface Env {
   MAX_CHUNKED_BYTES?: string;
   /** Hours after its last part when an open chunked upload is removed by the hourly sweep (default 24). */
   UPLOAD_EXPIRY_HOURS?: string;
+  /** Chunked uploads open at once per workspace (default 20; 429 too_many_uploads beyond). */
+  MAX_OPEN_UPLOADS?: string;
 }
 
 /** The message of a parse job: which upload to parse into which dataset row. */

@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { newRouter, onError } from "./app";
 import { errorBody } from "./errors";
 import health from "./routes/health";
@@ -17,7 +16,9 @@ import drivers from "./routes/drivers";
 import segments from "./routes/segments";
 import clv from "./routes/clv";
 import calc from "./routes/calc";
+import backtests from "./routes/backtests";
 import { jsonBodyLimit } from "./body-limit";
+import { drainUnreadBody } from "./drain";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 import { serverTiming } from "./server-timing";
@@ -25,6 +26,9 @@ import { serverTiming } from "./server-timing";
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
 const app = newRouter();
 
+// Outermost: a request body the route left unread (an upload refused early) is read to its end before the answer
+// goes out, so the connection stays usable for the next request.
+app.use("*", drainUnreadBody());
 // First: security headers (CSP, nosniff, no framing, CORS only if configured) on every response.
 app.use("*", securityHeaders());
 // Server-Timing: handler;dur=<ms> on API responses (the in-worker time, for the scale bench).
@@ -47,6 +51,7 @@ app.route("/", drivers);
 app.route("/", segments);
 app.route("/", clv);
 app.route("/", calc);
+app.route("/", backtests);
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",
@@ -72,7 +77,15 @@ app.doc31("/api/openapi.json", {
   ],
 });
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
+// Swagger UI from the pinned swagger-ui-dist package, served from this origin (scripts/build-web.mjs copies it to
+// /swagger/): no third-party script on the origin that holds the tokens, and no inline script.
+app.get("/api/docs", (c) =>
+  c.html(
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CX-to-revenue API</title>' +
+      '<link rel="stylesheet" href="/swagger/swagger-ui.css"></head><body><div id="swagger-ui"></div>' +
+      '<script src="/swagger/swagger-ui-bundle.js"></script><script src="/swagger-init.js"></script></body></html>',
+  ),
+);
 // The document and its UI are public operations of the contract too (served above, listed here).
 app.openAPIRegistry.registerPath({
   method: "get",

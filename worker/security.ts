@@ -27,18 +27,15 @@ export const UI_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Where @hono/swagger-ui loads swagger-ui-dist from. */
-const SWAGGER_CDN = "https://cdn.jsdelivr.net";
-
 /** CSP for an HTML page rendered by the API, given the hashes of its inline scripts. */
-export function apiHtmlCsp(scriptHashes: string[], docs: boolean): string {
-  const cdn = docs ? ` ${SWAGGER_CDN}` : "";
+export function apiHtmlCsp(scriptHashes: string[]): string {
+  // /api/docs loads Swagger UI from this origin (/swagger/, the pinned swagger-ui-dist): no other script source.
   const hashes = scriptHashes.map((h) => ` 'sha256-${h}'`).join("");
   return [
     "default-src 'self'",
-    `script-src 'self'${cdn}${hashes}`,
-    `style-src 'self' 'unsafe-inline'${cdn}`,
-    `img-src 'self' data:${cdn}`,
+    `script-src 'self'${hashes}`,
+    `style-src 'self' 'unsafe-inline'`,
+    `img-src 'self' data:`,
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -100,7 +97,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     if (path.startsWith("/api/") && type.includes("text/html") && res.body) {
       // Read the page to hash its inline scripts; rebuild the response from the text.
       const html = await res.text();
-      csp = apiHtmlCsp(await inlineScriptHashes(html), path === "/api/docs");
+      csp = apiHtmlCsp(await inlineScriptHashes(html));
       body = html;
     }
     // Responses from fetch() (ASSETS) have immutable headers: copy into a new one.
@@ -111,6 +108,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     h.set("Referrer-Policy", "no-referrer");
     h.set("X-Frame-Options", "DENY");
     h.set("Cross-Origin-Opener-Policy", "same-origin");
+    // An answer to a request with a token holds workspace data: no browser or proxy cache keeps it.
+    if (c.req.header("Authorization")) h.set("Cache-Control", "no-store");
     if (allowed) {
       h.set("Access-Control-Allow-Origin", origin);
       h.set("Access-Control-Expose-Headers", "Content-Disposition");

@@ -27,6 +27,8 @@ export interface BgnbdParams {
 export interface BgnbdResult extends BgnbdParams {
   model: "bgnbd";
   stdErrors: { r: number | null; alpha: number | null; a: number | null; b: number | null };
+  /** Asymptotic covariance of (r, α, a, b) from the inverse observed information, row-major 4 x 4 (α in the time unit of the data); null when not positive definite. */
+  covariance: number[] | null;
   logLik: number;
   converged: boolean;
   iterations: number;
@@ -124,6 +126,7 @@ export function fitBgnbd(data: RfmColumns): BgnbdResult {
     a,
     b,
     stdErrors: { r: se[0], alpha: se[1] === null ? null : se[1] / scale, a: se[2], b: se[3] },
+    covariance: ml.covariance ? unscaleCovariance(ml.covariance, [1, 1 / scale, 1, 1]) : null,
     // Undo the time rescaling: each customer's likelihood picks up scale^(−x).
     logLik: (penalizer ? objective(ml.phi, false).f : ml.logLik) + sumWx * Math.log(scale),
     converged: ml.converged,
@@ -321,6 +324,12 @@ export function bgnbdLogLikelihood(pat: Patterns, scale: number): Objective {
     const h = Float64Array.of(grr, gral, hra, hrb, gral, galal, hala, halb, hra, hala, gaa, gab, hrb, halb, gab, gbb);
     return { f, g, h };
   };
+}
+
+/** Σ of parameters φ rescaled to φ·k: Σᵢⱼ·kᵢ·kⱼ, as a plain row-major array. */
+function unscaleCovariance(cov: Float64Array, k: number[]): number[] {
+  const p = k.length;
+  return Array.from(cov, (v, ij) => v * k[Math.floor(ij / p)] * k[ij % p]);
 }
 
 /** Penalty weight of the fallback fit, on the log parameters. */

@@ -20,6 +20,8 @@ export interface GammaGammaParams {
 export interface GammaGammaResult extends GammaGammaParams {
   model: "gamma-gamma";
   stdErrors: { p: number | null; q: number | null; gamma: number | null };
+  /** Asymptotic covariance of (p, q, γ), row-major 3 x 3; null when the information is not positive definite. */
+  covariance: number[] | null;
   logLik: number;
   converged: boolean;
   iterations: number;
@@ -112,6 +114,7 @@ export function fitGammaGamma(data: { frequency: ArrayLike<number>; monetary: Ar
     q,
     gamma,
     stdErrors: { p: ml.stdErrors[0], q: ml.stdErrors[1], gamma: ml.stdErrors[2] },
+    covariance: ml.covariance ? Array.from(ml.covariance) : null,
     logLik: ml.logLik,
     converged: ml.converged,
     iterations: ml.iterations,

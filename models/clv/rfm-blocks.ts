@@ -37,8 +37,26 @@ export class RfmAccumulator {
   /** False once some customer's days went backwards: the summary would be wrong. */
   inOrder = true;
 
-  /** @param observationEnd last day counted (inclusive); default the latest day seen */
-  constructor(private readonly observationEnd?: number) {}
+  private holdout: Int32Array | null = null;
+  /** Repeat purchase days per day of the customers first seen by `calibrationEnd` (holdout tests only). */
+  readonly repeatsByDay = new Map<number, number>();
+
+  /**
+   * @param observationEnd last day counted (inclusive); default the latest day seen
+   * @param calibrationEnd for a holdout test: also count, for customers first seen on or before this day, their repeat
+   *   purchase days after it (`holdoutDays`) and their repeat purchase days per day (`repeatsByDay`)
+   */
+  constructor(
+    private readonly observationEnd?: number,
+    private readonly calibrationEnd?: number,
+  ) {
+    if (calibrationEnd !== undefined) this.holdout = new Int32Array(1024);
+  }
+
+  /** Repeat purchase days after the calibration end of customer code c (0 without a calibration end). */
+  holdoutDays(c: number): number {
+    return this.holdout && c < this.holdout.length ? this.holdout[c] : 0;
+  }
 
   private grow(c: number): void {
     let cap = this.first.length;
@@ -51,6 +69,7 @@ export class RfmAccumulator {
     this.last = widen(this.last, new Int32Array(cap));
     this.days = widen(this.days, new Int32Array(cap));
     this.repeat = widen(this.repeat, new Float64Array(cap));
+    if (this.holdout) this.holdout = widen(this.holdout, new Int32Array(cap));
   }
 
   /**
@@ -82,6 +101,10 @@ export class RfmAccumulator {
         this.days[c]++;
         this.last[c] = d;
         this.repeat[c] += a;
+        if (this.holdout && this.first[c] <= this.calibrationEnd!) {
+          this.repeatsByDay.set(d, (this.repeatsByDay.get(d) ?? 0) + 1);
+          if (d > this.calibrationEnd!) this.holdout[c]++;
+        }
       } else if (this.days[c] > 1) this.repeat[c] += a; // same repeat day: one purchase, amounts summed
     }
   }

@@ -8,6 +8,7 @@ export type ModelErrorCode =
   | "invalid_input"
   | "no_transactions"
   | "no_repeat_buyers"
+  | "horizon_too_long"
   | "invalid_model"
   | "change_out_of_range";
 

@@ -77,6 +77,9 @@ export function buildDesign(data: Record<string, Column>, predictors: string[], 
   return { X: designBlock(plan, data, 0, n), n, p, terms, rows, excluded, levels, sources };
 }
 
+/** `rec[key]` when it is the record's own property (a column named "constructor" is one; Object.prototype's is not). */
+const own = <T>(rec: Record<string, T> | undefined, key: string): T | undefined => (rec && Object.hasOwn(rec, key) ? rec[key] : undefined);
+
 /**
  * The design's rows, terms and levels without its matrix (one pass over the columns, n bytes of row flags):
  * `designBlock` then builds any range of design rows, so a large design is never held whole.
@@ -88,7 +91,8 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
   const needed = [...predictors, ...(opts.required ?? [])];
   let nRows = -1;
   for (const name of needed) {
-    const col = data[name];
+    // Own properties only: "constructor" or "__proto__" name a column only when the data has one.
+    const col = own(data, name);
     if (!col) throw new ModelError("invalid_input", `No column named "${name}" in the data.`, [name]);
     if (nRows >= 0 && col.length !== nRows)
       throw new ModelError("invalid_input", `Column "${name}" has ${col.length} values; the others have ${nRows}.`, [name]);
@@ -97,14 +101,14 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
   if (nRows < 0) nRows = 0;
   if (new Set(predictors).size !== predictors.length) throw new ModelError("invalid_input", "A predictor is listed twice.", predictors);
 
-  const numeric = predictors.filter((p) => !(opts.levels && opts.levels[p]) && !isTextColumn(data[p]));
+  const numeric = predictors.filter((p) => !own(opts.levels, p) && !isTextColumn(data[p]));
   const categorical = predictors.filter((p) => !numeric.includes(p));
   const required = opts.required ?? [];
 
   // Row filter: every numeric column finite, every categorical present (and known when levels are fixed).
   const keep = new Uint8Array(nRows);
-  const levelIndex: Record<string, Map<string, number>> = {};
-  const levels: Record<string, string[]> = {};
+  const levelIndex: Record<string, Map<string, number>> = Object.create(null);
+  const levels: Record<string, string[]> = Object.create(null);
   for (let i = 0; i < nRows; i++) {
     let ok = 1;
     for (const name of numeric)
@@ -127,7 +131,7 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
     keep[i] = ok;
   }
   for (const name of categorical) {
-    let lv = opts.levels?.[name];
+    let lv = own(opts.levels, name);
     if (!lv) {
       const seen = new Set<string>();
       for (let i = 0; i < nRows; i++) if (keep[i]) seen.add(textAt(data[name], i)!);
@@ -135,7 +139,7 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
     }
     levels[name] = lv;
     levelIndex[name] = new Map(lv.map((l, k) => [l, k]));
-    if (opts.levels?.[name]) for (let i = 0; i < nRows; i++) if (keep[i] && !levelIndex[name].has(textAt(data[name], i)!)) keep[i] = 0;
+    if (own(opts.levels, name)) for (let i = 0; i < nRows; i++) if (keep[i] && !levelIndex[name].has(textAt(data[name], i)!)) keep[i] = 0;
   }
 
   const terms: string[] = [];

@@ -11,11 +11,13 @@
  * - relativeWeights (relative-weights.ts): Johnson's relative weights for key-driver analysis.
  * - modelWarnings (warnings.ts): the fit's notes as named warnings, and satisfaction_effect_reversed (check the outcome's direction).
  * - loadModel, predict (model.ts): a stored model's JSON checked and typed; predictions from it.
+ * - backtest (backtest.ts) on timeHonestFeatures (time-honest.ts): would a fit on earlier renewals have called the later ones?
  *
  * @example
  * import { fitRegression, predict } from "./index";
  * const fit = fitRegression({ kind: "logistic", data, outcome: "renewed", predictors: ["nps"] });
  */
+export { backtest, type BacktestInput, type BacktestResult, type BacktestSplit } from "./backtest";
 export { buildDesign, type Column, type Design } from "./design";
 export { fitRegression, type RegressionInput } from "./fit";
 export { fitRegressionBlocks } from "./fit-blocks";
@@ -25,5 +27,6 @@ export { coefficientEstimates, loadModel, predict, type FittedModel } from "./mo
 export { fitOls, type OlsResult } from "./ols";
 export { relativeWeights, type RelativeWeightsResult } from "./relative-weights";
 export type { Coefficient, LinearFit, LogisticFit, MarginalEffect, RegressionResult } from "./result";
+export { TimeHonestAccumulator, timeHonestFeatures, type TimeHonestFeatures } from "./time-honest";
 export { translateEffects, type Translation } from "./translation";
 export { modelWarnings } from "./warnings";

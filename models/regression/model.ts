@@ -19,6 +19,8 @@ export interface FittedModelData {
 
 /** A regression fit with everything the API answers about it (without the stored id and name). */
 export interface FittedModel extends RegressionResult {
+  /** Which survey responses the accounts' mean nps / csat / ces came from (absent on models fitted before survey types: all). */
+  surveyType?: "relationship" | "transactional" | "all";
   translation: Translation[];
   validation: HoldoutValidation;
   data?: FittedModelData;

@@ -67,6 +67,8 @@ function jsonBody(op: string): unknown {
       return { scenarioIds: [ids.scenario], overlap: 0.2 };
     case "POST /api/workspaces/{ws}/drivers":
       return {};
+    case "POST /api/workspaces/{ws}/backtests":
+      return { kind: "logistic", outcome: "renewed", predictors: ["nps", "log_arr"], splits: ["2025-04-01"], draws: 50 };
     case "POST /api/workspaces/{ws}/clv":
       return { method: "bgnbd-gg", horizonMonths: 12, annualDiscountRate: 0.1, margin: 0.3 };
     default:
@@ -87,6 +89,7 @@ async function concretePath(path: string, method: string): Promise<string> {
   out = out.replace(/\/datasets\/\{[^}]+\}/, `/datasets/${ids.dataset}`);
   out = out.replace(/\/models\/\{[^}]+\}/, `/models/${ids.model ?? "m_none"}`);
   out = out.replace(/\/scenarios\/\{[^}]+\}/, `/scenarios/${ids.scenario ?? "s_none"}`);
+  out = out.replace(/\/backtests\/\{[^}]+\}/, `/backtests/${ids.backtest ?? "b_none"}`);
   return out;
 }
 
@@ -152,6 +155,10 @@ beforeAll(async () => {
     headers: { ...auth(A.token), "Content-Type": "application/json" },
     body: JSON.stringify(jsonBody("POST /api/workspaces/{ws}/models")),
   });
+  const bt = await send("POST /api/workspaces/{ws}/backtests", "POST", `/api/workspaces/${A.id}/backtests`, A.token);
+  const btJson = await readChecked(bt, "backtest");
+  expect(bt.status, btJson.text).toBe(201);
+  ids.backtest = (btJson.json as { id: string }).id;
   if (fit.status === 201) ids.model = ((await readChecked(fit, "fit")).json as { id: string }).id;
   else await fit.arrayBuffer();
   if (ids.model) {

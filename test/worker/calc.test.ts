@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 // Published datasets (PROVENANCE.md), bundled by Vite's ?raw import.
 import ucla from "../../../shared/datasets/ucla/binary.csv?raw";
 import cdnow from "../../../shared/datasets/cdnow/cdnow_customers_summary.csv?raw";
+import donations from "../../../shared/datasets/cdnow/donations.csv?raw";
 
 type Json = Record<string, any>;
 async function post(path: string, body: unknown): Promise<{ status: number; body: Json }> {
@@ -50,6 +51,58 @@ describe("/api/calc inside workerd: the same published results as in Node", () =
     expect(body.b).toBeCloseTo(2.4258, 4);
     expect(body.logLik).toBeCloseTo(-9582.43, 2);
     expect(body.converged).toBe(true);
+  });
+  it("bgnbd/predict: BTYD's bgnbd.pmf and Hardie's spreadsheet values (as quoted in lifetimes' tests)", async () => {
+    // lifetimes test_probability_of_n_purchases_up_to_time_same_as_R_BTYD: r 0.243, α 4.414, a 0.793, b 2.426 →
+    // P(X(39) = 0) = 0.5737864, P(X(30) = 11) = 0.0019995214.
+    const par = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    const zero = await post("bgnbd/predict", { ...par, frequency: 2, recency: 30.43, T: 38.86, t: 39, n: 0 });
+    expect(zero.status).toBe(200);
+    expect(zero.body.probabilityOfN).toBeCloseTo(0.5737864, 7);
+    const eleven = await post("bgnbd/predict", { ...par, frequency: 2, recency: 30.43, T: 38.86, t: 30, n: 11 });
+    expect(eleven.body.probabilityOfN).toBeCloseTo(0.0019995214, 9);
+    // Hardie's BG/NBD spreadsheet at the MLE (lifetimes' tests): E[X(39) | 2, 30.43, 38.86] = 1.226, E[X(78)] new = 1.8576;
+    // P(alive) 0.7266 (lifetimes' docs for that customer).
+    const mle = { r: 0.242593, alpha: 4.413603, a: 0.792924, b: 2.425842 };
+    const h = await post("bgnbd/predict", { ...mle, frequency: 2, recency: 30.43, T: 38.86, t: 39 });
+    expect(h.body.expectedPurchases).toBeCloseTo(1.226, 3);
+    expect(h.body.pAlive).toBeCloseTo(0.7266, 3);
+    expect(h.body.probabilityOfN).toBeUndefined();
+    expect((await post("bgnbd/predict", { ...mle, frequency: 0, recency: 0, T: 1, t: 78 })).body.expectedPurchasesNew).toBeCloseTo(
+      1.8576,
+      3,
+    );
+    const bad = await post("bgnbd/predict", { ...mle, frequency: 2, recency: 40, T: 38.86, t: 39 });
+    expect(bad.status).toBe(400);
+  });
+  it("pareto-nbd: CDNOW summary → published r 0.55, α 10.58, s 0.61, β 11.67, LL −9595.0", async () => {
+    const r = rows(cdnow);
+    const { status, body } = await post("pareto-nbd", {
+      frequency: r.map((x) => +x[1]),
+      recency: r.map((x) => +x[2]),
+      T: r.map((x) => +x[3]),
+    });
+    expect(status).toBe(200);
+    expect(body.r).toBeCloseTo(0.55, 2);
+    expect(body.alpha).toBeCloseTo(10.58, 2);
+    expect(body.s).toBeCloseTo(0.61, 2);
+    expect(body.beta).toBeCloseTo(11.67, 2);
+    expect(body.logLik).toBeCloseTo(-9595.0, 0);
+  });
+  it("bgbb: donations → Fader, Hardie & Shang (2010) α 1.204, β 0.750, γ 0.657, δ 2.783, LL −33225.6", async () => {
+    const r = rows(donations);
+    const { status, body } = await post("bgbb", {
+      frequency: r.map((x) => +x[0]),
+      recency: r.map((x) => +x[1]),
+      periods: r.map((x) => +x[2]),
+      weights: r.map((x) => +x[3]),
+    });
+    expect(status).toBe(200);
+    expect(body.alpha).toBeCloseTo(1.204, 3);
+    expect(body.beta).toBeCloseTo(0.75, 3);
+    expect(body.gamma).toBeCloseTo(0.657, 3);
+    expect(body.delta).toBeCloseTo(2.783, 3);
+    expect(body.logLik).toBeCloseTo(-33225.6, 1);
   });
   it("renewal-uplift: worked example 7", async () => {
     const { status, body } = await post("renewal-uplift", {

@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clvTable } from "../../models/clv/transactions-clv";
+import { bgnbdExpectedPurchasesNew } from "../../models/clv/bgnbd-predict";
 import { type RfmSummary, summariseTransactions } from "../../models/clv/rfm";
 import { latestDataset } from "../../worker/data/datasets";
 import { summariseTransactionBlocks } from "../../worker/data/transactions-rfm";
@@ -96,12 +97,14 @@ type Customer = {
   T: number;
   monetary: number;
   pAlive: number | null;
+  expectedPurchases: number | null;
   clv: number | null;
 };
 type ClvJson = {
   observationEnd: string;
   excludedTransactions: number;
   excludedNewCustomers: number;
+  newCustomers: number;
   bgnbd: { r: number; alpha: number; a: number; b: number };
   gammaGamma: { p: number; q: number; gamma: number };
   customers: Customer[];
@@ -114,10 +117,12 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.ab
 
 /** Route answer vs the in-memory summary: the same customers in the same order, the same RFM columns and fits. */
 function expectSameAsMemory(r: ClvJson, s: RfmSummary) {
-  const k = kept(s);
+  // Every customer has a row, those first seen on the end day (T = 0) too; the fits use the T > 0 customers.
+  const k = { ...s, dropped: kept(s).dropped };
   expect(r.observationEnd).toBe(iso(s.observationEnd));
   expect(r.excludedTransactions).toBe(s.excludedTransactions);
-  expect(r.excludedNewCustomers).toBe(k.dropped);
+  expect(r.newCustomers).toBe(k.dropped);
+  expect(r.excludedNewCustomers).toBe(0);
   expect(r.customersTotal).toBe(k.customerId.length);
   expect(r.customers.map((c) => c.customerId)).toEqual(k.customerId);
   let worst = 0;
@@ -170,8 +175,14 @@ describe("CLV over transaction blocks", () => {
     // the repeat days): SAME bought on days 10 (1+2+4), 50 (8+16) and 90 (32) → frequency 2, recency 80, monetary (24+32)/2.
     const same = r.customers.find((c) => c.customerId === "SAME")!;
     expect([same.frequency, same.recency, same.T, same.monetary]).toEqual([2, 80, 690, 28]);
-    expect(r.customers.some((c) => c.customerId === "NEW" || c.customerId === "LATE")).toBe(false);
-    expect(r.excludedNewCustomers).toBe(1); // NEW: first purchase on the end day
+    expect(r.customers.some((c) => c.customerId === "LATE")).toBe(false);
+    // NEW, first purchase on the end day, gets a row from the fitted population (lifetimes' prediction for T = 0):
+    // P(alive) 1 and the expected purchases of a new customer over 12 months = 365.25 days (FHL 2005 eq. 7).
+    expect(r.newCustomers).toBe(1);
+    const fresh = r.customers.find((c) => c.customerId === "NEW")!;
+    expect([fresh.frequency, fresh.recency, fresh.T, fresh.pAlive]).toEqual([0, 0, 0, 1]);
+    expect(fresh.expectedPurchases).toBeCloseTo(bgnbdExpectedPurchasesNew(r.bgnbd, 365.25), 10);
+    expect(fresh.clv).toBeGreaterThan(0);
   });
 
   it("shuffled file, default observationEnd (latest date): the extra sorted passes give the same answer", async () => {
@@ -234,9 +245,13 @@ describe("CLV over transaction blocks", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (await res.text()).split("\r\n");
     expect(lines.pop()).toBe(""); // ends with CRLF
-    expect(lines[0]).toBe("customer_id,frequency,recency,T,monetary,p_alive,expected_purchases,expected_avg_value,clv");
+    expect(lines[0]).toBe(
+      "customer_id,frequency,recency_days,T_days,monetary,p_alive,expected_purchases,expected_avg_value,clv,clv_ci95_low,clv_ci95_high",
+    );
     expect(lines).toHaveLength(r.customersTotal + 1);
-    const s = kept(summariseTransactions(tx.id, tx.day, tx.amount, END));
+    const s = summariseTransactions(tx.id, tx.day, tx.amount, END);
+    // Money to cents: at most two decimals in monetary, expected_avg_value, clv and its interval.
+    for (const l of lines.slice(1, 200)) for (const k of [4, 7, 8, 9, 10]) expect(l.split(",")[k]).toMatch(/^(-?\d+(\.\d{1,2})?)?$/);
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(s.customerId);
   });
 });

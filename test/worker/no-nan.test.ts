@@ -106,6 +106,22 @@ const CALC_BODIES: Record<string, unknown[]> = {
   ],
   "/api/calc/bgnbd": [bgnbdSample()],
   "/api/calc/gamma-gamma": [gammaGammaSample()],
+  "/api/calc/bgnbd/predict": [{ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, frequency: 2, recency: 30.43, T: 38.86, t: 39, n: 3 }],
+  // The first 300 CDNOW customers: the finite-difference Pareto/NBD fit is slower than BG/NBD's.
+  "/api/calc/pareto-nbd": [
+    (({ frequency, recency, T }) => ({ frequency: frequency.slice(0, 300), recency: recency.slice(0, 300), T: T.slice(0, 300) }))(
+      bgnbdSample(),
+    ),
+  ],
+  // Fader, Hardie & Shang (2010) donations patterns (PROVENANCE.md), the first 8.
+  "/api/calc/bgbb": [
+    {
+      frequency: [0, 1, 1, 1, 1, 1, 1, 2],
+      recency: [0, 1, 2, 3, 4, 5, 6, 2],
+      periods: [6, 6, 6, 6, 6, 6, 6, 6],
+      weights: [3464, 1091, 277, 129, 78, 119, 129, 613],
+    },
+  ],
   "/api/calc/program": [
     {
       initiatives: [

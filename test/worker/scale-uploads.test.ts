@@ -36,7 +36,14 @@ async function chunkedUpload(ws: { id: string; token: string }, bytes: Uint8Arra
   const start = await json(`/api/workspaces/${ws.id}/uploads`, ws.token, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ kind: "responses", name, totalBytes: bytes.byteLength, contentType: "text/csv" }),
+    // Parts of at most 40% of the file: three parts.
+    body: JSON.stringify({
+      kind: "responses",
+      name,
+      totalBytes: bytes.byteLength,
+      contentType: "text/csv",
+      partBytes: Math.ceil(bytes.byteLength * 0.4),
+    }),
   });
   expect(start.status, JSON.stringify(start.body)).toBe(201);
   const id = start.body.uploadId as string;
@@ -165,7 +172,7 @@ describe("chunked upload", () => {
     const start = await json(`/api/workspaces/${ws.id}/uploads`, ws.token, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ kind: "accounts", totalBytes: 30 }),
+      body: JSON.stringify({ kind: "accounts", totalBytes: 30, partBytes: 15 }),
     });
     const id = start.body.uploadId as string;
     const put = (n: number, body: Uint8Array, length = String(body.byteLength)) =>

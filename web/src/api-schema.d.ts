@@ -202,8 +202,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint or segment
-         * @description NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) filter on the response date; undated responses are then left out. Groups without a key (no date, touchpoint or segment, or an unknown account) are reported as "(none)".
+         * NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint, segment or survey type
+         * @description NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) filter on the response date; undated responses are then left out. by=surveyType groups relationship and transactional responses; surveyType= keeps only that survey type (unspecified responses count in unfiltered figures only). Groups without a key (no date, touchpoint, segment or survey type, or an unknown account) are reported as "(none)".
          */
         get: operations["getMetrics"];
         put?: never;
@@ -387,7 +387,7 @@ export interface paths {
         };
         /**
          * The customer rows of POST .../clv as CSV (same query options as that body)
-         * @description Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.
+         * @description Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed. Columns: customer_id, frequency (repeat purchase days), recency_days, T_days, monetary (mean repeat purchase value), p_alive, expected_purchases (over the horizon, undiscounted), expected_avg_value, clv (discounted, over the horizon), clv_ci95_low, clv_ci95_high (delta-method 95% interval from parameter uncertainty); money in the data's currency rounded to cents.
          */
         get: operations["exportClvCsv"];
         put?: never;
@@ -444,7 +444,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** BG/NBD + Gamma-Gamma CLV per customer (lifetimes' conventions, time in days) */
+        /** BG/NBD (or Pareto/NBD) + Gamma-Gamma CLV per customer with 95% intervals, holdout test, model comparison (lifetimes' conventions, time in days) */
         post: operations["fitClv"];
         delete?: never;
         options?: never;
@@ -709,6 +709,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calc/bgnbd/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * BG/NBD predictions at given parameters
+         * @description For a customer with history (frequency, recency, T) and a horizon t (all in the time unit of α): P(alive) (FHL 2005 eq. 13), expected purchases in (T, T + t] (eq. 10), the probability of exactly n purchases in (0, t] for a customer drawn from the population (eq. 8, as lifetimes' probability_of_n_purchases_up_to_time and BTYD's bgnbd.pmf; when `n` is given), the expected purchases of a new customer in (0, t] (eq. 7) and the customer's log-likelihood at these parameters (eq. 6).
+         */
+        post: operations["calcBgnbd/predict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calc/pareto-nbd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pareto/NBD fit on (frequency, recency, T)
+         * @description Schmittlein, Morrison & Colombo (1987) in Fader & Hardie's 2005 formulation, lifetimes' summary convention (recency and T in one time unit; α and β in that unit). Maximum likelihood with finite-difference Newton steps; SEs from the observed information.
+         */
+        post: operations["calcParetoNbd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calc/bgbb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * BG/BB fit on discrete-time (frequency, recency, periods)
+         * @description Fader, Hardie & Shang (2010): x transactions in n opportunities, the last at opportunity tₓ (0 when x = 0), optionally weighted (one row per pattern). Maximum likelihood; SEs from the observed information.
+         */
+        post: operations["calcBgbb"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/backtests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's back-tests, newest first, and suggested split dates
+         * @description `suggestedSplits`: quarter starts (else month starts) with at least 40% of the dated renewals before them and 10% after, at most three, the latest ones; empty when the accounts have no renewal dates.
+         */
+        get: operations["listBacktests"];
+        put?: never;
+        /**
+         * Back-test a logistic renewal model on later renewals (editor)
+         * @description For each split date: fit on the accounts whose renewal fell before it (time-honest CX features), predict the accounts renewing from the split to the next split (the last: to `end`), and compare predicted vs actual renewals and renewed ARR (undiscounted, in the window) with a 95% interval from seeded β draws and Bernoulli outcomes, AUC and decile calibration, and the naive baseline (last period's renewal rate × the later accounts' ARR). Stored; association, not causation.
+         */
+        post: operations["runBacktest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/backtests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One back-test */
+        get: operations["getBacktest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/export/backtests.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A back-test as CSV: one row per split and group (all accounts, then each segment)
+         * @description `backtest` (id; default the newest). Money columns are renewed ARR in the split's window, undiscounted; *_lo / *_hi the 95% interval. Text cells starting with = + - @ are prefixed with a single quote.
+         */
+        get: operations["exportBacktestsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -813,9 +934,9 @@ export interface components {
         };
         UploadStarted: {
             uploadId: string;
-            /** @description Largest part allowed (the body limit); any split works, parts are joined in order */
+            /** @description Largest part allowed (the requested partBytes, at most the body limit); any split works, parts are joined in order */
             partBytes: number;
-            /** @description Parts needed at partBytes each */
+            /** @description Parts needed at partBytes each: the highest part number accepted */
             parts: number;
         };
         UploadStart: {
@@ -828,10 +949,17 @@ export interface components {
             };
             sheet?: string;
             csatScale?: number;
+            /**
+             * @description Responses only: the survey type (relationship or transactional) of rows whose file has no survey_type column or a blank cell there. Without it such rows are of unspecified type: counted in overall figures and in models with surveyType all.
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional";
             /** @description Content type of the whole file (text/csv, or the xlsx type) */
             contentType?: string;
             /** @description Size of the whole file in bytes */
             totalBytes: number;
+            /** @description Size of the parts the client will send (default and most: the body limit). The answer's `parts` follows from it; a part number past `parts`, a part over `partBytes`, or parts adding up to more than totalBytes are refused. */
+            partBytes?: number;
         };
         Metrics: {
             nps: {
@@ -864,6 +992,12 @@ export interface components {
             };
         };
         Benchmarks: {
+            /**
+             * @description The survey type the NPS averages describe
+             * @enum {string}
+             */
+            npsSurveyType: "relationship";
+            note: string;
             npsIndustryAverages: {
                 [key: string]: number;
             };
@@ -889,6 +1023,11 @@ export interface components {
             model: "linear" | "logistic";
             outcome: string;
             predictors: string[];
+            /**
+             * @description Responses behind each account's mean nps / csat / ces (absent on models fitted before survey types: all)
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional" | "all";
             nObs: number;
             excluded: number;
             terms: string[];
@@ -1039,6 +1178,11 @@ export interface components {
             horizonYears?: number;
             /** @default 0 */
             annualDiscountRate?: number;
+            /**
+             * @description Which responses make each account's mean nps / csat / ces: default relationship when the responses have any (account health), else all. Unspecified responses count only in all. The answer's surveyType says what was used.
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional" | "all";
             /** @default 20240601 */
             validationSeed?: number;
         };
@@ -1272,6 +1416,11 @@ export interface components {
         Drivers: {
             /** @enum {string} */
             metric: "nps" | "csat" | "ces";
+            /**
+             * @description The responses used
+             * @enum {string}
+             */
+            surveyType: "relationship" | "transactional" | "all";
             outcome: string;
             /** @enum {string} */
             method: "relative-weights" | "coefficient";
@@ -1325,10 +1474,20 @@ export interface components {
             outcome?: string;
             /** @default 30 */
             minAccounts?: number;
+            /**
+             * @description Responses used: default transactional when the responses have any (asked at a touchpoint), else all
+             * @enum {string}
+             */
+            surveyType?: "relationship" | "transactional" | "all";
         };
         Segments: {
             /** @enum {string} */
             by: "nps" | "csat";
+            /**
+             * @description The responses behind the accounts' mean scores
+             * @enum {string}
+             */
+            surveyType: "relationship" | "transactional" | "all";
             /** @enum {string} */
             value: "arr" | "clv";
             groups: string[];
@@ -1402,8 +1561,10 @@ export interface components {
         };
         Clv: {
             /** @enum {string} */
-            method: "bgnbd-gg";
+            method: "bgnbd-gg" | "pareto-nbd-gg";
             observationEnd: string;
+            /** @description Months forecast, as asked */
+            horizonMonths: number;
             bgnbd: {
                 r: number;
                 alpha: number;
@@ -1414,6 +1575,16 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+            /** @description The Pareto/NBD fit (α, β in days) when method is "pareto-nbd-gg", else null */
+            paretoNbd: ({
+                r: number;
+                alpha: number;
+                s: number;
+                beta: number;
+                logLik: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
             gammaGamma: {
                 p: number;
                 q: number;
@@ -1422,6 +1593,27 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+            /** @description BG/NBD and Pareto/NBD fitted on the same customers (time in days), side by side; the Pareto/NBD is left out above 50,000 customers (warning pareto_nbd_skipped) */
+            comparison: {
+                /** @enum {string} */
+                model: "bgnbd" | "pareto-nbd";
+                parameters: {
+                    [key: string]: number;
+                };
+                logLik: number;
+                /** @description 2·4 − 2·logLik (lower is better) */
+                aic: number;
+                /** @description The model's holdout errors (when holdoutEnd was given) */
+                holdout: {
+                    predictedTotal: number;
+                    actualTotal: number;
+                    totalPercentError: number | null;
+                    byFrequencyMae: number;
+                    weeklyMape: number | null;
+                } | null;
+                /** @description The model the CLV values come from */
+                used: boolean;
+            }[];
             /** @description Customers in order of their first transaction row in the file. When there are more than `limit`, only the `limit` customers with the highest CLV (null last, ties to the earlier customer), still in file order; `customersTruncated` is then true. */
             customers: {
                 customerId: string;
@@ -1433,38 +1625,174 @@ export interface components {
                 expectedPurchases: number | null;
                 expectedAvgValue: number | null;
                 clv: number | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                clvCi95: [
+                    number,
+                    number
+                ] | null;
             }[];
-            /** @description All customers valued (T > 0), listed or not; equals totals.customers and the rows of export/clv.csv. */
+            /** @description All customers valued (including those first seen on the observation end), listed or not; equals totals.customers and the rows of export/clv.csv. */
             customersTotal: number;
             /** @description True when `customers` lists fewer than `customersTotal` (see `limit`). */
             customersTruncated: boolean;
-            /** @description Over all customers, whatever `limit`. */
+            /** @description Over all customers, whatever `limit`; CLV discounted over horizonMonths, in the data's currency. */
             totals: {
                 customers: number;
                 expectedPurchases: number;
                 clv: number;
+                meanClv: number | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                clvCi95: [
+                    number,
+                    number
+                ] | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                meanClvCi95: [
+                    number,
+                    number
+                ] | null;
             };
+            /** @description Customers whose first purchase is on the observation end (T = 0): not fitted on, valued from the fitted population (P(alive) 1, a new customer's expected purchases, the mean spend), listed and in the totals */
+            newCustomers: number;
+            /** @description Always 0 (every customer is valued); kept for older clients */
+            excludedNewCustomers: number;
+            /** @description How the 95% intervals (clvCi95, meanClvCi95) are computed: delta method on the log scale from the BG/NBD and Gamma-Gamma parameters' asymptotic covariance */
+            intervals: {
+                /** @enum {string} */
+                method: "delta-method-log-scale";
+                covers: string;
+            };
+            holdout: components["schemas"]["ClvHoldout"];
+            /** @enum {string|null} */
+            bySatisfaction: "nps" | "csat" | null;
+            /** @description Per satisfaction group (with bySatisfaction), else null */
+            groups: {
+                group: string;
+                customers: number;
+                repeatBuyers: number;
+                /** @description Mean CLV per customer of the group (discounted, horizonMonths), the data's currency */
+                meanClv: number | null;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                meanClvCi95: [
+                    number,
+                    number
+                ] | null;
+                totalClv: number | null;
+                /** @description The group's BG/NBD fit (α in days) */
+                bgnbd: {
+                    r: number;
+                    alpha: number;
+                    a: number;
+                    b: number;
+                    logLik: number;
+                } | null;
+                gammaGamma: {
+                    p: number;
+                    q: number;
+                    gamma: number;
+                    logLik: number;
+                } | null;
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+            }[] | null;
+            /** @description Likelihood-ratio test that every group has the same BG/NBD and Gamma-Gamma parameters: 2·(Σ group LL − pooled LL), χ² with 7·(groups − 1) df; null when a group could not be fitted */
+            test: {
+                statistic: number;
+                df: number;
+                pValue: number;
+            } | null;
+            /** @description Mean CLV of `from` (promoters / satisfied) minus that of `to` (detractors / not satisfied), per customer, with a 95% interval (delta-method variances of the two independent group fits). Association, not causation. */
+            gap: {
+                from: string;
+                to: string;
+                meanClvDifference: number;
+                /** @description 95% interval [low, high], same unit as the value; null when the fits' covariance is not available */
+                ci95: [
+                    number,
+                    number
+                ] | null;
+            } | null;
+            satisfaction: {
+                /** @enum {string} */
+                by: "nps" | "csat";
+                linkedCustomers: number;
+                ungrouped: number;
+                rule: string;
+            } | null;
             /** @description Customers with at least one repeat purchase (frequency > 0) */
             repeatBuyers: number;
-            /** @description few_repeat_buyers (under 10% or under 100), implausible_spend_parameters (p or q over 10,000, γ under 0.0001), implausible_purchase_parameters, penalised_fit (ridge), p_alive_one_time_buyers */
+            /** @description Named warnings: few_repeat_buyers (under 10% or under 100), implausible_spend_parameters (p or q over 10,000, γ under 0.0001), implausible_purchase_parameters, penalised_fit (ridge), p_alive_one_time_buyers; clv_interval_unavailable, clv_interval_skipped, holdout_empty, pareto_nbd_skipped, pareto_nbd_failed; with bySatisfaction group_too_small, group_empty, group_not_fitted, group_penalised, test_unavailable, pooled_not_fitted (docs/api.md#clv-on-transactions) */
             warnings: components["schemas"]["Warning"][];
         } & {
             [key: string]: unknown;
         };
+        /** @description The holdout test when `holdoutEnd` was given, else null */
+        ClvHoldout: {
+            calibrationEnd: string;
+            holdoutEnd: string;
+            /** @description Length of the holdout period, days */
+            holdoutDays: number;
+            /** @description Customers first seen in the holdout period (not in the test) */
+            newInHoldout: number;
+            /** @description Fader, Hardie & Lee (2005) fig. 3: conditional expectations by calibration frequency */
+            byFrequency: {
+                /** @description Calibration frequency (repeat purchase days); 7 stands for 7 or more */
+                frequency: number;
+                /** @description "0" … "6", "7+" */
+                label: string;
+                customers: number;
+                /** @description Mean predicted repeat purchases per customer in the holdout period */
+                predicted: number;
+                /** @description Mean actual repeat purchase days per customer in the holdout period */
+                actual: number;
+            }[];
+            /** @description Cumulative repeat transactions of the calibration customers at the end of each week (7 days from the first purchase day), predicted from the fit (new-customer expectation per cohort) and actual; FHL 2005 fig. 4 */
+            weekly: {
+                week: number;
+                predicted: number;
+                actual: number;
+            }[];
+            /** @description Weeks 1..calibrationWeeks end on or before the calibration end */
+            calibrationWeeks: number;
+            summary: {
+                /** @description Predicted repeat purchases in the holdout, all calibration customers */
+                predictedTotal: number;
+                actualTotal: number;
+                /** @description (predicted − actual) / actual of the holdout total, % */
+                totalPercentError: number | null;
+                /** @description Mean absolute error of the by-frequency means, purchases per customer */
+                byFrequencyMae: number;
+                /** @description Mean absolute percentage error of the cumulative curve over the holdout weeks, % */
+                weeklyMape: number | null;
+            };
+        } | null;
         ClvRequest: {
             /**
+             * @description Purchase model for the values: BG/NBD (default) or Pareto/NBD (at most 50,000 customers), each with Gamma-Gamma spend. The other model is fitted too and shown in `comparison`.
              * @default bgnbd-gg
              * @enum {string}
              */
-            method?: "bgnbd-gg";
-            /** @default 12 */
+            method?: "bgnbd-gg" | "pareto-nbd-gg";
+            /**
+             * @description Months forecast (1–600). The forecast's work grows with distinct purchase histories × months; past one request's budget (CLV_MAX_SERIES_TERMS in models/clv/transactions-clv.ts, about 4 s of CPU) it answers 422 horizon_too_long naming the longest horizon the dataset allows.
+             * @default 12
+             */
             horizonMonths?: number;
             /** @default 0.1 */
             annualDiscountRate?: number;
             /** @default 0.3 */
             margin?: number;
-            /** @description Default: the latest date in the dataset */
+            /** @description Last day of the data used (inclusive); the calibration end when `holdoutEnd` is given. Default: the latest date in the dataset */
             observationEnd?: string;
+            /** @description Holdout test: the model is fitted up to `observationEnd` (required, before this date) and its predictions for (observationEnd, holdoutEnd] are compared with what the same customers did (`holdout`). */
+            holdoutEnd?: string;
+            /**
+             * @description Also fit BG/NBD + Gamma-Gamma per satisfaction group of the customers' responses (customer_id = the responses' account_id; the mean of each customer's answers): NPS promoters / passives / detractors, or CSAT satisfied (top two boxes) / not. Answers `groups`, `test` and `gap`.
+             * @enum {string}
+             */
+            bySatisfaction?: "nps" | "csat";
             /**
              * @description Most customers listed in `customers` (default 10000, max 100000). Totals and the fits always cover all customers; GET .../export/clv.csv gives every row.
              * @default 10000
@@ -1767,6 +2095,205 @@ export interface components {
             frequency: number[];
             monetary: number[];
         };
+        CalcBgnbdPredictResult: {
+            pAlive: number;
+            /** @description Purchases in (T, T + t]; null when a ≤ 1 makes it undefined */
+            expectedPurchases: number | null;
+            /** @description P(X(t) = n) for a customer from the population (when n is given) */
+            probabilityOfN?: number;
+            /** @description E[X(t)] of a customer just acquired */
+            expectedPurchasesNew: number | null;
+            /** @description ln L of this customer's (frequency, recency, T) at the parameters */
+            logLik: number;
+        };
+        CalcBgnbdPredictRequest: {
+            r: number;
+            alpha: number;
+            a: number;
+            b: number;
+            frequency: number;
+            recency: number;
+            T: number;
+            t: number;
+            n?: number;
+        };
+        CalcParetoNbdResult: {
+            r: number;
+            alpha: number;
+            s: number;
+            beta: number;
+            stdErrors: {
+                r: number | null;
+                alpha: number | null;
+                s: number | null;
+                beta: number | null;
+            };
+            logLik: number;
+            converged: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        CalcParetoNbdRequest: {
+            frequency: number[];
+            recency: number[];
+            T: number[];
+            weights?: number[];
+        };
+        CalcBgbbResult: {
+            alpha: number;
+            beta: number;
+            gamma: number;
+            delta: number;
+            stdErrors: {
+                alpha: number | null;
+                beta: number | null;
+                gamma: number | null;
+                delta: number | null;
+            };
+            logLik: number;
+            converged: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        CalcBgbbRequest: {
+            frequency: number[];
+            recency: number[];
+            periods: number[];
+            weights?: number[];
+        };
+        Backtest: {
+            id: string;
+            createdAt: string;
+            /** @enum {string} */
+            kind: "logistic";
+            outcome: string;
+            predictors: string[];
+            draws: number;
+            seed: number;
+            splits: components["schemas"]["BacktestSplit"][];
+            featureRule: string;
+            undatedResponses: number;
+            money: string;
+        } & {
+            [key: string]: unknown;
+        };
+        BacktestSplit: {
+            split: string;
+            trainWindow: {
+                from: string | null;
+                to: string;
+            };
+            testWindow: {
+                from: string;
+                /** @description exclusive */
+                to: string;
+            };
+            baselineWindow: {
+                from: string;
+                /** @description exclusive */
+                to: string;
+            };
+            trainAccounts: number;
+            /** @description Later accounts scored (renewing in the window, with every predictor) */
+            testAccounts: number;
+            predictedRenewals: number | null;
+            /** @description 95% interval (β draws and Bernoulli outcomes) */
+            predictedRenewalsCi95: [
+                number,
+                number
+            ] | null;
+            actualRenewals: number;
+            /** @description Σ p̂ × ARR: predicted renewed ARR in the window, undiscounted */
+            predictedArr: number | null;
+            /** @description 95% interval (β draws and Bernoulli outcomes) */
+            predictedArrCi95: [
+                number,
+                number
+            ] | null;
+            /** @description ARR of the later accounts that renewed, undiscounted */
+            actualArr: number;
+            /** @description baselineRate × the later accounts' ARR */
+            baselineArr: number | null;
+            noEarlierResponse: {
+                train: number;
+                test: number;
+            };
+            excluded: {
+                train: number;
+                test: number;
+            };
+            predictedRate: number | null;
+            actualRate: number | null;
+            /** @description Share of accounts renewing in baselineWindow that renewed */
+            baselineRate: number | null;
+            baselineAccounts: number;
+            baselineRenewals: number | null;
+            errors: {
+                modelArr: number | null;
+                modelArrPct: number | null;
+                baselineArr: number | null;
+                baselineArrPct: number | null;
+            };
+            auc: number | null;
+            calibration: {
+                bin: number;
+                n: number;
+                minPredicted: number;
+                maxPredicted: number;
+                meanPredicted: number;
+                observedRate: number;
+            }[] | null;
+            coefficients: {
+                term: string;
+                estimate: number;
+                stdError: number | null;
+            }[] | null;
+            segments: {
+                segment: string;
+                /** @description Later accounts scored (renewing in the window, with every predictor) */
+                testAccounts: number;
+                predictedRenewals: number | null;
+                /** @description 95% interval (β draws and Bernoulli outcomes) */
+                predictedRenewalsCi95: [
+                    number,
+                    number
+                ] | null;
+                actualRenewals: number;
+                /** @description Σ p̂ × ARR: predicted renewed ARR in the window, undiscounted */
+                predictedArr: number | null;
+                /** @description 95% interval (β draws and Bernoulli outcomes) */
+                predictedArrCi95: [
+                    number,
+                    number
+                ] | null;
+                /** @description ARR of the later accounts that renewed, undiscounted */
+                actualArr: number;
+                /** @description baselineRate × the later accounts' ARR */
+                baselineArr: number | null;
+            }[];
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+        };
+        BacktestRequest: {
+            /** @enum {string} */
+            kind: "logistic";
+            /** @default renewed */
+            outcome?: string;
+            predictors: string[];
+            /** @description Split dates, increasing: each split's later window runs to the next split, the last one to `end` */
+            splits: string[];
+            /**
+             * @description End (exclusive) of the last split's window; default the day after the last renewal
+             * @example 2025-01-01
+             */
+            end?: string;
+            /** @default 1000 */
+            draws?: number;
+            /** @default 20240601 */
+            seed?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2047,6 +2574,8 @@ export interface operations {
                 sheet?: string;
                 /** @description Responses: top of the CSAT scale (answers 1..csatScale; positive = top two boxes). Default 5. */
                 csatScale?: string;
+                /** @description Responses only: the survey type (relationship or transactional) of rows whose file has no survey_type column or a blank cell there. Without it such rows are of unspecified type: counted in overall figures and in models with surveyType all. */
+                surveyType?: "relationship" | "transactional";
                 /** @description true: validate and answer 200 with the would-be dataset (id null) and a preview of the first 20 rows; store nothing. */
                 dryRun?: "true" | "false";
             };
@@ -2321,6 +2850,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     uploadPart: {
@@ -2399,6 +2937,15 @@ export interface operations {
             };
             /** @description Error */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2550,7 +3097,9 @@ export interface operations {
     getMetrics: {
         parameters: {
             query?: {
-                by?: "month" | "quarter" | "touchpoint" | "segment";
+                by?: "month" | "quarter" | "touchpoint" | "segment" | "surveyType";
+                /** @description Only responses of this survey type (e.g. transactional NPS by touchpoint: by=touchpoint&surveyType=transactional) */
+                surveyType?: "relationship" | "transactional";
                 from?: string;
                 to?: string;
             };
@@ -3430,6 +3979,8 @@ export interface operations {
                 tiers?: number;
                 /** @description Default: nps when the accounts have NPS, else csat */
                 by?: "nps" | "csat";
+                /** @description Responses behind each account's mean score: default relationship when the responses have any, else all */
+                surveyType?: "relationship" | "transactional" | "all";
                 horizonYears?: number;
                 annualDiscountRate?: number | null;
                 grossMargin?: number | null;
@@ -3585,6 +4136,8 @@ export interface operations {
                 horizonYears?: number;
                 annualDiscountRate?: number | null;
                 splitBy?: "nps" | "csat" | "none";
+                /** @description Responses behind each account's mean score for the split: default relationship when the responses have any, else all */
+                surveyType?: "relationship" | "transactional" | "all";
             };
             header?: never;
             path: {
@@ -4145,6 +4698,361 @@ export interface operations {
             };
             /** @description Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "calcBgnbd/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalcBgnbdPredictRequest"];
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalcBgnbdPredictResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    calcParetoNbd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalcParetoNbdRequest"];
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalcParetoNbdResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    calcBgbb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalcBgbbRequest"];
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalcBgbbResult"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBacktests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back-tests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backtests: components["schemas"]["Backtest"][];
+                        suggestedSplits: string[];
+                        renewalDates: {
+                            count: number;
+                            first: string | null;
+                            last: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description The back-test */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backtest"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ws: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The back-test */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backtest"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportBacktestsCsv: {
+        parameters: {
+            query?: {
+                backtest?: string;
+            };
+            header?: never;
+            path: {
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,6 +43,9 @@ export type FitModelRequest = paths["/api/workspaces/{ws}/models"]["post"]["requ
 export type ModelAccounts = Schemas["ModelAccounts"];
 
 export type Scenario = Schemas["Scenario"];
+export type Backtest = Schemas["Backtest"];
+export type BacktestSplit = Schemas["BacktestSplit"];
+export type BacktestOverview = JsonOf<"/api/workspaces/{ws}/backtests", "get", 200>;
 export type SavedScenario = Schemas["SavedScenario"];
 export type ScenarioRequest = paths["/api/workspaces/{ws}/scenarios"]["post"]["requestBody"]["content"]["application/json"];
 export type Program = Schemas["Program"];

@@ -151,7 +151,10 @@ export async function uploadChunked(
   maxPartBytes = 16 * 1024 * 1024,
 ): Promise<UploadQueued> {
   const start = await ok(
-    client.POST("/api/workspaces/{ws}/uploads", { params: { path: { ws } }, body: { ...spec, totalBytes: file.size } }),
+    client.POST("/api/workspaces/{ws}/uploads", {
+      params: { path: { ws } },
+      body: { ...spec, totalBytes: file.size, partBytes: maxPartBytes },
+    }),
   );
   const upload = { ws, id: start.uploadId };
   const part = Math.max(1, Math.min(start.partBytes, maxPartBytes));

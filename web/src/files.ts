@@ -19,6 +19,7 @@ export const CANONICAL: Record<string, { name: string; required: boolean; note: 
     { name: "csat", required: false, note: "1-5" },
     { name: "ces", required: false, note: "1-7" },
     { name: "touchpoint", required: false, note: "journey stage" },
+    { name: "survey_type", required: false, note: "relationship or transactional (rNPS / tNPS)" },
   ],
   transactions: [
     { name: "customer_id", required: true, note: "text" },

@@ -35,9 +35,15 @@ export async function bookAnswers(
   const index = indexOf(joined.text.account_id ?? []);
   const segment = joined.text.segment ?? [];
   const group = (key: string) => (out.groups[key] ??= emptyCounts(scale));
-  for await (const block of readBlocks(env, meta, ["account_id", "date", "nps", "csat"])) {
+  // Only the answers of the survey type the joined accounts' means use (docs/methods.md#survey-type).
+  const only = joined.surveyType === "all" ? null : joined.surveyType;
+  for await (const block of readBlocks(env, meta, ["account_id", "date", "nps", "csat", "survey_type"])) {
     const idCol = block.columns.find((c) => c.name === "account_id");
     if (!idCol || idCol.storage !== "text") continue;
+    const st = block.columns.find((c) => c.name === "survey_type");
+    const keep = only && st && st.storage === "text" ? st.dict.indexOf(only) + 1 : 0;
+    if (only && keep === 0) continue; // no answer of that type in this block
+    const stCodes = only && st && st.storage === "text" ? st.codes : null;
     const num = (name: string) => {
       const c = block.columns.find((x) => x.name === name);
       return c && c.storage !== "text" ? c.values : null;
@@ -49,6 +55,7 @@ export async function bookAnswers(
     to[0] = -1;
     for (let k = 0; k < idCol.dict.length; k++) to[k + 1] = index.get(idCol.dict[k]) ?? -1;
     for (let i = 0; i < block.rows; i++) {
+      if (stCodes && stCodes[i] !== keep) continue;
       const r = to[idCol.codes[i]];
       if (r < 0 || inBook[r] !== 1) continue;
       const a = nps ? nps[i] : NaN;

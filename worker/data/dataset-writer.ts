@@ -1,6 +1,16 @@
 import type { Env } from "../env";
 import { type Block, encodeBlock } from "./blocks";
-import { blockKey, type DatasetMeta, type DatasetRowFields, getDataset, insertDatasetRow, markDatasetReady, rawKey } from "./datasets";
+import { ApiError } from "../errors";
+import {
+  blockKey,
+  type DatasetMeta,
+  type DatasetRowFields,
+  getDataset,
+  insertDatasetRow,
+  insertProcessingRow,
+  markDatasetReady,
+  rawKey,
+} from "./datasets";
 
 /**
  * Writes one dataset to R2 while it is being parsed: the raw file through an R2
@@ -38,6 +48,15 @@ export class DatasetWriter {
     readonly id: string,
     private readonly contentType: string | null,
   ) {}
+
+  /**
+   * Inserts the dataset's `processing` row before any object is written, so every object in R2 has a D1 row from
+   * its first byte: an upload killed mid-way leaves a row that names its objects (timed out and cleaned up by
+   * expireStaleDatasets), never objects nobody knows of.
+   */
+  async begin(kind: string, name: string): Promise<void> {
+    await insertProcessingRow(this.env, this.workspaceId, this.id, kind, name, this.contentType);
+  }
 
   /** Appends bytes of the raw file. Waits while the previous part is still uploading. */
   async writeRaw(bytes: Uint8Array): Promise<void> {
@@ -144,8 +163,11 @@ export class DatasetWriter {
       await this.env.FILES.put(key, body);
     }
     const stored = { blockCount: this.blockCount, rawBytes: this.rawBytes };
-    if (existingRow) await markDatasetReady(this.env, this.workspaceId, this.id, f, stored);
-    else await insertDatasetRow(this.env, { ...f, id: this.id, workspaceId: this.workspaceId }, stored);
+    if (existingRow) {
+      if (!(await markDatasetReady(this.env, this.workspaceId, this.id, f, stored))) {
+        throw new ApiError(409, "dataset_deleted", "The dataset was deleted (or timed out) while it was being stored; nothing was kept.");
+      }
+    } else await insertDatasetRow(this.env, { ...f, id: this.id, workspaceId: this.workspaceId }, stored);
     const meta = await getDataset(this.env, this.workspaceId, this.id);
     if (!meta) throw new Error("dataset vanished after insert");
     return meta;

@@ -43,6 +43,8 @@ export interface DatasetProgress {
   rowsDone: number;
   rowsTotal: number;
   errorsSoFar: number;
+  /** When it was written (ISO); tells a live job from a lost one (not in the API). */
+  at?: string;
 }
 
 /**
@@ -106,11 +108,17 @@ export function datasetJson(m: DatasetMeta) {
     warnings: m.warnings,
     options: m.options,
     status: m.status,
-    ...(m.progress ? { progress: m.progress } : {}),
+    ...(m.progress
+      ? { progress: { rowsDone: m.progress.rowsDone, rowsTotal: m.progress.rowsTotal, errorsSoFar: m.progress.errorsSoFar } }
+      : {}),
     ...(m.error ? { error: m.error } : {}),
     createdAt: m.createdAt,
   };
 }
+
+/** A processing row's progress JSON; `at` (ISO time of the write) tells a live job from a lost one. */
+export const progressJson = (rowsDone: number, rowsTotal: number, errorsSoFar: number) =>
+  JSON.stringify({ rowsDone, rowsTotal, errorsSoFar, at: new Date().toISOString() });
 
 export const rawKey = (ws: string, id: string) => `raw/${ws}/${id}`;
 export const blockKey = (ws: string, id: string, blockNo: number) => `cols/${ws}/${id}/${blockNo}.bin`;
@@ -278,13 +286,40 @@ export async function insertDatasetRow(
 }
 
 /** Fills a queued job's `processing` row with the parsed dataset and turns it `ready`. */
-export async function markDatasetReady(env: Env, ws: string, id: string, f: DatasetRowFields, stored: StoredObjects): Promise<void> {
+export async function markDatasetReady(env: Env, ws: string, id: string, f: DatasetRowFields, stored: StoredObjects): Promise<boolean> {
   const set = DATA_COLUMNS.split(", ")
     .map((c) => `${c} = ?`)
     .join(", ");
-  await env.DB.prepare(`UPDATE datasets SET ${set}, status = 'ready' WHERE workspace_id = ? AND id = ?`)
+  // Only while still processing: a dataset deleted or timed out meanwhile is not revived (false).
+  const r = await env.DB.prepare(`UPDATE datasets SET ${set}, status = 'ready' WHERE workspace_id = ? AND id = ? AND status = 'processing'`)
     .bind(...dataValues(f, stored), ws, id)
     .run();
+  return r.meta.changes > 0;
+}
+
+/**
+ * The `processing` row of a direct upload, written before its first object: every object in R2 has a D1 row from
+ * its first byte (a killed upload's row is timed out by expireStaleDatasets, its objects deleted).
+ */
+export async function insertProcessingRow(
+  env: Env,
+  ws: string,
+  id: string,
+  kind: string,
+  name: string,
+  contentType: string | null,
+): Promise<void> {
+  await env.DB.prepare(
+    `INSERT INTO datasets (id, workspace_id, kind, name, rows, columns, block_count, block_rows, raw_bytes, content_type, status, progress)
+     VALUES (?, ?, ?, ?, 0, '[]', 0, 0, 0, ?, 'processing', ?)`,
+  )
+    .bind(id, ws, kind, name, contentType, progressJson(0, 0, 0))
+    .run();
+}
+
+/** Drops a direct upload's processing row after the upload was refused (its objects were deleted first). */
+export async function deleteProcessingRow(env: Env, ws: string, id: string): Promise<void> {
+  await env.DB.prepare("DELETE FROM datasets WHERE workspace_id = ? AND id = ? AND status = 'processing'").bind(ws, id).run();
 }
 
 /** A queued job's dataset: its status and the rows its progress expects (0 when unknown); null if there is no such row. */
@@ -309,7 +344,7 @@ export async function writeJobProgress(
   const r = await env.DB.prepare(
     "UPDATE datasets SET progress = ? WHERE id = ? AND workspace_id = ? AND EXISTS (SELECT 1 FROM uploads WHERE id = ? AND job_token = ?)",
   )
-    .bind(JSON.stringify(progress), id, ws, job.uploadId, job.token)
+    .bind(progressJson(progress.rowsDone, progress.rowsTotal, progress.errorsSoFar), id, ws, job.uploadId, job.token)
     .run();
   return r.meta.changes > 0;
 }
@@ -329,6 +364,21 @@ export async function failProcessingDataset(
   return r.meta.changes > 0;
 }
 
+/** A workspace's datasets still `processing` created before `cutoff` (ISO): their progress (with its `at`) and upload. */
+export async function processingDatasets(
+  env: Env,
+  ws: string,
+  cutoff: string,
+): Promise<{ id: string; progress: string | null; created_at: string; upload_id: string | null }[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT d.id, d.progress, d.created_at, u.id AS upload_id FROM datasets d LEFT JOIN uploads u ON u.dataset_id = d.id
+     WHERE d.workspace_id = ? AND d.status = 'processing' AND d.created_at < ?`,
+  )
+    .bind(ws, cutoff)
+    .all<{ id: string; progress: string | null; created_at: string; upload_id: string | null }>();
+  return results;
+}
+
 /** Datasets still `processing` that were created before `cutoff` (ISO), with the upload of their job (if any). */
 export async function stuckDatasets(
   env: Env,
@@ -344,10 +394,36 @@ export async function stuckDatasets(
   return results;
 }
 
-/** Deletes a dataset's D1 row, then its R2 objects. */
+/**
+ * Deletes a dataset's D1 row, then its R2 objects: the blocks by prefix (a dataset still processing has
+ * block_count 0 but may have blocks), the raw file and both rollups. The upload of a chunked dataset still
+ * processing is removed by worker/linking/dataset-removal.ts (removeDataset).
+ */
 export async function deleteDataset(env: Env, meta: DatasetMeta): Promise<void> {
   await env.DB.prepare("DELETE FROM datasets WHERE workspace_id = ? AND id = ?").bind(meta.workspaceId, meta.id).run();
-  const keys = [rawKey(meta.workspaceId, meta.id), `agg/${meta.workspaceId}/${meta.id}.json`, `acct/${meta.workspaceId}/${meta.id}.bin`];
-  for (let b = 0; b < meta.blockCount; b++) keys.push(blockKey(meta.workspaceId, meta.id, b));
-  for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
+  await env.FILES.delete([
+    rawKey(meta.workspaceId, meta.id),
+    `agg/${meta.workspaceId}/${meta.id}.json`,
+    `acct/${meta.workspaceId}/${meta.id}.bin`,
+  ]);
+  const prefix = `cols/${meta.workspaceId}/${meta.id}/`;
+  for (let cursor: string | undefined, more = true; more;) {
+    const page = await env.FILES.list({ prefix, cursor });
+    if (page.objects.length) await env.FILES.delete(page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+    more = page.truncated;
+  }
+}
+
+/** Of these dataset ids, those that have a row. */
+export async function knownDatasetIds(env: Env, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 50) {
+    const chunk = ids.slice(i, i + 50);
+    const { results } = await env.DB.prepare(`SELECT id FROM datasets WHERE id IN (${chunk.map(() => "?").join(",")})`)
+      .bind(...chunk)
+      .all<{ id: string }>();
+    for (const r of results) out.add(r.id);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import type { SurveyType } from "../intake/cells";
 import { accountRollupKey, decodeAccountRollup } from "./account-rollup";
 import { type DatasetMeta, readBlocks } from "./datasets";
 
@@ -23,7 +24,8 @@ export interface ResponseAggregates {
 
 /**
  * Adds up the responses of `meta` per account (`index` maps an account id to its row 0..n−1).
- * Sums run in file order, as a row-by-row loop would.
+ * Sums run in file order, as a row-by-row loop would. With `surveyType`, only responses of that
+ * survey type count (the others, unspecified ones too, are passed over as if absent).
  */
 export async function aggregateResponses(
   env: Env,
@@ -31,6 +33,7 @@ export async function aggregateResponses(
   index: Map<string, number>,
   n: number,
   withScores = true,
+  surveyType?: SurveyType,
 ): Promise<ResponseAggregates> {
   const a: ResponseAggregates = {
     count: new Float64Array(n),
@@ -43,8 +46,8 @@ export async function aggregateResponses(
     responses: 0,
     orphans: 0,
   };
-  // The per-account rollup stored at ingest: one object instead of every block.
-  const rolled = await env.FILES.get(accountRollupKey(meta.workspaceId, meta.id));
+  // The per-account rollup stored at ingest (all survey types): one object instead of every block.
+  const rolled = surveyType ? null : await env.FILES.get(accountRollupKey(meta.workspaceId, meta.id));
   if (rolled) {
     const { ids, cols } = decodeAccountRollup(await rolled.arrayBuffer());
     for (let r = 0; r < ids.length; r++) {
@@ -66,12 +69,21 @@ export async function aggregateResponses(
     }
     return a;
   }
-  const want = withScores ? ["account_id", "nps", "csat", "ces"] : ["account_id"];
+  const want = [...(withScores ? ["account_id", "nps", "csat", "ces"] : ["account_id"]), ...(surveyType ? ["survey_type"] : [])];
   for await (const block of readBlocks(env, meta, want)) {
-    a.responses += block.rows;
+    // With a survey type: the block's code of that type (0 = none of its rows has it; -1 = no filter).
+    let keep = -1;
+    if (surveyType) {
+      const st = block.columns.find((c) => c.name === "survey_type");
+      keep = st && st.storage === "text" ? st.dict.indexOf(surveyType) + 1 : 0;
+      if (keep === 0) continue;
+    }
+    const stCodes = keep > 0 ? (block.columns.find((c) => c.name === "survey_type") as { codes: Uint32Array }).codes : null;
     const idCol = block.columns.find((c) => c.name === "account_id");
     if (!idCol || idCol.storage !== "text") {
-      a.orphans += block.rows;
+      const kept = stCodes ? stCodes.filter((k) => k === keep).length : block.rows;
+      a.responses += kept;
+      a.orphans += kept;
       continue;
     }
     const to = new Int32Array(idCol.dict.length + 1);
@@ -86,6 +98,8 @@ export async function aggregateResponses(
       ces = withScores ? num("ces") : null;
     const codes = idCol.codes;
     for (let i = 0; i < block.rows; i++) {
+      if (stCodes && stCodes[i] !== keep) continue;
+      a.responses++;
       const k = to[codes[i]];
       if (k < 0) {
         a.orphans++;

@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import { ApiError } from "../errors";
+import type { SurveyType } from "../intake/cells";
 import { type DatasetMeta, latestDataset, readColumns } from "./datasets";
 import { aggregateResponses, indexOf, type ResponseAggregates } from "./join-blocks";
 
@@ -10,6 +11,24 @@ export interface JoinReport {
   matchedAccounts: number;
   orphanResponses: number;
   accountsWithoutResponses: number;
+}
+
+/** Which responses an account-level mean uses: one survey type, or all (unspecified ones included). */
+export type SurveyChoice = SurveyType | "all";
+
+/** Responses of each survey type in a dataset, as counted at ingest (none for datasets stored before survey types). */
+export function surveyTypeCounts(meta: DatasetMeta | null): { relationship: number; transactional: number; unspecified: number } | null {
+  const c = meta?.options.surveyTypes as { relationship: number; transactional: number; unspecified: number } | undefined;
+  return c ?? null;
+}
+
+/**
+ * The default survey type of a use (docs/methods.md#survey-type): account health (models, segments, retention)
+ * reads relationship responses when the dataset has any, touchpoint drivers transactional ones; otherwise all.
+ */
+export function defaultSurveyType(c: ReturnType<typeof surveyTypeCounts>, use: "account" | "touchpoint"): SurveyChoice {
+  const want: SurveyType = use === "account" ? "relationship" : "transactional";
+  return c && c[want] > 0 ? want : "all";
 }
 
 /** Account-level features: the accounts' columns plus per-account response means. */
@@ -25,6 +44,8 @@ export interface JoinedAccounts {
   datasets: { accounts: string; responses: string | null };
   /** CSAT scale of the responses dataset (5 when there is none). */
   csatScale: number;
+  /** The responses the per-account means use. */
+  surveyType: SurveyChoice;
 }
 
 /** Response rows of the newest responses dataset. */
@@ -37,8 +58,12 @@ export interface ResponseColumns {
   csat: Float64Array;
   ces: Float64Array;
   touchpoint: (string | null)[];
+  /** relationship / transactional, null = unspecified */
+  surveyType: (string | null)[];
   csatScale: number;
   datasetId: string;
+  /** Responses of each survey type counted at ingest (null for datasets stored before survey types). */
+  surveyTypes: { relationship: number; transactional: number; unspecified: number } | null;
 }
 
 /** Transactions of the newest transactions dataset. */
@@ -60,7 +85,7 @@ export async function loadResponses(env: Env, workspaceId: string): Promise<Resp
 }
 
 async function responsesOf(env: Env, meta: DatasetMeta): Promise<ResponseColumns> {
-  const cols = await readColumns(env, meta, ["account_id", "date", "nps", "csat", "ces", "touchpoint"]);
+  const cols = await readColumns(env, meta, ["account_id", "date", "nps", "csat", "ces", "touchpoint", "survey_type"]);
   const n = cols.n;
   return {
     n,
@@ -70,8 +95,10 @@ async function responsesOf(env: Env, meta: DatasetMeta): Promise<ResponseColumns
     csat: cols.numeric.csat ?? nanArray(n),
     ces: cols.numeric.ces ?? nanArray(n),
     touchpoint: cols.text.touchpoint ?? new Array(n).fill(null),
+    surveyType: cols.text.survey_type ?? new Array(n).fill(null),
     csatScale: Number(meta.options.csatScale ?? 5),
     datasetId: meta.id,
+    surveyTypes: surveyTypeCounts(meta),
   };
 }
 
@@ -117,9 +144,10 @@ function reportFromAggregates(accounts: number, agg: ResponseAggregates | null):
  * Accounts joined with the means of their responses (docs/methods.md#the-join):
  * nps, csat, ces = mean of the account's non-missing answers (NaN if none),
  * responses = number of the account's responses, log_arr = ln(arr) (NaN if arr ≤ 0).
+ * Only responses of `surveyType` count (default: `defaultSurveyType(…, "account")`); the join report counts those.
  * @throws ApiError 422 no_accounts when the workspace has no accounts dataset
  */
-export async function loadJoinedAccounts(env: Env, workspaceId: string): Promise<JoinedAccounts> {
+export async function loadJoinedAccounts(env: Env, workspaceId: string, surveyType?: SurveyChoice): Promise<JoinedAccounts> {
   const [accMeta, respMeta] = await Promise.all([
     latestDataset(env, workspaceId, "accounts"),
     latestDataset(env, workspaceId, "responses"),
@@ -130,7 +158,9 @@ export async function loadJoinedAccounts(env: Env, workspaceId: string): Promise
   const acc = await readColumns(env, accMeta);
   const n = acc.n;
   // Responses are added up per account block by block (join-blocks.ts): never materialised.
-  const agg = respMeta ? await aggregateResponses(env, respMeta, indexOf(acc.text.account_id), n) : null;
+  const used = surveyType ?? defaultSurveyType(surveyTypeCounts(respMeta), "account");
+  const only = used === "all" ? undefined : used;
+  const agg = respMeta ? await aggregateResponses(env, respMeta, indexOf(acc.text.account_id), n, true, only) : null;
   const numeric: Record<string, Float64Array> = { ...acc.numeric };
   const text: Record<string, (string | null)[]> = { ...acc.text };
   for (const k of ["arr", "renewed", "tenure_months", "expansion", "renewal_date"]) numeric[k] ??= nanArray(n);
@@ -159,5 +189,6 @@ export async function loadJoinedAccounts(env: Env, workspaceId: string): Promise
     report: reportFromAggregates(n, agg),
     datasets: { accounts: accMeta.id, responses: respMeta?.id ?? null },
     csatScale: respMeta ? Number(respMeta.options.csatScale ?? 5) : 5,
+    surveyType: used,
   };
 }

@@ -3,6 +3,7 @@ import { newId } from "../auth";
 import type { Env } from "../env";
 import type { FitModelRequest } from "../linking/fit-model";
 import type { ScenarioBody, ScenarioRequest } from "../linking/scenario-run";
+import type { SurveyChoice } from "./join";
 
 /** D1 storage of fitted models and saved scenarios (migrations/0003_models_scenarios.sql). */
 
@@ -16,6 +17,11 @@ export interface StoredModel {
   result: FittedModel;
   datasets: { accounts: string; responses: string | null };
   createdAt: string;
+}
+
+/** The responses a model's account means were built from; models stored before survey types used all. */
+export function modelSurveyType(m: StoredModel): SurveyChoice {
+  return m.result.surveyType ?? "all";
 }
 
 interface ModelRow {

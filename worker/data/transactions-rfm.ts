@@ -29,6 +29,8 @@ export interface TransactionSummary {
   recency: Int32Array;
   T: Int32Array;
   monetary: Float64Array;
+  /** First purchase day of each customer (days since 1970-01-01), Int32 like the other whole-day columns. */
+  firstDay: Int32Array;
   /** Days since 1970-01-01. */
   observationEnd: number;
   excludedTransactions: number;
@@ -105,6 +107,8 @@ function blockRows(block: Block, codes: CustomerCodes, assign: boolean): BlockRo
  * Summarises the transactions dataset `meta` block by block (see the file comment).
  * @param observationEnd last day counted (days since 1970-01-01, inclusive); default the latest day in the file
  * @param rowBudget transactions gathered per extra pass when the file is not in date order per customer
+ * @param calibrationEnd for a holdout test: the accumulator (returned) also counts the calibration customers' repeat
+ *   purchase days after this day and per day (RfmAccumulator's `holdoutDays`, `repeatsByDay`)
  * @throws ModelError no_transactions when nothing falls on or before the end; ApiError 422 for a missing cell
  */
 export async function summariseTransactionBlocks(
@@ -112,9 +116,10 @@ export async function summariseTransactionBlocks(
   meta: DatasetMeta,
   observationEnd?: number,
   rowBudget = 1_000_000,
-): Promise<TransactionSummary> {
+  calibrationEnd?: number,
+): Promise<TransactionSummary & { accumulator: RfmAccumulator }> {
   const codes = new CustomerCodes();
-  let acc = new RfmAccumulator(observationEnd);
+  let acc = new RfmAccumulator(observationEnd, calibrationEnd);
   let maxDay = -Infinity;
   for await (const block of readBlocks(env, meta, COLUMNS)) {
     const b = blockRows(block, codes, true);
@@ -128,7 +133,7 @@ export async function summariseTransactionBlocks(
   if (!acc.inOrder) {
     // Not in date order per customer: rebuild from (customer, day)-sorted ranges of customers.
     const end = observationEnd ?? Math.floor(maxDay);
-    acc = new RfmAccumulator(end);
+    acc = new RfmAccumulator(end, calibrationEnd);
     const m = codes.ids.size;
     for (let lo = 0; lo < m;) {
       let hi = lo;
@@ -171,8 +176,10 @@ export async function summariseTransactionBlocks(
     recency: s.recency,
     T: s.T,
     monetary: s.monetary,
+    firstDay: s.firstDay,
     observationEnd: s.observationEnd,
     excludedTransactions: s.excludedTransactions,
     passes,
+    accumulator: acc,
   };
 }

@@ -1,6 +1,7 @@
 import { blockKey, type DatasetKind, rawKey } from "./datasets";
 import { accountRollupKey } from "./account-rollup";
 import type { Env } from "../env";
+import type { SurveyType } from "../intake/cells";
 import type { UploadSpec } from "../intake/upload";
 import { rollupKey } from "../metrics/rollup";
 
@@ -57,7 +58,10 @@ export interface StoredSpec {
   mapping: Record<string, string>;
   sheet?: string;
   csatScale: number;
+  surveyType?: SurveyType;
   contentType: string | null;
+  /** Largest part the upload takes (its start answered `partBytes`); absent on uploads started before it was stored. */
+  partBytes?: number;
 }
 
 /** The intake spec of an upload row (never a dry run). */
@@ -69,6 +73,7 @@ export function uploadSpec(up: UploadRow): UploadSpec & { contentType: string | 
     mapping: s.mapping,
     sheet: s.sheet,
     csatScale: s.csatScale,
+    surveyType: s.surveyType,
     dryRun: false,
     contentType: s.contentType,
   };
@@ -133,10 +138,24 @@ export async function findUpload(env: Env, ws: string, id: string): Promise<Uplo
 export async function insertUpload(
   env: Env,
   u: { id: string; ws: string; kind: DatasetKind; name: string; spec: StoredSpec; totalBytes: number },
-): Promise<void> {
-  await env.DB.prepare("INSERT INTO uploads (id, workspace_id, kind, name, spec, total_bytes) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(u.id, u.ws, u.kind, u.name, JSON.stringify(u.spec), u.totalBytes)
+  maxOpen = Infinity,
+): Promise<boolean> {
+  // Conditional, so concurrent starts cannot pass the limit of open uploads together; false when at the limit.
+  const r = await env.DB.prepare(
+    `INSERT INTO uploads (id, workspace_id, kind, name, spec, total_bytes) SELECT ?, ?, ?, ?, ?, ?
+     WHERE (SELECT COUNT(*) FROM uploads WHERE workspace_id = ? AND status = 'open') < ?`,
+  )
+    .bind(u.id, u.ws, u.kind, u.name, JSON.stringify(u.spec), u.totalBytes, u.ws, Number.isFinite(maxOpen) ? maxOpen : 2 ** 31)
     .run();
+  return r.meta.changes > 0;
+}
+
+/** Bytes of the upload's parts other than part `n`. */
+export async function otherPartsBytes(env: Env, uploadId: string, n: number): Promise<number> {
+  const r = await env.DB.prepare("SELECT COALESCE(SUM(bytes), 0) AS b FROM upload_parts WHERE upload_id = ? AND n != ?")
+    .bind(uploadId, n)
+    .first<{ b: number }>();
+  return r?.b ?? 0;
 }
 
 /** The stored parts of an upload, in order. */
@@ -158,10 +177,14 @@ export async function findPart(env: Env, uploadId: string, n: number): Promise<P
  */
 export async function storePart(env: Env, uploadId: string, n: number, bytes: number, key: string): Promise<boolean> {
   const [stored] = await env.DB.batch([
+    // Recorded only while the upload is open and the parts stay within total_bytes (checked here atomically,
+    // against parts that arrived concurrently).
     env.DB.prepare(
       `INSERT OR REPLACE INTO upload_parts (upload_id, n, bytes, key)
-         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ? AND status = 'open')`,
-    ).bind(uploadId, n, bytes, key, uploadId),
+         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ? AND status = 'open')
+           AND (SELECT COALESCE(SUM(bytes), 0) FROM upload_parts WHERE upload_id = ? AND n != ?) + ?
+               <= (SELECT total_bytes FROM uploads WHERE id = ?)`,
+    ).bind(uploadId, n, bytes, key, uploadId, uploadId, n, bytes, uploadId),
     env.DB.prepare("UPDATE uploads SET last_part_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'open'").bind(
       uploadId,
     ),
@@ -296,4 +319,36 @@ export async function expiredDoneUploads(env: Env, cutoff: string, max: number):
     .bind(cutoff, max)
     .all<UploadRef>();
   return results;
+}
+
+/**
+ * Removes the chunked upload behind a dataset that is being deleted: takes its job from any attempt still running
+ * (its next progress write stops it, and it deletes what it wrote since), then the parts and rows.
+ */
+/** Takes the job of a dataset's upload from any attempt running it (before the dataset is deleted). */
+export async function takeJobForDelete(env: Env, ws: string, datasetId: string): Promise<void> {
+  await env.DB.prepare("UPDATE uploads SET job_token = 'deleted' WHERE workspace_id = ? AND dataset_id = ?").bind(ws, datasetId).run();
+}
+
+export async function dropDatasetUpload(env: Env, ws: string, datasetId: string): Promise<void> {
+  const { results } = await env.DB.prepare("SELECT id FROM uploads WHERE workspace_id = ? AND dataset_id = ?")
+    .bind(ws, datasetId)
+    .all<{ id: string }>();
+  for (const u of results) {
+    await env.DB.prepare("UPDATE uploads SET job_token = 'deleted', status = 'deleting' WHERE id = ?").bind(u.id).run();
+    await removeUpload(env, ws, u.id);
+  }
+}
+
+/** Of these upload ids, those that have a row. */
+export async function knownUploadIds(env: Env, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 50) {
+    const chunk = ids.slice(i, i + 50);
+    const { results } = await env.DB.prepare(`SELECT id FROM uploads WHERE id IN (${chunk.map(() => "?").join(",")})`)
+      .bind(...chunk)
+      .all<{ id: string }>();
+    for (const r of results) out.add(r.id);
+  }
+  return out;
 }

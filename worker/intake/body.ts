@@ -28,7 +28,13 @@ export async function readUploadBody(c: Context<AppEnv>, maxBytes: number): Prom
     } catch {
       throw new ApiError(400, "bad_request", "The multipart/form-data body cannot be read; send the file in a field named `file`.");
     }
-    const file = form.get("file") as unknown as File | string | null;
+    const files = form.getAll("file") as unknown as (File | string)[];
+    if (files.length > 1) {
+      throw new ApiError(400, "multiple_files", `The multipart body has ${files.length} fields named \`file\`; send one file per upload.`, [
+        { column: "file", message: `${files.length} fields` },
+      ]);
+    }
+    const file = (files[0] ?? null) as File | string | null;
     if (!file || typeof file === "string") {
       throw new ApiError(400, "bad_request", "The multipart body needs a file field named `file`.", [
         { column: "file", message: "missing" },

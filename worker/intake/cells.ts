@@ -118,6 +118,39 @@ export function parseBool(raw: string, inverted = false): number | CellError {
   return inverted ? 1 - v : v;
 }
 
+/** The two survey programmes (docs/methods.md#survey-type). */
+export type SurveyType = "relationship" | "transactional";
+export const SURVEY_TYPES: readonly SurveyType[] = ["relationship", "transactional"];
+
+/** Spellings of each survey type, compared with case, spaces and punctuation removed. */
+const SURVEY_TYPE_SPELLINGS: Record<string, SurveyType> = {
+  relationship: "relationship",
+  relational: "relationship",
+  rel: "relationship",
+  r: "relationship",
+  rnps: "relationship",
+  relationshipnps: "relationship",
+  relationshipsurvey: "relationship",
+  transactional: "transactional",
+  transaction: "transactional",
+  trans: "transactional",
+  t: "transactional",
+  tnps: "transactional",
+  transactionalnps: "transactional",
+  transactionalsurvey: "transactional",
+};
+
+/**
+ * @example parseSurveyType("rNPS") // => "relationship"
+ * @example parseSurveyType("Transactional") // => "transactional"
+ */
+export function parseSurveyType(raw: string): SurveyType | CellError {
+  const k = raw.toLowerCase().replace(/[^a-z]/g, "");
+  return (
+    SURVEY_TYPE_SPELLINGS[k] ?? new CellError(`"${raw}" is not a survey type (use relationship or transactional; rNPS / tNPS are read too)`)
+  );
+}
+
 /** Days since 1970-01-01 of a calendar date, or null if the date does not exist. */
 export function civilDays(y: number, m: number, d: number): number | null {
   if (!(m >= 1 && m <= 12 && d >= 1 && y >= 1 && y <= 9999)) return null;

@@ -125,7 +125,7 @@ export function mapHeaders(
       details.push({
         row: 1,
         column: c.name,
-        message: `required column ${c.name} is missing (headers found: ${headers.map((h) => `"${h}"`).join(", ")}); rename a header or pass mapping`,
+        message: `required column ${c.name} is missing; rename a header or pass mapping (the file's headers are in error.headers)`,
       });
     }
   }
@@ -135,9 +135,18 @@ export function mapHeaders(
   // The header row goes with the error, so that a client (the UI's mapping card) can offer a mapping for an xlsx
   // file too, whose headers it cannot read itself.
   if (details.length)
-    throw new ApiError(422, "invalid_file", `The file lacks required columns: ${details.map((d) => d.column).join(", ")}.`, details, {
-      headers,
-    });
+    throw new ApiError(
+      422,
+      "invalid_file",
+      `The file lacks required columns: ${details.map((d) => d.column).join(", ")}. Headers found: ${headers
+        .slice(0, 50)
+        .map((h) => `"${h.slice(0, 100)}"`)
+        .join(", ")}${headers.length > 50 ? `, … (${headers.length} in all)` : ""}.`,
+      details,
+      {
+        headers,
+      },
+    );
 
   const columns: MappedColumn[] = canon
     .filter((c) => byName.has(c.name))

@@ -8,7 +8,7 @@ import type { DatasetKind } from "../data/datasets";
  */
 
 /** API type of a column; decides the parser and the storage. */
-export type ColumnType = "text" | "money" | "number" | "integer" | "0/1" | "date" | "fraction";
+export type ColumnType = "text" | "money" | "number" | "integer" | "0/1" | "date" | "fraction" | "survey type";
 
 export interface CanonicalColumn {
   name: string;
@@ -242,11 +242,27 @@ export const KINDS: Record<DatasetKind, CanonicalColumn[]> = {
         "channel",
         "interaction",
         "interaction type",
-        "survey type",
         "trigger",
         "event",
         "journey",
         "survey",
+      ],
+    },
+    {
+      // relationship / transactional (docs/methods.md#survey-type); values read by parseSurveyType (cells.ts).
+      name: "survey_type",
+      type: "survey type",
+      synonyms: [
+        "survey type",
+        "type",
+        "program",
+        "survey program",
+        "nps type",
+        "nps program",
+        "program type",
+        "survey kind",
+        "feedback type",
+        "relationship or transactional",
       ],
     },
   ],

@@ -6,8 +6,9 @@ import { parseCsv } from "./csv";
 import { CsvChunker, guessLineBreak } from "./csv-chunker";
 import { CHECK_CHARS, checkBinary, type Encoding, encodingOf, HEAD_BYTES, sniffFormat } from "./decode";
 import { guessDelimiter } from "./delimiter";
-import { type TableLimits, TableIntake } from "./table";
-import { parseXlsx } from "./xlsx";
+import type { SurveyType } from "./cells";
+import { type SurveyTypeCounts, type TableLimits, TableIntake } from "./table";
+import { MAX_XLSX_BYTES, parseXlsx } from "./xlsx";
 
 /**
  * The one intake path: an upload read as a stream of bytes, parsed while it arrives.
@@ -16,8 +17,8 @@ import { parseXlsx } from "./xlsx";
  * (`TableIntake`), whose blocks go to R2 as each fills (`DatasetWriter`); the raw
  * bytes go to R2 beside them. Neither the whole text nor row objects are held:
  * at most one block of raw cells, one piece of text and a few blocks in flight.
- * xlsx is read whole (a zip needs its central directory; its size is bounded by the
- * body limit). Encodings: worker/intake/decode.ts.
+ * xlsx is read whole (a zip needs its central directory; at most MAX_XLSX_BYTES), its parts inflated
+ * as streams under one running cap (worker/intake/zip.ts). Encodings: worker/intake/decode.ts.
  */
 
 export interface StreamIntakeOptions {
@@ -25,6 +26,8 @@ export interface StreamIntakeOptions {
   mapping: Record<string, string>;
   sheet?: string;
   csatScale: number;
+  /** Responses: the survey type of rows that do not say (TableOptions.surveyType). */
+  surveyType?: SurveyType;
   limits: TableLimits;
   /** Bytes allowed in total (413 too_large beyond). */
   maxBytes: number;
@@ -49,6 +52,8 @@ export interface StreamIntakeResult {
   sheet?: string;
   preview: { headers: string[]; rows: string[][] };
   blockRows: number;
+  /** Responses: rows of each survey type. */
+  surveyTypes?: SurveyTypeCounts;
 }
 
 /** Text held without a row boundary beyond this means a quote that never closes (a legal row is ≤ columns × cell limit). */
@@ -128,7 +133,16 @@ export async function ingestStream(stream: ReadableStream<Uint8Array>, o: Stream
   const first = concat(head, headBytes);
   if (sniffFormat(first) === "xlsx") {
     const chunks: Uint8Array[] = [first];
-    for await (const c of src) chunks.push(c);
+    for await (const c of src) {
+      chunks.push(c);
+      if (count.bytes > MAX_XLSX_BYTES) {
+        throw new ApiError(
+          413,
+          "xlsx_too_large",
+          `The xlsx file is over ${MAX_XLSX_BYTES} bytes, more than one request can unpack (a zip is read whole); save the sheet as CSV, which has no such cap.`,
+        );
+      }
+    }
     await o.writer?.finishRaw();
     return xlsxPass(concat(chunks, count.bytes), o);
   }
@@ -159,6 +173,7 @@ function newTable(o: StreamIntakeOptions, decimalComma: boolean): TableIntake {
     kind: o.kind,
     mapping: o.mapping,
     csatScale: o.csatScale,
+    surveyType: o.surveyType,
     decimalComma,
     limits: o.limits,
     onBlock: (block) => {
@@ -186,6 +201,7 @@ function xlsxPass(bytes: Uint8Array, o: StreamIntakeOptions): StreamIntakeResult
     sheet,
     preview: { headers: table.headers, rows: table.preview },
     blockRows,
+    ...(out.surveyTypes ? { surveyTypes: out.surveyTypes } : {}),
   };
 }
 
@@ -247,12 +263,53 @@ async function csvPass(
       await o.writer?.settle();
       await o.onProgress?.({ rowsDone: table!.rows, errorsSoFar: table!.errorCount, bytesDone: count.bytes });
     } else if (chunker!.held > MAX_HELD_CHARS) {
-      // A quoted field that never closes: papaparse reports it on the line where it opens; the rest of the
-      // file is inside that field, so reading on cannot change the answer.
-      parsePiece(chunker!.end());
+      let held = chunker!.end();
+      const open = openQuote(held, delimiter);
+      if (open) {
+        // The rows before the line where the field opens are whole: parse them first.
+        const lineStart = Math.max(held.lastIndexOf("\n", open.at), held.lastIndexOf("\r", open.at)) + 1;
+        if (lineStart > 0) parsePiece(held.slice(0, lineStart));
+        held = held.slice(lineStart);
+        if (headerDone) {
+          // Inside a quoted field over the cell limit: read on (holding nothing) to tell a field that closes, however
+          // long (cell_too_long at its row and column), from a quote that never closes (the parser's answer).
+          longField = { column: open.column, row: lineOffset + 1, held };
+          return;
+        }
+      }
+      // A quoted field that never closes (in the header), or an unquoted line past the limit: papaparse and the
+      // validator name it on the line where it starts; reading on cannot change the answer.
+      parsePiece(held);
       stopped = true;
     }
   };
+  let longField = null as { column: number; row: number; held: string } | null;
+  /** Reads on inside a long quoted field: true once it closes (a quote not doubled). */
+  const skipLong = (t: string): boolean => {
+    let inQuote = true;
+    for (let i = t.indexOf('"'); i >= 0; i = t.indexOf('"', i + 1)) {
+      if (inQuote && t.charCodeAt(i + 1) === 34) {
+        i++;
+        continue;
+      }
+      inQuote = !inQuote;
+      if (!inQuote) return true;
+    }
+    return false;
+  };
+  const tooLong = (f: { row: number; column: number }) =>
+    new ApiError(
+      422,
+      "cell_too_long",
+      `Row ${f.row} has a quoted cell of more than ${MAX_HELD_CHARS} characters; a cell may have at most ${o.limits.maxCellChars}.`,
+      [
+        {
+          row: f.row,
+          column: table!.headers[f.column] ?? `column ${f.column + 1}`,
+          message: `more than ${o.limits.maxCellChars} characters`,
+        },
+      ],
+    );
 
   // Not for-await: an early exit must not close `chunks` (after NotUtf8 the caller reads the rest of it).
   const it = chunks[Symbol.asyncIterator]();
@@ -266,8 +323,17 @@ async function csvPass(
     } catch {
       throw new NotUtf8();
     }
+    if (longField) {
+      if (skipLong(t)) throw tooLong(longField);
+      continue;
+    }
     await feed(t);
     if (stopped) break;
+  }
+  if (longField) {
+    // The quote never closed: the parser's answer on what was held (it names the line where the field opens).
+    parsePiece(longField.held);
+    stopped = true;
   }
   if (!stopped) {
     let tail: string;
@@ -304,7 +370,34 @@ async function csvPass(
     delimiter,
     preview: { headers: t.headers, rows: t.preview },
     blockRows,
+    ...(out.surveyTypes ? { surveyTypes: out.surveyTypes } : {}),
   };
+}
+
+/**
+ * Where the quoted field still open at the end of `text` starts (index of its quote, and its 0-based column in its
+ * line), or null when no quote is open there.
+ */
+function openQuote(text: string, delimiter: string): { at: number; column: number } | null {
+  let inQuote = false;
+  let at = -1;
+  let column = 0;
+  let openColumn = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inQuote) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else inQuote = false;
+      }
+    } else if (c === '"') {
+      inQuote = true;
+      at = i;
+      openColumn = column;
+    } else if (c === delimiter) column++;
+    else if (c === "\n" || c === "\r") column = 0;
+  }
+  return inQuote ? { at, column: openColumn } : null;
 }
 
 function countOf(s: string, ch: string, from = 0, to = s.length): number {

@@ -1,7 +1,7 @@
 import { type Block, BLOCK_ROWS, type BlockColumn, encodeText, type Storage } from "../data/blocks";
 import type { DatasetColumn, DatasetKind } from "../data/datasets";
 import { ApiError, type ErrorDetail } from "../errors";
-import { CellError, type DateOrder, detectDateOrder, parseBool, parseDate, parseNumber } from "./cells";
+import { CellError, type DateOrder, detectDateOrder, parseBool, parseDate, parseNumber, parseSurveyType, type SurveyType } from "./cells";
 import type { RowSink } from "./csv";
 import { type MappedColumn, mapHeaders } from "./mapping";
 import type { CanonicalColumn } from "./schema";
@@ -22,10 +22,22 @@ export interface TableOptions {
   decimalComma: boolean;
   limits: TableLimits;
   /**
+   * Responses: the upload's survey type for rows that do not say (no survey_type column, or a blank cell).
+   * Without it such rows are of unspecified type (docs/methods.md#survey-type).
+   */
+  surveyType?: SurveyType;
+  /**
    * Streaming: receives each block as it fills, and the intake keeps none (blocks stays empty).
    * Not called once a bad cell has been seen (the upload will be rejected anyway).
    */
   onBlock?: (block: Block) => void;
+}
+
+/** Responses of each survey type in a dataset (stored in its options; docs/methods.md#survey-type). */
+export interface SurveyTypeCounts {
+  relationship: number;
+  transactional: number;
+  unspecified: number;
 }
 
 /** At most this many bad cells are listed in `details` (all are counted). */
@@ -50,6 +62,10 @@ export class TableIntake implements RowSink {
   errorCount = 0;
   rows = 0;
   readonly preview: string[][] = [];
+  /** Responses by survey type after the upload default (unspecified: neither the file nor the default says). */
+  readonly surveyTypeCounts: SurveyTypeCounts = { relationship: 0, transactional: 0, unspecified: 0 };
+  /** Blank survey_type cells that took the upload default. */
+  private surveyTypeDefaulted = 0;
 
   private raw: string[][] = [];
   private lines: number[] = [];
@@ -113,6 +129,12 @@ export class TableIntake implements RowSink {
     if (n === 0) return;
     const firstRow = this.rowsFlushed;
     const cols: BlockColumn[] = this.columns.map((c, k) => this.parseColumn(c, this.raw[k], n));
+    if (this.opts.kind === "responses" && !this.columns.some((c) => c.name === "survey_type")) {
+      // No survey_type column: every row is of the upload's default type, or unspecified (no column stored).
+      const t = this.opts.surveyType;
+      if (t) cols.push({ name: "survey_type", storage: "text", codes: new Uint32Array(n).fill(1), dict: [t] });
+      this.surveyTypeCounts[t ?? "unspecified"] += n;
+    }
     this.rowsFlushed += n;
     for (const col of cols) if (!this.storage.has(col.name)) this.storage.set(col.name, col.storage);
     const block = { rows: n, firstRow, columns: cols };
@@ -151,6 +173,25 @@ export class TableIntake implements RowSink {
   private parseCanonical(c: MappedColumn, def: CanonicalColumn, raw: string[], n: number): BlockColumn {
     const line = (i: number) => this.lines[i];
     const where = c.source === def.name ? "" : ` (header "${c.source}")`;
+    if (def.type === "survey type") {
+      const out: (SurveyType | null)[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const s = raw[i].trim();
+        let v: SurveyType | CellError | null;
+        if (s === "") {
+          v = this.opts.surveyType ?? null;
+          if (v) this.surveyTypeDefaulted++;
+        } else v = parseSurveyType(s);
+        if (v instanceof CellError) {
+          this.bad({ row: line(i), column: def.name, message: v.message + where });
+          out[i] = null;
+        } else {
+          out[i] = v;
+          this.surveyTypeCounts[v ?? "unspecified"]++;
+        }
+      }
+      return { name: def.name, storage: "text", ...encodeText(out) };
+    }
     if (def.type === "text") {
       const out: (string | null)[] = new Array(n);
       for (let i = 0; i < n; i++) {
@@ -213,7 +254,7 @@ export class TableIntake implements RowSink {
    * Flushes the last block and returns the dataset's columns.
    * @throws ApiError 422 invalid_file listing every bad cell (first MAX_DETAILS) or when there are no rows
    */
-  finish(): { columns: DatasetColumn[]; warnings: string[] } {
+  finish(): { columns: DatasetColumn[]; warnings: string[]; surveyTypes?: SurveyTypeCounts } {
     this.flush();
     if (this.errorCount > 0) {
       this.details.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
@@ -233,12 +274,18 @@ export class TableIntake implements RowSink {
         `extra column ${name}: ${k} value(s) that are not ${this.extraType.get(name) === "date" ? "dates" : "numbers"} were stored as missing`,
       );
     }
+    if (this.surveyTypeDefaulted > 0) {
+      this.warnings.push(`survey_type: ${this.surveyTypeDefaulted} blank cell(s) took the upload's survey type ${this.opts.surveyType}`);
+    }
     const columns: DatasetColumn[] = this.columns.map((c) => {
       const storage: Storage = this.storage.get(c.name)!;
       const type = c.canonical ? c.canonical.type : (this.extraType.get(c.name) as string);
       return { name: c.name, type, source: c.source, storage, ...(c.inverted ? { readAs: invertedNote(c) } : {}) };
     });
-    return { columns, warnings: this.warnings };
+    if (this.opts.kind === "responses" && this.opts.surveyType && !this.columns.some((c) => c.name === "survey_type")) {
+      columns.push({ name: "survey_type", type: "survey type", source: null, storage: "text" });
+    }
+    return { columns, warnings: this.warnings, ...(this.opts.kind === "responses" ? { surveyTypes: { ...this.surveyTypeCounts } } : {}) };
   }
 }
 

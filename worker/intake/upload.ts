@@ -1,13 +1,14 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import { newId } from "../auth";
-import { type DatasetMeta, type DatasetKind, rawKey } from "../data/datasets";
+import { type DatasetMeta, type DatasetKind, deleteProcessingRow, rawKey } from "../data/datasets";
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
 import { limit } from "../env";
 import { ApiError } from "../errors";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
 import { readUploadBody } from "./body";
+import type { SurveyType } from "./cells";
 import { ingestStream, type StreamIntakeResult } from "./stream";
 import type { TableLimits } from "./table";
 
@@ -18,7 +19,19 @@ export interface UploadSpec {
   mapping: Record<string, string>;
   sheet?: string;
   csatScale: number;
+  /** Responses: the survey type of rows that do not say (docs/methods.md#survey-type). */
+  surveyType?: SurveyType;
   dryRun: boolean;
+}
+
+/** The surveyType upload option: responses only (400 for another kind, rather than ignoring it). */
+export function surveyTypeFor(kind: DatasetKind, surveyType: SurveyType | undefined): SurveyType | undefined {
+  if (surveyType !== undefined && kind !== "responses") {
+    throw new ApiError(400, "invalid_request", `surveyType applies to responses only, not to ${kind}.`, [
+      { column: "surveyType", message: `not an option of ${kind}` },
+    ]);
+  }
+  return surveyType;
 }
 
 export const uploadLimits = (env: AppEnv["Bindings"]): TableLimits => ({
@@ -36,12 +49,17 @@ const bytesStream = (bytes: Uint8Array) =>
     },
   });
 
-/** The dataset's options as stored in D1 (format, delimiter or sheet, csatScale, mapping). */
+/**
+ * The dataset's options as stored in D1 (format, delimiter or sheet, csatScale, mapping; for responses the
+ * upload's default surveyType, when given, and surveyTypes: the rows of each survey type).
+ */
 export function uploadOptions(spec: UploadSpec, result: StreamIntakeResult): Record<string, unknown> {
   const options: Record<string, unknown> = { format: result.format };
   if (result.delimiter) options.delimiter = result.delimiter;
   if (result.sheet) options.sheet = result.sheet;
   if (spec.kind === "responses") options.csatScale = spec.csatScale;
+  if (spec.kind === "responses" && spec.surveyType) options.surveyType = spec.surveyType;
+  if (result.surveyTypes) options.surveyTypes = result.surveyTypes;
   if (Object.keys(spec.mapping).length) options.mapping = spec.mapping;
   return options;
 }
@@ -109,11 +127,13 @@ export async function handleUpload(
   const rollup = spec.kind === "responses" && writer ? new RollupBuilder(spec.csatScale) : null;
   const accounts = rollup ? new AccountRollupBuilder() : null;
   try {
+    await writer?.begin(spec.kind, name);
     const result = await ingestStream(stream, {
       kind: spec.kind,
       mapping: spec.mapping,
       sheet: spec.sheet,
       csatScale: spec.csatScale,
+      surveyType: spec.surveyType,
       limits: uploadLimits(env),
       maxBytes,
       writer,
@@ -126,19 +146,24 @@ export async function handleUpload(
     if (rolled) writer.setExtra(rollupKey(ws, id), rolled);
     const perAccount = accounts?.toBytes();
     if (perAccount) writer.setExtra(accountRollupKey(ws, id), perAccount);
-    const meta = await writer.commit({
-      kind: spec.kind,
-      name,
-      rows: result.rows,
-      columns: result.columns,
-      warnings: result.warnings,
-      options: uploadOptions(spec, result),
-      blockRows: result.blockRows,
-      contentType,
-    });
+    const meta = await writer.commit(
+      {
+        kind: spec.kind,
+        name,
+        rows: result.rows,
+        columns: result.columns,
+        warnings: result.warnings,
+        options: uploadOptions(spec, result),
+        blockRows: result.blockRows,
+        contentType,
+      },
+      true,
+    );
     return { meta, result };
   } catch (err) {
     await writer?.abort();
+    // The processing row written by begin goes too: a rejected file leaves no D1 row.
+    if (writer) await deleteProcessingRow(env, ws, id);
     throw err;
   }
 }

@@ -1,50 +1,42 @@
-import { unzipSync } from "fflate";
 import { SaxesParser } from "saxes";
 import { ApiError } from "../errors";
 import { isoDate } from "./cells";
 import type { RowSink } from "./csv";
+import { ZipReader } from "./zip";
 
 /**
- * Reads one worksheet of an .xlsx (Office Open XML) file: fflate unzips the parts,
- * saxes streams their XML. Cells come out as the text a CSV export would hold:
+ * Reads one worksheet of an .xlsx (Office Open XML) file: worker/intake/zip.ts inflates the parts as streams
+ * (one running size cap), saxes parses their XML as it comes. Cells come out as the text a CSV export would hold:
  * shared and inline strings, cached values of formulas, TRUE/FALSE, and ISO dates
  * for numbers whose style is a date format. Row lines are Excel's row numbers.
  */
 
-/** Unzipped parts larger than this are refused (zip bombs; a Worker has 128 MB). */
-const MAX_PART_BYTES = 256 * 1024 * 1024;
+/**
+ * Bytes of XML one upload may inflate, across every part read (workbook, styles, shared strings, the sheet): the
+ * sheet streams through the parser, the shared strings are held, and the zip itself is held (at most
+ * MAX_XLSX_BYTES), so this keeps an xlsx request well inside a Worker's 128 MB.
+ */
+export const MAX_XLSX_INFLATED = 64 * 1024 * 1024;
+/** An xlsx file is read whole (a zip needs its directory): its compressed size is capped too. */
+export const MAX_XLSX_BYTES = 32 * 1024 * 1024;
 
 const local = (name: string) => name.slice(name.indexOf(":") + 1);
 
-function unzipParts(bytes: Uint8Array, want: (name: string) => boolean): Record<string, Uint8Array> {
-  try {
-    return unzipSync(bytes, {
-      filter: (f) => {
-        if (!want(f.name)) return false;
-        if (f.originalSize > MAX_PART_BYTES) {
-          throw new ApiError(413, "too_large", `The xlsx part ${f.name} unpacks to ${f.originalSize} bytes, more than ${MAX_PART_BYTES}.`);
-        }
-        return true;
-      },
-    });
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(
-      422,
-      "invalid_file",
-      "The file looks like a zip/xlsx but cannot be unpacked; save it again from Excel as .xlsx or CSV.",
-    );
-  }
-}
+/** Where XML comes from: bytes, or a zip part streamed chunk by chunk (never a whole-document string). */
+type XmlSource = Uint8Array | ((push: (chunk: Uint8Array) => void) => void);
 
-/** Runs saxes over UTF-8 XML bytes in chunks (no whole-document string). */
-function sax(bytes: Uint8Array, on: (p: SaxesParser) => void): void {
+/** Runs saxes over UTF-8 XML in chunks. */
+function sax(src: XmlSource, on: (p: SaxesParser) => void): void {
   const p = new SaxesParser();
   on(p);
   const dec = new TextDecoder("utf-8");
   try {
     const step = 1 << 20;
-    for (let i = 0; i < bytes.length; i += step) p.write(dec.decode(bytes.subarray(i, i + step), { stream: true }));
+    const push = (bytes: Uint8Array) => {
+      for (let i = 0; i < bytes.length; i += step) p.write(dec.decode(bytes.subarray(i, i + step), { stream: true }));
+    };
+    if (typeof src === "function") src(push);
+    else push(src);
     p.write(dec.decode());
     p.close();
   } catch (err) {
@@ -61,7 +53,7 @@ function isDateFormat(id: number, code: string | undefined): boolean {
   return /[dmy]/i.test(bare) && !/^[#0.,%\s]*$/.test(bare);
 }
 
-function readStyles(xml: Uint8Array | undefined): boolean[] {
+function readStyles(xml: XmlSource | undefined): boolean[] {
   if (!xml) return [];
   const custom = new Map<number, string>();
   const dateXf: boolean[] = [];
@@ -84,7 +76,7 @@ function readStyles(xml: Uint8Array | undefined): boolean[] {
   return dateXf;
 }
 
-function readSharedStrings(xml: Uint8Array | undefined): string[] {
+function readSharedStrings(xml: XmlSource | undefined): string[] {
   if (!xml) return [];
   const out: string[] = [];
   let cur = "";
@@ -111,16 +103,16 @@ function readSharedStrings(xml: Uint8Array | undefined): string[] {
 }
 
 /** Sheet names in workbook order with their part paths. */
-function readSheets(parts: Record<string, Uint8Array>): { name: string; path: string }[] {
+function readSheets(zip: ZipReader): { name: string; path: string }[] {
   const rels = new Map<string, string>();
-  sax(parts["xl/_rels/workbook.xml.rels"] ?? new Uint8Array(), (p) => {
+  sax(zip.readAll("xl/_rels/workbook.xml.rels") ?? new Uint8Array(), (p) => {
     p.on("opentag", (t) => {
       const a = t.attributes as Record<string, string>;
       if (local(t.name) === "Relationship" && a.Id && a.Target) rels.set(a.Id, a.Target);
     });
   });
   const sheets: { name: string; path: string }[] = [];
-  sax(parts["xl/workbook.xml"], (p) => {
+  sax(zip.readAll("xl/workbook.xml")!, (p) => {
     p.on("opentag", (t) => {
       if (local(t.name) !== "sheet") return;
       const a = t.attributes as Record<string, string>;
@@ -149,15 +141,18 @@ function columnOf(ref: string): number {
  * Streams the rows of a sheet (the first, or the one named by `sheet`, or its 1-based number) to `sink`.
  * @throws ApiError 422 invalid_file when the zip is not a workbook or the sheet does not exist
  */
-export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: RowSink, maxColumns: number): { sheet: string } {
-  const meta = unzipParts(
-    bytes,
-    (n) => n === "xl/workbook.xml" || n === "xl/_rels/workbook.xml.rels" || n === "xl/sharedStrings.xml" || n === "xl/styles.xml",
-  );
-  if (!meta["xl/workbook.xml"]) {
+export function parseXlsx(
+  bytes: Uint8Array,
+  sheet: string | undefined,
+  sink: RowSink,
+  maxColumns: number,
+  maxInflated = MAX_XLSX_INFLATED,
+): { sheet: string } {
+  const zip = new ZipReader(bytes, maxInflated);
+  if (!zip.has("xl/workbook.xml")) {
     throw new ApiError(422, "invalid_file", "The file is a zip archive but not an Excel workbook (.xlsx); upload CSV or xlsx.");
   }
-  const sheets = readSheets(meta);
+  const sheets = readSheets(zip);
   if (!sheets.length) throw new ApiError(422, "invalid_file", "The workbook has no worksheets.");
   let chosen = sheets[0];
   if (sheet !== undefined && sheet !== "") {
@@ -174,10 +169,10 @@ export function parseXlsx(bytes: Uint8Array, sheet: string | undefined, sink: Ro
     }
     chosen = found;
   }
-  const part = unzipParts(bytes, (n) => n === chosen.path)[chosen.path];
-  if (!part) throw new ApiError(422, "invalid_file", `The workbook's sheet "${chosen.name}" is missing from the file.`);
-  const strings = readSharedStrings(meta["xl/sharedStrings.xml"]);
-  const dateXf = readStyles(meta["xl/styles.xml"]);
+  if (!zip.has(chosen.path)) throw new ApiError(422, "invalid_file", `The workbook's sheet "${chosen.name}" is missing from the file.`);
+  const part: XmlSource = (push) => zip.read(chosen.path, push);
+  const strings = readSharedStrings(zip.has("xl/sharedStrings.xml") ? (push) => zip.read("xl/sharedStrings.xml", push) : undefined);
+  const dateXf = readStyles(zip.has("xl/styles.xml") ? (push) => zip.read("xl/styles.xml", push) : undefined);
 
   let headerDone = false;
   let width = 0;

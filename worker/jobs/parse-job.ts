@@ -1,8 +1,8 @@
 import { AccountRollupBuilder, accountRollupKey } from "../data/account-rollup";
 import { DatasetWriter } from "../data/dataset-writer";
-import { failProcessingDataset, jobDatasetState, rawKey, writeJobProgress } from "../data/datasets";
+import { failProcessingDataset, jobDatasetState, processingDatasets, rawKey, writeJobProgress } from "../data/datasets";
 import { type Env, limit, type ParseJobMessage } from "../env";
-import { ApiError, type ErrorDetail } from "../errors";
+import { ApiError, boundedError, type ErrorDetail } from "../errors";
 import { ingestStream } from "../intake/stream";
 import { uploadLimits, uploadOptions } from "../intake/upload";
 import { RollupBuilder, rollupKey } from "../metrics/rollup";
@@ -96,6 +96,36 @@ export function jobStoppedError(runs: number) {
   };
 }
 
+/** A processing dataset whose last progress write (or start) is older than this is taken as lost. */
+export const STALE_MINUTES = 20;
+
+/**
+ * Times out datasets of a workspace left `processing` with no progress for STALE_MINUTES: a parse job lost
+ * (wrangler dev has no queue redelivery and no cron) or a direct upload whose request was killed. Each turns
+ * `failed` with `job_timeout`, and its objects and upload parts are deleted; the user uploads the file again.
+ * Called when datasets are read (GET .../datasets, GET .../datasets/:id), so no cron is needed.
+ */
+export async function expireStaleDatasets(env: Env, ws: string, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - STALE_MINUTES * 60_000).toISOString();
+  const results = await processingDatasets(env, ws, cutoff);
+  let n = 0;
+  for (const d of results) {
+    const at = (JSON.parse(d.progress ?? "{}") as { at?: string }).at ?? d.created_at;
+    if (at >= cutoff) continue;
+    const failed = await giveUpJob(
+      env,
+      { workspaceId: ws, uploadId: d.upload_id ?? "", datasetId: d.id },
+      {
+        code: "job_timeout",
+        message: `${d.upload_id ? "The parse job" : "The upload"} stopped reporting progress ${STALE_MINUTES} minutes ago (the job or the request was lost); nothing was stored. Upload the file again.`,
+        details: [],
+      },
+    );
+    if (failed) n++;
+  }
+  return n;
+}
+
 /**
  * Marks a job's dataset `failed` with `error` when it is still processing, deletes whatever an attempt
  * wrote and the upload's parts. Used when the job is given up (retries spent, or stuck past the expiry).
@@ -171,6 +201,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       mapping: spec.mapping,
       sheet: spec.sheet,
       csatScale: spec.csatScale,
+      surveyType: spec.surveyType,
       limits: { ...uploadLimits(env), maxRows: limit(env, "MAX_JOB_ROWS", 20_000_000) },
       maxBytes: up.total_bytes,
       writer,
@@ -212,7 +243,12 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
     outcome = "ready";
   } catch (caught) {
     const err = streamFailure.error ?? caught;
-    // Taken over: the newer attempt owns the same keys and the row; leave both alone.
+    // Taken over by a newer attempt: it owns the same keys, leave them. Taken over by a delete or a timeout (the
+    // row is gone or no longer processing): what this attempt wrote since is nobody's, delete it.
+    if ((await jobDatasetState(env, ws, datasetId))?.status !== "processing") {
+      await writer.abort();
+      return "superseded";
+    }
     if (err instanceof Superseded) return "superseded";
     if ((await jobOwner(env, uploadId)) !== token) return "superseded";
     await writer.abort();
@@ -221,7 +257,8 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
       console.error("parse job attempt failed", err);
       throw err;
     }
-    const error = { code: err.code, message: err.message, details: err.details ?? [], ...err.extra };
+    // Bounded as every error body is (worker/errors.ts), so that it fits in a D1 row whatever the file held.
+    const error = boundedError(err.code, err.message, err.details ?? [], err.extra);
     await failProcessingDataset(env, ws, datasetId, error);
     outcome = "failed";
   }
@@ -238,6 +275,7 @@ export async function runParseJob(env: Env, msg: ParseJobMessage): Promise<"read
 export async function handleQueue(batch: MessageBatch<ParseJobMessage>, env: Env): Promise<void> {
   for (const m of batch.messages) {
     if (m.attempts > JOB_RUNS) {
+      console.error(`parse job ${m.body.datasetId} (upload ${m.body.uploadId}): delivery ${m.attempts}, earlier runs died; giving it up`);
       await giveUpJob(env, m.body, jobStoppedError(m.attempts - 1));
       m.ack();
       continue;
@@ -246,6 +284,7 @@ export async function handleQueue(batch: MessageBatch<ParseJobMessage>, env: Env
       await runParseJob(env, m.body);
       m.ack();
     } catch (err) {
+      console.error(`parse job ${m.body.datasetId} (upload ${m.body.uploadId}) failed on delivery ${m.attempts} of ${JOB_RUNS}`, err);
       if (m.attempts >= JOB_RUNS) {
         await giveUpJob(env, m.body, jobStoppedError(m.attempts));
         m.ack();

@@ -1,4 +1,5 @@
 import { type Env, limit } from "../env";
+import { sweepOrphans } from "./orphan-sweep";
 import { giveUpJob } from "./parse-job";
 import { stuckDatasets } from "../data/datasets";
 import {
@@ -18,7 +19,8 @@ import {
  *   delivery died) are given up: the dataset turns `failed` with a message, its objects and parts go;
  * - completed uploads whose job finished but died before deleting the parts lose their parts;
  * - `done` upload rows (kept so that a repeated complete names the dataset) go UPLOAD_EXPIRY_HOURS after
- *   their last part.
+ *   their last part;
+ * - R2 objects of datasets or uploads with no D1 row, an hour old, are deleted (sweepOrphans).
  * Each step takes at most BATCH rows per run; the next run goes on.
  */
 
@@ -29,6 +31,8 @@ export interface SweepResult {
   stuckJobs: number;
   leftovers: number;
   retired: number;
+  /** R2 objects of datasets or uploads without a D1 row, deleted. */
+  orphans: number;
 }
 
 /** Runs one sweep as of `now` (the scheduled time; tests pass a fixed date). */
@@ -36,7 +40,7 @@ export async function sweepUploads(env: Env, now: Date): Promise<SweepResult> {
   const hours = limit(env, "UPLOAD_EXPIRY_HOURS", 24);
   // Timestamps in D1 are ISO strings in UTC with milliseconds (strftime '%Y-%m-%dT%H:%M:%fZ'), as toISOString.
   const cutoff = new Date(now.getTime() - hours * 3_600_000).toISOString();
-  const out: SweepResult = { expired: 0, stuckJobs: 0, leftovers: 0, retired: 0 };
+  const out: SweepResult = { expired: 0, stuckJobs: 0, leftovers: 0, retired: 0, orphans: 0 };
 
   for (const u of await idleUploads(env, cutoff, BATCH)) {
     // Conditional: a part that arrived since the SELECT keeps the upload.
@@ -67,5 +71,6 @@ export async function sweepUploads(env: Env, now: Date): Promise<SweepResult> {
     await removeUpload(env, u.workspace_id, u.id);
     out.retired++;
   }
+  out.orphans = await sweepOrphans(env, now);
   return out;
 }

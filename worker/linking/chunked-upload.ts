@@ -7,6 +7,7 @@ import {
   listParts,
   markDeleting,
   newPartKey,
+  otherPartsBytes,
   queueUpload,
   removeUpload,
   storedPartKey,
@@ -17,6 +18,8 @@ import {
 } from "../data/uploads-store";
 import { type Env, limit } from "../env";
 import { ApiError } from "../errors";
+import type { SurveyType } from "../intake/cells";
+import { surveyTypeFor } from "../intake/upload";
 
 /**
  * Chunked uploads for files over the body limit (MAX_UPLOAD_BYTES): start, send parts of at most the
@@ -33,6 +36,14 @@ const gone = (id: string) =>
 const completed = (id: string, datasetId: string | null) =>
   new ApiError(409, "upload_completed", `Upload ${id} is already complete; its dataset is ${datasetId}.`);
 
+const overTotal = (n: number, bytes: number, total: number) =>
+  new ApiError(
+    422,
+    "parts_exceed_total",
+    `Part ${n} (${bytes} bytes) would take the parts past the upload's totalBytes ${total}. Send the file's own bytes, or start a new upload with the right totalBytes.`,
+    [{ column: "n", message: "parts exceed totalBytes" }],
+  );
+
 /** The upload, if it still takes parts; else 404 (unknown, deleted) or 409 upload_completed. */
 async function openUpload(env: Env, ws: string, id: string): Promise<UploadRow> {
   const up = await findUpload(env, ws, id);
@@ -48,8 +59,11 @@ export interface UploadStart {
   mapping?: Record<string, string>;
   sheet?: string;
   csatScale?: number;
+  surveyType?: SurveyType;
   contentType?: string;
   totalBytes: number;
+  /** The part size the client will send (default and most: the body limit). */
+  partBytes?: number;
 }
 
 /** Starts a chunked upload: 413 over MAX_CHUNKED_BYTES; answers the id, the largest part and the parts needed. */
@@ -62,11 +76,26 @@ export async function startUpload(env: Env, ws: string, b: UploadStart): Promise
       `The file is ${b.totalBytes} bytes; chunked uploads take up to ${maxTotal} bytes (MAX_CHUNKED_BYTES).`,
     );
   }
-  const partBytes = limit(env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
+  const partBytes = Math.min(b.partBytes ?? Infinity, limit(env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024));
+  const maxOpen = limit(env, "MAX_OPEN_UPLOADS", 20);
   const id = newId("u");
-  const spec: StoredSpec = { mapping: b.mapping ?? {}, sheet: b.sheet, csatScale: b.csatScale ?? 5, contentType: b.contentType ?? null };
+  surveyTypeFor(b.kind, b.surveyType);
+  const spec: StoredSpec = {
+    mapping: b.mapping ?? {},
+    sheet: b.sheet,
+    csatScale: b.csatScale ?? 5,
+    ...(b.surveyType ? { surveyType: b.surveyType } : {}),
+    contentType: b.contentType ?? null,
+    partBytes,
+  };
   const name = b.name?.trim() || `${b.kind} ${new Date().toISOString().slice(0, 10)}`;
-  await insertUpload(env, { id, ws, kind: b.kind, name, spec, totalBytes: b.totalBytes });
+  if (!(await insertUpload(env, { id, ws, kind: b.kind, name, spec, totalBytes: b.totalBytes }, maxOpen))) {
+    throw new ApiError(
+      429,
+      "too_many_uploads",
+      `This workspace has ${maxOpen} chunked uploads open (MAX_OPEN_UPLOADS); complete or delete one (DELETE .../uploads/{id}) first. Idle ones expire after UPLOAD_EXPIRY_HOURS.`,
+    );
+  }
   return { uploadId: id, partBytes, parts: Math.ceil(b.totalBytes / partBytes) };
 }
 
@@ -82,13 +111,29 @@ export async function putUploadPart(
   contentLength: string | undefined,
   body: ReadableStream | null,
 ): Promise<{ n: number; bytes: number }> {
-  await openUpload(env, ws, id);
-  const maxBytes = limit(env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
+  const up = await openUpload(env, ws, id);
+  const bodyLimit = limit(env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024);
+  const maxBytes = Math.min(bodyLimit, (JSON.parse(up.spec) as StoredSpec).partBytes ?? bodyLimit);
   const declared = Number(contentLength ?? NaN);
   if (!Number.isFinite(declared)) throw new ApiError(400, "length_required", "Send each part with a Content-Length header.");
   if (declared > maxBytes)
-    throw new ApiError(413, "too_large", `Part ${n} is ${declared} bytes; a part may have at most ${maxBytes} bytes (MAX_UPLOAD_BYTES).`);
+    throw new ApiError(
+      413,
+      "too_large",
+      `Part ${n} is ${declared} bytes; a part of this upload may have at most ${maxBytes} bytes (partBytes).`,
+    );
   if (declared === 0 || !body) throw new ApiError(400, "bad_request", `Part ${n} is empty.`);
+  // Checked before the body is stored: a part number past the last, or parts adding up past totalBytes.
+  const parts = Math.ceil(up.total_bytes / maxBytes);
+  if (n > parts) {
+    throw new ApiError(
+      422,
+      "part_out_of_range",
+      `Part ${n} is past the last part: ${up.total_bytes} bytes at ${maxBytes} bytes a part are ${parts} parts.`,
+      [{ column: "n", message: `> ${parts}` }],
+    );
+  }
+  if ((await otherPartsBytes(env, id, n)) + declared > up.total_bytes) throw overTotal(n, declared, up.total_bytes);
   // Each PUT writes its own object; D1 then points part n at it, only while the upload is open. So bytes a
   // completed upload lists never change, and a part sent again replaces the old one whole.
   const key = newPartKey(ws, id, n);
@@ -105,10 +150,10 @@ export async function putUploadPart(
   }
   const before = await findPart(env, id, n);
   if (!(await storePart(env, id, n, obj.size, key))) {
-    // Completed or deleted while this part arrived: it is not part of the upload.
+    // Completed or deleted while this part arrived (404 / 409), or concurrent parts took the total past totalBytes.
     await env.FILES.delete(key);
     await openUpload(env, ws, id);
-    throw gone(id);
+    throw overTotal(n, obj.size, up.total_bytes);
   }
   if (before) await env.FILES.delete(storedPartKey(ws, id, before));
   return { n, bytes: obj.size };

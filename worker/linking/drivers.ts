@@ -1,7 +1,15 @@
 import { ModelError } from "../../models/numeric/errors";
+import { ownColumn } from "./frame";
 import { fitRegression } from "../../models/regression/fit";
 import { relativeWeights } from "../../models/regression/relative-weights";
-import { type JoinedAccounts, loadJoinedAccounts, loadResponses, type ResponseColumns } from "../data/join";
+import {
+  defaultSurveyType,
+  type JoinedAccounts,
+  loadJoinedAccounts,
+  loadResponses,
+  type ResponseColumns,
+  type SurveyChoice,
+} from "../data/join";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 
@@ -23,6 +31,8 @@ export interface DriverOptions {
   outcome: string;
   /** Touchpoints with fewer accounts than this are listed but not scored. */
   minAccounts: number;
+  /** Responses used: one survey type, or all (unspecified ones included). */
+  surveyType: SurveyChoice;
 }
 
 export interface TouchpointDriver {
@@ -70,6 +80,7 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
     const v = scores[k];
     const id = resp.accountId[k];
     if (tp === null || !Number.isFinite(v) || id === null) continue;
+    if (o.surveyType !== "all" && resp.surveyType[k] !== o.surveyType) continue;
     const i = index.get(id);
     if (i === undefined) continue;
     let t = byTp.get(tp);
@@ -81,13 +92,17 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
   if (byTp.size === 0) {
     throw new ModelError(
       "invalid_input",
-      `No ${o.metric} responses with a touchpoint match an account: upload responses with a touchpoint column.`,
+      `No ${o.surveyType === "all" ? "" : `${o.surveyType} `}${o.metric} responses with a touchpoint match an account: upload responses with a touchpoint column${o.surveyType === "all" ? "" : ", or choose another surveyType"}.`,
       ["touchpoint"],
     );
   }
   const arr = joined.numeric.arr;
-  const y = joined.numeric[o.outcome];
-  if (!y) throw new ModelError("invalid_input", `No column "${o.outcome}" in the accounts.`, [o.outcome]);
+  const y = ownColumn(joined.numeric, o.outcome);
+  if (!y) {
+    throw new ApiError(422, "unknown_column", `No numeric column "${o.outcome}" in the accounts (the outcome is usually renewed).`, [
+      { column: o.outcome, message: "not a numeric column of the joined accounts" },
+    ]);
+  }
   const names = [...byTp.keys()].sort();
   const means: Record<string, Float64Array> = {};
   const rows: TouchpointDriver[] = names.map((tp, k) => {
@@ -191,8 +206,10 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
   const ranked = rows.filter((r) => r.priority !== null).sort((a, b) => b.priority! - a.priority!);
   ranked.forEach((r, k) => (r.rank = k + 1));
   rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.touchpoint.localeCompare(b.touchpoint));
+  const which = o.surveyType === "all" ? "all responses (any survey type)" : `${o.surveyType} responses`;
   return {
     metric: o.metric,
+    surveyType: o.surveyType,
     outcome: o.outcome,
     method,
     completeCases,
@@ -203,7 +220,8 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
       responsesUsed: rows.reduce((s, r) => s + r.responses, 0),
     },
     howComputed: {
-      meanScore: `Mean ${o.metric} of all responses at the touchpoint; accounts = accounts with at least one such response.`,
+      surveyType: `Uses ${which}${o.surveyType === "transactional" ? ": transactional surveys are the ones asked at a touchpoint" : ""}.`,
+      meanScore: `Mean ${o.metric} of the ${which} at the touchpoint; accounts = accounts with at least one such response.`,
       gap: `Points between this touchpoint's mean and the best touchpoint's mean (${o.metric === "ces" ? "lowest effort" : "highest"}).`,
       importance:
         method === "relative-weights"
@@ -219,12 +237,18 @@ export function computeDrivers(joined: JoinedAccounts, resp: ResponseColumns, o:
 
 /**
  * POST .../drivers on the workspace's newest accounts and responses: the metric defaults to nps if present,
- * else csat, else ces; 422 without responses, scores of the metric or touchpoints, or with too many touchpoints.
+ * else csat, else ces; the survey type to transactional when the responses have any, else all
+ * (docs/methods.md#survey-type); 422 without responses, scores of the metric or touchpoints, or with too many touchpoints.
  */
-export async function runDrivers(env: Env, ws: string, req: Omit<DriverOptions, "metric"> & { metric?: DriverMetric }) {
+export async function runDrivers(
+  env: Env,
+  ws: string,
+  req: Omit<DriverOptions, "metric" | "surveyType"> & { metric?: DriverMetric; surveyType?: SurveyChoice },
+) {
   const [joined, resp] = await Promise.all([loadJoinedAccounts(env, ws), loadResponses(env, ws)]);
   if (!resp)
     throw new ApiError(422, "no_responses", "This workspace has no responses dataset: upload survey responses with a touchpoint column.");
+  const surveyType = req.surveyType ?? defaultSurveyType(resp.surveyTypes, "touchpoint");
   const has = (m: DriverMetric) => resp[m].some((v) => Number.isFinite(v));
   const metric = req.metric ?? (has("nps") ? "nps" : has("csat") ? "csat" : "ces");
   if (!has(metric))
@@ -243,5 +267,5 @@ export async function runDrivers(env: Env, ws: string, req: Omit<DriverOptions, 
       [{ column: "touchpoint", message: `${distinct} distinct values` }],
     );
   }
-  return computeDrivers(joined, resp, { metric, method: req.method, outcome: req.outcome, minAccounts: req.minAccounts });
+  return computeDrivers(joined, resp, { metric, method: req.method, outcome: req.outcome, minAccounts: req.minAccounts, surveyType });
 }

@@ -3,13 +3,13 @@ import { coefficientEstimates } from "../../models/regression/model";
 import { fitRegression } from "../../models/regression/fit";
 import { fitRegressionBlocks } from "../../models/regression/fit-blocks";
 import { translateEffects } from "../../models/regression/translation";
-import { loadJoinedAccounts } from "../data/join";
+import { loadJoinedAccounts, type SurveyChoice } from "../data/join";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError } from "../errors";
 import { csatAfterShift, npsAfterShift, solveShift } from "../../models/scenario/levers";
 import { bookAnswers } from "../data/answer-counts";
-import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
+import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows, ownColumn } from "./frame";
 import { insertModel, type StoredModel } from "../data/models-store";
 
 /** Most levels a categorical predictor may have, and most terms a model may have. */
@@ -26,6 +26,8 @@ export interface FitModelRequest {
   horizonYears: number;
   annualDiscountRate: number;
   validationSeed: number;
+  /** Responses behind the account means; default relationship when the responses have any, else all (docs/methods.md#survey-type). */
+  surveyType?: SurveyChoice;
 }
 
 export interface FitModelRun {
@@ -50,10 +52,10 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   if (new Set(req.predictors).size !== req.predictors.length) {
     throw new ApiError(400, "duplicate_predictors", "Each predictor may appear once.", [{ column: "predictors", message: "duplicates" }]);
   }
-  const joined = await loadJoinedAccounts(env, ws);
+  const joined = await loadJoinedAccounts(env, ws, req.surveyType);
   const data = accountFrame(joined);
   for (const name of [req.outcome, ...req.predictors]) {
-    if (!(name in data)) {
+    if (!Object.hasOwn(data, name)) {
       throw new ApiError(
         422,
         "unknown_column",
@@ -65,7 +67,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   // A text predictor becomes one dummy per level: an id-like column would make a design of n × n.
   let terms = 1;
   for (const name of req.predictors) {
-    const col = joined.text[name];
+    const col = ownColumn(joined.text, name);
     if (!col) {
       terms++;
       continue;
@@ -130,7 +132,13 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
     kind: fit.kind,
     outcome: fit.outcome,
     spec: req,
-    result: { ...fit, translation, validation, data: { datasets: joined.datasets, join: joined.report, csatScale: joined.csatScale } },
+    result: {
+      ...fit,
+      surveyType: joined.surveyType,
+      translation,
+      validation,
+      data: { datasets: joined.datasets, join: joined.report, csatScale: joined.csatScale },
+    },
     datasets: joined.datasets,
   });
   return { stored, blockRows };

@@ -5,6 +5,15 @@ import type { JoinedAccounts } from "../data/join";
 import { type Env, limit } from "../env";
 
 /** The joined accounts as named columns for models/: numeric and text columns side by side. */
+/**
+ * The column a user named, if the record has it as its own property: `constructor`, `__proto__` or `toString` are
+ * names of Object.prototype, not columns.
+ * @example ownColumn(joined.numeric, "constructor") // => undefined
+ */
+export function ownColumn<T>(columns: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(columns, name) ? columns[name] : undefined;
+}
+
 export function accountFrame(j: JoinedAccounts): Record<string, Column> {
   return { ...j.numeric, ...j.text };
 }

@@ -2,7 +2,7 @@ import { ModelError } from "../../models/numeric/errors";
 import { fitSbgCohorts, sbgDerl, sbgProjection } from "../../models/clv/sbg-cohorts";
 import { csatBand, npsGroup } from "../../models/clv/value-segments";
 import { periodDiscountRate } from "../../models/scenario/money";
-import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
+import { type JoinedAccounts, loadJoinedAccounts, type SurveyChoice } from "../data/join";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 
@@ -11,6 +11,8 @@ export interface RetentionRequest {
   horizonYears: number;
   annualDiscountRate: number;
   splitBy: "nps" | "csat" | "none";
+  /** Responses behind the accounts' mean scores (default: relationship when there are any, else all). */
+  surveyType?: SurveyChoice;
 }
 
 /**
@@ -94,6 +96,7 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
   return {
     periodMonths: months,
     splitBy: req.splitBy,
+    surveyType: j.surveyType,
     accountsUsed: used,
     accountsExcluded: excluded,
     groups: out,
@@ -105,12 +108,12 @@ export function retentionBySatisfaction(j: JoinedAccounts, req: RetentionRequest
       groups:
         req.splitBy === "none"
           ? "No split."
-          : `Split by the account's mean ${req.splitBy} (NPS: promoter ≥ 9, passive 7 to < 9, detractor < 7).`,
+          : `Split by the account's mean ${req.splitBy} (NPS: promoter ≥ 9, passive 7 to < 9, detractor < 7) over ${j.surveyType === "all" ? "all its responses (any survey type)" : `its ${j.surveyType} survey responses`}.`,
     },
   };
 }
 
 /** GET .../clv/sbg: retention by satisfaction on the workspace's newest accounts (joined with its responses). */
 export async function runRetention(env: Env, ws: string, req: RetentionRequest) {
-  return retentionBySatisfaction(await loadJoinedAccounts(env, ws), req);
+  return retentionBySatisfaction(await loadJoinedAccounts(env, ws, req.surveyType), req);
 }

@@ -15,7 +15,7 @@ import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { loadJoinedAccounts } from "../data/join";
 import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
-import { getModel, type StoredModel } from "../data/models-store";
+import { getModel, modelSurveyType, type StoredModel } from "../data/models-store";
 
 /** A scenario request as the API takes it (defaults filled in by the zod schema). */
 export interface ScenarioRequest {
@@ -110,7 +110,7 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       );
     }
   }
-  const joined = await loadJoinedAccounts(env, ws);
+  const joined = await loadJoinedAccounts(env, ws, modelSurveyType(model));
   const recipe = { ...model.result, outcome: model.outcome, levels: model.result.design.levels };
   // Over MODEL_BLOCK_CELLS the design is never held whole: the scenario reads it a block of rows at a time.
   const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms.length);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Interval, OpenInterval } from "../routes/schemas";
+import { Interval, OpenInterval, SurveyChoiceSchema } from "../routes/schemas";
 
 /** OpenAPI schemas of the linking routes (models, scenarios, drivers, segments, CLV). */
 
@@ -113,6 +113,9 @@ export const ModelSchema = z
     model: z.enum(["linear", "logistic"]),
     outcome: z.string(),
     predictors: z.array(z.string()),
+    surveyType: SurveyChoiceSchema.optional().openapi({
+      description: "Responses behind each account's mean nps / csat / ces (absent on models fitted before survey types: all)",
+    }),
     nObs: z.number(),
     excluded: z.number(),
     terms: z.array(z.string()),

@@ -85,7 +85,7 @@ export function summarize(p: Partial): Metrics {
 }
 
 /** Grouping of `GET .../metrics?by=`. */
-export type GroupBy = "month" | "quarter" | "touchpoint" | "segment";
+export type GroupBy = "month" | "quarter" | "touchpoint" | "segment" | "surveyType";
 
 /** ISO month / quarter key of days since 1970-01-01. */
 export function periodKey(days: number, by: "month" | "quarter"): string {
@@ -97,6 +97,12 @@ export function periodKey(days: number, by: "month" | "quarter"): string {
 
 /** Benchmarks (docs/methods.md#benchmarks): average NPS by industry, and CSAT bands. */
 export const BENCHMARKS = {
+  /** The survey type the NPS figures describe (compare them with relationship NPS only). */
+  npsSurveyType: "relationship" as const,
+  note:
+    "The NPS averages are relationship NPS (customers asked how likely they are to recommend the company): compare them with " +
+    "your relationship NPS. Transactional NPS (asked after a support case, onboarding or a purchase) has no benchmark here. " +
+    "The CSAT bands are read the same for either survey type.",
   npsIndustryAverages: {
     "auto dealers": 39,
     hotels: 33,

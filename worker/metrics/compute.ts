@@ -2,7 +2,7 @@ import { textAt, type BlockColumn } from "../data/blocks";
 import { type DatasetMeta, latestDataset, readBlocks, readColumns } from "../data/datasets";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { parseDate } from "../intake/cells";
+import { parseDate, type SurveyType } from "../intake/cells";
 import {
   addResponse,
   BENCHMARKS,
@@ -22,6 +22,8 @@ export interface MetricsQuery {
   /** Inclusive bounds in days since 1970-01-01; responses without a date are left out when either is set. */
   from?: number;
   to?: number;
+  /** Only responses of this survey type (unspecified ones are left out); docs/methods.md#survey-type. */
+  surveyType?: SurveyType;
 }
 
 export interface MetricsResult {
@@ -56,7 +58,7 @@ const NONE = "(none)";
  * Block by block: each block's rows are tallied into per-group partials, which are
  * merged; only the merged partials are summarised (O(groups) after the scan).
  * Segment comes from the newest accounts dataset; responses of unknown accounts
- * fall in the group "(none)", like blank touchpoints and missing dates.
+ * fall in the group "(none)", like blank touchpoints, missing dates and unspecified survey types.
  */
 export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQuery): Promise<MetricsResult> {
   const meta = await latestDataset(env, workspaceId, "responses");
@@ -64,7 +66,7 @@ export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQu
   if (!meta) return compute(env, null, null, q);
   // Datasets never change once ready: the answer for (responses dataset, accounts dataset, query) is cached in
   // this isolate, so repeated dashboard loads cost the two metadata lookups and no block or rollup work.
-  const key = `${meta.id}|${acc?.id ?? ""}|${q.by ?? ""}|${q.from ?? ""}|${q.to ?? ""}`;
+  const key = `${meta.id}|${acc?.id ?? ""}|${q.by ?? ""}|${q.from ?? ""}|${q.to ?? ""}|${q.surveyType ?? ""}`;
   const hit = results.get(key);
   if (hit) {
     results.delete(key); // most recently used last
@@ -106,7 +108,7 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
     const filtered = q.from !== undefined || q.to !== undefined;
     const lo = q.from ?? -Infinity;
     const hi = q.to ?? Infinity;
-    const want = ["account_id", "date", "nps", "csat", "ces", "touchpoint"];
+    const want = ["account_id", "date", "nps", "csat", "ces", "touchpoint", "survey_type"];
     for await (const block of readBlocks(env, meta, want)) {
       const col = (name: string): BlockColumn | undefined => block.columns.find((c) => c.name === name);
       const num = (name: string) => {
@@ -118,12 +120,16 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
         csat = num("csat"),
         ces = num("ces");
       const id = col("account_id"),
-        tp = col("touchpoint");
+        tp = col("touchpoint"),
+        st = col("survey_type");
+      const stText = st && st.storage === "text" ? st : null;
       const blockOverall = emptyPartial();
       const blockGroups = new Map<string, Partial>();
       for (let i = 0; i < block.rows; i++) {
         const d = date ? date[i] : NaN;
         if (filtered && !(d >= lo && d <= hi)) continue;
+        const type = stText ? textAt(stText, i) : null;
+        if (q.surveyType && type !== q.surveyType) continue;
         const a = nps ? nps[i] : NaN,
           b = csat ? csat[i] : NaN,
           e = ces ? ces[i] : NaN;
@@ -132,6 +138,7 @@ async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | nu
         let key: string;
         if (q.by === "month" || q.by === "quarter") key = Number.isNaN(d) ? NONE : periodKey(d, q.by);
         else if (q.by === "touchpoint") key = (tp && tp.storage === "text" ? textAt(tp, i) : null) ?? NONE;
+        else if (q.by === "surveyType") key = type ?? NONE;
         else {
           const acct = id && id.storage === "text" ? textAt(id, i) : null;
           key = (acct !== null ? segmentOf!.get(acct) : undefined) ?? NONE;

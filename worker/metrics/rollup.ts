@@ -1,15 +1,18 @@
 import type { Block, BlockColumn } from "../data/blocks";
 import type { DatasetMeta } from "../data/datasets";
 import type { Env } from "../env";
+import type { SurveyType } from "../intake/cells";
 import { addResponse, emptyPartial, type GroupBy, mergePartial, type Partial, periodKey } from "./aggregate";
 
 /**
  * The metrics rollup of a responses dataset: survey partials (counts, sums, CES
- * moments) per (response day, touchpoint), built block by block at ingest and stored
- * beside the blocks (`agg/<ws>/<datasetId>.json`). `GET .../metrics` without
- * `by=segment` merges these cells instead of scanning the rows: O(days × touchpoints),
- * not O(rows), and every filter and grouping of the scan (from/to on the day, month,
- * quarter, touchpoint) is a union of cells, so the answers are the scan's.
+ * moments) per (response day, touchpoint, survey type), built block by block at ingest and
+ * stored beside the blocks (`agg/<ws>/<datasetId>.json`). `GET .../metrics` without
+ * `by=segment` merges these cells instead of scanning the rows: O(days × touchpoints × 3),
+ * not O(rows), and every filter and grouping of the scan (from/to on the day, survey type,
+ * month, quarter, touchpoint, survey type) is a union of cells, so the answers are the scan's.
+ * Rollups stored before survey types (version 1) have 3-element cells: their survey type is
+ * unspecified, as their datasets have no survey_type column.
  * Segment needs the accounts join, so it still scans.
  */
 
@@ -18,8 +21,8 @@ export const rollupKey = (ws: string, id: string) => `agg/${ws}/${id}.json`;
 /** Beyond this many cells (e.g. a free-text touchpoint) no rollup is kept and metrics scan the blocks. */
 const MAX_CELLS = 50_000;
 
-/** One cell: day (days since 1970-01-01, null = no date), touchpoint (null = blank) and its partial. */
-type Cell = [day: number | null, touchpoint: string | null, partial: Partial];
+/** One cell: day (days since 1970-01-01, null = no date), touchpoint (null = blank), its partial and survey type (null or absent = unspecified). */
+type Cell = [day: number | null, touchpoint: string | null, partial: Partial, surveyType?: SurveyType | null];
 
 export class RollupBuilder {
   private cells = new Map<string, Cell>();
@@ -45,26 +48,34 @@ export class RollupBuilder {
     const tp = col("touchpoint");
     const codes = tp && tp.storage === "text" ? tp.codes : null;
     const dict = tp && tp.storage === "text" ? tp.dict : [];
-    // Cells of this block by (day, touchpoint code): a numeric key, no string per row.
+    const st = col("survey_type");
+    const stCodes = st && st.storage === "text" ? st.codes : null;
+    const stDict = st && st.storage === "text" ? (st.dict as SurveyType[]) : [];
+    const stWidth = stDict.length + 1; // at most 3: unspecified, relationship, transactional
+    // Cells of this block by (day, touchpoint code, survey type code): a numeric key, no string per row.
     const local = new Map<number, Partial>();
     const width = dict.length + 1;
     for (let i = 0; i < block.rows; i++) {
       const d = date ? date[i] : NaN;
       const code = codes ? codes[i] : 0;
-      const key = (Number.isNaN(d) ? 0 : d + 1_000_000) * width + code; // days ≥ −1e6 (year −769): exact in a double
+      // days ≥ −1e6 (year −769): < 2^53 for any block's dictionaries, so exact in a double
+      const key = ((Number.isNaN(d) ? 0 : d + 1_000_000) * width + code) * stWidth + (stCodes ? stCodes[i] : 0);
       let p = local.get(key);
       if (!p) local.set(key, (p = emptyPartial()));
       addResponse(p, nps ? nps[i] : NaN, csat ? csat[i] : NaN, ces ? ces[i] : NaN, this.positiveFrom);
     }
     for (const [key, p] of local) {
-      const code = key % width;
-      const dk = (key - code) / width;
+      const sc = key % stWidth;
+      const rest = (key - sc) / stWidth;
+      const code = rest % width;
+      const dk = (rest - code) / width;
       const day = dk === 0 ? null : dk - 1_000_000;
       const t = code === 0 ? null : dict[code - 1];
-      const id = `${day ?? ""}\u0000${t ?? "\u0001"}`;
+      const s = sc === 0 ? null : stDict[sc - 1];
+      const id = `${day ?? ""}\u0000${t ?? "\u0001"}\u0000${s ?? ""}`;
       const cell = this.cells.get(id);
       if (cell) cell[2] = mergePartial(cell[2], p);
-      else this.cells.set(id, [day, t, p]);
+      else this.cells.set(id, [day, t, p, s]);
     }
     if (this.cells.size > MAX_CELLS) {
       this.overflow = true;
@@ -81,7 +92,7 @@ export class RollupBuilder {
   /** The stored form, or null when there were too many cells. */
   toJson(): string | null {
     if (this.overflow) return null;
-    return JSON.stringify({ version: 1, positiveFrom: this.positiveFrom, cells: [...this.cells.values()] });
+    return JSON.stringify({ version: 2, positiveFrom: this.positiveFrom, cells: [...this.cells.values()] });
   }
 }
 
@@ -112,7 +123,7 @@ const NONE = "(none)";
 export async function rollupPartials(
   env: Env,
   meta: DatasetMeta,
-  q: { by?: GroupBy; from?: number; to?: number },
+  q: { by?: GroupBy; from?: number; to?: number; surveyType?: SurveyType },
   positiveFrom: number,
 ): Promise<{ overall: Partial; groups: Map<string, Partial> } | null> {
   if (q.by === "segment") return null;
@@ -123,11 +134,12 @@ export async function rollupPartials(
   const hi = q.to ?? Infinity;
   let overall = emptyPartial();
   const groups = new Map<string, Partial>();
-  for (const [day, tp, p] of r.cells) {
+  for (const [day, tp, p, st] of r.cells) {
     if (filtered && !(day !== null && day >= lo && day <= hi)) continue;
+    if (q.surveyType && st !== q.surveyType) continue;
     overall = mergePartial(overall, p);
     if (!q.by) continue;
-    const key = q.by === "touchpoint" ? (tp ?? NONE) : day === null ? NONE : periodKey(day, q.by);
+    const key = q.by === "touchpoint" ? (tp ?? NONE) : q.by === "surveyType" ? (st ?? NONE) : day === null ? NONE : periodKey(day, q.by);
     const g = groups.get(key);
     groups.set(key, g ? mergePartial(g, p) : p);
   }

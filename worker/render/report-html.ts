@@ -77,10 +77,17 @@ function changeWords(s: ScenarioBody): string {
 
 /**
  * The one-page business case (HTML with print CSS): the answer in one sentence, warnings, the money with its
- * interval and what the interval covers, the chart, the fitted effect, assumptions in words, the data, and the
+ * interval and what the interval covers, the chart, the fitted effect (and the back-test line: would a model fitted on
+ * earlier renewals have called the later ones), assumptions in words, the data, and the
  * internal references last. All user text is escaped.
  */
-export function renderReport(workspaceName: string, stored: StoredScenario, model: StoredModel, generatedAt: string): string {
+export function renderReport(
+  workspaceName: string,
+  stored: StoredScenario,
+  model: StoredModel,
+  generatedAt: string,
+  backtestLine: string | null = null,
+): string {
   const s = stored.result;
   const m = model.result;
   const r = s.request;
@@ -149,7 +156,7 @@ ${warnings.length ? `<ul class="warn" id="report-warnings">${warnings.map((w) =>
 <p class="small">Both lines fall from year to year because they count only today's accounts, each renewing with its predicted probability: a closed book with no new sales and no price changes.</p>
 ${revenueChartSvg(s.baseline.revenueByYear, s.scenario.revenueByYear, s.bandByYear)}
 <table><thead><tr><th>Year</th><th>Baseline revenue</th><th>Scenario revenue</th><th>Gain</th><th>Scenario 95% band</th></tr></thead><tbody>${yearRows}</tbody></table>
-${sentences ? `<h2>The fitted effect</h2><ul>${sentences}</ul>` : ""}
+${sentences || backtestLine ? `<h2>The fitted effect</h2><ul>${sentences}${backtestLine ? `<li id="backtest-line">${esc(backtestLine)}</li>` : ""}</ul>` : ""}
 <h2>Assumptions</h2><ul class="small">${s.assumptions.map((a) => `<li>${esc(a)}</li>`).join("")}</ul>
 <h2>The data it rests on</h2><ul class="small">
 <li>Model fitted on ${m.nObs.toLocaleString("en-US")} accounts (${m.excluded.toLocaleString("en-US")} left out for missing values); outcome ${esc(m.outcome)}; predictors ${esc(m.terms.filter((t) => t !== "Intercept").join(", "))}.</li>

@@ -1,5 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { fitBgnbd } from "../../models/clv/bgnbd";
+import { bgnbdExpectedPurchases, bgnbdPAlive, fitBgnbd } from "../../models/clv/bgnbd";
+import { bgnbdExpectedPurchasesNew, bgnbdLogLik, bgnbdProbabilityOfN } from "../../models/clv/bgnbd-predict";
+import { fitBgbb } from "../../models/clv/bgbb";
+import { fitParetoNbd } from "../../models/clv/pareto-nbd";
 import { churnRate, programRoi, renewalUplift, roi, sampleSize, simpleClv } from "../../models/scenario/calculators";
 import { fitGammaGamma } from "../../models/clv/gamma-gamma";
 import { fitRegression } from "../../models/regression/fit";
@@ -341,6 +344,121 @@ calc.openapi(
       .openapi("CalcGammaGammaResult"),
   ),
   (c) => c.json(fitGammaGamma(c.req.valid("json")), 200),
+);
+
+const Pos = z.number().positive();
+calc.openapi(
+  post(
+    "bgnbd/predict",
+    "BG/NBD predictions at given parameters",
+    "For a customer with history (frequency, recency, T) and a horizon t (all in the time unit of α): P(alive) (FHL 2005 eq. 13), expected purchases in (T, T + t] (eq. 10), the probability of exactly n purchases in (0, t] for a customer drawn from the population (eq. 8, as lifetimes' probability_of_n_purchases_up_to_time and BTYD's bgnbd.pmf; when `n` is given), the expected purchases of a new customer in (0, t] (eq. 7) and the customer's log-likelihood at these parameters (eq. 6).",
+    z
+      .object({
+        r: Pos,
+        alpha: Pos,
+        a: Pos,
+        b: Pos,
+        frequency: z.number().int().min(0),
+        recency: z.number().min(0),
+        T: Pos,
+        t: z.number().min(0),
+        n: z.number().int().min(0).max(100_000).optional(),
+      })
+      .refine((b) => b.recency <= b.T && (b.frequency > 0 || b.recency === 0), {
+        message: "recency must be between 0 and T, and 0 when frequency is 0",
+        path: ["recency"],
+      })
+      .openapi("CalcBgnbdPredictRequest"),
+    z
+      .object({
+        pAlive: z.number(),
+        expectedPurchases: z.number().nullable().openapi({ description: "Purchases in (T, T + t]; null when a ≤ 1 makes it undefined" }),
+        probabilityOfN: z.number().optional().openapi({ description: "P(X(t) = n) for a customer from the population (when n is given)" }),
+        expectedPurchasesNew: z.number().nullable().openapi({ description: "E[X(t)] of a customer just acquired" }),
+        logLik: z.number().openapi({ description: "ln L of this customer's (frequency, recency, T) at the parameters" }),
+      })
+      .openapi("CalcBgnbdPredictResult"),
+  ),
+  (c) => {
+    const b = c.req.valid("json");
+    const nn = (v: number) => (Number.isFinite(v) ? v : null);
+    return c.json(
+      {
+        pAlive: bgnbdPAlive(b, b.frequency, b.recency, b.T),
+        expectedPurchases: nn(bgnbdExpectedPurchases(b, b.frequency, b.recency, b.T, b.t)),
+        ...(b.n === undefined ? {} : { probabilityOfN: bgnbdProbabilityOfN(b, b.t, b.n) }),
+        expectedPurchasesNew: nn(bgnbdExpectedPurchasesNew(b, b.t)),
+        logLik: bgnbdLogLik(b, b.frequency, b.recency, b.T),
+      },
+      200,
+    );
+  },
+);
+
+calc.openapi(
+  post(
+    "pareto-nbd",
+    "Pareto/NBD fit on (frequency, recency, T)",
+    "Schmittlein, Morrison & Colombo (1987) in Fader & Hardie's 2005 formulation, lifetimes' summary convention (recency and T in one time unit; α and β in that unit). Maximum likelihood with finite-difference Newton steps; SEs from the observed information.",
+    z
+      .object({
+        frequency: Nums(200_000),
+        recency: Nums(200_000),
+        T: Nums(200_000),
+        weights: z.array(z.number().min(0)).max(200_000).optional(),
+      })
+      .openapi("CalcParetoNbdRequest"),
+    z
+      .looseObject({
+        r: z.number(),
+        alpha: z.number(),
+        s: z.number(),
+        beta: z.number(),
+        stdErrors: z.object({
+          r: z.number().nullable(),
+          alpha: z.number().nullable(),
+          s: z.number().nullable(),
+          beta: z.number().nullable(),
+        }),
+        logLik: z.number(),
+        converged: z.boolean(),
+      })
+      .openapi("CalcParetoNbdResult"),
+  ),
+  (c) => c.json(fitParetoNbd(c.req.valid("json")), 200),
+);
+
+calc.openapi(
+  post(
+    "bgbb",
+    "BG/BB fit on discrete-time (frequency, recency, periods)",
+    "Fader, Hardie & Shang (2010): x transactions in n opportunities, the last at opportunity tₓ (0 when x = 0), optionally weighted (one row per pattern). Maximum likelihood; SEs from the observed information.",
+    z
+      .object({
+        frequency: z.array(z.number().int().min(0)).min(1).max(100_000),
+        recency: z.array(z.number().int().min(0)).min(1).max(100_000),
+        periods: z.array(z.number().int().min(1)).min(1).max(100_000),
+        weights: z.array(z.number().min(0)).max(100_000).optional(),
+      })
+      .openapi("CalcBgbbRequest"),
+    z
+      .looseObject({
+        alpha: z.number(),
+        beta: z.number(),
+        gamma: z.number(),
+        delta: z.number(),
+        stdErrors: z.object({
+          alpha: z.number().nullable(),
+          beta: z.number().nullable(),
+          gamma: z.number().nullable(),
+          delta: z.number().nullable(),
+        }),
+        logLik: z.number(),
+        converged: z.boolean(),
+      })
+      .openapi("CalcBgbbResult"),
+  ),
+  (c) => c.json(fitBgbb(c.req.valid("json")), 200),
 );
 
 export default calc;

@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
-import { datasetJson, deleteDataset, getDataset, listDatasets } from "../data/datasets";
+import { datasetJson, getDataset, listDatasets } from "../data/datasets";
 import { notFound } from "../errors";
 import { parseMappingParam } from "../intake/mapping";
-import { handleUpload, previewJson } from "../intake/upload";
-import { DatasetKindSchema, DatasetSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
+import { handleUpload, previewJson, surveyTypeFor } from "../intake/upload";
+import { expireStaleDatasets } from "../jobs/parse-job";
+import { removeDataset } from "../linking/dataset-removal";
+import { DatasetKindSchema, DatasetSchema, errorResponses, SurveyTypeOption, WsIdParams, WsParam } from "./schemas";
 
 const datasets = newRouter();
 
@@ -31,6 +33,7 @@ const UploadQuery = z.object({
       description: "Responses: top of the CSAT scale (answers 1..csatScale; positive = top two boxes). Default 5.",
       example: "5",
     }),
+  surveyType: SurveyTypeOption,
   dryRun: z.enum(["true", "false"]).optional().openapi({
     description: "true: validate and answer 200 with the would-be dataset (id null) and a preview of the first 20 rows; store nothing.",
   }),
@@ -85,7 +88,8 @@ datasets.openapi(
     const q = c.req.valid("query");
     const mapping = parseMappingParam(q.mapping);
     const csatScale = q.csatScale ? Number(q.csatScale) : 5;
-    const spec = { kind: q.kind, name: q.name, mapping, sheet: q.sheet, csatScale, dryRun: q.dryRun === "true" };
+    const surveyType = surveyTypeFor(q.kind, q.surveyType);
+    const spec = { kind: q.kind, name: q.name, mapping, sheet: q.sheet, csatScale, surveyType, dryRun: q.dryRun === "true" };
     const out = await handleUpload(c, spec);
     if (!out.meta) return c.json(previewJson(spec, out.name, out.result), 200);
     return c.json(datasetJson(out.meta), 201);
@@ -107,7 +111,10 @@ datasets.openapi(
       ...errorResponses(401, 403, 404),
     },
   }),
-  async (c) => c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200),
+  async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
+    return c.json({ datasets: (await listDatasets(c.env, c.var.workspaceId)).map(datasetJson) }, 200);
+  },
 );
 
 datasets.openapi(
@@ -126,6 +133,7 @@ datasets.openapi(
     },
   }),
   async (c) => {
+    await expireStaleDatasets(c.env, c.var.workspaceId);
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw notFound("dataset");
     return c.json(datasetJson(meta), 200);
@@ -150,7 +158,7 @@ datasets.openapi(
   async (c) => {
     const meta = await getDataset(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!meta) throw notFound("dataset");
-    await deleteDataset(c.env, meta);
+    await removeDataset(c.env, meta);
     return c.body(null, 204);
   },
 );

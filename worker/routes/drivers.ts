@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { runDrivers } from "../linking/drivers";
-import { errorResponses as errors, OpenInterval, WsParam } from "./schemas";
+import { errorResponses as errors, OpenInterval, SurveyChoiceSchema, WsParam } from "./schemas";
 
 /** POST .../drivers: journey-stage prioritization (importance × revenue at stake per touchpoint). */
 const drivers = newRouter();
@@ -13,12 +13,16 @@ const DriversRequest = z
     method: z.enum(["relative-weights", "coefficient"]).default("relative-weights"),
     outcome: z.string().min(1).max(200).default("renewed"),
     minAccounts: z.number().int().min(5).max(100000).default(30),
+    surveyType: SurveyChoiceSchema.optional().openapi({
+      description: "Responses used: default transactional when the responses have any (asked at a touchpoint), else all",
+    }),
   })
   .openapi("DriversRequest");
 
 const DriversSchema = z
   .object({
     metric: z.enum(["nps", "csat", "ces"]),
+    surveyType: SurveyChoiceSchema.openapi({ description: "The responses used" }),
     outcome: z.string(),
     method: z.enum(["relative-weights", "coefficient"]),
     completeCases: z.number().nullable(),

@@ -8,10 +8,11 @@ import { type JoinedAccounts, loadJoinedAccounts } from "../data/join";
 import type { Env } from "../env";
 import { notFound } from "../errors";
 import { isoDate } from "../intake/cells";
-import { bookInBlocks, clipFor, modelBlockRows } from "../linking/frame";
-import { clvCsvStream, runClvColumns } from "../linking/clv-run";
+import { bookInBlocks, clipFor, modelBlockRows, ownColumn } from "../linking/frame";
+import { runClvColumns } from "../linking/clv-run";
+import { clvCsvStream } from "../render/clv-csv";
 import { csvCell } from "../render/csv";
-import { getModel, getScenario, type StoredModel, type StoredScenario } from "../data/models-store";
+import { getModel, getScenario, modelSurveyType, type StoredModel, type StoredScenario } from "../data/models-store";
 import { errorResponses as errors, WsParam } from "./schemas";
 
 /** CSV exports: the joined accounts, or a model's accounts with their features and predictions; and the CLV export. */
@@ -50,7 +51,8 @@ exportsRouter.openapi(
     const modelId = scenario ? scenario.modelId : q.model;
     const model = modelId ? await getModel(c.env, ws, modelId) : null;
     if (modelId && !model) throw notFound("model");
-    const joined = await loadJoinedAccounts(c.env, ws);
+    // A model's accounts with the survey type it was fitted on; the joined accounts alone with the default.
+    const joined = await loadJoinedAccounts(c.env, ws, model ? modelSurveyType(model) : undefined);
     const csv = model ? modelAccountsCsv(c.env, joined, model, scenario) : joinedAccountsCsv(joined);
     const name = scenario ? `accounts-${scenario.id}.csv` : model ? `accounts-${model.id}.csv` : `accounts-${joined.datasets.accounts}.csv`;
     return c.body(csvStream(csv.header, csv.chunks), 200, {
@@ -91,12 +93,12 @@ function joinedAccountsCsv(joined: JoinedAccounts): CsvChunks {
   const text = Object.keys(joined.text).filter((k) => !fixed.includes(k));
   const header = [...fixed, ...numeric, ...text];
   const cell = (name: string, r: number): string | number | null => {
-    if (name in joined.numeric) {
+    if (Object.hasOwn(joined.numeric, name)) {
       const v = joined.numeric[name][r];
       if (!Number.isFinite(v)) return null;
       return name === "renewal_date" ? isoDate(v) : v;
     }
-    return joined.text[name]?.[r] ?? null;
+    return ownColumn(joined.text, name)?.[r] ?? null;
   };
   function* chunks() {
     for (let from = 0; from < joined.n; from += EXPORT_BLOCK_ROWS) {
@@ -138,8 +140,10 @@ function modelAccountsCsv(env: Env, joined: JoinedAccounts, model: StoredModel, 
     let out = "";
     for (let i = 0; i < b.n; i++) {
       const r = book.rows[b.from + i];
-      const feats = preds.map((name) => (name in joined.numeric ? joined.numeric[name][r] : (joined.text[name]?.[r] ?? null)));
-      const y = joined.numeric[model.outcome]?.[r];
+      const feats = preds.map((name): string | number | null =>
+        Object.hasOwn(joined.numeric, name) ? joined.numeric[name][r] : (ownColumn(joined.text, name)?.[r] ?? null),
+      );
+      const y = ownColumn(joined.numeric, model.outcome)?.[r] ?? NaN;
       const row: (string | number | null)[] = [
         ids[r] ?? null,
         segments[i],
@@ -166,7 +170,8 @@ exportsRouter.openapi(
     operationId: "exportClvCsv",
     tags: ["exports"],
     summary: "The customer rows of POST .../clv as CSV (same query options as that body)",
-    description: "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed.",
+    description:
+      "Every customer (customersTotal rows after the header, whatever the JSON answer's `limit`), in file order, streamed. Columns: customer_id, frequency (repeat purchase days), recency_days, T_days, monetary (mean repeat purchase value), p_alive, expected_purchases (over the horizon, undiscounted), expected_avg_value, clv (discounted, over the horizon), clv_ci95_low, clv_ci95_high (delta-method 95% interval from parameter uncertainty); money in the data's currency rounded to cents.",
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
@@ -188,7 +193,7 @@ exportsRouter.openapi(
   }),
   async (c) => {
     // Fits first (errors answer as JSON), then every customer row streamed in chunks: never one giant string.
-    const r = await runClvColumns(c.env, c.var.workspaceId, c.req.valid("query"));
+    const r = await runClvColumns(c.env, c.var.workspaceId, c.req.valid("query"), { intervals: true });
     return c.body(clvCsvStream(r), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="clv-${r.observationEnd}.csv"`,

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { computeMetrics, dayRange } from "../metrics/compute";
-import { errorResponses, MetricsSchema, WsParam } from "./schemas";
+import { errorResponses, MetricsSchema, SurveyTypeSchema, WsParam } from "./schemas";
 
 const metrics = newRouter();
 
@@ -13,6 +13,8 @@ const isoDay = z
 
 const Benchmarks = z
   .object({
+    npsSurveyType: z.literal("relationship").openapi({ description: "The survey type the NPS averages describe" }),
+    note: z.string(),
     npsIndustryAverages: z.record(z.string(), z.number()),
     npsAverageCompanyBelow: z.number(),
     npsLeaders: z.tuple([z.number(), z.number()]),
@@ -27,18 +29,22 @@ metrics.openapi(
     path: "/api/workspaces/{ws}/metrics",
     operationId: "getMetrics",
     tags: ["metrics"],
-    summary: "NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint or segment",
+    summary: "NPS, CSAT and CES with 95% intervals, overall and by month, quarter, touchpoint, segment or survey type",
     description:
       "NPS ci95 uses var(NPS/100) = (p + d − (p − d)²)/n with z = Φ⁻¹(0.975); CSAT is the top-two-box share in % with a " +
       "Wilson interval (scale from the upload's csatScale); CES is the mean with a Student-t interval. from/to (inclusive) " +
-      "filter on the response date; undated responses are then left out. Groups without a key (no date, touchpoint or " +
-      'segment, or an unknown account) are reported as "(none)".',
+      "filter on the response date; undated responses are then left out. by=surveyType groups relationship and transactional " +
+      "responses; surveyType= keeps only that survey type (unspecified responses count in unfiltered figures only). Groups " +
+      'without a key (no date, touchpoint, segment or survey type, or an unknown account) are reported as "(none)".',
     security: [{ bearer: [] }],
     middleware: [requireRole("viewer")] as const,
     request: {
       params: WsParam,
       query: z.object({
-        by: z.enum(["month", "quarter", "touchpoint", "segment"]).optional(),
+        by: z.enum(["month", "quarter", "touchpoint", "segment", "surveyType"]).optional(),
+        surveyType: SurveyTypeSchema.optional().openapi({
+          description: "Only responses of this survey type (e.g. transactional NPS by touchpoint: by=touchpoint&surveyType=transactional)",
+        }),
         from: isoDay,
         to: isoDay,
       }),
@@ -63,7 +69,7 @@ metrics.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    return c.json(await computeMetrics(c.env, c.var.workspaceId, { by: q.by, ...dayRange(q.from, q.to) }), 200);
+    return c.json(await computeMetrics(c.env, c.var.workspaceId, { by: q.by, surveyType: q.surveyType, ...dayRange(q.from, q.to) }), 200);
   },
 );
 

@@ -12,8 +12,8 @@ import { ApiError, notFound } from "../errors";
 import { fitModelRequest } from "../linking/fit-model";
 import { bookFor, clipFor, modelBlockRows } from "../linking/frame";
 import { ModelSchema } from "../linking/schemas";
-import { getModel, listModels, type StoredModel } from "../data/models-store";
-import { errorResponses as errors, WsIdParams, WsParam } from "./schemas";
+import { getModel, listModels, modelSurveyType, type StoredModel } from "../data/models-store";
+import { errorResponses as errors, SurveyChoiceSchema, WsIdParams, WsParam } from "./schemas";
 
 /** Models on the workspace's joined accounts (docs/api.md#models). */
 const models = newRouter();
@@ -27,6 +27,11 @@ const FitRequest = z
     name: z.string().max(200).optional(),
     horizonYears: z.number().int().min(1).max(30).default(3).openapi({ description: "Horizon of the translation's money (years)" }),
     annualDiscountRate: z.number().min(0).max(1).default(0),
+    surveyType: SurveyChoiceSchema.optional().openapi({
+      description:
+        "Which responses make each account's mean nps / csat / ces: default relationship when the responses have any " +
+        "(account health), else all. Unspecified responses count only in all. The answer's surveyType says what was used.",
+    }),
     validationSeed: z
       .number()
       .int()
@@ -178,7 +183,7 @@ models.openapi(
   async (c) => {
     const m = await getModel(c.env, c.var.workspaceId, c.req.valid("param").id);
     if (!m) throw notFound("model");
-    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
+    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId, modelSurveyType(m));
     // Above MODEL_BLOCK_CELLS the design is never held whole (see POST .../models): it cannot go to a browser either.
     const accounts = joined.numeric.arr?.length ?? 0;
     const terms = m.result.terms.length;

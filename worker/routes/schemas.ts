@@ -7,6 +7,17 @@ export const WsParam = z.object({ ws: z.string().openapi({ param: { name: "ws", 
 /** What a dataset holds. */
 export const DatasetKindSchema = z.enum(["accounts", "responses", "transactions"]);
 
+/** A response's survey programme (docs/methods.md#survey-type). */
+export const SurveyTypeSchema = z.enum(["relationship", "transactional"]);
+/** The responses an account-level or touchpoint figure uses: one survey type, or all (unspecified ones included). */
+export const SurveyChoiceSchema = z.enum(["relationship", "transactional", "all"]);
+/** The upload option: the survey type of responses whose file does not say. */
+export const SurveyTypeOption = SurveyTypeSchema.optional().openapi({
+  description:
+    "Responses only: the survey type (relationship or transactional) of rows whose file has no survey_type column or a blank cell " +
+    "there. Without it such rows are of unspecified type: counted in overall figures and in models with surveyType all.",
+});
+
 /** A 95% interval [low, high]. */
 export const Interval = z.tuple([z.number(), z.number()]);
 /** A 95% interval whose bounds may be unknown (null). */
@@ -30,7 +41,7 @@ export const ErrorSchema = z
   .openapi("Error");
 
 /** `...errorResponses(401, 404)` for a createRoute's `responses`. */
-export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[]) =>
+export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503)[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
 
 export const DatasetSchema = z

@@ -7,7 +7,7 @@ import { loadJoinedAccounts } from "../data/join";
 import { ApiError } from "../errors";
 import { runClvColumns } from "../linking/clv-run";
 import { WarningSchema } from "../linking/schemas";
-import { errorResponses as errors, WsParam } from "./schemas";
+import { errorResponses as errors, SurveyChoiceSchema, WsParam } from "./schemas";
 
 /** GET .../segments: customer value segmentation (satisfaction group × value tier). */
 const segments = newRouter();
@@ -16,6 +16,9 @@ const Query = z.object({
   value: z.enum(["arr", "clv"]).default("arr"),
   tiers: z.coerce.number().int().min(1).max(10).default(3),
   by: z.enum(["nps", "csat"]).optional().openapi({ description: "Default: nps when the accounts have NPS, else csat" }),
+  surveyType: SurveyChoiceSchema.optional().openapi({
+    description: "Responses behind each account's mean score: default relationship when the responses have any, else all",
+  }),
   horizonYears: z.coerce.number().int().min(1).max(30).default(3),
   annualDiscountRate: z.coerce.number().min(0).max(1).default(0),
   grossMargin: z.coerce.number().min(0).max(1).default(1),
@@ -39,6 +42,7 @@ const Est = z.object({ estimate: z.number(), ci95: z.tuple([z.number(), z.number
 const SegmentsSchema = z
   .object({
     by: z.enum(["nps", "csat"]),
+    surveyType: SurveyChoiceSchema.openapi({ description: "The responses behind the accounts' mean scores" }),
     value: z.enum(["arr", "clv"]),
     groups: z.array(z.string()),
     tierEdges: z.array(z.number()),
@@ -72,7 +76,7 @@ segments.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId);
+    const joined = await loadJoinedAccounts(c.env, c.var.workspaceId, q.surveyType);
     const hasNps = joined.numeric.nps.some((v) => Number.isFinite(v));
     const by = q.by ?? (hasNps ? "nps" : "csat");
     const satisfaction = joined.numeric[by];
@@ -130,12 +134,16 @@ segments.openapi(
     return c.json(
       {
         ...result,
+        surveyType: joined.surveyType,
         value: q.value,
         howComputed: {
           groups:
-            by === "nps"
+            (by === "nps"
               ? "Account's mean NPS of its responses: promoter ≥ 9, passive 7 to < 9, detractor < 7."
-              : `Account's mean CSAT on 1-${joined.csatScale}: satisfied ≥ ${joined.csatScale - 1} (top two boxes), dissatisfied < ${(1 + joined.csatScale) / 2}, else neutral.`,
+              : `Account's mean CSAT on 1-${joined.csatScale}: satisfied ≥ ${joined.csatScale - 1} (top two boxes), dissatisfied < ${(1 + joined.csatScale) / 2}, else neutral.`) +
+            (joined.surveyType === "all"
+              ? " All responses count (any survey type)."
+              : ` Only ${joined.surveyType} survey responses count.`),
           tiers: `Tertiles (for tiers=3) of ${q.value === "clv" ? "CLV" : "ARR"} among matched accounts, as pandas.qcut: tier k holds values in (edge k−1, edge k].`,
           revenueShare: "Cell ARR / ARR of all matched accounts (accounts with a satisfaction score); shares add up to 1.",
           renewalRate: "Renewed accounts / accounts with a known renewal outcome in the cell.",

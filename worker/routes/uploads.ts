@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { abortUpload, completeUpload, putUploadPart, startUpload } from "../linking/chunked-upload";
-import { DatasetKindSchema, errorResponses, WsIdParams, WsParam } from "./schemas";
+import { DatasetKindSchema, errorResponses, SurveyTypeOption, WsIdParams, WsParam } from "./schemas";
 
 /** Chunked uploads: the routes of worker/linking/chunked-upload.ts. */
 const uploads = newRouter();
@@ -24,19 +24,23 @@ const StartBody = z
       .openapi({ description: 'As the upload\'s `mapping`: {"canonical_name": "Header In File"}' }),
     sheet: z.string().max(200).optional(),
     csatScale: z.number().int().min(3).max(10).optional(),
+    surveyType: SurveyTypeOption,
     contentType: z.string().max(200).optional().openapi({ description: "Content type of the whole file (text/csv, or the xlsx type)" }),
     totalBytes: z.number().int().positive().openapi({ description: "Size of the whole file in bytes" }),
+    partBytes: z.number().int().min(1).optional().openapi({
+      description:
+        "Size of the parts the client will send (default and most: the body limit). The answer's `parts` follows from it; a part number past `parts`, a part over `partBytes`, or parts adding up to more than totalBytes are refused.",
+    }),
   })
   .openapi("UploadStart");
 
 const StartResult = z
   .object({
     uploadId: z.string(),
-    partBytes: z
-      .number()
-      .int()
-      .openapi({ description: "Largest part allowed (the body limit); any split works, parts are joined in order" }),
-    parts: z.number().int().openapi({ description: "Parts needed at partBytes each" }),
+    partBytes: z.number().int().openapi({
+      description: "Largest part allowed (the requested partBytes, at most the body limit); any split works, parts are joined in order",
+    }),
+    parts: z.number().int().openapi({ description: "Parts needed at partBytes each: the highest part number accepted" }),
   })
   .openapi("UploadStarted");
 
@@ -66,7 +70,7 @@ uploads.openapi(
     },
     responses: {
       201: { description: "Started", content: { "application/json": { schema: StartResult } } },
-      ...errorResponses(400, 401, 403, 404, 413),
+      ...errorResponses(400, 401, 403, 404, 413, 429),
     },
   }),
   async (c) => c.json(await startUpload(c.env, c.var.workspaceId, c.req.valid("json")), 201),
@@ -91,7 +95,7 @@ uploads.openapi(
         description: "Stored",
         content: { "application/json": { schema: z.object({ n: z.number().int(), bytes: z.number().int() }) } },
       },
-      ...errorResponses(400, 401, 403, 404, 409, 413),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 422),
     },
   }),
   async (c) => {

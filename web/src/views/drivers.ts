@@ -29,6 +29,16 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     "relative-weights",
     { id: "drivers-method" },
   );
+  const surveyType = select(
+    [
+      ["", "Default (transactional if the responses have some)"],
+      ["transactional", "Transactional responses"],
+      ["relationship", "Relationship responses"],
+      ["all", "All responses"],
+    ],
+    "",
+    { id: "drivers-survey-type" },
+  );
   const out = h("div", { id: "drivers-result", "aria-live": "polite" });
   const next = latestGuard();
   async function run() {
@@ -38,7 +48,11 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
       const d = await ok(
         client.POST("/api/workspaces/{ws}/drivers", {
           params: { path: { ws } },
-          body: { metric: pick(metric.value, ["nps", "csat", "ces"]), method: pick(method.value, ["relative-weights", "coefficient"]) },
+          body: {
+            metric: pick(metric.value, ["nps", "csat", "ces"]),
+            method: pick(method.value, ["relative-weights", "coefficient"]),
+            surveyType: pick(surveyType.value, ["relationship", "transactional", "all"]),
+          },
         }),
       );
       if (current()) render(d);
@@ -51,6 +65,7 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     const { box, canvas } = canvasBox("Touchpoints by priority: ARR at risk and importance", "chart");
     box.style.height = `${Math.max(200, 48 * ranked.length + 90)}px`;
     const hc = d.howComputed;
+    const measure = `${d.surveyType !== "all" ? `${d.surveyType[0].toUpperCase()}${d.surveyType.slice(1)} ` : ""}${d.metric.toUpperCase()}`;
     out.replaceChildren(
       d.warnings.length
         ? h(
@@ -63,12 +78,19 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
         "section",
         { class: "card", "aria-labelledby": "prio-title" },
         h("h2", { id: "prio-title" }, "Fix first"),
+        h(
+          "p",
+          { class: "small muted", id: "drivers-survey-used" },
+          d.surveyType === "all"
+            ? `From all ${int(d.totals.responsesUsed)} responses with a touchpoint (any survey type).`
+            : `From ${int(d.totals.responsesUsed)} ${d.surveyType} responses with a touchpoint.`,
+        ),
         ranked[0]?.rank
           ? h(
               "p",
               { id: "drivers-top" },
               h("strong", {}, ranked[0].touchpoint),
-              ` is priority 1: ${money(ranked[0].arrAtRisk)} of ARR at risk among ${int(ranked[0].atRiskAccounts)} accounts, importance ${pct(ranked[0].importanceShare, 0)} of what ${d.metric.toUpperCase()} explains in ${d.outcome}.`,
+              ` is priority 1: ${money(ranked[0].arrAtRisk)} of ARR at risk among ${int(ranked[0].atRiskAccounts)} accounts, importance ${pct(ranked[0].importanceShare, 0)} of what ${measure} explains in ${d.outcome}.`,
             )
           : "",
         box,
@@ -78,17 +100,7 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
         { class: "card", "aria-labelledby": "tp-title" },
         h("h2", { id: "tp-title" }, "Touchpoints"),
         table(
-          [
-            "Rank",
-            "Touchpoint",
-            `Mean ${d.metric.toUpperCase()}`,
-            "Gap to best",
-            "Importance",
-            "Accounts",
-            "At-risk accounts",
-            "ARR at risk",
-            "Priority",
-          ],
+          ["Rank", "Touchpoint", `Mean ${measure}`, "Gap to best", "Importance", "Accounts", "At-risk accounts", "ARR at risk", "Priority"],
           ranked.map((t) => [
             t.rank ?? "—",
             t.touchpoint + (t.note ? ` (${t.note})` : ""),
@@ -130,6 +142,7 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
     { id: "drivers-form", class: "row" },
     field("Satisfaction measure", metric),
     field("Importance", method),
+    field("Responses", surveyType),
     h("button", { type: "submit" }, "Rank touchpoints"),
   );
   form.addEventListener("submit", (e) => {
@@ -143,7 +156,7 @@ export async function driversView(main: HTMLElement, { ws }: ScreenCtx): Promise
       { class: "card" },
       form,
       help(
-        "For each touchpoint: its satisfaction, how much it matters for renewal (importance), and the ARR of accounts unhappy there (at risk). Priority = importance × ARR at risk.",
+        "For each touchpoint: its satisfaction, how much it matters for renewal (importance), and the ARR of accounts unhappy there (at risk). Priority = importance × ARR at risk. By default only transactional responses count (surveys asked right after a support case, onboarding or a purchase: they say which touchpoint to fix); relationship surveys rate the account overall.",
       ),
     ),
     out,

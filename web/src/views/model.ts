@@ -7,11 +7,12 @@ import type { Model } from "../api-types";
 import { renderCalibration } from "../charts/calibration";
 import { renderForest, type ForestRow } from "../charts/forest";
 import { canvasBox } from "../charts/registry";
-import { field, h, help, kpi, select, table } from "../dom";
+import { field, h, help, kpi, pick, select, table } from "../dom";
 import { errorBox } from "../errors";
 import { coef, int, num, pval } from "../format";
 import { wsHash } from "../router";
 import { heading, listModels, loadWorkspace, newest, type Workspace } from "../workspace";
+import { backtestCard } from "./backtest-card";
 import type { ScreenCtx } from "./screens";
 
 const NUMERIC_TYPES = /^(money|number|numeric|integer|int|float|fraction|binary|0\/1|bool|boolean|percent)$/i;
@@ -47,6 +48,21 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
     "nonrobust",
     { id: "model-cov" },
   );
+  // Account health reads relationship responses when there are some (the API's default, said here and changeable).
+  const counts = newest(w, "responses")?.options.surveyTypes as
+    { relationship: number; transactional: number; unspecified: number } | undefined;
+  const surveyType = select(
+    [
+      ["relationship", `Relationship responses${counts ? ` (${int(counts.relationship)})` : ""}`],
+      ["transactional", `Transactional responses${counts ? ` (${int(counts.transactional)})` : ""}`],
+      [
+        "all",
+        `All responses${counts ? ` (${int(counts.relationship + counts.transactional + counts.unspecified)}, any survey type)` : ""}`,
+      ],
+    ],
+    counts && counts.relationship > 0 ? "relationship" : "all",
+    { id: "model-survey-type" },
+  );
   const defaults = new Set(["nps", "csat", "log_arr", "segment"]);
   const boxes = opts.map((o) => {
     const cb = h("input", { type: "checkbox", id: `pred-${o.name}`, value: o.name, checked: defaults.has(o.name) });
@@ -62,10 +78,10 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   const form = h(
     "form",
     { id: "model-form" },
-    h("div", { class: "row" }, field("Outcome", outcome), field("Standard errors", covariance)),
+    h("div", { class: "row" }, field("Outcome", outcome), field("Standard errors", covariance), field("NPS / CSAT / CES from", surveyType)),
     h("fieldset", {}, h("legend", {}, "Predictors"), h("div", { class: "row" }, boxes)),
     help(
-      "Logistic regression for renewed (0/1), linear otherwise. NPS, CSAT and CES are each account's mean of its survey answers (0-10, 1-5, 1-7); log_arr = ln(ARR) controls for size; text columns such as segment become categories against the alphabetically first level. Accounts missing any chosen value are left out and counted.",
+      "Logistic regression for renewed (0/1), linear otherwise. NPS, CSAT and CES are each account's mean of its survey answers (0-10, 1-5, 1-7), from the survey type chosen: relationship surveys (account health, asked every quarter or year) by default when the responses have some, as they are what links to renewal; transactional answers (after a support case or purchase) would average touchpoint moments into account health. All = every response, including those whose file did not give a survey type. log_arr = ln(ARR) controls for size; text columns such as segment become categories against the alphabetically first level. Accounts missing any chosen value are left out and counted.",
       "What goes into the model?",
     ),
     h("div", { class: "row" }, h("button", { type: "submit", id: "model-fit" }, "Fit model")),
@@ -83,7 +99,13 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
       const m = await ok(
         client.POST("/api/workspaces/{ws}/models", {
           params: { path: { ws } },
-          body: { kind, outcome: outcome.value, predictors, covariance: covariance.value === "HC3" ? "HC3" : "nonrobust" },
+          body: {
+            kind,
+            outcome: outcome.value,
+            predictors,
+            covariance: covariance.value === "HC3" ? "HC3" : "nonrobust",
+            surveyType: pick(surveyType.value, ["relationship", "transactional", "all"]),
+          },
         }),
       );
       status.replaceChildren();
@@ -98,7 +120,7 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
             h("span", { class: "muted small" }, " · just fitted"),
           ),
         );
-      renderModel(out, m, ws);
+      renderModel(out, m, ws, !viewer);
     } catch (err) {
       status.replaceChildren(errorBox(err));
       out.replaceChildren();
@@ -148,15 +170,21 @@ export async function modelView(main: HTMLElement, { ws, route }: ScreenCtx): Pr
   const id = route.query.get("id");
   if (id) {
     try {
-      renderModel(out, await ok(client.GET("/api/workspaces/{ws}/models/{id}", { params: { path: { ws, id } } })), ws);
+      renderModel(out, await ok(client.GET("/api/workspaces/{ws}/models/{id}", { params: { path: { ws, id } } })), ws, !viewer);
     } catch (err) {
       out.replaceChildren(errorBox(err));
     }
   }
 }
 
+const SURVEY_USED: Record<string, string> = {
+  relationship: "relationship (account means of relationship NPS / CSAT / CES)",
+  transactional: "transactional (account means of transactional NPS / CSAT / CES)",
+  all: "all (every response, any survey type)",
+};
+
 /** The summary block, coefficient table, forest plot, translation and validation of one model. */
-export function renderModel(out: HTMLElement, m: Model, ws: string): void {
+export function renderModel(out: HTMLElement, m: Model, ws: string, canEdit = true): void {
   const logistic = m.kind === "logistic";
   const f = m.fit;
   const stat = logistic ? "z" : "t";
@@ -168,6 +196,7 @@ export function renderModel(out: HTMLElement, m: Model, ws: string): void {
       ["Covariance Type:", m.covarianceType, logistic ? "Pseudo R-squ.:" : "R-squared:", num("pseudoR2" in f ? f.pseudoR2 : f.rSquared, 4)],
       ["Converged:", String(f.converged), "Log-Likelihood:", num(f.logLik, 2)],
       ["AIC:", num(f.aic, 2), "BIC:", num(f.bic, 2)],
+      ["Survey responses:", h("span", { id: "model-used-survey-type" }, SURVEY_USED[m.surveyType ?? "all"]), "", ""],
     ],
     { cls: "coef summary", noHead: true },
   );
@@ -200,6 +229,13 @@ export function renderModel(out: HTMLElement, m: Model, ws: string): void {
       "section",
       { class: "card", "aria-labelledby": "tr-title", id: "translation" },
       h("h2", { id: "tr-title" }, "In plain language"),
+      h(
+        "p",
+        { class: "small muted", id: "translation-survey-type" },
+        m.surveyType && m.surveyType !== "all"
+          ? `NPS, CSAT and CES points here are points of each account's mean ${m.surveyType} survey answer (${m.surveyType} NPS 0-10, CSAT, CES).`
+          : "NPS, CSAT and CES points here are points of each account's mean answer over all its responses (any survey type).",
+      ),
       tr.length
         ? h(
             "ul",
@@ -273,6 +309,7 @@ export function renderModel(out: HTMLElement, m: Model, ws: string): void {
     }
     parts.push(card);
   }
+  if (logistic && m.outcome === "renewed") parts.push(backtestCard(ws, { outcome: m.outcome, predictors: m.predictors }, canEdit));
   const warnings = m.warnings;
   out.replaceChildren(
     ...parts,

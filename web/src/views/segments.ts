@@ -92,7 +92,7 @@ export async function segmentsView(main: HTMLElement, { ws }: ScreenCtx): Promis
       h(
         "caption",
         { class: "small muted" },
-        `${m.label} by ${d.by === "nps" ? "NPS group" : "CSAT band"} (rows) and ${d.value.toUpperCase()} tier (columns, low to high)`,
+        `${m.label} by ${d.surveyType !== "all" ? `${d.surveyType} ` : ""}${d.by === "nps" ? "NPS group" : "CSAT band"} (rows) and ${d.value.toUpperCase()} tier (columns, low to high)`,
       ),
       h(
         "thead",

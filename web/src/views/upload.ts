@@ -57,7 +57,20 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
     { id: "upload-csat-scale" },
   );
   const csatField = field("CSAT scale", csatScale);
-  const syncScale = () => csatField.classList.toggle("hidden", kind.value !== "responses");
+  const surveyType = select(
+    [
+      ["", "Not given (unspecified)"],
+      ["relationship", "Relationship (account health, every quarter or year)"],
+      ["transactional", "Transactional (after a support case, onboarding, purchase)"],
+    ],
+    "",
+    { id: "upload-survey-type" },
+  );
+  const surveyField = field("Survey type, where the file does not say", surveyType);
+  const syncScale = () => {
+    csatField.classList.toggle("hidden", kind.value !== "responses");
+    surveyField.classList.toggle("hidden", kind.value !== "responses");
+  };
   const picker = h("input", {
     type: "file",
     id: "upload-file",
@@ -106,6 +119,9 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
   csatScale.addEventListener("change", () => {
     if (file) void runPreview();
   });
+  surveyType.addEventListener("change", () => {
+    if (file) void runPreview();
+  });
   syncScale();
 
   function choose(f: File) {
@@ -137,12 +153,15 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
   }
 
   const kindValue = () => pick(kind.value, ["accounts", "responses", "transactions"]) ?? "accounts";
+  /** The upload's survey type for rows that do not say (responses only; none = unspecified). */
+  const surveyTypeValue = () => (kind.value === "responses" ? pick(surveyType.value, ["relationship", "transactional"]) : undefined);
   function query(dryRun: boolean): UploadQuery {
     return {
       kind: kindValue(),
       name: name.value.trim() || file?.name,
       mapping: Object.keys(mapping).length ? JSON.stringify(mapping) : undefined,
       csatScale: kind.value === "responses" ? csatScale.value : undefined,
+      surveyType: surveyTypeValue(),
       dryRun: dryRun ? "true" : undefined,
     };
   }
@@ -186,6 +205,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
             contentType: contentType(file),
             ...(Object.keys(mapping).length ? { mapping } : {}),
             ...(kind.value === "responses" ? { csatScale: Number(csatScale.value) } : {}),
+            ...(surveyTypeValue() ? { surveyType: surveyTypeValue() } : {}),
           },
           onProgress,
           inFlight.signal,
@@ -347,6 +367,7 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
             )
           : "",
         table(headers, rows, { cls: "preview" }),
+        surveyTypeSummary(r.options),
         h("h3", {}, "Columns understood"),
         table(
           ["Column", "Type", "From header", "Read as"],
@@ -355,6 +376,18 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
         h("div", { class: "row" }, commitBtn),
       ),
       mappingCard(headers, r.columns),
+    );
+  }
+
+  /** The preview's count of responses per survey type (after the upload's default). */
+  function surveyTypeSummary(o: Record<string, unknown>): HTMLElement | string {
+    const c = o.surveyTypes as { relationship: number; transactional: number; unspecified: number } | undefined;
+    if (!c) return "";
+    return h(
+      "p",
+      { id: "preview-survey-types" },
+      `Survey type: ${int(c.relationship)} relationship, ${int(c.transactional)} transactional, ${int(c.unspecified)} not given`,
+      o.surveyType ? ` (rows whose file does not say are taken as ${o.surveyType}).` : ".",
     );
   }
 
@@ -403,10 +436,14 @@ export async function uploadView(main: HTMLElement, { ws }: ScreenCtx): Promise<
       "section",
       { class: "card", "aria-labelledby": "file-title" },
       h("h2", { id: "file-title" }, "1. Choose a file"),
-      h("div", { class: "row" }, field("What is in the file?", kind), field("Name (optional)", name), csatField),
+      h("div", { class: "row" }, field("What is in the file?", kind), field("Name (optional)", name), csatField, surveyField),
       help(
         "Accounts: one row per account with account_id and arr (and renewed to fit renewal models). Responses: one row per survey answer with account_id and nps, csat or ces. Transactions: customer_id, date, amount for CLV. Money like $12,000.00 or 1.234,56, dates like 2025-03-31, 3/31/2025 or Excel serials are understood.",
         "Which columns are needed?",
+      ),
+      help(
+        "Relationship surveys ask an account every quarter or year how likely it is to recommend you (account health, what links to renewal); transactional surveys ask right after a support case, onboarding or a purchase (which touchpoint to fix). A survey_type column (or survey type, type, program) says it per row (relationship / transactional, rNPS / tNPS). Where the file does not say, the survey type chosen here applies; left unspecified, those responses count only in figures over all responses.",
+        "Relationship or transactional?",
       ),
       drop,
       progress,

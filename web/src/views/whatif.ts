@@ -112,12 +112,15 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     "score",
     { id: "whatif-nps-mode" },
   );
-  const sNpsScore = slider("whatif-nps-score", "NPS change (score points)", -npsSpan, npsSpan, 1, 5, (v) => signedFixed(v, 0), [
+  // The model's NPS is the accounts' mean answer of one survey type (or of all responses): say which.
+  const npsKind =
+    model.surveyType && model.surveyType !== "all" ? `${model.surveyType[0].toUpperCase()}${model.surveyType.slice(1)} NPS` : "NPS";
+  const sNpsScore = slider("whatif-nps-score", `${npsKind} change (score points)`, -npsSpan, npsSpan, 1, 5, (v) => signedFixed(v, 0), [
     "How far the NPS score (% promoters − % detractors, −100 to 100) moves. +10 takes an NPS of 9.5 to 19.5." +
       seen(spread.nps, "NPS score points"),
     "Turned into the shift s of every 0-10 answer that gives this score on your accounts' answers; each account's mean answer then moves by s (capped at 0-10).",
   ]);
-  const sNps = slider("whatif-nps", "NPS change (points on every 0-10 answer)", -3, 3, 0.1, 1, (v) => signedFixed(v, 1), [
+  const sNps = slider("whatif-nps", `${npsKind} change (points on every 0-10 answer)`, -3, 3, 0.1, 1, (v) => signedFixed(v, 1), [
     "Points added to every answer to “how likely to recommend” (0-10): +1 moves a 7 to an 8. This moves the NPS score far more than 1 point.",
     "Each account's mean answer x becomes x + change, capped at 0-10.",
   ]);
