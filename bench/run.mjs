@@ -1,5 +1,8 @@
 // `npm run bench`: models/ against its peers on identical generated data, in one invocation.
-// Prints `BENCH <name> ours=<s> peer=<s> ratio=<peer/ours> maxRelDiff=<x>` per workload.
+// Prints `BENCH <name> ours=<s> peer=<s> ratio=<peer/ours> peerWall=<s> ratioWall=<x> maxRelDiff=<x>` per workload:
+// both sides timed alike (one warm-up, best of three, in one process); `ours`/`peer` are CPU seconds with one thread
+// each, `peerWall` the peer's best wall time with its default BLAS threads and `ratioWall` = peerWall / our best wall.
+// A memory-bandwidth probe first prints the floor of each fit (bytes it must read / bandwidth).
 // Peers: statsmodels Logit and OLS (HC3), and a scipy L-BFGS BG/NBD (bench/peers/*.py), run with
 // Debian's /usr/bin/python3 (installed here with apt-get when missing). Not part of `npm test`.
 // Options: BENCH_N (rows / customers, default 1000000), BENCH_ONLY (comma list: logit,ols,bgnbd,holdout).
@@ -167,13 +170,27 @@ function save(dir, name, arr) {
   writeFileSync(path.join(dir, name), Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
 }
 
+const THREAD_VARS = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"];
+
+/**
+ * Runs a peer script twice (each times one warm-up and the best of three, bench/peers/timing.py): with one BLAS
+ * thread for the CPU figure, and with the library's default threads (the thread variables removed) for the wall
+ * figure. Returns the single-thread run's output with `wall` replaced by the default-threads wall time.
+ */
 function peer(script, args) {
-  const out = execFileSync(PY, [path.join(root, "bench/peers", script), ...args], {
-    cwd: path.join(root, "bench/peers"),
-    maxBuffer: 1 << 24,
-    env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
-  });
-  return JSON.parse(out.toString().trim().split("\n").pop());
+  const run = (env) =>
+    JSON.parse(
+      execFileSync(PY, [path.join(root, "bench/peers", script), ...args], { cwd: path.join(root, "bench/peers"), maxBuffer: 1 << 24, env })
+        .toString()
+        .trim()
+        .split("\n")
+        .pop(),
+    );
+  const one = run({ ...process.env, ...Object.fromEntries(THREAD_VARS.map((v) => [v, "1"])) });
+  const defaults = { ...process.env };
+  for (const v of THREAD_VARS) delete defaults[v];
+  const many = run(defaults);
+  return { ...one, wallOneThread: one.wall, wall: many.wall };
 }
 
 /**
@@ -202,12 +219,52 @@ function maxRelDiff(ours, theirs) {
   return m;
 }
 
-function line(name, ours, peerSeconds, diff, wall) {
-  if (wall) console.log(`# ${name}: wall ours=${wall.ours.toFixed(4)} peer=${wall.peer.toFixed(4)}`);
+/** The BENCH line; `floor` (s) is the bandwidth floor of the fit's passes, printed in a comment beside it. */
+function line(name, ours, pr, diff, floor) {
   console.log(
-    `BENCH ${name} ours=${ours.toFixed(4)} peer=${peerSeconds.toFixed(4)} ratio=${(peerSeconds / ours).toFixed(2)} maxRelDiff=${diff.toExponential(2)}`,
+    `# ${name}: wall ours=${ours.wall.toFixed(4)} peer(1 thread)=${pr.wallOneThread.toFixed(4)} peer(default threads)=${pr.wall.toFixed(4)}; ` +
+      `floor ${floor.seconds.toFixed(4)} s (${floor.what}), ours = ${(ours.seconds / floor.seconds).toFixed(1)}× the floor`,
+  );
+  console.log(
+    `BENCH ${name} ours=${ours.seconds.toFixed(4)} peer=${pr.seconds.toFixed(4)} ratio=${(pr.seconds / ours.seconds).toFixed(2)} ` +
+      `peerWall=${pr.wall.toFixed(4)} ratioWall=${(pr.wall / ours.wall).toFixed(2)} maxRelDiff=${diff.toExponential(2)}`,
   );
 }
+
+/**
+ * Read bandwidth of one core from memory: the best of five sums over a 256 MB Float64Array (far beyond the caches),
+ * four independent accumulators so the adds are not the limit. Bytes per second.
+ */
+function bandwidth() {
+  const a = new Float64Array(32 << 20).fill(1);
+  const sum = (v) => {
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
+    for (let i = 0; i < v.length; i += 4) {
+      s0 += v[i];
+      s1 += v[i + 1];
+      s2 += v[i + 2];
+      s3 += v[i + 3];
+    }
+    return s0 + s1 + s2 + s3;
+  };
+  sum(a);
+  let best = Infinity;
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    if (sum(a) !== a.length) throw new Error("bandwidth probe");
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return a.byteLength / best;
+}
+
+/** The floor of a fit: `passes` reads of `bytes`, at the probed bandwidth. */
+const floorOf = (bytes, passes, bw, what) => ({
+  seconds: (bytes * passes) / bw,
+  what: `${what}: ${passes} × ${(bytes / 1e6).toFixed(0)} MB`,
+});
 
 /** A fixed amount of dependent arithmetic: on an idle 3 GHz core about 0.12 s; more means the CPU is shared. */
 function calibrate() {
@@ -225,6 +282,8 @@ function calibrate() {
 
 ensurePython();
 const cal = calibrate();
+const BW = bandwidth();
+console.log(`# memory read bandwidth (one core, 256 MB sum, best of 5): ${(BW / 1e9).toFixed(2)} GB/s`);
 console.log(
   `# calibration: 90M dependent multiply-adds took ${cal.seconds.toFixed(3)} s of CPU (a reference for comparing runs: more means a busier CPU); load average ${(await import("node:os")).loadavg()[0].toFixed(1)}`,
 );
@@ -240,10 +299,15 @@ try {
     const pr = peer("logit_statsmodels.py", [dir, String(N), String(P)]);
     const est = ours.result.coefficients.map((c) => c.estimate);
     const se = ours.result.coefficients.map((c) => c.stdError);
-    line(`logit_${N}x${P}_with_se`, ours.seconds, pr.seconds, Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)), {
-      ours: ours.wall,
-      peer: pr.wall,
-    });
+    // Each Newton step reads X and y once; the iterations are those of our fit.
+    const passes = ours.result.fit.iterations + 1;
+    line(
+      `logit_${N}x${P}_with_se`,
+      ours,
+      pr,
+      Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)),
+      floorOf(X.byteLength + y.byteLength, passes, BW, `X and y once per likelihood pass, ${passes} passes`),
+    );
   }
   if (ONLY.has("ols")) {
     const { X, y } = genOls(N);
@@ -253,10 +317,14 @@ try {
     const pr = peer("ols_statsmodels.py", [dir, String(N), String(P)]);
     const est = ours.result.coefficients.map((c) => c.estimate);
     const se = ours.result.coefficients.map((c) => c.stdError);
-    line(`ols_hc3_${N}x${P}`, ours.seconds, pr.seconds, Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)), {
-      ours: ours.wall,
-      peer: pr.wall,
-    });
+    // The fit reads X and y twice: the QR (or Gram) pass, then the residual/leverage pass of HC3.
+    line(
+      `ols_hc3_${N}x${P}`,
+      ours,
+      pr,
+      Math.max(maxRelDiff(est, pr.params), maxRelDiff(se, pr.bse)),
+      floorOf(X.byteLength + y.byteLength, 2, BW, "X and y: factor pass + HC3 pass"),
+    );
   }
   if (ONLY.has("bgnbd")) {
     const { x, tx, T } = genBgnbd(N);
@@ -269,10 +337,14 @@ try {
     console.log(
       `# bgnbd: ${o.nPatterns} distinct patterns; ours r ${o.r.toFixed(5)} alpha ${o.alpha.toFixed(4)} a ${o.a.toFixed(5)} b ${o.b.toFixed(5)} LL ${o.logLik.toFixed(3)}; peer LL ${pr.ll.toFixed(3)} converged ${pr.converged}`,
     );
-    line(`bgnbd_${N}_customers`, ours.seconds, pr.seconds, maxRelDiff([o.r, o.alpha, o.a, o.b], pr.params), {
-      ours: ours.wall,
-      peer: pr.wall,
-    });
+    // The three summary columns read once to collapse the customers into patterns; the fit then works on the patterns.
+    line(
+      `bgnbd_${N}_customers`,
+      ours,
+      pr,
+      maxRelDiff([o.r, o.alpha, o.a, o.b], pr.params),
+      floorOf(x.byteLength + tx.byteLength + T.byteLength, 1, BW, "frequency, recency, T once"),
+    );
   }
   if (ONLY.has("holdout")) {
     // The holdout test of POST .../clv with holdoutEnd (models/clv/holdout-test.ts) after the calibration fit: by-frequency

@@ -17,7 +17,12 @@
 //   clv_route_10M          ~10M generated transactions of 1M customers (BG/NBD process, date order) through the chunked
 //                          upload + job, then POST .../clv timed (blocks from R2, summary, both fits, CLV of every
 //                          customer; rss = peak RSS of workerd during the call) and GET .../export/clv.csv streamed
-// Targets: ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, p99 ≤ 50 ms, 5M rows without running out of memory.
+//                          on workerd alone with its inspector open: BENCH clv_1m_customers_workerd_peak_mb (the isolate's
+//                          V8 heap + ArrayBuffers, sampled) beside the process RSS rise
+// Also: BENCH metrics_p99_ratio=<metrics p99 / health p99> metrics_handler_ms whatif_handler_ms (Server-Timing), a mixed
+// 50-connection run, and BENCH end_to_end_<rows>_workerd_peak_mb (wrangler dev's inspector, upload to fit).
+// Targets: ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, metrics p99 ≤ 1.2 × health p99, handler ≤ 5 ms (metrics) and
+// ≤ 50 ms (what-if at 100k accounts), isolate < 128 MB at 1M customers and 5M rows.
 // Env: SCALE_ROWS (default 1000000), SCALE_ACCOUNTS (100000), SCALE_E2E_ROWS (5000000), SCALE_PORT (8799),
 //      SCALE_CLV_CUSTOMERS (1000000; about 9.3 transactions each),
 //      SCALE_ONLY (comma list of the names above, prefixes allowed).
@@ -41,7 +46,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { migrate, root, snapshotWorker, startDev, startWorkerd, stopDev } from "../scripts/durability-devserver.mjs";
 import { makeRandom } from "../scripts/synthetic-book.mjs";
-import { dateOrder, gamma, importTs, simulatePurchases } from "./lib.mjs";
+import { dateOrder, gamma, importTs, isolateMemory, simulatePurchases } from "./lib.mjs";
 
 const ROWS = Number(process.env.SCALE_ROWS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
@@ -127,6 +132,20 @@ function workerdPids(pgid) {
 }
 
 const statusKb = (pid, key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+
+/** The workerd processes Miniflare started as children of this process. */
+function childWorkerd(ppid) {
+  const pids = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== ppid) continue; // field 4 (ppid)
+      if (readFileSync(`/proc/${d}/cmdline`, "utf8").includes("workerd")) pids.push(Number(d));
+    } catch {}
+  }
+  return pids;
+}
 
 /** Resets the peak RSS (VmHWM) of a process: writing 5 to clear_refs (Linux ≥ 4.0). */
 function resetPeak(pid) {
@@ -310,7 +329,7 @@ try {
   if (ONLY && ONLY.every((o) => o.startsWith("bgnbd") || o.startsWith("ingest_heap"))) throw "done";
   const config = snapshotWorker(path.join(state, "worker"));
   migrate(path.join(state, "data"), config);
-  server = await startDev({ port, persistTo: path.join(state, "data"), config });
+  server = await startDev({ port, persistTo: path.join(state, "data"), config, inspectorPort: port + 3 });
   let pids = workerdPids(server.child.pid);
   console.log(
     `# wrangler dev on ${base}, workerd pid(s) ${pids.join(",")}, baseline RSS ${pids.map((p) => (statusKb(p, "VmRSS") / 1024).toFixed(0)).join(",")} MB`,
@@ -462,7 +481,7 @@ try {
       const wbase = `http://127.0.0.1:${port + 1}`;
       const warm = await json(await fetch(`${wbase}${path_}`, { headers: auth }), "metrics warm-up (workerd)");
       const result = await load(`${wbase}${path_}`, 50, 10);
-      // The floor of this machine: GET /api/health (one D1 query, no work) under the same load.
+      // The floor of this machine: GET /api/health (one D1 query, no work) under the same load, right after.
       const floor = await load(`${wbase}/api/health`, 50, 10, {});
       const one = await load(`${wbase}${path_}`, 1, 5); // service time: one connection
       line(
@@ -472,12 +491,81 @@ try {
         null,
         `p50=${result.latency.p50}ms p99=${result.latency.p99}ms rps=${result.requests.average.toFixed(0)} non2xx=${result.non2xx} errors=${result.errors} ` +
           `responses=${warm.overall.nps.n} oneConnP50=${one.latency.p50}ms oneConnP99=${one.latency.p99}ms healthP99_50conns=${floor.latency.p99}ms ` +
-          `healthRps=${floor.requests.average.toFixed(0)} wranglerDevP99=${dev.latency.p99}ms wranglerDevRps=${dev.requests.average.toFixed(0)} target=50ms`,
+          `healthRps=${floor.requests.average.toFixed(0)} wranglerDevP99=${dev.latency.p99}ms wranglerDevRps=${dev.requests.average.toFixed(0)}`,
+      );
+      // A what-if (POST .../scenarios, save false, no draws) on a logistic model of the accounts.
+      const model = await json(
+        await fetch(`${wbase}/api/workspaces/${ws.id}/models`, {
+          method: "POST",
+          headers: { ...auth, "Content-Type": "application/json" },
+          body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] }),
+        }),
+        "fit for the what-if",
+      );
+      const whatifBody = JSON.stringify({
+        name: "bench what-if",
+        modelId: model.id,
+        change: { nps: 1 },
+        horizonYears: 3,
+        annualDiscountRate: 0.1,
+        grossMargin: 0.8,
+        investment: 100000,
+        save: false,
+        draws: 0,
+        seed: 1,
+      });
+      const whatif = { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: whatifBody };
+      // In-worker handler time (Server-Timing, worker/server-timing.ts), one request at a time: median and largest.
+      const handler = async (url, init, count) => {
+        const ms = [];
+        for (let k = 0; k < count; k++) {
+          const res = await fetch(url, init);
+          await res.arrayBuffer();
+          if (!res.ok) throw new Error(`${url}: ${res.status}`);
+          const m = /handler;dur=([\d.]+)/.exec(res.headers.get("Server-Timing") ?? "");
+          if (!m) throw new Error(`${url}: no Server-Timing header`);
+          ms.push(Number(m[1]));
+        }
+        ms.sort((a, b) => a - b);
+        return { median: ms[Math.floor(ms.length / 2)], max: ms[ms.length - 1] };
+      };
+      await handler(`${wbase}/api/workspaces/${ws.id}/scenarios`, whatif, 2); // warm-up
+      const hMetrics = await handler(`${wbase}${path_}`, { headers: auth }, 50);
+      const hWhatif = await handler(`${wbase}/api/workspaces/${ws.id}/scenarios`, whatif, 10);
+      const hHealth = await handler(`${wbase}/api/health`, {}, 50);
+      // Mixed: 20 connections of metrics reads, 20 of what-ifs and 10 of health at once, each route's latency beside
+      // the health route's in the same run.
+      const [mMetrics, mWhatif, mHealth] = await Promise.all([
+        load(`${wbase}${path_}`, 20, 10),
+        new Promise((res, rej) =>
+          autocannon(
+            { url: `${wbase}/api/workspaces/${ws.id}/scenarios`, ...whatif, connections: 20, duration: 10, timeout: 20 },
+            (e, r) => (e ? rej(e) : res(r)),
+          ),
+        ),
+        load(`${wbase}/api/health`, 10, 10, {}),
+      ]);
+      for (const [name, r] of [
+        ["metrics", mMetrics],
+        ["whatif", mWhatif],
+        ["health", mHealth],
+      ])
+        console.log(
+          `# mixed 50 connections (20 metrics, 20 what-if, 10 health), ${name}: p50=${r.latency.p50}ms p99=${r.latency.p99}ms rps=${r.requests.average.toFixed(1)} non2xx=${r.non2xx} errors=${r.errors}`,
+        );
+      console.log(
+        `# handler (Server-Timing, one connection, median/max ms): metrics ${hMetrics.median}/${hMetrics.max} at ${warm.overall.nps.n} responses, ` +
+          `what-if ${hWhatif.median}/${hWhatif.max} at ${ACCOUNTS} accounts, health ${hHealth.median}/${hHealth.max}`,
+      );
+      console.log(
+        `BENCH metrics_p99_ratio=${(result.latency.p99 / floor.latency.p99).toFixed(2)} metrics_handler_ms=${hMetrics.median} whatif_handler_ms=${hWhatif.median} ` +
+          `mixed_metrics_p99_ratio=${(mMetrics.latency.p99 / mHealth.latency.p99).toFixed(2)} mixed_whatif_p99_ratio=${(mWhatif.latency.p99 / mHealth.latency.p99).toFixed(2)} ` +
+          `targets: ratio<=1.2 metrics<=5ms whatif<=50ms`,
       );
     } finally {
       await wd.stop();
     }
-    server = await startDev({ port, persistTo: path.join(state, "data"), config });
+    server = await startDev({ port, persistTo: path.join(state, "data"), config, inspectorPort: port + 3 });
     pids = workerdPids(server.child.pid);
   }
 
@@ -493,6 +581,9 @@ try {
     await fetch(`${base}/api/health`)
       .then((r) => r.text())
       .catch(() => null);
+    // The isolate's memory (V8 heap + ArrayBuffers) through wrangler dev's inspector, sampled from the upload to the fit.
+    const sampler = await isolateMemory(port + 3).catch((e) => console.log(`# no inspector: ${String(e).slice(0, 200)}`));
+    sampler?.start();
     const start = performance.now();
     const { meta, partsS, completeS } = await chunkedUpload(file, "responses", "5M");
     const ingest = (performance.now() - start) / 1000;
@@ -511,6 +602,12 @@ try {
       "fit 5M",
     );
     const fitS = (performance.now() - t0) / 1000;
+    const mem = await sampler?.stop();
+    if (mem)
+      console.log(
+        `BENCH end_to_end_${E2E_ROWS}_workerd_peak_mb=${mem.peakMb.toFixed(0)} isolateBaseMb=${mem.baseMb.toFixed(0)} inspectorSamples=${mem.samples} target<128 ` +
+          `(V8 heap + ArrayBuffers of the isolate sampled through its inspector, garbage not yet collected included, peaks between samples missed)`,
+      );
     const total = ingest + metricsS + fitS;
     const peak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
     line(
@@ -538,25 +635,46 @@ try {
     const { meta } = await chunkedUpload(file, "transactions", "10M");
     if (meta.status !== "ready") throw new Error(`transactions job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
     const ingestS = (performance.now() - start) / 1000;
-    const reset = pids.map(resetPeak).every(Boolean);
-    t0 = performance.now();
-    const r = await json(
-      await fetch(`${base}/api/workspaces/${ws.id}/clv`, {
-        method: "POST",
-        headers: { ...auth, "Content-Type": "application/json" },
-        body: JSON.stringify({ method: "bgnbd-gg", horizonMonths: 12 }),
-      }),
-      "clv",
-    );
-    const clvS = (performance.now() - t0) / 1000;
-    const clvPeak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
-    // The export: every customer row, streamed; counted as it arrives.
-    t0 = performance.now();
-    const res = await fetch(`${base}/api/workspaces/${ws.id}/export/clv.csv`, { headers: auth });
-    if (!res.ok) throw new Error(`export: ${res.status} ${(await res.text()).slice(0, 300)}`);
-    let lines = 0;
-    for await (const chunk of res.body) for (const b of chunk) if (b === 10) lines++;
-    const exportS = (performance.now() - t0) / 1000;
+    // The call itself on workerd alone (Miniflare's API, same bundle and state; no reload proxy), with the isolate's
+    // inspector open to sample its heap.
+    await server.stop();
+    server = undefined;
+    const inspectorPort = port + 2;
+    const wd = await startWorkerd({ dir: path.join(state, "worker"), persistTo: path.join(state, "data"), port: port + 1, inspectorPort });
+    const wbase = `http://127.0.0.1:${port + 1}`;
+    let r, clvS, exportS, lines, mem, rise, reset, before, clvPeak;
+    try {
+      await fetch(`${wbase}/api/health`).then((x) => x.text());
+      const wpids = childWorkerd(process.pid);
+      reset = wpids.map(resetPeak).every(Boolean);
+      before = wpids.map((p) => statusKb(p, "VmRSS") / 1024);
+      const sampler = await isolateMemory(inspectorPort);
+      sampler.start();
+      t0 = performance.now();
+      r = await json(
+        await fetch(`${wbase}/api/workspaces/${ws.id}/clv`, {
+          method: "POST",
+          headers: { ...auth, "Content-Type": "application/json" },
+          body: JSON.stringify({ method: "bgnbd-gg", horizonMonths: 12 }),
+        }),
+        "clv",
+      );
+      clvS = (performance.now() - t0) / 1000;
+      mem = await sampler.stop();
+      clvPeak = Math.max(...wpids.map((p) => statusKb(p, "VmHWM"))) / 1024;
+      // The largest rise of a workerd process's peak RSS over its RSS just before the call: an upper bound of the
+      // isolate's peak (the local R2 and D1 simulators run in the same process, and V8 keeps freed pages a while).
+      rise = Math.max(...wpids.map((p, i) => statusKb(p, "VmHWM") / 1024 - before[i]));
+      // The export: every customer row, streamed; counted as it arrives.
+      t0 = performance.now();
+      const res = await fetch(`${wbase}/api/workspaces/${ws.id}/export/clv.csv`, { headers: auth });
+      if (!res.ok) throw new Error(`export: ${res.status} ${(await res.text()).slice(0, 300)}`);
+      lines = 0;
+      for await (const chunk of res.body) for (const b of chunk) if (b === 10) lines++;
+      exportS = (performance.now() - t0) / 1000;
+    } finally {
+      await wd.stop();
+    }
     const b = r.bgnbd,
       g = r.gammaGamma;
     line(
@@ -566,7 +684,13 @@ try {
       null,
       `customers=${r.customersTotal} listed=${r.customers.length} truncated=${r.customersTruncated} excludedNew=${r.excludedNewCustomers} ` +
         `r=${b.r.toFixed(4)} alpha=${b.alpha.toFixed(3)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} gamma=${g.gamma.toFixed(3)} ` +
-        `rss=${clvPeak.toFixed(0)}${reset ? "" : "(peak since start)"} export=${exportS.toFixed(1)}s exportRows=${lines - 1} ingest=${ingestS.toFixed(1)}s blocks=${Math.ceil(meta.rows / 65536)}`,
+        `rss=${clvPeak.toFixed(0)}${reset ? "" : "(peak since start)"} rssBefore=${Math.max(...before).toFixed(0)} export=${exportS.toFixed(1)}s exportRows=${lines - 1} ingest=${ingestS.toFixed(1)}s blocks=${Math.ceil(meta.rows / 65536)}`,
+    );
+    const label = CLV_CUSTOMERS === 1_000_000 ? "1m" : String(CLV_CUSTOMERS);
+    console.log(
+      `BENCH clv_${label}_customers_workerd_peak_mb=${mem.peakMb.toFixed(0)} isolateBaseMb=${mem.baseMb.toFixed(0)} inspectorSamples=${mem.samples} ` +
+        `rssRiseMb=${rise.toFixed(0)}${reset ? "" : "(peak since start)"} target<128 ` +
+        `(peak: V8 heap + ArrayBuffers of the isolate sampled through its inspector, garbage not yet collected included, peaks between samples missed; rssRise: the workerd process with its R2/D1 simulators)`,
     );
   }
 } catch (e) {

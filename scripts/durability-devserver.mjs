@@ -104,7 +104,8 @@ function stopGroup(child) {
 
 /**
  * `wrangler dev` on 127.0.0.1:port with local state in persistTo (DEV_LOG_LEVEL=debug for workerd diagnostics);
- * `inspectorPort` moves the devtools port off 9229 (another dev server on the machine may hold it).
+ * `inspectorPort` moves the devtools port off 9229 (another dev server on the machine may hold it); bench/lib.mjs
+ * isolateMemory reads the isolate's heap through it.
  */
 export function startDev({ port, persistTo, vars = {}, log = false, config, inspectorPort }) {
   const args = [
@@ -129,9 +130,10 @@ export function startDev({ port, persistTo, vars = {}, log = false, config, insp
  * with the same local D1 and R2 state as `startDev({ persistTo })` (stop that first). Unlike `wrangler dev`,
  * no reload proxy (a second workerd that holds requests while the code changes) sits in front of the
  * worker, so requests reach it as on Cloudflare: the latency bench measures the worker, not the dev tool.
- * Queue consumers, cron triggers and static assets are not wired: for API reads only.
+ * Queue consumers, cron triggers and static assets are not wired: for API reads only. `inspectorPort` opens the
+ * isolate's DevTools inspector on 127.0.0.1 (bench/lib.mjs isolateMemory reads its heap through it).
  */
-export async function startWorkerd({ dir, persistTo, port }) {
+export async function startWorkerd({ dir, persistTo, port, inspectorPort }) {
   const { Miniflare } = await import("miniflare");
   const toml = readFileSync(path.join(dir, "wrangler.toml"), "utf8");
   const setting = (re, dflt) => re.exec(toml)?.[1] ?? dflt;
@@ -150,6 +152,7 @@ export async function startWorkerd({ dir, persistTo, port }) {
     r2Persist: path.join(persistTo, "v3/r2"),
     host: "127.0.0.1",
     port,
+    ...(inspectorPort ? { inspectorPort } : {}),
   });
   await mf.ready;
   return { stop: () => mf.dispose() };

@@ -25,6 +25,7 @@ import { jsonBodyLimit } from "./body-limit";
 import { drainUnreadBody } from "./drain";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
+import { serverTiming } from "./server-timing";
 
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
 const app = newRouter();
@@ -34,6 +35,8 @@ const app = newRouter();
 app.use("*", drainUnreadBody());
 // First: security headers (CSP, nosniff, no framing, CORS only if configured) on every response.
 app.use("*", securityHeaders());
+// Server-Timing: handler;dur=<ms> on API responses (the in-worker time, for the scale bench).
+app.use("/api/*", serverTiming());
 // No NaN / Infinity in any JSON body: checked before serialisation (422 non_finite_result).
 app.use("*", finiteJson());
 // MAX_JSON_BYTES on every non-upload request body (413 too_large).

@@ -44,6 +44,7 @@ export function hc3Work(p: number, sol: TriangleSolution): Hc3Work {
     hh: new Float64Array(BLOCK),
     tmp: new Float64Array(2 * BLOCK),
     inv: new Float64Array(p),
+    xte: new Float64Array(p),
   };
   for (let a = 0; a < p; a++) ws.inv[a] = 1 / sol.scale[sol.perm[a]];
   return ws;
@@ -59,6 +60,8 @@ export interface Hc3Work {
   hh: Float64Array;
   tmp: Float64Array;
   inv: Float64Array;
+  /** Xᵀe over the rows passed (e = y − Xβ), for a refinement step of β (gram.ts). */
+  xte: Float64Array;
 }
 
 /** Adds one block's ωᵢ zᵢzᵢᵀ to the meat's lower triangle; returns the block's Σ eᵢ². */
@@ -74,7 +77,7 @@ function hc3Block(
   ws: Hc3Work,
   rowBase: number,
 ): number {
-  const { meat, xc, zc, om, hh, tmp, inv } = ws;
+  const { meat, xc, zc, om, hh, tmp, inv, xte } = ws;
   let ssr = 0;
   for (let i = 0; i < nb; i++) {
     const o = (start + i) * p;
@@ -93,7 +96,10 @@ function hc3Block(
     const e = y[start + i] - (f0 + f1 + (f2 + f3));
     ssr += e * e;
     om[i] = e;
-    for (let a = 0; a < p; a++) xc[a * BLOCK + i] = X[o + perm[a]] * inv[a];
+    for (let a = 0; a < p; a++) {
+      xc[a * BLOCK + i] = X[o + perm[a]] * inv[a];
+      xte[a] += X[o + a] * e;
+    }
   }
   // z = x̃ W, four columns of z for two rows per sweep with the sums in registers (each load of W feeds two
   // products; W is upper triangular with zeros below, so column b takes rows a ≤ b); the leverages

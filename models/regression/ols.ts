@@ -1,6 +1,7 @@
 /**
  * Ordinary least squares by column-scaled Householder QR with pivoting
- * (never XᵀX inverted), with nonrobust or HC3 (MacKinnon & White 1985)
+ * (never XᵀX inverted; for a well-conditioned design the triangle may come
+ * from the Cholesky factor of the Gram instead, gram.ts), with nonrobust or HC3 (MacKinnon & White 1985)
  * covariance, t inference, R², F, logLik, AIC and BIC as statsmodels' OLS
  * reports them.
  */
@@ -9,6 +10,7 @@ import { fSf } from "../numeric/distributions";
 import { applyQt, cholesky, cholSolve, invertR, type PivotedQr } from "../numeric/linalg";
 import { hc3Rows, hc3Work, sandwich } from "./ols-hc3";
 import { rankOfTriangle } from "./rank";
+import { gramXy, refineBeta, residualCross, triangleFromGram } from "./gram";
 import { tsqr } from "./tsqr";
 import { coefficientTable, finiteOrNull, type LinearFit, type Coefficient, toRows } from "./result";
 
@@ -23,6 +25,8 @@ export interface OlsResult {
 /**
  * Fits y = Xβ + ε by least squares.
  * @param X row-major n × p design (first column "Intercept" when the model has one)
+ * @param factor "auto": the triangle of [X y] from its Gram when the scaled design is well conditioned (κ ≤ 1e3,
+ *   gram.ts; half the arithmetic), else Householder TSQR; "qr": always TSQR
  * @throws ModelError too_few_rows (n ≤ p), no_variance, collinear_predictors
  * @example fitOls(X, y, n, p, ["Intercept", "x"], "nonrobust").beta
  */
@@ -33,6 +37,7 @@ export function fitOls(
   p: number,
   terms: string[],
   covarianceType: "nonrobust" | "HC3" = "nonrobust",
+  factor: "auto" | "qr" = "auto",
 ): OlsResult {
   if (n <= p)
     throw new ModelError("too_few_rows", `A linear model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
@@ -40,13 +45,23 @@ export function fitOls(
   const { ymin, ymax, ysum } = yRange(y, n);
   if (ymin === ymax) throw new ModelError("no_variance", `The outcome is ${ymin} in every row used: there is nothing to explain.`);
 
-  // TSQR of [X y], then a rank-revealing pivoted QR of the small column-scaled triangle.
-  const Rxy = tsqr(X, y, n, p);
+  // The triangle of [X y] (from the Gram when well conditioned, else TSQR), then a rank-revealing pivoted QR of
+  // the small column-scaled triangle.
+  const fromGram = factor === "auto" ? triangleFromGram(gramXy(X, y, n, p), p) : null;
+  const Rxy = fromGram ?? tsqr(X, y, n, p);
   const { f, scale } = rankOfTriangle(Rxy, p + 1, p, n, terms, X);
   const sol = solveTriangle(Rxy, f, scale, p);
-  // Residuals straight from the data (not from R), so that exact fits give SSR ≈ 0 to rounding.
+  // Residuals straight from the data (not from R), so that exact fits give SSR ≈ 0 to rounding; with the Gram's
+  // triangle the same pass gathers Xᵀe for the refinement step of β.
   const work = covarianceType === "HC3" ? hc3Work(p, sol) : null;
-  const ssr = work ? hc3Rows(X, y, n, p, sol, work, 0) : residualSs(X, y, sol.beta, n, p);
+  let ssr: number;
+  if (work) {
+    ssr = hc3Rows(X, y, n, p, sol, work, 0);
+    if (fromGram) ssr -= refineBeta(sol.beta, sol.g, work.xte, p);
+  } else if (fromGram) {
+    const rc = residualCross(X, y, n, p, sol.beta);
+    ssr = rc.ssr - refineBeta(sol.beta, sol.g, rc.xte, p);
+  } else ssr = residualSs(X, y, sol.beta, n, p);
   const tss = totalSs(y, n, hasIntercept ? ysum / n : 0);
   return olsResult(sol, work?.meat ?? null, ssr, tss, n, p, terms);
 }

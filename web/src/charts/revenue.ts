@@ -9,6 +9,8 @@ export interface RevenueData {
 }
 
 const labels = (h: number) => Array.from({ length: h }, (_, i) => `Year ${i + 1}`);
+/** One formatter for every tick of every update (constructing an Intl.NumberFormat costs more than a redraw's arithmetic). */
+const compact = new Intl.NumberFormat("en-US", { notation: "compact" });
 
 export function renderRevenue(canvas: HTMLCanvasElement, d: RevenueData, animate = false): Chart {
   return track(
@@ -51,7 +53,7 @@ export function renderRevenue(canvas: HTMLCanvasElement, d: RevenueData, animate
         scales: {
           y: {
             title: { display: true, text: "Revenue (discounted)" },
-            ticks: { callback: (v) => `$${Intl.NumberFormat("en-US", { notation: "compact" }).format(Number(v))}` },
+            ticks: { callback: (v) => `$${compact.format(Number(v))}` },
           },
         },
       },
@@ -59,9 +61,9 @@ export function renderRevenue(canvas: HTMLCanvasElement, d: RevenueData, animate
   );
 }
 
-/** Updates the chart's series without re-creating it (no animation). */
+/** Updates the chart's series without re-creating it (no animation); the year labels only when the horizon changes. */
 export function updateRevenue(c: Chart, d: RevenueData): void {
-  c.data.labels = labels(d.baseline.length);
+  if (c.data.labels?.length !== d.baseline.length) c.data.labels = labels(d.baseline.length);
   c.data.datasets[2].data = d.baseline;
   c.data.datasets[3].data = d.scenario;
   if (d.lo !== undefined) c.data.datasets[1].data = d.lo ?? [];
