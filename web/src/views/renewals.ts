@@ -188,6 +188,27 @@ export async function renewalsView(main: HTMLElement, { ws }: ScreenCtx): Promis
     },
     "Download CSV",
   );
+  // The newest ready accounts file must carry renewal dates; without them the list is not asked for (the API would
+  // answer 422 no_renewal_dates), and the screen says what to upload instead.
+  const accounts = w.datasets.find((d) => d.kind === "accounts" && (d.status ?? "ready") === "ready");
+  if (!accounts?.columns.some((c) => c.name === "renewal_date")) {
+    main.replaceChildren(
+      heading("Renewals ahead", w),
+      h(
+        "section",
+        { class: "card", id: "renewals-none" },
+        h(
+          "p",
+          { class: "notice" },
+          accounts
+            ? `The accounts file “${accounts.name}” has no renewal_date column, so there are no renewals to list. Upload it again with each account's next renewal date (a column such as “Renewal date”).`
+            : "No accounts file yet: upload one with each account's ARR and next renewal date (renewal_date) to see who renews soon.",
+        ),
+        w.role !== "viewer" ? h("a", { href: wsHash(ws, "upload"), class: "button" }, "Upload files") : "",
+      ),
+    );
+    return;
+  }
   within.addEventListener("change", () => void load());
   asOf.addEventListener("change", () => void load());
   main.replaceChildren(
