@@ -200,7 +200,7 @@ export function gcTraceMemory() {
     } else if (rest.startsWith("pause=")) g = Object.fromEntries(rest.split(" ").map((kv) => kv.split("=")));
     const before = g?.start_object_size ?? g?.total_size_before;
     if (before !== undefined) {
-      const e = { iso, heap: Number(before), heapAfter: Number(g.end_object_size ?? g.total_size_after), ab: null };
+      const e = { iso, heap: Number(before), heapAfter: Number(g.end_object_size ?? g.total_size_after), full: g.gc === "mc", ab: null };
       events.push(e);
       last.set(iso, e);
       return;
@@ -217,7 +217,8 @@ export function gcTraceMemory() {
     },
     /**
      * Per isolate since event index `from`, the largest first: `peakMb` the largest heap at a GC's start (garbage
-     * included) + ArrayBuffers, `afterGcMb` the largest heap after a GC + ArrayBuffers (what the GC could not free).
+     * included) + ArrayBuffers, `afterGcMb` the largest heap after a full (mark-compact) GC + ArrayBuffers: what the
+     * isolate held alive (ArrayBuffers not yet swept count too).
      */
     peak(from = 0) {
       const by = new Map();
@@ -236,7 +237,7 @@ export function gcTraceMemory() {
         };
         p.gcs++;
         const after = e.heapAfter + (e.ab ?? 0);
-        if (after / 2 ** 20 > p.afterGcMb)
+        if (e.full && after / 2 ** 20 > p.afterGcMb)
           Object.assign(p, { afterGcMb: after / 2 ** 20, heapAfterMb: e.heapAfter / 2 ** 20, arrayBuffersAfterMb: (e.ab ?? 0) / 2 ** 20 });
         if (v / 2 ** 20 > p.peakMb)
           Object.assign(p, { peakMb: v / 2 ** 20, heapMb: e.heap / 2 ** 20, arrayBuffersMb: (e.ab ?? 0) / 2 ** 20 });

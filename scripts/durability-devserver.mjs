@@ -191,6 +191,7 @@ export async function startWorkerd({ dir, persistTo, port, inspectorPort, queues
     };
   }
   if (onStdout) {
+    mkdirSync(persistTo, { recursive: true });
     const wrapper = path.join(persistTo, "workerd-line-buffered.sh");
     const real = workerdPath ?? createRequire(createRequire(import.meta.url).resolve("miniflare"))("workerd").default;
     writeFileSync(wrapper, `#!/bin/sh\nexec stdbuf -oL ${JSON.stringify(real)} "$@"\n`, { mode: 0o755 });
