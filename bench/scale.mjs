@@ -615,9 +615,12 @@ try {
       const ingest = (performance.now() - start) / 1000;
       const ingestMem = isolatePeak(trace);
       if (meta.status !== "ready") throw new Error(`5M job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
+      const atMetrics = trace.mark();
       t0 = performance.now();
       const m = await json(await fetch(`${wbase}/api/workspaces/${ws.id}/metrics?by=month`, { headers: auth }), "metrics 5M");
       const metricsS = (performance.now() - t0) / 1000;
+      const metricsMem = isolatePeak(trace, atMetrics);
+      const atFit = trace.mark();
       t0 = performance.now();
       const fit = await json(
         await fetch(`${wbase}/api/workspaces/${ws.id}/models`, {
@@ -628,13 +631,15 @@ try {
         "fit 5M",
       );
       const fitS = (performance.now() - t0) / 1000;
-      return { meta, partsS, completeS, ingest, ingestMem, m, metricsS, fit, fitS, mem: isolatePeak(trace) };
+      const fitMem = isolatePeak(trace, atFit);
+      return { meta, partsS, completeS, ingest, ingestMem, m, metricsS, metricsMem, fit, fitS, fitMem, mem: isolatePeak(trace) };
     });
     if (!run.ok) throw new Error(`the 5M-row path went over the 128 MB cap: ${run.trace.oom}`);
-    const { meta, partsS, completeS, ingest, ingestMem, m, metricsS, fit, fitS, mem } = run.value;
+    const { meta, partsS, completeS, ingest, ingestMem, m, metricsS, metricsMem, fit, fitS, fitMem, mem } = run.value;
+    const mb = (x) => (Number.isFinite(x.afterGcMb) ? x.afterGcMb.toFixed(1) : "n/a(no full GC)");
     console.log(
       `BENCH end_to_end_${E2E_ROWS}_workerd_peak_mb=${mem.afterGcMb.toFixed(1)} heapMb=${mem.heapAfterMb.toFixed(1)} arrayBuffersMb=${mem.arrayBuffersAfterMb.toFixed(1)} ` +
-        `ingestJobPeakMb=${ingestMem.afterGcMb.toFixed(1)} cap128=completed gcs=${mem.gcs} target<128 ` +
+        `ingestJobPeakMb=${mb(ingestMem)} metricsPeakMb=${mb(metricsMem)} fitPeakMb=${mb(fitMem)} cap128=completed gcs=${mem.gcs} target<128 ` +
         `(upload, queued parse job, metrics and fit on workerd: largest V8 heap + ArrayBuffer bytes of the isolate after any of its GCs, under V8's own 128 MB cap)`,
     );
     const total = ingest + metricsS + fitS;
