@@ -230,14 +230,14 @@ export function gcTraceMemory() {
           peakMb: 0,
           heapMb: 0,
           arrayBuffersMb: 0,
-          afterGcMb: 0,
-          heapAfterMb: 0,
-          arrayBuffersAfterMb: 0,
+          afterGcMb: NaN,
+          heapAfterMb: NaN,
+          arrayBuffersAfterMb: NaN,
           gcs: 0,
         };
         p.gcs++;
         const after = e.heapAfter + (e.ab ?? 0);
-        if (e.full && after / 2 ** 20 > p.afterGcMb)
+        if (e.full && !(after / 2 ** 20 <= p.afterGcMb))
           Object.assign(p, { afterGcMb: after / 2 ** 20, heapAfterMb: e.heapAfter / 2 ** 20, arrayBuffersAfterMb: (e.ab ?? 0) / 2 ** 20 });
         if (v / 2 ** 20 > p.peakMb)
           Object.assign(p, { peakMb: v / 2 ** 20, heapMb: e.heap / 2 ** 20, arrayBuffersMb: (e.ab ?? 0) / 2 ** 20 });
