@@ -158,9 +158,12 @@ export async function isolateMemory(inspectorPort, everyMs = 10) {
  * - ArrayBuffer backing stores (typed arrays) count in V8's global limit (--external-memory-accounted-in-global-limit),
  *   the global limit equals the old-generation cap (--maximum-global-heap-limit-factor=1), and going over it after a
  *   last-resort GC aborts workerd with "JavaScript heap out of memory" (--enforce-global-heap-limit);
- * - --trace-gc-nvp / --trace-gc-verbose print each GC's heap sizes and the ArrayBuffer bytes (gcTraceMemory reads them).
- * Calibration (calibrateCap): with capMb 128, a worker holding 117 MB of ArrayBuffers completes and one holding 121 MB is
- * aborted, so the cap trips a few MB below capMb (V8 gives up when GCs near the limit free too little).
+ * - --trace-gc-nvp / --trace-gc-verbose print each GC's heap sizes and the ArrayBuffer bytes (gcTraceMemory reads them);
+ *   ArrayBuffers are swept in the GC's pause (--no-concurrent-array-buffer-sweeping), so the bytes printed after a full
+ *   GC are those still alive, not dead ones a background thread has yet to free.
+ * Calibration (calibrateCap): with capMb 128, a worker holding 119 MB of ArrayBuffers completes and one holding 120 MB is
+ * aborted (workerd 2026-04, measured 2026-12-05), so the cap trips a few MB below capMb (V8 gives up when GCs near the
+ * limit free too little).
  */
 export function capFlags(capMb) {
   return [
@@ -169,6 +172,7 @@ export function capFlags(capMb) {
     "--external-memory-accounted-in-global-limit",
     "--enforce-global-heap-limit",
     "--maximum-global-heap-limit-factor=1",
+    "--no-concurrent-array-buffer-sweeping",
     "--trace-gc-nvp",
     "--trace-gc-verbose",
   ];

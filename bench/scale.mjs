@@ -640,7 +640,7 @@ try {
     console.log(
       `BENCH end_to_end_${E2E_ROWS}_workerd_peak_mb=${mem.afterGcMb.toFixed(1)} heapMb=${mem.heapAfterMb.toFixed(1)} arrayBuffersMb=${mem.arrayBuffersAfterMb.toFixed(1)} ` +
         `ingestJobPeakMb=${mb(ingestMem)} metricsPeakMb=${mb(metricsMem)} fitPeakMb=${mb(fitMem)} cap128=completed gcs=${mem.gcs} target<128 ` +
-        `(upload, queued parse job, metrics and fit on workerd: largest V8 heap + ArrayBuffer bytes of the isolate after any of its GCs, under V8's own 128 MB cap)`,
+        `(upload, queued parse job, metrics and fit on workerd: largest V8 heap + ArrayBuffer bytes of the isolate after any of its full GCs, under V8's own 128 MB cap)`,
     );
     const total = ingest + metricsS + fitS;
     line(
@@ -729,7 +729,7 @@ try {
     console.log(
       `BENCH clv_${label}_customers_workerd_peak_mb=${m.afterGcMb.toFixed(1)} heapMb=${m.heapAfterMb.toFixed(1)} arrayBuffersMb=${m.arrayBuffersAfterMb.toFixed(1)} ` +
         `smallestCapMb=${CAP_STEP > 0 ? `${hi}(step ${CAP_STEP})` : "n/a"} cap128=completed gcs=${m.gcs} ingestJobPeakMb=${ingest.afterGcMb.toFixed(1)} target<128 ` +
-        `(POST .../clv on workerd: largest V8 heap + ArrayBuffer bytes of the isolate after any of its GCs, V8's --trace-gc-nvp/--trace-gc-verbose; ` +
+        `(POST .../clv on workerd: largest V8 heap + ArrayBuffer bytes of the isolate after any of its full GCs, V8's --trace-gc-nvp/--trace-gc-verbose; ` +
         `run under V8's own cap of 128 MB on heap + ArrayBuffers, which aborts the isolate above it; smallestCapMb: the smallest such cap the call completes under)`,
     );
   }
