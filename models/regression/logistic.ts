@@ -95,13 +95,10 @@ export function fitLogitFrom(
 ): LogitResult {
   const { y, passes } = src;
   const n = y.length;
-  let ones = 0;
-  for (let i = 0; i < n; i++) {
-    const v = y[i];
-    if (v !== 0 && v !== 1)
-      throw new ModelError("invalid_input", `A logistic model needs ${outcome} coded 0/1; data row ${i + 1} has ${v}.`, [outcome]);
-    ones += v;
-  }
+  const bad = firstNot01(y);
+  if (bad >= 0)
+    throw new ModelError("invalid_input", `A logistic model needs ${outcome} coded 0/1; data row ${bad + 1} has ${y[bad]}.`, [outcome]);
+  const ones = sum(y);
   if (n <= p)
     throw new ModelError("too_few_rows", `A logistic model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
   if (ones === 0 || ones === n)
@@ -207,6 +204,32 @@ export function fitLogitFrom(
   return { beta, coefficients: coefficientTable(terms, beta, covRows, null), covariance: covRows, fit, marginalEffects, warnings };
 }
 
+// The scans of y live in small functions of their own, so that V8 optimises each as a whole function.
+
+/**
+ * Index of the first value of y that is neither 0 nor 1, or −1. The scan keeps the extremes of |v − ½| (both ½
+ * exactly when every v is 0 or 1; NaN propagates) instead of a branch per row that 0/1 data mispredict half the time.
+ */
+function firstNot01(y: Float64Array): number {
+  let lo = 0.5;
+  let hi = 0.5;
+  for (let i = 0; i < y.length; i++) {
+    const d = Math.abs(y[i] - 0.5);
+    lo = Math.min(lo, d);
+    hi = Math.max(hi, d);
+  }
+  if (lo === 0.5 && hi === 0.5) return -1;
+  for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) return i;
+  return -1;
+}
+
+/** Σ y. */
+function sum(y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i];
+  return s;
+}
+
 /** The likelihood passes over a design held whole (row-major n × p). */
 export function inMemoryPasses(X: Float64Array, y: Float64Array, n: number, p: number): Passes {
   return {
@@ -215,17 +238,27 @@ export function inMemoryPasses(X: Float64Array, y: Float64Array, n: number, p: n
   };
 }
 
-/** The fit on every k-th row (k = ⌊n / 50,000⌋; column 0 the intercept) and its information × k, or null when it cannot be fitted. */
+/** Rows per run of the warm start's subsample, and the number of runs (about 50,000 rows in all). */
+const RUN = 256;
+const RUNS = 196;
+
+/**
+ * The fit on a subsample of 196 runs of 256 consecutive rows, evenly spaced over the n rows (column 0 the
+ * intercept), and its information × n / m, or null when it cannot be fitted. Runs of consecutive rows are read at
+ * memory speed, where every k-th row cost a cache miss per row.
+ */
 function subsampleStart(src: LogitSource, n: number, p: number): { beta: Float64Array; hess: Float64Array } | null {
-  const k = Math.floor(n / 50_000);
-  const m = Math.floor(n / k);
+  const m = RUNS * RUN;
   const idx = new Int32Array(m);
-  for (let i = 0; i < m; i++) idx[i] = i * k;
+  for (let r = 0; r < RUNS; r++) {
+    const first = Math.floor((r * n) / RUNS);
+    for (let i = 0; i < RUN; i++) idx[r * RUN + i] = first + i;
+  }
   const xs = src.rowsAt(idx);
   const ys = new Float64Array(m);
   let ones = 0;
   for (let i = 0; i < m; i++) {
-    ys[i] = src.y[i * k];
+    ys[i] = src.y[idx[i]];
     ones += ys[i];
   }
   if (ones === 0 || ones === m) return null;
@@ -239,5 +272,5 @@ function subsampleStart(src: LogitSource, n: number, p: number): { beta: Float64
   const run = newtonLoop(passes, p, beta, st, null, 30, 1e-4);
   if (!run.converged || st.extreme > 0) return null;
   if (!run.final) passes.full(run.beta, st, false);
-  return { beta: run.beta, hess: st.hess.map((v) => v * k) };
+  return { beta: run.beta, hess: st.hess.map((v) => (v * n) / m) };
 }
