@@ -82,7 +82,7 @@ export interface LogitSource {
 
 /**
  * The fit of `fitLogit` on any row source: Newton iterations from the intercept-only start (or, for n ≥ 200,000,
- * from a 1-in-k subsample fit), the named errors, covariance, marginal effects and fit statistics.
+ * from a subsample fit), the named errors, covariance, marginal effects and fit statistics.
  * @example fitLogitFrom(src, p, terms, sources, "renewed", 50).coefficients
  */
 export function fitLogitFrom(
@@ -118,8 +118,8 @@ export function fitLogitFrom(
   let beta: Float64Array = new Float64Array(p);
   if (hasIntercept) beta[0] = Math.log(ybar / (1 - ybar));
   const st = passState(p);
-  // Large n: start from the fit on an evenly spaced 1-in-k subsample (about 50,000 rows), with its
-  // information scaled by k as the first one. It lands within sampling error of the optimum, and the
+  // Large n: start from the fit on a subsample of about 50,000 rows (evenly spaced runs of consecutive rows),
+  // with its information scaled by n / m as the first one. It lands within sampling error of the optimum, and the
   // full data are then read only by light chord passes and one final full pass.
   const warm = n >= 200_000 && hasIntercept ? subsampleStart(src, n, p) : null;
   let hess: Float64Array | null = null;
