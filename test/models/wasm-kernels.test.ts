@@ -57,7 +57,7 @@ function design(n: number, p: number, seed: number) {
       X[o + j] = 0.5 * z + rng.normal() * (j % 3 === 0 ? 2 : 1);
       eta += X[o + j] * (0.4 - (0.7 * j) / p) * (p > 12 ? 0.3 : 1);
     }
-    y[i] = 1 + eta + rng.normal() * (0.5 + Math.abs(X[o + 1]));
+    y[i] = 1 + eta + rng.normal() * (0.5 + Math.abs(p > 1 ? X[o + 1] : z));
     yb[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
   }
   const terms = ["Intercept", ...Array.from({ length: p - 1 }, (_, j) => `x${j + 1}`)];
@@ -92,7 +92,7 @@ describe("NIST StRD linear regressions: kernels equal the JavaScript loops", () 
 
 describe("kernels equal the JavaScript loops on odd shapes", () => {
   // Odd row counts (a padded pair in the last block), term counts that leave 1–3 columns after the 4-wide sweeps,
-  // and 41 terms (the kernels' memory grows).
+  // one term (the intercept alone), and 41 terms (the kernels' memory grows).
   it.each([
     [1001, 5, 1],
     [777, 3, 2],
@@ -100,6 +100,7 @@ describe("kernels equal the JavaScript loops on odd shapes", () => {
     [513, 7, 4],
     [600, 41, 5],
     [257, 2, 6],
+    [301, 1, 9],
   ])("n %i, p %i: the Gram, OLS with HC3, logit with marginal effects", (n, p, seed) => {
     const { X, y, yb, terms } = design(n, p, seed);
     const g = both(() => gramXy(X, y, n, p));
