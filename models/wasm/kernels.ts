@@ -4,7 +4,7 @@
  * (ols-hc3.ts), logitPass and logitGradPass (logistic-pass.ts) call them when an instance has been registered
  * with `useKernels`, else run their own loops. models/ does no I/O: the worker registers the module it imports
  * (worker/wasm-kernels.ts), Node code the module it compiles from the file. Rows are copied into the kernels'
- * memory one block of 256 at a time, so the memory stays near 16 KiB × (number of terms) whatever the row count.
+ * memory one block of 256 at a time, so the memory stays near 8 KiB × (number of terms) + 8p² bytes whatever the row count.
  * Results agree with the JavaScript loops to rounding (the sums are taken in another order; e^−x is bit-identical).
  */
 import { FRAC, POW2 } from "../numeric/exp-neg";
