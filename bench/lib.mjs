@@ -161,9 +161,9 @@ export async function isolateMemory(inspectorPort, everyMs = 10) {
  * - --trace-gc-nvp / --trace-gc-verbose print each GC's heap sizes and the ArrayBuffer bytes (gcTraceMemory reads them);
  *   ArrayBuffers are swept in the GC's pause (--no-concurrent-array-buffer-sweeping), so the bytes printed after a full
  *   GC are those still alive, not dead ones a background thread has yet to free.
- * Calibration (calibrateCap): with capMb 128, a worker holding 119 MB of ArrayBuffers completes and one holding 120 MB is
- * aborted (workerd 2026-04, measured 2026-12-05), so the cap trips a few MB below capMb (V8 gives up when GCs near the
- * limit free too little).
+ * Calibration (calibrateCap, 2026-12-05): with capMb 128, a worker holding up to 116 MB of ArrayBuffers completes, one
+ * holding 120 MB or more is aborted, 118–119 MB either (GC timing): the cap trips a few MB below capMb (V8 gives up when
+ * GCs near the limit free too little).
  */
 export function capFlags(capMb) {
   return [
