@@ -13,7 +13,9 @@ import { bookAnswers } from "../data/answer-counts";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
-import { loadJoinedAccounts } from "../data/join";
+import { joinAccounts, joinDatasets } from "../data/join";
+import { approxBytes } from "../data/isolate-cache";
+import { type BookData, cachedAnswers, cachedBook, cachedJoin } from "./scenario-cache";
 import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
 import { getModel, modelSurveyType, type StoredModel } from "../data/models-store";
 
@@ -110,11 +112,27 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       );
     }
   }
-  const joined = await loadJoinedAccounts(env, ws, modelSurveyType(model));
-  const recipe = { ...model.result, outcome: model.outcome, levels: model.result.design.levels };
-  // Over MODEL_BLOCK_CELLS the design is never held whole: the scenario reads it a block of rows at a time.
-  const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms.length);
-  const book: Book | BlockBook = blockRows ? bookInBlocks(joined, recipe, {}, blockRows) : bookFor(joined, recipe);
+  // The joined book, the model's design on it and a segment's answers come from the isolate's cache when the same
+  // datasets (newest ids, looked up now) and model were used before (scenario-cache.ts).
+  const { accounts, responses } = await joinDatasets(env, ws);
+  const data: BookData = { workspaceId: ws, accounts, responses, surveyType: modelSurveyType(model) };
+  const csatScale = responses ? Number(responses.options.csatScale ?? 5) : 5;
+  const datasets = { accounts: accounts.id, responses: responses?.id ?? null };
+  const joinedNow = () => cachedJoin(env, data, () => joinAccounts(env, accounts, responses, data.surveyType));
+  const { book, segment } = await cachedBook(env, data, model.id, async () => {
+    const joined = await joinedNow();
+    const recipe = { ...model.result, outcome: model.outcome, levels: model.result.design.levels };
+    // Over MODEL_BLOCK_CELLS the design is never held whole: the scenario reads it a block of rows at a time.
+    const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms.length);
+    if (!blockRows) {
+      const b = bookFor(joined, recipe);
+      return { book: b, segment: b.segment, bytes: approxBytes(b) };
+    }
+    const b = bookInBlocks(joined, recipe, {}, blockRows);
+    const seg = joined.text.segment ?? [];
+    const segment = Array.from(b.rows, (r) => seg[r] ?? null);
+    return { book: b, segment, bytes: approxBytes(b) + approxBytes(segment) + approxBytes(joined) };
+  });
   if (book.n === 0) throw new ApiError(422, "too_few_rows", "No account has all the model's predictors and ARR: nothing to project.");
   // A budget on the work of the interval: rows × draws × terms (a worker has limited CPU time).
   if (book.n * req.draws * book.p > 2e9) {
@@ -125,34 +143,36 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       [{ column: "draws", message: "too many for this book" }],
     );
   }
-  const segmentOf = (i: number): string | null => joined.text.segment?.[book.rows[i]] ?? null;
-  let rowMask: Uint8Array | undefined;
-  if (req.segment) {
-    rowMask = new Uint8Array(book.n);
-    let hits = 0;
-    for (let i = 0; i < book.n; i++)
-      if (segmentOf(i) === req.segment) {
-        rowMask[i] = 1;
-        hits++;
+  const { rowMask, answers } = await cachedAnswers(env, data, model.id, req.segment, async () => {
+    let rowMask: Uint8Array | undefined;
+    if (req.segment) {
+      rowMask = new Uint8Array(book.n);
+      let hits = 0;
+      for (let i = 0; i < book.n; i++)
+        if (segment[i] === req.segment) {
+          rowMask[i] = 1;
+          hits++;
+        }
+      if (hits === 0) {
+        const known = [...new Set(segment.filter((v): v is string => v !== null))].sort();
+        throw new ApiError(
+          422,
+          "unknown_segment",
+          `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`,
+          [{ column: "segment", message: "no account of this segment" }],
+        );
       }
-    if (hits === 0) {
-      const known = [...new Set(Array.from(book.rows, (_, i) => segmentOf(i)).filter((v): v is string => v !== null))].sort();
-      throw new ApiError(
-        422,
-        "unknown_segment",
-        `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`,
-        [{ column: "segment", message: "no account of this segment" }],
-      );
     }
-  }
-  // Levers → per-account changes (models/scenario/levers.ts), on the answers of the accounts changed.
-  const inBook = new Uint8Array(joined.n);
-  const target = new Uint8Array(joined.n);
-  for (let i = 0; i < book.n; i++) {
-    inBook[book.rows[i]] = 1;
-    if (!rowMask || rowMask[i] === 1) target[book.rows[i]] = 1;
-  }
-  const answers = await bookAnswers(env, ws, joined, inBook, target);
+    // Levers → per-account changes (models/scenario/levers.ts), on the answers of the accounts changed.
+    const joined = await joinedNow();
+    const inBook = new Uint8Array(joined.n);
+    const target = new Uint8Array(joined.n);
+    for (let i = 0; i < book.n; i++) {
+      inBook[book.rows[i]] = 1;
+      if (!rowMask || rowMask[i] === 1) target[book.rows[i]] = 1;
+    }
+    return { rowMask, answers: await bookAnswers(env, ws, joined, inBook, target, responses) };
+  });
   let levers: ResolvedLevers;
   try {
     levers = resolveLevers(req.change, answers.target);
@@ -172,7 +192,7 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     cov: model.result.covariance,
     change: levers.change,
     bands: levers.bands,
-    clip: clipFor(joined.csatScale),
+    clip: clipFor(csatScale),
     horizonYears: req.horizonYears,
     annualDiscountRate: req.annualDiscountRate,
     grossMargin: req.grossMargin,
@@ -207,11 +227,11 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     warnings,
     accounts: book.n,
     excludedAccounts: book.excluded,
-    assumptions: assumptions(req, model, joined.csatScale, levers),
+    assumptions: assumptions(req, model, csatScale, levers),
     data: {
-      datasets: joined.datasets,
+      datasets,
       modelDatasets: model.datasets,
-      dataChangedSinceFit: joined.datasets.accounts !== model.datasets.accounts || joined.datasets.responses !== model.datasets.responses,
+      dataChangedSinceFit: datasets.accounts !== model.datasets.accounts || datasets.responses !== model.datasets.responses,
     },
   };
   return { model, book, rowMask, result, body };
