@@ -73,14 +73,20 @@ export async function lookupToken(env: Env, token: string): Promise<{ workspaceI
  * Middleware for `/api/workspaces/:ws/...` routes: 401 without a valid token,
  * 404 when the token belongs to another workspace (never reveal that `:ws`
  * exists), 403 when the role is below `min`. Sets `c.var.workspaceId` and `c.var.role`.
+ * `prefetch`: a read the route makes anyway (e.g. the newest dataset's row), started beside the token lookup so the
+ * request waits for one D1 round trip instead of two; its result is handed to the route (`c.var.prefetched`) only
+ * after the token passed for this workspace and role, and dropped unread otherwise.
  * @example createRoute({ ..., middleware: [requireRole("editor")] })
  */
-export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
+export function requireRole(min: Role, prefetch?: (env: Env, workspaceId: string) => Promise<unknown>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearer(c);
     if (!token) {
       throw new ApiError(401, "unauthorized", "Send the workspace token as `Authorization: Bearer <token>`.");
     }
+    const param = c.req.param("ws");
+    const early = prefetch && param ? prefetch(c.env, param) : null;
+    early?.catch(() => undefined); // a refused request never waits for it nor reports its failure
     const found = await lookupToken(c.env, token);
     if (!found) throw new ApiError(401, "unauthorized", "The token is not valid. Ask the workspace owner for a new one.");
     const ws = c.req.param("ws");
@@ -90,6 +96,7 @@ export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
     }
     c.set("workspaceId", found.workspaceId);
     c.set("role", found.role);
+    if (early) c.set("prefetched", await early);
     await next();
   };
 }
