@@ -1,5 +1,6 @@
 import {
   beyondObservedWarnings,
+  emptyCounts,
   LEVER_KEYS,
   observedSpread,
   resolveLevers,
@@ -15,7 +16,7 @@ import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
 import { joinAccounts, joinDatasets } from "../data/join";
 import { approxBytes } from "../data/isolate-cache";
-import { type BookData, cachedAnswers, cachedBook, cachedJoin } from "./scenario-cache";
+import { type BookData, cachedBook } from "./scenario-cache";
 import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
 import { getModel, modelSurveyType, type StoredModel } from "../data/models-store";
 
@@ -116,27 +117,29 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       );
     }
   }
-  // The joined book, the model's design on it and a segment's answers come from the isolate's cache when the same
-  // datasets (newest ids, looked up now) and model were used before (scenario-cache.ts).
+  // The model's book on the newest datasets (ids looked up above, on every request) and the answers counted on it
+  // come from the isolate's cache when this model was run on the same datasets before (scenario-cache.ts).
   if (data.status === "rejected") throw data.reason;
   const { accounts, responses } = data.value;
   const bookData: BookData = { workspaceId: ws, accounts, responses, surveyType: modelSurveyType(model) };
   const csatScale = responses ? Number(responses.options.csatScale ?? 5) : 5;
   const datasets = { accounts: accounts.id, responses: responses?.id ?? null };
-  const joinedNow = () => cachedJoin(env, bookData, () => joinAccounts(env, accounts, responses, bookData.surveyType));
-  const { book, segment } = await cachedBook(env, bookData, model.id, async () => {
-    const joined = await joinedNow();
+  const { book, segment, answers } = await cachedBook(env, bookData, model.id, async () => {
+    const joined = await joinAccounts(env, accounts, responses, bookData.surveyType);
     const recipe = { ...model.result, outcome: model.outcome, levels: model.result.design.levels };
     // Over MODEL_BLOCK_CELLS the design is never held whole: the scenario reads it a block of rows at a time.
     const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms.length);
-    if (!blockRows) {
-      const b = bookFor(joined, recipe);
-      return { book: b, segment: b.segment, bytes: approxBytes(b) };
-    }
-    const b = bookInBlocks(joined, recipe, {}, blockRows);
+    const b: Book | BlockBook = blockRows ? bookInBlocks(joined, recipe, {}, blockRows) : bookFor(joined, recipe);
     const seg = joined.text.segment ?? [];
-    const segment = Array.from(b.rows, (r) => seg[r] ?? null);
-    return { book: b, segment, bytes: approxBytes(b) + approxBytes(segment) + approxBytes(joined) };
+    const segment = "segment" in b ? b.segment : Array.from(b.rows, (r) => seg[r] ?? null);
+    // The answers of every account in the book, and per segment and quarter (models/scenario/levers.ts): a
+    // segment's what-if takes that segment's counts, which are the counts of the accounts it changes.
+    const inBook = new Uint8Array(joined.n);
+    for (let i = 0; i < b.n; i++) inBook[b.rows[i]] = 1;
+    const answers = await bookAnswers(env, ws, joined, inBook, inBook, responses);
+    // A book built block by block holds the joined accounts (its blocks are built from them when read).
+    const bytes = approxBytes(b) + ("segment" in b ? 0 : approxBytes(segment) + approxBytes(joined)) + approxBytes(answers);
+    return { book: b, segment, answers, bytes };
   });
   if (book.n === 0) throw new ApiError(422, "too_few_rows", "No account has all the model's predictors and ARR: nothing to project.");
   // A budget on the work of the interval: rows × draws × terms (a worker has limited CPU time).
@@ -148,39 +151,31 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       [{ column: "draws", message: "too many for this book" }],
     );
   }
-  const { rowMask, answers } = await cachedAnswers(env, bookData, model.id, req.segment, async () => {
-    let rowMask: Uint8Array | undefined;
-    if (req.segment) {
-      rowMask = new Uint8Array(book.n);
-      let hits = 0;
-      for (let i = 0; i < book.n; i++)
-        if (segment[i] === req.segment) {
-          rowMask[i] = 1;
-          hits++;
-        }
-      if (hits === 0) {
-        const known = [...new Set(segment.filter((v): v is string => v !== null))].sort();
-        throw new ApiError(
-          422,
-          "unknown_segment",
-          `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`,
-          [{ column: "segment", message: "no account of this segment" }],
-        );
+  let rowMask: Uint8Array | undefined;
+  let target = answers.target;
+  if (req.segment) {
+    rowMask = new Uint8Array(book.n);
+    let hits = 0;
+    for (let i = 0; i < book.n; i++)
+      if (segment[i] === req.segment) {
+        rowMask[i] = 1;
+        hits++;
       }
+    if (hits === 0) {
+      const known = [...new Set(segment.filter((v): v is string => v !== null))].sort();
+      throw new ApiError(
+        422,
+        "unknown_segment",
+        `No account of segment "${req.segment}" in the book (segments: ${known.join(", ") || "none"}).`,
+        [{ column: "segment", message: "no account of this segment" }],
+      );
     }
     // Levers → per-account changes (models/scenario/levers.ts), on the answers of the accounts changed.
-    const joined = await joinedNow();
-    const inBook = new Uint8Array(joined.n);
-    const target = new Uint8Array(joined.n);
-    for (let i = 0; i < book.n; i++) {
-      inBook[book.rows[i]] = 1;
-      if (!rowMask || rowMask[i] === 1) target[book.rows[i]] = 1;
-    }
-    return { rowMask, answers: await bookAnswers(env, ws, joined, inBook, target, responses) };
-  });
+    target = Object.hasOwn(answers.groups, `segment ${req.segment}`) ? answers.groups[`segment ${req.segment}`] : emptyCounts(csatScale);
+  }
   let levers: ResolvedLevers;
   try {
-    levers = resolveLevers(req.change, answers.target);
+    levers = resolveLevers(req.change, target);
   } catch (err) {
     if (err instanceof ModelError) {
       throw new ApiError(422, err.code === "change_out_of_range" ? "change_out_of_range" : "invalid_change", err.message, [
