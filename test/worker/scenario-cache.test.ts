@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { call, createWorkspace, tokenFor, upload } from "./helpers";
 
 /**
- * POST .../scenarios keeps the joined book, the model's design and a segment's answers in the isolate
- * (worker/linking/scenario-cache.ts). These tests check that a warm cache answers exactly what the data says
+ * POST .../scenarios keeps a model's book (design rows on the joined accounts) and the answers counted on it in the
+ * isolate (worker/linking/scenario-cache.ts). These tests check that a warm cache answers exactly what the data says
  * after a new upload or a deletion, and that the role check and the workspace scoping still apply.
  *
  * Expected money is computed here with plain loops from the rows written below and the model's own
