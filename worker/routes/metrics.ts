@@ -3,7 +3,7 @@ import { newRouter } from "../app";
 import { requireRole } from "../auth";
 import { comparePeriods } from "../metrics/compare-periods";
 import { computeMetrics, dayRange } from "../metrics/compute";
-import { type DatasetMeta, latestDataset } from "../data/datasets";
+import { type DatasetMeta, datasetOf, latestDatasetStatement } from "../data/datasets";
 import { errorResponses, MetricsSchema, SurveyTypeSchema, WsParam } from "./schemas";
 
 const metrics = newRouter();
@@ -52,8 +52,8 @@ metrics.openapi(
       "period before or a year earlier, with its 95% interval. Groups without a key (no date, touchpoint, segment, region or " +
       'survey type, or an unknown account) are reported as "(none)".',
     security: [{ bearer: [] }],
-    // The newest responses dataset is looked up beside the token (one D1 wait instead of two).
-    middleware: [requireRole("viewer", (env, ws) => latestDataset(env, ws, "responses"))] as const,
+    // The newest responses dataset is looked up in one D1 batch with the token.
+    middleware: [requireRole("viewer", { statement: (env, ws) => latestDatasetStatement(env, ws, "responses"), read: datasetOf })] as const,
     request: {
       params: WsParam,
       query: z.object({
