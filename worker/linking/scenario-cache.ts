@@ -56,3 +56,11 @@ export function forgetInScenarioCache(id: string): void {
 export function scenarioCacheStats(): { bytes: number; entries: number } {
   return { bytes: cache?.bytes ?? 0, entries: cache?.size ?? 0 };
 }
+
+/**
+ * Empties the cache before work that needs most of the isolate's memory (a CLV pass over a million or more
+ * transactions holds about 93 MB at 1M customers): a what-if afterwards rebuilds its entry once.
+ */
+export function releaseScenarioCache(): void {
+  cache?.clear();
+}

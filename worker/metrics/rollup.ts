@@ -101,17 +101,38 @@ interface Rollup {
   cells: Cell[];
 }
 
-/** Rollups by dataset id: datasets never change, so a cached one is always right. */
+/**
+ * Rollups by dataset id: datasets never change, so a cached one is always right. Bounded by entries and by the
+ * cells held in all (a cell with its partial is a few hundred bytes: 60,000 cells stay near 15 MB of a Worker's
+ * 128 MB), the least recently loaded dropped first; the one just loaded is always kept.
+ */
 const cache = new Map<string, Rollup | null>();
 const CACHE_SIZE = 16;
+const CACHE_CELLS = 60_000;
+let cellsHeld = 0;
+
+const cellsOf = (r: Rollup | null) => r?.cells.length ?? 0;
 
 async function loadRollup(env: Env, meta: DatasetMeta): Promise<Rollup | null> {
   if (cache.has(meta.id)) return cache.get(meta.id)!;
   const obj = await env.FILES.get(rollupKey(meta.workspaceId, meta.id));
   const r = obj ? ((await obj.json()) as Rollup) : null;
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  if (cache.has(meta.id)) return cache.get(meta.id)!; // loaded meanwhile by a concurrent request
   cache.set(meta.id, r);
+  cellsHeld += cellsOf(r);
+  for (const [id, old] of cache) {
+    if (cache.size <= CACHE_SIZE && cellsHeld <= CACHE_CELLS) break;
+    if (id === meta.id) continue;
+    cache.delete(id);
+    cellsHeld -= cellsOf(old);
+  }
   return r;
+}
+
+/** Empties the rollup cache (before work that needs most of the isolate's memory). */
+export function releaseRollupCache(): void {
+  cache.clear();
+  cellsHeld = 0;
 }
 
 const NONE = "(none)";
