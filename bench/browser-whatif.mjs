@@ -12,7 +12,7 @@
 // and `BENCH whatif_slider_p95_ms=<ms>` (the app's figure; with BENCH_WHATIF_UI=0 the page-only one).
 // Options: BENCH_WHATIF_N (accounts, default 100000), BENCH_WHATIF_MOVES (default 60).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { build } from "esbuild";
@@ -211,7 +211,8 @@ async function benchInApp(browser) {
       if (Date.now() - t0 > 120_000) throw new Error("wrangler dev did not start");
       await new Promise((r) => setTimeout(r, 300));
     }
-    const book = syntheticBook({ accounts: N, seed: 42 });
+    // Every account answers surveys (silentShare 0), so the model holds all N accounts.
+    const book = syntheticBook({ accounts: N, seed: 42, silentShare: 0 });
     const ws = await (
       await fetch(`${base}/api/workspaces`, {
         method: "POST",
@@ -248,28 +249,111 @@ async function benchInApp(browser) {
     await page.locator("#whatif-kpis .kpi").first().waitFor({ timeout: 120_000 });
     // Let the first 95% band finish in its Web Worker, so it does not compete for the CPU during the moves.
     await page.locator("#whatif-band-note[data-ready]").waitFor({ timeout: 120_000 });
-    // Each move: set the slider, fire its input event, wait for the page's "whatif:updated" (the recompute in the
-    // next animation frame). Work = input handler + the frame's recompute (point estimate, KPI texts, chart update).
-    const { work, latency, compute } = await page.evaluate(async (moves) => {
-      const slider = document.getElementById("whatif-nps");
-      const work = [],
-        latency = [],
-        compute = [];
-      for (let m = 0; m < moves + 5; m++) {
-        slider.value = String(Math.round((0.1 + (2.9 * m) / (moves + 4)) * 10) / 10);
-        const done = new Promise((res) => document.addEventListener("whatif:updated", (e) => res(e.detail), { once: true }));
-        const t0 = performance.now();
-        slider.dispatchEvent(new Event("input", { bubbles: true }));
-        const handler = performance.now() - t0;
-        const d = await done;
-        if (m >= 5) {
-          work.push(handler + d.ms);
-          latency.push(performance.now() - t0);
-          compute.push(d.computeMs);
+    // Each move is a real drag step of the visible NPS slider (the default lever, NPS score points): a trusted mouse
+    // move from the browser (CDP Input.dispatchMouseEvent), which Chromium delivers aligned to the next frame as the
+    // user's would be. Timed in the page with performance marks, from the pointermove's dispatch to the end of the frame
+    // that shows the move: input handler, the frame's recompute (point estimate, KPI texts, chart redraw) and the
+    // frame's style, layout and paint (a message posted from the frame runs once its rendering is done).
+    await page.evaluate(() => {
+      const moves = [];
+      let start = null;
+      document.addEventListener(
+        "pointermove",
+        (e) => {
+          start = { t: performance.now(), ts: e.timeStamp };
+          performance.mark("move-start");
+        },
+        { capture: true },
+      );
+      document.addEventListener("whatif:updated", (e) => {
+        const s = start;
+        start = null;
+        if (!s) return;
+        const done = () => {
+          const t = performance.now();
+          performance.measure("slider-move", "move-start");
+          moves.push({ work: t - s.t, latency: t - s.ts, script: e.detail.ms, compute: e.detail.computeMs });
+          waiter?.();
+        };
+        // A user-blocking task posted from the frame runs as soon as the frame's rendering is done.
+        if (globalThis.scheduler?.postTask) globalThis.scheduler.postTask(done, { priority: "user-blocking" });
+        else {
+          const ch = new globalThis.MessageChannel();
+          ch.port1.onmessage = done;
+          ch.port2.postMessage(0);
         }
-      }
-      return { work, latency, compute };
-    }, MOVES);
+      });
+      let waiter = null;
+      window.__moves = moves;
+      // Resolves once move k is on the screen (no polling in the page's frames).
+      window.__moveDone = (k) =>
+        new Promise((res) => {
+          waiter = () => moves.length > k && ((waiter = null), res());
+          waiter();
+        });
+    });
+    const slider = page.locator("#whatif-nps-score");
+    const box = await slider.boundingBox();
+    const [min, max, v0] = await slider.evaluate((el) => [Number(el.min), Number(el.max), Number(el.value)]);
+    const y = box.y + box.height / 2;
+    const x0 = box.x + 8 + ((v0 - min) / (max - min)) * (box.width - 16);
+    // The drag moves the value by (pixels dragged / slider width) × range (web/src/widgets.ts): one step per move,
+    // up to the top, down to the bottom and back, so every move changes the answer.
+    const values = [];
+    for (let v = v0, dir = 1; values.length < MOVES + 5;) {
+      if (v + dir > max || v + dir < min) dir = -dir;
+      v += dir;
+      values.push(v);
+    }
+    await page.mouse.move(x0, y);
+    // BENCH_WHATIF_TRACE=<file.json>: a Chromium performance trace of the drag (open it in DevTools' Performance panel).
+    const trace = process.env.BENCH_WHATIF_TRACE;
+    if (trace)
+      await browser.startTracing(page, {
+        path: trace,
+        categories: [
+          "devtools.timeline",
+          "disabled-by-default-devtools.timeline",
+          "blink.user_timing",
+          "v8.execute",
+          "disabled-by-default-v8.cpu_profiler",
+          "disabled-by-default-devtools.timeline.stack",
+          "disabled-by-default-devtools.timeline.invalidationTracking",
+        ],
+      });
+    // BENCH_WHATIF_CPUPROFILE=<file.cpuprofile>: a sampling JS profile of the drag (CDP Profiler; DevTools opens it).
+    const cpuprofile = process.env.BENCH_WHATIF_CPUPROFILE;
+    const cdp = cpuprofile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+      await cdp.send("Profiler.start");
+    }
+    await page.mouse.down();
+    for (let m = 0; m < values.length; m++) {
+      // The wait is sent before the move, so no command of this script reaches the page while the move is timed.
+      const shown = page.evaluate((k) => window.__moveDone(k), m);
+      await page.evaluate(() => 0);
+      await page.mouse.move(x0 + ((values[m] - v0) / (max - min)) * box.width, y);
+      await shown;
+    }
+    await page.mouse.up();
+    if (trace) await browser.stopTracing();
+    if (cdp) writeFileSync(cpuprofile, JSON.stringify((await cdp.send("Profiler.stop")).profile));
+    const got = await page.evaluate(() => ({ value: Number(document.getElementById("whatif-nps-score").value), moves: window.__moves }));
+    if (got.moves.length !== values.length || got.value !== values[values.length - 1])
+      throw new Error(
+        `the drag made ${got.moves.length} moves ending at ${got.value}; expected ${values.length} ending at ${values[values.length - 1]}`,
+      );
+    const kept = got.moves.slice(5);
+    if (process.env.BENCH_WHATIF_DEBUG)
+      for (const r of kept)
+        console.log(
+          `# move work=${r.work.toFixed(1)} latency=${r.latency.toFixed(1)} script=${r.script.toFixed(1)} compute=${r.compute.toFixed(1)}`,
+        );
+    const work = kept.map((r) => r.work),
+      latency = kept.map((r) => r.latency),
+      compute = kept.map((r) => r.compute);
     const times = work;
     const lat = [...latency].sort((a, b) => a - b);
     const comp = [...compute].sort((a, b) => a - b);
