@@ -51,6 +51,7 @@ export default tseslint.config(
           "document",
           "Event",
           "crypto",
+          "WebAssembly",
         ].map((g) => [g, "readonly"]),
       ),
     },

@@ -5,9 +5,10 @@
 // A memory-bandwidth probe first prints the floor of each fit (bytes it must read / bandwidth).
 // Peers: statsmodels Logit and OLS (HC3), and a scipy L-BFGS BG/NBD (bench/peers/*.py), run with
 // Debian's /usr/bin/python3 (installed here with apt-get when missing). Not part of `npm test`.
-// Options: BENCH_N (rows / customers, default 1000000), BENCH_ONLY (comma list: logit,ols,bgnbd,holdout).
+// Options: BENCH_N (rows / customers, default 1000000), BENCH_ONLY (comma list: logit,ols,bgnbd,holdout),
+// BENCH_KERNELS=js (run OLS and logit on their JavaScript loops instead of the WebAssembly SIMD kernels the worker uses).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,7 +34,7 @@ function ensurePython() {
 /** models/ bundled once with esbuild so Node runs the same TypeScript the worker does. */
 const loadModels = (dir) =>
   importTs(
-    `export { fitLogit } from "./models/regression/logistic"; export { fitOls } from "./models/regression/ols"; export { fitBgnbd } from "./models/clv/bgnbd"; export { holdoutTest } from "./models/clv/holdout-test"; export { bgnbdModel } from "./models/clv/transactions-clv";`,
+    `export { fitLogit } from "./models/regression/logistic"; export { fitOls } from "./models/regression/ols"; export { fitBgnbd } from "./models/clv/bgnbd"; export { holdoutTest } from "./models/clv/holdout-test"; export { bgnbdModel } from "./models/clv/transactions-clv"; export { useKernels } from "./models/wasm/kernels";`,
     dir,
     "models.mjs",
   );
@@ -290,6 +291,11 @@ console.log(
 const dir = mkdtempSync(path.join(tmpdir(), "cx-bench-"));
 try {
   const m = await loadModels(dir);
+  // The worker registers the kernels it imports (worker/wasm-kernels.ts); Node compiles the same file.
+  const kernels = process.env.BENCH_KERNELS === "js" ? "JavaScript loops" : "WebAssembly SIMD kernels (models/wasm/kernels.wasm)";
+  if (process.env.BENCH_KERNELS !== "js")
+    m.useKernels(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path.join(root, "models/wasm/kernels.wasm")))).exports);
+  console.log(`# OLS and logit passes: ${kernels}`);
   const terms = ["Intercept", ...Array.from({ length: P - 1 }, (_, j) => `x${j + 1}`)];
   if (ONLY.has("logit")) {
     const { X, y } = genLogit(N);

@@ -144,6 +144,8 @@ export async function startWorkerd({ dir, persistTo, port, inspectorPort }) {
     modules: true,
     modulesRoot: path.join(dir, "bundle"),
     scriptPath: path.join(dir, "bundle/index.js"),
+    // The bundle imports models/wasm/kernels.wasm as a compiled module (wrangler's default rule for *.wasm).
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: setting(/^compatibility_date\s*=\s*"([^"]+)"/m, "2026-04-01"),
     bindings,
     d1Databases: { DB: setting(/^database_id\s*=\s*"([^"]+)"/m) },

@@ -21,6 +21,18 @@ try {
     platform: "node",
     target: "node20",
     logLevel: "warning",
+    // The worker imports models/wasm/kernels.wasm as a compiled module (wrangler's rule); in Node it is compiled here.
+    plugins: [
+      {
+        name: "wasm-module",
+        setup(b) {
+          b.onLoad({ filter: /\.wasm$/ }, (args) => ({
+            contents: `import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(${JSON.stringify(args.path)}));`,
+            loader: "js",
+          }));
+        },
+      },
+    ],
   });
   const { default: app } = await import(pathToFileURL(bundle).href);
   const res = await app.request("/api/openapi.json");

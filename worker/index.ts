@@ -26,6 +26,10 @@ import { drainUnreadBody } from "./drain";
 import { finiteJson } from "./finite";
 import { securityHeaders, serveAssets } from "./security";
 import { serverTiming } from "./server-timing";
+import { registerKernels } from "./wasm-kernels";
+
+// The SIMD kernels of the OLS and logit passes, once per isolate (models/wasm/kernels.ts).
+registerKernels();
 
 /** The worker: one sub-app per resource, mounted here; statistics live in models/. */
 const app = newRouter();

@@ -11,11 +11,11 @@ const K = 64 / Math.LN2;
 /** ln 2 = LN2_HI + LN2_LO, LN2_HI with 32 trailing zero bits (fdlibm's constants), each divided by 64. */
 const L_HI = 6.9314718036912381649e-1 / 64;
 const L_LO = 1.90821492927058770002e-10 / 64;
-/** 2^(−k) for k = 0 … 1099 (the last ones subnormal or zero). */
-const POW2 = new Float64Array(1100);
+/** 2^(−k) for k = 0 … 1099 (the last ones subnormal or zero); models/wasm/kernels.ts copies both tables into the kernels' memory. */
+export const POW2 = new Float64Array(1100);
 for (let k = 0; k < 1100; k++) POW2[k] = Math.pow(2, -k);
 /** 2^(−j/64) for j = 0 … 63. */
-const FRAC = new Float64Array(64);
+export const FRAC = new Float64Array(64);
 for (let j = 0; j < 64; j++) FRAC[j] = Math.pow(2, -j / 64);
 
 /**

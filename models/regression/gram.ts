@@ -12,6 +12,8 @@
  * step, which differ from those after it by about κ²ε relative. Otherwise (or when the Gram is not positive definite) the caller keeps QR.
  */
 
+import { wasmKernels } from "../wasm/kernels";
+
 /** Largest ‖L‖_F‖L⁻¹‖_F of the scaled Cholesky factor (≥ κ₂ of the scaled design) for which the Gram is used. */
 export const GRAM_MAX_CONDITION = 1e3;
 
@@ -23,6 +25,8 @@ const BLOCK = 256;
  * @example const g = gramXy(X, y, n, p); // g[a * (p + 1) + b]
  */
 export function gramXy(X: Float64Array, y: Float64Array, n: number, p: number): Float64Array {
+  const k = wasmKernels();
+  if (k) return k.gramXy(X, y, n, p);
   const q = p + 1;
   const g = new Float64Array(q * q);
   const blk = new Float64Array(q * BLOCK);

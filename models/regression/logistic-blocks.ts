@@ -3,7 +3,7 @@
  * information, McFadden pseudo-R², LLR test, AIC/BIC, average marginal effects with delta-method SEs, warnings
  * and the named errors) from design rows that arrive in blocks: every likelihood pass sums the blocks' `logitPass`
  * (or `logitGradPass`) totals, and everything else is `fitLogit`'s own code (`fitLogitFrom`: the Newton
- * iterations, the 1-in-k subsample warm start, the errors and the result), so the estimates and the iteration
+ * iterations, the subsample warm start, the errors and the result), so the estimates and the iteration
  * count agree with the in-memory fit.
  * Rank and separation checks read the blocks too: TSQR of X for the pivoted-QR rank decision, per-class column
  * ranges for `checkSeparation`.

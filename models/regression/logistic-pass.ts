@@ -8,6 +8,7 @@
 
 import { expNeg } from "../numeric/exp-neg";
 import { dot } from "../numeric/linalg";
+import { wasmKernels } from "../wasm/kernels";
 
 const BLOCK = 256;
 
@@ -59,6 +60,14 @@ export function logitPass(
   marginal: boolean,
 ): void {
   const { grad, hess, wdx, cols, w, r, wd, tmp } = st;
+  const k = wasmKernels();
+  if (k) {
+    const t = k.logitFull(X, y, n, p, beta, marginal, grad, hess, wdx);
+    st.ll = t.ll;
+    st.wsum = t.wsum;
+    st.extreme = t.extreme;
+    return;
+  }
   grad.fill(0);
   hess.fill(0);
   wdx.fill(0);
@@ -150,6 +159,13 @@ export function logitPass(
  */
 export function logitGradPass(X: Float64Array, y: Float64Array, n: number, p: number, beta: Float64Array, st: PassState): void {
   const { grad, r } = st;
+  const k = wasmKernels();
+  if (k) {
+    const t = k.logitGrad(X, y, n, p, beta, grad);
+    st.ll = t.ll;
+    st.extreme = t.extreme;
+    return;
+  }
   grad.fill(0);
   let ll = 0;
   let extreme = 0;

@@ -82,7 +82,7 @@ export interface LogitSource {
 
 /**
  * The fit of `fitLogit` on any row source: Newton iterations from the intercept-only start (or, for n ≥ 200,000,
- * from a 1-in-k subsample fit), the named errors, covariance, marginal effects and fit statistics.
+ * from a subsample fit), the named errors, covariance, marginal effects and fit statistics.
  * @example fitLogitFrom(src, p, terms, sources, "renewed", 50).coefficients
  */
 export function fitLogitFrom(
@@ -95,12 +95,10 @@ export function fitLogitFrom(
 ): LogitResult {
   const { y, passes } = src;
   const n = y.length;
-  let ones = 0;
-  for (let i = 0; i < n; i++) {
-    const v = y[i];
-    if (v !== 0 && v !== 1)
-      throw new ModelError("invalid_input", `A logistic model needs ${outcome} coded 0/1; data row ${i + 1} has ${v}.`, [outcome]);
-    ones += v;
+  const ones = countOnes(y);
+  if (ones < 0) {
+    const bad = -1 - ones;
+    throw new ModelError("invalid_input", `A logistic model needs ${outcome} coded 0/1; data row ${bad + 1} has ${y[bad]}.`, [outcome]);
   }
   if (n <= p)
     throw new ModelError("too_few_rows", `A logistic model with ${p} terms needs at least ${p + 1} complete rows (got ${n}).`, terms);
@@ -121,8 +119,8 @@ export function fitLogitFrom(
   let beta: Float64Array = new Float64Array(p);
   if (hasIntercept) beta[0] = Math.log(ybar / (1 - ybar));
   const st = passState(p);
-  // Large n: start from the fit on an evenly spaced 1-in-k subsample (about 50,000 rows), with its
-  // information scaled by k as the first one. It lands within sampling error of the optimum, and the
+  // Large n: start from the fit on a subsample of about 50,000 rows (evenly spaced runs of consecutive rows),
+  // with its information scaled by n / m as the first one. It lands within sampling error of the optimum, and the
   // full data are then read only by light chord passes and one final full pass.
   const warm = n >= 200_000 && hasIntercept ? subsampleStart(src, n, p) : null;
   let hess: Float64Array | null = null;
@@ -207,6 +205,24 @@ export function fitLogitFrom(
   return { beta, coefficients: coefficientTable(terms, beta, covRows, null), covariance: covRows, fit, marginalEffects, warnings };
 }
 
+/**
+ * Σ y when every value is 0 or 1, else −1 − (index of the first other value). One branch-free scan: a branch per
+ * row would be mispredicted half the time on 0/1 data. In a function of its own so V8 optimises it as a whole.
+ */
+function countOnes(y: Float64Array): number {
+  let ones = 0;
+  let bad = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    ones += v;
+    bad |= Number(v !== 0) & Number(v !== 1);
+  }
+  if (!bad) return ones;
+  let i = 0;
+  while (y[i] === 0 || y[i] === 1) i++;
+  return -1 - i;
+}
+
 /** The likelihood passes over a design held whole (row-major n × p). */
 export function inMemoryPasses(X: Float64Array, y: Float64Array, n: number, p: number): Passes {
   return {
@@ -215,17 +231,27 @@ export function inMemoryPasses(X: Float64Array, y: Float64Array, n: number, p: n
   };
 }
 
-/** The fit on every k-th row (k = ⌊n / 50,000⌋; column 0 the intercept) and its information × k, or null when it cannot be fitted. */
+/** Rows per run of the warm start's subsample, and the number of runs (about 50,000 rows in all). */
+const RUN = 256;
+const RUNS = 196;
+
+/**
+ * The fit on a subsample of 196 runs of 256 consecutive rows, evenly spaced over the n rows (column 0 the
+ * intercept), and its information × n / m, or null when it cannot be fitted. Runs of consecutive rows are read at
+ * memory speed, where every k-th row cost a cache miss per row.
+ */
 function subsampleStart(src: LogitSource, n: number, p: number): { beta: Float64Array; hess: Float64Array } | null {
-  const k = Math.floor(n / 50_000);
-  const m = Math.floor(n / k);
+  const m = RUNS * RUN;
   const idx = new Int32Array(m);
-  for (let i = 0; i < m; i++) idx[i] = i * k;
+  for (let r = 0; r < RUNS; r++) {
+    const first = Math.floor((r * n) / RUNS);
+    for (let i = 0; i < RUN; i++) idx[r * RUN + i] = first + i;
+  }
   const xs = src.rowsAt(idx);
   const ys = new Float64Array(m);
   let ones = 0;
   for (let i = 0; i < m; i++) {
-    ys[i] = src.y[i * k];
+    ys[i] = src.y[idx[i]];
     ones += ys[i];
   }
   if (ones === 0 || ones === m) return null;
@@ -239,5 +265,5 @@ function subsampleStart(src: LogitSource, n: number, p: number): { beta: Float64
   const run = newtonLoop(passes, p, beta, st, null, 30, 1e-4);
   if (!run.converged || st.extreme > 0) return null;
   if (!run.final) passes.full(run.beta, st, false);
-  return { beta: run.beta, hess: st.hess.map((v) => v * k) };
+  return { beta: run.beta, hess: st.hess.map((v) => (v * n) / m) };
 }

@@ -5,6 +5,7 @@
  */
 import { ModelError } from "../numeric/errors";
 import { dot } from "../numeric/linalg";
+import { wasmKernels } from "../wasm/kernels";
 import type { TriangleSolution } from "./ols";
 
 /** Rows per kernel call: 256 × p doubles per buffer, inside L1/L2. */
@@ -26,6 +27,12 @@ export function hc3Rows(
   ws: Hc3Work,
   rowBase: number,
 ): number {
+  const k = wasmKernels();
+  if (k) {
+    const r = k.hc3(X, y, n, p, sol.beta, sol.perm, ws.inv, sol.w, ws.meat, ws.xte);
+    if (r.badRow >= 0) throw leverageOne(rowBase + r.badRow + 1);
+    return r.ssr;
+  }
   let ssr = 0;
   // One call per block: V8 optimises the kernel as a function instead of on-stack-replacing a loop whose
   // wrap-up code has no type feedback yet (which deoptimised on every fit).
@@ -62,6 +69,14 @@ export interface Hc3Work {
   inv: Float64Array;
   /** Xᵀe over the rows passed (e = y − Xβ), for a refinement step of β (gram.ts). */
   xte: Float64Array;
+}
+
+/** The error for a row (1-based data row) of leverage 1, where HC3 divides by 1 − hᵢ = 0. */
+function leverageOne(row: number): ModelError {
+  return new ModelError(
+    "too_few_rows",
+    `HC3 standard errors are undefined: data row ${row} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
+  );
 }
 
 /** Adds one block's ωᵢ zᵢzᵢᵀ to the meat's lower triangle; returns the block's Σ eᵢ². */
@@ -178,11 +193,7 @@ function hc3Block(
   }
   for (let i = 0; i < nb; i++) {
     const h = hh[i];
-    if (h > 1 - 1e-10)
-      throw new ModelError(
-        "too_few_rows",
-        `HC3 standard errors are undefined: data row ${rowBase + start + i + 1} of the model alone determines a coefficient (leverage 1, e.g. a category with one row). Use nonrobust covariance or merge small categories.`,
-      );
+    if (h > 1 - 1e-10) throw leverageOne(rowBase + start + i + 1);
     const r = om[i] / (1 - h);
     om[i] = r * r;
   }

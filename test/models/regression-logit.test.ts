@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ModelError } from "../../models/numeric/errors";
 import { fitRegression, type LinearFit, type LogisticFit } from "../../models/regression/fit";
+import { fitLogit } from "../../models/regression/logistic";
 import { DATA, num, readCsv, UCLA_LOGIT, ucla } from "./published-data";
 
 function expectModelError(fn: () => unknown, code: string): ModelError {
@@ -219,5 +220,27 @@ describe("OLS with HC3 covariance", () => {
     r.coefficients.forEach((co, j) => expect(Math.abs(co.stdError! - se[j]) / se[j]).toBeLessThan(1e-8));
     expect(Math.abs((r.fit as LinearFit).fStatistic! - 227.5718446652812) / 227.5718446652812).toBeLessThan(1e-8);
     expect(r.covarianceType).toBe("HC3");
+  });
+});
+
+describe("fitLogit refuses an outcome that is not 0/1, naming the first such row", () => {
+  // The values are placed here, so the row named is known: data rows are 1-based.
+  const n = 20;
+  const p = 2;
+  const X = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) X.set([1, i / n], i * p);
+  it.each([
+    [2, 7, "data row 7 has 2"],
+    [0.5, 1, "data row 1 has 0.5"],
+    [NaN, 20, "data row 20 has NaN"],
+    [-1, 13, "data row 13 has -1"],
+  ])("%s at data row %i", (value, row, message) => {
+    const y = Float64Array.from({ length: n }, (_, i) => i % 2);
+    y[row - 1] = value;
+    if (row < 20) y[19] = 0.25; // a second bad value after the first one: the first is named
+    expect(() => fitLogit(X, y, n, p, ["Intercept", "x"], ["Intercept", "x"], "renewed")).toThrow(message);
+    expect(expectModelError(() => fitLogit(X, y, n, p, ["Intercept", "x"], ["Intercept", "x"], "renewed"), "invalid_input").terms).toEqual([
+      "renewed",
+    ]);
   });
 });
