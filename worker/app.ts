@@ -4,7 +4,11 @@ import { ModelError } from "../models/numeric/errors";
 import type { Env } from "./env";
 import { ApiError, errorBody, errorResponse } from "./errors";
 
-export type AppEnv = { Bindings: Env; Variables: { workspaceId: string; role: Role } };
+export type AppEnv = {
+  Bindings: Env;
+  /** prefetched: what requireRole's prefetch read, set only once the token passed (see auth.ts). */
+  Variables: { workspaceId: string; role: Role; prefetched?: unknown };
+};
 export type Role = "owner" | "editor" | "viewer";
 
 /**

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Role } from "./app";
-import { findToken, insertToken } from "./data/workspaces-store";
+import { findToken, findTokenWith, insertToken } from "./data/workspaces-store";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
 
@@ -60,36 +60,42 @@ export async function issueToken(env: Env, workspaceId: string, role: Role): Pro
   return token;
 }
 
-/** Looks a token up by its hash; null when unknown. */
-export async function lookupToken(env: Env, token: string): Promise<{ workspaceId: string; role: Role } | null> {
-  const hash = await sha256Hex(token);
-  const row = await findToken(env, hash);
-  // The index lookup is on the hash, not the secret; compare again in constant time anyway.
-  if (!row || !constantTimeEqual(row.hash, hash)) return null;
-  return { workspaceId: row.workspace_id, role: row.role };
+/** A read batched with the token lookup: the statement for the path's workspace and how to read its first row. */
+export interface Prefetch {
+  statement: (env: Env, workspaceId: string) => D1PreparedStatement;
+  read: (row: unknown) => unknown;
 }
 
 /**
  * Middleware for `/api/workspaces/:ws/...` routes: 401 without a valid token,
  * 404 when the token belongs to another workspace (never reveal that `:ws`
  * exists), 403 when the role is below `min`. Sets `c.var.workspaceId` and `c.var.role`.
+ * `prefetch`: a D1 read the route makes anyway (e.g. the newest dataset's row of the path's workspace), sent in one
+ * batch with the token lookup (one D1 round trip instead of two); its row is handed to the route
+ * (`c.var.prefetched`, through `read`) only after the token passed for this workspace and role, and dropped otherwise.
  * @example createRoute({ ..., middleware: [requireRole("editor")] })
  */
-export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
+export function requireRole(min: Role, prefetch?: Prefetch): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearer(c);
     if (!token) {
       throw new ApiError(401, "unauthorized", "Send the workspace token as `Authorization: Bearer <token>`.");
     }
-    const found = await lookupToken(c.env, token);
-    if (!found) throw new ApiError(401, "unauthorized", "The token is not valid. Ask the workspace owner for a new one.");
     const ws = c.req.param("ws");
+    // Looked up by its hash (D1 keeps only that).
+    const hash = await sha256Hex(token);
+    const [row, extra] =
+      prefetch && ws ? await findTokenWith(c.env, hash, prefetch.statement(c.env, ws)) : [await findToken(c.env, hash), null];
+    // The index lookup is on the hash, not the secret; compare again in constant time anyway.
+    const found = row && constantTimeEqual(row.hash, hash) ? { workspaceId: row.workspace_id, role: row.role } : null;
+    if (!found) throw new ApiError(401, "unauthorized", "The token is not valid. Ask the workspace owner for a new one.");
     if (!ws || found.workspaceId !== ws) throw new ApiError(404, "not_found", "No such workspace.");
     if (RANK[found.role] < RANK[min]) {
       throw new ApiError(403, "forbidden", `This needs the ${min} role; the token has the ${found.role} role.`);
     }
     c.set("workspaceId", found.workspaceId);
     c.set("role", found.role);
+    if (prefetch) c.set("prefetched", prefetch.read(extra));
     await next();
   };
 }

@@ -24,6 +24,8 @@ export interface Env {
   UPLOAD_EXPIRY_HOURS?: string;
   /** Chunked uploads open at once per workspace (default 20; 429 too_many_uploads beyond). */
   MAX_OPEN_UPLOADS?: string;
+  /** Bytes an isolate keeps of joined books and designs for what-ifs (worker/linking/scenario-cache.ts; default 24 MiB). */
+  SCENARIO_CACHE_BYTES?: string;
 }
 
 /** The message of a parse job: which upload to parse into which dataset row. */

@@ -1,7 +1,7 @@
 import { addAnswer, type AnswerCounts, emptyCounts } from "../../models/scenario/levers";
 import { periodKey } from "../metrics/aggregate";
 import type { Env } from "../env";
-import { latestDataset, readBlocks } from "./datasets";
+import { type DatasetMeta, latestDataset, readBlocks } from "./datasets";
 import type { JoinedAccounts } from "./join";
 import { indexOf } from "./join-blocks";
 
@@ -20,6 +20,7 @@ export interface BookAnswers {
 /**
  * @param inBook 1 = joined account row i is in the model's book
  * @param target 1 = joined account row i is one the change applies to
+ * @param responses the responses dataset the joined accounts' means came from (default: the newest one)
  */
 export async function bookAnswers(
   env: Env,
@@ -27,10 +28,11 @@ export async function bookAnswers(
   joined: JoinedAccounts,
   inBook: Uint8Array,
   target: Uint8Array,
+  responses?: DatasetMeta | null,
 ): Promise<BookAnswers> {
   const scale = joined.csatScale;
   const out: BookAnswers = { target: emptyCounts(scale), groups: {} };
-  const meta = await latestDataset(env, ws, "responses");
+  const meta = responses !== undefined ? responses : await latestDataset(env, ws, "responses");
   if (!meta) return out;
   const index = indexOf(joined.text.account_id ?? []);
   const segment = joined.text.segment ?? [];

@@ -140,12 +140,19 @@ export async function getDataset(env: Env, workspaceId: string, id: string): Pro
 
 /** The newest ready dataset of a kind: the one models use (docs/api.md#datasets). */
 export async function latestDataset(env: Env, workspaceId: string, kind: DatasetKind): Promise<DatasetMeta | null> {
-  const r = await env.DB.prepare(
+  return datasetOf(await latestDatasetStatement(env, workspaceId, kind).first());
+}
+
+/** The query of `latestDataset`, for a batch; its row (or null) through `datasetOf`. */
+export function latestDatasetStatement(env: Env, workspaceId: string, kind: DatasetKind): D1PreparedStatement {
+  return env.DB.prepare(
     "SELECT * FROM datasets WHERE workspace_id = ? AND kind = ? AND status = 'ready' ORDER BY created_at DESC, rowid DESC LIMIT 1",
-  )
-    .bind(workspaceId, kind)
-    .first<DatasetRow>();
-  return r ? toMeta(r) : null;
+  ).bind(workspaceId, kind);
+}
+
+/** A row of the datasets table as DatasetMeta (null for none). */
+export function datasetOf(row: unknown): DatasetMeta | null {
+  return row ? toMeta(row as DatasetRow) : null;
 }
 
 /** Reads block `blockNo` of a dataset (only the named columns when given). */

@@ -148,6 +148,15 @@ function reportFromAggregates(accounts: number, agg: ResponseAggregates | null):
  * @throws ApiError 422 no_accounts when the workspace has no accounts dataset
  */
 export async function loadJoinedAccounts(env: Env, workspaceId: string, surveyType?: SurveyChoice): Promise<JoinedAccounts> {
+  const { accounts, responses } = await joinDatasets(env, workspaceId);
+  return joinAccounts(env, accounts, responses, surveyType);
+}
+
+/**
+ * The newest ready accounts and responses datasets (the ones `loadJoinedAccounts` joins).
+ * @throws ApiError 422 no_accounts when the workspace has no accounts dataset
+ */
+export async function joinDatasets(env: Env, workspaceId: string): Promise<{ accounts: DatasetMeta; responses: DatasetMeta | null }> {
   const [accMeta, respMeta] = await Promise.all([
     latestDataset(env, workspaceId, "accounts"),
     latestDataset(env, workspaceId, "responses"),
@@ -155,6 +164,16 @@ export async function loadJoinedAccounts(env: Env, workspaceId: string, surveyTy
   if (!accMeta) {
     throw new ApiError(422, "no_accounts", "This workspace has no accounts dataset yet: upload one with kind=accounts first.");
   }
+  return { accounts: accMeta, responses: respMeta };
+}
+
+/** `loadJoinedAccounts` on given datasets (as `joinDatasets` found them). */
+export async function joinAccounts(
+  env: Env,
+  accMeta: DatasetMeta,
+  respMeta: DatasetMeta | null,
+  surveyType?: SurveyChoice,
+): Promise<JoinedAccounts> {
   const acc = await readColumns(env, accMeta);
   const n = acc.n;
   // Responses are added up per account block by block (join-blocks.ts): never materialised.

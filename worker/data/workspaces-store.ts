@@ -16,9 +16,16 @@ export async function insertToken(env: Env, hash: string, workspaceId: string, r
   await env.DB.prepare("INSERT INTO tokens (hash, workspace_id, role) VALUES (?, ?, ?)").bind(hash, workspaceId, role).run();
 }
 
+export type TokenRow = { hash: string; workspace_id: string; role: Role };
+const TOKEN_SQL = "SELECT hash, workspace_id, role FROM tokens WHERE hash = ?";
+
 /** The token row with this hash, or null. */
-export async function findToken(env: Env, hash: string): Promise<{ hash: string; workspace_id: string; role: Role } | null> {
-  return env.DB.prepare("SELECT hash, workspace_id, role FROM tokens WHERE hash = ?")
-    .bind(hash)
-    .first<{ hash: string; workspace_id: string; role: Role }>();
+export async function findToken(env: Env, hash: string): Promise<TokenRow | null> {
+  return env.DB.prepare(TOKEN_SQL).bind(hash).first<TokenRow>();
+}
+
+/** `findToken` and the first row of another statement (or null) in one D1 round trip (a batch). */
+export async function findTokenWith(env: Env, hash: string, other: D1PreparedStatement): Promise<[TokenRow | null, unknown]> {
+  const [token, rows] = await env.DB.batch([env.DB.prepare(TOKEN_SQL).bind(hash), other]);
+  return [(token.results[0] as TokenRow | undefined) ?? null, rows.results[0] ?? null];
 }

@@ -1,6 +1,7 @@
 import { type DatasetMeta, deleteDataset } from "../data/datasets";
 import { dropDatasetUpload, takeJobForDelete } from "../data/uploads-store";
 import type { Env } from "../env";
+import { forgetInScenarioCache } from "./scenario-cache";
 
 /**
  * DELETE .../datasets/:id: the row, every object (blocks by prefix, raw file, rollups) and, for a chunked dataset,
@@ -11,4 +12,5 @@ export async function removeDataset(env: Env, meta: DatasetMeta): Promise<void> 
   if (meta.status === "processing") await takeJobForDelete(env, meta.workspaceId, meta.id);
   await deleteDataset(env, meta);
   await dropDatasetUpload(env, meta.workspaceId, meta.id);
+  forgetInScenarioCache(meta.id); // this isolate's what-if cache: never served once the id is gone, but memory back now
 }

@@ -1,5 +1,6 @@
 import {
   beyondObservedWarnings,
+  emptyCounts,
   LEVER_KEYS,
   observedSpread,
   resolveLevers,
@@ -13,7 +14,9 @@ import { bookAnswers } from "../data/answer-counts";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError, notFound } from "../errors";
-import { loadJoinedAccounts } from "../data/join";
+import { joinAccounts, joinDatasets } from "../data/join";
+import { approxBytes } from "../data/isolate-cache";
+import { type BookData, cachedBook } from "./scenario-cache";
 import { type BlockBook, type Book, bookFor, bookInBlocks, clipFor, modelBlockRows } from "./frame";
 import { getModel, modelSurveyType, type StoredModel } from "../data/models-store";
 
@@ -69,7 +72,11 @@ export interface ScenarioRun {
 
 /** Loads the model and the book, checks the request against them, and runs the scenario. */
 export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequest): Promise<ScenarioRun> {
-  const model = await getModel(env, ws, req.modelId);
+  // The model and the newest datasets are independent lookups: one D1 round trip's wait instead of two. A missing
+  // model is reported before missing accounts, as when they ran in turn.
+  const [found, data] = await Promise.allSettled([getModel(env, ws, req.modelId), joinDatasets(env, ws)]);
+  if (found.status === "rejected") throw found.reason;
+  const model = found.value;
   if (!model) throw notFound("model");
   if (model.kind !== "logistic") {
     throw new ApiError(
@@ -110,11 +117,30 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       );
     }
   }
-  const joined = await loadJoinedAccounts(env, ws, modelSurveyType(model));
-  const recipe = { ...model.result, outcome: model.outcome, levels: model.result.design.levels };
-  // Over MODEL_BLOCK_CELLS the design is never held whole: the scenario reads it a block of rows at a time.
-  const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms.length);
-  const book: Book | BlockBook = blockRows ? bookInBlocks(joined, recipe, {}, blockRows) : bookFor(joined, recipe);
+  // The model's book on the newest datasets (ids looked up above, on every request) and the answers counted on it
+  // come from the isolate's cache when this model was run on the same datasets before (scenario-cache.ts).
+  if (data.status === "rejected") throw data.reason;
+  const { accounts, responses } = data.value;
+  const bookData: BookData = { workspaceId: ws, accounts, responses, surveyType: modelSurveyType(model) };
+  const csatScale = responses ? Number(responses.options.csatScale ?? 5) : 5;
+  const datasets = { accounts: accounts.id, responses: responses?.id ?? null };
+  const { book, segment, answers } = await cachedBook(env, bookData, model.id, async () => {
+    const joined = await joinAccounts(env, accounts, responses, bookData.surveyType);
+    const recipe = { ...model.result, outcome: model.outcome, levels: model.result.design.levels };
+    // Over MODEL_BLOCK_CELLS the design is never held whole: the scenario reads it a block of rows at a time.
+    const blockRows = modelBlockRows(env, joined.numeric.arr?.length ?? 0, terms.length);
+    const b: Book | BlockBook = blockRows ? bookInBlocks(joined, recipe, {}, blockRows) : bookFor(joined, recipe);
+    const seg = joined.text.segment ?? [];
+    const segment = "segment" in b ? b.segment : Array.from(b.rows, (r) => seg[r] ?? null);
+    // The answers of every account in the book, and per segment and quarter (models/scenario/levers.ts): a
+    // segment's what-if takes that segment's counts, which are the counts of the accounts it changes.
+    const inBook = new Uint8Array(joined.n);
+    for (let i = 0; i < b.n; i++) inBook[b.rows[i]] = 1;
+    const answers = await bookAnswers(env, ws, joined, inBook, inBook, responses);
+    // A book built block by block holds the joined accounts (its blocks are built from them when read).
+    const bytes = approxBytes(b) + ("segment" in b ? 0 : approxBytes(segment) + approxBytes(joined)) + approxBytes(answers);
+    return { book: b, segment, answers, bytes };
+  });
   if (book.n === 0) throw new ApiError(422, "too_few_rows", "No account has all the model's predictors and ARR: nothing to project.");
   // A budget on the work of the interval: rows × draws × terms (a worker has limited CPU time).
   if (book.n * req.draws * book.p > 2e9) {
@@ -125,18 +151,18 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
       [{ column: "draws", message: "too many for this book" }],
     );
   }
-  const segmentOf = (i: number): string | null => joined.text.segment?.[book.rows[i]] ?? null;
   let rowMask: Uint8Array | undefined;
+  let target = answers.target;
   if (req.segment) {
     rowMask = new Uint8Array(book.n);
     let hits = 0;
     for (let i = 0; i < book.n; i++)
-      if (segmentOf(i) === req.segment) {
+      if (segment[i] === req.segment) {
         rowMask[i] = 1;
         hits++;
       }
     if (hits === 0) {
-      const known = [...new Set(Array.from(book.rows, (_, i) => segmentOf(i)).filter((v): v is string => v !== null))].sort();
+      const known = [...new Set(segment.filter((v): v is string => v !== null))].sort();
       throw new ApiError(
         422,
         "unknown_segment",
@@ -144,18 +170,12 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
         [{ column: "segment", message: "no account of this segment" }],
       );
     }
+    // Levers → per-account changes (models/scenario/levers.ts), on the answers of the accounts changed.
+    target = Object.hasOwn(answers.groups, `segment ${req.segment}`) ? answers.groups[`segment ${req.segment}`] : emptyCounts(csatScale);
   }
-  // Levers → per-account changes (models/scenario/levers.ts), on the answers of the accounts changed.
-  const inBook = new Uint8Array(joined.n);
-  const target = new Uint8Array(joined.n);
-  for (let i = 0; i < book.n; i++) {
-    inBook[book.rows[i]] = 1;
-    if (!rowMask || rowMask[i] === 1) target[book.rows[i]] = 1;
-  }
-  const answers = await bookAnswers(env, ws, joined, inBook, target);
   let levers: ResolvedLevers;
   try {
-    levers = resolveLevers(req.change, answers.target);
+    levers = resolveLevers(req.change, target);
   } catch (err) {
     if (err instanceof ModelError) {
       throw new ApiError(422, err.code === "change_out_of_range" ? "change_out_of_range" : "invalid_change", err.message, [
@@ -172,7 +192,7 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     cov: model.result.covariance,
     change: levers.change,
     bands: levers.bands,
-    clip: clipFor(joined.csatScale),
+    clip: clipFor(csatScale),
     horizonYears: req.horizonYears,
     annualDiscountRate: req.annualDiscountRate,
     grossMargin: req.grossMargin,
@@ -207,11 +227,11 @@ export async function runScenarioRequest(env: Env, ws: string, req: ScenarioRequ
     warnings,
     accounts: book.n,
     excludedAccounts: book.excluded,
-    assumptions: assumptions(req, model, joined.csatScale, levers),
+    assumptions: assumptions(req, model, csatScale, levers),
     data: {
-      datasets: joined.datasets,
+      datasets,
       modelDatasets: model.datasets,
-      dataChangedSinceFit: joined.datasets.accounts !== model.datasets.accounts || joined.datasets.responses !== model.datasets.responses,
+      dataChangedSinceFit: datasets.accounts !== model.datasets.accounts || datasets.responses !== model.datasets.responses,
     },
   };
   return { model, book, rowMask, result, body };

@@ -65,8 +65,14 @@ const NONE = "(none)";
  * Segment comes from the newest accounts dataset; responses of unknown accounts
  * fall in the group "(none)", like blank touchpoints, missing dates and unspecified survey types.
  */
-export async function computeMetrics(env: Env, workspaceId: string, q: MetricsQuery): Promise<MetricsResult> {
-  const meta = await latestDataset(env, workspaceId, "responses");
+export async function computeMetrics(
+  env: Env,
+  workspaceId: string,
+  q: MetricsQuery,
+  responses?: DatasetMeta | null,
+): Promise<MetricsResult> {
+  // `responses`: the newest responses dataset when the caller already looked it up (GET .../metrics: beside the token).
+  const meta = responses !== undefined ? responses : await latestDataset(env, workspaceId, "responses");
   const filtered = q.segment !== undefined || q.region !== undefined;
   const acc = (q.by === "segment" || q.by === "region" || filtered) && meta ? await latestDataset(env, workspaceId, "accounts") : null;
   if (!meta) return compute(env, null, null, q);
