@@ -150,3 +150,147 @@ export async function isolateMemory(inspectorPort, everyMs = 10) {
     },
   };
 }
+
+/**
+ * V8 flags for workerd (scripts/durability-devserver.mjs startWorkerd `v8Flags`) that make V8 itself enforce a memory
+ * cap of `capMb` on each isolate, ArrayBuffers included, and trace every garbage collection:
+ * - the old generation is capped at capMb − 2 and each young semi-space at 1 MB (young generation ≤ 2 MB);
+ * - ArrayBuffer backing stores (typed arrays) count in V8's global limit (--external-memory-accounted-in-global-limit),
+ *   the global limit equals the old-generation cap (--maximum-global-heap-limit-factor=1), and going over it after a
+ *   last-resort GC aborts workerd with "JavaScript heap out of memory" (--enforce-global-heap-limit);
+ * - --trace-gc-nvp / --trace-gc-verbose print each GC's heap sizes and the ArrayBuffer bytes (gcTraceMemory reads them);
+ *   ArrayBuffers are swept in the GC's pause (--no-concurrent-array-buffer-sweeping), so the bytes printed after a full
+ *   GC are those still alive, not dead ones a background thread has yet to free.
+ * Calibration (calibrateCap, 2026-12-05): with capMb 128, a worker holding up to 116 MB of ArrayBuffers completes, one
+ * holding 120 MB or more is aborted, 118–119 MB either (GC timing): the cap trips a few MB below capMb (V8 gives up when
+ * GCs near the limit free too little).
+ */
+export function capFlags(capMb) {
+  return [
+    `--max-old-space-size=${capMb - 2}`,
+    "--max-semi-space-size=1",
+    "--external-memory-accounted-in-global-limit",
+    "--enforce-global-heap-limit",
+    "--maximum-global-heap-limit-factor=1",
+    "--no-concurrent-array-buffer-sweeping",
+    "--trace-gc-nvp",
+    "--trace-gc-verbose",
+  ];
+}
+
+/**
+ * Reads workerd's stdout under capFlags: per isolate (V8 prints its address on every line), each GC's heap objects at
+ * its start (garbage not yet collected included) and after it, and the ArrayBuffer backing-store bytes V8 reports right
+ * after it. `peak(from)` gives the largest sums over the GCs since event `from` (`mark()` returns the current count), per
+ * isolate; the largest isolate is the worker's (Miniflare's R2/D1/queue simulators run as other isolates in the same
+ * process). The sums are taken at GCs only; between them V8's cap (capFlags) is what bounds the memory.
+ * @example const t = gcTraceMemory(); startWorkerd({ …, v8Flags: capFlags(128), onStdout: t.onLine }); const m = t.mark(); …; t.peak(m)
+ */
+export function gcTraceMemory() {
+  const events = []; // { iso, heap, ab }
+  const last = new Map(); // isolate → its last GC event (awaiting its backing-store line)
+  let oom = null;
+  const onLine = (line) => {
+    const m = /^\[\d+:(0x[0-9a-f]+)[^\]]*\]\s+(?:[\d.]+ ms: )?(.*)$/.exec(line);
+    if (/heap out of memory|V8 fatal error/i.test(line)) oom = line;
+    if (!m) return;
+    const [, iso, rest] = m;
+    // workerd's V8 prints the nvp record as JSON ("GC: {…}"), older V8 (Node 20) as key=value pairs.
+    let g = null;
+    if (rest.startsWith("GC: {")) {
+      try {
+        g = JSON.parse(rest.slice(4));
+      } catch {}
+    } else if (rest.startsWith("pause=")) g = Object.fromEntries(rest.split(" ").map((kv) => kv.split("=")));
+    const before = g?.start_object_size ?? g?.total_size_before;
+    if (before !== undefined) {
+      const e = { iso, heap: Number(before), heapAfter: Number(g.end_object_size ?? g.total_size_after), full: g.gc === "mc", ab: null };
+      events.push(e);
+      last.set(iso, e);
+      return;
+    }
+    const b = /^Backing store memory:\s+(\d+) KB/.exec(rest);
+    const e = last.get(iso);
+    if (b && e && e.ab === null) e.ab = Number(b[1]) * 1024;
+  };
+  return {
+    onLine,
+    mark: () => events.length,
+    get oom() {
+      return oom;
+    },
+    /**
+     * Per isolate since event index `from`, the largest first: `peakMb` the largest heap at a GC's start (garbage
+     * included) + ArrayBuffers, `afterGcMb` the largest heap after a full (mark-compact) GC + ArrayBuffers: what the
+     * isolate held alive (ArrayBuffers not yet swept count too).
+     */
+    peak(from = 0) {
+      const by = new Map();
+      for (let i = from; i < events.length; i++) {
+        const e = events[i];
+        const v = e.heap + (e.ab ?? 0);
+        const p = by.get(e.iso) ?? {
+          iso: e.iso,
+          peakMb: 0,
+          heapMb: 0,
+          arrayBuffersMb: 0,
+          afterGcMb: NaN,
+          heapAfterMb: NaN,
+          arrayBuffersAfterMb: NaN,
+          gcs: 0,
+        };
+        p.gcs++;
+        const after = e.heapAfter + (e.ab ?? 0);
+        if (e.full && !(after / 2 ** 20 <= p.afterGcMb))
+          Object.assign(p, { afterGcMb: after / 2 ** 20, heapAfterMb: e.heapAfter / 2 ** 20, arrayBuffersAfterMb: (e.ab ?? 0) / 2 ** 20 });
+        if (v / 2 ** 20 > p.peakMb)
+          Object.assign(p, { peakMb: v / 2 ** 20, heapMb: e.heap / 2 ** 20, arrayBuffersMb: (e.ab ?? 0) / 2 ** 20 });
+        by.set(e.iso, p);
+      }
+      return [...by.values()].sort((a, b) => b.peakMb - a.peakMb);
+    },
+  };
+}
+
+/**
+ * Checks that capFlags(capMb) really stops an isolate in this workerd: a probe worker holds `mb` MB of ArrayBuffers (1 MB
+ * typed arrays, written to) while it makes 200 MB of short-lived ones, once per entry of `heldMb`, each in a fresh workerd.
+ * @returns [{ heldMb, completed }] — expected: completed below the cap, aborted above it
+ * @example await calibrateCap(128, [100, 136], dir, 8890) // => [{ heldMb: 100, completed: true }, { heldMb: 136, completed: false }]
+ */
+export async function calibrateCap(capMb, heldMb, dir, port) {
+  const { startWorkerd } = await import("../scripts/durability-devserver.mjs");
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  mkdirSync(path.join(dir, "bundle"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "bundle/index.js"),
+    `export default { async fetch(req) {
+      const mb = Number(new URL(req.url).searchParams.get("mb"));
+      const held = [];
+      for (let i = 0; i < mb; i++) held.push(new Uint8Array(1 << 20).fill(1));
+      let t = 0;
+      for (let i = 0; i < 200; i++) { const g = new Float64Array(1 << 17); g[5] = i; t += g[5]; }
+      return new Response(String(held.length + t));
+    } };`,
+  );
+  writeFileSync(
+    path.join(dir, "wrangler.toml"),
+    `compatibility_date = "2026-04-01"\ndatabase_id = "00000000-0000-4000-8000-000000000000"\nbucket_name = "probe"\n`,
+  );
+  const out = [];
+  for (const mb of heldMb) {
+    const trace = gcTraceMemory();
+    const wd = await startWorkerd({ dir, persistTo: path.join(dir, "data"), port, v8Flags: capFlags(capMb), onStdout: trace.onLine });
+    let completed = false;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/?mb=${mb}`);
+      completed = res.ok && (await res.text()).length > 0;
+    } catch {
+      completed = false;
+    } finally {
+      await wd.stop();
+    }
+    out.push({ heldMb: mb, completed });
+  }
+  return out;
+}

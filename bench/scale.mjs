@@ -13,20 +13,26 @@
 //                          reload proxy) is printed beside it
 //   ingest_heap_5M         the intake alone (stream.ts + dataset-writer.ts) in Node under --max-old-space-size=128 on 5M
 //                          rows: peak heap + external + ArrayBuffers, without the local D1/R2 simulators of workerd
-//   end_to_end_5M          5M response rows through the chunked upload + queued parse job, then metrics and a fit
+//   end_to_end_5M          5M response rows through the chunked upload + queued parse job, then metrics and a fit, on
+//                          workerd alone under V8's 128 MB cap: BENCH end_to_end_<rows>_workerd_peak_mb
 //   clv_route_10M          ~10M generated transactions of 1M customers (BG/NBD process, date order) through the chunked
 //                          upload + job, then POST .../clv timed (blocks from R2, summary, both fits, CLV of every
-//                          customer; rss = peak RSS of workerd during the call) and GET .../export/clv.csv streamed
-//                          on workerd alone with its inspector open: BENCH clv_1m_customers_workerd_peak_mb (the isolate's
-//                          V8 heap + ArrayBuffers, sampled) beside the process RSS rise
+//                          customer) and GET .../export/clv.csv streamed, on workerd alone under V8's 128 MB cap:
+//                          BENCH clv_1m_customers_workerd_peak_mb (the isolate's heap + ArrayBuffers after its GCs) and
+//                          the smallest cap the call completes under
 // Also: BENCH metrics_p99_ratio=<metrics p99 / health p99> metrics_handler_ms whatif_handler_ms (Server-Timing), a mixed
-// 50-connection run, and BENCH end_to_end_<rows>_workerd_peak_mb (wrangler dev's inspector, upload to fit).
+// 50-connection run.
 // Targets: ingest ≤ 10 s, logit ≤ 1 s, BG/NBD ≤ 2 s, metrics p99 ≤ 1.2 × health p99, handler ≤ 5 ms (metrics) and
 // ≤ 50 ms (what-if at 100k accounts), isolate < 128 MB at 1M customers and 5M rows.
 // Env: SCALE_ROWS (default 1000000), SCALE_ACCOUNTS (100000), SCALE_E2E_ROWS (5000000), SCALE_PORT (8799),
 //      SCALE_CLV_CUSTOMERS (1000000; about 9.3 transactions each),
-//      SCALE_ONLY (comma list of the names above, prefixes allowed), BENCH_ONLY=latency (the latency part only),
-//      SCALE_MIXED_SECONDS (20: the mixed latency run).
+//      SCALE_ONLY (comma list of the names above, prefixes allowed),
+//      BENCH_ONLY=latency (the latency part only), =clv (the CLV memory part alone: clv_route), =e2e (end_to_end alone),
+//      =clv,e2e (both), SCALE_MIXED_SECONDS (20: the mixed latency run),
+//      SCALE_CAP_STEP (4: MB resolution of the smallest cap the CLV call completes under; 0 skips that search).
+// Memory (clv_route, end_to_end): workerd alone (Miniflare, queue wired) with V8 enforcing a 128 MB cap on the isolate,
+// ArrayBuffers included (bench/lib.mjs capFlags), and V8's GC trace read for the heap + ArrayBuffers after each GC
+// (gcTraceMemory); the cap itself is checked first on a probe worker (calibrateCap).
 import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
 import {
@@ -47,7 +53,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { migrate, root, snapshotWorker, startDev, startWorkerd, stopDev } from "../scripts/durability-devserver.mjs";
 import { makeRandom } from "../scripts/synthetic-book.mjs";
-import { dateOrder, gamma, importTs, isolateMemory, simulatePurchases } from "./lib.mjs";
+import { calibrateCap, capFlags, dateOrder, gamma, gcTraceMemory, importTs, simulatePurchases } from "./lib.mjs";
 
 const ROWS = Number(process.env.SCALE_ROWS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
@@ -57,8 +63,15 @@ const base = `http://127.0.0.1:${port}`;
 const CLV_CUSTOMERS = Number(process.env.SCALE_CLV_CUSTOMERS ?? 1_000_000);
 // Seconds of the mixed run (20 metrics, 20 what-if, 10 health connections): its p99s rest on about 1% of the requests.
 const MIXED_S = Number(process.env.SCALE_MIXED_SECONDS ?? 20);
-// BENCH_ONLY=latency: the latency part alone (its data: ACCOUNTS accounts and ROWS responses; ~2.5 min), as SCALE_ONLY=metrics.
-const ONLY = process.env.BENCH_ONLY === "latency" ? ["metrics"] : process.env.SCALE_ONLY ? process.env.SCALE_ONLY.split(",") : null;
+// BENCH_ONLY=latency: the latency part alone (its data: ACCOUNTS accounts and ROWS responses; ~2.5 min), as SCALE_ONLY=metrics;
+// BENCH_ONLY=clv / e2e: the memory parts alone (clv_route / end_to_end).
+const ALIASES = { latency: "metrics", clv: "clv_route", e2e: "end_to_end" };
+const ONLY = process.env.BENCH_ONLY
+  ? process.env.BENCH_ONLY.split(",").map((o) => ALIASES[o] ?? o)
+  : process.env.SCALE_ONLY
+    ? process.env.SCALE_ONLY.split(",")
+    : null;
+const CAP_STEP = Number(process.env.SCALE_CAP_STEP ?? 4);
 const want = (name) => !ONLY || ONLY.some((o) => name.startsWith(o));
 const PY = "/usr/bin/python3";
 
@@ -136,20 +149,6 @@ function workerdPids(pgid) {
 }
 
 const statusKb = (pid, key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
-
-/** The workerd processes Miniflare started as children of this process. */
-function childWorkerd(ppid) {
-  const pids = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== ppid) continue; // field 4 (ppid)
-      if (readFileSync(`/proc/${d}/cmdline`, "utf8").includes("workerd")) pids.push(Number(d));
-    } catch {}
-  }
-  return pids;
-}
 
 /** Resets the peak RSS (VmHWM) of a process: writing 5 to clear_refs (Linux ≥ 4.0). */
 function resetPeak(pid) {
@@ -293,6 +292,38 @@ async function genTransactions(file, C) {
 }
 
 const state = mkdtempSync(path.join(os.tmpdir(), "cx-scale-"));
+
+/**
+ * Runs `work(baseUrl, trace)` on the frozen bundle served by workerd alone (Miniflare; queue wired, so chunked uploads
+ * are parsed by their job in the same isolate) under V8's memory cap of `capMb` (capFlags), reading the GC trace.
+ * @returns { ok, value, trace } — ok false when V8 aborted workerd for going over the cap
+ */
+async function underCap(capMb, work) {
+  const trace = gcTraceMemory();
+  const wd = await startWorkerd({
+    dir: path.join(state, "worker"),
+    persistTo: path.join(state, "data"),
+    port: port + 1,
+    queues: true,
+    v8Flags: capFlags(capMb),
+    onStdout: trace.onLine,
+  });
+  try {
+    return { ok: true, value: await work(`http://127.0.0.1:${port + 1}`, trace), trace };
+  } catch (e) {
+    await new Promise((r) => setTimeout(r, 500)); // the abort's message on stderr
+    if (!trace.oom) throw e;
+    return { ok: false, value: null, trace };
+  } finally {
+    await wd.stop();
+  }
+}
+
+/** "peak after GC (heap + ArrayBuffers)" of the worker's isolate since trace event `from`, and its parts. */
+function isolatePeak(trace, from = 0) {
+  const [p] = trace.peak(from);
+  return p ?? { peakMb: NaN, afterGcMb: NaN, heapAfterMb: NaN, arrayBuffersAfterMb: NaN, heapMb: NaN, arrayBuffersMb: NaN, gcs: 0 };
+}
 let server;
 let exitCode = 0;
 const relDiff = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
@@ -359,12 +390,12 @@ try {
       `upload ${kind}`,
     );
   };
-  /** A file over the body limit through the chunked upload (start, parts, complete) and its queued parse job, polled to the end. */
-  const chunkedUpload = async (file, kind, name) => {
+  /** A file over the body limit through the chunked upload (start, parts, complete) and its queued parse job, polled to the end (on `at`). */
+  const chunkedUpload = async (file, kind, name, at = base) => {
     const size = statSync(file).size;
     const start = performance.now();
     const up = await json(
-      await fetch(`${base}/api/workspaces/${ws.id}/uploads`, {
+      await fetch(`${at}/api/workspaces/${ws.id}/uploads`, {
         method: "POST",
         headers: { ...auth, "Content-Type": "application/json" },
         body: JSON.stringify({ kind, name, totalBytes: size, contentType: "text/csv" }),
@@ -377,7 +408,7 @@ try {
       const part = Buffer.alloc(len);
       readSync(fd, part, 0, len, off);
       await json(
-        await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, {
+        await fetch(`${at}/api/workspaces/${ws.id}/uploads/${up.uploadId}/parts/${n}`, {
           method: "PUT",
           headers: { ...auth, "Content-Length": String(len) },
           body: part,
@@ -389,13 +420,13 @@ try {
     const partsS = (performance.now() - start) / 1000;
     const tc = performance.now();
     const done = await json(
-      await fetch(`${base}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }),
+      await fetch(`${at}/api/workspaces/${ws.id}/uploads/${up.uploadId}/complete`, { method: "POST", headers: auth }),
       `complete ${kind}`,
     );
     const completeS = (performance.now() - tc) / 1000;
     let meta;
     for (let shown = Date.now(); ; await new Promise((r) => setTimeout(r, 250))) {
-      meta = await json(await fetch(`${base}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
+      meta = await json(await fetch(`${at}/api/workspaces/${ws.id}/datasets/${done.datasetId}`, { headers: auth }), "poll");
       if (meta.status !== "processing") break;
       if (Date.now() - shown > 5000) {
         shown = Date.now();
@@ -588,46 +619,49 @@ try {
     await genResponses(file, E2E_ROWS, level, 23);
     const size = statSync(file).size;
     console.log(`# generated ${E2E_ROWS} responses (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    pids.forEach(resetPeak);
-    // A keep-alive socket left idle while the file was generated may have been closed by the server.
-    await fetch(`${base}/api/health`)
-      .then((r) => r.text())
-      .catch(() => null);
-    // The isolate's memory (V8 heap + ArrayBuffers) through wrangler dev's inspector, sampled from the upload to the fit.
-    const sampler = await isolateMemory(port + 3).catch((e) => console.log(`# no inspector: ${String(e).slice(0, 200)}`));
-    sampler?.start();
-    const start = performance.now();
-    const { meta, partsS, completeS } = await chunkedUpload(file, "responses", "5M");
-    const ingest = (performance.now() - start) / 1000;
-    const ingestPeak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
-    if (meta.status !== "ready") throw new Error(`5M job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
-    t0 = performance.now();
-    const m = await json(await fetch(`${base}/api/workspaces/${ws.id}/metrics?by=month`, { headers: auth }), "metrics 5M");
-    const metricsS = (performance.now() - t0) / 1000;
-    t0 = performance.now();
-    const fit = await json(
-      await fetch(`${base}/api/workspaces/${ws.id}/models`, {
-        method: "POST",
-        headers: { ...auth, "Content-Type": "application/json" },
-        body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] }),
-      }),
-      "fit 5M",
-    );
-    const fitS = (performance.now() - t0) / 1000;
-    const mem = await sampler?.stop();
-    if (mem)
-      console.log(
-        `BENCH end_to_end_${E2E_ROWS}_workerd_peak_mb=${mem.peakMb.toFixed(0)} isolateBaseMb=${mem.baseMb.toFixed(0)} inspectorSamples=${mem.samples} target<128 ` +
-          `(V8 heap + ArrayBuffers of the isolate sampled through its inspector, garbage not yet collected included, peaks between samples missed)`,
+    // Upload to fit on workerd alone (queue wired) under V8's 128 MB cap of the isolate, ArrayBuffers included.
+    await server?.stop();
+    server = undefined;
+    const run = await underCap(128, async (wbase, trace) => {
+      const start = performance.now();
+      const { meta, partsS, completeS } = await chunkedUpload(file, "responses", "5M", wbase);
+      const ingest = (performance.now() - start) / 1000;
+      const ingestMem = isolatePeak(trace);
+      if (meta.status !== "ready") throw new Error(`5M job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
+      const atMetrics = trace.mark();
+      t0 = performance.now();
+      const m = await json(await fetch(`${wbase}/api/workspaces/${ws.id}/metrics?by=month`, { headers: auth }), "metrics 5M");
+      const metricsS = (performance.now() - t0) / 1000;
+      const metricsMem = isolatePeak(trace, atMetrics);
+      const atFit = trace.mark();
+      t0 = performance.now();
+      const fit = await json(
+        await fetch(`${wbase}/api/workspaces/${ws.id}/models`, {
+          method: "POST",
+          headers: { ...auth, "Content-Type": "application/json" },
+          body: JSON.stringify({ kind: "logistic", outcome: "renewed", predictors: ["nps", "csat", "log_arr", "segment"] }),
+        }),
+        "fit 5M",
       );
+      const fitS = (performance.now() - t0) / 1000;
+      const fitMem = isolatePeak(trace, atFit);
+      return { meta, partsS, completeS, ingest, ingestMem, m, metricsS, metricsMem, fit, fitS, fitMem, mem: isolatePeak(trace) };
+    });
+    if (!run.ok) throw new Error(`the 5M-row path went over the 128 MB cap: ${run.trace.oom}`);
+    const { meta, partsS, completeS, ingest, ingestMem, m, metricsS, metricsMem, fit, fitS, fitMem, mem } = run.value;
+    const mb = (x) => (Number.isFinite(x.afterGcMb) ? x.afterGcMb.toFixed(1) : "n/a(no full GC)");
+    console.log(
+      `BENCH end_to_end_${E2E_ROWS}_workerd_peak_mb=${mem.afterGcMb.toFixed(1)} heapMb=${mem.heapAfterMb.toFixed(1)} arrayBuffersMb=${mem.arrayBuffersAfterMb.toFixed(1)} ` +
+        `ingestJobPeakMb=${mb(ingestMem)} metricsPeakMb=${mb(metricsMem)} fitPeakMb=${mb(fitMem)} cap128=completed gcs=${mem.gcs} target<128 ` +
+        `(upload, queued parse job, metrics and fit on workerd: largest V8 heap + ArrayBuffer bytes of the isolate after any of its full GCs, under V8's own 128 MB cap)`,
+    );
     const total = ingest + metricsS + fitS;
-    const peak = Math.max(...pids.map((p) => statusKb(p, "VmHWM"))) / 1024;
     line(
       `end_to_end_${E2E_ROWS}`,
       total,
       null,
       null,
-      `rows=${meta.rows} npsN=${m.overall.nps.n} ingest=${ingest.toFixed(1)}s(parts=${partsS.toFixed(1)}s complete=${completeS.toFixed(1)}s job=${(ingest - partsS - completeS).toFixed(1)}s) metrics=${metricsS.toFixed(3)}s fit=${fitS.toFixed(2)}s nObs=${fit.nObs} rssIngest=${ingestPeak.toFixed(0)} rss=${peak.toFixed(0)} status=${meta.status}`,
+      `rows=${meta.rows} npsN=${m.overall.nps.n} ingest=${ingest.toFixed(1)}s(parts=${partsS.toFixed(1)}s complete=${completeS.toFixed(1)}s job=${(ingest - partsS - completeS).toFixed(1)}s) metrics=${metricsS.toFixed(3)}s fit=${fitS.toFixed(2)}s nObs=${fit.nObs} status=${meta.status} (workerd alone, 128 MB cap)`,
     );
   }
 
@@ -639,31 +673,20 @@ try {
     console.log(
       `# generated ${nTx} transactions of ${CLV_CUSTOMERS} customers (${(size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
-    await fetch(`${base}/api/health`)
-      .then((r) => r.text())
-      .catch(() => null);
-    // Over the body limit: the chunked upload and its queued parse job.
-    const start = performance.now();
-    const { meta } = await chunkedUpload(file, "transactions", "10M");
-    if (meta.status !== "ready") throw new Error(`transactions job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
-    const ingestS = (performance.now() - start) / 1000;
-    // The call itself on workerd alone (Miniflare's API, same bundle and state; no reload proxy), with the isolate's
-    // inspector open to sample its heap.
-    await server.stop();
+    // Everything from here on workerd alone (no reload proxy) under V8's 128 MB cap of the isolate (ArrayBuffers
+    // included): the chunked upload and its queued parse job, POST .../clv, GET .../export/clv.csv.
+    await server?.stop();
     server = undefined;
-    const inspectorPort = port + 2;
-    const wd = await startWorkerd({ dir: path.join(state, "worker"), persistTo: path.join(state, "data"), port: port + 1, inspectorPort });
-    const wbase = `http://127.0.0.1:${port + 1}`;
-    let r, clvS, exportS, lines, mem, rise, reset, before, clvPeak;
-    try {
-      await fetch(`${wbase}/api/health`).then((x) => x.text());
-      const wpids = childWorkerd(process.pid);
-      reset = wpids.map(resetPeak).every(Boolean);
-      before = wpids.map((p) => statusKb(p, "VmRSS") / 1024);
-      const sampler = await isolateMemory(inspectorPort);
-      sampler.start();
-      t0 = performance.now();
-      r = await json(
+    const cal = await calibrateCap(128, [100, 136], path.join(state, "probe"), port + 2);
+    console.log(
+      `# cap check (bench/lib.mjs capFlags(128), probe worker): ${cal.map((c) => `${c.heldMb} MB of ArrayBuffers held: ${c.completed ? "completed" : "aborted"}`).join("; ")}` +
+        (cal[0].completed && !cal[1].completed
+          ? " (as expected)"
+          : " (NOT as expected: this workerd does not enforce the cap; the figures below are not a demonstration)"),
+    );
+    const clvCall = async (wbase) => {
+      const t = performance.now();
+      const r = await json(
         await fetch(`${wbase}/api/workspaces/${ws.id}/clv`, {
           method: "POST",
           headers: { ...auth, "Content-Type": "application/json" },
@@ -671,12 +694,18 @@ try {
         }),
         "clv",
       );
-      clvS = (performance.now() - t0) / 1000;
-      mem = await sampler.stop();
-      clvPeak = Math.max(...wpids.map((p) => statusKb(p, "VmHWM"))) / 1024;
-      // The largest rise of a workerd process's peak RSS over its RSS just before the call: an upper bound of the
-      // isolate's peak (the local R2 and D1 simulators run in the same process, and V8 keeps freed pages a while).
-      rise = Math.max(...wpids.map((p, i) => statusKb(p, "VmHWM") / 1024 - before[i]));
+      return { r, seconds: (performance.now() - t) / 1000 };
+    };
+    let ingest, ingestS, call, exportS, lines;
+    const run = await underCap(128, async (wbase, trace) => {
+      const start = performance.now();
+      const { meta } = await chunkedUpload(file, "transactions", "10M", wbase);
+      if (meta.status !== "ready") throw new Error(`transactions job ${meta.status}: ${JSON.stringify(meta.error).slice(0, 500)}`);
+      ingestS = (performance.now() - start) / 1000;
+      ingest = { ...isolatePeak(trace), rows: meta.rows };
+      const mark = trace.mark();
+      call = await clvCall(wbase);
+      call.mem = isolatePeak(trace, mark);
       // The export: every customer row, streamed; counted as it arrives.
       t0 = performance.now();
       const res = await fetch(`${wbase}/api/workspaces/${ws.id}/export/clv.csv`, { headers: auth });
@@ -684,25 +713,37 @@ try {
       lines = 0;
       for await (const chunk of res.body) for (const b of chunk) if (b === 10) lines++;
       exportS = (performance.now() - t0) / 1000;
-    } finally {
-      await wd.stop();
+    });
+    if (!run.ok) throw new Error(`the CLV path went over the 128 MB cap: ${run.trace.oom}`);
+    // The smallest cap the call alone completes under (the parse job's data stays in R2/D1), to CAP_STEP MB.
+    let lo = 64,
+      hi = 128;
+    while (CAP_STEP > 0 && hi - lo > CAP_STEP) {
+      const mid = Math.round((lo + hi) / 2);
+      const tried = await underCap(mid, (wbase) => clvCall(wbase));
+      console.log(`# POST .../clv under a ${mid} MB cap: ${tried.ok ? "completed" : "aborted (over the cap)"}`);
+      if (tried.ok) hi = mid;
+      else lo = mid;
     }
+    const { r } = call;
     const b = r.bgnbd,
       g = r.gammaGamma;
     line(
       `clv_route_${nTx}_transactions`,
-      clvS,
+      call.seconds,
       null,
       null,
-      `customers=${r.customersTotal} listed=${r.customers.length} truncated=${r.customersTruncated} excludedNew=${r.excludedNewCustomers} ` +
+      `customers=${r.customersTotal} listed=${r.customers.length} truncated=${r.customersTruncated} newCustomers=${r.newCustomers} ` +
         `r=${b.r.toFixed(4)} alpha=${b.alpha.toFixed(3)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} gamma=${g.gamma.toFixed(3)} ` +
-        `rss=${clvPeak.toFixed(0)}${reset ? "" : "(peak since start)"} rssBefore=${Math.max(...before).toFixed(0)} export=${exportS.toFixed(1)}s exportRows=${lines - 1} ingest=${ingestS.toFixed(1)}s blocks=${Math.ceil(meta.rows / 65536)}`,
+        `export=${exportS.toFixed(1)}s exportRows=${lines - 1} ingest=${ingestS.toFixed(1)}s blocks=${Math.ceil(ingest.rows / 65536)} (workerd alone, 128 MB cap)`,
     );
     const label = CLV_CUSTOMERS === 1_000_000 ? "1m" : String(CLV_CUSTOMERS);
+    const m = call.mem;
     console.log(
-      `BENCH clv_${label}_customers_workerd_peak_mb=${mem.peakMb.toFixed(0)} isolateBaseMb=${mem.baseMb.toFixed(0)} inspectorSamples=${mem.samples} ` +
-        `rssRiseMb=${rise.toFixed(0)}${reset ? "" : "(peak since start)"} target<128 ` +
-        `(peak: V8 heap + ArrayBuffers of the isolate sampled through its inspector, garbage not yet collected included, peaks between samples missed; rssRise: the workerd process with its R2/D1 simulators)`,
+      `BENCH clv_${label}_customers_workerd_peak_mb=${m.afterGcMb.toFixed(1)} heapMb=${m.heapAfterMb.toFixed(1)} arrayBuffersMb=${m.arrayBuffersAfterMb.toFixed(1)} ` +
+        `smallestCapMb=${CAP_STEP > 0 ? `${hi}(step ${CAP_STEP})` : "n/a"} cap128=completed gcs=${m.gcs} ingestJobPeakMb=${ingest.afterGcMb.toFixed(1)} target<128 ` +
+        `(POST .../clv on workerd: largest V8 heap + ArrayBuffer bytes of the isolate after any of its full GCs, V8's --trace-gc-nvp/--trace-gc-verbose; ` +
+        `run under V8's own cap of 128 MB on heap + ArrayBuffers, which aborts the isolate above it; smallestCapMb: the smallest such cap the call completes under)`,
     );
   }
 } catch (e) {

@@ -2,6 +2,8 @@
 // check and the load bench. Used by scripts/durability-restart.mjs and bench/load.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
 import path from "node:path";
 
 export const root = path.resolve(import.meta.dirname, "..");
@@ -130,17 +132,22 @@ export function startDev({ port, persistTo, vars = {}, log = false, config, insp
  * with the same local D1 and R2 state as `startDev({ persistTo })` (stop that first). Unlike `wrangler dev`,
  * no reload proxy (a second workerd that holds requests while the code changes) sits in front of the
  * worker, so requests reach it as on Cloudflare: the latency bench measures the worker, not the dev tool.
- * Queue consumers, cron triggers and static assets are not wired: for API reads only. `inspectorPort` opens the
- * isolate's DevTools inspector on 127.0.0.1 (bench/lib.mjs isolateMemory reads its heap through it).
+ * Cron triggers and static assets are not wired: for API calls only. `queues` wires the JOBS queue (producer and
+ * consumer, as in wrangler.toml) so chunked uploads are parsed by their queued job in the same isolate.
+ * `inspectorPort` opens the isolate's DevTools inspector on 127.0.0.1 (bench/lib.mjs isolateMemory reads its heap
+ * through it). `v8Flags` are passed to workerd's V8 (the `v8Flags` field of workerd's config, which Miniflare has
+ * no option for: added to the config Miniflare encodes) and `onStdout` receives workerd's stdout line by line
+ * and stderr line by line (stdout line-buffered through stdbuf, so V8's GC trace arrives as it is written); bench/lib.mjs gcTraceMemory uses both.
  */
-export async function startWorkerd({ dir, persistTo, port, inspectorPort }) {
+export async function startWorkerd({ dir, persistTo, port, inspectorPort, queues = false, v8Flags, onStdout }) {
   const { Miniflare } = await import("miniflare");
   const toml = readFileSync(path.join(dir, "wrangler.toml"), "utf8");
   const setting = (re, dflt) => re.exec(toml)?.[1] ?? dflt;
   const bindings = {};
   const vars = /\[vars\]([\s\S]*?)(\n\[|$)/.exec(toml)?.[1] ?? "";
   for (const m of vars.matchAll(/^(\w+)\s*=\s*"([^"]*)"/gm)) bindings[m[1]] = m[2];
-  const mf = new Miniflare({
+  const queue = setting(/\[\[queues\.producers\]\][^[]*?queue\s*=\s*"([^"]+)"/, "cx-revenue-jobs");
+  const opts = {
     modules: true,
     modulesRoot: path.join(dir, "bundle"),
     scriptPath: path.join(dir, "bundle/index.js"),
@@ -155,8 +162,52 @@ export async function startWorkerd({ dir, persistTo, port, inspectorPort }) {
     host: "127.0.0.1",
     port,
     ...(inspectorPort ? { inspectorPort } : {}),
-  });
-  await mf.ready;
+    ...(queues
+      ? {
+          queueProducers: { JOBS: { queueName: queue } },
+          queueConsumers: { [queue]: { maxBatchSize: 1, maxBatchTimeout: 1, maxRetries: 2 } },
+          queuesPersist: path.join(persistTo, "v3/queues"),
+        }
+      : {}),
+    ...(onStdout
+      ? {
+          handleRuntimeStdio(stdout, stderr) {
+            createInterface(stdout).on("line", onStdout);
+            createInterface(stderr).on("line", (l) => {
+              onStdout(l);
+              if (l.trim()) process.stderr.write(`# workerd: ${l.slice(0, 300)}\n`);
+            });
+          },
+        }
+      : {}),
+  };
+  // Miniflare encodes its config with Object.entries (own keys): the top-level config gets a v8Flags entry while
+  // the instance starts, and workerd runs under stdbuf -oL (its stdout is a pipe: V8 would print in 4 KiB blocks).
+  const entries = Object.entries;
+  const workerdPath = process.env.MINIFLARE_WORKERD_PATH;
+  if (v8Flags?.length) {
+    Object.entries = (o) => {
+      const e = entries(o);
+      if (o && typeof o === "object" && "services" in o && "sockets" in o && !("v8Flags" in o)) e.push(["v8Flags", v8Flags]);
+      return e;
+    };
+  }
+  if (onStdout) {
+    mkdirSync(persistTo, { recursive: true });
+    const wrapper = path.join(persistTo, "workerd-line-buffered.sh");
+    const real = workerdPath ?? createRequire(createRequire(import.meta.url).resolve("miniflare"))("workerd").default;
+    writeFileSync(wrapper, `#!/bin/sh\nexec stdbuf -oL ${JSON.stringify(real)} "$@"\n`, { mode: 0o755 });
+    process.env.MINIFLARE_WORKERD_PATH = wrapper;
+  }
+  let mf;
+  try {
+    mf = new Miniflare(opts);
+    await mf.ready;
+  } finally {
+    Object.entries = entries;
+    if (workerdPath === undefined) delete process.env.MINIFLARE_WORKERD_PATH;
+    else process.env.MINIFLARE_WORKERD_PATH = workerdPath;
+  }
   return { stop: () => mf.dispose() };
 }
 

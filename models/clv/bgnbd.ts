@@ -81,16 +81,19 @@ function validate(d: RfmColumns): { n: number; scan: PatternScan } {
 }
 
 /**
- * Fits BG/NBD by maximum likelihood.
+ * Fits BG/NBD by maximum likelihood (`collapsed`: collapsePatterns(frequency, recency, T) of `data`, when the caller
+ * has it already).
  * @throws ModelError invalid_input, no_transactions (no customers), no_repeat_buyers (every frequency 0), not_converged
  * @example fitBgnbd(cdnowWeeks) // => { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258, logLik: −9582.43, ... } (FHL 2005)
  */
-export function fitBgnbd(data: RfmColumns): BgnbdResult {
+export function fitBgnbd(data: RfmColumns, collapsed?: Patterns): BgnbdResult {
   const { n: nCustomers, scan } = validate(data);
   // Many customers: start from the fit on an evenly spaced subsample of about 25,000 (a few Newton steps
   // fewer on the full data; any trouble there just means the default start).
   const warm = nCustomers >= 200_000 && !data.weights ? subsampleStart(data, nCustomers) : null;
-  const pat = collapsePatterns(data.frequency, data.recency, data.T, data.weights, scan);
+  // `collapsed`: the caller's collapsePatterns of these very columns (clvColumns shares its layout's), so a million
+  // customers' patterns are not held twice; the same function of the same columns, so the fit is the same.
+  const pat = collapsed ?? collapsePatterns(data.frequency, data.recency, data.T, data.weights, scan);
   const m = pat.count;
   let maxT = 0;
   for (let k = 0; k < m; k++) maxT = Math.max(maxT, pat.T[k]);

@@ -23,8 +23,13 @@ export interface ClvIntervals {
   /** 95% interval of the total CLV over all customers, or null when a covariance is unavailable. */
   totalCi95: [number, number] | null;
   meanCi95: [number, number] | null;
-  /** Per customer: lower bounds at 2j, upper at 2j + 1 (NaN where the CLV is not positive and finite). */
-  customerCi95: Float64Array;
+  /**
+   * Customer j's 95% interval (null where the CLV is not positive and finite or no covariance is available), formed when
+   * asked from `customerVariance`: a million customers hold one column of variances, not two of bounds.
+   */
+  customerCi95At(j: number): [number, number] | null;
+  /** Delta-method variance of each customer's CLV (empty when a covariance is unavailable). */
+  customerVariance: Float64Array;
   /** Delta-method variance of the total CLV (NaN when unavailable). */
   totalVariance: number;
 }
@@ -67,8 +72,14 @@ export function clvIntervals(
 ): ClvIntervals {
   const n = s.frequency.length;
   if (baseClv.length !== n) throw new ModelError("invalid_input", `baseClv has ${baseClv.length} entries for ${n} customers.`);
-  const customerCi95 = new Float64Array(2 * n).fill(NaN);
-  const empty: ClvIntervals = { method: "delta-method-log-scale", totalCi95: null, meanCi95: null, customerCi95, totalVariance: NaN };
+  const empty: ClvIntervals = {
+    method: "delta-method-log-scale",
+    totalCi95: null,
+    meanCi95: null,
+    customerCi95At: () => null,
+    customerVariance: new Float64Array(0),
+    totalVariance: NaN,
+  };
   if (!cov || !ggCov) return empty;
   const ggPhi = [gg.p, gg.q, gg.gamma];
   let Lm: Float64Array, Lg: Float64Array;
@@ -94,19 +105,13 @@ export function clvIntervals(
       variance[j] += dj * dj;
     }
   }
-  for (let j = 0; j < n; j++) {
-    const ci = logScaleCi(baseClv[j], variance[j]);
-    if (ci) {
-      customerCi95[2 * j] = ci[0];
-      customerCi95[2 * j + 1] = ci[1];
-    }
-  }
   const totalCi95 = logScaleCi(baseTotal, varTotal);
   return {
     method: "delta-method-log-scale",
     totalCi95,
     meanCi95: totalCi95 ? [totalCi95[0] / n, totalCi95[1] / n] : null,
-    customerCi95,
+    customerCi95At: (j) => logScaleCi(baseClv[j], variance[j]),
+    customerVariance: variance,
     totalVariance: varTotal,
   };
 }

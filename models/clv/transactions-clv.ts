@@ -111,14 +111,22 @@ export const bgnbdModel = (p: BgnbdParams): PurchaseModel => ({
   pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
 });
 
-/** Per-customer CLV values as columns (NaN where a value is undefined), for large customer counts. */
+/**
+ * Per-customer CLV values (NaN where a value is undefined), for large customer counts: the CLV as a column, P(alive) and
+ * the expected purchases as values per (x, tₓ, T) pattern read through the layout's pattern index, and the expected
+ * spend computed from the customer's frequency and monetary value when asked for. A million customers hold one
+ * Float64Array (8 MB) and the patterns' values rather than four per-customer columns (32 MB).
+ */
 export interface ClvColumns {
   bgnbd: BgnbdResult;
   gammaGamma: GammaGammaResult;
-  pAlive: Float64Array;
-  expectedPurchases: Float64Array;
-  expectedAvgValue: Float64Array;
   clv: Float64Array;
+  /** Customer j's P(alive | x, tₓ, T). */
+  pAliveAt(j: number): number;
+  /** Customer j's expected purchases over the horizon (undiscounted). */
+  expectedPurchasesAt(j: number): number;
+  /** Customer j's expected spend per purchase (Gamma-Gamma). */
+  expectedAvgValueAt(j: number): number;
   /** Sums over the customers (non-finite values skipped). */
   totals: { customers: number; expectedPurchases: number; clv: number };
   /** Customers with T = 0 (first purchase on the observation end): valued from the fitted population (prior), not fitted on. */
@@ -176,8 +184,9 @@ function checkOptions(opts: ClvOptions): void {
 
 /**
  * Values every customer under given model parameters: clv = margin · E[M] · Σ_m ΔE[X(m)] / (1 + i)^m, written into
- * `out.clv` (and P(alive), undiscounted expected purchases and expected spend when those columns are given).
- * @returns sums over the customers of the expected purchases and the CLV (non-finite values skipped)
+ * `out.clv`.
+ * @returns sums over the customers of the expected purchases and the CLV (non-finite values skipped), and per pattern of
+ *   the layout P(alive) and the undiscounted expected purchases
  * @example valueCustomers(bgnbdModel(bg), gg, s, clvLayout(s), opts, { clv: new Float64Array(n) }).clv
  */
 export function valueCustomers(
@@ -186,8 +195,13 @@ export function valueCustomers(
   s: RfmIn,
   layout: ClvLayout,
   opts: ClvOptions,
-  out: { clv: Float64Array; pAlive?: Float64Array; expectedPurchases?: Float64Array; expectedAvgValue?: Float64Array },
-): { expectedPurchases: number; clv: number } {
+  out: { clv: Float64Array },
+): {
+  expectedPurchases: number;
+  clv: number;
+  patternPAlive: Float64Array<ArrayBuffer>;
+  patternExpectedPurchases: Float64Array<ArrayBuffer>;
+} {
   const { pat, pairOf, pairX, pairT } = layout;
   const unitsPerMonth = DAYS_PER_MONTH / (opts.daysPerTimeUnit ?? 1);
   const i = periodDiscountRate(opts.annualDiscountRate, 1);
@@ -229,11 +243,8 @@ export function valueCustomers(
     if (Number.isFinite(total[k])) sumE += total[k];
     if (Number.isFinite(clv)) sumClv += clv;
     out.clv[j] = clv;
-    if (out.pAlive) out.pAlive[j] = alive[k];
-    if (out.expectedPurchases) out.expectedPurchases[j] = total[k];
-    if (out.expectedAvgValue) out.expectedAvgValue[j] = spend;
   }
-  return { expectedPurchases: sumE, clv: sumClv };
+  return { expectedPurchases: sumE, clv: sumClv, patternPAlive: alive, patternExpectedPurchases: total };
 }
 
 /**
@@ -276,24 +287,28 @@ export function clvColumns(s: RfmIn, opts: ClvOptions, layout?: ClvLayout, metho
       "no_transactions",
       "Every customer made their first purchase on the observation end, so there is no purchase history to fit: choose a later observation end.",
     );
-  const bgnbd = fitBgnbd({ frequency: rows.frequency, recency: rows.recency, T: rows.T });
+  const lay = layout ?? clvLayout(s);
+  // Every row fittable: the fit's patterns are the layout's (the same collapse of the same columns), not a second copy.
+  const bgnbd = fitBgnbd({ frequency: rows.frequency, recency: rows.recency, T: rows.T }, rows === s ? lay.pat : undefined);
   const gammaGamma = fitGammaGamma({ frequency: rows.frequency, monetary: rows.monetary });
   const paretoNbd = method === "pareto-nbd-gg" ? fitParetoNbd({ frequency: rows.frequency, recency: rows.recency, T: rows.T }) : null;
   const n = s.frequency.length;
+  const index = lay.pat.index;
+  let alive: Float64Array = new Float64Array(0);
+  let total: Float64Array = new Float64Array(0);
   const out: ClvColumns = {
     bgnbd,
     gammaGamma,
-    pAlive: new Float64Array(n),
-    expectedPurchases: new Float64Array(n),
-    expectedAvgValue: new Float64Array(n),
     clv: new Float64Array(n),
+    pAliveAt: (j) => alive[index[j]],
+    expectedPurchasesAt: (j) => total[index[j]],
+    expectedAvgValueAt: (j) => gammaGammaExpectedSpend(gammaGamma, s.frequency[j], s.monetary[j]),
     totals: { customers: n, expectedPurchases: 0, clv: 0 },
     newCustomers: dropped,
     method,
     paretoNbd,
   };
   const model = paretoNbd ? paretoNbdModel(paretoNbd) : bgnbdModel(bgnbd);
-  const lay = layout ?? clvLayout(s);
   // The ₂F₁ work of the forecast, bounded before it starts (horizon_too_long names the horizon that fits).
   checkSeriesWork(
     bgnbd.alpha,
@@ -303,6 +318,8 @@ export function clvColumns(s: RfmIn, opts: ClvOptions, layout?: ClvLayout, metho
     opts.maxSeriesTerms ?? CLV_MAX_SERIES_TERMS,
   );
   const sums = valueCustomers(model, gammaGamma, s, lay, opts, out);
+  alive = sums.patternPAlive;
+  total = sums.patternExpectedPurchases;
   out.totals.expectedPurchases = sums.expectedPurchases;
   out.totals.clv = sums.clv;
   return out;
@@ -382,9 +399,9 @@ export function customerClv(
     recency: s.recency[j],
     T: s.T[j],
     monetary: s.monetary[j],
-    pAlive: orNull(c.pAlive[j]),
-    expectedPurchases: orNull(c.expectedPurchases[j]),
-    expectedAvgValue: orNull(c.expectedAvgValue[j]),
+    pAlive: orNull(c.pAliveAt(j)),
+    expectedPurchases: orNull(c.expectedPurchasesAt(j)),
+    expectedAvgValue: orNull(c.expectedAvgValueAt(j)),
     clv: orNull(c.clv[j]),
   };
 }

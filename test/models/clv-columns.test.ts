@@ -42,9 +42,9 @@ describe("clvColumns", () => {
         worst = Math.max(
           worst,
           rel(c.clv[j], ref.clv),
-          rel(c.expectedPurchases[j], ref.expectedPurchases),
-          rel(c.expectedAvgValue[j], ref.expectedAvgValue),
-          rel(c.pAlive[j], bgnbdPAlive(c.bgnbd, x, tx, T)),
+          rel(c.expectedPurchasesAt(j), ref.expectedPurchases),
+          rel(c.expectedAvgValueAt(j), ref.expectedAvgValue),
+          rel(c.pAliveAt(j), bgnbdPAlive(c.bgnbd, x, tx, T)),
         );
         sumClv += ref.clv;
       }

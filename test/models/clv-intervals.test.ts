@@ -83,8 +83,9 @@ describe("CLV intervals (delta method on the log scale)", () => {
     const n = sample.frequency.length;
     expect(iv.meanCi95![0]).toBeCloseTo(iv.totalCi95![0] / n, 9);
     for (let j = 0; j < n; j++) {
-      expect(iv.customerCi95[2 * j]).toBeLessThanOrEqual(c.clv[j]);
-      expect(iv.customerCi95[2 * j + 1]).toBeGreaterThanOrEqual(c.clv[j]);
+      const ci = iv.customerCi95At(j)!;
+      expect(ci[0]).toBeLessThanOrEqual(c.clv[j]);
+      expect(ci[1]).toBeGreaterThanOrEqual(c.clv[j]);
     }
   });
   it("the relative width shrinks with 10x the customers (CDNOW_master vs the 1/10 sample)", () => {

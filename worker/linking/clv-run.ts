@@ -324,8 +324,7 @@ export async function runClv(env: Env, ws: string, req: ClvRequest & { limit?: n
   const v = r.values;
   const iv = r.intervals;
   const listed = listedCustomers(v.clv, limit);
-  const ci = (j: number): [number, number] | null =>
-    iv && Number.isFinite(iv.customerCi95[2 * j]) ? [iv.customerCi95[2 * j], iv.customerCi95[2 * j + 1]] : null;
+  const ci = (j: number): [number, number] | null => iv?.customerCi95At(j) ?? null;
   const customers = Array.from(listed, (j) => ({ ...customerClv(r.ids.name(r.customer[j]), r, v, j), clvCi95: ci(j) }));
   let repeatBuyers = 0;
   for (let i = 0; i < r.frequency.length; i++) if (r.frequency[i] > 0) repeatBuyers++;

@@ -27,7 +27,7 @@ export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uin
   const enc = new TextEncoder();
   const n = r.customer.length;
   const v = r.values;
-  const ci = r.intervals?.customerCi95;
+  const iv = r.intervals;
   let next = -1;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -43,6 +43,7 @@ export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uin
       const stop = Math.min(n, next + rowsPerChunk);
       let s = "";
       for (let j = next; j < stop; j++) {
+        const ci = iv?.customerCi95At(j);
         s +=
           [
             r.ids.name(r.customer[j]),
@@ -50,12 +51,12 @@ export function clvCsvStream(r: ClvRun, rowsPerChunk = 4096): ReadableStream<Uin
             r.recency[j],
             r.T[j],
             cents(r.monetary[j]),
-            v.pAlive[j],
-            v.expectedPurchases[j],
-            cents(v.expectedAvgValue[j]),
+            v.pAliveAt(j),
+            v.expectedPurchasesAt(j),
+            cents(v.expectedAvgValueAt(j)),
             cents(v.clv[j]),
-            ci ? cents(ci[2 * j]) : NaN,
-            ci ? cents(ci[2 * j + 1]) : NaN,
+            ci ? cents(ci[0]) : NaN,
+            ci ? cents(ci[1]) : NaN,
           ]
             .map(csvCell)
             .join(",") + "\r\n";
