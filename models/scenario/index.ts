@@ -28,6 +28,7 @@ export {
 } from "./levers";
 export { combineProgram, type ProgramInitiative } from "./program";
 export {
+  baselineOf,
   DEFAULT_CLIP,
   predictRenewal,
   runEffectScenario,
@@ -37,6 +38,7 @@ export {
   shiftPlan,
   shiftValue,
   type ScenarioInput,
+  type RowsBaseline,
   type ScenarioResult,
   type ShiftPlan,
 } from "./scenario";

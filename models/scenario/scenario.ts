@@ -28,6 +28,8 @@ export interface ScenarioInput {
   clip?: Record<string, [number, number]>;
   /** 1 = the change applies to this row (segment filter); default all rows. */
   rowMask?: Uint8Array;
+  /** The rows' baseline under `beta` (baselineOf), computed once for many changes; same answer without it. */
+  baseline?: RowsBaseline;
   horizonYears: number;
   annualDiscountRate: number;
   grossMargin: number;
@@ -92,10 +94,79 @@ export interface ScenarioRows {
   arr: Float64Array;
   /** 1 = the change applies to this row; default all rows. */
   rowMask?: Uint8Array;
+  /** The rows' baseline under the model's β (baselineOf), when many changes are run on the same rows. */
+  baseline?: RowsBaseline;
+}
+
+/**
+ * What does not move when only the change does (a what-if slider), computed once for one β and one set of rows:
+ * each row's linear predictor η_i = x_i·β and renewal probability p_i = logistic(η_i), and (filled on first use,
+ * extended when a longer horizon asks) the baseline's sums Σ arr_i·p_i^t and Σ p_i. A scenario given it skips
+ * them and answers bit for bit as without it: the same numbers, summed in the same order. The rows must not be
+ * changed in place afterwards.
+ */
+export interface RowsBaseline {
+  /** The β and the rows it was computed with (used only by a scenario on the same arrays with the same β). */
+  beta: Float64Array;
+  X: Float64Array;
+  arr: Float64Array;
+  eta: Float64Array;
+  p: Float64Array;
+  /** Σ_i arr_i·p_i^t for t = 0 … byYear.length − 1 (undiscounted), once a scenario has asked. */
+  byYear?: Float64Array;
+  /** Σ_i p_i, with byYear. */
+  sumP?: number;
+}
+
+/**
+ * The baseline of rows under β, for ScenarioRows.baseline.
+ * @example baselineOf([0, 0.2], { X: Float64Array.of(1, 5), arr: Float64Array.of(1000) }).p // => [logistic(1)]
+ */
+export function baselineOf(beta: ArrayLike<number>, rows: Pick<ScenarioRows, "X" | "arr">): RowsBaseline {
+  const p = beta.length;
+  const { X, arr } = rows;
+  const n = arr.length;
+  const out: RowsBaseline = { beta: Float64Array.from(beta), X, arr, eta: new Float64Array(n), p: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const off = i * p;
+    let eta = 0;
+    for (let j = 0; j < p; j++) eta += X[off + j] * beta[j];
+    out.eta[i] = eta;
+    out.p[i] = logistic(eta);
+  }
+  return out;
+}
+
+/** The rows' baseline when it was computed on these very arrays with exactly these coefficients, else null. */
+function baselineFor(rows: ScenarioRows, b: Float64Array): RowsBaseline | null {
+  const c = rows.baseline;
+  if (!c || c.X !== rows.X || c.arr !== rows.arr || c.beta.length !== b.length) return null;
+  for (let j = 0; j < b.length; j++) if (c.beta[j] !== b[j]) return null;
+  return c;
+}
+
+/** The baseline's sums over H years (computed as accumulate does, row by row from zero), kept on the baseline. */
+function baselineSums(c: RowsBaseline, H: number): { byYear: Float64Array; sumP: number } {
+  if (c.byYear === undefined || c.sumP === undefined || c.byYear.length < H) {
+    const byYear = new Float64Array(H);
+    let sumP = 0;
+    for (let i = 0; i < c.p.length; i++) {
+      const p1 = c.p[i];
+      sumP += p1;
+      let pb = c.arr[i];
+      for (let t = 0; t < H; t++) {
+        byYear[t] += pb;
+        pb *= p1;
+      }
+    }
+    c.byYear = byYear;
+    c.sumP = sumP;
+  }
+  return { byYear: c.byYear, sumP: c.sumP };
 }
 
 /** A scenario over a book given as blocks of rows (read in order, once): the same answer as over the whole book. */
-export interface ScenarioBlocksInput extends Omit<ScenarioInput, "X" | "arr" | "rowMask"> {
+export interface ScenarioBlocksInput extends Omit<ScenarioInput, "X" | "arr" | "rowMask" | "baseline"> {
   blocks: () => Iterable<ScenarioRows>;
 }
 
@@ -264,12 +335,18 @@ function accumulate(
   const { p, H, cols } = prep;
   const n = arr.length;
   const k = cols.length;
+  const known = baselineFor(rows, b);
+  // With the baseline known and the running sums starting here (the first or only block), its sums are known too.
+  let fromZero = sums[0] === 0;
+  for (let t = 0; t < H; t++) fromZero &&= base[t] === 0;
+  const knownSums = known !== null && fromZero ? baselineSums(known, H) : null;
   let sp = sums[0];
   let sp2 = sums[1];
   for (let i = 0; i < n; i++) {
     const off = i * p;
     let eta = 0;
-    for (let j = 0; j < p; j++) eta += X[off + j] * b[j];
+    if (known !== null) eta = known.eta[i];
+    else for (let j = 0; j < p; j++) eta += X[off + j] * b[j];
     let eta2 = eta;
     if (shifts !== null) {
       // Precomputed x' − x of the changed columns (0 where the change does not apply).
@@ -277,19 +354,30 @@ function accumulate(
     } else if (k > 0 && (!rowMask || rowMask[i] === 1)) {
       eta2 = shiftedEta(X, off, eta, b, prep);
     }
-    const p1 = logistic(eta);
+    const p1 = known !== null ? known.p[i] : logistic(eta);
     const p2 = eta2 === eta ? p1 : logistic(eta2);
-    sp += p1;
     sp2 += p2;
     const a = arr[i];
-    let pb = a;
     let ps = a;
-    for (let t = 0; t < H; t++) {
-      base[t] += pb;
-      scen[t] += ps;
-      pb *= p1;
-      ps *= p2;
+    if (knownSums === null) {
+      sp += p1;
+      let pb = a;
+      for (let t = 0; t < H; t++) {
+        base[t] += pb;
+        scen[t] += ps;
+        pb *= p1;
+        ps *= p2;
+      }
+    } else {
+      for (let t = 0; t < H; t++) {
+        scen[t] += ps;
+        ps *= p2;
+      }
     }
+  }
+  if (knownSums !== null) {
+    base.set(knownSums.byYear.subarray(0, H));
+    sp = knownSums.sumP;
   }
   sums[0] = sp;
   sums[1] = sp2;
@@ -332,8 +420,8 @@ const interval = (values: Float64Array): [number, number] => {
  *   horizonYears: 3, annualDiscountRate: 0, grossMargin: 0.8, investment: 100, draws: 0 })
  */
 export function runScenario(input: ScenarioInput): ScenarioResult {
-  const { X, arr, rowMask, ...rest } = input;
-  return runScenarioBlocks({ ...rest, blocks: () => [{ X, arr, rowMask }] });
+  const { X, arr, rowMask, baseline, ...rest } = input;
+  return runScenarioBlocks({ ...rest, blocks: () => [{ X, arr, rowMask, baseline }] });
 }
 
 /**

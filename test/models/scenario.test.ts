@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { paybackYears } from "../../models/scenario/money";
 import { makeRng } from "../../models/numeric/rng";
-import { runEffectScenario, runScenario, runScenarioBlocks, type ScenarioInput } from "../../models/scenario/scenario";
+import { baselineOf, runEffectScenario, runScenario, runScenarioBlocks, type ScenarioInput } from "../../models/scenario/scenario";
 
 describe("runEffectScenario: worked example 7", () => {
   // docs/methods.md#example-7: 10,000 accounts x $12,000, r 0.85 -> 0.91, 3 years, no discounting, margin 80%, $2M.
@@ -257,5 +257,42 @@ describe("runScenarioBlocks: a book read in blocks", () => {
     });
     expect(blocks).toEqual(whole);
     expect(whole.changedRows).toBe(782); // rows 0, 3, …, 2343
+  });
+});
+
+describe("runScenario with the rows' baseline computed once (the what-if slider's fast path)", () => {
+  it("answers bit for bit as without it, for every change, and ignores a baseline of other coefficients", () => {
+    // runScenario without a baseline is checked against an independent loop above; the cached η and p must not change a bit.
+    const { terms, X, arr, beta, cov } = book(1_500, 11);
+    const mask = new Uint8Array(1_500).map((_, i) => (i % 4 === 1 ? 1 : 0));
+    const baseline = baselineOf(beta, { X, arr });
+    const common = { terms, beta, cov, X, arr, annualDiscountRate: 0.1, grossMargin: 0.8, investment: 500_000 };
+    // One baseline for every move, its sums kept from one horizon and extended for a longer one.
+    for (const horizonYears of [5, 2, 8])
+      for (const change of [{ nps: 1.5 }, { nps: -2, csat: 0.5 }, { csat: 3 }, {}])
+        for (const rowMask of [undefined, mask])
+          for (const draws of [0, 50]) {
+            const plain = runScenario({ ...common, horizonYears, change, rowMask, draws });
+            expect(runScenario({ ...common, horizonYears, change, rowMask, draws, baseline })).toEqual(plain);
+          }
+    // A book in blocks, each with its own baseline: only the first block's sums start from zero.
+    const p = terms.length;
+    const blocks = [0, 600, 1_100].map((from, j, all) => {
+      const to = all[j + 1] ?? 1_500;
+      const rows = { X: X.subarray(from * p, to * p), arr: arr.subarray(from, to), rowMask: mask.subarray(from, to) };
+      return { ...rows, baseline: baselineOf(beta, rows) };
+    });
+    const request = { ...common, horizonYears: 4, change: { nps: 1 }, draws: 20 };
+    expect(runScenarioBlocks({ ...request, blocks: () => blocks })).toEqual(runScenario({ ...request, rowMask: mask }));
+    const other = baselineOf(
+      beta.map((b, j) => (j === 1 ? b + 0.1 : b)),
+      { X, arr },
+    );
+    const plain = runScenario({ ...common, horizonYears: 3, change: { nps: 1 }, draws: 0 });
+    expect(runScenario({ ...common, horizonYears: 3, change: { nps: 1 }, draws: 0, baseline: other })).toEqual(plain);
+    // …and one of other rows.
+    const copy = { X: Float64Array.from(X), arr: Float64Array.from(arr) };
+    copy.arr[0] += 1;
+    expect(runScenario({ ...common, horizonYears: 3, change: { nps: 1 }, draws: 0, baseline: baselineOf(beta, copy) })).toEqual(plain);
   });
 });

@@ -4,14 +4,18 @@ import type { Scenario } from "./api-types";
 const dash = "—";
 const ok = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
 
+// Formatters are built once (building an Intl.NumberFormat costs far more than formatting with it; the what-if formats
+// a dozen numbers on every slider move).
+const compactMoney = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 });
+const wholeMoney = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const whole = new Intl.NumberFormat("en-US");
+const fixed = new Map<number, Intl.NumberFormat>();
+
 /** $1,234,567 (or $1.23M when compact). */
 export function money(x: number | null | undefined, compact = false): string {
   if (!ok(x)) return dash;
-  if (compact && Math.abs(x) >= 1e4) {
-    return (x < 0 ? "−$" : "$") + new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 }).format(Math.abs(x));
-  }
-  const s = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }).format(Math.abs(x));
-  return (x < 0 ? "−$" : "$") + s;
+  if (compact && Math.abs(x) >= 1e4) return (x < 0 ? "−$" : "$") + compactMoney.format(Math.abs(x));
+  return (x < 0 ? "−$" : "$") + wholeMoney.format(Math.abs(x));
 }
 
 /** A fraction as a percentage: 0.1234 → "12.3%". */
@@ -23,13 +27,15 @@ export function pct(x: number | null | undefined, digits = 1): string {
 /** A plain number with a fixed number of decimals. */
 export function num(x: number | null | undefined, digits = 1): string {
   if (!ok(x)) return dash;
-  return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }).replace("-", "−");
+  let f = fixed.get(digits);
+  if (!f) fixed.set(digits, (f = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f.format(x).replace("-", "−");
 }
 
 /** An integer with thousands separators. */
 export function int(x: number | null | undefined): string {
   if (!ok(x)) return dash;
-  return Math.round(x).toLocaleString("en-US").replace("-", "−");
+  return whole.format(Math.round(x)).replace("-", "−");
 }
 
 /** "95% CI [lo, hi]" using a formatter. */

@@ -12,7 +12,7 @@ import {
   resolveLevers,
   type Warning,
 } from "../../models/scenario/levers";
-import { runScenario, type ScenarioInput, type ScenarioResult } from "../../models/scenario/scenario";
+import { baselineOf, type RowsBaseline, runScenario, type ScenarioInput, type ScenarioResult } from "../../models/scenario/scenario";
 import type { ModelAccounts } from "./api-types";
 
 /** How the NPS lever is given: NPS score points, answer points, or shares of detractors / passives. */
@@ -50,6 +50,8 @@ export interface Book {
   segment: (string | null)[];
   clip?: Record<string, [number, number]>;
   masks: Map<string, Uint8Array>;
+  /** Each account's η and renewal probability under β, computed on the first what-if (they do not move with the levers). */
+  baseline?: RowsBaseline;
   answers: { all: AnswerCounts; bySegment: Record<string, AnswerCounts>; observedSpread: ObservedSpread };
 }
 
@@ -119,6 +121,7 @@ export function scenarioInput(book: Book, p: WhatIfParams, draws: number, levers
     bands: levers.bands,
     clip: book.clip,
     rowMask: mask(book, p.segment),
+    baseline: (book.baseline ??= baselineOf(book.beta, book)),
     horizonYears: p.horizonYears,
     annualDiscountRate: p.annualDiscountRate,
     grossMargin: p.grossMargin,

@@ -103,7 +103,8 @@ export function kpiCard(label: string, helpText: HelpText) {
         if (t.value.textContent !== v) t.value.textContent = v;
         if (t.ci.textContent !== ct) t.ci.textContent = ct;
       }
-      el.dataset.raw = raw === null ? "" : String(raw);
+      const r = raw === null ? "" : String(raw);
+      if (el.dataset.raw !== r) el.dataset.raw = r;
     },
     mirror(shortLabel = label): HTMLElement {
       const copy = { value: h("span", { class: "value" }, value.textContent), ci: h("span", { class: "ci" }, ciEl.textContent) };

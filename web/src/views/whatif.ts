@@ -27,6 +27,11 @@ import { heading, listModels, loadWorkspace } from "../workspace";
 import { predictorOptions } from "./model";
 import type { ScreenCtx } from "./screens";
 
+/** Writes a text only when it changed: an unchanged text left alone costs the next frame no layout. */
+const setText = (el: HTMLElement, text: string) => {
+  if (el.textContent !== text) el.textContent = text;
+};
+
 const niceCeil = (x: number) => {
   if (!(x > 0)) return 1_000_000;
   const p = 10 ** Math.floor(Math.log10(x));
@@ -230,6 +235,7 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
   let lastPoint: WhatIfAnswer | null = null;
   let interval: { revenueGain: [number, number]; roi: [number, number] | null; npv: [number, number] } | null = null;
   const flags = h("ul", { class: "warn", id: "whatif-warnings", "aria-live": "polite" });
+  let flagsShown = "";
   const leverWords = h("p", { id: "whatif-lever-words", class: "small" });
   const roiWords = h("p", { id: "whatif-roi-words" });
 
@@ -314,15 +320,22 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
       `${int(r.changedRows)} of ${int(r.rows)} accounts changed`,
       r.scenario.renewalRate,
     );
-    leverWords.textContent = levers.explained.join(" ");
+    setText(leverWords, levers.explained.join(" "));
     const p = params();
     const multiple = p.investment > 0 ? r.marginGain / p.investment : null;
-    roiWords.textContent =
+    setText(
+      roiWords,
       (multiple !== null
         ? `Every $1 invested comes back as $${multiple.toFixed(2)} of gross margin over ${p.horizonYears} year${p.horizonYears === 1 ? "" : "s"} (${multiple.toFixed(1)}×; ROI ${pct(r.roi, 0)}). `
         : "No investment entered: ROI needs one. ") +
-      "The 95% interval covers the uncertainty in the fitted link between satisfaction and renewal only. It does not show whether raising satisfaction causes the renewals, and it leaves out new sales and price changes.";
-    flags.replaceChildren(...warnings.map((w) => h("li", { "data-code": w.code }, w.message)));
+        "The 95% interval covers the uncertainty in the fitted link between satisfaction and renewal only. It does not show whether raising satisfaction causes the renewals, and it leaves out new sales and price changes.",
+    );
+    // The warnings' list is rebuilt only when they change (most slider moves keep them).
+    const shownFlags = warnings.map((w) => `${w.code}\n${w.message}`).join("\n\n");
+    if (shownFlags !== flagsShown) {
+      flags.replaceChildren(...warnings.map((w) => h("li", { "data-code": w.code }, w.message)));
+      flagsShown = shownFlags;
+    }
   }
   // The band: Web Worker, debounced; stale answers (older sequence numbers) are dropped.
   const worker = new Worker("/whatif-worker.js", { type: "module" });
@@ -376,11 +389,13 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
     if (status.firstChild) status.replaceChildren();
     lastPoint = r;
     interval = null;
-    showKpis();
+    // The chart first, then the texts: chart.js reads the canvas's style while it lays out, so DOM writes made before it
+    // would force a style recalculation mid-frame.
     const d = { baseline: r.result.baseline.revenueByYear, scenario: r.result.scenario.revenueByYear, lo: null, hi: null };
     if (!chart) chart = renderRevenue(canvas, d);
     else updateRevenue(chart, d);
-    bandNote.textContent = "Updating the 95% band…";
+    showKpis();
+    setText(bandNote, "Updating the 95% band…");
     delete bandNote.dataset.ready;
     clearTimeout(timer);
     const mySeq = ++seq;
