@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 
 /** Calls the worker like a client would. */
 export function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
@@ -58,4 +59,23 @@ export async function r2Keys(prefix: string): Promise<string[]> {
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
   return out.sort();
+}
+
+/**
+ * Every field of two API answers equal: strings, booleans and null exactly, numbers to `rel` relative (`abs` absolute
+ * near 0), the same keys at every level. For "the same answer by another path" tests (blocks, kernels).
+ */
+export function expectSameAnswer(a: unknown, b: unknown, path: string, rel: number, abs: number): void {
+  if (typeof a === "number" && typeof b === "number") {
+    expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(rel * Math.max(Math.abs(a), Math.abs(b)) + abs);
+    return;
+  }
+  if (a && typeof a === "object") {
+    expect(b !== null && typeof b === "object", `${path} is an object on both sides`).toBe(true);
+    const ka = Object.keys(a).sort();
+    expect(Object.keys(b as object).sort(), `${path} keys`).toEqual(ka);
+    for (const k of ka) expectSameAnswer((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, rel, abs);
+    return;
+  }
+  expect(b, path).toEqual(a);
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../../worker/index";
-import { createWorkspace } from "./helpers";
+import { createWorkspace, expectSameAnswer } from "./helpers";
 import { syntheticBook } from "./linking-book";
 import { seedDataset } from "./linking-seed";
 
@@ -25,20 +25,7 @@ async function fit(body: unknown, vars: Record<string, string> = {}) {
 }
 
 /** Every field equal: strings, booleans and null exactly, numbers to 1e-9 relative (1e-12 absolute near 0). */
-function expectSame(a: unknown, b: unknown, path: string): void {
-  if (typeof a === "number" && typeof b === "number") {
-    expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12);
-    return;
-  }
-  if (a && typeof a === "object") {
-    expect(b !== null && typeof b === "object", `${path} is an object on both sides`).toBe(true);
-    const ka = Object.keys(a).sort();
-    expect(Object.keys(b as object).sort(), `${path} keys`).toEqual(ka);
-    for (const k of ka) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-}
+const expectSame = (a: unknown, b: unknown, path: string) => expectSameAnswer(a, b, path, 1e-9, 1e-12);
 
 const without = (m: Record<string, unknown>) => {
   const { id: _id, createdAt: _t, ...rest } = m;

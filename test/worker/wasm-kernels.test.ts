@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import app from "../../worker/index";
 import { registerKernels } from "../../worker/wasm-kernels";
 import { useKernels, wasmKernels } from "../../models/wasm/kernels";
-import { createWorkspace } from "./helpers";
+import { createWorkspace, expectSameAnswer } from "./helpers";
 import { syntheticBook } from "./linking-book";
 import { seedDataset } from "./linking-seed";
 
@@ -24,20 +24,7 @@ async function fit(body: unknown, vars: Record<string, string> = {}) {
 }
 
 /** Every field equal: strings, booleans and null exactly, numbers to 1e-12 relative (1e-14 absolute near 0). */
-function expectSame(a: unknown, b: unknown, path: string): void {
-  if (typeof a === "number" && typeof b === "number") {
-    expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)) + 1e-14);
-    return;
-  }
-  if (a && typeof a === "object") {
-    expect(b !== null && typeof b === "object", `${path} is an object on both sides`).toBe(true);
-    const ka = Object.keys(a).sort();
-    expect(Object.keys(b as object).sort(), `${path} keys`).toEqual(ka);
-    for (const k of ka) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-}
+const expectSame = (a: unknown, b: unknown, path: string) => expectSameAnswer(a, b, path, 1e-12, 1e-14);
 
 const without = (m: Record<string, unknown>) => {
   const { id: _id, createdAt: _t, ...rest } = m;
