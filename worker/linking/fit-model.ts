@@ -8,7 +8,7 @@ import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError } from "../errors";
 import { csatAfterShift, npsAfterShift, solveShift } from "../../models/scenario/levers";
-import { bookAnswers } from "../data/answer-counts";
+import { targetAnswers } from "../data/answer-counts";
 import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows, ownColumn } from "./frame";
 import { insertModel, type StoredModel } from "../data/models-store";
 
@@ -101,7 +101,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   // The per-answer shift worth +1 NPS score point / +1 pp of satisfied CSAT answers on the fitted accounts' answers.
   const inBook = new Uint8Array(joined.n);
   for (const r of fitted.rows) inBook[r] = 1;
-  const answers = (await bookAnswers(env, ws, joined, inBook, inBook)).target;
+  const answers = await targetAnswers(env, ws, joined, inBook);
   const step = (score: (x: number) => number | null, span: number) => {
     const before = score(0);
     if (before === null) return undefined;
