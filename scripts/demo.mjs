@@ -95,8 +95,8 @@ async function demoModels(api, json, demo, log) {
   if (fit.status !== 201) throw new Error(`fitting the demo's renewal model: ${fit.status} ${fit.text.slice(0, 500)}`);
   log(`demo model: logistic renewal model ${fit.json.id}`);
   const scenarios = [
-    { name: "Support programme: NPS +1 point", change: { nps: 1 }, investment: 1500000 },
-    { name: "Onboarding redesign: CSAT +0.5", change: { csat: 0.5 }, investment: 1200000 },
+    { name: "Support programme: NPS +5 score points", change: { npsScore: 5 }, investment: 500000 },
+    { name: "Onboarding redesign: CSAT +5 pp satisfied", change: { csatPp: 5 }, investment: 1200000 },
   ];
   const ids = [];
   for (const s of scenarios) {
@@ -111,7 +111,7 @@ async function demoModels(api, json, demo, log) {
   }
   const prog = await api("POST", `/api/workspaces/${demo.id}/programs`, json(demo.token, { scenarioIds: ids, overlap: 0.2 }));
   if (prog.status !== 200) throw new Error(`combining the demo programme: ${prog.status} ${prog.text.slice(0, 500)}`);
-  log("demo programme: both scenarios, 20% overlap (Scenarios screen)");
+  log("demo programme: the Scenarios screen combines both scenarios (set the overlap between their gains there)");
   // The model's back-test (same outcome and predictors): the model screen's card and the business case's line.
   const { backtestId, splits } = await demoModelAndBacktest(api, demo, fit.json.id);
   log(`demo model back-tested on renewals from ${splits.join(", ")}`);

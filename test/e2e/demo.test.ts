@@ -30,8 +30,8 @@ describe("the demo workspace through its viewer link", () => {
     await s.page.locator("#programme table").waitFor();
     expect(await s.page.locator("#compare thead th").allTextContents()).toEqual([
       "",
-      "Onboarding redesign: CSAT +0.5",
-      "Support programme: NPS +1 point",
+      "Onboarding redesign: CSAT +5 pp satisfied",
+      "Support programme: NPS +5 score points",
     ]);
     await s.page.goto(`${base}/#/w/${demo.id}/renewals`);
     await s.page.locator("#renewals-table").waitFor();
