@@ -36,6 +36,7 @@ export interface Design {
 
 /** True when the column holds text (any non-null string entry): such a predictor is categorical. @example isTextColumn(["a", null]) // => true */
 export function isTextColumn(col: Column): boolean {
+  if (ArrayBuffer.isView(col)) return false; // a typed array holds numbers only
   for (let i = 0; i < col.length; i++) {
     const v = (col as ArrayLike<unknown>)[i];
     if (typeof v === "string") return true;
@@ -109,22 +110,25 @@ export function planDesign(data: Record<string, Column>, predictors: string[], o
   const keep = new Uint8Array(nRows);
   const levelIndex: Record<string, Map<string, number>> = Object.create(null);
   const levels: Record<string, string[]> = Object.create(null);
+  const numCols = numeric.map((name) => data[name]);
+  const reqCols = required.map((name) => data[name]);
+  const catCols = categorical.map((name) => data[name]);
   for (let i = 0; i < nRows; i++) {
     let ok = 1;
-    for (const name of numeric)
-      if (!Number.isFinite(numAt(data[name], i))) {
+    for (const col of numCols)
+      if (!Number.isFinite(numAt(col, i))) {
         ok = 0;
         break;
       }
     if (ok)
-      for (const name of required)
-        if (!Number.isFinite(numAt(data[name], i))) {
+      for (const col of reqCols)
+        if (!Number.isFinite(numAt(col, i))) {
           ok = 0;
           break;
         }
     if (ok)
-      for (const name of categorical)
-        if (textAt(data[name], i) === null) {
+      for (const col of catCols)
+        if (textAt(col, i) === null) {
           ok = 0;
           break;
         }

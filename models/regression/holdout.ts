@@ -196,12 +196,21 @@ export function validateHoldout(input: RegressionInput, seed = DEFAULT_HOLDOUT_S
   const out: HoldoutValidation = { method, seed, nTrain: trainIdx.length, nTest: testIdx.length };
   const needed = [input.outcome, ...input.predictors];
   const train: Record<string, Column> = {};
-  const src = Int32Array.from(trainIdx, (i) => d.rows[i]);
+  // Plain loops: TypedArray.from / Array.from with a map function cost several times more on 100k rows.
+  const src = new Int32Array(trainIdx.length);
+  for (let k = 0; k < src.length; k++) src[k] = d.rows[trainIdx[k]];
   for (const name of needed) {
     const col = input.data[name];
-    train[name] = isTextColumn(col)
-      ? Array.from(src, (r) => (col as readonly (string | null)[])[r])
-      : Float64Array.from(src, (r) => numAt(col, r));
+    if (isTextColumn(col)) {
+      const text = col as readonly (string | null)[];
+      const out: (string | null)[] = new Array(src.length);
+      for (let k = 0; k < src.length; k++) out[k] = text[src[k]];
+      train[name] = out;
+    } else {
+      const out = new Float64Array(src.length);
+      for (let k = 0; k < src.length; k++) out[k] = numAt(col, src[k]);
+      train[name] = out;
+    }
   }
   let fit;
   try {

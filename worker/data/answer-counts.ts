@@ -30,6 +30,33 @@ export async function bookAnswers(
   target: Uint8Array,
   responses?: DatasetMeta | null,
 ): Promise<BookAnswers> {
+  return countAnswers(env, ws, joined, inBook, target, responses, true);
+}
+
+/**
+ * The `target` counts of `bookAnswers(…, target, target)` alone (what a fit's per-answer steps need): the same pass
+ * over the response blocks without the per-segment and per-quarter groups, so no date column is read.
+ * @param target 1 = joined account row i is one whose answers are counted
+ */
+export async function targetAnswers(
+  env: Env,
+  ws: string,
+  joined: JoinedAccounts,
+  target: Uint8Array,
+  responses?: DatasetMeta | null,
+): Promise<AnswerCounts> {
+  return (await countAnswers(env, ws, joined, target, target, responses, false)).target;
+}
+
+async function countAnswers(
+  env: Env,
+  ws: string,
+  joined: JoinedAccounts,
+  inBook: Uint8Array,
+  target: Uint8Array,
+  responses: DatasetMeta | null | undefined,
+  withGroups: boolean,
+): Promise<BookAnswers> {
   const scale = joined.csatScale;
   const out: BookAnswers = { target: emptyCounts(scale), groups: {} };
   const meta = responses !== undefined ? responses : await latestDataset(env, ws, "responses");
@@ -37,9 +64,13 @@ export async function bookAnswers(
   const index = indexOf(joined.text.account_id ?? []);
   const segment = joined.text.segment ?? [];
   const group = (key: string) => (out.groups[key] ??= emptyCounts(scale));
+  // The group of each account row's segment and of each day's quarter, looked up once (created on first use, in row order).
+  const segmentGroup: (AnswerCounts | undefined)[] = [];
+  const quarterGroup = new Map<number, AnswerCounts>();
   // Only the answers of the survey type the joined accounts' means use (docs/methods.md#survey-type).
   const only = joined.surveyType === "all" ? null : joined.surveyType;
-  for await (const block of readBlocks(env, meta, ["account_id", "date", "nps", "csat", "survey_type"])) {
+  const names = withGroups ? ["account_id", "date", "nps", "csat", "survey_type"] : ["account_id", "nps", "csat", "survey_type"];
+  for await (const block of readBlocks(env, meta, names)) {
     const idCol = block.columns.find((c) => c.name === "account_id");
     if (!idCol || idCol.storage !== "text") continue;
     const st = block.columns.find((c) => c.name === "survey_type");
@@ -52,7 +83,7 @@ export async function bookAnswers(
     };
     const nps = num("nps"),
       csat = num("csat"),
-      date = num("date");
+      date = withGroups ? num("date") : null;
     const to = new Int32Array(idCol.dict.length + 1);
     to[0] = -1;
     for (let k = 0; k < idCol.dict.length; k++) to[k + 1] = index.get(idCol.dict[k]) ?? -1;
@@ -63,10 +94,15 @@ export async function bookAnswers(
       const a = nps ? nps[i] : NaN;
       const b = csat ? csat[i] : NaN;
       if (target[r] === 1) addAnswer(out.target, a, b);
+      if (!withGroups) continue;
       const seg = segment[r];
-      if (seg) addAnswer(group(`segment ${seg}`), a, b);
+      if (seg) addAnswer((segmentGroup[r] ??= group(`segment ${seg}`)), a, b);
       const d = date ? date[i] : NaN;
-      if (!Number.isNaN(d)) addAnswer(group(`quarter ${periodKey(d, "quarter")}`), a, b);
+      if (!Number.isNaN(d)) {
+        let q = quarterGroup.get(d);
+        if (!q) quarterGroup.set(d, (q = group(`quarter ${periodKey(d, "quarter")}`)));
+        addAnswer(q, a, b);
+      }
     }
   }
   return out;

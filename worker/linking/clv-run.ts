@@ -19,6 +19,7 @@ import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";
 import { summariseTransactionBlocks, type TransactionSummary } from "../data/transactions-rfm";
 import { releaseScenarioCache } from "./scenario-cache";
+import { releaseAnswerCache } from "../data/answer-cache";
 import { releaseRollupCache } from "../metrics/rollup";
 import { releaseMetricsCache } from "../metrics/compute";
 
@@ -125,6 +126,7 @@ export async function runClvColumns(
   // A large book needs the isolate's memory more than the what-if cache does (README, Scale).
   if (meta.rows >= RELEASE_CACHES_AT_ROWS) {
     releaseScenarioCache();
+    releaseAnswerCache();
     releaseRollupCache();
     releaseMetricsCache();
   }

@@ -2,6 +2,7 @@ import { type DatasetMeta, deleteDataset } from "../data/datasets";
 import { dropDatasetUpload, takeJobForDelete } from "../data/uploads-store";
 import type { Env } from "../env";
 import { forgetInScenarioCache } from "./scenario-cache";
+import { forgetInAnswerCache } from "../data/answer-cache";
 
 /**
  * DELETE .../datasets/:id: the row, every object (blocks by prefix, raw file, rollups) and, for a chunked dataset,
@@ -13,4 +14,5 @@ export async function removeDataset(env: Env, meta: DatasetMeta): Promise<void> 
   await deleteDataset(env, meta);
   await dropDatasetUpload(env, meta.workspaceId, meta.id);
   forgetInScenarioCache(meta.id); // this isolate's what-if cache: never served once the id is gone, but memory back now
+  forgetInAnswerCache(meta.id);
 }

@@ -3,12 +3,12 @@ import { coefficientEstimates } from "../../models/regression/model";
 import { fitRegression } from "../../models/regression/fit";
 import { fitRegressionBlocks } from "../../models/regression/fit-blocks";
 import { translateEffects } from "../../models/regression/translation";
-import { loadJoinedAccounts, type SurveyChoice } from "../data/join";
+import { joinAccounts, joinDatasets, type SurveyChoice } from "../data/join";
 import type { Env } from "../env";
 import { limit } from "../env";
 import { ApiError } from "../errors";
 import { csatAfterShift, npsAfterShift, solveShift } from "../../models/scenario/levers";
-import { bookAnswers } from "../data/answer-counts";
+import { cachedTargetAnswers } from "../data/answer-cache";
 import { accountFrame, bookFor, bookInBlocks, clipFor, modelBlockRows, ownColumn } from "./frame";
 import { insertModel, type StoredModel } from "../data/models-store";
 
@@ -52,7 +52,8 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   if (new Set(req.predictors).size !== req.predictors.length) {
     throw new ApiError(400, "duplicate_predictors", "Each predictor may appear once.", [{ column: "predictors", message: "duplicates" }]);
   }
-  const joined = await loadJoinedAccounts(env, ws, req.surveyType);
+  const datasets = await joinDatasets(env, ws);
+  const joined = await joinAccounts(env, datasets.accounts, datasets.responses, req.surveyType);
   const data = accountFrame(joined);
   for (const name of [req.outcome, ...req.predictors]) {
     if (!Object.hasOwn(data, name)) {
@@ -101,7 +102,7 @@ export async function fitModelRequest(env: Env, ws: string, req: FitModelRequest
   // The per-answer shift worth +1 NPS score point / +1 pp of satisfied CSAT answers on the fitted accounts' answers.
   const inBook = new Uint8Array(joined.n);
   for (const r of fitted.rows) inBook[r] = 1;
-  const answers = (await bookAnswers(env, ws, joined, inBook, inBook)).target;
+  const answers = await cachedTargetAnswers(env, ws, joined, inBook, datasets);
   const step = (score: (x: number) => number | null, span: number) => {
     const before = score(0);
     if (before === null) return undefined;
