@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approxBytes, ByteLru } from "../../worker/data/isolate-cache";
+import { approxBytes, ByteLru, forgetDatasetInIsolateCaches, registeredLru, releaseIsolateCaches } from "../../worker/data/isolate-cache";
 
 /** The byte-bounded LRU behind the what-if cache (worker/data/isolate-cache.ts). Sizes are given by hand here. */
 describe("ByteLru", () => {
@@ -75,5 +75,30 @@ describe("ByteLru", () => {
     // 1000 doubles = 8000 bytes; an array of 100 pointers (16 + 800) and two distinct 3-letter strings (2 × 22).
     expect(approxBytes(new Float64Array(1000))).toBe(8000);
     expect(approxBytes(Array.from({ length: 100 }, (_, i) => (i % 2 ? "SMB" : "Ent")))).toBe(16 + 800 + 2 * (16 + 6));
+  });
+});
+
+describe("the isolate's cache registry", () => {
+  it("forgets a deleted dataset's entries in every registered cache and empties them all before big work", async () => {
+    const a = registeredLru(new ByteLru<number>(1000));
+    const b = registeredLru(new ByteLru<number>(1000));
+    const size = () => 10;
+    await a.get("book|w1|d_1|d_2|", async () => 1, size);
+    await a.get("book|w1|d_3|d_4|", async () => 2, size);
+    await b.get("|d_1||month|", async () => 3, size);
+    await b.get("|d_5||month|", async () => 4, size);
+    forgetDatasetInIsolateCaches("d_1");
+    expect([a.has("book|w1|d_1|d_2|"), a.has("book|w1|d_3|d_4|"), b.has("|d_1||month|"), b.has("|d_5||month|")]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
+    // An id that is only a prefix of another (d_3 vs d_30) is not confused with it.
+    await a.get("book|w1|d_30|-|", async () => 5, size);
+    forgetDatasetInIsolateCaches("d_3");
+    expect(a.has("book|w1|d_30|-|")).toBe(true);
+    releaseIsolateCaches();
+    expect([a.size, a.bytes, b.size, b.bytes]).toEqual([0, 0, 0, 0]);
   });
 });

@@ -2,7 +2,7 @@ import type { AnswerCounts } from "../../models/scenario/levers";
 import type { Env } from "../env";
 import { targetAnswers } from "./answer-counts";
 import type { DatasetMeta } from "./datasets";
-import { ByteLru } from "./isolate-cache";
+import { ByteLru, registeredLru } from "./isolate-cache";
 import type { JoinedAccounts } from "./join";
 
 /**
@@ -49,7 +49,7 @@ export async function cachedTargetAnswers(
 ): Promise<AnswerCounts> {
   const { accounts, responses } = datasets;
   const key = `answers|${ws}|${accounts.id}|${responses?.id ?? "-"}|${joined.surveyType}|${target.length}|${fnv1a(target)}|`;
-  cache ??= new ByteLru<Entry>(MAX_BYTES);
+  cache ??= registeredLru(new ByteLru<Entry>(MAX_BYTES));
   const entry = await cache.get(
     key,
     async () => ({ target: target.slice(), counts: await targetAnswers(env, ws, joined, target, responses) }),
@@ -58,14 +58,4 @@ export async function cachedTargetAnswers(
   // Another set of accounts with the same hash: counted afresh.
   if (!sameBytes(entry.target, target)) return targetAnswers(env, ws, joined, target, responses);
   return copyOf(entry.counts);
-}
-
-/** Drops what was derived from a dataset (after its deletion: not needed for correctness, frees memory). */
-export function forgetInAnswerCache(id: string): void {
-  cache?.forget(`|${id}|`);
-}
-
-/** Empties the cache before work that needs most of the isolate's memory (see releaseScenarioCache). */
-export function releaseAnswerCache(): void {
-  cache?.clear();
 }

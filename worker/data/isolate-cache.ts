@@ -79,6 +79,42 @@ export class ByteLru<V> {
   }
 }
 
+/**
+ * Every cache an isolate keeps between requests, so that the two events that concern them all reach them all:
+ * a dataset's deletion (what was derived from it can go at once: never served again, as its id is gone) and work
+ * that needs most of the isolate's memory (a large CLV pass empties them first). A cache registers itself once,
+ * when it is created.
+ */
+export interface IsolateCache {
+  /** Drops what was derived from dataset `id`. */
+  forgetDataset(id: string): void;
+  /** Drops everything. */
+  clear(): void;
+}
+
+const caches = new Set<IsolateCache>();
+
+/** Registers a cache for `forgetDatasetInIsolateCaches` and `releaseIsolateCaches`. */
+export function registerIsolateCache(cache: IsolateCache): void {
+  caches.add(cache);
+}
+
+/** Registers a ByteLru whose keys hold dataset ids as `|<id>|`, and returns it. */
+export function registeredLru<V>(lru: ByteLru<V>): ByteLru<V> {
+  registerIsolateCache({ forgetDataset: (id) => lru.forget(`|${id}|`), clear: () => lru.clear() });
+  return lru;
+}
+
+/** After a dataset's deletion: every isolate cache drops what was derived from it (memory back now). */
+export function forgetDatasetInIsolateCaches(id: string): void {
+  for (const c of caches) c.forgetDataset(id);
+}
+
+/** Before work that needs most of the isolate's memory: every isolate cache is emptied (rebuilt on later requests). */
+export function releaseIsolateCaches(): void {
+  for (const c of caches) c.clear();
+}
+
 /** Estimated bytes of a value made of typed arrays, arrays of strings / numbers / null, and plain objects of those. */
 export function approxBytes(value: unknown, seen = new Set<object>()): number {
   if (value === null || value === undefined) return 0;

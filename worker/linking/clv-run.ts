@@ -18,10 +18,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { latestDataset } from "../data/datasets";
 import { summariseTransactionBlocks, type TransactionSummary } from "../data/transactions-rfm";
-import { releaseScenarioCache } from "./scenario-cache";
-import { releaseAnswerCache } from "../data/answer-cache";
-import { releaseRollupCache } from "../metrics/rollup";
-import { releaseMetricsCache } from "../metrics/compute";
+import { releaseIsolateCaches } from "../data/isolate-cache";
 
 export interface ClvRequest {
   method?: ClvMethod;
@@ -59,7 +56,7 @@ export const CLV_LIMIT_DEFAULT = 10_000;
 export const CLV_LIMIT_MAX = 100_000;
 
 const DAY_MS = 86_400_000;
-/** From this many transactions a CLV call empties the what-if, rollup and metrics caches first (they would not fit beside it). */
+/** From this many transactions a CLV call empties the isolate's caches first (they would not fit beside it). */
 const RELEASE_CACHES_AT_ROWS = 1_000_000;
 
 /** "YYYY-MM-DD" → days since 1970-01-01 (UTC), or a 400 naming the field. */
@@ -123,13 +120,8 @@ export async function runClvColumns(
       "This workspace has no transactions: upload a transactions dataset (customer_id, date, amount) first.",
     );
   }
-  // A large book needs the isolate's memory more than the what-if cache does (README, Scale).
-  if (meta.rows >= RELEASE_CACHES_AT_ROWS) {
-    releaseScenarioCache();
-    releaseAnswerCache();
-    releaseRollupCache();
-    releaseMetricsCache();
-  }
+  // A large book needs the isolate's memory more than the caches do (README, Scale).
+  if (meta.rows >= RELEASE_CACHES_AT_ROWS) releaseIsolateCaches();
   const summary = await summariseTransactionBlocks(env, meta, end);
   const opts = { horizonMonths: req.horizonMonths, annualDiscountRate: req.annualDiscountRate, margin: req.margin };
   const method = req.method ?? "bgnbd-gg";

@@ -1,8 +1,7 @@
 import { type DatasetMeta, deleteDataset } from "../data/datasets";
 import { dropDatasetUpload, takeJobForDelete } from "../data/uploads-store";
 import type { Env } from "../env";
-import { forgetInScenarioCache } from "./scenario-cache";
-import { forgetInAnswerCache } from "../data/answer-cache";
+import { forgetDatasetInIsolateCaches } from "../data/isolate-cache";
 
 /**
  * DELETE .../datasets/:id: the row, every object (blocks by prefix, raw file, rollups) and, for a chunked dataset,
@@ -13,6 +12,5 @@ export async function removeDataset(env: Env, meta: DatasetMeta): Promise<void> 
   if (meta.status === "processing") await takeJobForDelete(env, meta.workspaceId, meta.id);
   await deleteDataset(env, meta);
   await dropDatasetUpload(env, meta.workspaceId, meta.id);
-  forgetInScenarioCache(meta.id); // this isolate's what-if cache: never served once the id is gone, but memory back now
-  forgetInAnswerCache(meta.id);
+  forgetDatasetInIsolateCaches(meta.id); // never served once the id is gone, but the memory back now
 }

@@ -1,6 +1,6 @@
 import type { BookAnswers } from "../data/answer-counts";
 import type { DatasetMeta } from "../data/datasets";
-import { ByteLru } from "../data/isolate-cache";
+import { ByteLru, registeredLru } from "../data/isolate-cache";
 import type { SurveyChoice } from "../data/join";
 import { type Env, limit } from "../env";
 import type { BlockBook, Book } from "./frame";
@@ -39,7 +39,7 @@ const DEFAULT_BYTES = 24 * 2 ** 20;
 let cache: ByteLru<CachedBook> | null = null;
 
 function lru(env: Env): ByteLru<CachedBook> {
-  return (cache ??= new ByteLru<CachedBook>(limit(env, "SCENARIO_CACHE_BYTES", DEFAULT_BYTES)));
+  return (cache ??= registeredLru(new ByteLru<CachedBook>(limit(env, "SCENARIO_CACHE_BYTES", DEFAULT_BYTES))));
 }
 
 export function cachedBook(env: Env, d: BookData, modelId: string, make: () => Promise<CachedBook>): Promise<CachedBook> {
@@ -47,20 +47,7 @@ export function cachedBook(env: Env, d: BookData, modelId: string, make: () => P
   return lru(env).get(key, make, (v) => v.bytes);
 }
 
-/** Drops what was derived from a dataset or model (after its deletion: not needed for correctness, frees memory). */
-export function forgetInScenarioCache(id: string): void {
-  cache?.forget(`|${id}|`);
-}
-
 /** Bytes and entries held (for tests and the bench). */
 export function scenarioCacheStats(): { bytes: number; entries: number } {
   return { bytes: cache?.bytes ?? 0, entries: cache?.size ?? 0 };
-}
-
-/**
- * Empties the cache before work that needs most of the isolate's memory (a CLV pass over a million or more
- * transactions holds about 93 MB at 1M customers): a what-if afterwards rebuilds its entry once.
- */
-export function releaseScenarioCache(): void {
-  cache?.clear();
 }

@@ -1,6 +1,6 @@
 import { textAt, type BlockColumn } from "../data/blocks";
 import { type DatasetMeta, latestDataset, readBlocks, readColumns } from "../data/datasets";
-import { approxBytes, ByteLru } from "../data/isolate-cache";
+import { approxBytes, ByteLru, registeredLru } from "../data/isolate-cache";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { parseDate, type SurveyType } from "../intake/cells";
@@ -79,7 +79,7 @@ export async function computeMetrics(
   if (!meta) return compute(env, null, null, q);
   // Datasets never change once ready: the answer for (responses dataset, accounts dataset, query) is cached in
   // this isolate, so repeated dashboard loads cost the two metadata lookups and no block or rollup work.
-  const key = `${meta.id}|${acc?.id ?? ""}|${q.by ?? ""}|${q.from ?? ""}|${q.to ?? ""}|${q.segment ?? ""}|${q.region ?? ""}|${q.surveyType ?? ""}`;
+  const key = `|${meta.id}|${acc?.id ?? ""}|${q.by ?? ""}|${q.from ?? ""}|${q.to ?? ""}|${q.segment ?? ""}|${q.region ?? ""}|${q.surveyType ?? ""}`;
   return results.get(
     key,
     () => compute(env, meta, acc, q),
@@ -91,12 +91,7 @@ export async function computeMetrics(
  * Metrics answers by dataset ids and query, least recently used dropped first, bounded by their estimated bytes
  * (a by=day answer over years holds thousands of groups): 8 MiB of a Worker's 128 MB.
  */
-const results = new ByteLru<MetricsResult>(8 * 2 ** 20);
-
-/** Empties the metrics answer cache (before work that needs most of the isolate's memory). */
-export function releaseMetricsCache(): void {
-  results.clear();
-}
+const results = registeredLru(new ByteLru<MetricsResult>(8 * 2 ** 20));
 
 async function compute(env: Env, meta: DatasetMeta | null, acc: DatasetMeta | null, q: MetricsQuery): Promise<MetricsResult> {
   const csatScale = Number(meta?.options.csatScale ?? 5);

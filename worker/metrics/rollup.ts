@@ -1,6 +1,7 @@
 import type { Block, BlockColumn } from "../data/blocks";
 import type { DatasetMeta } from "../data/datasets";
 import type { Env } from "../env";
+import { registerIsolateCache } from "../data/isolate-cache";
 import type { SurveyType } from "../intake/cells";
 import { addResponse, emptyPartial, type GroupBy, mergePartial, type Partial, periodKey } from "./aggregate";
 
@@ -129,11 +130,19 @@ async function loadRollup(env: Env, meta: DatasetMeta): Promise<Rollup | null> {
   return r;
 }
 
-/** Empties the rollup cache (before work that needs most of the isolate's memory). */
-export function releaseRollupCache(): void {
-  cache.clear();
-  cellsHeld = 0;
+function forgetRollup(id: string): void {
+  if (!cache.has(id)) return;
+  cellsHeld -= cellsOf(cache.get(id)!);
+  cache.delete(id);
 }
+
+registerIsolateCache({
+  forgetDataset: forgetRollup,
+  clear: () => {
+    cache.clear();
+    cellsHeld = 0;
+  },
+});
 
 const NONE = "(none)";
 
