@@ -26,11 +26,12 @@ function cdnowTransactions(file, accounts) {
 }
 
 /**
- * Creates the demo workspace on the server at `base`.
- * @returns {Promise<{id: string, token: string, viewerToken: string, modelId: string, scenarioIds: string[], backtestId: string}>}
+ * A small client of the server at `base`: `api(method, url, { token, body, contentType })` answers
+ * `{ status, json (null when the body is not JSON), text }`.
+ * @example const api = apiClient("http://127.0.0.1:8787"); const { status } = await api("GET", "/api/health");
  */
-export async function createDemo(base, { adminToken, datasetsDir, log = () => {} } = {}) {
-  async function api(method, url, { token, body, contentType } = {}) {
+export function apiClient(base) {
+  return async function api(method, url, { token, body, contentType } = {}) {
     const headers = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (contentType) headers["content-type"] = contentType;
@@ -43,7 +44,15 @@ export async function createDemo(base, { adminToken, datasetsDir, log = () => {}
       // not JSON
     }
     return { status: res.status, json, text };
-  }
+  };
+}
+
+/**
+ * Creates the demo workspace on the server at `base`.
+ * @returns {Promise<{id: string, token: string, viewerToken: string, modelId: string, scenarioIds: string[], backtestId: string}>}
+ */
+export async function createDemo(base, { adminToken, datasetsDir, log = () => {} } = {}) {
+  const api = apiClient(base);
   const json = (token, body) => ({ token, body: JSON.stringify(body), contentType: "application/json" });
   const created = await api("POST", "/api/workspaces", {
     token: adminToken,

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { createDemo } from "./demo.mjs";
+import { apiClient, createDemo } from "./demo.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT || 8787);
@@ -80,20 +80,7 @@ async function waitForHealth(timeoutMs = 120_000) {
   return false;
 }
 
-async function api(method, url, { token, body, contentType } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (contentType) headers["content-type"] = contentType;
-  const res = await fetch(`${base}${url}`, { method, headers, body });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, json, text };
-}
+const api = apiClient(base);
 
 async function ensureDemo() {
   const demoFile = path.join(stateDir, "demo.json");
