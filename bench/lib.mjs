@@ -294,3 +294,23 @@ export async function calibrateCap(capMb, heldMb, dir, port) {
   }
   return out;
 }
+
+/**
+ * The what-if both load benches send (POST .../scenarios, not saved): +1 answer point on the NPS question for every
+ * account, 3 years, 10% discount, 80% margin, $100,000.
+ * @example whatifBody("m_1", 0)
+ */
+export function whatifBody(modelId, draws) {
+  return JSON.stringify({
+    name: "bench what-if",
+    modelId,
+    change: { nps: 1 },
+    horizonYears: 3,
+    annualDiscountRate: 0.1,
+    grossMargin: 0.8,
+    investment: 100000,
+    save: false,
+    draws,
+    seed: 1,
+  });
+}

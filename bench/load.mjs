@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate, snapshotWorker, startDev, stopDev } from "../scripts/durability-devserver.mjs";
+import { whatifBody } from "./lib.mjs";
 
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -142,18 +143,7 @@ try {
       "fit model",
     );
     for (const draws of [0, 200]) {
-      const body = JSON.stringify({
-        name: "bench what-if",
-        modelId: model.id,
-        change: { nps: 1 },
-        horizonYears: 3,
-        annualDiscountRate: 0.1,
-        grossMargin: 0.8,
-        investment: 100000,
-        save: false,
-        draws,
-        seed: 1,
-      });
+      const body = whatifBody(model.id, draws);
       const url = `${base}/api/workspaces/${ws.id}/scenarios`;
       await json(await fetch(url, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body }), "what-if warm-up");
       runs.push(

@@ -53,7 +53,16 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { migrate, root, snapshotWorker, startDev, startWorkerd, stopDev } from "../scripts/durability-devserver.mjs";
 import { makeRandom } from "../scripts/synthetic-book.mjs";
-import { calibrateCap, capFlags, dateOrder, gamma, gcTraceMemory, importTs, simulatePurchases } from "./lib.mjs";
+import {
+  calibrateCap,
+  capFlags,
+  dateOrder,
+  gamma,
+  gcTraceMemory,
+  importTs,
+  simulatePurchases,
+  whatifBody as benchWhatifBody,
+} from "./lib.mjs";
 
 const ROWS = Number(process.env.SCALE_ROWS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 100_000);
@@ -538,18 +547,7 @@ try {
         }),
         "fit for the what-if",
       );
-      const whatifBody = JSON.stringify({
-        name: "bench what-if",
-        modelId: model.id,
-        change: { nps: 1 },
-        horizonYears: 3,
-        annualDiscountRate: 0.1,
-        grossMargin: 0.8,
-        investment: 100000,
-        save: false,
-        draws: 0,
-        seed: 1,
-      });
+      const whatifBody = benchWhatifBody(model.id, 0);
       const whatif = { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: whatifBody };
       // In-worker handler time (Server-Timing, worker/server-timing.ts), one request at a time: median and largest.
       const handler = async (url, init, count) => {
