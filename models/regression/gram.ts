@@ -13,6 +13,7 @@
  */
 
 import { wasmKernels } from "../wasm/kernels";
+import { addPairProducts } from "./pair-products";
 
 /** Largest ‖L‖_F‖L⁻¹‖_F of the scaled Cholesky factor (≥ κ₂ of the scaled design) for which the Gram is used. */
 export const GRAM_MAX_CONDITION = 1e3;
@@ -45,57 +46,7 @@ function gramBlock(X: Float64Array, y: Float64Array, start: number, nb: number, 
   }
   let a = 0;
   for (; a + 1 < q; a += 2) {
-    const oa = a * BLOCK;
-    const oa1 = oa + BLOCK;
-    let b = 0;
-    for (; b + 3 <= a + 1; b += 4) {
-      const o0 = b * BLOCK;
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0,
-        t0 = 0,
-        t1 = 0,
-        t2 = 0,
-        t3 = 0;
-      for (let i = 0; i < nb; i++) {
-        const u = blk[oa + i];
-        const v = blk[oa1 + i];
-        const z0 = blk[o0 + i];
-        const z1 = blk[o0 + BLOCK + i];
-        const z2 = blk[o0 + 2 * BLOCK + i];
-        const z3 = blk[o0 + 3 * BLOCK + i];
-        s0 += u * z0;
-        s1 += u * z1;
-        s2 += u * z2;
-        s3 += u * z3;
-        t0 += v * z0;
-        t1 += v * z1;
-        t2 += v * z2;
-        t3 += v * z3;
-      }
-      const m = a * q + b;
-      g[m] += s0;
-      g[m + 1] += s1;
-      g[m + 2] += s2;
-      g[m + 3] += s3;
-      g[m + q] += t0;
-      g[m + q + 1] += t1;
-      g[m + q + 2] += t2;
-      g[m + q + 3] += t3;
-    }
-    for (; b <= a + 1; b++) {
-      const ob = b * BLOCK;
-      let s = 0,
-        t = 0;
-      for (let i = 0; i < nb; i++) {
-        const z = blk[ob + i];
-        s += blk[oa + i] * z;
-        t += blk[oa1 + i] * z;
-      }
-      if (b <= a) g[a * q + b] += s;
-      g[(a + 1) * q + b] += t;
-    }
+    addPairProducts(blk, a * BLOCK, a * BLOCK + BLOCK, blk, BLOCK, nb, g, q, a);
   }
   for (; a < q; a++) {
     const oa = a * BLOCK;

@@ -7,6 +7,7 @@ import { ModelError } from "../numeric/errors";
 import { dot } from "../numeric/linalg";
 import { wasmKernels } from "../wasm/kernels";
 import type { TriangleSolution } from "./ols";
+import { addPairProducts } from "./pair-products";
 
 /** Rows per kernel call: 256 × p doubles per buffer, inside L1/L2. */
 const BLOCK = 256;
@@ -206,55 +207,7 @@ function hc3Block(
       tmp[i] = om[i] * zc[oa + i];
       tmp[BLOCK + i] = om[i] * zc[oa + BLOCK + i];
     }
-    let b = 0;
-    for (; b + 3 <= a + 1; b += 4) {
-      const o0 = b * BLOCK;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let t0 = 0;
-      let t1 = 0;
-      let t2 = 0;
-      let t3 = 0;
-      for (let i = 0; i < nb; i++) {
-        const u = tmp[i];
-        const v = tmp[BLOCK + i];
-        const z0 = zc[o0 + i];
-        const z1 = zc[o0 + BLOCK + i];
-        const z2 = zc[o0 + 2 * BLOCK + i];
-        const z3 = zc[o0 + 3 * BLOCK + i];
-        s0 += u * z0;
-        s1 += u * z1;
-        s2 += u * z2;
-        s3 += u * z3;
-        t0 += v * z0;
-        t1 += v * z1;
-        t2 += v * z2;
-        t3 += v * z3;
-      }
-      const m = a * p + b;
-      meat[m] += s0;
-      meat[m + 1] += s1;
-      meat[m + 2] += s2;
-      meat[m + 3] += s3;
-      meat[m + p] += t0;
-      meat[m + p + 1] += t1;
-      meat[m + p + 2] += t2;
-      meat[m + p + 3] += t3;
-    }
-    for (; b <= a + 1; b++) {
-      const ob = b * BLOCK;
-      let s = 0;
-      let t = 0;
-      for (let i = 0; i < nb; i++) {
-        const z = zc[ob + i];
-        s += tmp[i] * z;
-        t += tmp[BLOCK + i] * z;
-      }
-      if (b <= a) meat[a * p + b] += s;
-      meat[(a + 1) * p + b] += t;
-    }
+    addPairProducts(tmp, 0, BLOCK, zc, BLOCK, nb, meat, p, a);
   }
   for (; a < p; a++) {
     const oa = a * BLOCK;
