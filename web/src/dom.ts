@@ -142,3 +142,8 @@ export function table(
 export function pick<T extends string>(value: string, allowed: readonly T[]): T | undefined {
   return allowed.find((a) => a === value);
 }
+
+/** Writes a text only when it changed: an unchanged text left alone costs the next frame no layout (what-if moves). */
+export function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}

@@ -1,5 +1,5 @@
 /** Small live widgets of the what-if: a labelled range slider with its value, and a key figure updated in place. */
-import { h, help, type HelpText } from "./dom";
+import { h, help, type HelpText, setText } from "./dom";
 
 export interface Slider {
   input: HTMLInputElement;
@@ -100,8 +100,8 @@ export function kpiCard(label: string, helpText: HelpText) {
     set(v: string, c: string | null, raw: number | null) {
       const ct = c ?? "";
       for (const t of [{ value, ci: ciEl }, ...copies]) {
-        if (t.value.textContent !== v) t.value.textContent = v;
-        if (t.ci.textContent !== ct) t.ci.textContent = ct;
+        setText(t.value, v);
+        setText(t.ci, ct);
       }
       const r = raw === null ? "" : String(raw);
       if (el.dataset.raw !== r) el.dataset.raw = r;

@@ -7,7 +7,7 @@
 import { client, ok } from "../api";
 import { canvasBox, onLeave, type Chart } from "../charts/registry";
 import { renderRevenue, updateRevenue } from "../charts/revenue";
-import { field, h, select } from "../dom";
+import { field, h, select, setText } from "../dom";
 import { errorBox } from "../errors";
 import { ci, int, money, num, pct, years } from "../format";
 import { wsHash } from "../router";
@@ -26,11 +26,6 @@ import { kpiCard, slider } from "../widgets";
 import { heading, listModels, loadWorkspace } from "../workspace";
 import { predictorOptions } from "./model";
 import type { ScreenCtx } from "./screens";
-
-/** Writes a text only when it changed: an unchanged text left alone costs the next frame no layout. */
-const setText = (el: HTMLElement, text: string) => {
-  if (el.textContent !== text) el.textContent = text;
-};
 
 const niceCeil = (x: number) => {
   if (!(x > 0)) return 1_000_000;
