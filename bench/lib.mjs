@@ -93,65 +93,6 @@ export function dateOrder(day, n, end) {
 }
 
 /**
- * Samples a workerd isolate's memory through its inspector (Chrome DevTools protocol, Runtime.getHeapUsage: the V8
- * heap in use plus the ArrayBuffer backing stores, i.e. typed arrays) every `everyMs`, and keeps the largest sum.
- * The inspector answers when the isolate gets to it (in practice at the start and end of a long call), so a peak
- * between samples can be missed; and V8's figures count garbage not yet collected, which a heap limit would have
- * collected first. Neither bound is tight: read it beside the process RSS rise (which also counts the simulators).
- * `ws` is resolved through miniflare, which depends on it.
- * @example const s = await isolateMemory(9230); s.start(); await work(); const { peakMb } = await s.stop();
- */
-export async function isolateMemory(inspectorPort, everyMs = 10) {
-  const { createRequire } = await import("node:module");
-  const req = createRequire(createRequire(import.meta.url).resolve("miniflare"));
-  const WebSocket = req("ws");
-  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
-  const target = targets.find((t) => t.webSocketDebuggerUrl && !/loopback|proxy/i.test(t.title ?? "")) ?? targets[0];
-  const sock = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((res, rej) => (sock.once("open", res), sock.once("error", rej)));
-  let id = 0;
-  const waiting = new Map();
-  sock.on("message", (data) => {
-    const m = JSON.parse(String(data));
-    waiting.get(m.id)?.(m.result ?? {});
-    waiting.delete(m.id);
-  });
-  const usage = () =>
-    new Promise((res) => {
-      waiting.set(++id, res);
-      sock.send(JSON.stringify({ id, method: "Runtime.getHeapUsage" }));
-    });
-  const mb = (u) => ((u.usedSize ?? 0) + (u.backingStorageSize ?? 0)) / 2 ** 20;
-  let peak = 0,
-    samples = 0,
-    running = false,
-    loop = null;
-  const base = mb(await usage());
-  return {
-    target: target.title,
-    baseMb: base,
-    start() {
-      running = true;
-      loop = (async () => {
-        while (running) {
-          const u = await usage();
-          samples++;
-          peak = Math.max(peak, mb(u));
-          await new Promise((r) => setTimeout(r, everyMs));
-        }
-      })();
-    },
-    async stop() {
-      running = false;
-      await loop;
-      peak = Math.max(peak, mb(await usage()));
-      sock.close();
-      return { peakMb: peak, baseMb: base, samples };
-    },
-  };
-}
-
-/**
  * V8 flags for workerd (scripts/durability-devserver.mjs startWorkerd `v8Flags`) that make V8 itself enforce a memory
  * cap of `capMb` on each isolate, ArrayBuffers included, and trace every garbage collection:
  * - the old generation is capped at capMb − 2 and each young semi-space at 1 MB (young generation ≤ 2 MB);

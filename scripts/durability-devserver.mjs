@@ -106,8 +106,7 @@ function stopGroup(child) {
 
 /**
  * `wrangler dev` on 127.0.0.1:port with local state in persistTo (DEV_LOG_LEVEL=debug for workerd diagnostics);
- * `inspectorPort` moves the devtools port off 9229 (another dev server on the machine may hold it); bench/lib.mjs
- * isolateMemory reads the isolate's heap through it.
+ * `inspectorPort` moves the devtools port off 9229 (another dev server on the machine may hold it).
  */
 export function startDev({ port, persistTo, vars = {}, log = false, config, inspectorPort }) {
   const args = [
@@ -134,8 +133,7 @@ export function startDev({ port, persistTo, vars = {}, log = false, config, insp
  * worker, so requests reach it as on Cloudflare: the latency bench measures the worker, not the dev tool.
  * Cron triggers and static assets are not wired: for API calls only. `queues` wires the JOBS queue (producer and
  * consumer, as in wrangler.toml) so chunked uploads are parsed by their queued job in the same isolate.
- * `inspectorPort` opens the isolate's DevTools inspector on 127.0.0.1 (bench/lib.mjs isolateMemory reads its heap
- * through it). `v8Flags` are passed to workerd's V8 (the `v8Flags` field of workerd's config, which Miniflare has
+ * `inspectorPort` opens the isolate's DevTools inspector on 127.0.0.1 (for profiling by hand). `v8Flags` are passed to workerd's V8 (the `v8Flags` field of workerd's config, which Miniflare has
  * no option for: added to the config Miniflare encodes) and `onStdout` receives workerd's stdout line by line
  * and stderr line by line (stdout line-buffered through stdbuf, so V8's GC trace arrives as it is written); bench/lib.mjs gcTraceMemory uses both.
  */
