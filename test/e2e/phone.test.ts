@@ -145,6 +145,10 @@ describe("the viewer link on a 390 px phone", () => {
     // Once the band is recomputed (Web Worker), the revenue gain's interval is in the summary too.
     await s.page.locator("#whatif-band-note[data-ready]").waitFor();
     expect(await s.page.locator('#whatif-summary [data-summary="Revenue gain"] .ci').textContent()).toMatch(/^95% CI \[/);
+    // Money names its horizon and that it is discounted (the sliders' horizon and rate).
+    expect(await s.page.locator('#whatif-summary [data-summary="Revenue gain"] .ci').textContent()).toMatch(
+      /; over \d+ years?, discounted at \d+\.\d% a year$/,
+    );
     await s.shot("phone-whatif-moving", false);
 
     // A tap near the left end of the gross-margin slider's track, far from its thumb (at 80% of 0-100%): no jump.

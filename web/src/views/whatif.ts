@@ -299,16 +299,12 @@ export async function whatifView(main: HTMLElement, { ws, route }: ScreenCtx): P
       ci(interval?.roi ?? null, (x) => pct(x, 1)),
       r.roi,
     );
-    cards.gain.set(
-      money(r.revenueGain, true),
-      ci(interval?.revenueGain ?? null, (x) => money(x, true)),
-      r.revenueGain,
-    );
-    cards.npv.set(
-      money(r.npv, true),
-      ci(interval?.npv ?? null, (x) => money(x, true)),
-      r.npv,
-    );
+    // Money names its horizon and that it is discounted (the card's label cannot: it does not move with the sliders).
+    const pm = params();
+    const span = `over ${pm.horizonYears} year${pm.horizonYears === 1 ? "" : "s"}, discounted at ${pct(pm.annualDiscountRate, 1)} a year`;
+    const withSpan = (c: string | null) => (c ? `${c}; ${span}` : span);
+    cards.gain.set(money(r.revenueGain, true), withSpan(ci(interval?.revenueGain ?? null, (x) => money(x, true))), r.revenueGain);
+    cards.npv.set(money(r.npv, true), withSpan(ci(interval?.npv ?? null, (x) => money(x, true))), r.npv);
     cards.payback.set(years(r.paybackYears), null, r.paybackYears);
     cards.rate.set(
       `${pct(r.baseline.renewalRate, 1)} → ${pct(r.scenario.renewalRate, 1)}`,
